@@ -1,0 +1,23 @@
+# One image for web, worker and beat (docker-compose.yml picks the command).
+FROM python:3.11-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm make \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY console console
+COPY channels channels
+COPY crm crm
+RUN pip install .
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --omit=dev && mkdir -p static/vendor \
+    && cp node_modules/socket.io-client/dist/socket.io.esm.min.js* static/vendor/
+COPY alembic.ini ./
+COPY migrations migrations
+COPY static static
+COPY templates templates
+RUN pip install --no-deps -e . && useradd --create-home caseline && mkdir -p instance \
+    && chown caseline instance
+USER caseline
+EXPOSE 5000
+CMD ["caseline", "serve", "--host", "0.0.0.0", "--port", "5000"]

@@ -1,0 +1,65 @@
+# Caseline: `make demo` serves the console with demo data; `make test` runs the whole suite.
+# Both set up everything they need first (virtualenv, Python and npm packages, Chromium).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+VENDOR := static/vendor/.stamp
+PY_STAMP := $(VENV)/.stamp-deps
+
+.PHONY: setup demo serve test test-fast bench lint format chromium clean
+
+setup: $(PY_STAMP) $(VENDOR)
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Caseline needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Browser libraries come from npm and are copied, never committed, into static/vendor.
+$(VENDOR): node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js* static/vendor/
+	touch $@
+
+demo: setup
+	$(BIN)/caseline demo --host $(HOST) --port $(PORT)
+
+serve: setup
+	$(BIN)/caseline serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium for the Playwright tests (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
+	  else echo "browser tests need Chromium: sudo apt-get install -y chromium" >&2; fi; }
+
+test: setup chromium
+	$(BIN)/pytest
+
+test-fast: setup
+	$(BIN)/pytest -m "not e2e and not slow"
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: setup
+	$(BIN)/ruff check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Channel adapters: one per medium, each parsing and verifying inbound and sending outbound."""

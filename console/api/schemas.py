@@ -1,0 +1,104 @@
+"""Shapes of what the API, the socket and the pages show: built once, here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Out(BaseModel):
+    """Base of response schemas: read from ORM objects by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class UserOut(Out):
+    """A member of staff as others see them."""
+
+    id: int
+    name: str
+    email: str
+    roles: list[str]
+    timezone: str
+
+
+class ContactPointOut(Out):
+    """A normalised way to reach a customer and its opt-out/consent state."""
+
+    id: int
+    kind: str
+    value: str
+    label: str | None = None
+    opt_outs: dict
+    consents: dict
+
+
+class CustomerOut(Out):
+    """A customer with their contact points."""
+
+    id: int
+    client_id: int
+    display_name: str
+    external_ref: str | None = None
+    timezone: str | None = None
+    language: str | None = None
+    contact_points: list[ContactPointOut]
+
+
+class CaseOut(Out):
+    """A case header."""
+
+    id: int
+    client_id: int
+    customer_id: int
+    reference: str
+    status: str
+    priority: str
+    owner_id: int | None = None
+    flags: list[str]
+    sensitive: bool
+    last_activity_at: datetime
+    created_at: datetime
+
+
+class AgentRef(Out):
+    """The member of staff on an interaction."""
+
+    id: int
+    name: str
+
+
+class AttachmentOut(Out):
+    """A file on an interaction (downloaded through our own routes)."""
+
+    id: int
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class InteractionOut(Out):
+    """One timeline row."""
+
+    id: int
+    case_id: int
+    medium: str
+    direction: str
+    status: str
+    subject: str | None = None
+    body: str
+    from_addr: str | None = None
+    to_addr: str | None = None
+    agent: AgentRef | None = None
+    disposition: str | None = None
+    duration_seconds: int | None = None
+    occurred_at: datetime
+    updated_at: datetime
+    attachments: list[AttachmentOut] = []
+
+
+def present(schema: type[Out], obj) -> dict:
+    """obj as the JSON-ready dict of its schema (the one shape for API, socket and page)."""
+    return schema.model_validate(obj).model_dump(mode="json")

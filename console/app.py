@@ -1,0 +1,69 @@
+"""The application factory: a list of verbs."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from console.config import ROOT, Settings
+from console.database import register_database
+from console.errors import register_error_handlers
+from console.extensions import csrf, login_manager, socketio
+from console.logs import configure_logging
+from console.realtime import register_agent_namespace, register_listeners
+from console.tasks import register_tasks
+from crm import events
+
+
+def create_app(settings: Settings | None = None, *, check_database: bool = False) -> Flask:
+    """Build the Caseline app from settings (the environment's when none are given)."""
+    settings = settings or Settings.from_env()
+    app = Flask("console", root_path=str(ROOT / "console"), static_folder=str(ROOT / "static"),
+                template_folder=str(ROOT / "templates"), instance_path=settings.instance_path)
+    app.config.update(settings.flask_config(), CASELINE=settings)
+    configure_logging(settings.log_format)
+    register_proxy_fix(app, settings)
+    db = register_database(app, settings.database_url)
+    if check_database:
+        db.check()
+    register_extensions(app, settings)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_tasks(app, settings)
+    register_realtime(app)
+    return app
+
+
+def register_proxy_fix(app: Flask, settings: Settings) -> None:
+    """Trust one proxy's X-Forwarded-* headers in production (nginx in front)."""
+    if settings.production:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_extensions(app: Flask, settings: Settings) -> None:
+    """Bind Socket.IO, Flask-Login and CSRF to the app."""
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    socketio.init_app(app, message_queue=settings.redis_url, async_mode="threading",
+                      cors_allowed_origins=[settings.public_base_url] if settings.public_base_url
+                      else None, logger=False, engineio_logger=False)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount pages, auth, the API and the probes."""
+    from console import auth, health
+    from console.api import bp as api_bp
+    from console.web import bp as web_bp
+
+    for bp in (health.bp, auth.bp, api_bp, web_bp):
+        app.register_blueprint(bp)
+
+
+def register_realtime(app: Flask) -> None:
+    """Socket namespaces, and the listeners turning committed domain events into emits."""
+    events.clear_listeners()  # one app per process: a new app replaces the old listeners
+    register_agent_namespace()
+    register_listeners(app)

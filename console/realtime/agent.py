@@ -1,0 +1,70 @@
+"""The /agent namespace: staff only; rooms per agent, per watched case and for supervisors."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_socketio import join_room, leave_room
+
+from console import database
+from console.auth import actor_from_token, current_actor
+from console.extensions import socketio
+from console.realtime.rooms import AGENT_NS, SUPERVISORS, case_room, user_room
+from crm import cases, events
+from crm.errors import DomainError
+from crm.models import User
+
+# sid -> user id, for this process's connections (web processes are sticky per client).
+_connections: dict[str, int] = {}
+
+
+def connected_actor() -> User | None:
+    """The user behind the socket event being handled."""
+    user_id = _connections.get(request.sid)
+    return database.session().get(User, user_id) if user_id else None
+
+
+def _error(exc: DomainError) -> dict:
+    return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
+
+
+def register_agent_namespace() -> None:
+    """Attach the /agent handlers to the Socket.IO server."""
+
+    @socketio.on("connect", namespace=AGENT_NS)
+    def _connect(auth=None):
+        token = auth.get("token") if isinstance(auth, dict) else None
+        actor = actor_from_token(token) if token else current_actor()
+        if actor is None:
+            raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
+        _connections[request.sid] = actor.id
+        join_room(user_room(actor.id))
+        if actor.has_role("supervisor"):
+            join_room(SUPERVISORS)
+        return True
+
+    @socketio.on("disconnect", namespace=AGENT_NS)
+    def _disconnect(*_args):
+        _connections.pop(request.sid, None)
+
+    @socketio.on(events.CASE_WATCH, namespace=AGENT_NS)
+    def _watch(data):
+        actor = connected_actor()
+        if actor is None:
+            return {"ok": False, "error": {"code": "unauthorized", "message": "not signed in"}}
+        try:
+            case = cases.get(database.session(), actor, int((data or {}).get("case_id", 0)))
+        except (TypeError, ValueError):
+            return {"ok": False, "error": {"code": "invalid", "message": "case_id required"}}
+        except DomainError as exc:
+            return _error(exc)
+        database.session().commit()  # the audit row of a sensitive view
+        join_room(case_room(case.id))
+        return {"ok": True, "case_id": case.id}
+
+    @socketio.on(events.CASE_UNWATCH, namespace=AGENT_NS)
+    def _unwatch(data):
+        try:
+            leave_room(case_room(int((data or {}).get("case_id", 0))))
+        except (TypeError, ValueError):
+            return {"ok": False}
+        return {"ok": True}

@@ -1,0 +1,39 @@
+"""Domain events become socket emits, once their transaction has committed."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from console import database
+from console.api.schemas import CaseOut, InteractionOut, present
+from console.extensions import socketio
+from console.realtime.rooms import AGENT_NS, case_room
+from crm import events
+from crm.models import Case, Interaction
+
+
+def register_listeners(app: Flask) -> None:
+    """Subscribe the socket fan-out to the domain events it shows live."""
+
+    def on_interaction(name: str, payload: dict) -> None:
+        with app.app_context():
+            item = database.session().get(Interaction, payload["interaction_id"])
+            if item is None:
+                return
+            socketio.emit(name, {"id": item.id, "case_id": item.case_id, "at": payload["at"],
+                                 "interaction": present(InteractionOut, item)},
+                          to=case_room(item.case_id), namespace=AGENT_NS)
+
+    def on_case(name: str, payload: dict) -> None:
+        with app.app_context():
+            case = database.session().get(Case, payload["case_id"])
+            if case is None:
+                return
+            socketio.emit(events.CASE_UPDATED, {"id": case.id, "case_id": case.id,
+                                                "at": payload["at"],
+                                                "case": present(CaseOut, case)},
+                          to=case_room(case.id), namespace=AGENT_NS)
+
+    events.subscribe(events.INTERACTION_CREATED, on_interaction)
+    events.subscribe(events.INTERACTION_UPDATED, on_interaction)
+    events.subscribe(events.CASE_UPDATED, on_case)

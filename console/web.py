@@ -1,0 +1,17 @@
+"""Pages for signed-in staff."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from console.api.schemas import UserOut, present
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The agent console."""
+    return render_template("console.html", me=present(UserOut, current_user))

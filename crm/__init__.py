@@ -1,0 +1,1 @@
+"""The Caseline domain: customers, cases, timelines and their rules (no web, no Twilio)."""

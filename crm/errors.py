@@ -1,0 +1,42 @@
+"""Domain errors that callers turn into clear 4xx responses."""
+
+
+class DomainError(Exception):
+    """Base class: a request the domain refuses, with a stable code and a human message."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the actor may not know it exists."""
+
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(DomainError):
+    """The actor is known but lacks the role for this action."""
+
+    code = "forbidden"
+    status = 403
+
+
+class Invalid(DomainError):
+    """The input is malformed or breaks a rule."""
+
+    code = "invalid"
+    status = 422
+
+
+class Conflict(DomainError):
+    """The request conflicts with the current state (already accepted, already merged, ...)."""
+
+    code = "conflict"
+    status = 409

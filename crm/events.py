@@ -1,0 +1,95 @@
+"""Domain events: names defined once, queued in a transaction, dispatched after it commits."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+INTERACTION_CREATED = "interaction.created"
+INTERACTION_UPDATED = "interaction.updated"
+CASE_UPDATED = "case.updated"
+CUSTOMER_UPDATED = "customer.updated"
+CUSTOMERS_MERGED = "customer.merged"
+TASK_CREATED = "task.created"
+
+Listener = Callable[[str, dict[str, Any]], None]
+_listeners: dict[str, list[Listener]] = defaultdict(list)
+_PENDING = "crm.pending_events"
+_COMMITTED = "crm.committed_events"
+
+
+def subscribe(name: str, listener: Listener) -> None:
+    """Call listener(name, payload) after each commit that raised event `name` ('*' = all)."""
+    if listener not in _listeners[name]:
+        _listeners[name].append(listener)
+
+
+def clear_listeners() -> None:
+    """Forget every listener (a new app, or a test, registers its own)."""
+    _listeners.clear()
+
+
+def emit(session: Session, name: str, **payload: Any) -> None:
+    """Queue an event on the session's transaction; it is dispatched only if that commits."""
+    payload.setdefault("at", datetime.now(UTC).isoformat())
+    session.info.setdefault(_PENDING, []).append((name, payload))
+
+
+def dispatch(name: str, payload: dict[str, Any]) -> None:
+    """Deliver one event to its listeners now; a failing listener never breaks the others."""
+    for listener in (*_listeners.get(name, ()), *_listeners.get("*", ())):
+        try:
+            listener(name, payload)
+        except Exception:
+            log.exception("listener %r failed for %s", listener, name)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    # after_commit also fires when a savepoint is released; only the real commit counts.
+    if session.in_nested_transaction():
+        return
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info[_COMMITTED] = pending
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    # Dispatch here, once the transaction has returned its connection to the pool: a
+    # listener that reads the database must not wait for a second connection while holding
+    # the first (with a small pool under load that is a deadlock).
+    if transaction.parent is None:
+        for name, payload in session.info.pop(_COMMITTED, None) or ():
+            dispatch(name, payload)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    # Only the outermost rollback discards: a savepoint rolled back keeps earlier events.
+    if previous_transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+# Socket-only names, kept beside the domain ones so every event name lives in one module.
+# Client to server on /agent:
+CASE_WATCH = "case.watch"
+CASE_UNWATCH = "case.unwatch"
+PRESENCE_SET = "presence.set"
+OFFER_ACCEPT = "offer.accept"
+OFFER_DECLINE = "offer.decline"
+TYPING = "typing"
+# Server to client on /agent:
+OFFER_CREATED = "offer.created"
+OFFER_RESCINDED = "offer.rescinded"
+PRESENCE_UPDATED = "presence.updated"
+QUEUE_STATS = "queue.stats"
+CASE_VIEWERS = "case.viewers"

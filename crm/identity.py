@@ -1,0 +1,190 @@
+"""Who is this? Normalised contact points, find-or-create of customer + case, and merges."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+
+import phonenumbers
+from sqlalchemy import Table, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crm import audit, events
+from crm.errors import Conflict, Invalid, NotFound
+from crm.models import Base, Case, ContactPoint, Customer, User
+
+_REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def normalise_phone(raw: str, region: str = "US") -> str:
+    """A phone number in any common format as E.164 (`+14155550100`), or Invalid."""
+    text = (raw or "").strip()
+    for prefix in ("whatsapp:", "tel:", "sms:"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+    try:
+        number = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException as exc:
+        raise Invalid(f"not a phone number: {raw!r}") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise Invalid(f"not a possible phone number: {raw!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str) -> str:
+    """An email address trimmed and lower-cased, or Invalid."""
+    text = (raw or "").strip().strip("<>").lower()
+    local, _, domain = text.rpartition("@")
+    if not local or not domain or "." not in domain or " " in text:
+        raise Invalid(f"not an email address: {raw!r}")
+    return text
+
+
+def normalise_contact(raw: str, region: str = "US", kind: str | None = None) -> tuple[str, str]:
+    """(kind, value) for a raw address: WhatsApp ids are phones; anything with @ is email."""
+    text = (raw or "").strip()
+    if kind == "chat":
+        return "chat", text
+    if kind == "email" or (kind is None and "@" in text and not text.startswith("whatsapp:")):
+        return "email", normalise_email(text)
+    return "phone", normalise_phone(text, region)
+
+
+def search_key(name: str) -> str:
+    """Name folded for search: accents stripped, case-insensitive, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def new_case_reference() -> str:
+    """A short, unguessable, human-readable case reference such as `CL-7K2M9QXD`."""
+    return "CL-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+
+
+def find_customer(session: Session, client_id: int, kind: str, value: str) -> Customer | None:
+    """The customer of a client who owns this normalised contact point, if any."""
+    stmt = (
+        select(Customer)
+        .join(ContactPoint, ContactPoint.customer_id == Customer.id)
+        .where(
+            ContactPoint.client_id == client_id,
+            ContactPoint.kind == kind,
+            ContactPoint.value == value,
+        )
+    )
+    return session.scalars(stmt).first()
+
+
+def case_of(session: Session, customer: Customer) -> Case:
+    """The one case of a customer."""
+    return session.scalars(select(Case).where(Case.customer_id == customer.id)).one()
+
+
+def find_or_create(
+    session: Session,
+    client_id: int,
+    raw_address: str,
+    *,
+    display_name: str | None = None,
+    region: str = "US",
+    kind: str | None = None,
+) -> tuple[Customer, Case, bool]:
+    """Resolve an address to (customer, case, created); safe when called concurrently."""
+    kind, value = normalise_contact(raw_address, region, kind)
+    for _attempt in range(3):
+        found = find_customer(session, client_id, kind, value)
+        if found is not None:
+            return found, case_of(session, found), False
+        try:
+            # A savepoint: if another transaction created this contact point first, the unique
+            # constraint rejects ours, we roll back just this part and read theirs.
+            with session.begin_nested():
+                customer, case = _create(session, client_id, kind, value, display_name)
+        except IntegrityError:
+            continue
+        events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=client_id)
+        return customer, case, True
+    raise Conflict("could not resolve contact point under contention; try again")
+
+
+def _create(session, client_id, kind, value, display_name) -> tuple[Customer, Case]:
+    name = display_name or value
+    customer = Customer(client_id=client_id, display_name=name, search_name=search_key(name))
+    session.add(customer)
+    session.flush()
+    session.add(ContactPoint(client_id=client_id, customer_id=customer.id, kind=kind, value=value))
+    case = Case(client_id=client_id, customer_id=customer.id, reference=new_case_reference())
+    session.add(case)
+    session.flush()
+    audit.record(session, None, "customer.created", customer, after={"contact": f"{kind}:{value}"})
+    return customer, case
+
+
+def add_contact_point(
+    session: Session, actor: User | None, customer: Customer, raw: str, region: str = "US"
+) -> ContactPoint:
+    """Attach another phone or email to a customer; refuses one that belongs to someone else."""
+    kind, value = normalise_contact(raw, region)
+    owner = find_customer(session, customer.client_id, kind, value)
+    if owner is not None and owner.id != customer.id:
+        raise Conflict(f"{value} already belongs to customer {owner.id}; merge them instead")
+    if owner is not None:
+        return next(cp for cp in customer.contact_points if cp.value == value)
+    cp = ContactPoint(client_id=customer.client_id, customer_id=customer.id, kind=kind, value=value)
+    session.add(cp)
+    session.flush()
+    audit.record(session, actor, "contact_point.added", customer, after={"contact": value})
+    events.emit(session, events.CUSTOMER_UPDATED, customer_id=customer.id)
+    return cp
+
+
+def merge(session: Session, actor: User | None, survivor_id: int, duplicate_id: int) -> Customer:
+    """Fold a duplicate customer into the survivor: contact points, timeline and work move."""
+    if survivor_id == duplicate_id:
+        raise Invalid("a customer cannot be merged into itself")
+    survivor = session.get(Customer, survivor_id)
+    duplicate = session.get(Customer, duplicate_id)
+    if survivor is None or duplicate is None:
+        raise NotFound("customer not found")
+    if survivor.client_id != duplicate.client_id:
+        raise Invalid("customers of different clients cannot be merged")
+    if duplicate.merged_into_id is not None or survivor.merged_into_id is not None:
+        raise Conflict("one of these customers has already been merged")
+    keep, drop = case_of(session, survivor), case_of(session, duplicate)
+    moved = {"contact_points": [cp.value for cp in duplicate.contact_points]}
+    session.execute(
+        update(ContactPoint)
+        .where(ContactPoint.customer_id == duplicate.id)
+        .values(customer_id=survivor.id)
+    )
+    for table in _tables_with_case_id():
+        result = session.execute(
+            update(table).where(table.c.case_id == drop.id).values(case_id=keep.id)
+        )
+        moved[table.name] = result.rowcount
+    keep.flags = sorted(set(keep.flags) | set(drop.flags))
+    keep.sensitive = keep.sensitive or drop.sensitive
+    keep.last_activity_at = max(keep.last_activity_at, drop.last_activity_at)
+    duplicate.merged_into_id = survivor.id
+    session.delete(drop)
+    session.flush()
+    session.expire(survivor, ["contact_points"])
+    audit.record(
+        session, actor, "customer.merged", survivor,
+        before={"duplicate_id": duplicate.id, "duplicate_case": drop.reference},
+        after=moved,
+    )
+    events.emit(
+        session, events.CUSTOMERS_MERGED,
+        customer_id=survivor.id, merged_id=duplicate.id, case_id=keep.id, removed_case_id=drop.id,
+    )
+    return survivor
+
+
+def _tables_with_case_id() -> list[Table]:
+    # Every table holding case work moves with a merge, including ones added by later modules.
+    return [
+        t for t in Base.metadata.sorted_tables if "case_id" in t.c and t.name != "cases"
+    ]

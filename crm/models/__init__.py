@@ -1,0 +1,31 @@
+"""All Caseline models, importable from one place (Alembic reads Base.metadata here)."""
+
+from crm.models.audit import AuditEvent
+from crm.models.base import Base, utcnow
+from crm.models.customers import Case, ContactPoint, Customer
+from crm.models.tenancy import ROLES, ApiToken, Client, Team, User, user_clients
+from crm.models.timeline import Attachment, Interaction, Task
+from crm.models.work import Claim, DebtAccount, Decision, Investigation, Promise
+
+__all__ = [
+    "ROLES",
+    "ApiToken",
+    "Attachment",
+    "AuditEvent",
+    "Base",
+    "Case",
+    "Claim",
+    "Client",
+    "ContactPoint",
+    "Customer",
+    "DebtAccount",
+    "Decision",
+    "Interaction",
+    "Investigation",
+    "Promise",
+    "Task",
+    "Team",
+    "User",
+    "user_clients",
+    "utcnow",
+]

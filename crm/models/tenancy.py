@@ -1,0 +1,103 @@
+"""Clients (tenants), teams, staff users and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.models.base import Base, BigId, utcnow
+
+ROLES = ("agent", "collections", "fraud", "claims", "reviewer", "supervisor", "admin")
+
+user_clients = Table(
+    "user_clients",
+    Base.metadata,
+    Column("user_id", BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("client_id", BigId, ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Client(Base):
+    """A business whose work this is: an insurer, a lender, a creditor."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Team(Base):
+    """A group of staff, usually one line of work."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class User(Base):
+    """A member of staff who signs in to the console."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    roles: Mapped[list] = mapped_column(default=list)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    skills: Mapped[dict] = mapped_column(default=dict)
+    languages: Mapped[list] = mapped_column(default=list)
+    capacity: Mapped[dict] = mapped_column(default=dict)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+    clients: Mapped[list[Client]] = relationship(secondary=user_clients, lazy="selectin")
+
+    # The session-user protocol (is_authenticated, get_id) without importing a web framework.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Disabled users cannot sign in or use a token."""
+        return self.active
+
+    def get_id(self) -> str:
+        """The id kept in the signed session cookie."""
+        return str(self.id)
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds any of the roles (admin holds every role)."""
+        return "admin" in self.roles or any(r in self.roles for r in roles)
+
+    @property
+    def client_ids(self) -> set[int]:
+        """The ids of the clients whose data this user may see."""
+        return {c.id for c in self.clients}
+
+
+class ApiToken(Base):
+    """A bearer token for the API and the socket; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

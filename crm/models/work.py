@@ -1,0 +1,100 @@
+"""Lines of work inside a case: claims, fraud investigations, debt accounts and decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.models.base import Base, BigId, utcnow
+
+LINES_OF_WORK = ("insurance", "fraud", "collections")
+
+
+class Claim(Base):
+    """An insurance claim."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("client_id", "number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[str] = mapped_column(String(64))
+    policy_number: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    loss_date: Mapped[date | None]
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Investigation(Base):
+    """A fraud investigation."""
+
+    __tablename__ = "investigations"
+    __table_args__ = (UniqueConstraint("client_id", "reference"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    risk_score: Mapped[int] = mapped_column(default=0)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DebtAccount(Base):
+    """A debt under collection, with the contact restrictions that apply to it."""
+
+    __tablename__ = "debt_accounts"
+    __table_args__ = (UniqueConstraint("client_id", "account_number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    account_number: Mapped[str] = mapped_column(String(64))
+    creditor: Mapped[str] = mapped_column(String(200), default="")
+    balance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    status: Mapped[str] = mapped_column(String(24), default="open")
+    delinquent_since: Mapped[date | None]
+    attorney_represented: Mapped[bool] = mapped_column(default=False)
+    disputed: Mapped[bool] = mapped_column(default=False)
+    ceased: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Promise(Base):
+    """A promise to pay on a debt account."""
+
+    __tablename__ = "promises"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    debt_account_id: Mapped[int] = mapped_column(ForeignKey("debt_accounts.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    due_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Decision(Base):
+    """A judgement call that needs a second pair of eyes (maker-checker)."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    maker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

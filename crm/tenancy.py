@@ -1,0 +1,42 @@
+"""Clients (tenants): the default one, and looking them up."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.errors import NotFound
+from crm.models import Client
+
+DEFAULT_SLUG = "default"
+
+
+def clients_by_slug(session: Session, slugs) -> list[Client]:
+    """The named clients, or every client when none are named (a single-client install)."""
+    if not slugs:
+        return list(session.scalars(select(Client).order_by(Client.id)))
+    found = list(session.scalars(select(Client).where(Client.slug.in_(list(slugs)))))
+    missing = set(slugs) - {c.slug for c in found}
+    if missing:
+        raise NotFound(f"no client with slug {', '.join(sorted(missing))}")
+    return found
+
+
+def default_client(session: Session) -> Client:
+    """The client of a single-client install (created by the first migration)."""
+    client = session.scalars(select(Client).where(Client.slug == DEFAULT_SLUG)).first()
+    if client is None:
+        client = Client(slug=DEFAULT_SLUG, name="Default client")
+        session.add(client)
+        session.flush()
+    return client
+
+
+def get_or_create(session: Session, slug: str, name: str) -> Client:
+    """A client by slug, created when missing."""
+    client = session.scalars(select(Client).where(Client.slug == slug)).first()
+    if client is None:
+        client = Client(slug=slug, name=name)
+        session.add(client)
+        session.flush()
+    return client

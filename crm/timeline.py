@@ -1,0 +1,119 @@
+"""The case timeline: recording interactions idempotently and reading them by keyset."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crm import audit, cases, events
+from crm.errors import Invalid
+from crm.models import Case, Interaction, User, utcnow
+from crm.models.timeline import DIRECTIONS, MEDIA
+
+MAX_NOTE = 20_000
+MAX_PAGE = 200
+
+
+def record(session: Session, case: Case, *, medium: str, direction: str, **fields) -> tuple[
+    Interaction, bool
+]:
+    """Add an interaction to a case, or return the existing one for the same provider id."""
+    if medium not in MEDIA or direction not in DIRECTIONS:
+        raise Invalid(f"unknown medium/direction {medium}/{direction}")
+    provider_id = fields.get("provider_id")
+    if provider_id:
+        existing = _by_provider(session, case.client_id, medium, provider_id)
+        if existing is not None:
+            return existing, False
+    item = Interaction(client_id=case.client_id, case_id=case.id, medium=medium,
+                       direction=direction, **fields)
+    try:
+        with session.begin_nested():
+            session.add(item)
+    except IntegrityError:
+        # A concurrent retry of the same provider message won the insert: theirs stands.
+        existing = _by_provider(session, case.client_id, medium, provider_id)
+        if existing is None:
+            raise
+        return existing, False
+    case.last_activity_at = max(case.last_activity_at, item.occurred_at)
+    events.emit(session, events.INTERACTION_CREATED, interaction_id=item.id, case_id=case.id,
+                client_id=case.client_id)
+    return item, True
+
+
+def _by_provider(session, client_id, medium, provider_id) -> Interaction | None:
+    return session.scalars(
+        select(Interaction).where(
+            Interaction.client_id == client_id,
+            Interaction.medium == medium,
+            Interaction.provider_id == provider_id,
+        )
+    ).first()
+
+
+def add_note(session: Session, actor: User, case_id: int, body: str) -> Interaction:
+    """An internal note by a member of staff on a case."""
+    text = (body or "").strip()
+    if not text:
+        raise Invalid("a note needs some text")
+    if len(text) > MAX_NOTE:
+        raise Invalid(f"a note can have at most {MAX_NOTE} characters")
+    case = cases.get(session, actor, case_id, audit_view=False)
+    item, _ = record(session, case, medium="note", direction="internal", status="saved",
+                     body=text, agent_id=actor.id, occurred_at=utcnow())
+    audit.record(session, actor, "note.added", item, client_id=case.client_id,
+                 after={"case_id": case.id})
+    return item
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a timeline, newest first, and the cursor for the next (older) page."""
+
+    items: list[Interaction]
+    next_cursor: str | None
+
+
+def encode_cursor(item: Interaction) -> str:
+    """An opaque cursor pointing just after this item."""
+    raw = f"{item.occurred_at.isoformat()}|{item.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """(occurred_at, id) from a cursor, or Invalid."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        when, _, ident = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
+        return datetime.fromisoformat(when), int(ident)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise Invalid("malformed cursor") from exc
+
+
+def page(session: Session, actor: User, case_id: int, *, limit: int = 50,
+         before: str | None = None) -> Page:
+    """A page of a case's timeline by keyset on (occurred_at, id): stable while items arrive."""
+    cases.get(session, actor, case_id)
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}")
+    stmt = select(Interaction).where(Interaction.case_id == case_id)
+    if before:
+        when, ident = decode_cursor(before)
+        stmt = stmt.where(
+            or_(
+                Interaction.occurred_at < when,
+                and_(Interaction.occurred_at == when, Interaction.id < ident),
+            )
+        )
+    stmt = stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit + 1)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1]) if more and rows else None)

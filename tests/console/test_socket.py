@@ -1,0 +1,59 @@
+"""The /agent socket: authenticated connections, case rooms, live timeline events."""
+
+import pytest
+
+from console.extensions import socketio
+from crm import events, identity, timeline
+
+
+def test_unauthenticated_connection_is_refused(app):
+    sio = socketio.test_client(app, namespace="/agent")
+    assert not sio.is_connected("/agent")
+
+
+def test_bad_token_is_refused(app):
+    sio = socketio.test_client(app, namespace="/agent", auth={"token": "cl_forged"})
+    assert not sio.is_connected("/agent")
+
+
+def test_token_connects(app, token):
+    sio = socketio.test_client(app, namespace="/agent", auth={"token": token})
+    assert sio.is_connected("/agent")
+    sio.disconnect(namespace="/agent")
+
+
+def test_session_cookie_connects(app, client, agent, login):
+    login(agent)
+    sio = socketio.test_client(app, namespace="/agent", flask_test_client=client)
+    assert sio.is_connected("/agent")
+
+
+@pytest.fixture
+def case(session, default_client):
+    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    session.commit()
+    return case
+
+
+def test_watching_a_case_delivers_its_new_interactions(app, session, token, agent, case):
+    sio = socketio.test_client(app, namespace="/agent", auth={"token": token})
+    ack = sio.emit(events.CASE_WATCH, {"case_id": case.id}, namespace="/agent", callback=True)
+    assert ack == {"ok": True, "case_id": case.id}
+    note = timeline.add_note(session, agent, case.id, "Called about the claim")
+    session.commit()
+    received = [m for m in sio.get_received("/agent") if m["name"] == events.INTERACTION_CREATED]
+    assert len(received) == 1
+    payload = received[0]["args"][0]
+    assert payload["id"] == note.id and payload["case_id"] == case.id and payload["at"]
+    assert payload["interaction"]["body"] == "Called about the claim"
+
+
+def test_watching_another_clients_case_is_refused(app, session, make_user, other_client, case):
+    from crm import users
+
+    outsider = make_user("agent", clients=[other_client])
+    raw = users.issue_token(session, outsider)
+    session.commit()
+    sio = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+    ack = sio.emit(events.CASE_WATCH, {"case_id": case.id}, namespace="/agent", callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"

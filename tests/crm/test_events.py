@@ -1,0 +1,31 @@
+"""Domain events reach listeners only after their transaction commits."""
+
+from crm import events, identity
+
+
+def test_events_wait_for_commit_and_vanish_on_rollback(session, default_client):
+    seen = []
+    events.subscribe(events.CASE_UPDATED, lambda name, payload: seen.append(payload["case_id"]))
+
+    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    assert seen == []  # savepoint released, but nothing committed yet
+    session.commit()
+    assert seen == [case.id]
+
+    identity.find_or_create(session, default_client.id, "+14155550111")
+    session.rollback()
+    session.commit()
+    assert seen == [case.id]
+
+
+def test_a_failing_listener_does_not_stop_the_others(session, default_client):
+    seen = []
+
+    def broken(name, payload):
+        raise RuntimeError("boom")
+
+    events.subscribe(events.CASE_UPDATED, broken)
+    events.subscribe(events.CASE_UPDATED, lambda n, p: seen.append(n))
+    identity.find_or_create(session, default_client.id, "+14155550100")
+    session.commit()
+    assert seen == [events.CASE_UPDATED]

@@ -1,0 +1,124 @@
+"""Browser tests: a real `caseline serve` process and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+CASELINE = [sys.executable, "-c", "from console.cli import main; main()"]
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; `make test` installs it")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (run `make test`)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory, template_db):
+    """Environment of the served console: its own SQLite copy with the demo data."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    db = tmp / "e2e.db"
+    if isinstance(template_db, Path):
+        shutil.copy(template_db, db)
+        url = f"sqlite:///{db}"
+    else:
+        url = f"sqlite:///{db}"
+        subprocess.run([*CASELINE, "db", "upgrade"], check=True, cwd=ROOT,
+                       env={**os.environ, "DATABASE_URL": url})
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASELINE_", "REDIS_"))}
+    env.update(DATABASE_URL=url, INSTANCE_PATH=str(tmp / "instance"), CASELINE_TASKS="thread")
+    subprocess.run([*CASELINE, "seed-demo"], check=True, cwd=ROOT, env=env,
+                   capture_output=True)
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server(server_env):
+    """The base URL of a running console."""
+    port = _free_port()
+    proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=server_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode()) from None
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("the console did not start in 30 s")
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium_path, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts (separate cookies: separate people)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a page in through the real form."""
+
+    def do(page, email="agent@caseline.demo", password="caseline-demo"):
+        page.goto(live_server + "/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(live_server + "/")
+        return page
+
+    return do

@@ -1,0 +1,18 @@
+"""A new user signs in to the console in a real browser."""
+
+from playwright.sync_api import expect
+
+
+def test_demo_agent_signs_in_and_goes_live(new_page, sign_in, live_server):
+    page = sign_in(new_page())
+    expect(page.locator("#connection")).to_have_text("live")
+    expect(page.locator(".me")).to_contain_text("Demo Agent")
+
+
+def test_wrong_password_shows_a_clear_error(new_page, live_server):
+    page = new_page()
+    page.goto(live_server + "/login")
+    page.fill("input[name=email]", "agent@caseline.demo")
+    page.fill("input[name=password]", "not the password")
+    page.click("button[type=submit]")
+    expect(page.locator("#login-error")).to_have_text("Wrong email or password.")
