@@ -40,3 +40,27 @@ def get_or_create(session: Session, slug: str, name: str) -> Client:
         session.add(client)
         session.flush()
     return client
+
+
+def client_for_address(session: Session, kind: str, value: str) -> Client:
+    """The client that owns an inbound address (our number, mailbox or chat widget key).
+
+    An install with a single client needs no addresses configured: everything is its work.
+    """
+    from crm.models import InboundAddress
+
+    value = (value or "").strip()
+    if value.lower().startswith("whatsapp:"):
+        value = value[len("whatsapp:"):]
+    if kind == "email":
+        value = value.lower()
+    owner = session.scalars(
+        select(Client).join(InboundAddress, InboundAddress.client_id == Client.id)
+        .where(InboundAddress.kind == kind, InboundAddress.value == value)
+    ).first()
+    if owner is not None:
+        return owner
+    clients = session.scalars(select(Client).order_by(Client.id).limit(2)).all()
+    if len(clients) == 1:
+        return clients[0]
+    raise NotFound(f"no client owns the {kind} address {value!r}")

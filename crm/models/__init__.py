@@ -3,7 +3,15 @@
 from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.customers import Case, ContactPoint, Customer
-from crm.models.tenancy import ROLES, ApiToken, Client, Team, User, user_clients
+from crm.models.tenancy import (
+    ROLES,
+    ApiToken,
+    Client,
+    InboundAddress,
+    Team,
+    User,
+    user_clients,
+)
 from crm.models.timeline import Attachment, Interaction, Task
 from crm.models.work import Claim, DebtAccount, Decision, Investigation, Promise
 
@@ -20,6 +28,7 @@ __all__ = [
     "Customer",
     "DebtAccount",
     "Decision",
+    "InboundAddress",
     "Interaction",
     "Investigation",
     "Promise",

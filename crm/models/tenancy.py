@@ -30,6 +30,23 @@ class Client(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class InboundAddress(Base):
+    """An address customers contact a client on: a Twilio number, a mailbox, a chat widget."""
+
+    __tablename__ = "inbound_addresses"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    # "phone" (E.164, also the WhatsApp sender), "email" (lower-cased), "chat" (widget key)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(320))
+    # The queue / line of work contacts on this address go to (insurance, fraud, collections).
+    line_of_work: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(120), default="")
+
+
 class Team(Base):
     """A group of staff, usually one line of work."""
 

@@ -333,6 +333,19 @@ def upgrade() -> None:
         batch_op.create_index('ix_tasks_case_status', ['case_id', 'status'], unique=False)
 
 
+    op.create_table('inbound_addresses',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('client_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('value', sa.String(length=320), nullable=False),
+    sa.Column('line_of_work', sa.String(length=32), nullable=True),
+    sa.Column('label', sa.String(length=120), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_inbound_addresses_client_id_clients'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_addresses')),
+    sa.UniqueConstraint('kind', 'value', name=op.f('uq_inbound_addresses_kind_value'))
+    )
+    with op.batch_alter_table('inbound_addresses', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbound_addresses_client_id'), ['client_id'], unique=False)
     _append_only_audit()
     # A single-client install works in this one client and never has to know the concept.
     op.execute(
@@ -401,6 +414,7 @@ def downgrade() -> None:
 
     op.drop_table('claims')
     op.drop_table('user_clients')
+    op.drop_table('inbound_addresses')
     with op.batch_alter_table('contact_points', schema=None) as batch_op:
         batch_op.drop_index('ix_contact_points_kind_value')
         batch_op.drop_index(batch_op.f('ix_contact_points_customer_id'))

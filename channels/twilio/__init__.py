@@ -1,0 +1,1 @@
+"""What Twilio voice and messaging share: signature checks and the REST client."""

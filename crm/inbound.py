@@ -1,0 +1,62 @@
+"""Landing an inbound contact: resolve the sender, record the interaction, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from crm import identity, tenancy, timeline
+from crm.models import Case, Client, Interaction, utcnow
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A verified, parsed inbound contact from any channel."""
+
+    medium: str
+    provider_id: str
+    sender: str
+    recipient: str
+    body: str = ""
+    subject: str | None = None
+    sender_name: str | None = None
+    status: str = "received"
+    thread_key: str | None = None
+    occurred_at: datetime | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Received:
+    """The outcome: the interaction on its case, and whether this delivery created it."""
+
+    interaction: Interaction
+    case: Case
+    client: Client
+    created: bool
+
+
+def receive(session: Session, msg: InboundMessage, *, region: str = "US",
+            address_kind: str | None = None, sender_kind: str | None = None,
+            case: Case | None = None) -> Received:
+    """Record msg on the sender's case (found or created); a redelivery is a no-op."""
+    client = tenancy.client_for_address(session, address_kind or _address_kind(msg.medium),
+                                        msg.recipient)
+    if case is None:
+        _, case, _ = identity.find_or_create(session, client.id, msg.sender,
+                                             display_name=msg.sender_name, region=region,
+                                             kind=sender_kind)
+    item, created = timeline.record(
+        session, case, medium=msg.medium, direction="inbound", provider_id=msg.provider_id,
+        status=msg.status, body=msg.body, subject=msg.subject, from_addr=msg.sender,
+        to_addr=msg.recipient, thread_key=msg.thread_key, meta=dict(msg.meta),
+        occurred_at=msg.occurred_at or utcnow(),
+    )
+    return Received(item, case, client, created)
+
+
+def _address_kind(medium: str) -> str:
+    return {"voice": "phone", "sms": "phone", "whatsapp": "phone", "email": "email",
+            "chat": "chat"}.get(medium, medium)

@@ -1,0 +1,37 @@
+"""Inbound contacts land once on the sender's case, in the client owning the address."""
+
+import pytest
+
+from crm import inbound
+from crm.errors import NotFound
+from crm.models import InboundAddress
+
+
+def _msg(**kw):
+    base = {"medium": "sms", "provider_id": "SM1", "sender": "+14155550100",
+            "recipient": "+15005550006", "body": "hello"}
+    return inbound.InboundMessage(**{**base, **kw})
+
+
+def test_a_single_client_install_takes_every_address(session, default_client):
+    got = inbound.receive(session, _msg())
+    session.commit()
+    assert got.created and got.client.id == default_client.id
+
+
+def test_redelivery_is_a_no_op(session, default_client):
+    first = inbound.receive(session, _msg())
+    again = inbound.receive(session, _msg(body="changed"))
+    session.commit()
+    assert not again.created and again.interaction.id == first.interaction.id
+    assert again.interaction.body == "hello"
+
+
+def test_addresses_route_to_their_client(session, default_client, other_client):
+    session.add(InboundAddress(client_id=other_client.id, kind="phone", value="+15005550007"))
+    session.commit()
+    got = inbound.receive(session, _msg(recipient="whatsapp:+15005550007", medium="whatsapp",
+                                        sender="whatsapp:+14155550100"))
+    assert got.client.id == other_client.id and got.case.client_id == other_client.id
+    with pytest.raises(NotFound):
+        inbound.receive(session, _msg(recipient="+15009999999", provider_id="SM2"))
