@@ -47,9 +47,13 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
-    socketio.init_app(app, message_queue=settings.redis_url, async_mode="threading",
+    # Redis carries emits between processes; without it, a plain in-process manager (named
+    # explicitly, so an earlier app's queue in this process is not reused).
+    queue = {"message_queue": settings.redis_url} if settings.redis_url else {
+        "client_manager": None}
+    socketio.init_app(app, async_mode="threading", logger=False, engineio_logger=False,
                       cors_allowed_origins=[settings.public_base_url] if settings.public_base_url
-                      else None, logger=False, engineio_logger=False)
+                      else None, **queue)
 
 
 def register_blueprints(app: Flask) -> None:
