@@ -83,3 +83,18 @@ def test_the_audit_trail_is_append_only(session, agent):
     with pytest.raises(DatabaseError, match="append-only"):
         session.execute(text("DELETE FROM audit_events"))
     session.rollback()
+
+
+def test_opt_outs_are_per_medium_and_audited(session, agent, default_client):
+    from crm import customers
+
+    customer, _, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    contact = customer.contact_points[0]
+    customers.set_opt_out(session, None, contact, "sms", True, reason="STOP")
+    session.commit()
+    assert customers.is_opted_out(contact, "sms") and not customers.is_opted_out(contact, "voice")
+    customers.set_opt_out(session, agent, contact, "sms", False)
+    session.commit()
+    actions = session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_type == "contact_point")).all()
+    assert actions == ["contact_point.opt_out", "contact_point.opt_in"]

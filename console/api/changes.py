@@ -1,0 +1,50 @@
+"""Changing customers and cases through the API (audited in the services)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from console import database
+from console.api import actor, api, bp
+from console.api.schemas import CaseOut, CustomerOut
+from crm import cases, customers
+
+
+class CustomerChange(BaseModel):
+    """Fields of a customer that staff may change; omitted fields stay as they are."""
+
+    display_name: str | None = Field(default=None, max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=16)
+    external_ref: str | None = Field(default=None, max_length=64)
+
+
+class CaseChange(BaseModel):
+    """Fields of a case that staff may change; omitted fields stay as they are."""
+
+    status: str | None = None
+    priority: str | None = None
+    owner_id: int | None = None
+    flags: list[str] | None = Field(default=None, max_length=20)
+    summary: str | None = Field(default=None, max_length=5000)
+
+
+@api.route(bp, "/customers/<int:customer_id>", "PATCH", summary="Change a customer",
+           body=CustomerChange, response=CustomerOut, tags=["customers"])
+def patch_customer(customer_id: int, body: CustomerChange):
+    """Change a customer's name, timezone, language or account reference."""
+    session = database.session()
+    customer = customers.update(session, actor(), customer_id,
+                                **body.model_dump(exclude_unset=True))
+    session.commit()
+    return CustomerOut.model_validate(customer)
+
+
+@api.route(bp, "/cases/<int:case_id>", "PATCH", summary="Change a case", body=CaseChange,
+           response=CaseOut, tags=["cases"])
+def patch_case(case_id: int, body: CaseChange):
+    """Change a case's status, priority, owner, flags or summary."""
+    session = database.session()
+    case = cases.update(session, actor(), case_id, **body.model_dump(exclude_unset=True))
+    session.commit()
+    return CaseOut.model_validate(case)
