@@ -43,4 +43,5 @@ def actor():
     return g.actor
 
 
+import console.api.emails  # noqa: E402,F401
 from console.api import me  # noqa: E402,F401  (routes register on import)
