@@ -10,6 +10,8 @@ from email.parser import BytesParser
 import pytest
 from aiosmtpd.controller import Controller
 
+from crm.models import InboundAddress
+
 TOKEN = "inbound-test-token"
 
 
@@ -57,7 +59,16 @@ def smtp(settings):
 
 
 @pytest.fixture
-def post_email(client):
+def mailbox(session, default_client):
+    """The default client's inbound mailbox (so mail still finds it when there are two)."""
+    session.add(InboundAddress(client_id=default_client.id, kind="email",
+                               value="cases@caseline.example.com", line_of_work="claims"))
+    session.commit()
+    return "cases@caseline.example.com"
+
+
+@pytest.fixture
+def post_email(client, mailbox):
     """POST a raw message to the inbound webhook (with the right token unless told otherwise)."""
 
     def post(raw: bytes, token: str | None = TOKEN, **headers):
