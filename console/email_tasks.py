@@ -48,7 +48,8 @@ def send_email(interaction_id: int) -> str:
         log.exception("sending email %s failed unexpectedly", interaction_id)
         mail.mark_retry(session, interaction_id, f"internal error: {type(exc).__name__}")
         return "retry"
-    mail.mark_sent(session, interaction_id, sender=result.raw.get("from") or settings.email_from)
+    mail.mark_sent(session, interaction_id, sender=result.raw.get("from") or settings.email_from,
+                   raw=result.raw.get("message"), store=store_for(settings))
     return "sent"
 
 

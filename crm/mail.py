@@ -121,8 +121,14 @@ def claim(session: Session, interaction_id: int, domain: str) -> Sendable | None
     return sendable
 
 
-def mark_sent(session: Session, interaction_id: int, *, sender: str) -> None:
-    """The SMTP server accepted the message."""
+def mark_sent(session: Session, interaction_id: int, *, sender: str, raw: bytes | None = None,
+              store: BlobStore | None = None) -> None:
+    """The SMTP server accepted the message; what we sent is kept as evidence."""
+    if raw and store is not None:
+        key, digest = store.put(raw, suffix="eml")
+        session.add(Attachment(interaction_id=interaction_id, kind="raw", filename="message.eml",
+                               content_type="message/rfc822", size=len(raw), storage_key=key,
+                               sha256=digest))
     _settle(session, interaction_id, "sent", from_addr=sender)
 
 

@@ -78,7 +78,7 @@ class EmailAdapter(ChannelAdapter):
             code, reason = next(iter(refused.values()))
             raise _by_code(code, reason)
         return SendResult(provider_id=str(mail["Message-ID"] or ""), status="sent",
-                          raw={"from": envelope_from})
+                          raw={"from": envelope_from, "message": mail.as_bytes()})
 
 
 def _by_code(code: int, reason) -> Exception:

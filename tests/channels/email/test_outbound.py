@@ -58,6 +58,8 @@ def test_agent_reply_is_sent_with_our_headers_text_and_html(client, auth, inboun
     html = msg.get_body(("html",)).get_content()
     assert "<p>Dear Lerato,</p>" in html
     assert "opt" not in msg.get_body(("plain",)).get_content().lower()  # not collections
+    [evidence] = [a for a in item.attachments if a.kind == "raw"]
+    assert evidence.content_type == "message/rfc822" and evidence.size > 0
     session.commit()
 
 
@@ -102,7 +104,7 @@ def test_attachments_are_sent_and_stored_with_sniffed_types(client, auth, inboun
     resp = reply(client, auth, case_id, attachments=[
         {"filename": "claim-form.pdf", "content_base64": base64.b64encode(pdf).decode()}])
     assert resp.status_code == 201
-    [att] = resp.get_json()["attachments"]
+    [att] = [a for a in resp.get_json()["attachments"] if a["kind"] == "file"]
     assert att["filename"] == "claim-form.pdf" and att["content_type"] == "application/pdf"
     [msg] = smtp.messages()
     [part] = list(msg.iter_attachments())
