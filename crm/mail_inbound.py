@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm import events, identity, inbound, tenancy, timeline
 from crm.errors import Invalid, NotFound
-from crm.models import Attachment, Case, Client, Interaction, utcnow
+from crm.models import Attachment, Case, Client, InboundAddress, Interaction, utcnow
 from crm.storage import BlobStore
 
 CASE_TOKEN = re.compile(r"\bCL-[23456789A-HJ-NP-Z]{8}\b", re.IGNORECASE)
@@ -67,6 +67,7 @@ class Landed:
     case: Case | None
     created: bool
     outcome: str  # created | duplicate | bounce | ignored
+    reason: str = ""
 
 
 def receive_email(session: Session, mail: InboundEmail, *, store: BlobStore,
@@ -78,6 +79,9 @@ def receive_email(session: Session, mail: InboundEmail, *, store: BlobStore,
         return Landed(existing, session.get(Case, existing.case_id), False, "duplicate")
     if mail.bounce is not None:
         return _bounce(session, client, recipient, mail, store)
+    if _ours(session, mail.sender):
+        # Our own mailbox writing to itself (a loop, a BCC copy): never a customer.
+        return Landed(None, None, False, "ignored", "a message from our own mailbox")
     case = thread_case(session, client.id, mail)
     sender = mail.sender
     if case is None:
@@ -169,6 +173,12 @@ def _without_tag(address: str) -> str:
     return f"{local.split('+', 1)[0]}{at}{domain}" if at else address
 
 
+def _ours(session, sender: str) -> bool:
+    bare = _without_tag(sender)
+    return bool(bare) and session.scalar(select(InboundAddress.id).where(
+        InboundAddress.kind == "email", InboundAddress.value == bare).limit(1)) is not None
+
+
 def _by_message_id(session, client_id, message_id) -> Interaction | None:
     return session.scalars(select(Interaction).where(
         Interaction.client_id == client_id, Interaction.medium == "email",
@@ -184,7 +194,7 @@ def _bounce(session, client, recipient, mail: InboundEmail, store) -> Landed:
                                   Interaction.thread_key.in_(list(ids)[:MAX_THREAD_IDS]))
     ).first() if ids else None
     if target is None:
-        return Landed(None, None, False, "ignored")
+        return Landed(None, None, False, "ignored", "a bounce for a message we did not send")
     info = {"status": clean(mail.bounce.status, 32), "diagnostic": clean(mail.bounce.diagnostic,
                                                                          500),
             "recipients": [clean(r, 320) for r in mail.bounce.recipients[:10]]}

@@ -32,8 +32,7 @@ def blueprint(get_session: Callable[[], Session]) -> Blueprint:
             return _error(422, "invalid", "the body must be a raw RFC 5322 message")
         landed = land(get_session(), raw, settings)
         if landed.interaction is None:
-            return jsonify({"status": landed.outcome,
-                            "reason": "a bounce for a message we did not send"}), 202
+            return jsonify({"status": landed.outcome, "reason": landed.reason}), 202
         return jsonify({"status": landed.outcome, "interaction_id": landed.interaction.id,
                         "case_id": landed.case.id}), 201 if landed.created else 200
 

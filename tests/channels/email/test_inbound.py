@@ -159,3 +159,27 @@ def test_a_case_token_threads_mail_from_an_unknown_address(post_email, session, 
         resp = post_email(raw)
         assert resp.status_code == 201 and resp.get_json()["case_id"] == case.id
     assert count(session, Case) == 1
+
+
+def test_mail_from_our_own_mailbox_opens_nothing(post_email, session):
+    raw = (b"From: Acme Claims <cases@caseline.example.com>\r\nTo: cases@caseline.example.com"
+           b"\r\nSubject: loop\r\nMessage-ID: <loop-1@caseline.example.com>\r\n\r\nloop\r\n")
+    resp = post_email(raw)
+    assert resp.status_code == 202 and "own mailbox" in resp.get_json()["reason"]
+    assert count(session, Interaction) == count(session, Customer) == 0
+
+
+def test_mangled_messages_never_cause_a_server_error(post_email, session):
+    """Every corpus message truncated and bit-flipped: all answered 2xx/4xx."""
+    import random
+
+    rng = random.Random(7)
+    for path in FILES:
+        raw = path.read_bytes()
+        flipped = bytearray(raw)
+        for _ in range(max(1, len(raw) // 200)):
+            flipped[rng.randrange(len(raw))] = rng.randrange(256)
+        for variant in (raw[: rng.randrange(1, len(raw))], bytes(flipped)):
+            resp = post_email(variant)
+            assert resp.status_code < 500, (path.name, resp.get_data(as_text=True)[:300])
+    session.commit()

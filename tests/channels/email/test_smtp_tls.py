@@ -39,6 +39,7 @@ def message() -> OutboundMessage:
                            subject="Test", headers={"Message-ID": "<t1@caseline.example.com>"})
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 @pytest.mark.parametrize("mode", ["starttls", "smtps"])
 def test_tls_and_auth_from_the_url(settings, certificate, mode):
     logins = []
