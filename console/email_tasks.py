@@ -57,7 +57,9 @@ def send_email(interaction_id: int) -> str:
 @celery.task(name="email.sweep")
 def sweep_email() -> int:
     """Re-enqueue queued emails whose backoff has passed (a broker outage loses none)."""
-    ids = mail.due(database.session())
+    session = database.session()
+    mail.recover_stale(session)
+    ids = mail.due(session)
     for interaction_id in ids:
         enqueue(send_email, interaction_id)
     return len(ids)

@@ -21,6 +21,8 @@ MAX_BODY = 100_000
 MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=30)
+# A send takes seconds; `sending` this long means the worker died mid-send.
+STALE_SENDING = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,19 @@ def due(session: Session, now: datetime | None = None, limit: int = 100) -> list
              if not (meta or {}).get("next_attempt_at")
              or datetime.fromisoformat(meta["next_attempt_at"]) <= now]
     return ready[:limit]
+
+
+def recover_stale(session: Session, now: datetime | None = None) -> int:
+    """Put emails stuck in `sending` back in the queue (same Message-ID when re-sent)."""
+    cutoff = (now or utcnow()) - STALE_SENDING
+    count = session.execute(
+        update(Interaction)
+        .where(Interaction.status == "sending", Interaction.medium == "email",
+               Interaction.direction == "outbound", Interaction.updated_at < cutoff)
+        .values(status="queued", updated_at=utcnow())
+    ).rowcount
+    session.commit()
+    return count
 
 
 def opt_out(session: Session, case_id: int, address: str) -> ContactPoint:

@@ -36,7 +36,7 @@ _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 MAX_TEXT = 1_000_000
 
 
-def parse(raw: bytes) -> InboundEmail:
+def parse(raw: bytes, *, _forward_depth: int = 0) -> InboundEmail:
     """Parse raw bytes; whatever is broken becomes a defect noted in meta, never an error."""
     try:
         msg = _PARSER.parsebytes(raw)
@@ -44,7 +44,7 @@ def parse(raw: bytes) -> InboundEmail:
         log.warning("unparseable email of %d bytes kept as text", len(raw))
         return InboundEmail(raw=raw, message_id=_hash_id(raw), sender="", recipients=(),
                             text=_decode(raw, "utf-8"), meta={"unparsed": "true"})
-    body = _Body()
+    body = _Body(_forward_depth)
     try:
         body.walk(msg, top=True)
     except Exception:  # a pathological MIME tree: keep what was gathered, note it
@@ -118,7 +118,8 @@ def html_to_text(html: str) -> str:
 class _Body:
     """What a walk over the MIME tree found: text, HTML, files, and notes."""
 
-    def __init__(self):
+    def __init__(self, forward_depth: int = 0):
+        self.forward_depth = forward_depth
         self.texts: list[str] = []
         self.htmls: list[str] = []
         self.files: list[EmailFile] = []
@@ -192,7 +193,11 @@ class _Body:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         raw = inner.as_bytes(policy=policy.default.clone(linesep="\r\n")) if inner else _bytes(part)
-        inner_mail = parse(raw)
+        if self.forward_depth >= 3:
+            # A forward of a forward of a forward: keep the bytes, read no deeper.
+            self.files.append(EmailFile("forwarded.eml", "message/rfc822", raw, "message/rfc822"))
+            return
+        inner_mail = parse(raw, _forward_depth=self.forward_depth + 1)
         self.forwards.append(inner_mail)
         if inner_mail.has_html and not self.htmls:
             self.htmls.append(html_of(raw))

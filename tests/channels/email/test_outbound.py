@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from console.email_tasks import send_email, sweep_email
 from crm import mail, users
@@ -210,3 +210,21 @@ def test_bad_requests_are_clear_4xx(client, auth, inbound, smtp, make_user, othe
     assert reply(client, other, case_id).status_code == 404
     assert client.post(f"/api/v1/cases/{case_id}/emails", json={}).status_code == 401
     assert smtp.messages() == []
+
+
+def test_sweeper_sends_what_a_dead_worker_or_broker_left_behind(client, auth, inbound, smtp,
+                                                                 session):
+    case_id, _ = inbound
+    smtp.script = ["451 4.3.0 busy"]
+    first = reply(client, auth, case_id).get_json()["id"]  # queued for a retry
+    second = reply(client, auth, case_id).get_json()["id"]  # sent
+    # A worker died mid-send long ago: the email is stuck in `sending`.
+    session.execute(update(Interaction).where(Interaction.id == second).values(
+        status="sending", updated_at=utcnow() - timedelta(hours=1)))
+    item = session.get(Interaction, first)
+    item.meta = {**item.meta, "next_attempt_at": None}
+    session.commit()
+    assert sweep_email.apply().get() == 2
+    session.expire_all()
+    assert {session.get(Interaction, i).status for i in (first, second)} == {"sent"}
+    session.commit()
