@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import current_app, send_file
+from flask import current_app, send_file, url_for
 from pydantic import BaseModel, Field
 
 from channels.email.inbound import store_for
@@ -16,6 +16,16 @@ from console.email_tasks import send_email
 from console.tasks import enqueue
 from crm import files, mail
 from crm.errors import Invalid
+
+
+class EmailOut(InteractionOut):
+    """An email with where to read it: the staff page and its sanitised HTML part."""
+
+    auto_reply: bool = False
+    bounce: dict | None = None
+    error: str | None = None
+    view_url: str
+    html_url: str | None = None
 
 
 class EmailAttachmentIn(BaseModel):
@@ -50,6 +60,25 @@ def post_email(case_id: int, body: EmailIn):
     enqueue(send_email, item.id)
     session.refresh(item)
     out = InteractionOut.model_validate(item)
+    session.commit()
+    return out
+
+
+@api.route(bp, "/cases/<int:case_id>/emails/<int:interaction_id>", response=EmailOut,
+           tags=["email"], summary="One email of a case, with links to its page and HTML part")
+def get_email(case_id: int, interaction_id: int):
+    """The email's fields plus the URLs the timeline links to."""
+    session = database.session()
+    item = mail.get_email(session, actor(), case_id, interaction_id)
+    meta = item.meta or {}
+    view = url_for("email.view", case_id=case_id, interaction_id=item.id)
+    has_html = bool(meta.get("has_html")) or item.direction == "outbound"
+    out = EmailOut.model_validate({
+        **InteractionOut.model_validate(item).model_dump(),
+        "auto_reply": bool(meta.get("auto_reply")), "bounce": meta.get("bounce"),
+        "error": meta.get("error"), "view_url": view,
+        "html_url": url_for("email.html_body", case_id=case_id, interaction_id=item.id)
+        if has_html else None})
     session.commit()
     return out
 

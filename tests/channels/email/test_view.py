@@ -88,5 +88,22 @@ def test_attachments_download_only_for_staff_with_access(client, post_email, log
 
 def test_every_email_route_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "get" in paths["/api/v1/cases/{case_id}/emails/{interaction_id}"]
     assert "post" in paths["/api/v1/cases/{case_id}/emails"]
     assert "get" in paths["/api/v1/attachments/{attachment_id}"]
+
+
+def test_email_api_links_to_the_page_and_html(client, hostile, token, make_user, other_client,
+                                              session):
+    case_id, interaction_id = hostile
+    url = f"/api/v1/cases/{case_id}/emails/{interaction_id}"
+    resp = client.get(url, headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["view_url"] == f"/cases/{case_id}/emails/{interaction_id}"
+    assert body["html_url"] == body["view_url"] + "/html"
+    assert body["subject"] == "Please review the attached invoice" and body["auto_reply"] is False
+    outsider = make_user("agent", clients=[other_client])
+    other = {"Authorization": f"Bearer {users.issue_token(session, outsider)}"}
+    session.commit()
+    assert client.get(url, headers=other).status_code == 404
