@@ -7,31 +7,22 @@ import html as htmllib
 import logging
 import re
 from email import policy
-from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
 
+from channels.email.headers import MSGID, decode, header, message_ids, raw_header
+from channels.email.signals import bounce_of, is_auto_reply
 from crm.files import safe_filename, sniff
-from crm.mail_inbound import Bounce, EmailFile, InboundEmail
+from crm.mail_inbound import EmailFile, InboundEmail
 
 log = logging.getLogger(__name__)
 
-_MSGID = re.compile(r"<[^<>\s]{1,900}>")
 _BOUNDARY_LINE = re.compile(rb"^--([0-9A-Za-z'()+_,./:=?-][^\r\n]{0,69}?)\r?$", re.M)
-_AUTO_SUBJECT = re.compile(r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?reply|"
-                           r"auto:|abwesenheitsnotiz|réponse automatique|respuesta automática)",
-                           re.IGNORECASE)
-_BOUNCE_SUBJECT = re.compile(r"(undeliver|delivery (status notification|failure|has failed)|"
-                             r"returned mail|mail delivery failed|failure notice)", re.IGNORECASE)
-_CHARSET_ALIASES = {"iso-8859-8-i": "iso-8859-8", "x-user-defined": "cp1252",
-                    "gb2312": "gb18030", "gbk": "gb18030", "ks_c_5601-1987": "cp949",
-                    "unicode-1-1-utf-7": "utf-7", "x-unknown": "utf-8", "unknown-8bit": "utf-8"}
 _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/tr|/h[1-6]|/li|/table|/blockquote)\s*>")
 _PARSER = BytesParser(policy=policy.default)
-_SURROGATE = re.compile("[\udc80-\udcff]")
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 MAX_TEXT = 1_000_000
 
@@ -43,7 +34,7 @@ def parse(raw: bytes, *, _forward_depth: int = 0) -> InboundEmail:
     except Exception:  # the parser is lenient, but a message is untrusted input
         log.warning("unparseable email of %d bytes kept as text", len(raw))
         return InboundEmail(raw=raw, message_id=_hash_id(raw), sender="", recipients=(),
-                            text=_decode(raw, "utf-8"), meta={"unparsed": "true"})
+                            text=decode(raw, "utf-8"), meta={"unparsed": "true"})
     body = _Body(_forward_depth)
     try:
         body.walk(msg, top=True)
@@ -51,7 +42,7 @@ def parse(raw: bytes, *, _forward_depth: int = 0) -> InboundEmail:
         log.warning("MIME walk failed; keeping partial body", exc_info=True)
         body.defects.append("mime walk failed")
     name, sender = _sender(header(msg, "From") or header(msg, "Sender")
-                           or header(msg, "Return-Path"), _raw(msg, "From"))
+                           or header(msg, "Return-Path"), raw_header(msg, "From"))
     subject = " ".join(header(msg, "Subject").split())
     text = body.text or (html_to_text(body.html) if body.html else "") or body.forwarded_text
     meta = {k: v for k, v in {
@@ -64,9 +55,10 @@ def parse(raw: bytes, *, _forward_depth: int = 0) -> InboundEmail:
     return InboundEmail(
         raw=raw, message_id=message_id(msg, raw), sender=sender.strip().lower(),
         sender_name=name.strip() or None, recipients=_recipients(msg), subject=subject,
-        text=text[:MAX_TEXT], in_reply_to=tuple(_ids(header(msg, "In-Reply-To"))),
-        references=tuple(_ids(header(msg, "References"))), auto_reply=_is_auto(msg, subject),
-        has_html=bool(body.html), bounce=_bounce(msg, sender, subject, body),
+        text=text[:MAX_TEXT], in_reply_to=tuple(message_ids(header(msg, "In-Reply-To"))),
+        references=tuple(message_ids(header(msg, "References"))),
+        auto_reply=is_auto_reply(msg, subject),
+        has_html=bool(body.html), bounce=bounce_of(msg, sender, subject, body),
         attachments=tuple(body.files), date=_date(msg), meta=meta)
 
 
@@ -80,27 +72,10 @@ def html_of(raw: bytes) -> str:
     return body.html
 
 
-def header(msg: Message, name: str) -> str:
-    """A header decoded to text; raw 8-bit or malformed values are decoded by hand."""
-    raw_value = _raw(msg, name)
-    if raw_value is None:
-        return ""
-    if isinstance(raw_value, str) and _SURROGATE.search(raw_value):
-        # Undeclared 8-bit bytes in a header (common from old mailers): UTF-8, else cp1252.
-        return _decode(raw_value.encode("ascii", "surrogateescape"), "utf-8").strip()
-    try:
-        return str(msg.get(name))
-    except Exception:
-        try:
-            return str(make_header(decode_header(str(raw_value))))
-        except Exception:
-            return str(raw_value)
-
-
 def message_id(msg: Message, raw: bytes) -> str:
     """The Message-ID as sent, or a stable hash of the raw message when missing or absurd."""
     value = header(msg, "Message-ID").strip()
-    found = _MSGID.search(value)
+    found = MSGID.search(value)
     mid = found.group(0) if found else value
     if not mid or len(mid) > 250 or any(c.isspace() for c in mid):
         return _hash_id(raw)
@@ -173,7 +148,7 @@ class _Body:
             self.report.extend(payload if isinstance(payload, list) else [])
             return
         if ctype in ("text/rfc822-headers", "message/rfc822-headers"):
-            self.original_headers.append(_decode(_bytes(part), "utf-8"))
+            self.original_headers.append(decode(_bytes(part), "utf-8"))
             return
         disposition = (part.get_content_disposition() or "").lower()
         filename = _filename(part)
@@ -219,7 +194,7 @@ class _Body:
                 for sub in fixed.get_payload():
                     self.walk(sub)
                 return
-        self.texts.append(_decode(data, part.get_content_charset() or "utf-8"))
+        self.texts.append(decode(data, part.get_content_charset() or "utf-8"))
 
 
 def _bytes(part: Message) -> bytes:
@@ -236,19 +211,7 @@ def _bytes(part: Message) -> bytes:
 
 
 def _text(part: Message) -> str:
-    return _decode(_bytes(part), part.get_content_charset() or "utf-8")
-
-
-def _decode(data: bytes, charset: str) -> str:
-    charset = _CHARSET_ALIASES.get(charset.lower(), charset)
-    try:
-        return data.decode(charset).replace("\x00", "")
-    except (LookupError, UnicodeDecodeError):
-        pass
-    try:
-        return data.decode("utf-8").replace("\x00", "")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace").replace("\x00", "")
+    return decode(_bytes(part), part.get_content_charset() or "utf-8")
 
 
 def _filename(part: Message) -> str | None:
@@ -264,10 +227,6 @@ def _default_name(ctype: str) -> str:
             "application/pkcs7-mime": "smime.p7m"}.get(ctype, "attachment")
 
 
-def _raw(msg: Message, name: str) -> str | None:
-    return next((str(v) for k, v in msg.raw_items() if k.lower() == name.lower()), None)
-
-
 def _sender(value: str, raw: str | None) -> tuple[str, str]:
     name, address = parseaddr(value)
     if "@" in address and "." in address.rpartition("@")[2] and '"' not in address:
@@ -277,10 +236,6 @@ def _sender(value: str, raw: str | None) -> tuple[str, str]:
     if not found:
         return name, address if "@" in address else ""
     return (raw or "").replace(found.group(0), "").strip(" <>\"\t\r\n") or None, found.group(0)
-
-
-def _ids(value: str) -> list[str]:
-    return _MSGID.findall(value or "")
 
 
 def _hash_id(raw: bytes) -> str:
@@ -297,48 +252,9 @@ def _recipients(msg: Message) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _is_auto(msg: Message, subject: str) -> bool:
-    auto = header(msg, "Auto-Submitted").strip().lower()
-    precedence = header(msg, "Precedence").strip().lower()
-    return bool((auto and auto != "no") or header(msg, "X-Autoreply")
-                or header(msg, "X-Autorespond") or precedence == "auto_reply"
-                or _AUTO_SUBJECT.search(subject))
-
-
 def _date(msg: Message):
     try:
         when = parsedate_to_datetime(header(msg, "Date"))
         return when if when.tzinfo else None
     except (TypeError, ValueError, IndexError):
         return None
-
-
-def _bounce(msg: Message, sender: str, subject: str, body: _Body) -> Bounce | None:
-    report = msg.get_content_type() == "multipart/report" and (
-        msg.get_param("report-type") or "").lower() == "delivery-status"
-    daemon = sender.split("@")[0].lower() in ("mailer-daemon", "postmaster") or not sender
-    if not (report or body.report or (daemon and _BOUNCE_SUBJECT.search(subject))):
-        return None
-    fields: dict[str, str] = {}
-    recipients = []
-    for block in body.report:
-        for key in ("Final-Recipient", "Original-Recipient", "Status", "Diagnostic-Code",
-                    "Action"):
-            value = header(block, key)
-            if value:
-                fields.setdefault(key, value)
-                if key == "Final-Recipient":
-                    recipients.append(value.split(";")[-1].strip().lower())
-    ids = []
-    for text in body.original_headers:
-        for line in text.splitlines():
-            if line.lower().startswith("message-id:"):
-                ids.extend(_ids(line))
-    if not ids:  # a plain-text bounce quoting the original headers
-        quoted = re.findall(r"(?im)^\s*Message-ID:\s*(<[^<>\s]+>)", body.text)
-        ids.extend(quoted)
-    failed = header(msg, "X-Failed-Recipients")
-    recipients.extend(a.strip().lower() for a in failed.split(",") if "@" in a)
-    return Bounce(original_ids=tuple(dict.fromkeys(ids)), recipients=tuple(recipients),
-                  status=fields.get("Status", "").strip(),
-                  diagnostic=" ".join(fields.get("Diagnostic-Code", "").split()))
