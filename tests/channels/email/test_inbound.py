@@ -139,7 +139,7 @@ def test_over_the_size_limit_is_413_with_a_reason_and_stores_nothing(app, client
     # Chunked (no Content-Length): still refused when the stream passes the limit.
     resp = client.post("/webhooks/email/inbound", input_stream=io.BytesIO(raw),
                        headers={"Authorization": f"Bearer {TOKEN}"},
-                       environ_overrides={"wsgi.input_terminated": True})
+                       environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""})
     assert resp.status_code == 413
     assert count(session, Interaction) == count(session, Attachment) == 0
     assert post_email(raw[:60 * 1024]).status_code == 201
