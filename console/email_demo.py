@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 def start(app: Flask, *, delay: float = 3.0) -> None:
     """Route outbound mail to the sink (unless SMTP_URL is set) and deliver demo inbound mail."""
+    # The CLI hands over `current_app`; the timer thread needs the app object itself.
+    app = getattr(app, "_get_current_object", lambda: app)()
     settings = app.config["CASELINE"]
     if not settings.smtp_url:
         settings.smtp_url = sink.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from channels.email import sink
@@ -13,7 +14,8 @@ def test_demo_delivers_inbound_and_shows_outbound_in_the_sink(app, settings, cli
                                                               agent, session, default_client):
     settings.smtp_url = None
     settings.inbound_email_token = None
-    email_demo.start(app, delay=3600)  # the timer is not needed: deliver now
+    # The CLI passes the `current_app` proxy; the timer thread must still find the app.
+    email_demo.start(current_app, delay=3600)
     assert settings.smtp_url.startswith("smtp://127.0.0.1:") and sink.running()
     assert email_demo.deliver(app) == 3
     assert email_demo.deliver(app) == 3  # a restart of the demo does not duplicate them
