@@ -15,7 +15,7 @@ from channels.email import sink
 log = logging.getLogger(__name__)
 
 
-def start(app: Flask, *, delay: float = 3.0) -> None:
+def start(app: Flask, *, delay: float = 3.0) -> threading.Timer:
     """Route outbound mail to the sink (unless SMTP_URL is set) and deliver demo inbound mail."""
     # The CLI hands over `current_app`; the timer thread needs the app object itself.
     app = getattr(app, "_get_current_object", lambda: app)()
@@ -29,6 +29,7 @@ def start(app: Flask, *, delay: float = 3.0) -> None:
     timer = threading.Timer(delay, deliver, args=(app,))
     timer.daemon = True
     timer.start()
+    return timer
 
 
 def deliver(app: Flask) -> int:
