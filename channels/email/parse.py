@@ -24,7 +24,8 @@ _BOUNDARY_LINE = re.compile(rb"^--([0-9A-Za-z'()+_,./:=?-][^\r\n]{0,69}?)\r?$", 
 _BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/div|/tr|/h[1-6]|/li|/table|/blockquote)\s*>")
 _PARSER = BytesParser(policy=policy.default)
 _ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
-MAX_TEXT = 1_000_000
+# The timeline row carries at most this much text; the whole message stays in the raw .eml.
+MAX_TEXT = 200_000
 
 
 def parse(raw: bytes, *, _forward_depth: int = 0) -> InboundEmail:
@@ -55,11 +56,17 @@ def parse(raw: bytes, *, _forward_depth: int = 0) -> InboundEmail:
     return InboundEmail(
         raw=raw, message_id=message_id(msg, raw), sender=sender.strip().lower(),
         sender_name=name.strip() or None, recipients=_recipients(msg), subject=subject,
-        text=text[:MAX_TEXT], in_reply_to=tuple(message_ids(header(msg, "In-Reply-To"))),
+        text=_capped(text), in_reply_to=tuple(message_ids(header(msg, "In-Reply-To"))),
         references=tuple(message_ids(header(msg, "References"))),
         auto_reply=is_auto_reply(msg, subject),
         has_html=bool(body.html), bounce=bounce_of(msg, sender, subject, body),
         attachments=tuple(body.files), date=_date(msg), meta=meta)
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_TEXT:
+        return text
+    return text[:MAX_TEXT] + "\n\n[… truncated: the full message is in the original .eml]"
 
 
 def html_of(raw: bytes) -> str:
