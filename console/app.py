@@ -6,6 +6,7 @@ from flask import Flask
 
 from console.config import ROOT, Settings
 from console.database import register_database
+from console.email_web import register as register_email
 from console.errors import register_error_handlers
 from console.extensions import csrf, login_manager, socketio
 from console.logs import configure_logging
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (health.bp, auth.bp, api_bp, web_bp):
         app.register_blueprint(bp)
+    register_email(app)
 
 
 def register_realtime(app: Flask) -> None:

@@ -1,0 +1,30 @@
+"""One path for every inbound email (webhook, IMAP, simulator): parse, land, commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from channels.email.parse import parse
+from crm.mail_inbound import Landed, receive_email
+from crm.storage import FileStore
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def store_for(settings) -> FileStore:
+    """The blob store of raw messages and attachments (files under instance/)."""
+    return FileStore(Path(settings.instance_path) / "files")
+
+
+def land(session: Session, raw: bytes, settings) -> Landed:
+    """Parse and record one raw message, committing it; domain errors roll back."""
+    try:
+        landed = receive_email(session, parse(raw), store=store_for(settings),
+                               region=settings.default_phone_region)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return landed

@@ -1,0 +1,106 @@
+"""Outbound email: a text + minimal HTML message sent over SMTP (STARTTLS/SSL, auth)."""
+
+from __future__ import annotations
+
+import html
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from urllib.parse import unquote, urlsplit
+
+from channels.base import (
+    ChannelAdapter,
+    OutboundMessage,
+    PermanentSendError,
+    SendResult,
+    TemporarySendError,
+)
+
+TIMEOUT = 30
+
+
+def compose(message: OutboundMessage, sender: str) -> EmailMessage:
+    """The MIME message: our headers, text first, a minimal HTML alternative, attachments."""
+    mail = EmailMessage()
+    mail["From"] = message.sender or sender
+    mail["To"] = message.to
+    mail["Subject"] = message.subject or ""
+    mail["Date"] = formatdate(localtime=False)
+    for name, value in message.headers.items():
+        if value:
+            mail[name] = value
+    mail.set_content(message.body)
+    mail.add_alternative(minimal_html(message.body), subtype="html")
+    for filename, content_type, data in message.attachments:
+        maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
+        mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                            filename=filename)
+    return mail
+
+
+def minimal_html(text: str) -> str:
+    """Paragraphs of escaped text: the HTML alternative of a plain-text reply."""
+    paragraphs = [p for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    body = "".join("<p>" + html.escape(p).replace("\n", "<br>\n") + "</p>\n" for p in paragraphs)
+    return f'<!doctype html><html><body style="font-family:sans-serif">\n{body}</body></html>\n'
+
+
+class EmailAdapter(ChannelAdapter):
+    """Email over SMTP, configured by SMTP_URL (smtp:// with STARTTLS when offered, smtps://)."""
+
+    medium = "email"
+    max_body = 100_000
+    capabilities = frozenset({"subject", "attachments", "threading", "html"})
+
+    def __init__(self, settings):
+        self.url = settings.smtp_url
+        self.sender = settings.email_from
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        """Hand the message to the SMTP server; 4xx and network trouble are temporary."""
+        if not self.url:
+            raise TemporarySendError("SMTP_URL is not configured")
+        mail = compose(message, self.sender)
+        envelope_from = parseaddr(str(mail["From"]))[1]
+        try:
+            with _connect(self.url) as smtp:
+                refused = smtp.send_message(mail, from_addr=envelope_from,
+                                            to_addrs=[message.to])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reason = next(iter(exc.recipients.values()))
+            raise _by_code(code, reason) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise _by_code(exc.smtp_code, exc.smtp_error) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TemporarySendError(f"SMTP connection failed: {exc}") from exc
+        if refused:
+            code, reason = next(iter(refused.values()))
+            raise _by_code(code, reason)
+        return SendResult(provider_id=str(mail["Message-ID"] or ""), status="sent",
+                          raw={"from": envelope_from, "message": mail.as_bytes()})
+
+
+def _by_code(code: int, reason) -> Exception:
+    text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    detail = f"SMTP {code} {text}".strip()
+    return PermanentSendError(detail) if 500 <= code < 600 else TemporarySendError(detail)
+
+
+def _connect(url: str) -> smtplib.SMTP:
+    parts = urlsplit(url)
+    context = ssl.create_default_context()
+    if parts.scheme == "smtps":
+        smtp = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=TIMEOUT,
+                                context=context)
+    elif parts.scheme == "smtp":
+        smtp = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=TIMEOUT)
+        smtp.ehlo()
+        if smtp.has_extn("starttls"):
+            smtp.starttls(context=context)
+            smtp.ehlo()
+    else:
+        raise PermanentSendError(f"SMTP_URL scheme must be smtp or smtps, not {parts.scheme!r}")
+    if parts.username:
+        smtp.login(unquote(parts.username), unquote(parts.password or ""))
+    return smtp

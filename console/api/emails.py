@@ -1,0 +1,109 @@
+"""Email from the case composer, and attachment downloads for staff who can see the case."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import current_app, send_file, url_for
+from pydantic import BaseModel, Field
+
+from channels.email.inbound import store_for
+from console import database
+from console.api import actor, api, bp
+from console.api.schemas import InteractionOut
+from console.email_tasks import send_email
+from console.tasks import enqueue
+from crm import files, mail
+from crm.errors import Invalid
+
+
+class EmailOut(InteractionOut):
+    """An email with where to read it: the staff page and its sanitised HTML part."""
+
+    auto_reply: bool = False
+    bounce: dict | None = None
+    error: str | None = None
+    view_url: str
+    html_url: str | None = None
+
+
+class EmailAttachmentIn(BaseModel):
+    """A file to send: its name and its bytes as base64."""
+
+    filename: str = Field(min_length=1, max_length=200)
+    content_base64: str = Field(min_length=1)
+
+
+class EmailIn(BaseModel):
+    """An email from the case composer; `in_reply_to` is the interaction id being answered."""
+
+    to: str = Field(min_length=3, max_length=320)
+    subject: str = Field(min_length=1, max_length=900)
+    body: str = Field(min_length=1, max_length=100_000)
+    in_reply_to: int | None = None
+    attachments: list[EmailAttachmentIn] = Field(default_factory=list, max_length=20)
+
+
+@api.route(bp, "/cases/<int:case_id>/emails", "POST", body=EmailIn, response=InteractionOut,
+           status=201, tags=["email"],
+           summary="Send an email from a case (queued now, sent by a task; attachments as "
+                   "base64, 10 MB in total)")
+def post_email(case_id: int, body: EmailIn):
+    """Queue the email in this request's transaction, then hand it to the sender task."""
+    session = database.session()
+    item = mail.queue_email(session, actor(), case_id, to=body.to, subject=body.subject,
+                            body=body.body, in_reply_to_id=body.in_reply_to,
+                            attachments=[(a.filename, _decode(a)) for a in body.attachments],
+                            store=store_for(current_app.config["CASELINE"]))
+    session.commit()
+    enqueue(send_email, item.id)
+    session.refresh(item)
+    out = InteractionOut.model_validate(item)
+    session.commit()
+    return out
+
+
+@api.route(bp, "/cases/<int:case_id>/emails/<int:interaction_id>", response=EmailOut,
+           tags=["email"], summary="One email of a case, with links to its page and HTML part")
+def get_email(case_id: int, interaction_id: int):
+    """The email's fields plus the URLs the timeline links to."""
+    session = database.session()
+    item = mail.get_email(session, actor(), case_id, interaction_id)
+    meta = item.meta or {}
+    view = url_for("email.view", case_id=case_id, interaction_id=item.id)
+    has_html = bool(meta.get("has_html")) or item.direction == "outbound"
+    out = EmailOut.model_validate({
+        **InteractionOut.model_validate(item).model_dump(),
+        "auto_reply": bool(meta.get("auto_reply")), "bounce": meta.get("bounce"),
+        "error": meta.get("error"), "view_url": view,
+        "html_url": url_for("email.html_body", case_id=case_id, interaction_id=item.id)
+        if has_html else None})
+    session.commit()
+    return out
+
+
+@api.route(bp, "/attachments/<int:attachment_id>", tags=["email"],
+           summary="Download an attachment (or a raw email) of a case you can see")
+def get_attachment(attachment_id: int):
+    """The file as a download: never rendered inline, never type-sniffed by the browser."""
+    session = database.session()
+    item = files.get_attachment(session, actor(), attachment_id)
+    name, ctype, key = item.filename, item.content_type, item.storage_key
+    session.commit()
+    try:
+        handle = store_for(current_app.config["CASELINE"]).open(key)
+    except FileNotFoundError:
+        raise Invalid("the stored file is missing", code="gone") from None
+    response = send_file(handle, mimetype=ctype, as_attachment=True, download_name=name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _decode(item: EmailAttachmentIn) -> bytes:
+    try:
+        return base64.b64decode(item.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid(f"attachment {item.filename!r} is not valid base64") from None

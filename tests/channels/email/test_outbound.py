@@ -1,0 +1,230 @@
+"""Outbound email over a real SMTP server (aiosmtpd): threading, retries, opt-out, files."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from console.email_tasks import send_email, sweep_email
+from crm import mail, users
+from crm.models import ContactPoint, DebtAccount, Interaction, utcnow
+
+CUSTOMER_MAIL = (b"From: Lerato Naidoo <lerato@example.co.za>\r\n"
+                 b"To: cases@caseline.example.com\r\n"
+                 b"Subject: My claim for the burst geyser\r\n"
+                 b"Message-ID: <first.customer.mail@example.co.za>\r\n\r\n"
+                 b"Hello, my geyser burst. What now?\r\n")
+
+
+@pytest.fixture
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def inbound(post_email):
+    """The customer's first email, landed on a new case."""
+    body = post_email(CUSTOMER_MAIL).get_json()
+    return body["case_id"], body["interaction_id"]
+
+
+def reply(client, auth, case_id, **fields):
+    payload = {"to": "lerato@example.co.za", "subject": "Re: My claim for the burst geyser",
+               "body": "Dear Lerato,\n\nPlease send photos of the damage.\n\nAcme Claims",
+               **fields}
+    return client.post(f"/api/v1/cases/{case_id}/emails", json=payload, headers=auth)
+
+
+def test_agent_reply_is_sent_with_our_headers_text_and_html(client, auth, inbound, smtp, session):
+    case_id, first_id = inbound
+    resp = reply(client, auth, case_id, in_reply_to=first_id)
+    assert resp.status_code == 201, resp.get_json()
+    out = resp.get_json()
+    assert out["status"] == "sent" and out["direction"] == "outbound"
+    [msg] = smtp.messages()
+    item = session.get(Interaction, out["id"])
+    reference = re.search(r"CL-\w{8}", item.subject).group(0)
+    assert msg["Message-ID"] == item.thread_key and msg["Message-ID"].endswith(
+        "@caseline.example.com>")
+    assert msg["In-Reply-To"] == "<first.customer.mail@example.co.za>"
+    assert msg["References"] == "<first.customer.mail@example.co.za>"
+    assert msg["Reply-To"].addresses[0].addr_spec == f"cases+{reference}@caseline.example.com"
+    assert reference in msg["Subject"]
+    assert msg.get_body(("plain",)).get_content().startswith("Dear Lerato")
+    html = msg.get_body(("html",)).get_content()
+    assert "<p>Dear Lerato,</p>" in html
+    assert "opt" not in msg.get_body(("plain",)).get_content().lower()  # not collections
+    [evidence] = [a for a in item.attachments if a.kind == "raw"]
+    assert evidence.content_type == "message/rfc822" and evidence.size > 0
+    session.commit()
+
+
+@pytest.mark.parametrize("style", ["outlook", "gmail"])
+def test_reply_from_another_mail_client_threads_onto_the_same_case(client, auth, inbound, smtp,
+                                                                    post_email, session, style):
+    case_id, first_id = inbound
+    reply(client, auth, case_id, in_reply_to=first_id)
+    [sent] = smtp.messages()
+    if style == "outlook":
+        # Outlook from a work address: its own Thread-Index, no In-Reply-To/References,
+        # "RE:" prefix; only the case token in the subject is left of our headers.
+        raw = (f"From: Naidoo, Lerato <lerato.naidoo@corp.example>\r\n"
+               f"To: \"Acme Claims\" <cases@caseline.example.com>\r\n"
+               f"Subject: RE: {sent['Subject']}\r\n"
+               f"Thread-Topic: {sent['Subject']}\r\n"
+               f"Thread-Index: AdoKx2bPq7Zy3oRkQ0a7bT4Zk9l8Ag==\r\n"
+               f"Message-ID: <DB9PR01MB1234ABCD@DB9PR01MB1234.eurprd01.prod.example>\r\n"
+               f"Content-Type: text/plain; charset=\"us-ascii\"\r\n\r\n"
+               f"Photos attached later today.\r\n").encode()
+    else:
+        # Gmail from a personal address: subject rewritten, but References carry our id.
+        raw = (f"From: Lerato N <lerato.n.1990@gmail.com>\r\n"
+               f"To: cases@caseline.example.com\r\n"
+               f"Subject: photos\r\n"
+               f"Message-ID: <CAG+reply.from.gmail@mail.gmail.com>\r\n"
+               f"References: <first.customer.mail@example.co.za> {sent['Message-ID']}\r\n"
+               f"Content-Type: text/plain; charset=\"UTF-8\"\r\n\r\n"
+               f"Here are the photos.\r\n").encode()
+    resp = post_email(raw)
+    assert resp.status_code == 201
+    assert resp.get_json()["case_id"] == case_id
+    item = session.get(Interaction, resp.get_json()["interaction_id"])
+    assert item.direction == "inbound" and item.case_id == case_id
+    session.commit()
+
+
+def test_attachments_are_sent_and_stored_with_sniffed_types(client, auth, inbound, smtp,
+                                                            session):
+    case_id, _ = inbound
+    pdf = b"%PDF-1.4\n% claim form\n%%EOF\n"
+    resp = reply(client, auth, case_id, attachments=[
+        {"filename": "claim-form.pdf", "content_base64": base64.b64encode(pdf).decode()}])
+    assert resp.status_code == 201
+    [att] = [a for a in resp.get_json()["attachments"] if a["kind"] == "file"]
+    assert att["filename"] == "claim-form.pdf" and att["content_type"] == "application/pdf"
+    [msg] = smtp.messages()
+    [part] = list(msg.iter_attachments())
+    assert part.get_filename() == "claim-form.pdf" and part.get_content() == pdf
+    bad = reply(client, auth, case_id, attachments=[{"filename": "x", "content_base64": "%%%"}])
+    assert bad.status_code == 422 and "base64" in bad.get_json()["error"]["message"]
+
+
+def test_temporary_smtp_failure_is_retried_with_backoff(client, auth, inbound, smtp, session):
+    case_id, _ = inbound
+    smtp.script = ["451 4.3.0 Mailbox busy, try again later"]
+    out = reply(client, auth, case_id).get_json()
+    item = session.get(Interaction, out["id"])
+    assert item.status == "queued" and item.meta["attempts"] == 1
+    assert "451" in item.meta["error"]
+    message_id = item.thread_key
+    session.commit()
+    # Not due yet: the sweeper leaves it alone; once the backoff has passed it is picked up.
+    assert mail.due(session) == []
+    assert mail.due(session, utcnow() + timedelta(minutes=5)) == [item.id]
+    item.meta = {**item.meta, "next_attempt_at": (utcnow() - timedelta(seconds=1)).isoformat()}
+    session.commit()
+    assert sweep_email.apply().get() == 1
+    session.refresh(item)
+    assert item.status == "sent"
+    [msg] = smtp.messages()
+    assert msg["Message-ID"] == message_id  # the retry re-sent the same message
+    session.commit()
+
+
+def test_permanent_smtp_failure_fails_clearly_and_is_not_retried(client, auth, inbound, smtp,
+                                                                 session):
+    case_id, _ = inbound
+    smtp.script = ["550 5.1.1 No such user here"]
+    out = reply(client, auth, case_id).get_json()
+    item = session.get(Interaction, out["id"])
+    assert item.status == "failed" and "550 5.1.1" in item.meta["error"]
+    session.commit()
+    assert mail.due(session, utcnow() + timedelta(days=1)) == []
+    assert send_email.apply(args=[item.id]).get() == "not queued"
+    assert smtp.messages() == []
+
+
+def test_too_many_temporary_failures_end_as_failed(client, auth, inbound, smtp, session):
+    case_id, _ = inbound
+    smtp.script = ["421 4.7.0 Try later"] * mail.MAX_ATTEMPTS
+    out = reply(client, auth, case_id).get_json()
+    for _ in range(mail.MAX_ATTEMPTS - 1):
+        item = session.get(Interaction, out["id"])
+        item.meta = {**item.meta, "next_attempt_at": None}
+        session.commit()
+        send_email.apply(args=[out["id"]])
+    session.expire_all()
+    item = session.get(Interaction, out["id"])
+    assert item.status == "failed" and item.meta["attempts"] == mail.MAX_ATTEMPTS
+    session.commit()
+
+
+def test_sending_is_idempotent(client, auth, inbound, smtp, session):
+    case_id, _ = inbound
+    out = reply(client, auth, case_id).get_json()
+    assert send_email.apply(args=[out["id"]]).get() == "not queued"
+    assert len(smtp.messages()) == 1
+
+
+def test_collections_email_carries_an_opt_out_link_that_works(client, auth, inbound, smtp,
+                                                              session, default_client):
+    case_id, _ = inbound
+    session.add(DebtAccount(client_id=default_client.id, case_id=case_id,
+                            account_number="ACC-1001"))
+    session.commit()
+    assert reply(client, auth, case_id).status_code == 201
+    [msg] = smtp.messages()
+    text = msg.get_body(("plain",)).get_content()
+    link = re.search(r"https://caseline\.example\.com(/email/opt-out/\S+)", text).group(1)
+    assert msg["List-Unsubscribe"] == f"<https://caseline.example.com{link}>"
+    assert client.get(link[:-2] + "xx").status_code == 404  # a forged token does nothing
+    page = client.get(link)
+    assert page.status_code == 200 and "lerato@example.co.za" in page.get_data(as_text=True)
+    cp = session.scalars(select(ContactPoint).where(
+        ContactPoint.value == "lerato@example.co.za")).one()
+    assert cp.opt_outs.get("email")
+    session.commit()
+    refused = reply(client, auth, case_id)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "opted_out"
+    assert len(smtp.messages()) == 1
+    assert len(session.scalars(select(Interaction).where(
+        Interaction.direction == "outbound")).all()) == 1
+    session.commit()
+
+
+def test_bad_requests_are_clear_4xx(client, auth, inbound, smtp, make_user, other_client,
+                                    session):
+    case_id, _ = inbound
+    assert reply(client, auth, case_id, to="not-an-address").status_code == 422
+    assert reply(client, auth, case_id, body="   ").status_code == 422
+    assert reply(client, auth, case_id, in_reply_to=999999).status_code == 404
+    assert reply(client, auth, 999999).status_code == 404
+    outsider = make_user("agent", clients=[other_client])
+    other = {"Authorization": f"Bearer {users.issue_token(session, outsider)}"}
+    session.commit()
+    assert reply(client, other, case_id).status_code == 404
+    assert client.post(f"/api/v1/cases/{case_id}/emails", json={}).status_code == 401
+    assert smtp.messages() == []
+
+
+def test_sweeper_sends_what_a_dead_worker_or_broker_left_behind(client, auth, inbound, smtp,
+                                                                 session):
+    case_id, _ = inbound
+    smtp.script = ["451 4.3.0 busy"]
+    first = reply(client, auth, case_id).get_json()["id"]  # queued for a retry
+    second = reply(client, auth, case_id).get_json()["id"]  # sent
+    # A worker died mid-send long ago: the email is stuck in `sending`.
+    session.execute(update(Interaction).where(Interaction.id == second).values(
+        status="sending", updated_at=utcnow() - timedelta(hours=1)))
+    item = session.get(Interaction, first)
+    item.meta = {**item.meta, "next_attempt_at": None}
+    session.commit()
+    assert sweep_email.apply().get() == 2
+    session.expire_all()
+    assert {session.get(Interaction, i).status for i in (first, second)} == {"sent"}
+    session.commit()
