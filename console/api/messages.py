@@ -78,8 +78,9 @@ def send_message(case_id: int, body: MessageIn):
     session = database.session()
     item = outbound.queue(session, actor(), case_id, medium=body.medium, body=body.body,
                           to=body.to, subject=body.subject)
+    out = InteractionOut.model_validate(item)  # read before commit: the send starts after it
     session.commit()
-    return InteractionOut.model_validate(item)
+    return out
 
 
 @api.route(bp, "/canned-replies", summary="Canned replies you can use (shared and yours)",
