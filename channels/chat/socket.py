@@ -16,9 +16,6 @@ from crm.errors import DomainError
 
 # sid -> Visit for this process's connections (chat sockets are sticky to a process).
 _visits: dict[str, chat.Visit] = {}
-_starts = Limiter(5, 60)        # new visits per address per minute
-_messages = Limiter(8, 10)      # messages per visit per 10 s
-_typing = Limiter(3, 2)
 
 
 def _fail(code: str, message: str) -> dict:
@@ -37,7 +34,10 @@ def _enter(visit: chat.Visit) -> None:
 
 
 def register_chat_namespace(sio) -> None:
-    """Attach the visitor handlers to the Socket.IO server."""
+    """Attach the visitor handlers to the Socket.IO server (fresh limits for each app)."""
+    _starts = Limiter(5, 60)  # new visits per address per minute
+    _messages = Limiter(8, 10)  # messages per visit per 10 s
+    _typing = Limiter(3, 2)
 
     @sio.on("connect", namespace=CHAT_NS)
     def _connect(auth=None):
