@@ -12,3 +12,6 @@ log = logging.getLogger(__name__)
 def start(app: Flask) -> None:
     """Start the simulators the channels provide (none yet: added with each channel)."""
     log.info("channel simulator enabled")
+    from console import sim_messaging
+
+    sim_messaging.start(app)

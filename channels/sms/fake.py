@@ -27,7 +27,9 @@ _client: FakeTwilio | None = None
 
 def demo_settings(settings):
     """Settings pointing the adapter at the demo account."""
+    # Callbacks are posted in-process, so a local base URL is enough when none is public.
     return dataclasses.replace(settings, twilio_account_sid=DEMO_ACCOUNT_SID,
+                               public_base_url=settings.public_base_url or "http://localhost",
                                twilio_phone_number=settings.twilio_phone_number or "+15005550006",
                                twilio_whatsapp_number=settings.twilio_whatsapp_number
                                or "+14155238886")
