@@ -255,3 +255,43 @@ def stale_queued(session: Session, older_than: timedelta, limit: int = 200) -> l
                                      Interaction.direction == "outbound",
                                      Interaction.updated_at < cutoff)
         .order_by(Interaction.id).limit(limit)))
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way the composer can reply on a case, and why it may be unavailable."""
+
+    medium: str
+    to: str | None
+    available: bool
+    reason: str | None = None
+
+
+def options(session: Session, actor: User, case_id: int, media: list[str]
+            ) -> tuple[list[Option], str | None]:
+    """How a case's customer can be reached on the given media, and the medium they last used."""
+    case = cases.get(session, actor, case_id, audit_view=False)
+    out = []
+    for medium in media:
+        rules = rules_for(medium)
+        try:
+            dest, point = _destination(session, case, rules, None)
+        except Invalid as exc:
+            out.append(Option(medium, None, False, exc.message))
+            continue
+        reason = None
+        if point is not None and medium in (point.opt_outs or {}):
+            reason = f"opted out of {medium}"
+        elif rules.reply_window is not None:
+            try:
+                _check_window(rules, _last_inbound(session, case.id, medium))
+            except Conflict as exc:
+                reason = exc.message
+        out.append(Option(medium, dest, reason is None, reason))
+    last = session.scalars(
+        select(Interaction.medium).where(Interaction.case_id == case.id,
+                                         Interaction.direction == "inbound",
+                                         Interaction.medium.in_(media))
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)).first()
+    usable = [o.medium for o in out if o.available]
+    return out, last if last in usable else (usable[0] if usable else None)

@@ -61,6 +61,22 @@ class RenderedReply(BaseModel):
     body: str
 
 
+class ReplyOption(BaseModel):
+    """A medium the composer offers, where it would go, or why it cannot be used now."""
+
+    medium: str
+    to: str | None = None
+    available: bool
+    reason: str | None = None
+
+
+class ReplyOptions(BaseModel):
+    """The media a case's customer can be reached on; `default` is the one they last used."""
+
+    options: list[ReplyOption]
+    default: str | None = None
+
+
 class Deleted(BaseModel):
     """Confirmation of a deletion."""
 
@@ -81,6 +97,16 @@ def send_message(case_id: int, body: MessageIn):
     out = InteractionOut.model_validate(item)  # read before commit: the send starts after it
     session.commit()
     return out
+
+
+@api.route(bp, "/cases/<int:case_id>/reply-options", summary="How the customer of a case can "
+           "be reached", response=ReplyOptions, tags=["messages"])
+def reply_options(case_id: int):
+    """Each installed medium with its destination, or the reason it is unavailable."""
+    session = database.session()
+    found, default = outbound.options(session, actor(), case_id, registry.media())
+    session.rollback()
+    return ReplyOptions(options=[ReplyOption(**vars(o)) for o in found], default=default)
 
 
 @api.route(bp, "/canned-replies", summary="Canned replies you can use (shared and yours)",

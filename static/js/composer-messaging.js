@@ -28,7 +28,6 @@ const timeline = el("ol", { id: "msg-timeline", class: "msg-timeline", "aria-liv
 const typingLine = el("p", { id: "msg-typing", class: "msg-typing", "aria-live": "polite" });
 const composer = el("form", { id: "msg-composer", class: "msg-composer" });
 const medium = el("select", { name: "medium", "aria-label": "Reply by" });
-for (const m of ["chat", "sms", "whatsapp", "email"]) medium.append(el("option", { value: m }, m));
 const canned = el("select", { name: "canned", "aria-label": "Canned reply" });
 const body = el("textarea", { name: "body", rows: "3", maxlength: "4000", placeholder: "Write a reply" });
 const errorLine = el("p", { id: "msg-error", class: "msg-error", role: "alert" });
@@ -50,8 +49,10 @@ function row(item) {
   li.append(el("span", { class: "msg-body" }, item.body));
   if (item.error) li.append(el("span", { class: "msg-failure" }, `${item.error.code}: ${item.error.message}`));
   timeline.scrollTop = timeline.scrollHeight;
-  if (item.direction === "inbound" && [...medium.options].some((o) => o.value === item.medium)) {
-    medium.value = item.medium; // reply where the customer last wrote
+  if (item.direction === "inbound") {
+    const option = [...medium.options].find((o) => o.value === item.medium);
+    if (option && option.disabled) loadOptions(); // e.g. a first chat message opens chat
+    else if (option) medium.value = item.medium; // reply where the customer last wrote
   }
 }
 
@@ -72,6 +73,23 @@ async function api(path, options = {}) {
   const data = await resp.json().catch(() => ({}));
   if (!resp.ok) throw new Error((data.error && data.error.message) || `HTTP ${resp.status}`);
   return data;
+}
+
+async function loadOptions() {
+  if (!caseId) return;
+  try {
+    const { options, default: preferred } = await api(`/cases/${caseId}/reply-options`);
+    medium.replaceChildren();
+    for (const o of options) {
+      const label = o.available ? `${o.medium} → ${o.to}` : `${o.medium} (${o.reason})`;
+      const option = el("option", { value: o.medium }, label);
+      option.disabled = !o.available;
+      medium.append(option);
+    }
+    if (preferred) medium.value = preferred;
+  } catch (err) {
+    errorLine.textContent = err.message;
+  }
 }
 
 async function loadCanned() {
@@ -110,6 +128,7 @@ openForm.addEventListener("submit", (ev) => {
     title.textContent = `Case ${caseId}`;
     composer.hidden = false;
     errorLine.textContent = "";
+    loadOptions();
     loadCanned();
   });
 });

@@ -237,3 +237,19 @@ def test_temporary_failures_stay_queued_and_the_sweeper_sends_them_later(
     assert len(twilio.messages) == 2  # the failed attempt and the successful one
     total = session.scalar(select(func.count()).select_from(Interaction))
     assert total == 2  # one inbound, one outbound: the retry reused the same row
+
+
+def test_the_composer_offers_reachable_media_defaulting_to_the_last_used(
+        client, session, twilio, api_headers, case_id):
+    resp = client.get(f"/api/v1/cases/{case_id}/reply-options", headers=api_headers)
+    data = resp.get_json()
+    by = {o["medium"]: o for o in data["options"]}
+    assert data["default"] == "sms"
+    assert by["sms"] == {"medium": "sms", "to": "+14155550100", "available": True,
+                         "reason": None}
+    assert by["whatsapp"]["available"] is False and "24 hours" in by["whatsapp"]["reason"]
+    assert by["chat"]["available"] is False
+    post_signed(client, INCOMING, sms("SMstop0009", "STOP"))
+    data = client.get(f"/api/v1/cases/{case_id}/reply-options", headers=api_headers).get_json()
+    assert {o["medium"]: o["reason"] for o in data["options"]}["sms"] == "opted out of sms"
+    assert data["default"] is None
