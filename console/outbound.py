@@ -18,6 +18,8 @@ from crm.storage import FileStore
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=1)
+# Twilio answers within seconds; a send still "sending" after this was cut off mid-way.
+INTERRUPTED_AFTER = timedelta(minutes=10)
 
 
 def file_store() -> FileStore:
@@ -83,6 +85,8 @@ def _retry(interaction_id: int) -> None:
 def sweep_outbound() -> int:
     """Re-enqueue outbound messages left queued (a broker outage delays but loses nothing)."""
     session = database.session()
+    outbound.interrupted(session, INTERRUPTED_AFTER)
+    session.commit()
     ids = outbound.stale_queued(session, STALE_AFTER)
     session.rollback()
     for ident in ids:

@@ -295,3 +295,18 @@ def options(session: Session, actor: User, case_id: int, media: list[str]
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)).first()
     usable = [o.medium for o in out if o.available]
     return out, last if last in usable else (usable[0] if usable else None)
+
+
+def interrupted(session: Session, older_than: timedelta, limit: int = 200) -> int:
+    """Mark sends stuck in `sending` (a worker died mid-send) failed: never resent blindly."""
+    cutoff = utcnow() - older_than
+    ids = list(session.scalars(
+        select(Interaction.id).where(Interaction.status == "sending",
+                                     Interaction.direction == "outbound",
+                                     Interaction.provider_id.is_(None),
+                                     Interaction.updated_at < cutoff).limit(limit)))
+    for ident in ids:
+        advance(session, ident, "failed", error={
+            "code": "interrupted", "message": "sending was interrupted and may or may not have "
+                                              "reached the customer; check before resending"})
+    return len(ids)

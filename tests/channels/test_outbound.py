@@ -253,3 +253,17 @@ def test_the_composer_offers_reachable_media_defaulting_to_the_last_used(
     data = client.get(f"/api/v1/cases/{case_id}/reply-options", headers=api_headers).get_json()
     assert {o["medium"]: o["reason"] for o in data["options"]}["sms"] == "opted out of sms"
     assert data["default"] is None
+
+
+def test_a_send_cut_off_mid_way_is_marked_failed_not_resent(client, session, twilio,
+                                                            api_headers, case_id):
+    sent = reply(client, api_headers, case_id).get_json()
+    item = session.get(Interaction, sent["id"])
+    session.execute(update(Interaction).where(Interaction.id == sent["id"]).values(
+        status="sending", status_seq=1, provider_id=None,
+        updated_at=item.updated_at - timedelta(minutes=11)))
+    session.commit()
+    sweep_outbound.apply()
+    session.refresh(item)
+    assert item.status == "failed" and item.error["code"] == "interrupted"
+    assert len(twilio.messages) == 1
