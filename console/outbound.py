@@ -12,7 +12,7 @@ from channels import registry
 from channels.base import OutboundMessage, PermanentSendError, TemporarySendError
 from console import database
 from console.tasks import celery, enqueue, periodic
-from crm import events, outbound
+from crm import delivery, events
 from crm.models import Attachment, Interaction
 from crm.storage import FileStore
 
@@ -31,33 +31,33 @@ def file_store() -> FileStore:
 def send_outbound(interaction_id: int) -> str:
     """Send one queued outbound interaction through its channel adapter, at most once."""
     session = database.session()
-    item = outbound.claim(session, interaction_id)
+    item = delivery.claim(session, interaction_id)
     if item is None:
         return "not queued (already sent or being sent)"
     settings = current_app.config["CASELINE"]
     try:
         adapter = registry.adapter_for(item.medium, settings)
     except KeyError:
-        outbound.advance(session, item.id, "failed", error={
+        delivery.advance(session, item.id, "failed", error={
             "code": "no_channel", "message": f"no channel sends {item.medium} messages"})
         session.commit()
         return "no adapter"
     try:
         result = adapter.send(_message(item))
     except PermanentSendError as exc:
-        outbound.advance(session, item.id, "failed",
+        delivery.advance(session, item.id, "failed",
                          error={"code": "rejected", "message": str(exc)})
         outcome = f"failed: {exc}"
     except (TemporarySendError, Exception) as exc:
         if not isinstance(exc, TemporarySendError):
             log.exception("sending interaction %s failed unexpectedly", item.id)
-        outbound.retry_later(session, item.id, str(exc) or type(exc).__name__)
+        delivery.retry_later(session, item.id, str(exc) or type(exc).__name__)
         outcome = f"will retry: {exc}"
         session.commit()
         _retry(item.id)
         return outcome
     else:
-        outbound.accepted(session, item.id, result.provider_id, result.status)
+        delivery.accepted(session, item.id, result.provider_id, result.status)
         outcome = f"sent as {result.provider_id}"
     session.commit()
     return outcome
@@ -85,9 +85,9 @@ def _retry(interaction_id: int) -> None:
 def sweep_outbound() -> int:
     """Re-enqueue outbound messages left queued (a broker outage delays but loses nothing)."""
     session = database.session()
-    outbound.interrupted(session, INTERRUPTED_AFTER)
+    delivery.interrupted(session, INTERRUPTED_AFTER)
     session.commit()
-    ids = outbound.stale_queued(session, STALE_AFTER)
+    ids = delivery.stale_queued(session, STALE_AFTER)
     session.rollback()
     for ident in ids:
         enqueue(send_outbound, ident)

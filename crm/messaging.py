@@ -67,7 +67,7 @@ def _apply_keyword(session, got, point: ContactPoint, word: str, msg) -> None:
                      before={"opt_outs": current}, after={"opt_outs": point.opt_outs,
                                                           "interaction_id": got.interaction.id})
         outbound.queue_system(session, got.case, medium=medium, to=point.value,
-                              sender=outbound._our_address(got.interaction),
+                              sender=outbound.reply_address(got.interaction),
                               body=CONFIRMATION.format(medium=MEDIUM_NAMES.get(medium, medium)),
                               kind="opt_out_confirmation")
     elif medium in current:

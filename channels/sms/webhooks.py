@@ -9,7 +9,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from channels.twilio.signature import twilio_signed
 from channels.web import db_session, settings
-from crm import messaging, outbound
+from crm import delivery, messaging
 from crm.errors import Invalid
 from crm.inbound import InboundMessage
 from crm.models import Interaction
@@ -82,7 +82,7 @@ def status():
                                  or (item.provider_id and sid and item.provider_id != sid)):
             item = None
     elif sid:
-        item = outbound.by_provider_id(session, MESSAGING_MEDIA, sid)
+        item = delivery.by_provider_id(session, MESSAGING_MEDIA, sid)
     if item is None:
         log.info("status callback for an unknown message %s (%s)", sid, state)
         return twiml()
@@ -92,8 +92,8 @@ def status():
         error = {"code": code, "message": form.get("ErrorMessage") or ERROR_TEXT.get(
             code, "see Twilio's error dictionary")}
     if sid:
-        outbound.set_provider_id(session, item.id, sid)
-    outbound.advance(session, item.id, outbound.PROVIDER_STATUS.get(state, ""), error=error,
+        delivery.set_provider_id(session, item.id, sid)
+    delivery.advance(session, item.id, delivery.PROVIDER_STATUS.get(state, ""), error=error,
                      raw=all_params())
     session.commit()
     return twiml()
