@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import current_app, request
-from flask_socketio import join_room
+from flask_socketio import join_room, leave_room
 
 from channels.chat import tokens
 from channels.chat.adapter import CHAT_NS, visit_room, visitor_payload
@@ -29,6 +29,9 @@ def _transcript(visit: chat.Visit) -> list[dict]:
 
 
 def _enter(visit: chat.Visit) -> None:
+    previous = _visits.get(request.sid)
+    if previous is not None and previous.thread != visit.thread:
+        leave_room(visit_room(previous.thread))  # one visit per connection
     _visits[request.sid] = visit
     join_room(visit_room(visit.thread))
 
