@@ -8,11 +8,18 @@ from channels.base import ChannelAdapter
 
 AdapterFactory = Callable[[object], ChannelAdapter]
 _factories: dict[str, AdapterFactory] = {}
+_own_pipeline: set[str] = set()
 
 
-def register(medium: str, factory: AdapterFactory) -> None:
-    """Make factory(settings) the way to build the adapter for a medium."""
+def register(medium: str, factory: AdapterFactory, *, own_pipeline: bool = False) -> None:
+    """Make factory(settings) the way to build the adapter for a medium.
+
+    `own_pipeline` marks a medium whose queued messages are sent and swept by its own task
+    (email: threading headers, opt-out links, SMTP backoff), not the generic outbound task.
+    """
     _factories[medium] = factory
+    if own_pipeline:
+        _own_pipeline.add(medium)
 
 
 def adapter_for(medium: str, settings) -> ChannelAdapter:
@@ -23,3 +30,8 @@ def adapter_for(medium: str, settings) -> ChannelAdapter:
 def media() -> list[str]:
     """Every medium an adapter is registered for."""
     return sorted(_factories)
+
+
+def generic_media() -> list[str]:
+    """Media sent and swept by the generic outbound task."""
+    return sorted(set(_factories) - _own_pipeline)

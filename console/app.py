@@ -10,6 +10,7 @@ from console.email_web import register as register_email
 from console.errors import register_error_handlers
 from console.extensions import csrf, login_manager, socketio
 from console.logs import configure_logging
+from console.messaging import register_messaging
 from console.realtime import register_agent_namespace, register_listeners
 from console.tasks import register_tasks
 from crm import events
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, *, check_database: bool = False
     register_error_handlers(app)
     register_tasks(app, settings)
     register_realtime(app)
+    register_messaging(app)
     return app
 
 

@@ -53,6 +53,7 @@ def seed_if_empty() -> str:
     """Seed unless the demo users already exist."""
     session = database.session()
     if session.scalar(select(User.id).where(User.email.like(f"%@{DEMO_DOMAIN}"))):
+        session.rollback()  # on SQLite an open read transaction would hold the write lock
         return "demo data already present"
     return seed()
 

@@ -10,8 +10,9 @@ log = logging.getLogger(__name__)
 
 
 def start(app: Flask) -> None:
-    """Start the simulators the channels provide (none yet: added with each channel)."""
+    """Start the simulators the channels provide."""
     log.info("channel simulator enabled")
-    from console import email_demo
+    from console import email_demo, sim_messaging
 
     email_demo.start(app)
+    sim_messaging.start(app)

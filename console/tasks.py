@@ -8,13 +8,28 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from console.config import Settings
 
 log = logging.getLogger(__name__)
 
-celery = Celery("caseline")
+
+class AppTask(Task):
+    """Runs in a fresh app context: the current app's (eager, in a request) or the registered one.
+
+    Defined at module level so tasks declared before create_app() (e.g. `@periodic` ones,
+    whose name is read at import) still get it.
+    """
+
+    def __call__(self, *args, **kwargs):
+        app = current_app._get_current_object() if has_app_context() else _app
+        with app.app_context():
+            return self.run(*args, **kwargs)
+
+
+_app: Flask | None = None
+celery = Celery("caseline", task_cls=AppTask)
 # (interval, task name): run by beat in production, by an in-process timer when embedded.
 PERIODIC: list[tuple[timedelta, str]] = []
 _executor: ThreadPoolExecutor | None = None
@@ -22,14 +37,9 @@ _executor: ThreadPoolExecutor | None = None
 
 def register_tasks(app: Flask, settings: Settings) -> None:
     """Configure Celery for this app and run every task inside its app context."""
-    global _executor
+    global _executor, _app
 
-    class AppTask(Task):
-        def __call__(self, *args, **kwargs):
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    celery.Task = AppTask
+    _app = app
     celery.conf.update(
         broker_url=settings.redis_url or "memory://",
         result_backend=None,

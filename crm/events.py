@@ -19,6 +19,11 @@ CASE_UPDATED = "case.updated"
 CUSTOMER_UPDATED = "customer.updated"
 CUSTOMERS_MERGED = "customer.merged"
 TASK_CREATED = "task.created"
+# Messaging: an outbound interaction was stored "queued" (the console enqueues its send task);
+# an inbound attachment awaits download into our storage; a chat visitor is typing.
+OUTBOUND_QUEUED = "outbound.queued"
+MEDIA_RECEIVED = "media.received"
+CHAT_TYPING = "chat.typing"
 
 Listener = Callable[[str, dict[str, Any]], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)
@@ -93,3 +98,7 @@ OFFER_RESCINDED = "offer.rescinded"
 PRESENCE_UPDATED = "presence.updated"
 QUEUE_STATS = "queue.stats"
 CASE_VIEWERS = "case.viewers"
+# Server to visitor on /chat (and chat client to server):
+CHAT_START = "chat.start"
+CHAT_RESUME = "chat.resume"
+CHAT_MESSAGE = "chat.message"

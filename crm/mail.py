@@ -134,9 +134,14 @@ def mark_sent(session: Session, interaction_id: int, *, sender: str, raw: bytes 
     _settle(session, interaction_id, "sent", from_addr=sender)
 
 
+def _error(code: str, reason: str) -> dict:
+    # The same {code, message} shape every channel shows the agent (Interaction.error).
+    return {"code": code, "message": reason[:500]}
+
+
 def mark_failed(session: Session, interaction_id: int, reason: str) -> None:
     """A permanent refusal (5xx, opted out, too many attempts): never retried."""
-    _settle(session, interaction_id, "failed", error=reason[:500])
+    _settle(session, interaction_id, "failed", error=_error("rejected", reason))
 
 
 def mark_retry(session: Session, interaction_id: int, reason: str,
@@ -145,10 +150,12 @@ def mark_retry(session: Session, interaction_id: int, reason: str,
     item = session.get(Interaction, interaction_id)
     attempts = int((item.meta or {}).get("attempts", 0)) + 1
     if attempts >= MAX_ATTEMPTS:
-        _settle(session, interaction_id, "failed", error=reason[:500], attempts=attempts)
+        _settle(session, interaction_id, "failed", error=_error("gave_up", reason),
+                attempts=attempts)
         return False
     due = (now or utcnow()) + BACKOFF * (2 ** (attempts - 1))
-    _settle(session, interaction_id, "queued", error=reason[:500], attempts=attempts,
+    _settle(session, interaction_id, "queued", error=_error("retrying", reason),
+            attempts=attempts,
             next_attempt_at=due.isoformat())
     return True
 

@@ -23,7 +23,6 @@ class EmailOut(InteractionOut):
 
     auto_reply: bool = False
     bounce: dict | None = None
-    error: str | None = None
     view_url: str
     html_url: str | None = None
 
@@ -51,6 +50,11 @@ class EmailIn(BaseModel):
                    "base64, 10 MB in total)")
 def post_email(case_id: int, body: EmailIn):
     """Queue the email in this request's transaction, then hand it to the sender task."""
+    return queue_and_send(case_id, body)
+
+
+def queue_and_send(case_id: int, body: EmailIn) -> InteractionOut:
+    """Queue an email for a case (committed), then enqueue its send."""
     session = database.session()
     item = mail.queue_email(session, actor(), case_id, to=body.to, subject=body.subject,
                             body=body.body, in_reply_to_id=body.in_reply_to,
@@ -76,7 +80,7 @@ def get_email(case_id: int, interaction_id: int):
     out = EmailOut.model_validate({
         **InteractionOut.model_validate(item).model_dump(),
         "auto_reply": bool(meta.get("auto_reply")), "bounce": meta.get("bounce"),
-        "error": meta.get("error"), "view_url": view,
+        "view_url": view,
         "html_url": url_for("email.html_body", case_id=case_id, interaction_id=item.id)
         if has_html else None})
     session.commit()

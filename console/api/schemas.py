@@ -97,6 +97,7 @@ class InteractionOut(Out):
     occurred_at: datetime
     updated_at: datetime
     attachments: list[AttachmentOut] = []
+    error: dict | None = None
 
 
 def present(schema: type[Out], obj) -> dict:

@@ -3,6 +3,7 @@
 from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.customers import Case, ContactPoint, Customer
+from crm.models.messaging import CannedReply
 from crm.models.tenancy import (
     ROLES,
     ApiToken,
@@ -21,6 +22,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "CannedReply",
     "Case",
     "Claim",
     "Client",

@@ -55,6 +55,11 @@ class Interaction(Base):
         back_populates="interaction", order_by="Attachment.id", lazy="selectin"
     )
 
+    @property
+    def error(self) -> dict | None:
+        """The provider's reason a message failed ({code, message}), shown to the agent."""
+        return (self.meta or {}).get("error")
+
 
 class Attachment(Base):
     """A file on an interaction: an email attachment, MMS media, a call recording."""

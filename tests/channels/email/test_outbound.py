@@ -119,7 +119,7 @@ def test_temporary_smtp_failure_is_retried_with_backoff(client, auth, inbound, s
     out = reply(client, auth, case_id).get_json()
     item = session.get(Interaction, out["id"])
     assert item.status == "queued" and item.meta["attempts"] == 1
-    assert "451" in item.meta["error"]
+    assert "451" in item.meta["error"]["message"]
     message_id = item.thread_key
     session.commit()
     # Not due yet: the sweeper leaves it alone; once the backoff has passed it is picked up.
@@ -141,10 +141,11 @@ def test_permanent_smtp_failure_fails_clearly_and_is_not_retried(client, auth, i
     smtp.script = ["550 5.1.1 No such user here"]
     out = reply(client, auth, case_id).get_json()
     item = session.get(Interaction, out["id"])
-    assert item.status == "failed" and "550 5.1.1" in item.meta["error"]
+    assert item.status == "failed" and "550 5.1.1" in item.meta["error"]["message"]
+    item_id = item.id  # due() rolls back, expiring item; reading it again would hold the lock
     session.commit()
     assert mail.due(session, utcnow() + timedelta(days=1)) == []
-    assert send_email.apply(args=[item.id]).get() == "not queued"
+    assert send_email.apply(args=[item_id]).get() == "not queued"
     assert smtp.messages() == []
 
 
@@ -227,4 +228,18 @@ def test_sweeper_sends_what_a_dead_worker_or_broker_left_behind(client, auth, in
     assert sweep_email.apply().get() == 2
     session.expire_all()
     assert {session.get(Interaction, i).status for i in (first, second)} == {"sent"}
+    session.commit()
+
+
+def test_the_composer_endpoint_sends_email_through_the_email_pipeline(client, auth, inbound,
+                                                                      smtp, session):
+    """POST /cases/<id>/messages with medium=email: same headers as the email endpoint."""
+    case_id, _ = inbound
+    resp = client.post(f"/api/v1/cases/{case_id}/messages", headers=auth,
+                       json={"medium": "email", "subject": "Your claim", "body": "Hello again"})
+    assert resp.status_code in (201, 202), resp.get_json()
+    [msg] = smtp.messages()
+    assert msg["To"] == "lerato@example.co.za"  # where the customer last wrote from
+    assert re.search(r"CL-\w{8}", msg["Subject"]) and msg["Message-ID"]
+    assert msg["Reply-To"].addresses[0].addr_spec.startswith("cases+CL-")
     session.commit()

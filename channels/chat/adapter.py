@@ -1,0 +1,48 @@
+"""The chat adapter: an agent's reply goes to the visitor's room on the /chat namespace."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from channels.base import ChannelAdapter, OutboundMessage, SendResult
+from channels.web import socketio
+from crm import events
+from crm.outbound import Rules
+
+CHAT_NS = "/chat"
+
+
+def visit_room(thread: str) -> str:
+    """The room of one chat visit (every tab of that visitor, nobody else)."""
+    return f"visit:{thread}"
+
+
+class ChatAdapter(ChannelAdapter):
+    """Delivers to a live visitor; a visitor who is away sees it when they resume."""
+
+    medium = "chat"
+    max_body: ClassVar[int] = 4000
+    capabilities = frozenset({"typing"})
+
+    def __init__(self, settings=None):
+        self.settings = settings
+
+    @classmethod
+    def rules(cls) -> Rules:
+        """Chat replies go to the case's chat session, signed with the agent's name."""
+        return Rules(cls.medium, "thread", cls.max_body, None, sender_is_agent=True)
+
+    def send(self, message: OutboundMessage) -> SendResult:
+        """Emit the reply to the visitor's room."""
+        socketio().emit(events.CHAT_MESSAGE, visitor_payload(
+            message.interaction_id, "agent", message.body, message.sender),
+            to=visit_room(message.to), namespace=CHAT_NS)
+        return SendResult(f"chat-{message.interaction_id}", "delivered")
+
+
+def visitor_payload(ident: int, side: str, body: str, name: str | None, at=None) -> dict:
+    """The only shape a visitor ever sees: no ids of staff, cases or other visitors."""
+    from datetime import UTC, datetime
+
+    return {"id": ident, "from": side, "body": body, "name": name or "",
+            "at": (at or datetime.now(UTC)).isoformat()}

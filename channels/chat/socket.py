@@ -1,0 +1,118 @@
+"""The /chat namespace: anonymous visitors start or resume a visit and talk in its room only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app, request
+from flask_socketio import join_room, leave_room
+
+from channels.chat import tokens
+from channels.chat.adapter import CHAT_NS, visit_room, visitor_payload
+from channels.chat.ratelimit import Limiter
+from channels.web import db_session, settings
+from crm import chat, events
+from crm.errors import DomainError
+
+# sid -> Visit for this process's connections (chat sockets are sticky to a process).
+_visits: dict[str, chat.Visit] = {}
+
+
+def _fail(code: str, message: str) -> dict:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _transcript(visit: chat.Visit) -> list[dict]:
+    return [visitor_payload(i.id, "visitor" if i.direction == "inbound" else "agent", i.body,
+                            None if i.direction == "inbound" else i.from_addr, i.occurred_at)
+            for i in chat.transcript(db_session(), visit)]
+
+
+def _enter(visit: chat.Visit) -> None:
+    previous = _visits.get(request.sid)
+    if previous is not None and previous.thread != visit.thread:
+        leave_room(visit_room(previous.thread))  # one visit per connection
+    _visits[request.sid] = visit
+    join_room(visit_room(visit.thread))
+
+
+def register_chat_namespace(sio) -> None:
+    """Attach the visitor handlers to the Socket.IO server (fresh limits for each app)."""
+    _starts = Limiter(5, 60)  # new visits per address per minute
+    _messages = Limiter(8, 10)  # messages per visit per 10 s
+    _typing = Limiter(3, 2)
+
+    @sio.on("connect", namespace=CHAT_NS)
+    def _connect(auth=None):
+        return True  # visitors are anonymous until they start or resume a visit
+
+    @sio.on("disconnect", namespace=CHAT_NS)
+    def _disconnect(*_args):
+        _visits.pop(request.sid, None)
+
+    @sio.on(events.CHAT_START, namespace=CHAT_NS)
+    def _start(data):
+        data = data if isinstance(data, dict) else {}
+        if not _starts.allow(f"ip:{request.remote_addr}"):
+            return _fail("rate_limited", "Too many new chats from here; wait a minute.")
+        session = db_session()
+        try:
+            visit = chat.start(session, str(data.get("key") or ""), str(data.get("name") or ""),
+                               str(data.get("contact") or ""),
+                               region=settings().default_phone_region)
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            return _fail(exc.code, exc.message)
+        _enter(visit)
+        return {"ok": True, "token": tokens.issue(current_app.secret_key, visit),
+                "name": visit.name, "messages": []}
+
+    @sio.on(events.CHAT_RESUME, namespace=CHAT_NS)
+    def _resume(data):
+        token = (data or {}).get("token") if isinstance(data, dict) else None
+        visit = tokens.read(current_app.secret_key, str(token or ""))
+        if visit is None:
+            return _fail("expired", "This chat has expired; please start a new one.")
+        try:
+            messages = _transcript(visit)
+        except DomainError as exc:
+            return _fail(exc.code, exc.message)
+        finally:
+            db_session().rollback()
+        _enter(visit)
+        return {"ok": True, "name": visit.name, "messages": messages}
+
+    @sio.on(events.CHAT_MESSAGE, namespace=CHAT_NS)
+    def _message(data):
+        visit = _visits.get(request.sid)
+        if visit is None:
+            return _fail("no_chat", "Start a chat first.")
+        if not _messages.allow(visit.thread):
+            return _fail("rate_limited", "You are sending messages too quickly; wait a few "
+                                         "seconds and try again.")
+        data = data if isinstance(data, dict) else {}
+        session = db_session()
+        try:
+            got = chat.post(session, visit, str(data.get("body") or ""), str(data.get("id") or ""))
+            session.commit()
+        except DomainError as exc:
+            session.rollback()
+            return _fail(exc.code, exc.message)
+        payload = visitor_payload(got.interaction.id, "visitor", got.interaction.body, None,
+                                  got.interaction.occurred_at)
+        sio.emit(events.CHAT_MESSAGE, payload, to=visit_room(visit.thread), namespace=CHAT_NS,
+                 skip_sid=request.sid)
+        return {"ok": True, "message": payload}
+
+    @sio.on(events.TYPING, namespace=CHAT_NS)
+    def _visitor_typing(data):
+        visit = _visits.get(request.sid)
+        if visit is None or not _typing.allow(visit.thread):
+            return None
+        typing = bool((data or {}).get("typing", True)) if isinstance(data, dict) else True
+        # Not stored: a fleeting signal, handed to the console's listeners straight away.
+        events.dispatch(events.CHAT_TYPING, {"case_id": visit.case_id, "thread": visit.thread,
+                                             "name": visit.name, "typing": typing,
+                                             "at": datetime.now(UTC).isoformat()})
+        return None

@@ -1,0 +1,187 @@
+"""Replies from the case composer (SMS, WhatsApp, chat, later email), canned replies, media."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app, send_file
+from pydantic import BaseModel, Field
+
+from channels import registry
+from console import database
+from console.api import actor, api, bp
+from console.api.schemas import InteractionOut, Out
+from crm import access, canned, outbound
+from crm.errors import Invalid, NotFound
+from crm.models import Attachment
+from crm.storage import FileStore
+
+
+class MessageIn(BaseModel):
+    """A reply to the customer of a case."""
+
+    medium: str = Field(description="sms, whatsapp, chat (email once its channel is installed)")
+    body: str = Field(max_length=100_000)
+    to: str | None = Field(default=None, description="a contact point of the customer; "
+                           "default: where they last wrote from")
+    subject: str | None = Field(default=None, max_length=998)
+
+
+class CannedReplyIn(BaseModel):
+    """A new canned reply; fields like {{customer.first_name}} are filled in on use."""
+
+    title: str = Field(max_length=120)
+    body: str = Field(max_length=4000)
+    shared: bool = Field(default=False, description="shared with the client's staff "
+                         "(supervisors only); otherwise personal")
+    client_id: int | None = Field(default=None, description="default: your only client")
+
+
+class CannedReplyOut(Out):
+    """A canned reply."""
+
+    id: int
+    client_id: int
+    owner_id: int | None = None
+    title: str
+    body: str
+    updated_at: datetime
+
+
+class CannedReplyList(BaseModel):
+    """The canned replies you can use."""
+
+    items: list[CannedReplyOut]
+
+
+class RenderedReply(BaseModel):
+    """A canned reply filled in for one case (plain text)."""
+
+    body: str
+
+
+class ReplyOption(BaseModel):
+    """A medium the composer offers, where it would go, or why it cannot be used now."""
+
+    medium: str
+    to: str | None = None
+    available: bool
+    reason: str | None = None
+
+
+class ReplyOptions(BaseModel):
+    """The media a case's customer can be reached on; `default` is the one they last used."""
+
+    options: list[ReplyOption]
+    default: str | None = None
+
+
+class Deleted(BaseModel):
+    """Confirmation of a deletion."""
+
+    deleted: bool
+
+
+@api.route(bp, "/cases/<int:case_id>/messages", "POST", summary="Reply to the customer",
+           body=MessageIn, response=InteractionOut, status=202, tags=["messages"])
+def send_message(case_id: int, body: MessageIn):
+    """Queue a reply; it is sent after the commit and its status follows live."""
+    if body.medium not in registry.media():
+        sendable = ", ".join(m for m in registry.media()) or "none"
+        raise Invalid(f"no channel can send {body.medium!r} messages here (available: "
+                      f"{sendable})", code="unsupported_medium")
+    if body.medium == "email":
+        # Email has its own pipeline (threading headers, opt-out link, SMTP backoff).
+        return _send_email(case_id, body)
+    session = database.session()
+    item = outbound.queue(session, actor(), case_id, medium=body.medium, body=body.body,
+                          to=body.to, subject=body.subject)
+    out = InteractionOut.model_validate(item)  # read before commit: the send starts after it
+    session.commit()
+    return out
+
+
+def _send_email(case_id: int, body: MessageIn) -> InteractionOut:
+    from console.api.emails import EmailIn, queue_and_send
+
+    session = database.session()
+    to = body.to or outbound.default_destination(session, actor(), case_id, "email")
+    return queue_and_send(case_id, EmailIn(to=to or "", subject=body.subject or "",
+                                           body=body.body))
+
+
+@api.route(bp, "/cases/<int:case_id>/reply-options", summary="How the customer of a case can "
+           "be reached", response=ReplyOptions, tags=["messages"])
+def reply_options(case_id: int):
+    """Each installed medium with its destination, or the reason it is unavailable."""
+    session = database.session()
+    found, default = outbound.options(session, actor(), case_id, registry.media())
+    session.rollback()
+    return ReplyOptions(options=[ReplyOption(**vars(o)) for o in found], default=default)
+
+
+@api.route(bp, "/canned-replies", summary="Canned replies you can use (shared and yours)",
+           response=CannedReplyList, tags=["messages"])
+def list_canned():
+    """Shared replies of your clients and your personal ones."""
+    items = canned.visible(database.session(), actor())
+    return CannedReplyList(items=[CannedReplyOut.model_validate(i) for i in items])
+
+
+@api.route(bp, "/canned-replies", "POST", summary="Create a canned reply", body=CannedReplyIn,
+           response=CannedReplyOut, status=201, tags=["messages"])
+def create_canned(body: CannedReplyIn):
+    """A personal reply, or a shared one (supervisors)."""
+    me = actor()
+    client_id = body.client_id
+    if client_id is None:
+        ids = access.client_ids(me)
+        if len(ids) != 1:
+            raise Invalid("client_id is required when you work for several clients")
+        client_id = next(iter(ids))
+    session = database.session()
+    reply = canned.create(session, me, client_id, body.title, body.body, shared=body.shared)
+    session.commit()
+    return CannedReplyOut.model_validate(reply)
+
+
+@api.route(bp, "/canned-replies/<int:reply_id>", "DELETE", summary="Delete a canned reply",
+           response=Deleted, tags=["messages"])
+def delete_canned(reply_id: int):
+    """Remove your reply (or a shared one, as supervisor)."""
+    session = database.session()
+    canned.delete(session, actor(), reply_id)
+    session.commit()
+    return Deleted(deleted=True)
+
+
+@api.route(bp, "/cases/<int:case_id>/canned-replies/<int:reply_id>", summary="A canned reply "
+           "filled in for a case", response=RenderedReply, tags=["messages"])
+def render_canned(case_id: int, reply_id: int):
+    """The reply's text with this case's customer and agent fields."""
+    session = database.session()
+    text = canned.render(session, actor(), reply_id, case_id)
+    session.rollback()
+    return RenderedReply(body=text)
+
+
+@api.route(bp, "/attachments/<int:attachment_id>/content", summary="Download an attachment "
+           "from our storage", tags=["messages"])
+def attachment_content(attachment_id: int):
+    """The stored file (media are copied from the provider; pages never link to it)."""
+    session = database.session()
+    att = session.get(Attachment, attachment_id)
+    if att is None:
+        raise NotFound("attachment not found")
+    access.ensure_visible(actor(), att.interaction, "attachment")
+    if not att.storage_key:
+        raise NotFound("this attachment is still being fetched; try again shortly")
+    store = FileStore(Path(current_app.instance_path) / "files")
+    try:
+        handle = store.open(att.storage_key)
+    except FileNotFoundError:
+        raise NotFound("attachment file not found") from None
+    session.rollback()
+    return send_file(handle, mimetype=att.content_type, as_attachment=True,
+                     download_name=att.filename or f"attachment-{att.id}")

@@ -1,0 +1,70 @@
+"""Messaging and web chat in the console: webhooks, the /chat namespace, send tasks, typing."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+import channels.sms  # noqa: F401  (adapters register on import)
+from channels.chat.adapter import CHAT_NS, visit_room
+from channels.chat.socket import register_chat_namespace
+from channels.chat.views import bp as chat_bp
+from channels.sms.webhooks import bp as sms_bp
+from console import database
+from console.extensions import csrf, socketio
+from console.outbound import fetch_media, send_outbound
+from console.realtime.agent import connected_actor
+from console.realtime.rooms import AGENT_NS, case_room
+from console.tasks import enqueue
+from crm import cases, events
+from crm.errors import DomainError
+from crm.outbound import chat_threads
+
+
+def register_messaging(app: Flask) -> None:
+    """Mount the SMS/WhatsApp webhooks and the chat widget; wire sends and typing."""
+    for bp in (sms_bp, chat_bp):
+        csrf.exempt(bp)  # Twilio signs its webhooks; the widget page posts nothing
+        app.register_blueprint(bp)
+    register_chat_namespace(socketio)
+    _register_agent_typing()
+
+    def on_queued(_name: str, payload: dict) -> None:
+        enqueue(send_outbound, payload["interaction_id"])
+
+    def on_media(_name: str, payload: dict) -> None:
+        enqueue(fetch_media, payload["attachment_id"])
+
+    def on_visitor_typing(_name: str, payload: dict) -> None:
+        socketio.emit(events.TYPING, {"case_id": payload["case_id"], "who": "visitor",
+                                      "name": payload["name"], "typing": payload["typing"],
+                                      "medium": "chat", "at": payload["at"]},
+                      to=case_room(payload["case_id"]), namespace=AGENT_NS)
+
+    events.subscribe(events.OUTBOUND_QUEUED, on_queued)
+    events.subscribe(events.MEDIA_RECEIVED, on_media)
+    events.subscribe(events.CHAT_TYPING, on_visitor_typing)
+
+
+def _register_agent_typing() -> None:
+    @socketio.on(events.TYPING, namespace=AGENT_NS)
+    def _agent_typing(data):
+        actor = connected_actor()
+        if actor is None or not isinstance(data, dict):
+            return None
+        session = database.session()
+        try:
+            case = cases.get(session, actor, int(data.get("case_id", 0)), audit_view=False)
+            threads = chat_threads(session, case.id)
+        except (TypeError, ValueError, DomainError):
+            return None
+        finally:
+            session.rollback()
+        typing = bool(data.get("typing", True))
+        socketio.emit(events.TYPING, {"case_id": case.id, "who": "agent", "name": actor.name,
+                                      "typing": typing}, to=case_room(case.id),
+                      namespace=AGENT_NS, skip_sid=request.sid)
+        if threads:
+            # The visitor sees only that someone (by first name) is typing, nothing else.
+            socketio.emit(events.TYPING, {"name": actor.name, "typing": typing},
+                          to=visit_room(threads[0]), namespace=CHAT_NS)
+        return None

@@ -1,0 +1,81 @@
+"""Web chat: a visitor resolved to a customer and case like any medium, one thread per visit."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm import identity, inbound, tenancy
+from crm.errors import Invalid, NotFound
+from crm.models import Case, Interaction
+
+MAX_NAME = 100
+MAX_BODY = 4000
+TRANSCRIPT_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Who the visitor is (as they told us) and where their chat lands."""
+
+    thread: str
+    case_id: int
+    client_id: int
+    name: str
+    contact: str
+    widget_key: str
+
+
+def start(session: Session, widget_key: str, name: str, contact: str, *,
+          region: str = "US") -> Visit:
+    """A new chat thread for a visitor who gave a name and an email or phone number."""
+    name = " ".join((name or "").split())
+    if not name or len(name) > MAX_NAME:
+        raise Invalid(f"please give your name (at most {MAX_NAME} characters)")
+    if not (contact or "").strip():
+        raise Invalid("please give an email address or a phone number")
+    kind, value = identity.normalise_contact(contact, region)
+    client = tenancy.client_for_address(session, "chat", widget_key)
+    _, case, _ = identity.find_or_create(session, client.id, value, display_name=name,
+                                         region=region, kind=kind)
+    return Visit(thread="chat_" + secrets.token_hex(12), case_id=case.id, client_id=client.id,
+                 name=name, contact=value, widget_key=widget_key)
+
+
+def post(session: Session, visit: Visit, body: str, message_id: str) -> inbound.Received:
+    """A visitor's message on their thread; a retried message id is stored once."""
+    text = (body or "").strip()
+    if not text:
+        raise Invalid("the message is empty")
+    if len(text) > MAX_BODY:
+        raise Invalid(f"a chat message can have at most {MAX_BODY} characters")
+    if not message_id or len(message_id) > 64:
+        raise Invalid("a message id is required")
+    case = _case(session, visit)
+    msg = inbound.InboundMessage(medium="chat", provider_id=f"{visit.thread}:{message_id}",
+                                 sender=visit.contact, recipient=visit.widget_key, body=text,
+                                 sender_name=visit.name, thread_key=visit.thread,
+                                 meta={"visitor": visit.name, "identity_verified": False})
+    return inbound.receive(session, msg, case=case)
+
+
+def transcript(session: Session, visit: Visit) -> list[Interaction]:
+    """This visit's messages only (never other threads of the same case), oldest first."""
+    _case(session, visit)
+    rows = session.scalars(
+        select(Interaction).where(Interaction.case_id == visit.case_id,
+                                  Interaction.medium == "chat",
+                                  Interaction.thread_key == visit.thread)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(TRANSCRIPT_LIMIT))
+    return list(reversed(list(rows)))
+
+
+def _case(session, visit: Visit) -> Case:
+    case = session.get(Case, visit.case_id)
+    if case is None or case.client_id != visit.client_id:
+        raise NotFound("this chat has ended; please start a new one")
+    return case

@@ -1,0 +1,153 @@
+"""Web chat: visitors land on a case, talk live with agents, resume, and see only their visit."""
+
+import pytest
+from sqlalchemy import select
+
+from console.extensions import socketio
+from crm.models import Case, Interaction
+
+NS = "/chat"
+
+
+def visitor(app):
+    return socketio.test_client(app, namespace=NS)
+
+
+def start(sio, name="Ana Adeyemi", contact="ana@example.com", key="default"):
+    return sio.emit("chat.start", {"key": key, "name": name, "contact": contact}, namespace=NS,
+                    callback=True)
+
+
+def say(sio, body, ident):
+    return sio.emit("chat.message", {"body": body, "id": ident}, namespace=NS, callback=True)
+
+
+def received(sio, name="chat.message", ns=NS):
+    return [m["args"][0] for m in sio.get_received(ns) if m["name"] == name]
+
+
+@pytest.fixture
+def agent_socket(app, token):
+    def watch(case_id):
+        sio = socketio.test_client(app, namespace="/agent", auth={"token": token})
+        assert sio.emit("case.watch", {"case_id": case_id}, namespace="/agent",
+                        callback=True)["ok"]
+        return sio
+
+    return watch
+
+
+def _case_id(session, email="ana@example.com"):
+    from crm.identity import find_customer
+    from crm.tenancy import default_client
+
+    customer = find_customer(session, default_client(session).id, "email", email)
+    case = session.scalars(select(Case).where(Case.customer_id == customer.id)).one()
+    session.rollback()
+    return case.id
+
+
+def test_visitor_and_agent_exchange_messages_live(app, client, session, default_client,
+                                                  agent_socket, token):
+    sio = visitor(app)
+    ack = start(sio)
+    assert ack["ok"] and ack["token"] and ack["messages"] == []
+    case_id = _case_id(session)
+    agent = agent_socket(case_id)
+
+    assert say(sio, "<img src=x onerror=alert(1)> my claim?", "m1")["ok"]
+    [created] = received(agent, "interaction.created", "/agent")
+    assert created["interaction"]["medium"] == "chat"
+    assert created["interaction"]["body"] == "<img src=x onerror=alert(1)> my claim?"
+
+    resp = client.post(f"/api/v1/cases/{case_id}/messages",
+                       headers={"Authorization": f"Bearer {token}"},
+                       json={"medium": "chat", "body": "Hello Ana, checking now."})
+    assert resp.status_code == 202, resp.get_json()
+    replies = received(sio)
+    assert [(r["from"], r["body"], r["name"]) for r in replies] == [
+        ("agent", "Hello Ana, checking now.", "User 1")]
+    assert set(replies[0]) == {"id", "from", "body", "name", "at"}  # nothing about staff
+    item = session.get(Interaction, resp.get_json()["id"])
+    assert item.status == "delivered"
+
+
+def test_typing_is_shown_both_ways(app, session, default_client, agent_socket):
+    sio = visitor(app)
+    start(sio)
+    say(sio, "hello", "t1")
+    case_id = _case_id(session)
+    agent = agent_socket(case_id)
+    sio.emit("typing", {"typing": True}, namespace=NS)
+    shown = received(agent, "typing", "/agent")
+    assert shown and shown[0]["who"] == "visitor" and shown[0]["name"] == "Ana Adeyemi"
+    agent.emit("typing", {"case_id": case_id, "typing": True}, namespace="/agent")
+    assert received(sio, "typing") == [{"name": "User 1", "typing": True}]
+
+
+def test_a_visitor_resumes_after_reload_and_sees_only_their_visit(app, client, session,
+                                                                   default_client, token):
+    first = visitor(app)
+    ack = start(first)
+    say(first, "first visit", "a1")
+    case_id = _case_id(session)
+    client.post(f"/api/v1/cases/{case_id}/messages", headers={"Authorization": f"Bearer {token}"},
+                json={"medium": "chat", "body": "reply one"})
+    first.disconnect(namespace=NS)
+
+    # Someone else claims the same email in another browser: a separate visit.
+    other = visitor(app)
+    assert start(other, name="Not Ana")["ok"]
+    say(other, "I am someone else", "b1")
+
+    again = visitor(app)
+    resumed = again.emit("chat.resume", {"token": ack["token"]}, namespace=NS, callback=True)
+    assert resumed["ok"]
+    assert [(m["from"], m["body"]) for m in resumed["messages"]] == [
+        ("visitor", "first visit"), ("agent", "reply one")]
+    # The other visitor got none of Ana's traffic.
+    assert all(m["body"] != "reply one" for m in received(other))
+
+
+def test_forged_or_missing_visit_tokens_are_refused(app, default_client):
+    sio = visitor(app)
+    ack = sio.emit("chat.resume", {"token": "forged.token.value"}, namespace=NS, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "expired"
+    ack = say(sio, "hello?", "x1")
+    assert ack["ok"] is False and ack["error"]["message"] == "Start a chat first."
+
+
+def test_visitors_are_rate_limited_with_a_clear_error(app, session, default_client):
+    sio = visitor(app)
+    start(sio, contact="+14155550199")
+    acks = [say(sio, f"message {n}", f"r{n}") for n in range(10)]
+    assert all(a["ok"] for a in acks[:8])
+    assert acks[8]["ok"] is False and acks[8]["error"]["code"] == "rate_limited"
+    assert "too quickly" in acks[8]["error"]["message"]
+    count = len(session.scalars(select(Interaction).where(Interaction.medium == "chat")).all())
+    assert count == 8
+
+
+def test_a_retried_message_id_is_stored_once(app, session, default_client):
+    sio = visitor(app)
+    start(sio, contact="dup@example.com")
+    say(sio, "once", "same-id")
+    say(sio, "once", "same-id")
+    rows = session.scalars(select(Interaction).where(Interaction.medium == "chat")).all()
+    assert len(rows) == 1
+
+
+@pytest.mark.parametrize(("name", "contact", "text"), [
+    ("", "ana@example.com", "your name"),
+    ("Ana", "", "email address or a phone number"),
+    ("Ana", "not a thing", "not a phone number"),
+])
+def test_bad_start_details_are_clear_errors(app, session, default_client, name, contact, text):
+    ack = start(visitor(app), name=name, contact=contact)
+    assert ack["ok"] is False and text in ack["error"]["message"]
+
+
+def test_the_widget_page_and_script_are_served(client):
+    page = client.get("/chat/widget?key=default")
+    assert page.status_code == 200 and b"chat-widget-app.js" in page.data
+    assert client.get("/static/js/chat-widget.js").status_code == 200

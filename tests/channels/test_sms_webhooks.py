@@ -1,0 +1,96 @@
+"""Inbound SMS/WhatsApp webhooks: signed, resolved to one case, stored once, forgeries refused."""
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.models import Case, Interaction
+from tests.channels.twilio_fakes import AUTH_TOKEN, post_signed, sms, whatsapp
+
+INCOMING = "/webhooks/twilio/messaging/incoming"
+
+
+def _count(session, model=Interaction):
+    n = session.scalar(select(func.count()).select_from(model))
+    session.rollback()
+    return n
+
+
+def test_whatsapp_and_sms_from_one_number_land_on_one_case(client, session, twilio):
+    wa = post_signed(client, INCOMING, whatsapp("SMwa0001", "hey"))
+    assert wa.status_code == 200
+    assert wa.mimetype == "text/xml" and "<Response" in wa.get_data(as_text=True)
+    assert "<Message" not in wa.get_data(as_text=True)
+    text = post_signed(client, INCOMING, sms("SMsms0001", "it's me again",
+                                             sender="+919900000000"))
+    assert text.status_code == 200
+    items = session.scalars(select(Interaction).order_by(Interaction.id)).all()
+    assert [(i.medium, i.body) for i in items] == [("whatsapp", "hey"),
+                                                   ("sms", "it's me again")]
+    assert items[0].case_id == items[1].case_id
+    case = session.get(Case, items[0].case_id)
+    assert case.customer.display_name == "Ranjit Sankar"
+    # Every parameter Twilio sent is kept, including ones we do not use.
+    assert items[0].meta["twilio"]["WaId"] == "919900000000"
+    assert items[1].meta["twilio"]["FromCountry"] == "US"
+
+
+def test_the_same_message_sid_three_times_is_stored_once(client, session, twilio):
+    for _ in range(3):
+        assert post_signed(client, INCOMING, sms("SMdup0001", "hello")).status_code == 200
+    assert _count(session) == 1
+    assert _count(session, Case) == 1
+
+
+@pytest.mark.parametrize("forgery", ["no signature", "wrong token", "tampered", "other url"])
+def test_forged_webhooks_are_refused_and_nothing_is_stored(client, session, twilio, forgery):
+    params = sms("SMforged01", "send me money")
+    if forgery == "no signature":
+        resp = client.post(INCOMING, data=params)
+    elif forgery == "wrong token":
+        resp = post_signed(client, INCOMING, params, token="not-" + AUTH_TOKEN)
+    elif forgery == "tampered":
+        from twilio.request_validator import RequestValidator
+
+        sig = RequestValidator(AUTH_TOKEN).compute_signature(
+            "https://caseline.example.com" + INCOMING, params)
+        resp = post_signed(client, INCOMING, {**params, "Body": "changed"}, signature=sig)
+    else:
+        from twilio.request_validator import RequestValidator
+
+        sig = RequestValidator(AUTH_TOKEN).compute_signature("https://evil.example" + INCOMING,
+                                                             params)
+        resp = post_signed(client, INCOMING, params, signature=sig)
+    assert resp.status_code == 403
+    assert resp.get_json()["error"]["message"] == "invalid Twilio signature"
+    assert _count(session) == 0 and _count(session, Case) == 0
+
+
+def test_forged_status_callbacks_are_refused(client, session, twilio):
+    resp = client.post("/webhooks/twilio/messaging/status",
+                       data={"MessageSid": "SM1", "MessageStatus": "delivered"},
+                       headers={"X-Twilio-Signature": "AAAA"})
+    assert resp.status_code == 403
+
+
+def test_a_webhook_without_message_sid_is_a_clear_4xx(client, session, twilio):
+    params = sms("SMx", "hi")
+    for key in ("MessageSid", "SmsMessageSid", "SmsSid"):
+        params.pop(key)
+    resp = post_signed(client, INCOMING, params)
+    assert resp.status_code == 422
+    assert "MessageSid" in resp.get_json()["error"]["message"]
+    assert _count(session) == 0
+
+
+def test_inbound_message_reaches_agents_watching_the_case(app, client, session, twilio, token):
+    from console.extensions import socketio
+
+    post_signed(client, INCOMING, sms("SMlive0001", "first"))
+    case_id = session.scalar(select(Interaction.case_id))
+    session.rollback()
+    sio = socketio.test_client(app, namespace="/agent", auth={"token": token})
+    sio.emit("case.watch", {"case_id": case_id}, namespace="/agent", callback=True)
+    post_signed(client, INCOMING, sms("SMlive0002", "second"))
+    got = [m["args"][0] for m in sio.get_received("/agent") if m["name"] ==
+           "interaction.created"]
+    assert [g["interaction"]["body"] for g in got] == ["second"]

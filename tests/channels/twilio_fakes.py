@@ -1,0 +1,71 @@
+"""Twilio at the process boundary: a recording REST client and correctly signed webhooks."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+
+from twilio.http import HttpClient
+from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
+
+AUTH_TOKEN = "test-auth-token-0123456789abcdef"
+ACCOUNT_SID = "AC" + "1" * 32
+PUBLIC = "https://caseline.example.com"
+OUR_NUMBER = "+15005550006"
+WHATSAPP_NUMBER = "+14155238886"
+
+
+class RecordingTwilio(HttpClient):
+    """Answers the Messages API like Twilio and records every request it was sent."""
+
+    def __init__(self):
+        super().__init__(logger=logging.getLogger("recording-twilio"), is_async=False)
+        self.requests: list[dict] = []
+        self.fail_with: tuple[int, dict] | None = None
+        self._lock = threading.Lock()
+
+    def request(self, method, uri, params=None, data=None, headers=None, auth=None,
+                timeout=None, allow_redirects=False):
+        with self._lock:
+            self.requests.append({"method": method, "uri": uri, "data": dict(data or {})})
+            n = len(self.requests)
+        if self.fail_with:
+            status, body = self.fail_with
+            return Response(status, json.dumps(body))
+        data = dict(data or {})
+        return Response(201, json.dumps({
+            "sid": f"SM{n:032d}", "status": "queued", "to": data.get("To"),
+            "from": data.get("From"), "body": data.get("Body"), "account_sid": ACCOUNT_SID,
+            "direction": "outbound-api", "num_segments": "1", "api_version": "2010-04-01"}))
+
+    @property
+    def messages(self) -> list[dict]:
+        """The bodies of Messages.create calls."""
+        return [r["data"] for r in self.requests if r["uri"].endswith("/Messages.json")]
+
+
+def post_signed(client, path: str, params: dict, *, token: str = AUTH_TOKEN, query: str = "",
+                signature: str | None = None):
+    """POST form params to a webhook, signed exactly as Twilio signs them."""
+    url = PUBLIC + path + (f"?{query}" if query else "")
+    sig = signature if signature is not None else RequestValidator(token).compute_signature(
+        url, params)
+    target = path + (f"?{query}" if query else "")
+    return client.post(target, data=params, headers={"X-Twilio-Signature": sig})
+
+
+def sms(sid: str, body: str, sender: str = "+14155550100", to: str = OUR_NUMBER, **extra):
+    """An inbound SMS webhook's parameters."""
+    return {"MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid, "AccountSid": ACCOUNT_SID,
+            "From": sender, "To": to, "Body": body, "NumMedia": "0", "NumSegments": "1",
+            "SmsStatus": "received", "ApiVersion": "2010-04-01", "FromCountry": "US", **extra}
+
+
+def whatsapp(sid: str, body: str, number: str = "+919900000000", name: str = "Ranjit Sankar"):
+    """An inbound WhatsApp webhook's parameters, in the form of REFERENCE.md's real one."""
+    return {"SmsMessageSid": sid, "NumMedia": "0", "ProfileName": name, "SmsSid": sid,
+            "WaId": number.lstrip("+"), "SmsStatus": "received", "Body": body,
+            "To": f"whatsapp:{WHATSAPP_NUMBER}", "NumSegments": "1", "MessageSid": sid,
+            "AccountSid": ACCOUNT_SID, "From": f"whatsapp:{number}", "ApiVersion": "2010-04-01"}

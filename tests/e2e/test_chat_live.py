@@ -1,0 +1,64 @@
+"""A chat visitor and an agent talk live in two real browsers; visitor text stays text."""
+
+from playwright.sync_api import expect
+from sqlalchemy import text
+
+from crm.db import make_engine
+
+XSS = '<img src=x onerror="window.__pwned = 1; alert(1)">'
+
+
+def _case_of(server_env, email: str) -> int:
+    engine = make_engine(server_env["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(
+                "SELECT cases.id FROM cases JOIN contact_points cp "
+                "ON cp.customer_id = cases.customer_id WHERE cp.kind = 'email' "
+                "AND cp.value = :v"), {"v": email}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _say(page, body):
+    page.fill("#chat-send textarea", body)
+    page.press("#chat-send textarea", "Enter")
+
+
+def test_visitor_and_agent_chat_live(live_server, server_env, new_page, sign_in):
+    visitor = new_page()
+    visitor.goto(live_server + "/chat/widget?key=default")
+    visitor.fill("#chat-start input[name=name]", "Vera Visitor")
+    visitor.fill("#chat-start input[name=contact]", "vera@example.com")
+    visitor.click("#chat-start button[type=submit]")
+    expect(visitor.locator("#chat-room")).to_be_visible()
+    _say(visitor, "Hello, is anyone there?")
+    expect(visitor.locator("#chat-log li.visitor")).to_have_count(1)
+    case_id = _case_of(server_env, "vera@example.com")
+
+    agent = sign_in(new_page())
+    alerts = []
+    agent.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    agent.fill("#msg-open input[name=case_id]", str(case_id))
+    agent.click("#msg-open button[type=submit]")
+    expect(agent.locator("#msg-title")).to_have_text(f"Case {case_id}")
+
+    _say(visitor, XSS)
+    last = agent.locator("#msg-timeline li.inbound .msg-body").last
+    expect(last).to_have_text(XSS)
+    assert agent.locator("#msg-timeline img").count() == 0
+    assert agent.evaluate("window.__pwned") is None and alerts == []
+    expect(agent.locator("#msg-composer select[name=medium]")).to_have_value("chat")
+
+    agent.fill("#msg-composer textarea", "Hi Vera, ")
+    agent.type("#msg-composer textarea", "how can I help?")
+    expect(visitor.locator("#chat-typing")).to_contain_text("is typing")
+    agent.click("#msg-composer button[type=submit]")
+    reply = visitor.locator("#chat-log li.agent").last
+    expect(reply.locator(".text")).to_have_text("Hi Vera, how can I help?")
+    expect(reply.locator(".who")).to_have_text("Demo Agent")
+
+    visitor.reload()
+    expect(visitor.locator("#chat-log li")).to_have_count(3)
+    expect(visitor.locator("#chat-log li.visitor .text").nth(1)).to_have_text(XSS)
+    assert visitor.locator("#chat-log img").count() == 0
