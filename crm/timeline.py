@@ -117,3 +117,21 @@ def page(session: Session, actor: User, case_id: int, *, limit: int = 50,
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, encode_cursor(rows[-1]) if more and rows else None)
+
+
+def page_after(session: Session, actor: User, case_id: int, after: str, *,
+               limit: int = 50) -> Page:
+    """Items newer than a cursor, OLDEST first (catching up after a reconnect); keyset too."""
+    cases.get(session, actor, case_id, audit_view=False)
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}")
+    when, ident = decode_cursor(after)
+    stmt = (select(Interaction).where(
+        Interaction.case_id == case_id,
+        or_(Interaction.occurred_at > when,
+            and_(Interaction.occurred_at == when, Interaction.id > ident)))
+        .order_by(Interaction.occurred_at, Interaction.id).limit(limit + 1))
+    rows = list(session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1]) if more and rows else None)

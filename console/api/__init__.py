@@ -43,4 +43,9 @@ def actor():
     return g.actor
 
 
-from console.api import me  # noqa: E402,F401  (routes register on import)
+from console.api import (  # noqa: E402,F401  (routes register on import)
+    cases,
+    customers,
+    me,
+    worklist,
+)
