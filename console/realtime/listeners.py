@@ -10,6 +10,7 @@ from console.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
 from crm import events
 from crm.models import Case, Interaction
+from crm.timeline import encode_cursor
 
 
 def register_listeners(app: Flask) -> None:
@@ -21,7 +22,8 @@ def register_listeners(app: Flask) -> None:
             if item is None:
                 return
             socketio.emit(name, {"id": item.id, "case_id": item.case_id, "at": payload["at"],
-                                 "interaction": present(InteractionOut, item)},
+                                 "interaction": present(InteractionOut, item),
+                                 "cursor": encode_cursor(item)},
                           to=case_room(item.case_id), namespace=AGENT_NS)
 
     def on_case(name: str, payload: dict) -> None:
