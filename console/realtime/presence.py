@@ -5,30 +5,35 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+from flask import current_app
+
 from console.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
 from crm import events
 
 _lock = threading.Lock()
-# case id -> socket sid -> (user id, name). Sticky sessions keep one agent's socket on one
-# process; with several web processes each announces the viewers it holds.
-_watchers: dict[int, dict[str, tuple[int, str]]] = {}
+
+
+def _all() -> dict[int, dict[str, tuple[int, str]]]:
+    # case id -> socket sid -> (user id, name), per app. Sticky sessions keep one agent's
+    # socket on one process; with several web processes each announces the viewers it holds.
+    return current_app.extensions.setdefault("caseline.presence", {})
 
 
 def watch(case_id: int, sid: str, user_id: int, name: str) -> None:
     """Record a socket viewing a case and tell the room."""
     with _lock:
-        _watchers.setdefault(case_id, {})[sid] = (user_id, name)
+        _all().setdefault(case_id, {})[sid] = (user_id, name)
     announce(case_id)
 
 
 def unwatch(case_id: int, sid: str) -> None:
     """A socket stopped viewing a case."""
     with _lock:
-        room = _watchers.get(case_id, {})
+        room = _all().get(case_id, {})
         gone = room.pop(sid, None)
         if not room:
-            _watchers.pop(case_id, None)
+            _all().pop(case_id, None)
     if gone:
         announce(case_id)
 
@@ -36,7 +41,7 @@ def unwatch(case_id: int, sid: str) -> None:
 def drop(sid: str) -> None:
     """A socket disconnected: it views nothing any more."""
     with _lock:
-        cases = [cid for cid, room in _watchers.items() if sid in room]
+        cases = [cid for cid, room in _all().items() if sid in room]
     for case_id in cases:
         unwatch(case_id, sid)
 
@@ -44,7 +49,7 @@ def drop(sid: str) -> None:
 def viewers(case_id: int) -> list[dict]:
     """Distinct people viewing a case (an agent with two tabs counts once)."""
     with _lock:
-        people = dict(sorted(_watchers.get(case_id, {}).values()))
+        people = dict(sorted(_all().get(case_id, {}).values()))
     return [{"id": uid, "name": name} for uid, name in people.items()]
 
 
