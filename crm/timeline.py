@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,12 +106,8 @@ def page(session: Session, actor: User, case_id: int, *, limit: int = 50,
     stmt = select(Interaction).where(Interaction.case_id == case_id)
     if before:
         when, ident = decode_cursor(before)
-        stmt = stmt.where(
-            or_(
-                Interaction.occurred_at < when,
-                and_(Interaction.occurred_at == when, Interaction.id < ident),
-            )
-        )
+        # A row-value comparison: PostgreSQL and SQLite both turn it into one index range.
+        stmt = stmt.where(tuple_(Interaction.occurred_at, Interaction.id) < tuple_(when, ident))
     stmt = stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit + 1)
     rows = list(session.scalars(stmt))
     more = len(rows) > limit
@@ -128,8 +124,7 @@ def page_after(session: Session, actor: User, case_id: int, after: str, *,
     when, ident = decode_cursor(after)
     stmt = (select(Interaction).where(
         Interaction.case_id == case_id,
-        or_(Interaction.occurred_at > when,
-            and_(Interaction.occurred_at == when, Interaction.id > ident)))
+        tuple_(Interaction.occurred_at, Interaction.id) > tuple_(when, ident))
         .order_by(Interaction.occurred_at, Interaction.id).limit(limit + 1))
     rows = list(session.scalars(stmt))
     more = len(rows) > limit

@@ -224,3 +224,21 @@ def test_workspace_routes_are_in_the_openapi_document(client):
         assert path in paths
     names = [p["name"] for p in paths["/api/v1/cases/{case_id}/timeline"]["get"]["parameters"]]
     assert {"limit", "before", "after"} <= set(names)
+
+
+def test_items_at_the_same_instant_page_without_skips_or_repeats(api, case, session):
+    for n in range(7):
+        timeline.record(session, case, medium="sms", direction="inbound", body=f"tie {n}",
+                        occurred_at=T0 + timedelta(days=2))
+    session.commit()
+    seen, cursor = [], None
+    while True:
+        path = f"/cases/{case.id}/timeline?limit=3" + (f"&before={cursor}" if cursor else "")
+        page = api.get(path).get_json()
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 12
+    back = api.get(f"/cases/{case.id}/timeline?limit=200&after={page['items'][-1]['cursor']}")
+    assert [i["id"] for i in back.get_json()["items"]] == list(reversed(seen))[1:]

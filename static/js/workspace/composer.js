@@ -4,6 +4,7 @@ import { post } from "./api.js";
 import { fill, h } from "./dom.js";
 
 const media = new Map();
+let composer = null;
 
 // registerMedium("sms", { label: "SMS", action: "Send SMS", placeholder, send(caseId, body) })
 // send() resolves to the created timeline item (or null when it arrives live).
@@ -18,8 +19,6 @@ registerMedium("note", {
   placeholder: "Write an internal note (n)…",
   send: (caseId, body) => post(`/cases/${caseId}/notes`, { body }),
 });
-
-let composer = null;
 
 export class Composer {
   constructor({ form, onSent }) {

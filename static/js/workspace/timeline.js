@@ -3,7 +3,9 @@ import { get, qs } from "./api.js";
 import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
 
-const PAGE = 100;
+// A small first page paints fast; later pages are bigger so scrolling far back is quick.
+const FIRST_PAGE = 50;
+const PAGE = 200;
 
 // Order by (occurred_at, id) with microseconds: ISO strings alone do not sort reliably.
 function timeKey(iso) {
@@ -59,6 +61,17 @@ export class Timeline {
     new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) this.loadOlder();
     }, { root: scroller, rootMargin: "800px 0px" }).observe(sentinel);
+    // The observer only reports changes: if a page lands and the agent is back at the end
+    // within one frame, it stays silent, so scrolling checks the end too.
+    let queued = false;
+    scroller.addEventListener("scroll", () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        if (this.endVisible()) this.loadOlder();
+      });
+    }, { passive: true });
   }
 
   reset(caseId) {
@@ -86,7 +99,7 @@ export class Timeline {
     this.loading = (async () => {
       fill(this.status, "Loading…");
       try {
-        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: PAGE, before: this.nextCursor })}`);
+        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: this.nextCursor ? PAGE : FIRST_PAGE, before: this.nextCursor })}`);
         if (generation !== this.generation) return;
         page.items.forEach((item) => this.upsert(item));
         this.nextCursor = page.next_cursor;
