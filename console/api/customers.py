@@ -24,7 +24,8 @@ def search_customers(query: SearchQuery):
     """Search results, best first."""
     session = database.session()
     region = current_app.config["CASELINE"].default_phone_region
-    hits = search.search_customers(session, actor(), query.q, region=region, limit=query.limit)
+    hits = search.search_customers(session, actor(), query.q, region=region,
+                                   limit=query.limit, with_contacts=True)
     out = SearchOut(items=[SearchHitOut(customer=CustomerOut.model_validate(h.customer),
                                         case_id=h.case_id, matched=h.matched) for h in hits])
     session.commit()

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, text
 
 from crm import identity, search
-from crm.models import Claim, DebtAccount
+from crm.models import Base, Claim, DebtAccount
 
 
 @pytest.fixture
@@ -129,8 +129,9 @@ def test_every_search_is_an_index_lookup_never_a_table_scan(session, agent, peop
     for statement, parameters in statements:
         plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
                                                         parameters)]
-        scans = [p for p in plan if p.startswith("SCAN") and "USING" not in p
-                 and "CONSTANT ROW" not in p]
+        # "SCAN <table>" (even USING an index) reads a whole table or index; the union's
+        # own small result ("SCAN anon_1") is fine.
+        scans = [p for p in plan if p.startswith("SCAN") and p.split()[1] in Base.metadata.tables]
         assert not scans, (statement, plan)
     session.rollback()
 
