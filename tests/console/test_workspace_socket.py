@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from console.extensions import socketio
@@ -111,3 +113,21 @@ def test_bad_unwatch_is_refused(connect, agent):
     sio = connect(agent)
     ack = sio.emit(events.CASE_UNWATCH, {"case_id": "x"}, namespace="/agent", callback=True)
     assert ack == {"ok": False}
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")
+def test_viewers_are_shared_by_web_processes_through_redis():
+    """Two processes' stores on one Redis: each sees the other's watchers."""
+    from console.realtime.presence import RedisViewers
+
+    url = os.environ["TEST_REDIS_URL"]
+    one, two = RedisViewers(url), RedisViewers(url)
+    case_id = 987_654_321
+    one.add(case_id, "sid-a", 1, "Ana")
+    two.add(case_id, "sid-b", 2, "Ben")
+    assert sorted(one.people(case_id)) == [(1, "Ana"), (2, "Ben")]
+    assert two.cases_of("sid-a") == [case_id]
+    assert one.remove(case_id, "sid-b") and not one.remove(case_id, "sid-b")
+    assert two.people(case_id) == [(1, "Ana")]
+    two.remove(case_id, "sid-a")
+    assert one.people(case_id) == []
