@@ -131,3 +131,19 @@ def test_viewers_are_shared_by_web_processes_through_redis():
     assert two.people(case_id) == [(1, "Ana")]
     two.remove(case_id, "sid-a")
     assert one.people(case_id) == []
+
+
+def test_a_new_contact_point_reaches_watchers_of_the_customers_case(connect, make_user, case,
+                                                                    session):
+    from crm.models import Customer
+
+    watcher = connect(make_user("agent"))
+    watch(watcher, case.id)
+    watcher.get_received("/agent")
+    identity.add_contact_point(session, None, session.get(Customer, case.customer_id),
+                               "ana@example.com")
+    session.commit()
+    got = [m["args"][0] for m in watcher.get_received("/agent")
+           if m["name"] == events.CUSTOMER_UPDATED]
+    assert got and got[-1]["case_id"] == case.id
+    assert {c["value"] for c in got[-1]["customer"]["contact_points"]} >= {"ana@example.com"}

@@ -68,6 +68,9 @@ socket.on("interaction.created", (p) => view.onInteraction(p));
 socket.on("interaction.updated", (p) => view.onInteraction(p));
 socket.on("case.updated", (p) => view.onCase(p));
 socket.on("case.viewers", (p) => view.onViewers(p));
+socket.on("customer.updated", (p) => {
+  if (p.case_id === view.caseId) customerPane.open(p.customer_id);
+});
 
 window.addEventListener("hashchange", route);
 worklist.load();
