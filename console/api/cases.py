@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from console import database
 from console.api import actor, api, bp
-from console.api.schemas import AgentRef
 from console.api.workspace_schemas import (
     CaseDetailOut,
-    CustomerRef,
     DigestOut,
     NoteIn,
     TimelineItemOut,
@@ -27,20 +25,10 @@ def get_case(case_id: int):
     session = database.session()
     case = cases.get(session, actor(), case_id)
     worklist.touch(session, actor(), case)
-    out = CaseDetailOut.model_validate({
-        **_case_fields(case),
-        "customer": CustomerRef.model_validate(case.customer),
-        "owner": AgentRef.model_validate(case.owner) if case.owner else None,
-        "open_work": [WorkLineOut.model_validate(w) for w in digest.open_work(session, case)],
-    })
+    out = CaseDetailOut.model_validate(case).model_copy(update={"open_work": [
+        WorkLineOut.model_validate(w) for w in digest.open_work(session, case)]})
     session.commit()
     return out
-
-
-def _case_fields(case) -> dict:
-    names = ("id", "client_id", "customer_id", "reference", "status", "priority", "owner_id",
-             "flags", "sensitive", "last_activity_at", "created_at", "team_id", "summary")
-    return {n: getattr(case, n) for n in names}
 
 
 @api.route(bp, "/cases/<int:case_id>/timeline", summary="The case timeline by cursor: "

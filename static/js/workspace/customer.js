@@ -3,7 +3,7 @@ import { get } from "./api.js";
 import { fill, h } from "./dom.js";
 import { localNow, when } from "./format.js";
 
-const KIND_ICONS = { phone: "📱", email: "✉️", chat: "🗨️" };
+const KIND_ICONS = { phone: "☎", email: "✉", chat: "❝" };
 
 function states(label, map) {
   return Object.entries(map || {}).map(([medium, at]) =>

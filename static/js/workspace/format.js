@@ -23,8 +23,9 @@ export function localNow(timeZone) {
   return formatter(timeZone, { weekday: "short", hour: "2-digit", minute: "2-digit" }).format(new Date());
 }
 
+// Symbols every common system font has (emoji are missing on many Linux desktops).
 export const ICONS = {
-  voice: "📞", sms: "💬", whatsapp: "🟢", email: "✉️", chat: "🗨️", note: "📝", system: "⚙️",
+  voice: "☎", sms: "✆", whatsapp: "◉", email: "✉", chat: "❝", note: "✎", system: "⚙",
 };
 export const ARROWS = { inbound: "↙ in", outbound: "↗ out", internal: "• internal" };
 

@@ -23,6 +23,9 @@ export class Search {
       else if (e.key === "Tab" && this.open && !e.shiftKey) { e.preventDefault(); this.focusResults(); }
       else if (e.key === "Escape") { this.close(); input.blur(); }
     });
+    document.addEventListener("click", (e) => {
+      if (!e.target.closest?.(".search")) this.close();
+    });
     results.addEventListener("keydown", (e) => {
       if (e.key === "Enter") { e.preventDefault(); this.choose(this.selected); }
       else if (e.key === "Escape") { this.close(); input.focus(); }

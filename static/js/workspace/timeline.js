@@ -50,7 +50,7 @@ function renderItem(item) {
   extra,
   (item.attachments || []).length
     ? h("ul", { class: "tl-attachments" },
-      item.attachments.map((a) => h("li", {}, `📎 ${a.filename || a.kind} (${a.content_type})`)))
+      item.attachments.map((a) => h("li", {}, `⎘ ${a.filename || a.kind} (${a.content_type})`)))
     : null);
 }
 
