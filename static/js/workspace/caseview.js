@@ -25,6 +25,7 @@ export class CaseView {
       const c = await get(`/cases/${caseId}`);
       if (caseId !== this.caseId) return;
       this.renderHeader(c);
+      this.composer.setContext({ case: c });
       this.customerPane.open(c.customer_id);
       this.loadDigest();
     } catch (err) {

@@ -6,8 +6,9 @@ import { fill, h } from "./dom.js";
 const media = new Map();
 let composer = null;
 
-// registerMedium("sms", { label: "SMS", action: "Send SMS", placeholder, send(caseId, body) })
-// send() resolves to the created timeline item (or null when it arrives live).
+// registerMedium("sms", { label: "SMS", action: "Send SMS", placeholder,
+//   available(context) -> bool (optional; context = { caseId, case, customer }),
+//   send(caseId, body, context) -> the created timeline item, or null when it arrives live })
 export function registerMedium(id, spec) {
   media.set(id, spec);
   composer?.refresh();
@@ -29,6 +30,7 @@ export class Composer {
     this.button = form.querySelector("#composer-send");
     this.error = form.querySelector("#composer-error");
     this.caseId = null;
+    this.context = {};
     composer = this;
     this.select.addEventListener("change", () => this.describe());
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
@@ -41,8 +43,9 @@ export class Composer {
 
   refresh() {
     const current = this.select.value || "note";
-    fill(this.select, [...media].map(([id, m]) => h("option", { value: id }, m.label)));
-    this.select.value = media.has(current) ? current : "note";
+    const usable = [...media].filter(([, m]) => !m.available || m.available(this.context));
+    fill(this.select, usable.map(([id, m]) => h("option", { value: id }, m.label)));
+    this.select.value = usable.some(([id]) => id === current) ? current : "note";
     this.describe();
   }
 
@@ -54,8 +57,16 @@ export class Composer {
 
   setCase(caseId) {
     this.caseId = caseId;
+    this.context = { caseId };
     this.body.value = "";
     fill(this.error);
+    this.refresh();
+  }
+
+  // What the media need to decide if they apply (e.g. a phone number without an SMS opt-out).
+  setContext(extra) {
+    this.context = { ...this.context, ...extra };
+    this.refresh();
   }
 
   start(mediumId = "note") {
@@ -73,7 +84,7 @@ export class Composer {
     this.button.disabled = true;
     fill(this.error);
     try {
-      const item = await media.get(this.select.value).send(this.caseId, text);
+      const item = await media.get(this.select.value).send(this.caseId, text, this.context);
       this.body.value = "";
       if (item) this.onSent(item);
     } catch (err) {

@@ -12,8 +12,9 @@ function states(label, map) {
 }
 
 export class CustomerPane {
-  constructor(root) {
+  constructor(root, onLoaded = () => {}) {
     this.root = root;
+    this.onLoaded = onLoaded;
     this.customer = null;
     setInterval(() => this.tick(), 30_000);
   }
@@ -25,7 +26,9 @@ export class CustomerPane {
 
   async open(customerId) {
     try {
-      this.render(await get(`/customers/${customerId}`));
+      const customer = await get(`/customers/${customerId}`);
+      this.render(customer);
+      this.onLoaded(customer);
     } catch (err) {
       fill(this.root, h("p", { class: "error" }, err.message));
     }

@@ -16,7 +16,9 @@ const timeline = new Timeline({
   status: $("#timeline-status"),
 });
 const composer = new Composer({ form: $("#composer"), onSent: (item) => timeline.upsert(item) });
-const customerPane = new CustomerPane($("#customer-pane"));
+const customerPane = new CustomerPane($("#customer-pane"), (customer) => {
+  if (customer.case_id === view.caseId) composer.setContext({ customer });
+});
 const view = new CaseView({
   root: $("#case-view"), header: $("#case-header"), digest: $("#case-digest"),
   viewers: $("#viewers"), timeline, composer, customerPane,
