@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,13 +106,26 @@ def page(session: Session, actor: User, case_id: int, *, limit: int = 50,
     stmt = select(Interaction).where(Interaction.case_id == case_id)
     if before:
         when, ident = decode_cursor(before)
-        stmt = stmt.where(
-            or_(
-                Interaction.occurred_at < when,
-                and_(Interaction.occurred_at == when, Interaction.id < ident),
-            )
-        )
+        # A row-value comparison: PostgreSQL and SQLite both turn it into one index range.
+        stmt = stmt.where(tuple_(Interaction.occurred_at, Interaction.id) < tuple_(when, ident))
     stmt = stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit + 1)
+    rows = list(session.scalars(stmt))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1]) if more and rows else None)
+
+
+def page_after(session: Session, actor: User, case_id: int, after: str, *,
+               limit: int = 50) -> Page:
+    """Items newer than a cursor, OLDEST first (catching up after a reconnect); keyset too."""
+    cases.get(session, actor, case_id, audit_view=False)
+    if not 1 <= limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}")
+    when, ident = decode_cursor(after)
+    stmt = (select(Interaction).where(
+        Interaction.case_id == case_id,
+        tuple_(Interaction.occurred_at, Interaction.id) > tuple_(when, ident))
+        .order_by(Interaction.occurred_at, Interaction.id).limit(limit + 1))
     rows = list(session.scalars(stmt))
     more = len(rows) > limit
     rows = rows[:limit]

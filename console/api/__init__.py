@@ -43,4 +43,12 @@ def actor():
     return g.actor
 
 
-from console.api import changes, emails, me, messages  # noqa: E402,F401  (routes register on import)
+from console.api import (  # noqa: E402,F401  (routes register on import)
+    cases,
+    changes,
+    customers,
+    emails,
+    me,
+    messages,
+    worklist,
+)

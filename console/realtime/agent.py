@@ -8,6 +8,7 @@ from flask_socketio import join_room, leave_room
 from console import database
 from console.auth import actor_from_token, current_actor
 from console.extensions import socketio
+from console.realtime import presence
 from console.realtime.rooms import AGENT_NS, SUPERVISORS, case_room, user_room
 from crm import cases, events
 from crm.errors import DomainError
@@ -45,6 +46,7 @@ def register_agent_namespace() -> None:
     @socketio.on("disconnect", namespace=AGENT_NS)
     def _disconnect(*_args):
         _connections.pop(request.sid, None)
+        presence.drop(request.sid)
 
     @socketio.on(events.CASE_WATCH, namespace=AGENT_NS)
     def _watch(data):
@@ -59,12 +61,15 @@ def register_agent_namespace() -> None:
             return _error(exc)
         database.session().commit()  # the audit row of a sensitive view
         join_room(case_room(case.id))
+        presence.watch(case.id, request.sid, actor.id, actor.name)
         return {"ok": True, "case_id": case.id}
 
     @socketio.on(events.CASE_UNWATCH, namespace=AGENT_NS)
     def _unwatch(data):
         try:
-            leave_room(case_room(int((data or {}).get("case_id", 0))))
+            case_id = int((data or {}).get("case_id", 0))
         except (TypeError, ValueError):
             return {"ok": False}
+        leave_room(case_room(case_id))
+        presence.unwatch(case_id, request.sid)
         return {"ok": True}

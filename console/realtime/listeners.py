@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import select
 
 from console import database
-from console.api.schemas import CaseOut, InteractionOut, present
+from console.api.schemas import CaseOut, CustomerOut, InteractionOut, present
 from console.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
 from crm import events
-from crm.models import Case, Interaction
+from crm.models import Case, Customer, Interaction
+from crm.timeline import encode_cursor
 
 
 def register_listeners(app: Flask) -> None:
@@ -21,7 +23,8 @@ def register_listeners(app: Flask) -> None:
             if item is None:
                 return
             socketio.emit(name, {"id": item.id, "case_id": item.case_id, "at": payload["at"],
-                                 "interaction": present(InteractionOut, item)},
+                                 "interaction": present(InteractionOut, item),
+                                 "cursor": encode_cursor(item)},
                           to=case_room(item.case_id), namespace=AGENT_NS)
 
     def on_case(name: str, payload: dict) -> None:
@@ -34,6 +37,20 @@ def register_listeners(app: Flask) -> None:
                                                 "case": present(CaseOut, case)},
                           to=case_room(case.id), namespace=AGENT_NS)
 
+    def on_customer(name: str, payload: dict) -> None:
+        with app.app_context():
+            session = database.session()
+            customer = session.get(Customer, payload["customer_id"])
+            case_id = session.scalar(select(Case.id).where(Case.customer_id == customer.id)) \
+                if customer is not None else None
+            if case_id is None:
+                return
+            socketio.emit(events.CUSTOMER_UPDATED, {
+                "id": customer.id, "customer_id": customer.id, "case_id": case_id,
+                "at": payload["at"], "customer": present(CustomerOut, customer)},
+                to=case_room(case_id), namespace=AGENT_NS)
+
+    events.subscribe(events.CUSTOMER_UPDATED, on_customer)
     events.subscribe(events.INTERACTION_CREATED, on_interaction)
     events.subscribe(events.INTERACTION_UPDATED, on_interaction)
     events.subscribe(events.CASE_UPDATED, on_case)

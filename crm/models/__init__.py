@@ -15,6 +15,7 @@ from crm.models.tenancy import (
 )
 from crm.models.timeline import Attachment, Interaction, Task
 from crm.models.work import Claim, DebtAccount, Decision, Investigation, Promise
+from crm.models.workspace import CustomerNameKey, RecentCase
 
 __all__ = [
     "ROLES",
@@ -28,12 +29,14 @@ __all__ = [
     "Client",
     "ContactPoint",
     "Customer",
+    "CustomerNameKey",
     "DebtAccount",
     "Decision",
     "InboundAddress",
     "Interaction",
     "Investigation",
     "Promise",
+    "RecentCase",
     "Task",
     "Team",
     "User",

@@ -56,6 +56,9 @@ class ContactPoint(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(320))
+    # A phone's digits reversed, so "ends with these digits" is an indexed prefix range.
+    digits_rev: Mapped[str | None] = mapped_column(String(32).with_variant(
+        String(32, collation="C"), "postgresql"))
     label: Mapped[str | None] = mapped_column(String(64))
     # Per medium ("sms", "whatsapp", "voice", "email"): ISO time of the opt-out / consent.
     opt_outs: Mapped[dict] = mapped_column(default=dict)

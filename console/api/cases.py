@@ -1,0 +1,72 @@
+"""Cases: the header, the timeline (by cursor either way), notes and the digest."""
+
+from __future__ import annotations
+
+from console import database
+from console.api import actor, api, bp
+from console.api.workspace_schemas import (
+    CaseDetailOut,
+    DigestOut,
+    NoteIn,
+    TimelineItemOut,
+    TimelinePageOut,
+    TimelineQuery,
+    WorkLineOut,
+    timeline_item,
+)
+from crm import cases, digest, timeline, worklist
+from crm.errors import Invalid
+
+
+@api.route(bp, "/cases/<int:case_id>", summary="A case header: customer, status, owner, "
+           "priority, flags and open lines of work", response=CaseDetailOut, tags=["cases"])
+def get_case(case_id: int):
+    """The case header; opening it puts it on the agent's recent cases."""
+    session = database.session()
+    case = cases.get(session, actor(), case_id)
+    worklist.touch(session, actor(), case)
+    out = CaseDetailOut.model_validate(case).model_copy(update={"open_work": [
+        WorkLineOut.model_validate(w) for w in digest.open_work(session, case)]})
+    session.commit()
+    return out
+
+
+@api.route(bp, "/cases/<int:case_id>/timeline", summary="The case timeline by cursor: "
+           "`before` pages back (newest first), `after` catches up (oldest first)",
+           query=TimelineQuery, response=TimelinePageOut, tags=["cases"])
+def get_timeline(case_id: int, query: TimelineQuery):
+    """One page of the timeline."""
+    session = database.session()
+    if query.before and query.after:
+        raise Invalid("give either before or after, not both")
+    if query.after:
+        page = timeline.page_after(session, actor(), case_id, query.after, limit=query.limit)
+        order = "oldest_first"
+    else:
+        page = timeline.page(session, actor(), case_id, limit=query.limit, before=query.before)
+        order = "newest_first"
+    out = TimelinePageOut(items=[timeline_item(i) for i in page.items],
+                          next_cursor=page.next_cursor, order=order)
+    session.commit()
+    return out
+
+
+@api.route(bp, "/cases/<int:case_id>/notes", "POST", summary="Add an internal note to a case",
+           body=NoteIn, response=TimelineItemOut, status=201, tags=["cases"])
+def post_note(case_id: int, body: NoteIn):
+    """Add a note; everyone watching the case sees it live."""
+    session = database.session()
+    item = timeline.add_note(session, actor(), case_id, body.body)
+    session.commit()
+    return timeline_item(item)
+
+
+@api.route(bp, "/cases/<int:case_id>/digest", summary="The case at a glance: last contact per "
+           "medium, open work, next task, open promises and pending decisions",
+           response=DigestOut, tags=["cases"])
+def get_digest(case_id: int):
+    """The computed digest."""
+    session = database.session()
+    out = DigestOut.model_validate(digest.for_case(session, actor(), case_id))
+    session.commit()
+    return out

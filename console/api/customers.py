@@ -1,0 +1,47 @@
+"""Customers: one-box search and the customer pane."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from console import database
+from console.api import actor, api, bp
+from console.api.schemas import CustomerOut
+from console.api.workspace_schemas import (
+    CustomerDetailOut,
+    LinkedOut,
+    SearchHitOut,
+    SearchOut,
+    SearchQuery,
+)
+from crm import profile, search
+
+
+@api.route(bp, "/customers", summary="Search customers by name, phone (any format or its "
+           "last digits), email, case reference, account or claim number",
+           query=SearchQuery, response=SearchOut, tags=["customers"])
+def search_customers(query: SearchQuery):
+    """Search results, best first."""
+    session = database.session()
+    region = current_app.config["CASELINE"].default_phone_region
+    hits = search.search_customers(session, actor(), query.q, region=region,
+                                   limit=query.limit, with_contacts=True)
+    out = SearchOut(items=[SearchHitOut(customer=CustomerOut.model_validate(h.customer),
+                                        case_id=h.case_id, matched=h.matched) for h in hits])
+    session.commit()
+    return out
+
+
+@api.route(bp, "/customers/<int:customer_id>", summary="A customer: contact points with "
+           "opt-out and consent state, timezone and local time, language, linked customers",
+           response=CustomerDetailOut, tags=["customers"])
+def get_customer(customer_id: int):
+    """The customer pane."""
+    session = database.session()
+    p = profile.for_customer(session, actor(), customer_id)
+    out = CustomerDetailOut.model_validate({
+        **CustomerOut.model_validate(p.customer).model_dump(),
+        "case_id": p.case.id, "case_reference": p.case.reference, "local_time": p.local_time,
+        "linked": [LinkedOut.model_validate(link) for link in p.linked]})
+    session.commit()
+    return out

@@ -1,0 +1,195 @@
+"""Shapes of the agent workspace: case header, timeline pages, digest, customer, worklist."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from console.api.schemas import AgentRef, CaseOut, CustomerOut, InteractionOut, Out
+
+
+class CustomerRef(Out):
+    """A customer named in a list."""
+
+    id: int
+    display_name: str
+
+
+class WorkLineOut(Out):
+    """An open claim, investigation or debt account."""
+
+    kind: Literal["claim", "investigation", "debt_account"]
+    id: int
+    reference: str
+    status: str
+    detail: str = ""
+
+
+class CaseDetailOut(CaseOut):
+    """The case header: customer, status, owner, priority, flags and open lines of work."""
+
+    customer: CustomerRef
+    owner: AgentRef | None = None
+    team_id: int | None = None
+    summary: str = ""
+    open_work: list[WorkLineOut] = []
+
+
+class CaseSummaryOut(Out):
+    """A case in a list."""
+
+    id: int
+    reference: str
+    status: str
+    priority: str
+    flags: list[str]
+    last_activity_at: datetime
+    customer: CustomerRef
+
+
+class TimelineItemOut(InteractionOut):
+    """A timeline row with its own cursor (to page or catch up from it)."""
+
+    cursor: str
+
+
+class TimelinePageOut(BaseModel):
+    """A page of the timeline; `next_cursor` continues in the same direction (null: no more)."""
+
+    items: list[TimelineItemOut]
+    next_cursor: str | None = None
+    order: Literal["newest_first", "oldest_first"] = "newest_first"
+
+
+class TimelineQuery(BaseModel):
+    """Either `before` (older items, newest first) or `after` (newer items, oldest first)."""
+
+    limit: int = Field(50, ge=1, le=200, description="items per page (1-200)")
+    before: str | None = Field(None, description="cursor: items older than this one")
+    after: str | None = Field(None, description="cursor: items newer than this one")
+
+
+class NoteIn(BaseModel):
+    """A note to add to a case."""
+
+    body: str = Field(..., description="the note's text (plain text, up to 20,000 characters)")
+
+
+class TaskOut(Out):
+    """A follow-up or callback."""
+
+    id: int
+    case_id: int
+    kind: str
+    title: str
+    status: str
+    due_at: datetime | None = None
+    assignee_id: int | None = None
+
+
+class PromiseOut(Out):
+    """An open promise to pay."""
+
+    id: int
+    debt_account_id: int
+    amount_cents: int
+    due_on: date
+    status: str
+
+
+class DecisionOut(Out):
+    """A decision waiting for its checker."""
+
+    id: int
+    kind: str
+    summary: str
+    status: str
+    maker_id: int | None = None
+    created_at: datetime
+
+
+class LastContactOut(Out):
+    """The newest interaction in one medium."""
+
+    medium: str
+    interaction_id: int
+    direction: str
+    status: str
+    occurred_at: datetime
+
+
+class DigestOut(Out):
+    """The case at a glance, computed from its records."""
+
+    case_id: int
+    last_contact: list[LastContactOut]
+    open_work: list[WorkLineOut]
+    next_task: TaskOut | None = None
+    open_tasks: int
+    open_promises: list[PromiseOut]
+    pending_decisions: list[DecisionOut]
+
+
+class LinkedOut(Out):
+    """Another customer record tied to this one."""
+
+    id: int
+    display_name: str
+    relation: str
+
+
+class CustomerDetailOut(CustomerOut):
+    """The customer pane: contact points with opt-outs, timezone and local time, links."""
+
+    case_id: int
+    case_reference: str
+    local_time: datetime | None = None
+    linked: list[LinkedOut]
+
+
+class SearchQuery(BaseModel):
+    """One search box: name, phone in any format (or its last digits), email, references."""
+
+    q: str = Field(..., max_length=200, description="what the agent typed")
+    limit: int = Field(20, ge=1, le=50, description="at most this many results")
+
+
+class SearchHitOut(BaseModel):
+    """A customer found, their case and what matched (phone, email, case, account, claim, name)."""
+
+    customer: CustomerOut
+    case_id: int
+    matched: str
+
+
+class SearchOut(BaseModel):
+    """Search results, best first."""
+
+    items: list[SearchHitOut]
+
+
+class RecentCaseOut(CaseSummaryOut):
+    """A case the agent opened lately."""
+
+    viewed_at: datetime
+
+
+class WorklistOut(BaseModel):
+    """The agent's worklist with full counts."""
+
+    assigned: list[CaseSummaryOut]
+    assigned_count: int
+    recent: list[RecentCaseOut]
+    tasks: list[TaskOut]
+    tasks_count: int
+    tasks_due_count: int
+
+
+def timeline_item(item) -> TimelineItemOut:
+    """An interaction as a timeline row, with its cursor."""
+    from crm.timeline import encode_cursor
+
+    return TimelineItemOut.model_validate(
+        {**InteractionOut.model_validate(item).model_dump(), "cursor": encode_cursor(item)})

@@ -1,0 +1,31 @@
+// The REST API under /api/v1, signed in by the session cookie (writes carry the CSRF token).
+
+const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message || `request failed (${status})`);
+    this.status = status;
+    this.code = body?.error?.code || "error";
+  }
+}
+
+async function call(method, path, body) {
+  const resp = await fetch(`/api/v1${path}`, {
+    method,
+    credentials: "same-origin",
+    headers: {
+      Accept: "application/json",
+      ...(body === undefined ? {} : { "Content-Type": "application/json", "X-CSRFToken": csrf() }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await resp.json().catch(() => null);
+  if (!resp.ok) throw new ApiError(resp.status, data);
+  return data;
+}
+
+export const get = (path) => call("GET", path);
+export const post = (path, body) => call("POST", path, body);
+export const qs = (params) =>
+  new URLSearchParams(Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== ""));

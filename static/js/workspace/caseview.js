@@ -1,0 +1,111 @@
+// The centre pane: case header, digest, composer and timeline, kept live.
+import { get } from "./api.js";
+import { fill, h } from "./dom.js";
+import { icon, me, money, when } from "./format.js";
+
+const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_account: "Debt account" };
+
+export class CaseView {
+  constructor({ root, header, digest, viewers, timeline, composer, customerPane }) {
+    Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane });
+    this.caseId = null;
+    this.case = null;
+  }
+
+  async open(caseId) {
+    this.caseId = caseId;
+    this.root.hidden = false;
+    document.getElementById("case-empty").hidden = true;
+    this.composer.setCase(caseId);
+    this.showViewers([]);
+    fill(this.header, h("p", { class: "muted" }, "Loading…"));
+    fill(this.digest);
+    const opened = this.timeline.open(caseId);
+    try {
+      const c = await get(`/cases/${caseId}`);
+      if (caseId !== this.caseId) return;
+      this.renderHeader(c);
+      this.composer.setContext({ case: c });
+      this.customerPane.open(c.customer_id);
+      this.loadDigest();
+    } catch (err) {
+      fill(this.header, h("p", { class: "error", id: "case-error" }, err.message));
+    }
+    await opened;
+  }
+
+  async loadDigest() {
+    const caseId = this.caseId;
+    try {
+      const d = await get(`/cases/${caseId}/digest`);
+      if (caseId === this.caseId) this.renderDigest(d);
+    } catch (err) {
+      fill(this.digest, h("p", { class: "error" }, err.message));
+    }
+  }
+
+  renderHeader(c) {
+    this.case = c;
+    fill(this.header,
+      h("div", { class: "case-title" },
+        h("h1", { id: "case-customer" }, c.customer.display_name),
+        h("span", { class: "case-ref", id: "case-reference" }, c.reference),
+        c.sensitive ? h("span", { class: "badge danger", title: "Views are audited" }, "sensitive") : null),
+      h("div", { class: "case-badges" },
+        h("span", { class: `badge status-${c.status}`, id: "case-status" }, c.status),
+        h("span", { class: `badge priority-${c.priority}` }, `${c.priority} priority`),
+        h("span", { class: "badge" }, c.owner ? `owner ${c.owner.name}` : "unassigned"),
+        c.flags.map((f) => h("span", { class: "badge flag" }, f))),
+      c.open_work.length
+        ? h("ul", { class: "work-lines" }, c.open_work.map((w) =>
+          h("li", { class: `work work-${w.kind}` }, `${WORK_LABELS[w.kind] || w.kind} ${w.reference}`,
+            h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
+        : null);
+  }
+
+  renderDigest(d) {
+    const rows = [];
+    rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Last contact "),
+      d.last_contact.length
+        ? d.last_contact.map((lc) => h("span", { class: "digest-chip" },
+          `${icon(lc.medium)} ${lc.medium} ${lc.direction} · ${when(lc.occurred_at)}`))
+        : h("span", { class: "muted" }, "never")));
+    if (d.next_task) {
+      rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Next task "),
+        `${d.next_task.title}${d.next_task.due_at ? ` · due ${when(d.next_task.due_at)}` : ""}`,
+        h("span", { class: "muted" }, ` (${d.open_tasks} open)`)));
+    }
+    if (d.open_promises.length) {
+      rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Promises "),
+        d.open_promises.map((p) => h("span", { class: "digest-chip" }, `${money(p.amount_cents)} by ${p.due_on}`))));
+    }
+    if (d.pending_decisions.length) {
+      rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Awaiting sign-off "),
+        d.pending_decisions.map((x) => h("span", { class: "digest-chip" }, `${x.kind}: ${x.summary}`))));
+    }
+    fill(this.digest, rows);
+  }
+
+  showViewers(viewers) {
+    const others = viewers.filter((v) => v.id !== me.id).map((v) => v.name);
+    this.viewers.hidden = others.length === 0;
+    fill(this.viewers, others.length ? `Also viewing: ${others.join(", ")}` : "");
+  }
+
+  // Live events for the open case.
+  onInteraction(payload) {
+    if (payload.case_id !== this.caseId) return;
+    this.timeline.upsert({ ...payload.interaction, cursor: payload.cursor });
+    if (payload.interaction.medium !== "note") this.loadDigest();
+  }
+
+  onCase(payload) {
+    if (payload.case_id !== this.caseId || !this.case) return;
+    this.renderHeader({ ...this.case, ...payload.case });
+    this.loadDigest();
+  }
+
+  onViewers(payload) {
+    if (payload.case_id === this.caseId) this.showViewers(payload.viewers);
+  }
+}

@@ -1,0 +1,64 @@
+// The customer pane: contact points with opt-out/consent state, local time, language, links.
+import { get } from "./api.js";
+import { fill, h } from "./dom.js";
+import { localNow, when } from "./format.js";
+
+const KIND_ICONS = { phone: "☎", email: "✉", chat: "❝" };
+
+function states(label, map) {
+  return Object.entries(map || {}).map(([medium, at]) =>
+    h("span", { class: `cp-state cp-${label.replace(/ /g, "-")}`, title: at ? `since ${when(at)}` : "" },
+      `${label} ${medium}`));
+}
+
+export class CustomerPane {
+  constructor(root, onLoaded = () => {}) {
+    this.root = root;
+    this.onLoaded = onLoaded;
+    this.customer = null;
+    setInterval(() => this.tick(), 30_000);
+  }
+
+  clear() {
+    this.customer = null;
+    fill(this.root, h("p", { class: "muted" }, "No customer selected."));
+  }
+
+  async open(customerId) {
+    try {
+      const customer = await get(`/customers/${customerId}`);
+      this.render(customer);
+      this.onLoaded(customer);
+    } catch (err) {
+      fill(this.root, h("p", { class: "error" }, err.message));
+    }
+  }
+
+  render(c) {
+    this.customer = c;
+    this.clock = h("span", { id: "customer-local-time" }, localNow(c.timezone));
+    fill(this.root,
+      h("h2", { id: "customer-name" }, c.display_name),
+      c.external_ref ? h("div", { class: "muted" }, `Ref ${c.external_ref}`) : null,
+      h("dl", { class: "facts" },
+        h("dt", {}, "Local time"), h("dd", {}, c.timezone ? [this.clock, ` (${c.timezone})`] : "unknown"),
+        h("dt", {}, "Language"), h("dd", { id: "customer-language" }, c.language || "unknown"),
+        h("dt", {}, "Case"), h("dd", {}, c.case_reference)),
+      h("h3", {}, "Contact points"),
+      h("ul", { class: "contact-points" }, c.contact_points.map((cp) =>
+        h("li", { class: "cp", dataset: { kind: cp.kind } },
+          h("span", { "aria-hidden": "true" }, KIND_ICONS[cp.kind] || "•"), " ",
+          h("span", { class: "cp-value" }, cp.value),
+          cp.label ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
+          h("div", { class: "cp-states" }, states("opted out", cp.opt_outs), states("consent", cp.consents)))),
+      ),
+      h("h3", {}, "Linked customers"),
+      c.linked.length
+        ? h("ul", { class: "linked" }, c.linked.map((l) => h("li", {}, `${l.display_name} (${l.relation}, #${l.id})`)))
+        : h("p", { class: "muted" }, "None"));
+  }
+
+  tick() {
+    if (this.customer && this.clock) this.clock.textContent = localNow(this.customer.timezone);
+  }
+}

@@ -1,0 +1,82 @@
+// The agent workspace: worklist | case | customer, one search box, live over /agent.
+import { socket } from "../console.js";
+import { CaseView } from "./caseview.js";
+import { Composer } from "./composer.js";
+import { CustomerPane } from "./customer.js";
+import { $, fill, h } from "./dom.js";
+import { SHORTCUTS, bindKeys } from "./keys.js";
+import { Search } from "./search.js";
+import { Timeline } from "./timeline.js";
+import { Worklist } from "./worklist.js";
+
+const openCase = (id) => { window.location.hash = `case/${id}`; };
+
+const timeline = new Timeline({
+  list: $("#timeline"), sentinel: $("#timeline-end"), scroller: $("#timeline-scroll"),
+  status: $("#timeline-status"),
+});
+const composer = new Composer({ form: $("#composer"), onSent: (item) => timeline.upsert(item) });
+const customerPane = new CustomerPane($("#customer-pane"), (customer) => {
+  if (customer.case_id === view.caseId) composer.setContext({ customer });
+});
+const view = new CaseView({
+  root: $("#case-view"), header: $("#case-header"), digest: $("#case-digest"),
+  viewers: $("#viewers"), timeline, composer, customerPane,
+});
+const worklist = new Worklist($("#worklist"), openCase);
+const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });
+const sheet = $("#shortcuts");
+fill($("#shortcut-list"), SHORTCUTS.map(([key, what]) => [h("dt", {}, h("kbd", {}, key)), h("dd", {}, what)]));
+$("#help-button").addEventListener("click", () => sheet.showModal());
+bindKeys({ search, timeline, composer, sheet });
+customerPane.clear();
+
+let watching = null;
+
+// Join the case room; once joined, fetch anything newer than what is on screen, so an item
+// created between our page load and the join (or while offline) still shows, exactly once.
+function join(caseId) {
+  socket.emit("case.watch", { case_id: caseId }, (ack) => {
+    if (ack?.ok && view.caseId === caseId) {
+      view.timeline.catchUp().catch(() => {});
+    }
+  });
+}
+
+function watch(caseId) {
+  if (watching && watching !== caseId) socket.emit("case.unwatch", { case_id: watching });
+  watching = caseId;
+  if (socket.connected) join(caseId);
+}
+
+async function route() {
+  const match = /^#case\/(\d+)$/.exec(window.location.hash);
+  if (!match) return;
+  const caseId = Number(match[1]);
+  if (caseId === view.caseId) return;
+  watch(caseId);
+  await view.open(caseId);
+  worklist.load();
+}
+
+// Every (re)connection re-joins the open case's room and fetches what was missed meanwhile.
+let connectedBefore = false;
+socket.on("connect", () => {
+  if (watching) join(watching);
+  if (connectedBefore && view.caseId) view.loadDigest();
+  connectedBefore = true;
+});
+socket.on("interaction.created", (p) => view.onInteraction(p));
+socket.on("interaction.updated", (p) => view.onInteraction(p));
+socket.on("case.updated", (p) => view.onCase(p));
+socket.on("case.viewers", (p) => view.onViewers(p));
+socket.on("customer.updated", (p) => {
+  if (p.case_id === view.caseId) customerPane.open(p.customer_id);
+});
+
+window.addEventListener("hashchange", route);
+worklist.load();
+route();
+
+// For tests and the browser console: the live pieces of this page.
+window.caseline = { socket, view, timeline, search, composer };

@@ -1,0 +1,183 @@
+// The case timeline: newest first, paged back by cursor, live items merged in by id.
+import { get, qs } from "./api.js";
+import { fill, h } from "./dom.js";
+import { arrow, icon, when } from "./format.js";
+
+// A small first page paints fast; later pages are bigger so scrolling far back is quick.
+const FIRST_PAGE = 50;
+const PAGE = 200;
+
+// Order by (occurred_at, id) with microseconds: ISO strings alone do not sort reliably.
+function timeKey(iso) {
+  const frac = /\.(\d+)/.exec(iso)?.[1] || "";
+  return [Math.floor(Date.parse(iso) / 1000), Number((frac + "000000").slice(0, 6))];
+}
+
+export function isNewer(a, b) {
+  const [sa, ua] = timeKey(a.occurred_at);
+  const [sb, ub] = timeKey(b.occurred_at);
+  if (sa !== sb) return sa > sb;
+  if (ua !== ub) return ua > ub;
+  return a.id > b.id;
+}
+
+function renderItem(item) {
+  const meta = h("div", { class: "tl-meta" },
+    h("span", { class: "tl-icon", "aria-hidden": "true" }, icon(item.medium)),
+    h("span", { class: "tl-medium" }, item.medium),
+    h("span", { class: "tl-direction" }, arrow(item.direction)),
+    item.agent ? h("span", { class: "tl-agent" }, item.agent.name) : null,
+    h("span", { class: `tl-status status-${item.status}` }, item.status),
+    h("time", { class: "tl-time", datetime: item.occurred_at }, when(item.occurred_at)));
+  const extra = [];
+  if (item.from_addr || item.to_addr) {
+    extra.push(h("div", { class: "tl-addr muted" },
+      [item.from_addr && `from ${item.from_addr}`, item.to_addr && `to ${item.to_addr}`]
+        .filter(Boolean).join(" · ")));
+  }
+  if (item.duration_seconds !== null && item.duration_seconds !== undefined) {
+    extra.push(h("div", { class: "tl-extra muted" },
+      `${Math.round(item.duration_seconds / 60)} min`,
+      item.disposition ? ` · ${item.disposition}` : ""));
+  }
+  return h("li", {
+    class: `tl-item medium-${item.medium} dir-${item.direction}`, tabindex: "-1",
+    dataset: { id: item.id, medium: item.medium },
+  },
+  meta,
+  item.subject ? h("div", { class: "tl-subject" }, item.subject) : null,
+  item.body ? h("div", { class: "tl-body" }, item.body) : null,
+  extra,
+  (item.attachments || []).length
+    ? h("ul", { class: "tl-attachments" },
+      item.attachments.map((a) => h("li", {}, `⎘ ${a.filename || a.kind} (${a.content_type})`)))
+    : null);
+}
+
+export class Timeline {
+  constructor({ list, sentinel, scroller, status }) {
+    Object.assign(this, { list, sentinel, scroller, status });
+    this.reset(null);
+    new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.loadOlder();
+    }, { root: scroller, rootMargin: "800px 0px" }).observe(sentinel);
+    // The observer only reports changes: if a page lands and the agent is back at the end
+    // within one frame, it stays silent, so scrolling checks the end too.
+    let queued = false;
+    scroller.addEventListener("scroll", () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        if (this.endVisible()) this.loadOlder();
+      });
+    }, { passive: true });
+  }
+
+  reset(caseId) {
+    this.caseId = caseId;
+    this.byId = new Map(); // id -> { item, el }
+    this.order = []; // items, newest first
+    this.nextCursor = null;
+    this.done = false;
+    this.loading = null;
+    this.selected = -1;
+    this.generation = (this.generation || 0) + 1;
+    fill(this.list);
+    fill(this.status);
+  }
+
+  async open(caseId) {
+    this.reset(caseId);
+    await this.loadOlder();
+  }
+
+  // The next page back in time; keeps loading while the end is still on screen.
+  loadOlder() {
+    if (!this.caseId || this.done || this.loading) return this.loading;
+    const generation = this.generation;
+    this.loading = (async () => {
+      fill(this.status, "Loading…");
+      try {
+        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: this.nextCursor ? PAGE : FIRST_PAGE, before: this.nextCursor })}`);
+        if (generation !== this.generation) return;
+        page.items.forEach((item) => this.upsert(item));
+        this.nextCursor = page.next_cursor;
+        this.done = !page.next_cursor;
+        fill(this.status, this.done ? (this.order.length ? "Start of the history" : "Nothing on this case yet") : "");
+      } catch (err) {
+        if (generation === this.generation) fill(this.status, `Could not load: ${err.message}`);
+      } finally {
+        if (generation === this.generation) this.loading = null;
+      }
+      if (generation === this.generation && !this.done && this.endVisible()) {
+        requestAnimationFrame(() => this.loadOlder());
+      }
+    })();
+    return this.loading;
+  }
+
+  endVisible() {
+    const end = this.sentinel.getBoundingClientRect();
+    const box = this.scroller.getBoundingClientRect();
+    return end.top < box.bottom + 800;
+  }
+
+  // Everything newer than the newest item held (after a reconnect), then a refresh of the top.
+  async catchUp() {
+    if (!this.caseId) return;
+    const generation = this.generation;
+    let cursor = this.order[0]?.cursor;
+    if (cursor) {
+      for (let pages = 0; cursor && pages < 50; pages += 1) {
+        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: 200, after: cursor })}`);
+        if (generation !== this.generation) return;
+        page.items.forEach((item) => this.upsert(item));
+        cursor = page.next_cursor;
+      }
+    }
+    // Status changes to recent items while we were away.
+    const top = await get(`/cases/${this.caseId}/timeline?${qs({ limit: 50 })}`);
+    if (generation !== this.generation) return;
+    top.items.forEach((item) => this.upsert(item));
+  }
+
+  // Add or replace one item, in its place; an id is never shown twice.
+  upsert(item) {
+    if (item.case_id !== undefined && item.case_id !== this.caseId) return;
+    const el = renderItem(item);
+    const known = this.byId.get(item.id);
+    if (known) {
+      if (!item.cursor) item.cursor = known.item.cursor;
+      const index = this.order.indexOf(known.item);
+      this.order[index] = item;
+      if (known.el.classList.contains("selected")) el.classList.add("selected");
+      known.el.replaceWith(el);
+      this.byId.set(item.id, { item, el });
+      return;
+    }
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (isNewer(item, this.order[mid])) hi = mid; else lo = mid + 1;
+    }
+    const before = this.order[lo];
+    this.order.splice(lo, 0, item);
+    this.byId.set(item.id, { item, el });
+    this.list.insertBefore(el, before ? this.byId.get(before.id).el : null);
+    if (this.selected >= lo) this.selected += 1;
+  }
+
+  // j/k: move the selection through the timeline.
+  move(delta) {
+    if (!this.order.length) return;
+    const next = Math.max(0, Math.min(this.order.length - 1, this.selected + delta));
+    this.byId.get(this.order[this.selected]?.id)?.el.classList.remove("selected");
+    this.selected = next;
+    const { el } = this.byId.get(this.order[next].id);
+    el.classList.add("selected");
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest" });
+  }
+}

@@ -1,0 +1,47 @@
+// The left pane: the agent's assigned cases, recent cases and open tasks, with counts.
+import { get } from "./api.js";
+import { fill, h } from "./dom.js";
+import { when } from "./format.js";
+
+export class Worklist {
+  constructor(root, openCase) {
+    this.root = root;
+    this.openCase = openCase;
+    setInterval(() => this.load(), 60_000);
+  }
+
+  async load() {
+    try {
+      this.render(await get("/worklist"));
+    } catch (err) {
+      fill(this.root, h("p", { class: "error" }, err.message));
+    }
+  }
+
+  caseButton(c, extra) {
+    return h("li", {}, h("button", {
+      type: "button", class: "wl-case", dataset: { caseId: c.id }, onclick: () => this.openCase(c.id),
+    },
+    h("span", { class: "wl-name" }, c.customer.display_name),
+    h("span", { class: "wl-meta muted" }, `${c.reference} · ${c.status}${c.priority !== "normal" ? ` · ${c.priority}` : ""}`),
+    extra ? h("span", { class: "wl-meta muted" }, extra) : null));
+  }
+
+  section(id, title, count, items) {
+    return h("section", { class: "wl-section", id },
+      h("h3", {}, title, " ", h("span", { class: "count" }, String(count))),
+      items.length ? h("ul", {}, items) : h("p", { class: "muted" }, "Nothing here."));
+  }
+
+  render(w) {
+    fill(this.root,
+      this.section("wl-assigned", "Assigned", w.assigned_count, w.assigned.map((c) => this.caseButton(c))),
+      this.section("wl-recent", "Recent", w.recent.length, w.recent.map((c) => this.caseButton(c, `opened ${when(c.viewed_at)}`))),
+      this.section("wl-tasks", `Tasks · ${w.tasks_due_count} due`, w.tasks_count, w.tasks.map((t) =>
+        h("li", {}, h("button", {
+          type: "button", class: `wl-task${t.due_at && Date.parse(t.due_at) <= Date.now() ? " due" : ""}`,
+          onclick: () => this.openCase(t.case_id),
+        }, h("span", { class: "wl-name" }, t.title),
+        h("span", { class: "wl-meta muted" }, t.due_at ? `due ${when(t.due_at)}` : "no due date"))))));
+  }
+}
