@@ -40,6 +40,21 @@ def sample(fn: Callable[[], object], n: int, warmup: int = 20) -> list[float]:
     return out
 
 
+def sample_pair(a: Callable[[], object], b: Callable[[], object], n: int,
+                warmup: int = 20) -> tuple[list[float], list[float]]:
+    """Time a and b alternately, so background load on a shared machine hits both alike."""
+    for _ in range(warmup):
+        a()
+        b()
+    out_a, out_b = [], []
+    for _ in range(n):
+        for fn, out in ((a, out_a), (b, out_b)):
+            t0 = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t0) * 1000)
+    return out_a, out_b
+
+
 def pct(values: list[float], q: float) -> float:
     """The q-th percentile (0-100)."""
     ordered = sorted(values)

@@ -118,7 +118,10 @@ class _Loader:
         self.teams = dict(session.execute(select(Team.name, Team.id)).all())
 
     def load(self, count: int, long_size: int) -> dict[str, int]:
-        people = People(self.rng, self.now)
+        taken = set(self.session.scalars(select(ContactPoint.value).where(
+            ContactPoint.client_id == self.client_id)))
+        self._refs = set(self.session.scalars(select(Case.reference)))
+        people = People(self.rng, self.now, taken)
         persons = [people.long_customer(long_size)] + [people.person(i) for i in range(count - 1)]
         customer_ids = insert_returning_ids(self.session, Customer, [
             self._customer(p) for p in persons])
@@ -194,8 +197,6 @@ class _Loader:
         return f"{p.name}: {' and '.join(words[x] for x in p.lines)} since {p.since.year}."
 
     def _reference(self) -> str:
-        if not hasattr(self, "_refs"):
-            self._refs = set()
         while True:
             ref = "CL-" + "".join(self.rng.choice(_REF_ALPHABET) for _ in range(8))
             if ref not in self._refs:

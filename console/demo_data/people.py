@@ -97,10 +97,11 @@ class Person:
 class People:
     """Draws unique, believable customers from one seeded random generator."""
 
-    def __init__(self, rng: random.Random, now: datetime):
+    def __init__(self, rng: random.Random, now: datetime, taken: set[str] = frozenset()):
         self.rng, self.now = rng, now
-        self.phones: set[str] = {LONG_PHONE, *OUR_NUMBERS.values()}
-        self.emails: set[str] = set()
+        # Contact points already in the database (say, from the simulator) stay someone else's.
+        self.phones: set[str] = {LONG_PHONE, *OUR_NUMBERS.values(), *taken}
+        self.emails: set[str] = set(taken)
         self.names: set[str] = {LONG_NAME}
 
     def long_customer(self, size: int) -> Person:

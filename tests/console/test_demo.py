@@ -90,14 +90,14 @@ def demo(template_db, tmp_path_factory):
 
 
 def test_the_seed_prints_a_one_line_summary(demo):
-    _app_, summary, snapshot = demo
+    _, summary, snapshot = demo
     assert "\n" not in summary
     assert "200 customers" in summary and "Nomvula Mahlangu" in summary
     assert snapshot["counts"]["users"] == len(demo_users())
 
 
 def test_the_same_seed_gives_the_same_data_on_a_fresh_database(demo, template_db, tmp_path):
-    _app_, _summary, first = demo
+    _, _summary, first = demo
     other = _app(_sqlite_copy(template_db, tmp_path), tmp_path)
     with other.app_context():
         seed()
