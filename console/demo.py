@@ -116,11 +116,11 @@ class _Loader:
         self.history = HistoryMaker(rng, self.now, client_id, staff, names)
         self.work = WorkMaker(rng, self.now, client_id, staff)
         self.teams = dict(session.execute(select(Team.name, Team.id)).all())
+        self._refs: set[str] = set(session.scalars(select(Case.reference)))
 
     def load(self, count: int, long_size: int) -> dict[str, int]:
         taken = set(self.session.scalars(select(ContactPoint.value).where(
             ContactPoint.client_id == self.client_id)))
-        self._refs = set(self.session.scalars(select(Case.reference)))
         people = People(self.rng, self.now, taken)
         persons = [people.long_customer(long_size)] + [people.person(i) for i in range(count - 1)]
         customer_ids = insert_returning_ids(self.session, Customer, [
