@@ -143,8 +143,6 @@ class HistoryMaker:
             fields.update(status="completed", duration_seconds=int(rng.lognormvariate(5.5, 0.8)),
                           disposition=rng.choice(DISPOSITIONS[line]),
                           body=self._fill(rng.choice(CALL_SUMMARIES[line]), p, w))
-            if rng.random() < 0.3:
-                fields["meta"] = {"recording": True}
         else:
             fields.update(status=rng.choice(["no-answer", "busy", "no-answer"]),
                           duration_seconds=0,
