@@ -32,8 +32,7 @@ def run(env) -> list:
         session.rollback()
 
     return [row(f"find_or_create (known phone, {N_CUSTOMERS:,} customers)",
-                sample(resolve, 2000), "raw indexed SELECT", sample(baseline, 2000),
-                env.dialect)]
+                sample(resolve, 2000), "raw indexed SELECT", sample(baseline, 2000))]
 
 
 def _bulk(session, client_id: int, n: int) -> None:

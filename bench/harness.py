@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ class Row:
     base_p50_ms: float
     base_p99_ms: float
     note: str = ""
+    db: str = ""
 
     @property
     def ratio(self) -> float:
@@ -38,6 +40,21 @@ def sample(fn: Callable[[], object], n: int, warmup: int = 20) -> list[float]:
     return out
 
 
+def sample_pair(a: Callable[[], object], b: Callable[[], object], n: int,
+                warmup: int = 20) -> tuple[list[float], list[float]]:
+    """Time a and b alternately, so background load on a shared machine hits both alike."""
+    for _ in range(warmup):
+        a()
+        b()
+    out_a, out_b = [], []
+    for _ in range(n):
+        for fn, out in ((a, out_a), (b, out_b)):
+            t0 = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t0) * 1000)
+    return out_a, out_b
+
+
 def pct(values: list[float], q: float) -> float:
     """The q-th percentile (0-100)."""
     ordered = sorted(values)
@@ -53,14 +70,33 @@ def row(name, samples, baseline, base_samples, note="") -> Row:
                statistics.median(base_samples), pct(base_samples, 99), note)
 
 
+def budget(fn: Callable[[], object], seconds: float, low: int = 20, high: int = 2000) -> int:
+    """How many samples of fn fit in about `seconds` (a slow figure gets fewer, never < low)."""
+    t0 = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - t0, 1e-6)
+    return max(low, min(high, int(seconds / once)))
+
+
+def skipped(name: str, note: str) -> Row:
+    """A row for a figure that could not be measured in this run, saying why."""
+    nan = float("nan")
+    return Row(name, nan, nan, "", nan, nan, note)
+
+
+def _ms(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.3f}"
+
+
 def print_table(rows: list[Row]) -> str:
     """Render rows as a Markdown table (also what the README quotes)."""
-    lines = ["| benchmark | p50 ms | p99 ms | baseline | base p50 ms | base p99 ms | ratio "
+    lines = ["| db | benchmark | p50 ms | p99 ms | baseline | base p50 ms | base p99 ms | ratio "
              "| note |",
-             "|---|---:|---:|---|---:|---:|---:|---|"]
+             "|---|---|---:|---:|---|---:|---:|---:|---|"]
     for r in rows:
-        lines.append(f"| {r.name} | {r.p50_ms:.3f} | {r.p99_ms:.3f} | {r.baseline} | "
-                     f"{r.base_p50_ms:.3f} | {r.base_p99_ms:.3f} | {r.ratio:.2f}x | {r.note} |")
+        ratio = "—" if math.isnan(r.ratio) else f"{r.ratio:.2f}x"
+        lines.append(f"| {r.db} | {r.name} | {_ms(r.p50_ms)} | {_ms(r.p99_ms)} | {r.baseline} | "
+                     f"{_ms(r.base_p50_ms)} | {_ms(r.base_p99_ms)} | {ratio} | {r.note} |")
     text = "\n".join(lines)
     print(text, flush=True)
     return text

@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import literal, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,8 +106,10 @@ def page(session: Session, actor: User, case_id: int, *, limit: int = 50,
     stmt = select(Interaction).where(Interaction.case_id == case_id)
     if before:
         when, ident = decode_cursor(before)
-        # A row-value comparison: PostgreSQL and SQLite both turn it into one index range.
-        stmt = stmt.where(tuple_(Interaction.occurred_at, Interaction.id) < tuple_(when, ident))
+        # A row-value comparison lets SQLite and PostgreSQL seek the (case, time, id) index
+        # straight to the cursor; the equivalent OR form scans every newer item first.
+        at = literal(when, Interaction.occurred_at.type)  # typed: stored as UTC on SQLite
+        stmt = stmt.where(tuple_(Interaction.occurred_at, Interaction.id) < tuple_(at, ident))
     stmt = stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit + 1)
     rows = list(session.scalars(stmt))
     more = len(rows) > limit
@@ -124,7 +126,8 @@ def page_after(session: Session, actor: User, case_id: int, after: str, *,
     when, ident = decode_cursor(after)
     stmt = (select(Interaction).where(
         Interaction.case_id == case_id,
-        tuple_(Interaction.occurred_at, Interaction.id) > tuple_(when, ident))
+        tuple_(Interaction.occurred_at, Interaction.id)
+        > tuple_(literal(when, Interaction.occurred_at.type), ident))
         .order_by(Interaction.occurred_at, Interaction.id).limit(limit + 1))
     rows = list(session.scalars(stmt))
     more = len(rows) > limit

@@ -1,0 +1,1 @@
+"""Pieces of the deterministic demo data set: people, histories, lines of work, bulk loading."""

@@ -1,0 +1,188 @@
+"""The demo data set: deterministic, complete enough to demo every screen, loaded once."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from console.app import create_app
+from console.config import Settings
+from console.database import get_db
+from console.database import session as db_session
+from console.demo import DEMO_PASSWORD, demo_users, seed, seed_if_empty
+from console.migrate import upgrade
+from crm import identity, tenancy
+from crm.models import (
+    Case,
+    Claim,
+    ContactPoint,
+    Customer,
+    DebtAccount,
+    Decision,
+    Interaction,
+    Investigation,
+    Promise,
+    Task,
+    User,
+    utcnow,
+)
+from crm.models.timeline import MEDIA
+from tests.conftest import TEST_DATABASE_URL, _truncate, csrf_token_from
+
+COUNTED = (Customer, ContactPoint, Case, Interaction, Claim, Investigation, DebtAccount,
+           Promise, Decision, Task, User)
+
+
+def _app(url: str, tmp: Path):
+    settings = Settings(database_url=url, instance_path=str(tmp / "instance"),
+                        secret_key="test-secret-key-" + "x" * 32, tasks_mode="eager")
+    app = create_app(settings)
+    app.config.update(TESTING=True)
+    return app
+
+
+def _snapshot() -> dict:
+    """What must come out the same from the same seed: names, references, sizes."""
+    s = db_session()
+    snap = {
+        "customers": s.execute(select(Customer.display_name, Customer.timezone,
+                                      Customer.language, Customer.merged_into_id.is_(None))
+                               .order_by(Customer.id)).all(),
+        "references": s.scalars(select(Case.reference).order_by(Case.id)).all(),
+        "timelines": s.execute(select(Case.reference, func.count(Interaction.id))
+                               .join(Interaction, Interaction.case_id == Case.id)
+                               .group_by(Case.reference).order_by(Case.reference)).all(),
+        "counts": {m.__tablename__: s.scalar(select(func.count()).select_from(m))
+                   for m in COUNTED},
+    }
+    s.commit()
+    return snap
+
+
+def _sqlite_copy(template_db, tmp: Path) -> str:
+    path = tmp / "demo.db"
+    if isinstance(template_db, Path):
+        shutil.copy(template_db, path)
+    else:
+        upgrade(f"sqlite:///{path}")
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def demo(template_db, tmp_path_factory):
+    """An app on a database seeded once for this module, and what the seed looked like."""
+    tmp = tmp_path_factory.mktemp("demo")
+    if TEST_DATABASE_URL:
+        _truncate(TEST_DATABASE_URL)
+        url = TEST_DATABASE_URL
+    else:
+        url = _sqlite_copy(template_db, tmp)
+    app = _app(url, tmp)
+    with app.app_context():
+        summary = seed()
+        snapshot = _snapshot()
+    yield app, summary, snapshot
+    get_db(app).engine.dispose()
+
+
+def test_the_seed_prints_a_one_line_summary(demo):
+    _, summary, snapshot = demo
+    assert "\n" not in summary
+    assert "200 customers" in summary and "Nomvula Mahlangu" in summary
+    assert snapshot["counts"]["users"] == len(demo_users())
+
+
+def test_the_same_seed_gives_the_same_data_on_a_fresh_database(demo, template_db, tmp_path):
+    _, _summary, first = demo
+    other = _app(_sqlite_copy(template_db, tmp_path), tmp_path)
+    with other.app_context():
+        seed()
+        second = _snapshot()
+    get_db(other).engine.dispose()
+    assert second == first
+    names = [c[0] for c in first["customers"]]
+    assert len(set(names)) >= 200
+    assert any(ch in "".join(names) for ch in "éüñøłő")
+
+
+def test_nomvula_has_a_long_history_in_every_medium(demo):
+    app, _summary, _snapshot = demo
+    with app.app_context():
+        s = db_session()
+        client = tenancy.default_client(s)
+        # Found by the phone number typed in another format, as an agent would.
+        customer = identity.find_customer(s, client.id, "phone",
+                                          identity.normalise_phone("(415) 555-0142"))
+        assert customer.display_name == "Nomvula Mahlangu"
+        case = identity.case_of(s, customer)
+        by_medium = dict(s.execute(select(Interaction.medium, func.count())
+                                   .where(Interaction.case_id == case.id)
+                                   .group_by(Interaction.medium)).all())
+        s.commit()
+    assert sum(by_medium.values()) >= 20_000
+    assert set(by_medium) == set(MEDIA)
+
+
+def test_every_demo_role_can_sign_in(demo):
+    app, _summary, _snapshot = demo
+    for email, name, roles in demo_users():
+        client = app.test_client()
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        resp = client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
+                                           "csrf_token": token})
+        assert resp.status_code == 302, email
+        me = client.get("/api/v1/me").get_json()
+        assert me["email"] == email and me["name"] == name and roles[0] in me["roles"]
+
+
+def test_the_demo_agent_has_work_and_the_cases_have_lines_of_work(demo):
+    app, _summary, _snapshot = demo
+    with app.app_context():
+        s = db_session()
+        agent = s.scalar(select(User).where(User.email == "agent@caseline.demo"))
+        open_tasks = s.scalars(select(Task).where(Task.assignee_id == agent.id,
+                                                  Task.status == "open")).all()
+        owned = s.scalar(select(func.count()).where(Case.owner_id == agent.id))
+        fraud_cases = s.scalars(select(Case).join(Investigation)).all()
+        pending = s.scalar(select(func.count()).where(Decision.status == "pending"))
+        opted_out = [cp for cp in s.scalars(select(ContactPoint)) if cp.opt_outs]
+        merged = s.scalars(select(Customer).where(Customer.merged_into_id.is_not(None))).all()
+        survivors_with_cases = [identity.case_of(s, s.get(Customer, m.merged_into_id))
+                                for m in merged]
+        s.commit()
+    now = utcnow()
+    assert owned >= 10
+    assert any(t.due_at.date() == now.date() for t in open_tasks)
+    assert any(t.due_at < now - timedelta(hours=1) for t in open_tasks)  # overdue ones too
+    assert fraud_cases and all(c.sensitive and "fraud" in c.flags for c in fraud_cases)
+    assert pending > 0 and opted_out
+    assert len(merged) == len(survivors_with_cases) >= 3
+
+
+def test_seeding_again_adds_nothing(demo):
+    app, _summary, before = demo
+    with app.app_context():
+        assert seed_if_empty() == "demo data already present"
+        assert seed() == "demo data already present"
+        after = _snapshot()
+    assert after["counts"] == before["counts"]
+
+
+def test_demo_customers_are_found_by_partial_phone_and_name(demo):
+    """Core-loaded demo rows carry the search keys: part of a number, a name word."""
+    from crm import search
+    from crm.models import User
+
+    app = demo[0]
+    with app.app_context():
+        s = db_session()
+        agent = s.scalars(select(User).where(User.email == "agent@caseline.demo")).one()
+        by_digits = search.search_customers(s, agent, "5550142")
+        by_name = search.search_customers(s, agent, "mahlangu")
+        assert "Nomvula Mahlangu" in [h.customer.display_name for h in by_digits]
+        assert "Nomvula Mahlangu" in [h.customer.display_name for h in by_name]
+        s.rollback()
