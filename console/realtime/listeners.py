@@ -17,7 +17,17 @@ from crm.timeline import encode_cursor
 def register_listeners(app: Flask) -> None:
     """Subscribe the socket fan-out to the domain events it shows live."""
 
+    def nobody_watching(case_id: int | None) -> bool:
+        # Skip building payloads nobody receives. Only knowable in one process: with Redis,
+        # sockets on other processes may be in the room, so we always emit.
+        if case_id is None or app.config["CASELINE"].redis_url:
+            return False
+        manager = socketio.server.manager
+        return next(iter(manager.get_participants(AGENT_NS, case_room(case_id))), None) is None
+
     def on_interaction(name: str, payload: dict) -> None:
+        if nobody_watching(payload.get("case_id")):
+            return
         with app.app_context():
             item = database.session().get(Interaction, payload["interaction_id"])
             if item is None:
@@ -28,6 +38,8 @@ def register_listeners(app: Flask) -> None:
                           to=case_room(item.case_id), namespace=AGENT_NS)
 
     def on_case(name: str, payload: dict) -> None:
+        if nobody_watching(payload.get("case_id")):
+            return
         with app.app_context():
             case = database.session().get(Case, payload["case_id"])
             if case is None:
