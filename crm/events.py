@@ -93,3 +93,7 @@ OFFER_RESCINDED = "offer.rescinded"
 PRESENCE_UPDATED = "presence.updated"
 QUEUE_STATS = "queue.stats"
 CASE_VIEWERS = "case.viewers"
+
+# Voice offers (domain events dispatched after commit; OFFER_CREATED above doubles as one).
+OFFER_ACCEPTED = "offer.accepted"
+OFFER_CLOSED = "offer.closed"

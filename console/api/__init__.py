@@ -43,4 +43,4 @@ def actor():
     return g.actor
 
 
-from console.api import me  # noqa: E402,F401  (routes register on import)
+from console.api import me, voice  # noqa: E402,F401  (routes register on import)

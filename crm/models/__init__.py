@@ -13,6 +13,7 @@ from crm.models.tenancy import (
     user_clients,
 )
 from crm.models.timeline import Attachment, Interaction, Task
+from crm.models.voice import DispositionCode, Offer
 from crm.models.work import Claim, DebtAccount, Decision, Investigation, Promise
 
 __all__ = [
@@ -28,9 +29,11 @@ __all__ = [
     "Customer",
     "DebtAccount",
     "Decision",
+    "DispositionCode",
     "InboundAddress",
     "Interaction",
     "Investigation",
+    "Offer",
     "Promise",
     "Task",
     "Team",

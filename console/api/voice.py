@@ -1,0 +1,230 @@
+"""Voice API: the browser phone's token, click-to-call, call controls, wrap-up, recordings."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response
+from pydantic import BaseModel, Field
+from twilio.base.exceptions import TwilioException
+
+from channels.voice import control, twiml
+from console import database
+from console.api import actor, api, bp
+from console.api.schemas import DispositionOut, InteractionOut, present
+from console.errors import error_response
+from crm import access, audit, calls, callwork, cases, identity
+from crm.errors import Invalid, NotFound
+from crm.models import Attachment, ContactPoint, Interaction, User
+
+log = logging.getLogger(__name__)
+
+
+class VoiceTokenOut(BaseModel):
+    """The browser phone's access token and the identity calls reach it by."""
+
+    token: str
+    identity: str
+
+
+class CallIn(BaseModel):
+    """Click-to-call: the number to dial (the customer's first phone when omitted)."""
+
+    to: str | None = Field(default=None, max_length=40)
+
+
+class CallOut(BaseModel):
+    """The outbound call recorded on the case and what the browser phone passes to Twilio."""
+
+    interaction: dict
+    params: dict
+    simulated: bool
+
+
+class TransferIn(BaseModel):
+    """Transfer to another agent (user_id) or to a queue (line of work)."""
+
+    user_id: int | None = None
+    queue: str | None = Field(default=None, max_length=32)
+    warm: bool = False
+
+
+class RecordingIn(BaseModel):
+    """Pause (card capture) or resume the call recording."""
+
+    paused: bool
+
+
+class WrapUpIn(BaseModel):
+    """The disposition code (required) and notes of a finished call."""
+
+    disposition: str = Field(min_length=1, max_length=64)
+    notes: str = Field(default="", max_length=callwork.MAX_NOTES)
+
+
+class DispositionsOut(BaseModel):
+    """The codes allowed for one call."""
+
+    items: list[DispositionOut]
+
+
+class CallStateOut(BaseModel):
+    """A call after a control: its timeline row and its timers."""
+
+    interaction: dict
+    timers: dict
+    simulated: bool
+
+
+@api.route(bp, "/voice/token", "POST", summary="Browser phone access token",
+           response=VoiceTokenOut, tags=["voice"])
+def voice_token():
+    """An AccessToken with a VoiceGrant for the signed-in agent (503 without Twilio)."""
+    identity = control.identity_for(actor().id)
+    try:
+        return VoiceTokenOut(token=control.access_token(identity), identity=identity)
+    except control.NotConfigured as exc:
+        return error_response(503, "twilio_not_configured",
+                              f"{exc}; the browser phone runs in simulation")
+
+
+@api.route(bp, "/cases/<int:case_id>/calls", "POST", summary="Click-to-call from a case",
+           body=CallIn, response=CallOut, status=201, tags=["voice"])
+def start_call(case_id: int, body: CallIn):
+    """Record an outbound call on the case; the browser phone then dials it via the TwiML App."""
+    session = database.session()
+    case = cases.get(session, actor(), case_id)
+    phones = [cp.value for cp in session.query(ContactPoint).filter_by(
+        customer_id=case.customer_id, kind="phone").order_by(ContactPoint.id)]
+    region = control.settings().default_phone_region
+    to = identity.normalise_phone(body.to, region) if body.to else (phones[0] if phones else None)
+    if to is None:
+        raise Invalid("this customer has no phone number")
+    if to not in phones:
+        raise Invalid("that number is not one of this customer's")
+    item = calls.start_outbound(session, case, agent_id=actor().id, to=to,
+                                caller_id=control.settings().twilio_phone_number)
+    audit.record(session, actor(), "call.started", item, after={"to": to})
+    session.commit()
+    return CallOut(interaction=present(InteractionOut, item),
+                   params={"To": to, "InteractionId": str(item.id)},
+                   simulated=not control.voice_configured())
+
+
+def _control(interaction_id: int, change, twilio_action=None):
+    """Apply a call change, tell Twilio (when configured), then commit both or neither."""
+    session = database.session()
+    item = change(session)
+    simulated = not control.rest_configured()
+    if twilio_action is not None and not simulated and item.provider_id:
+        try:
+            twilio_action(item)
+        except TwilioException as exc:
+            session.rollback()
+            log.warning("Twilio refused a call control on %s: %s", interaction_id, exc)
+            return error_response(502, "twilio_error", "Twilio refused the change; the call "
+                                                       "is as it was. Try again.")
+    session.commit()
+    return CallStateOut(interaction=present(InteractionOut, item),
+                        timers=(item.meta or {}).get("timers", {}), simulated=simulated)
+
+
+def _redirect(doc):
+    return lambda item: control.redirect(item.provider_id, doc)
+
+
+@api.route(bp, "/calls/<int:interaction_id>/hold", "POST", summary="Put the caller on hold",
+           response=CallStateOut, tags=["voice"])
+def hold_call(interaction_id: int):
+    """Music on hold for the caller; the hold timer runs."""
+    return _control(interaction_id, lambda s: callwork.hold(s, actor(), interaction_id),
+                    _redirect(twiml.hold()))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/resume", "POST", summary="Resume a held call",
+           response=CallStateOut, tags=["voice"])
+def resume_call(interaction_id: int):
+    """Bridge the caller back to the agent's browser phone."""
+    return _control(interaction_id, lambda s: callwork.resume(s, actor(), interaction_id),
+                    _redirect(twiml.connect_client(control.identity_for(actor().id))))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/transfer", "POST", summary="Transfer a call",
+           body=TransferIn, response=CallStateOut, tags=["voice"])
+def transfer_call(interaction_id: int, body: TransferIn):
+    """Cold transfer to another agent's phone, or back into a queue (offered again)."""
+    session = database.session()
+    target = None
+    if body.user_id is not None:
+        target = session.get(User, body.user_id)
+        if target is None or not target.active:
+            raise NotFound("agent not found")
+    doc = (twiml.connect_client(control.identity_for(target.id)) if target
+           else twiml.to_queue(body.queue or "general"))
+    return _control(interaction_id, lambda s: callwork.transfer(
+        s, actor(), interaction_id, to_user=target, to_queue=body.queue, warm=body.warm),
+        _redirect(doc))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/end", "POST", summary="End a call",
+           response=CallStateOut, tags=["voice"])
+def end_call(interaction_id: int):
+    """Hang up; wrap-up time starts."""
+    return _control(interaction_id, lambda s: callwork.ended(s, actor(), interaction_id),
+                    lambda item: control.hang_up(item.provider_id))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/recording", "POST",
+           summary="Pause or resume the call recording", body=RecordingIn,
+           response=CallStateOut, tags=["voice"])
+def pause_recording(interaction_id: int, body: RecordingIn):
+    """Pause while card details are given (PCI DSS), then resume; both audited."""
+    return _control(interaction_id, lambda s: callwork.recording(
+        s, actor(), interaction_id, paused=body.paused),
+        lambda item: control.set_recording(item.provider_id, paused=body.paused))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/dispositions", summary="Wrap-up codes for a call",
+           response=DispositionsOut, tags=["voice"])
+def call_dispositions(interaction_id: int):
+    """The disposition codes of the call's line of work."""
+    session = database.session()
+    item = callwork.get_call(session, actor(), interaction_id)
+    line = callwork.line_of(item)
+    return DispositionsOut(items=[DispositionOut(code=c, label=label, line_of_work=line)
+                                  for c, label in callwork.dispositions(session, line)])
+
+
+@api.route(bp, "/calls/<int:interaction_id>/wrap-up", "POST", summary="Wrap up a call",
+           body=WrapUpIn, response=CallStateOut, tags=["voice"])
+def wrap_up_call(interaction_id: int, body: WrapUpIn):
+    """Record the disposition and notes; talk, hold and wrap-up times are kept."""
+    return _control(interaction_id, lambda s: callwork.wrap_up(
+        s, actor(), interaction_id, disposition=body.disposition, notes=body.notes))
+
+
+@api.route(bp, "/recordings/<int:attachment_id>", summary="Play a call recording",
+           tags=["voice"])
+def play_recording(attachment_id: int):
+    """The audio, fetched from Twilio with our credentials (no Twilio URL reaches the page)."""
+    session = database.session()
+    att = session.get(Attachment, attachment_id)
+    if att is None or att.kind != "recording":
+        raise NotFound("recording not found")
+    item = session.get(Interaction, att.interaction_id)
+    access.ensure_visible(actor(), item, "recording")
+    audit.record(session, actor(), "recording.played", att, client_id=item.client_id)
+    session.commit()
+    if not att.source_url:
+        raise NotFound("recording not found")
+    try:
+        audio = control.fetch_recording(att.source_url)
+    except control.NotConfigured:
+        return error_response(503, "twilio_not_configured",
+                              "recordings are kept at Twilio, which is not configured here")
+    except (LookupError, TwilioException, OSError) as exc:
+        log.warning("could not fetch recording %s: %s", att.id, exc)
+        return error_response(502, "twilio_error", "Twilio did not return the recording")
+    return Response(audio, mimetype=att.content_type,
+                    headers={"Cache-Control": "private, no-store",
+                             "Content-Disposition": f'inline; filename="{att.filename}"'})

@@ -1,0 +1,176 @@
+"""Voice in the console: offers to available agents, accept/decline, connecting the call."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy import select
+
+from channels.voice import control, twiml
+from console import database, presence
+from console.api.schemas import ScreenPopOut, present
+from console.extensions import socketio
+from console.realtime.agent import connected_actor
+from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
+from console.tasks import celery, enqueue
+from crm import events, offers
+from crm.errors import DomainError
+from crm.models import Case, Interaction, Offer, User
+
+log = logging.getLogger(__name__)
+
+
+def screen_pop(session, offer: Offer) -> dict:
+    """The offer.created payload: the call, the customer and the case digest."""
+    item = session.get(Interaction, offer.interaction_id)
+    case = session.get(Case, offer.case_id)
+    digest = offers.digest(session, case, exclude_id=item.id)
+    pop = present(ScreenPopOut, {
+        "offer_id": offer.id, "queue": offer.queue, "interaction": item,
+        "customer": case.customer, "case": case, "recent": digest["recent"],
+        "open_lines": digest["open_lines"], "flags": list(case.flags or [])})
+    return {"id": offer.id, "offer_id": offer.id, "case_id": case.id,
+            "interaction_id": item.id, "at": item.created_at.isoformat(), **pop}
+
+
+def _offer_to(session, offer: Offer, user_ids: set[int]) -> list[int]:
+    """Show an open offer to those of user_ids allowed to take it."""
+    users = session.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
+    chosen = [u.id for u in users if offers.eligible(u, offer) and u.id not in
+              (offer.declined_by or [])]
+    if not chosen:
+        return []
+    offers.mark_offered(session, offer.id, chosen)
+    payload = screen_pop(session, offer)
+    session.commit()
+    for uid in chosen:
+        socketio.emit(events.OFFER_CREATED, payload, to=user_room(uid), namespace=AGENT_NS)
+    return chosen
+
+
+def _rescind(offer: Offer, keep: int | None, reason: str, at: str) -> None:
+    for uid in offer.offered_to or []:
+        if uid != keep:
+            socketio.emit(events.OFFER_RESCINDED, {"id": offer.id, "offer_id": offer.id,
+                                                   "reason": reason, "at": at},
+                          to=user_room(uid), namespace=AGENT_NS)
+
+
+@celery.task(name="caseline.voice.connect_call")
+def connect_call(offer_id: int) -> None:
+    """Bridge the caller to the accepting agent's browser phone (idempotent per offer)."""
+    session = database.session()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.status != "accepted" or offer.accepted_by_id is None:
+        return
+    item = session.get(Interaction, offer.interaction_id)
+    session.commit()
+    if not control.rest_configured():
+        log.info("Twilio not configured: call %s connected in simulation", item.provider_id)
+        return
+    control.redirect(item.provider_id, twiml.connect_client(
+        control.identity_for(offer.accepted_by_id)))
+
+
+def register_voice(app: Flask) -> None:
+    """Socket handlers for presence and offers; listeners that route and rescind offers."""
+    presence.reset()
+
+    def on_created(_name: str, payload: dict) -> None:
+        with app.app_context():
+            session = database.session()
+            offer = session.get(Offer, payload["offer_id"])
+            if offer is not None and offer.status == "open":
+                _offer_to(session, offer, presence.available())
+
+    def on_accepted(_name: str, payload: dict) -> None:
+        with app.app_context():
+            offer = database.session().get(Offer, payload["offer_id"])
+            if offer is None:
+                return
+            _rescind(offer, payload["user_id"], "taken", payload["at"])
+            enqueue(connect_call, offer.id)
+
+    def on_closed(_name: str, payload: dict) -> None:
+        with app.app_context():
+            offer = database.session().get(Offer, payload["offer_id"])
+            if offer is not None:
+                _rescind(offer, None, offer.status, payload["at"])
+
+    events.subscribe(events.OFFER_CREATED, on_created)
+    events.subscribe(events.OFFER_ACCEPTED, on_accepted)
+    events.subscribe(events.OFFER_CLOSED, on_closed)
+    _register_socket_handlers()
+
+
+def _fail(code: str, message: str) -> dict:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _offer_id(data) -> int | None:
+    try:
+        return int((data or {}).get("offer_id"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _register_socket_handlers() -> None:
+    @socketio.on(events.PRESENCE_SET, namespace=AGENT_NS)
+    def _presence(data):
+        actor = connected_actor()
+        if actor is None:
+            return _fail("unauthorized", "not signed in")
+        try:
+            presence.set_status(actor.id, (data or {}).get("status"))
+        except ValueError as exc:
+            return _fail("invalid", str(exc))
+        status = presence.status_of(actor.id)
+        socketio.emit(events.PRESENCE_UPDATED, {"id": actor.id, "user_id": actor.id,
+                                                "status": status},
+                      to=SUPERVISORS, namespace=AGENT_NS)
+        if status == "available":
+            session = database.session()
+            waiting = session.scalars(select(Offer).where(
+                Offer.status == "open", Offer.client_id.in_(actor.client_ids))
+                .order_by(Offer.id)).all()
+            for offer in waiting:
+                _offer_to(session, offer, {actor.id})
+        return {"ok": True, "status": status}
+
+    @socketio.on(events.OFFER_ACCEPT, namespace=AGENT_NS)
+    def _accept(data):
+        actor = connected_actor()
+        if actor is None:
+            return _fail("unauthorized", "not signed in")
+        offer_id = _offer_id(data)
+        if offer_id is None:
+            return _fail("invalid", "offer_id required")
+        session = database.session()
+        try:
+            offer = offers.accept(session, actor, offer_id)
+        except DomainError as exc:
+            session.rollback()
+            return _fail(exc.code, exc.message)
+        result = {"ok": True, "offer_id": offer.id, "interaction_id": offer.interaction_id,
+                  "case_id": offer.case_id, "identity": control.identity_for(actor.id),
+                  "simulated": not control.rest_configured()}
+        session.commit()
+        return result
+
+    @socketio.on(events.OFFER_DECLINE, namespace=AGENT_NS)
+    def _decline(data):
+        actor = connected_actor()
+        if actor is None:
+            return _fail("unauthorized", "not signed in")
+        offer_id = _offer_id(data)
+        if offer_id is None:
+            return _fail("invalid", "offer_id required")
+        session = database.session()
+        try:
+            offers.decline(session, actor, offer_id)
+        except DomainError as exc:
+            session.rollback()
+            return _fail(exc.code, exc.message)
+        session.commit()
+        return {"ok": True, "offer_id": offer_id}

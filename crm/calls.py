@@ -1,0 +1,184 @@
+"""Phone calls on the timeline: inbound landing, status progress, recordings, missed calls."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm import events, inbound, offers, timeline
+from crm.models import Attachment, Case, Client, InboundAddress, Interaction, Task, utcnow
+
+LIVE = ("queued", "initiated", "ringing", "in-progress")
+FINAL = ("completed", "busy", "failed", "no-answer", "canceled")
+MISSED = ("busy", "failed", "no-answer", "canceled")
+# Without a SequenceNumber, a status only moves forward along this order.
+_RANK = {s: i for i, s in enumerate(LIVE)} | {s: len(LIVE) for s in FINAL}
+DEFAULT_QUEUE = "general"
+
+
+def queue_for(session: Session, called: str) -> str:
+    """The queue (line of work) of the number that was called, `general` when unknown."""
+    line = session.scalar(select(InboundAddress.line_of_work).where(
+        InboundAddress.kind == "phone", InboundAddress.value == (called or "").strip()))
+    return line or DEFAULT_QUEUE
+
+
+def land_inbound(session: Session, *, call_sid: str, caller: str, called: str,
+                 region: str = "US", caller_name: str | None = None,
+                 params: dict | None = None) -> inbound.Received:
+    """Record an inbound call on the caller's case (once per CallSid)."""
+    queue = queue_for(session, called)
+    msg = inbound.InboundMessage(
+        medium="voice", provider_id=call_sid, sender=caller, recipient=called,
+        sender_name=caller_name, status="ringing", body="Inbound call",
+        meta={"queue": queue, "call": _call_meta(params or {})})
+    return inbound.receive(session, msg, region=region)
+
+
+def _call_meta(params: dict) -> dict:
+    # Twilio adds parameters without notice; keep the caller's location fields we show.
+    keep = ("Direction", "CallerName", "FromCity", "FromState", "FromCountry", "ForwardedFrom")
+    return {k: params[k] for k in keep if params.get(k)}
+
+
+def by_call_sid(session: Session, call_sid: str) -> Interaction | None:
+    """The voice interaction of a CallSid (CallSids are unique across accounts)."""
+    return session.scalars(select(Interaction).where(
+        Interaction.medium == "voice", Interaction.provider_id == call_sid)).first()
+
+
+def apply_status(session: Session, call_sid: str, status: str, *, sequence: int | None = None,
+                 duration: int | None = None) -> Interaction | None:
+    """Apply a status callback: duplicates and late arrivals never move a call backwards."""
+    item = by_call_sid(session, call_sid)
+    if item is None or status not in _RANK:
+        return None
+    # Row lock so two concurrent callbacks for one call compare against the same state.
+    session.refresh(item, with_for_update=True)
+    if sequence is not None and sequence <= item.status_seq:
+        return item
+    current_final = item.status in FINAL
+    if current_final and status not in FINAL:
+        return item
+    if sequence is None and _RANK[status] < _RANK.get(item.status, -1):
+        return item
+    changed = False
+    if sequence is not None:
+        item.status_seq = sequence
+    if not current_final and item.status != status:
+        item.status = status
+        changed = True
+        if status == "in-progress":
+            _set_meta(item, answered_at=utcnow().isoformat())
+    if duration is not None and status in FINAL and item.duration_seconds != duration:
+        item.duration_seconds = duration
+        changed = True
+    if changed:
+        if status in FINAL and item.direction == "inbound":
+            _caller_left(session, item, status)
+        events.emit(session, events.INTERACTION_UPDATED, interaction_id=item.id,
+                    case_id=item.case_id, client_id=item.client_id)
+    return item
+
+
+def _caller_left(session: Session, item: Interaction, status: str) -> None:
+    # A call that ends while still offered was abandoned in the queue: nobody spoke to them.
+    abandoned = offers.close(session, item.id, "abandoned") is not None
+    if status in MISSED:
+        callback_task(session, item, f"Missed call ({status})")
+    elif abandoned:
+        _set_meta(item, abandoned=True)
+        callback_task(session, item, "Caller hung up in the queue")
+
+
+def _set_meta(item: Interaction, **values) -> None:
+    # Reassign so the JSON column is seen as changed.
+    item.meta = {**(item.meta or {}), **values}
+
+
+def callback_task(session: Session, item: Interaction, title: str) -> Task:
+    """One callback task per call on its case (a redelivered callback adds none)."""
+    existing = session.scalars(select(Task).where(
+        Task.source_interaction_id == item.id, Task.kind == "callback")).first()
+    if existing is not None:
+        return existing
+    task = Task(client_id=item.client_id, case_id=item.case_id, kind="callback",
+                title=f"{title}: call back {item.from_addr or 'the caller'}",
+                due_at=utcnow() + timedelta(hours=4), source_interaction_id=item.id)
+    session.add(task)
+    session.flush()
+    events.emit(session, events.TASK_CREATED, task_id=task.id, case_id=item.case_id,
+                client_id=item.client_id)
+    return task
+
+
+def attach_recording(session: Session, call_sid: str, *, recording_sid: str, url: str,
+                     status: str, duration: int | None = None,
+                     kind: str = "recording") -> Attachment | None:
+    """Attach a finished recording to its call (once per RecordingSid)."""
+    item = by_call_sid(session, call_sid)
+    if item is None or status != "completed" or not recording_sid:
+        return None
+    for att in item.attachments:
+        if (att.meta or {}).get("recording_sid") == recording_sid:
+            return att
+    att = Attachment(interaction_id=item.id, kind="recording",
+                     filename=f"{recording_sid}.mp3", content_type="audio/mpeg",
+                     source_url=url, meta={"recording_sid": recording_sid,
+                                           "duration": duration, "purpose": kind})
+    session.add(att)
+    item.attachments.append(att)
+    if kind == "voicemail":
+        item.body = "Voicemail"
+        _set_meta(item, voicemail=True)
+        callback_task(session, item, "Voicemail left")
+    session.flush()
+    events.emit(session, events.INTERACTION_UPDATED, interaction_id=item.id,
+                case_id=item.case_id, client_id=item.client_id)
+    return att
+
+
+def to_voicemail(session: Session, call_sid: str) -> Interaction | None:
+    """Nobody took the call in time: stop offering it; the caller leaves a message."""
+    item = by_call_sid(session, call_sid)
+    if item is not None:
+        offers.close(session, item.id, "voicemail")
+        _set_meta(item, voicemail_offered=True)
+    return item
+
+
+def queue_left(session: Session, call_sid: str, result: str) -> Interaction | None:
+    """The caller left the queue by hanging up (abandoned) before anyone answered."""
+    item = by_call_sid(session, call_sid)
+    if item is not None and result == "hangup" and offers.close(
+            session, item.id, "abandoned") is not None:
+        _set_meta(item, abandoned=True)
+        callback_task(session, item, "Caller hung up in the queue")
+    return item
+
+
+def start_outbound(session: Session, case: Case, *, agent_id: int, to: str,
+                   caller_id: str | None) -> Interaction:
+    """An outbound call placed from a case, recorded before the phone dials."""
+    item, _ = timeline.record(session, case, medium="voice", direction="outbound",
+                              status="queued", body="Outbound call", from_addr=caller_id,
+                              to_addr=to, agent_id=agent_id, occurred_at=utcnow())
+    return item
+
+
+def link_outbound(session: Session, interaction_id: int, call_sid: str) -> Interaction | None:
+    """Tie the browser's outgoing call (its CallSid) to the interaction made for it."""
+    item = session.get(Interaction, interaction_id)
+    if item is None or item.medium != "voice" or item.direction != "outbound":
+        return None
+    if item.provider_id in (None, call_sid):
+        item.provider_id = call_sid
+        item.status = "initiated" if item.status == "queued" else item.status
+    return item
+
+
+def client_of(session: Session, item: Interaction) -> Client:
+    """The client (tenant) whose call this is."""
+    return session.get(Client, item.client_id)
