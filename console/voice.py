@@ -49,10 +49,11 @@ def _offer_to(session, offer: Offer, user_ids: set[int]) -> list[int]:
     return chosen
 
 
-def _rescind(offer: Offer, keep: int | None, reason: str, at: str) -> None:
-    for uid in offer.offered_to or []:
+def _rescind(offered_to: list[int], offer_id: int, keep: int | None, reason: str,
+             at: str) -> None:
+    for uid in offered_to:
         if uid != keep:
-            socketio.emit(events.OFFER_RESCINDED, {"id": offer.id, "offer_id": offer.id,
+            socketio.emit(events.OFFER_RESCINDED, {"id": offer_id, "offer_id": offer_id,
                                                    "reason": reason, "at": at},
                           to=user_room(uid), namespace=AGENT_NS)
 
@@ -83,20 +84,29 @@ def register_voice(app: Flask) -> None:
             offer = session.get(Offer, payload["offer_id"])
             if offer is not None and offer.status == "open":
                 _offer_to(session, offer, presence.available())
+            session.commit()
+
+    def offered(offer_id: int) -> tuple[list[int], str] | None:
+        # Read and end the transaction at once: on SQLite an open one holds the write lock.
+        session = database.session()
+        offer = session.get(Offer, offer_id)
+        found = (list(offer.offered_to or []), offer.status) if offer else None
+        session.commit()
+        return found
 
     def on_accepted(_name: str, payload: dict) -> None:
         with app.app_context():
-            offer = database.session().get(Offer, payload["offer_id"])
-            if offer is None:
-                return
-            _rescind(offer, payload["user_id"], "taken", payload["at"])
-            enqueue(connect_call, offer.id)
+            found = offered(payload["offer_id"])
+            if found is not None:
+                _rescind(found[0], payload["offer_id"], payload["user_id"], "taken",
+                         payload["at"])
+                enqueue(connect_call, payload["offer_id"])
 
     def on_closed(_name: str, payload: dict) -> None:
         with app.app_context():
-            offer = database.session().get(Offer, payload["offer_id"])
-            if offer is not None:
-                _rescind(offer, None, offer.status, payload["at"])
+            found = offered(payload["offer_id"])
+            if found is not None:
+                _rescind(found[0], payload["offer_id"], None, found[1], payload["at"])
 
     events.subscribe(events.OFFER_CREATED, on_created)
     events.subscribe(events.OFFER_ACCEPTED, on_accepted)

@@ -43,20 +43,26 @@ def _call_meta(params: dict) -> dict:
     return {k: params[k] for k in keep if params.get(k)}
 
 
-def by_call_sid(session: Session, call_sid: str) -> Interaction | None:
-    """The voice interaction of a CallSid (CallSids are unique across accounts)."""
-    return session.scalars(select(Interaction).where(
-        Interaction.medium == "voice", Interaction.provider_id == call_sid)).first()
+def by_call_sid(session: Session, call_sid: str, *, lock: bool = False) -> Interaction | None:
+    """The voice interaction of a CallSid (CallSids are unique across accounts).
+
+    lock: take its row lock, so concurrent callbacks for one call apply one after the other.
+    """
+    stmt = select(Interaction).where(Interaction.medium == "voice",
+                                     Interaction.provider_id == call_sid)
+    if lock:
+        stmt = stmt.with_for_update(of=Interaction).execution_options(populate_existing=True)
+    return session.scalars(stmt).first()
 
 
 def apply_status(session: Session, call_sid: str, status: str, *, sequence: int | None = None,
                  duration: int | None = None) -> Interaction | None:
     """Apply a status callback: duplicates and late arrivals never move a call backwards."""
-    item = by_call_sid(session, call_sid)
-    if item is None or status not in _RANK:
+    if status not in _RANK:
         return None
-    # Row lock so two concurrent callbacks for one call compare against the same state.
-    session.refresh(item, with_for_update=True)
+    item = by_call_sid(session, call_sid, lock=True)
+    if item is None:
+        return None
     if sequence is not None and sequence <= item.status_seq:
         return item
     current_final = item.status in FINAL
@@ -118,8 +124,10 @@ def attach_recording(session: Session, call_sid: str, *, recording_sid: str, url
                      status: str, duration: int | None = None,
                      kind: str = "recording") -> Attachment | None:
     """Attach a finished recording to its call (once per RecordingSid)."""
-    item = by_call_sid(session, call_sid)
-    if item is None or status != "completed" or not recording_sid:
+    if status != "completed" or not recording_sid:
+        return None
+    item = by_call_sid(session, call_sid, lock=True)
+    if item is None:
         return None
     for att in item.attachments:
         if (att.meta or {}).get("recording_sid") == recording_sid:
