@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response
+from flask import Response, current_app
 from pydantic import BaseModel, Field
 from twilio.base.exceptions import TwilioException
 
@@ -228,3 +228,27 @@ def play_recording(attachment_id: int):
     return Response(audio, mimetype=att.content_type,
                     headers={"Cache-Control": "private, no-store",
                              "Content-Disposition": f'inline; filename="{att.filename}"'})
+
+
+class SimulateIn(BaseModel):
+    """A simulated inbound call (demo mode): from this number, or a demo customer's."""
+
+    caller: str | None = Field(default=None, max_length=40)
+
+
+class SimulatedOut(BaseModel):
+    """The CallSid of the simulated call."""
+
+    call_sid: str
+
+
+@api.route(bp, "/voice/simulate", "POST", summary="Place a simulated inbound call (demo mode)",
+           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"])
+def simulate_call(body: SimulateIn):
+    """Twilio's side of an inbound call, played through the signed webhooks (demo only)."""
+    sim = current_app.extensions.get("caseline.voice_simulator")
+    if sim is None:
+        raise NotFound("the call simulator runs only in demo mode")
+    caller = identity.normalise_phone(body.caller, control.settings().default_phone_region) \
+        if body.caller else None
+    return SimulatedOut(call_sid=sim.place_call(caller))
