@@ -39,12 +39,16 @@ def line_of(item: Interaction) -> str:
     return (item.meta or {}).get("queue") or "general"
 
 
-def get_call(session: Session, actor: User, interaction_id: int) -> Interaction:
-    """A call the actor handles (or supervises)."""
+def get_call(session: Session, actor: User, interaction_id: int, *,
+             handed_on: bool = False) -> Interaction:
+    """A call the actor handles (or supervises); handed_on: or transferred away (wrap-up)."""
     item = access.ensure_visible(actor, session.get(Interaction, interaction_id), "call")
     if item.medium != "voice":
         raise Invalid("this interaction is not a call")
-    if item.agent_id != actor.id and not actor.has_role("supervisor"):
+    mine = item.agent_id == actor.id or actor.has_role("supervisor")
+    if handed_on and not mine:
+        mine = actor.id in [t.get("by") for t in (item.meta or {}).get("transfers", [])]
+    if not mine:
         raise Conflict("this call is handled by another agent", code="not_your_call")
     return item
 
@@ -105,6 +109,7 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
     t = _timers(item)
     if t.get("hold_started_at"):
         t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
+    t["ended_at"] = _now()  # the transferring agent's part of the call ends here
     target = {"user_id": to_user.id} if to_user else {"queue": to_queue}
     transfers = [*(item.meta or {}).get("transfers", []),
                  {**target, "by": actor.id, "warm": warm, "at": _now()}]
@@ -125,8 +130,8 @@ def ended(session: Session, actor: User, interaction_id: int) -> Interaction:
     t = _timers(item)
     if t.get("hold_started_at"):
         t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
-    t.setdefault("ended_at", _now())
-    return _save(session, actor, item, "call.ended", t)
+    t["ended_at"] = _now()
+    return _save(session, actor, item, "call.ended", t, hung_up=True)
 
 
 def recording(session: Session, actor: User, interaction_id: int, *, paused: bool) -> Interaction:
@@ -139,7 +144,7 @@ def recording(session: Session, actor: User, interaction_id: int, *, paused: boo
 def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: str,
             notes: str = "") -> Interaction:
     """Close the agent's work on a call with a disposition code (required) and notes."""
-    item = get_call(session, actor, interaction_id)
+    item = get_call(session, actor, interaction_id, handed_on=True)
     codes = dict(dispositions(session, line_of(item)))
     if not disposition:
         raise Invalid("choose a disposition code")
@@ -159,5 +164,9 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
                    .total_seconds())
         t["talk_seconds"] = max(0, talk - t.get("hold_seconds", 0))
     item.disposition = disposition
+    # Each agent who handled the call (a transfer hands it on) wraps up their own part.
+    wrap_ups = [*(item.meta or {}).get("wrap_ups", []),
+                {"agent_id": actor.id, "disposition": disposition, "notes": notes,
+                 "at": _now(), **{k: v for k, v in t.items() if k.endswith("_seconds")}}]
     return _save(session, actor, item, "call.wrapped_up", t, wrap_up_notes=notes,
-                 disposition_label=codes[disposition])
+                 disposition_label=codes[disposition], wrap_ups=wrap_ups)

@@ -150,6 +150,6 @@ class VoiceSimulator:
                         Interaction.provider_id == sid)) or {}
                 finally:
                     session.close()
-            if (meta.get("timers") or {}).get("ended_at"):
+            if meta.get("hung_up"):
                 return
             time.sleep(self.poll)

@@ -189,7 +189,7 @@ def pause_recording(interaction_id: int, body: RecordingIn):
 def call_dispositions(interaction_id: int):
     """The disposition codes of the call's line of work."""
     session = database.session()
-    item = callwork.get_call(session, actor(), interaction_id)
+    item = callwork.get_call(session, actor(), interaction_id, handed_on=True)
     line = callwork.line_of(item)
     return DispositionsOut(items=[DispositionOut(code=c, label=label, line_of_work=line)
                                   for c, label in callwork.dispositions(session, line)])

@@ -142,6 +142,11 @@ def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make
     item = session.get(Interaction, live_call)
     assert item.agent_id == colleague.id and item.meta["transfers"][0]["user_id"] == colleague.id
     session.rollback()
+    # ...but still wraps up their own part of it.
+    done = client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"disposition": "resolved"},
+                       headers=auth)
+    assert done.status_code == 200
+    assert done.get_json()["interaction"]["disposition"] == "resolved"
 
 
 def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_call,
