@@ -29,7 +29,8 @@ class VoiceSimulator:
     """Places simulated inbound calls and plays Twilio's side of each one."""
 
     def __init__(self, app: Flask, *, poll: float = 0.5):
-        self.app = app
+        # The CLI may hand us current_app; threads need the app itself.
+        self.app = getattr(app, "_get_current_object", lambda: app)()
         self.settings = app.config["CASELINE"]
         if not self.settings.twilio_auth_token:
             self.settings.twilio_auth_token = secrets.token_hex(16)

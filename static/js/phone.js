@@ -50,7 +50,7 @@ bar.innerHTML = `
     </div>
   </section>
   <form id="phone-wrapup" hidden>
-    <label>Disposition <select id="phone-disposition" required></select></label>
+    <label>Disposition <select id="phone-disposition" aria-required="true"></select></label>
     <label>Notes <textarea id="phone-notes" rows="2" maxlength="5000"></textarea></label>
     <button type="submit" id="phone-wrapup-submit">Finish wrap-up</button>
   </form>
