@@ -24,9 +24,13 @@ def register_tasks(app: Flask, settings: Settings) -> None:
     """Configure Celery for this app and run every task inside its app context."""
     global _executor
 
+    # Tasks are bound to their class when first used, so look the app up at call time: a
+    # process that builds a new app (tests) must run tasks in the newest one.
+    celery.flask_app = app
+
     class AppTask(Task):
         def __call__(self, *args, **kwargs):
-            with app.app_context():
+            with celery.flask_app.app_context():
                 return self.run(*args, **kwargs)
 
     celery.Task = AppTask

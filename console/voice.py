@@ -41,11 +41,13 @@ def _offer_to(session, offer: Offer, user_ids: set[int]) -> list[int]:
               (offer.declined_by or [])]
     if not chosen:
         return []
-    offers.mark_offered(session, offer.id, chosen)
     payload = screen_pop(session, offer)
-    session.commit()
+    # Screen pop first (latency is the point); an accept needs a person, so recording who
+    # was offered a moment later cannot miss a rescind.
     for uid in chosen:
         socketio.emit(events.OFFER_CREATED, payload, to=user_room(uid), namespace=AGENT_NS)
+    offers.mark_offered(session, offer.id, chosen)
+    session.commit()
     return chosen
 
 
