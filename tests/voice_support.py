@@ -31,6 +31,9 @@ class RecordingTwilio(HttpClient):
                               "auth": auth})
         if url.endswith(".mp3"):
             return Response(200, self.audio.decode("latin-1"))
+        if url.endswith("/Calls.json"):  # a new call
+            sid = f"CA{len(self.requests):032x}"
+            return Response(201, json.dumps({"sid": sid, "status": "queued"}))
         return Response(200, json.dumps({"sid": url.rsplit("/", 1)[-1].split(".")[0],
                                          "status": "in-progress"}))
 

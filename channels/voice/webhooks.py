@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from channels.twilio.signature import twilio_signed
-from channels.voice import control, twiml
+from channels.voice import adapter, control, twiml  # noqa: F401  (adapter registers itself)
 from crm import calls, offers
 from crm.errors import Invalid
 from crm.models import Interaction, User

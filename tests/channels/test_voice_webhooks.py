@@ -201,3 +201,18 @@ def test_recording_plays_through_the_authenticated_proxy(client, session, agent,
     session.commit()
     denied = client.get(f"/api/v1/recordings/{att_id}", headers={"Authorization": f"Bearer {raw}"})
     assert denied.status_code == 404 and len(twilio_api.requests) == 1
+
+
+def test_voice_adapter_places_a_spoken_call_through_the_rest_api(settings, twilio_api):
+    from channels import registry
+    from channels.base import OutboundMessage
+
+    adapter = registry.adapter_for("voice", settings)
+    adapter.http_client = twilio_api
+    result = adapter.send(OutboundMessage(interaction_id=1, to=tw.CALLER,
+                                          body="Your claim has been approved."))
+    [sent] = twilio_api.posts("/Calls.json")
+    assert sent["data"]["To"] == tw.CALLER and sent["data"]["From"] == tw.OUR_NUMBER
+    assert "<Say>Your claim has been approved.</Say>" in sent["data"]["Twiml"]
+    assert result.provider_id.startswith("CA") and result.status == "queued"
+    assert "recording" in adapter.capabilities
