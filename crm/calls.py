@@ -7,8 +7,18 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import events, inbound, offers, timeline
-from crm.models import Attachment, Case, Client, InboundAddress, Interaction, Task, utcnow
+from crm import events, identity, inbound, offers, tenancy, timeline
+from crm.errors import Invalid
+from crm.models import (
+    Attachment,
+    Case,
+    Client,
+    Customer,
+    InboundAddress,
+    Interaction,
+    Task,
+    utcnow,
+)
 
 LIVE = ("queued", "initiated", "ringing", "in-progress")
 FINAL = ("completed", "busy", "failed", "no-answer", "canceled")
@@ -30,11 +40,32 @@ def land_inbound(session: Session, *, call_sid: str, caller: str, called: str,
                  params: dict | None = None) -> inbound.Received:
     """Record an inbound call on the caller's case (once per CallSid)."""
     queue = queue_for(session, called)
+    case = None
+    try:
+        identity.normalise_phone(caller, region)
+    except Invalid:
+        # Withheld or unparseable caller id: the call still counts, on a case of its own.
+        existing = by_call_sid(session, call_sid)
+        case = session.get(Case, existing.case_id) if existing else _withheld_case(
+            session, called)
     msg = inbound.InboundMessage(
         medium="voice", provider_id=call_sid, sender=caller, recipient=called,
         sender_name=caller_name, status="ringing", body="Inbound call",
         meta={"queue": queue, "call": _call_meta(params or {})})
-    return inbound.receive(session, msg, region=region)
+    return inbound.receive(session, msg, region=region, case=case)
+
+
+def _withheld_case(session: Session, called: str) -> Case:
+    client = tenancy.client_for_address(session, "phone", called)
+    customer = Customer(client_id=client.id, display_name="Withheld number",
+                        search_name="withheld number")
+    session.add(customer)
+    session.flush()
+    case = Case(client_id=client.id, customer_id=customer.id,
+                reference=identity.new_case_reference())
+    session.add(case)
+    session.flush()
+    return case
 
 
 def _call_meta(params: dict) -> dict:

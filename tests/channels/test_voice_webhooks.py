@@ -216,3 +216,17 @@ def test_voice_adapter_places_a_spoken_call_through_the_rest_api(settings, twili
     assert "<Say>Your claim has been approved.</Say>" in sent["data"]["Twiml"]
     assert result.provider_id.startswith("CA") and result.status == "queued"
     assert "recording" in adapter.capabilities
+
+
+def test_withheld_caller_id_is_still_answered_and_recorded_once(client, session):
+    params = tw.incoming(CALL, caller="anonymous")
+    first = tw.post(client, tw.HOOKS + "/incoming", params)
+    again = tw.post(client, tw.HOOKS + "/incoming", params)
+    assert first.status_code == again.status_code == 200
+    assert "<Enqueue" in first.get_data(as_text=True)
+    [call] = calls_of(session)
+    from crm.models import Case
+
+    case = session.get(Case, call.case_id)
+    assert case.customer.display_name == "Withheld number"
+    session.rollback()
