@@ -8,20 +8,50 @@ assumed; a shared store belongs to the routing work.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from console.realtime import agent
 
 STATUSES = ("available", "busy", "away", "offline")
 _status: dict[int, str] = {}
+_profiles: dict[int, Profile] = {}
 _lock = threading.Lock()
 
 
-def set_status(user_id: int, status: str) -> None:
-    """Record an agent's chosen status."""
+@dataclass(frozen=True)
+class Profile:
+    """What offering needs to know of an agent, kept so a screen pop needs no user query."""
+
+    id: int
+    client_ids: frozenset[int]
+    skills: dict
+    roles: tuple[str, ...]
+    active: bool = True
+
+    @classmethod
+    def of(cls, user) -> Profile:
+        """A snapshot of a user (taken when they set their status)."""
+        return cls(user.id, frozenset(user.client_ids), dict(user.skills or {}),
+                   tuple(user.roles or ()), user.active)
+
+    def has_role(self, *roles: str) -> bool:
+        """As User.has_role: admin holds every role."""
+        return "admin" in self.roles or any(r in self.roles for r in roles)
+
+
+def set_status(user, status: str) -> None:
+    """Record an agent's chosen status (and a snapshot of what they may take)."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
     with _lock:
-        _status[user_id] = status
+        _status[user.id] = status
+        _profiles[user.id] = Profile.of(user)
+
+
+def profiles(user_ids) -> list[Profile]:
+    """The snapshots of these agents (those who set a status)."""
+    with _lock:
+        return [_profiles[uid] for uid in user_ids if uid in _profiles]
 
 
 def status_of(user_id: int) -> str:
@@ -42,3 +72,4 @@ def reset() -> None:
     """Forget every status (a new app)."""
     with _lock:
         _status.clear()
+        _profiles.clear()

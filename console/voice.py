@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from channels.voice import control, twiml
 from console import database, presence
@@ -16,15 +17,20 @@ from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
 from console.tasks import celery, enqueue
 from crm import events, offers
 from crm.errors import DomainError
-from crm.models import Case, Interaction, Offer, User
+from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
 
 
 def screen_pop(session, offer: Offer) -> dict:
     """The offer.created payload: the call, the customer and the case digest."""
-    item = session.get(Interaction, offer.interaction_id)
-    case = session.get(Case, offer.case_id)
+    # One round trip for the call, its case and the customer (this is on the pop's clock).
+    item, case = session.execute(
+        select(Interaction, Case).join(Case, Case.id == Interaction.case_id)
+        .where(Interaction.id == offer.interaction_id)
+        .options(joinedload(Interaction.attachments),
+                 joinedload(Case.customer).joinedload(Customer.contact_points))
+    ).unique().one()
     digest = offers.digest(session, case, exclude_id=item.id)
     pop = present(ScreenPopOut, {
         "offer_id": offer.id, "queue": offer.queue, "interaction": item,
@@ -36,9 +42,8 @@ def screen_pop(session, offer: Offer) -> dict:
 
 def _offer_to(session, offer: Offer, user_ids: set[int]) -> list[int]:
     """Show an open offer to those of user_ids allowed to take it."""
-    users = session.scalars(select(User).where(User.id.in_(user_ids))).all() if user_ids else []
-    chosen = [u.id for u in users if offers.eligible(u, offer) and u.id not in
-              (offer.declined_by or [])]
+    chosen = [p.id for p in presence.profiles(user_ids)
+              if offers.eligible(p, offer) and p.id not in (offer.declined_by or [])]
     if not chosen:
         return []
     payload = screen_pop(session, offer)
@@ -134,12 +139,12 @@ def _register_socket_handlers() -> None:
         if actor is None:
             return _fail("unauthorized", "not signed in")
         try:
-            presence.set_status(actor.id, (data or {}).get("status"))
+            presence.set_status(actor, (data or {}).get("status"))
         except ValueError as exc:
             return _fail("invalid", str(exc))
         status = presence.status_of(actor.id)
         socketio.emit(events.PRESENCE_UPDATED, {"id": actor.id, "user_id": actor.id,
-                                                "status": status},
+                                                "status": status, "at": utcnow().isoformat()},
                       to=SUPERVISORS, namespace=AGENT_NS)
         if status == "available":
             session = database.session()

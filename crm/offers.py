@@ -35,8 +35,11 @@ def open_offer(session: Session, item: Interaction, queue: str) -> Offer:
     return offer
 
 
-def eligible(user: User, offer: Offer) -> bool:
-    """May this agent take this call: same client, and the queue's skill (any for general)."""
+def eligible(user, offer: Offer) -> bool:
+    """May this agent take this call: same client, and the queue's skill (any for general).
+
+    user: a User, or anything with its client_ids, active, skills and has_role.
+    """
     if offer.client_id not in user.client_ids or not user.active:
         return False
     return offer.queue == "general" or offer.queue in (user.skills or {}) or user.has_role(
