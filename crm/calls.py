@@ -207,6 +207,19 @@ def start_outbound(session: Session, case: Case, *, agent_id: int, to: str,
     return item
 
 
+def customer_leg(item: Interaction) -> str | None:
+    """The CallSid of the customer's leg: the call itself inbound, the dialled child outbound."""
+    return (item.meta or {}).get("customer_leg") or item.provider_id
+
+
+def note_customer_leg(session: Session, parent_sid: str, child_sid: str) -> None:
+    """Remember the dialled leg of an outbound call (controls redirect that leg, not ours)."""
+    item = by_call_sid(session, parent_sid)
+    if item is not None and item.direction == "outbound" and (
+            item.meta or {}).get("customer_leg") != child_sid:
+        _set_meta(item, customer_leg=child_sid)
+
+
 def link_outbound(session: Session, interaction_id: int, call_sid: str) -> Interaction | None:
     """Tie the browser's outgoing call (its CallSid) to the interaction made for it."""
     item = session.get(Interaction, interaction_id)

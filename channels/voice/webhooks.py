@@ -65,7 +65,9 @@ def status():
     session = db()
     call_sid = form.get("CallSid", "")
     if calls.by_call_sid(session, call_sid) is None and form.get("ParentCallSid"):
-        call_sid = form["ParentCallSid"]  # the dialled leg of an outbound call
+        # The dialled leg of an outbound call: its progress is the call's progress.
+        calls.note_customer_leg(session, form["ParentCallSid"], call_sid)
+        call_sid = form["ParentCallSid"]
     calls.apply_status(session, call_sid, form.get("CallStatus", ""),
                        sequence=_int("SequenceNumber"), duration=_int("CallDuration"))
     session.commit()

@@ -116,7 +116,7 @@ def _control(interaction_id: int, change, twilio_action=None):
     session = database.session()
     item = change(session)
     simulated = not control.rest_configured()
-    if twilio_action is not None and not simulated and item.provider_id:
+    if twilio_action is not None and not simulated and calls.customer_leg(item):
         try:
             twilio_action(item)
         except TwilioException as exc:
@@ -130,7 +130,7 @@ def _control(interaction_id: int, change, twilio_action=None):
 
 
 def _redirect(doc):
-    return lambda item: control.redirect(item.provider_id, doc)
+    return lambda item: control.redirect(calls.customer_leg(item), doc)
 
 
 @api.route(bp, "/calls/<int:interaction_id>/hold", "POST", summary="Put the caller on hold",
@@ -171,7 +171,7 @@ def transfer_call(interaction_id: int, body: TransferIn):
 def end_call(interaction_id: int):
     """Hang up; wrap-up time starts."""
     return _control(interaction_id, lambda s: callwork.ended(s, actor(), interaction_id),
-                    lambda item: control.hang_up(item.provider_id))
+                    lambda item: control.hang_up(calls.customer_leg(item)))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/recording", "POST",

@@ -212,3 +212,21 @@ def test_another_agent_cannot_control_the_call(client, session, make_user, live_
     resp = client.post(f"/api/v1/calls/{live_call}/hold",
                        headers={"Authorization": f"Bearer {raw}"})
     assert resp.status_code == 409
+
+
+def test_holding_an_outbound_call_redirects_the_customers_leg(client, session, auth, agent,
+                                                             case, twilio_api):
+    item_id = client.post(f"/api/v1/cases/{case.id}/calls", json={},
+                          headers=auth).get_json()["params"]["InteractionId"]
+    browser_leg, customer_leg = "CA" + "e" * 32, "CA" + "f" * 32
+    tw.post(client, tw.HOOKS + "/outbound",
+            {"CallSid": browser_leg, "From": f"client:agent-{agent.id}", "To": tw.CALLER,
+             "InteractionId": item_id})
+    tw.post(client, tw.HOOKS + "/status",
+            {"CallSid": customer_leg, "ParentCallSid": browser_leg,
+             "CallStatus": "in-progress", "SequenceNumber": "1"})
+    assert client.post(f"/api/v1/calls/{item_id}/hold", headers=auth).status_code == 200
+    assert twilio_api.posts(f"/Calls/{customer_leg}.json")
+    assert not twilio_api.posts(f"/Calls/{browser_leg}.json")
+    assert session.get(Interaction, int(item_id)).status == "in-progress"
+    session.rollback()

@@ -194,3 +194,33 @@ def test_another_clients_agent_cannot_accept(client, session, make_user, other_c
     assert ack["ok"] is False and ack["error"]["code"] == "not_found"
     assert session.scalar(select(Case.id)) is not None
     assert session.get(Offer, offer_id).status == "open"
+
+
+def test_supervisors_see_presence_changes(make_user, connect):
+    boss = connect(make_user("supervisor"), available=False)
+    worker = make_user("agent")
+    connect(worker)
+    [update] = received(boss, events.PRESENCE_UPDATED)
+    assert update["user_id"] == worker.id and update["status"] == "available" and update["at"]
+
+
+def test_bad_presence_status_is_refused(make_user, connect):
+    sio = connect(make_user("agent"), available=False)
+    ack = sio.emit(events.PRESENCE_SET, {"status": "napping"}, namespace="/agent",
+                   callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+
+
+def test_case_watchers_see_the_call_progress_live(client, session, make_user, connect):
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    case_id = session.scalar(select(Case.id))
+    session.rollback()
+    sio = connect(make_user("agent"), available=False)
+    assert sio.emit(events.CASE_WATCH, {"case_id": case_id}, namespace="/agent",
+                    callback=True)["ok"]
+    for seq, status in enumerate(("ringing", "in-progress")):
+        tw.post(client, tw.HOOKS + "/status", tw.status(CALL, status, seq))
+    tw.post(client, tw.HOOKS + "/status", tw.status(CALL, "completed", 2, duration=61))
+    shown = [(m["interaction"]["status"], m["interaction"]["duration_seconds"])
+             for m in received(sio, events.INTERACTION_UPDATED)]
+    assert shown == [("in-progress", None), ("completed", 61)]
