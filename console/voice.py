@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from twilio.base.exceptions import TwilioException
 
 from channels.voice import control, twiml
 from console import database, presence
@@ -20,6 +22,7 @@ from crm.errors import DomainError
 from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
+WAITING_AT_MOST = timedelta(hours=1)
 
 
 def screen_pop(session, offer: Offer) -> dict:
@@ -77,8 +80,21 @@ def connect_call(offer_id: int) -> None:
     if not control.rest_configured():
         log.info("Twilio not configured: call %s connected in simulation", item.provider_id)
         return
-    control.redirect(item.provider_id, twiml.connect_client(
-        control.identity_for(offer.accepted_by_id)))
+    try:
+        control.redirect(item.provider_id, twiml.connect_client(
+            control.identity_for(offer.accepted_by_id)))
+    except TwilioException:
+        # The caller is still queued: offer the call again rather than strand it.
+        log.exception("could not connect call %s to agent %s", item.provider_id,
+                      offer.accepted_by_id)
+        agent_id = offer.accepted_by_id
+        item.agent_id = None
+        offers.reopen(session, offer, offer.queue)
+        session.commit()
+        socketio.emit(events.OFFER_RESCINDED, {"id": offer.id, "offer_id": offer.id,
+                                               "reason": "connect_failed",
+                                               "at": utcnow().isoformat()},
+                      to=user_room(agent_id), namespace=AGENT_NS)
 
 
 def register_voice(app: Flask) -> None:
@@ -148,9 +164,10 @@ def _register_socket_handlers() -> None:
                       to=SUPERVISORS, namespace=AGENT_NS)
         if status == "available":
             session = database.session()
+            # Calls still waiting (a queue holds callers minutes, not hours).
             waiting = session.scalars(select(Offer).where(
-                Offer.status == "open", Offer.client_id.in_(actor.client_ids))
-                .order_by(Offer.id)).all()
+                Offer.status == "open", Offer.client_id.in_(actor.client_ids),
+                Offer.created_at >= utcnow() - WAITING_AT_MOST).order_by(Offer.id)).all()
             for offer in waiting:
                 _offer_to(session, offer, {actor.id})
         return {"ok": True, "status": status}

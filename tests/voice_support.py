@@ -24,11 +24,16 @@ class RecordingTwilio(HttpClient):
         super().__init__(logging.getLogger("tests.twilio"), False)
         self.requests: list[dict] = []
         self.audio = b"ID3\x03\x00fake-mp3-\xff\xfe-bytes"
+        self.fail_with: int | None = None  # answer the next request with this HTTP status
 
     def request(self, method, url, params=None, data=None, headers=None, auth=None,
                 timeout=None, allow_redirects=False):
         self.requests.append({"method": method, "url": url, "data": dict(data or {}),
                               "auth": auth})
+        if self.fail_with:
+            status, self.fail_with = self.fail_with, None
+            return Response(status, json.dumps({"code": 20500, "message": "Internal error",
+                                                "status": status}))
         if url.endswith(".mp3"):
             return Response(200, self.audio.decode("latin-1"))
         if url.endswith("/Calls.json"):  # a new call

@@ -6,6 +6,7 @@ import logging
 
 from flask import Response, current_app
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import control, twiml
@@ -94,8 +95,9 @@ def start_call(case_id: int, body: CallIn):
     """Record an outbound call on the case; the browser phone then dials it via the TwiML App."""
     session = database.session()
     case = cases.get(session, actor(), case_id)
-    phones = [cp.value for cp in session.query(ContactPoint).filter_by(
-        customer_id=case.customer_id, kind="phone").order_by(ContactPoint.id)]
+    phones = list(session.scalars(select(ContactPoint.value).where(
+        ContactPoint.customer_id == case.customer_id, ContactPoint.kind == "phone")
+        .order_by(ContactPoint.id)))
     region = control.settings().default_phone_region
     to = identity.normalise_phone(body.to, region) if body.to else (phones[0] if phones else None)
     if to is None:

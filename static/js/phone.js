@@ -139,7 +139,16 @@ socket.on("offer.created", (pop) => {
 });
 
 socket.on("offer.rescinded", (msg) => {
-  if (state.offer?.offer_id !== msg.offer_id || state.call) return;
+  if (state.offer?.offer_id !== msg.offer_id) return;
+  if (msg.reason === "connect_failed") {
+    // Twilio could not bridge the caller to us; the call went back to the queue.
+    clearInterval(state.tick);
+    Object.assign(state, { call: null, offer: null, twilioCall: null });
+    show(null);
+    setState(state.available ? "available" : "away");
+    return say("The call could not be connected to your phone; it was offered again.");
+  }
+  if (state.call) return;
   state.offer = null;
   show(null);
   setState(state.available ? "available" : "away");

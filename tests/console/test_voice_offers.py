@@ -224,3 +224,22 @@ def test_case_watchers_see_the_call_progress_live(client, session, make_user, co
     shown = [(m["interaction"]["status"], m["interaction"]["duration_seconds"])
              for m in received(sio, events.INTERACTION_UPDATED)]
     assert shown == [("in-progress", None), ("completed", 61)]
+
+
+def test_a_call_twilio_cannot_connect_is_offered_again(client, session, make_user, connect,
+                                                       twilio_api):
+    sio = connect(make_user("agent"))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = received(sio, events.OFFER_CREATED)[0]["offer_id"]
+    twilio_api.fail_with = 500
+    ack = sio.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                   callback=True)
+    assert ack["ok"] is True
+    got = sio.get_received("/agent")
+    assert [m["args"][0]["reason"] for m in got if m["name"] == events.OFFER_RESCINDED] == [
+        "connect_failed"]
+    assert [m["args"][0]["offer_id"] for m in got if m["name"] == events.OFFER_CREATED] == [
+        offer_id]
+    session.expire_all()  # the accept ran in this context's session; the reopen in another
+    offer = session.get(Offer, offer_id)
+    assert (offer.status, offer.accepted_by_id) == ("open", None)
