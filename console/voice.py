@@ -87,14 +87,14 @@ def connect_call(offer_id: int) -> None:
         # The caller is still queued: offer the call again rather than strand it.
         log.exception("could not connect call %s to agent %s", item.provider_id,
                       offer.accepted_by_id)
-        agent_id = offer.accepted_by_id
-        item.agent_id = None
-        offers.reopen(session, offer, offer.queue)
-        session.commit()
+        # Tell the agent first, so their phone is free for the offer that follows.
         socketio.emit(events.OFFER_RESCINDED, {"id": offer.id, "offer_id": offer.id,
                                                "reason": "connect_failed",
                                                "at": utcnow().isoformat()},
-                      to=user_room(agent_id), namespace=AGENT_NS)
+                      to=user_room(offer.accepted_by_id), namespace=AGENT_NS)
+        item.agent_id = None
+        offers.reopen(session, offer, offer.queue)
+        session.commit()
 
 
 def register_voice(app: Flask) -> None:
