@@ -82,7 +82,7 @@ def connect_call(offer_id: int) -> None:
         return
     try:
         control.redirect(item.provider_id, twiml.connect_client(
-            control.identity_for(offer.accepted_by_id)))
+            control.identity_for(offer.accepted_by_id), item.id))
     except TwilioException:
         # The caller is still queued: offer the call again rather than strand it.
         log.exception("could not connect call %s to agent %s", item.provider_id,
@@ -131,6 +131,20 @@ def register_voice(app: Flask) -> None:
             if found is not None:
                 _rescind(found[0], payload["offer_id"], None, found[1], payload["at"])
 
+    def on_transferred(_name: str, payload: dict) -> None:
+        # The colleague's screen pops the call they were handed (their phone then rings).
+        with app.app_context():
+            session = database.session()
+            offer = session.scalars(select(Offer).where(
+                Offer.interaction_id == payload["interaction_id"])).first()
+            pop = screen_pop(session, offer) if offer is not None else None
+            session.commit()
+            if pop is not None:
+                socketio.emit(events.CALL_TRANSFERRED, {**pop, "by": payload["by"],
+                                                        "at": payload["at"]},
+                              to=user_room(payload["user_id"]), namespace=AGENT_NS)
+
+    events.subscribe(events.CALL_TRANSFERRED, on_transferred)
     events.subscribe(events.OFFER_CREATED, on_created)
     events.subscribe(events.OFFER_ACCEPTED, on_accepted)
     events.subscribe(events.OFFER_CLOSED, on_closed)

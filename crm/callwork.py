@@ -115,6 +115,9 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
                  {**target, "by": actor.id, "warm": warm, "at": _now()}]
     if to_user is not None:
         item.agent_id = to_user.id
+        events.emit(session, events.CALL_TRANSFERRED, interaction_id=item.id,
+                    case_id=item.case_id, client_id=item.client_id, user_id=to_user.id,
+                    by=actor.id)
     else:
         offer = session.scalars(select(Offer).where(Offer.interaction_id == item.id)).first()
         offers.reopen(session, offer, to_queue)
@@ -122,6 +125,47 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
         item.meta = {**(item.meta or {}), "queue": to_queue}
     return _save(session, actor, item, "call.transferred", t, transfers=transfers,
                  on_hold=False)
+
+
+def consult(session: Session, actor: User, interaction_id: int, to_user: User) -> Interaction:
+    """Warm transfer, step one: the caller waits on hold while the agent briefs a colleague."""
+    item = get_call(session, actor, interaction_id)
+    if item.client_id not in to_user.client_ids or not to_user.active or to_user.id == actor.id:
+        raise Invalid("that agent cannot take this call")
+    if (item.meta or {}).get("consult"):
+        raise Conflict("a consultation is already under way", code="consulting")
+    t = _timers(item)
+    t.setdefault("hold_started_at", _now())
+    return _save(session, actor, item, "call.consult_started", t, on_hold=True,
+                 consult={"user_id": to_user.id, "by": actor.id, "at": _now()})
+
+
+def complete_transfer(session: Session, actor: User, interaction_id: int) -> tuple[
+        Interaction, int]:
+    """Warm transfer, step two: hand the caller to the colleague consulted; their id."""
+    item = get_call(session, actor, interaction_id)
+    pending = (item.meta or {}).get("consult")
+    if not pending or pending.get("by") != actor.id:
+        raise Conflict("start a consultation before completing a warm transfer",
+                       code="no_consult")
+    to_user = session.get(User, pending["user_id"])
+    item.meta = {k: v for k, v in (item.meta or {}).items() if k != "consult"}
+    return transfer(session, actor, interaction_id, to_user=to_user, warm=True), to_user.id
+
+
+def cancel_consult(session: Session, actor: User, interaction_id: int) -> Interaction:
+    """Abandon a warm transfer: back to the caller."""
+    item = get_call(session, actor, interaction_id)
+    if not (item.meta or {}).get("consult"):
+        raise Conflict("no consultation under way", code="no_consult")
+    item.meta = {k: v for k, v in (item.meta or {}).items() if k != "consult"}
+    return resume(session, actor, interaction_id)
+
+
+def consult_allowed(item: Interaction, caller_id: int, callee_id: int) -> bool:
+    """May caller_id's browser ring callee_id's for this call's consultation."""
+    pending = (item.meta or {}).get("consult") or {}
+    return pending.get("by") == caller_id and pending.get("user_id") == callee_id
 
 
 def ended(session: Session, actor: User, interaction_id: int) -> Interaction:

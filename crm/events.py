@@ -97,3 +97,4 @@ CASE_VIEWERS = "case.viewers"
 # Voice offers (domain events dispatched after commit; OFFER_CREATED above doubles as one).
 OFFER_ACCEPTED = "offer.accepted"
 OFFER_CLOSED = "offer.closed"
+CALL_TRANSFERRED = "call.transferred"

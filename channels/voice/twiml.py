@@ -56,12 +56,27 @@ def empty() -> VoiceResponse:
     return VoiceResponse()
 
 
-def connect_client(identity: str) -> VoiceResponse:
-    """Bridge the caller to an agent's browser phone, recording both sides."""
+def connect_client(identity: str, interaction_id: int | None = None) -> VoiceResponse:
+    """Bridge the caller to an agent's browser phone, recording both sides.
+
+    The interaction id rides along as a custom parameter so the phone knows which call it is.
+    """
     r = VoiceResponse()
     d = Dial(record="record-from-answer-dual",
              recording_status_callback=f"{BASE}/recording",
              recording_status_callback_event=RECORDING_EVENTS)
+    client = d.client()
+    client.identity(identity)
+    if interaction_id is not None:
+        client.parameter(name="InteractionId", value=str(interaction_id))
+    r.append(d)
+    return r
+
+
+def consult(identity: str) -> VoiceResponse:
+    """Ring a colleague's browser phone for a briefing (agent to agent, not recorded)."""
+    r = VoiceResponse()
+    d = Dial()
     d.client(identity)
     r.append(d)
     return r

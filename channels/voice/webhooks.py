@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from channels.twilio.signature import twilio_signed
 from channels.voice import adapter, control, twiml  # noqa: F401  (adapter registers itself)
-from crm import calls, offers
+from crm import calls, callwork, offers
 from crm.errors import Invalid
 from crm.models import Interaction, User
 
@@ -134,6 +134,8 @@ def outbound():
     except ValueError:
         interaction_id = None
     item = session.get(Interaction, interaction_id) if interaction_id else None
+    if form.get("Consult") == "1":
+        return _consult(user, item, form.get("To", ""))
     # The number must be the one recorded on a case of the agent's own clients.
     if (user is None or not user.active or item is None or item.agent_id != user.id
             or item.client_id not in user.client_ids or item.direction != "outbound"
@@ -143,3 +145,12 @@ def outbound():
     session.commit()
     caller_id = control.settings().twilio_phone_number or item.from_addr or ""
     return xml(twiml.dial_number(item.to_addr, caller_id))
+
+
+def _consult(user: User | None, item: Interaction | None, to: str) -> Response:
+    # Agent-to-agent briefing before a warm transfer: only to the colleague named for it.
+    callee = control.user_id_from(to)
+    if (user is None or item is None or callee is None or item.client_id not in user.client_ids
+            or not callwork.consult_allowed(item, user.id, callee)):
+        return xml(twiml.reject("This call is not allowed."))
+    return xml(twiml.consult(control.identity_for(callee)))

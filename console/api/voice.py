@@ -75,6 +75,8 @@ class CallStateOut(BaseModel):
     interaction: dict
     timers: dict
     simulated: bool
+    # Warm transfer: what the browser phone passes to Twilio to ring the colleague.
+    consult: dict | None = None
 
 
 @api.route(bp, "/voice/token", "POST", summary="Browser phone access token",
@@ -148,7 +150,8 @@ def hold_call(interaction_id: int):
 def resume_call(interaction_id: int):
     """Bridge the caller back to the agent's browser phone."""
     return _control(interaction_id, lambda s: callwork.resume(s, actor(), interaction_id),
-                    _redirect(twiml.connect_client(control.identity_for(actor().id))))
+                    _redirect(twiml.connect_client(control.identity_for(actor().id),
+                                                   interaction_id)))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer", "POST", summary="Transfer a call",
@@ -161,11 +164,43 @@ def transfer_call(interaction_id: int, body: TransferIn):
         target = session.get(User, body.user_id)
         if target is None or not target.active:
             raise NotFound("agent not found")
-    doc = (twiml.connect_client(control.identity_for(target.id)) if target
+    if body.warm and target is not None:
+        # Warm: the caller holds while the agent's browser rings the colleague's to brief them.
+        out = _control(interaction_id, lambda s: callwork.consult(
+            s, actor(), interaction_id, target), _redirect(twiml.hold()))
+        if isinstance(out, CallStateOut):
+            out.consult = {"To": f"client:{control.identity_for(target.id)}",
+                           "InteractionId": str(interaction_id), "Consult": "1"}
+        return out
+    doc = (twiml.connect_client(control.identity_for(target.id), interaction_id) if target
            else twiml.to_queue(body.queue or "general"))
     return _control(interaction_id, lambda s: callwork.transfer(
         s, actor(), interaction_id, to_user=target, to_queue=body.queue, warm=body.warm),
         _redirect(doc))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/transfer/complete", "POST",
+           summary="Complete a warm transfer", response=CallStateOut, tags=["voice"])
+def complete_transfer(interaction_id: int):
+    """Hand the held caller to the colleague just consulted."""
+    target: dict = {}
+
+    def change(s):
+        item, target["id"] = callwork.complete_transfer(s, actor(), interaction_id)
+        return item
+
+    return _control(interaction_id, change, lambda item: control.redirect(
+        calls.customer_leg(item),
+        twiml.connect_client(control.identity_for(target["id"]), interaction_id)))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/transfer/cancel", "POST",
+           summary="Cancel a warm transfer", response=CallStateOut, tags=["voice"])
+def cancel_transfer(interaction_id: int):
+    """Back to the caller; the colleague is not handed the call."""
+    return _control(interaction_id, lambda s: callwork.cancel_consult(s, actor(), interaction_id),
+                    _redirect(twiml.connect_client(control.identity_for(actor().id),
+                                                   interaction_id)))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/end", "POST", summary="End a call",

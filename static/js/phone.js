@@ -45,7 +45,10 @@ bar.innerHTML = `
       <button type="button" id="phone-pause-rec" class="secondary">Pause recording</button>
       <input id="phone-transfer-target" placeholder="agent id or queue" size="14"
              aria-label="Transfer to (agent id or queue)">
+      <label class="inline"><input type="checkbox" id="phone-warm"> warm</label>
       <button type="button" id="phone-transfer" class="secondary">Transfer</button>
+      <button type="button" id="phone-transfer-complete" hidden>Complete transfer</button>
+      <button type="button" id="phone-transfer-cancel" class="secondary" hidden>Back to caller</button>
       <button type="button" id="phone-end" class="danger">End</button>
     </div>
   </section>
@@ -89,8 +92,16 @@ async function startDevice() {
   });
   const device = new window.Twilio.Device(grant.token, { codecPreferences: ["opus", "pcmu"] });
   device.on("incoming", (call) => {
-    // The server bridged an accepted offer (or a resume/transfer) to this browser.
-    if (state.call) { state.twilioCall = call; call.accept(); } else call.reject();
+    // The server bridged an accepted offer, a resume or a transfer to this browser; a
+    // colleague's briefing (warm transfer) is answered too.
+    const params = call.customParameters || new Map();
+    if (state.call || params.get("InteractionId")) {
+      state.pendingIncoming = null;
+      if (state.call) { state.twilioCall = call; call.accept(); } else state.pendingIncoming = call;
+    } else {
+      call.accept();
+      say("A colleague is briefing you on a call they will transfer.");
+    }
   });
   device.on("tokenWillExpire", async () => {
     device.updateToken((await api("POST", "/voice/token")).token);
@@ -230,11 +241,61 @@ $("phone-pause-rec").addEventListener("click", async () => {
 $("phone-transfer").addEventListener("click", async () => {
   const target = $("phone-transfer-target").value.trim();
   if (!target) return say("Enter an agent id or a queue to transfer to.");
-  const body = /^\d+$/.test(target) ? { user_id: Number(target) } : { queue: target };
-  await control("transfer", body);
+  const toAgent = /^\d+$/.test(target);
+  const warm = toAgent && $("phone-warm").checked;
+  const body = toAgent ? { user_id: Number(target), warm } : { queue: target };
+  const out = await control("transfer", body);
   state.twilioCall?.disconnect();
+  if (warm) {
+    // The caller holds; ring the colleague to brief them, then complete or go back.
+    if (state.device && out.consult) state.twilioCall = await state.device.connect({ params: out.consult });
+    Object.assign(state, { held: true, holdStartedAt: Date.now() });
+    setState("consulting");
+    say(`Briefing agent ${target}; the caller is on hold.`);
+    toggleConsult(true);
+    return;
+  }
   say(`Transferred to ${target}.`);
   await wrapUp();
+});
+
+function toggleConsult(on) {
+  $("phone-transfer-complete").hidden = !on;
+  $("phone-transfer-cancel").hidden = !on;
+  for (const id of ["phone-hold", "phone-transfer", "phone-end"]) $(id).hidden = on;
+  $("phone-resume").hidden = true;
+}
+
+$("phone-transfer-complete").addEventListener("click", async () => {
+  await control("transfer/complete");
+  state.twilioCall?.disconnect();
+  toggleConsult(false);
+  say("Transferred after briefing.");
+  await wrapUp();
+});
+
+$("phone-transfer-cancel").addEventListener("click", async () => {
+  await control("transfer/cancel");
+  state.twilioCall?.disconnect();
+  state.holdMs += Date.now() - state.holdStartedAt;
+  state.held = false;
+  toggleConsult(false);
+  setState("on call");
+  say("Back with the caller.");
+});
+
+socket.on("call.transferred", (pop) => {
+  // A colleague handed us a call: it is ours now (the phone rings with it).
+  if (state.call) return say("A colleague transferred a call to you while you were busy.");
+  state.offer = pop;
+  startCall(pop.interaction_id, `${pop.customer.display_name || pop.interaction.from_addr}`
+    + " (transferred)" + (state.device ? "" : " (simulated call)"));
+  if (state.pendingIncoming) {
+    state.twilioCall = state.pendingIncoming;
+    state.pendingIncoming = null;
+    state.twilioCall.accept();
+  }
+  window.dispatchEvent(new CustomEvent("caseline:screen-pop", { detail: pop }));
 });
 
 $("phone-end").addEventListener("click", async () => {

@@ -129,13 +129,15 @@ def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make
     assert client.post(f"/api/v1/calls/{live_call}/hold", headers=auth).status_code == 409
     resumed = client.post(f"/api/v1/calls/{live_call}/resume", headers=auth)
     assert resumed.status_code == 200 and "hold_seconds" in resumed.get_json()["timers"]
-    assert f"<Client>agent-{agent.id}</Client>" in twilio_api.posts(call_url)[-1]["data"]["Twiml"]
+    twiml = twilio_api.posts(call_url)[-1]["data"]["Twiml"]
+    assert f"<Identity>agent-{agent.id}</Identity>" in twiml
+    assert f'<Parameter name="InteractionId" value="{live_call}" />' in twiml
 
     colleague = make_user("agent")
     moved = client.post(f"/api/v1/calls/{live_call}/transfer", json={"user_id": colleague.id},
                         headers=auth)
     assert moved.status_code == 200
-    assert (f"<Client>agent-{colleague.id}</Client>"
+    assert (f"<Identity>agent-{colleague.id}</Identity>"
             in twilio_api.posts(call_url)[-1]["data"]["Twiml"])
     # The call is now the colleague's: the first agent can no longer control it.
     assert client.post(f"/api/v1/calls/{live_call}/end", headers=auth).status_code == 409
@@ -229,4 +231,62 @@ def test_holding_an_outbound_call_redirects_the_customers_leg(client, session, a
     assert twilio_api.posts(f"/Calls/{customer_leg}.json")
     assert not twilio_api.posts(f"/Calls/{browser_leg}.json")
     assert session.get(Interaction, int(item_id)).status == "in-progress"
+    session.rollback()
+
+
+def test_warm_transfer_consults_then_hands_over(app, client, session, auth, agent, make_user,
+                                                live_call, twilio_api):
+    from console.extensions import socketio
+    from crm import events, users
+
+    colleague = make_user("agent")
+    raw = users.issue_token(session, colleague)
+    session.commit()
+    their_socket = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+    call_url = f"/Calls/{CALL}.json"
+
+    started = client.post(f"/api/v1/calls/{live_call}/transfer",
+                          json={"user_id": colleague.id, "warm": True}, headers=auth)
+    assert started.status_code == 200
+    consult = started.get_json()["consult"]
+    assert consult["To"] == f"client:agent-{colleague.id}"
+    assert "<Play" in twilio_api.posts(call_url)[-1]["data"]["Twiml"]  # the caller holds
+
+    # The agent's browser rings the colleague's for the briefing; nobody else may be rung.
+    brief = tw.post(client, tw.HOOKS + "/outbound",
+                    {"CallSid": "CA" + "9" * 32, "From": f"client:agent-{agent.id}", **consult})
+    assert f"<Client>agent-{colleague.id}</Client>" in brief.get_data(as_text=True)
+    stranger = make_user("agent")
+    refused = tw.post(client, tw.HOOKS + "/outbound",
+                      {"CallSid": "CA" + "8" * 32, "From": f"client:agent-{agent.id}",
+                       **consult, "To": f"client:agent-{stranger.id}"})
+    assert "<Dial" not in refused.get_data(as_text=True)
+
+    done = client.post(f"/api/v1/calls/{live_call}/transfer/complete", headers=auth)
+    assert done.status_code == 200
+    assert (f"<Identity>agent-{colleague.id}</Identity>"
+            in twilio_api.posts(call_url)[-1]["data"]["Twiml"])
+    handed = [m["args"][0] for m in their_socket.get_received("/agent")
+              if m["name"] == events.CALL_TRANSFERRED]
+    assert len(handed) == 1 and handed[0]["interaction_id"] == live_call
+    assert handed[0]["by"] == agent.id and handed[0]["customer"]["display_name"]
+    item = session.get(Interaction, live_call)
+    assert item.agent_id == colleague.id and item.meta["transfers"][-1]["warm"] is True
+    assert "consult" not in item.meta
+    session.rollback()
+    again = client.post(f"/api/v1/calls/{live_call}/transfer/complete", headers=auth)
+    assert again.status_code == 409
+    their_socket.disconnect(namespace="/agent")
+
+
+def test_cancelled_consultation_returns_to_the_caller(client, session, auth, agent, make_user,
+                                                      live_call, twilio_api):
+    colleague = make_user("agent")
+    client.post(f"/api/v1/calls/{live_call}/transfer",
+                json={"user_id": colleague.id, "warm": True}, headers=auth)
+    back = client.post(f"/api/v1/calls/{live_call}/transfer/cancel", headers=auth)
+    assert back.status_code == 200 and "hold_seconds" in back.get_json()["timers"]
+    assert (f"<Identity>agent-{agent.id}</Identity>"
+            in twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"]["Twiml"])
+    assert session.get(Interaction, live_call).agent_id == agent.id
     session.rollback()

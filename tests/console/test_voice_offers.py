@@ -130,7 +130,7 @@ def test_two_agents_accepting_exactly_one_wins_and_the_other_is_rescinded(
     assert offer.status == "accepted" and offer.accepted_by_id == first.id
     # The caller is bridged to the winner's browser phone through the REST API.
     [update] = twilio_api.posts(f"/Calls/{CALL}.json")
-    assert f"<Client>agent-{first.id}</Client>" in update["data"]["Twiml"]
+    assert f"<Identity>agent-{first.id}</Identity>" in update["data"]["Twiml"]
     assert 'record="record-from-answer-dual"' in update["data"]["Twiml"]
 
 

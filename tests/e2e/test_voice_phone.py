@@ -43,15 +43,20 @@ def demo_server(server_env, tmp_path_factory):
     proc.wait(10)
 
 
-def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new_page,
-                                                                              demo_server):
-    base, db = demo_server
+def signed_in(new_page, base, email):
     page = new_page()
     page.goto(base + "/login")
-    page.fill("input[name=email]", "agent@caseline.demo")
+    page.fill("input[name=email]", email)
     page.fill("input[name=password]", "caseline-demo")
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
+    return page
+
+
+def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new_page,
+                                                                              demo_server):
+    base, db = demo_server
+    page = signed_in(new_page, base, "agent@caseline.demo")
 
     state = page.locator("#phone-state")
     expect(state).to_have_text("away")
@@ -96,3 +101,36 @@ def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new
     engine.dispose()
     assert row.disposition == "resolved"
     assert actions == ["call.held", "call.resumed", "call.transferred", "call.wrapped_up"]
+
+
+def test_warm_transfer_hands_the_call_to_a_colleague_who_wraps_it_up(new_page, demo_server):
+    base, _db = demo_server
+    colleague = signed_in(new_page, base, "collections@caseline.demo")
+    expect(colleague.locator("#phone-state")).to_have_text("away")
+    colleague_id = colleague.evaluate("fetch('/api/v1/me').then(r => r.json()).then(m => m.id)")
+    page = signed_in(new_page, base, "agent@caseline.demo")
+    page.click("#phone-presence")
+    expect(page.locator("#phone-state")).to_have_text("available")
+    page.click("#phone-simulate")
+    expect(page.locator("#phone-offer")).to_be_visible()
+    page.click("#phone-answer")
+    expect(page.locator("#phone-state")).to_have_text("on call")
+
+    page.fill("#phone-transfer-target", str(colleague_id))
+    page.check("#phone-warm")
+    page.click("#phone-transfer")
+    expect(page.locator("#phone-state")).to_have_text("consulting")
+    page.click("#phone-transfer-complete")
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+
+    expect(colleague.locator("#phone-call")).to_be_visible()
+    expect(colleague.locator("#phone-call-label")).to_contain_text("(transferred)")
+    page.select_option("#phone-disposition", "resolved")
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
+
+    colleague.click("#phone-end")
+    expect(colleague.locator("#phone-wrapup")).to_be_visible()
+    colleague.select_option("#phone-disposition", "resolved")
+    colleague.click("#phone-wrapup-submit")
+    expect(colleague.locator("#phone-message")).to_have_text("Call wrapped up.")
