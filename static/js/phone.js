@@ -124,7 +124,7 @@ $("phone-presence").addEventListener("click", () => {
   socket.emit("presence.set", { status }, (ack) => {
     if (!ack?.ok) return say(ack?.error?.message || "could not change status");
     state.available = ack.status === "available";
-    $("phone-presence").textContent = state.available ? "Go away" : "Go available";
+    $("phone-presence").textContent = state.available ? "Set away" : "Go available";
     setState(ack.status);
   });
 });
