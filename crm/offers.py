@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import exists, literal, select, union_all, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from crm import access, events
 from crm.errors import Conflict, NotFound
@@ -21,11 +21,16 @@ from crm.models import (
 RECENT_CONTACTS = 5
 
 
-def open_offer(session: Session, item: Interaction, queue: str) -> Offer:
-    """The open offer of a call (one per interaction; a redelivery returns the same)."""
-    offer = session.scalars(select(Offer).where(Offer.interaction_id == item.id)).first()
-    if offer is not None:
-        return offer
+def open_offer(session: Session, item: Interaction, queue: str, *, new_call: bool = False
+               ) -> Offer:
+    """The open offer of a call (one per interaction; a redelivery returns the same).
+
+    new_call: the interaction was created in this transaction, so no offer can exist yet.
+    """
+    if not new_call:
+        offer = session.scalars(select(Offer).where(Offer.interaction_id == item.id)).first()
+        if offer is not None:
+            return offer
     offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
                   queue=queue, offered_to=[], declined_by=[])
     session.add(offer)
@@ -102,6 +107,7 @@ def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> di
     recent = list(session.scalars(
         select(Interaction).where(Interaction.case_id == case.id,
                                   Interaction.id != (exclude_id or 0))
+        .options(lazyload(Interaction.attachments))  # the digest lists contacts, not files
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(RECENT_CONTACTS)))
     # One round trip for the three lines of work (this runs on every screen pop).

@@ -52,7 +52,7 @@ def incoming():
                                 region=control.settings().default_phone_region,
                                 params=form.to_dict())
     queue = landed.interaction.meta.get("queue", calls.DEFAULT_QUEUE)
-    offers.open_offer(session, landed.interaction, queue)
+    offers.open_offer(session, landed.interaction, queue, new_call=landed.created)
     session.commit()
     return xml(twiml.enqueue(queue, _extra("voice_consent_message", twiml.CONSENT)))
 

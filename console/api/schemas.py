@@ -104,6 +104,19 @@ def present(schema: type[Out], obj) -> dict:
     return schema.model_validate(obj).model_dump(mode="json")
 
 
+class RecentContactOut(Out):
+    """One earlier contact in a screen pop's digest."""
+
+    id: int
+    medium: str
+    direction: str
+    status: str
+    subject: str | None = None
+    body: str
+    agent: AgentRef | None = None
+    occurred_at: datetime
+
+
 class ScreenPopOut(Out):
     """The offer of a call: who is calling and the case at a glance, before answering."""
 
@@ -112,7 +125,7 @@ class ScreenPopOut(Out):
     interaction: InteractionOut
     customer: CustomerOut
     case: CaseOut
-    recent: list[InteractionOut]
+    recent: list[RecentContactOut]
     open_lines: list[str]
     flags: list[str]
 
