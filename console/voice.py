@@ -25,15 +25,20 @@ log = logging.getLogger(__name__)
 WAITING_AT_MOST = timedelta(hours=1)
 
 
-def screen_pop(session, offer: Offer) -> dict:
-    """The offer.created payload: the call, the customer and the case digest."""
-    # One round trip for the call, its case and the customer (this is on the pop's clock).
-    item, case = session.execute(
-        select(Interaction, Case).join(Case, Case.id == Interaction.case_id)
-        .where(Interaction.id == offer.interaction_id)
+def pop_parts(session, *where) -> tuple[Offer, Interaction, Case] | None:
+    """An offer with its call, case and customer, in one round trip (on the pop's clock)."""
+    row = session.execute(
+        select(Offer, Interaction, Case)
+        .join(Interaction, Interaction.id == Offer.interaction_id)
+        .join(Case, Case.id == Offer.case_id).where(*where)
         .options(joinedload(Interaction.attachments),
                  joinedload(Case.customer).joinedload(Customer.contact_points))
-    ).unique().one()
+    ).unique().first()
+    return tuple(row) if row else None
+
+
+def screen_pop(session, offer: Offer, item: Interaction, case: Case) -> dict:
+    """The offer.created payload: the call, the customer and the case digest."""
     digest = offers.digest(session, case, exclude_id=item.id)
     pop = present(ScreenPopOut, {
         "offer_id": offer.id, "queue": offer.queue, "interaction": item,
@@ -43,13 +48,17 @@ def screen_pop(session, offer: Offer) -> dict:
             "interaction_id": item.id, "at": item.created_at.isoformat(), **pop}
 
 
-def _offer_to(session, offer: Offer, user_ids: set[int]) -> list[int]:
+def _offer_to(session, offer_id: int, user_ids: set[int]) -> list[int]:
     """Show an open offer to those of user_ids allowed to take it."""
+    parts = pop_parts(session, Offer.id == offer_id) if user_ids else None
+    if parts is None or parts[0].status != "open":
+        return []
+    offer = parts[0]
     chosen = [p.id for p in presence.profiles(user_ids)
               if offers.eligible(p, offer) and p.id not in (offer.declined_by or [])]
     if not chosen:
         return []
-    payload = screen_pop(session, offer)
+    payload = screen_pop(session, *parts)
     # Screen pop first (latency is the point); an accept needs a person, so recording who
     # was offered a moment later cannot miss a rescind.
     for uid in chosen:
@@ -104,9 +113,7 @@ def register_voice(app: Flask) -> None:
     def on_created(_name: str, payload: dict) -> None:
         with app.app_context():
             session = database.session()
-            offer = session.get(Offer, payload["offer_id"])
-            if offer is not None and offer.status == "open":
-                _offer_to(session, offer, presence.available())
+            _offer_to(session, payload["offer_id"], presence.available())
             session.commit()
 
     def offered(offer_id: int) -> tuple[list[int], str] | None:
@@ -135,9 +142,8 @@ def register_voice(app: Flask) -> None:
         # The colleague's screen pops the call they were handed (their phone then rings).
         with app.app_context():
             session = database.session()
-            offer = session.scalars(select(Offer).where(
-                Offer.interaction_id == payload["interaction_id"])).first()
-            pop = screen_pop(session, offer) if offer is not None else None
+            parts = pop_parts(session, Offer.interaction_id == payload["interaction_id"])
+            pop = screen_pop(session, *parts) if parts is not None else None
             session.commit()
             if pop is not None:
                 socketio.emit(events.CALL_TRANSFERRED, {**pop, "by": payload["by"],
@@ -179,11 +185,11 @@ def _register_socket_handlers() -> None:
         if status == "available":
             session = database.session()
             # Calls still waiting (a queue holds callers minutes, not hours).
-            waiting = session.scalars(select(Offer).where(
+            waiting = session.scalars(select(Offer.id).where(
                 Offer.status == "open", Offer.client_id.in_(actor.client_ids),
                 Offer.created_at >= utcnow() - WAITING_AT_MOST).order_by(Offer.id)).all()
-            for offer in waiting:
-                _offer_to(session, offer, {actor.id})
+            for offer_id in waiting:
+                _offer_to(session, offer_id, {actor.id})
         return {"ok": True, "status": status}
 
     @socketio.on(events.OFFER_ACCEPT, namespace=AGENT_NS)
