@@ -12,7 +12,6 @@ from crm.errors import Invalid
 from crm.models import (
     Attachment,
     Case,
-    Client,
     Customer,
     InboundAddress,
     Interaction,
@@ -69,9 +68,8 @@ def _withheld_case(session: Session, called: str) -> Case:
 
 
 def _call_meta(params: dict) -> dict:
-    # Twilio adds parameters without notice; keep the caller's location fields we show.
-    keep = ("Direction", "CallerName", "FromCity", "FromState", "FromCountry", "ForwardedFrom")
-    return {k: params[k] for k in keep if params.get(k)}
+    # Everything Twilio sent (it adds parameters without notice), bounded in size.
+    return {str(k)[:64]: str(v)[:256] for k, v in list(params.items())[:100]}
 
 
 def by_call_sid(session: Session, call_sid: str, *, lock: bool = False) -> Interaction | None:
@@ -230,7 +228,3 @@ def link_outbound(session: Session, interaction_id: int, call_sid: str) -> Inter
         item.status = "initiated" if item.status == "queued" else item.status
     return item
 
-
-def client_of(session: Session, item: Interaction) -> Client:
-    """The client (tenant) whose call this is."""
-    return session.get(Client, item.client_id)

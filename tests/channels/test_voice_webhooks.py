@@ -105,6 +105,7 @@ def test_incoming_call_answers_with_consent_and_enqueues_for_the_numbers_line_of
     assert ">collections</Enqueue>" in body
     [call] = calls_of(session)
     assert call.meta["queue"] == "collections" and call.from_addr == tw.CALLER
+    assert call.meta["call"]["FromState"] == "CA"  # every parameter Twilio sent is kept
     assert call.case_id is not None
 
 
