@@ -175,7 +175,7 @@ def transfer_call(interaction_id: int, body: TransferIn):
     doc = (twiml.connect_client(control.identity_for(target.id), interaction_id) if target
            else twiml.to_queue(body.queue or "general"))
     return _control(interaction_id, lambda s: callwork.transfer(
-        s, actor(), interaction_id, to_user=target, to_queue=body.queue, warm=body.warm),
+        s, actor(), interaction_id, to_user=target, to_queue=body.queue),
         _redirect(doc))
 
 

@@ -290,3 +290,14 @@ def test_cancelled_consultation_returns_to_the_caller(client, session, auth, age
             in twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"]["Twiml"])
     assert session.get(Interaction, live_call).agent_id == agent.id
     session.rollback()
+
+
+def test_a_control_twilio_refuses_changes_nothing(client, session, auth, live_call, twilio_api):
+    twilio_api.fail_with = 500
+    resp = client.post(f"/api/v1/calls/{live_call}/hold", headers=auth)
+    assert resp.status_code == 502 and resp.get_json()["error"]["code"] == "twilio_error"
+    item = session.get(Interaction, live_call)
+    assert "hold_started_at" not in (item.meta.get("timers") or {})
+    assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "call.held")).all()
+    session.rollback()
+    assert client.post(f"/api/v1/calls/{live_call}/hold", headers=auth).status_code == 200
