@@ -92,7 +92,7 @@ def connect_call(offer_id: int) -> None:
     try:
         control.redirect(item.provider_id, twiml.connect_client(
             control.identity_for(offer.accepted_by_id), item.id))
-    except TwilioException:
+    except (TwilioException, OSError):
         # The caller is still queued: offer the call again rather than strand it.
         log.exception("could not connect call %s to agent %s", item.provider_id,
                       offer.accepted_by_id)

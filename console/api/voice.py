@@ -123,7 +123,7 @@ def _control(interaction_id: int, change, twilio_action=None):
     if twilio_action is not None and not simulated and calls.customer_leg(item):
         try:
             twilio_action(item)
-        except TwilioException as exc:
+        except (TwilioException, OSError) as exc:  # refused, or unreachable (requests' errors)
             session.rollback()
             log.warning("Twilio refused a call control on %s: %s", interaction_id, exc)
             return error_response(502, "twilio_error", "Twilio refused the change; the call "
