@@ -48,6 +48,13 @@ def set_status(user, status: str) -> None:
         _profiles[user.id] = Profile.of(user)
 
 
+def restore(user_id: int, status: str) -> None:
+    """Set the status of an agent who already set one (their snapshot is kept)."""
+    with _lock:
+        if user_id in _profiles:
+            _status[user_id] = status
+
+
 def profiles(user_ids) -> list[Profile]:
     """The snapshots of these agents (those who set a status)."""
     with _lock:

@@ -101,6 +101,7 @@ def connect_call(offer_id: int) -> None:
                                                "reason": "connect_failed",
                                                "at": utcnow().isoformat()},
                       to=user_room(offer.accepted_by_id), namespace=AGENT_NS)
+        presence.restore(offer.accepted_by_id, "available")  # their phone is free again
         item.agent_id = None
         offers.reopen(session, offer, offer.queue)
         session.commit()
@@ -157,6 +158,25 @@ def register_voice(app: Flask) -> None:
     _register_socket_handlers()
 
 
+def set_presence(actor, status: str) -> str:
+    """Change an agent's status, tell supervisors, and offer waiting calls when available."""
+    presence.set_status(actor, status)
+    status = presence.status_of(actor.id)
+    socketio.emit(events.PRESENCE_UPDATED, {"id": actor.id, "user_id": actor.id,
+                                            "status": status, "at": utcnow().isoformat()},
+                  to=SUPERVISORS, namespace=AGENT_NS)
+    if status == "available":
+        session = database.session()
+        # Calls still waiting (a queue holds callers minutes, not hours).
+        waiting = session.scalars(select(Offer.id).where(
+            Offer.status == "open", Offer.client_id.in_(actor.client_ids),
+            Offer.created_at >= utcnow() - WAITING_AT_MOST).order_by(Offer.id)).all()
+        session.commit()
+        for offer_id in waiting:
+            _offer_to(session, offer_id, {actor.id})
+    return status
+
+
 def _fail(code: str, message: str) -> dict:
     return {"ok": False, "error": {"code": code, "message": message}}
 
@@ -175,21 +195,9 @@ def _register_socket_handlers() -> None:
         if actor is None:
             return _fail("unauthorized", "not signed in")
         try:
-            presence.set_status(actor, (data or {}).get("status"))
+            status = set_presence(actor, (data or {}).get("status"))
         except ValueError as exc:
             return _fail("invalid", str(exc))
-        status = presence.status_of(actor.id)
-        socketio.emit(events.PRESENCE_UPDATED, {"id": actor.id, "user_id": actor.id,
-                                                "status": status, "at": utcnow().isoformat()},
-                      to=SUPERVISORS, namespace=AGENT_NS)
-        if status == "available":
-            session = database.session()
-            # Calls still waiting (a queue holds callers minutes, not hours).
-            waiting = session.scalars(select(Offer.id).where(
-                Offer.status == "open", Offer.client_id.in_(actor.client_ids),
-                Offer.created_at >= utcnow() - WAITING_AT_MOST).order_by(Offer.id)).all()
-            for offer_id in waiting:
-                _offer_to(session, offer_id, {actor.id})
         return {"ok": True, "status": status}
 
     @socketio.on(events.OFFER_ACCEPT, namespace=AGENT_NS)
@@ -206,6 +214,7 @@ def _register_socket_handlers() -> None:
         except DomainError as exc:
             session.rollback()
             return _fail(exc.code, exc.message)
+        set_presence(actor, "busy")  # on a call: no more offers until the wrap-up is done
         result = {"ok": True, "offer_id": offer.id, "interaction_id": offer.interaction_id,
                   "case_id": offer.case_id, "identity": control.identity_for(actor.id),
                   "simulated": not control.rest_configured()}

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import control, twiml
-from console import database
+from console import database, presence
 from console.api import actor, api, bp
 from console.api.schemas import DispositionOut, InteractionOut, present
 from console.errors import error_response
+from console.voice import set_presence
 from crm import access, audit, calls, callwork, cases, identity
 from crm.errors import Invalid, NotFound
 from crm.models import Attachment, ContactPoint, Interaction, User
@@ -236,8 +237,11 @@ def call_dispositions(interaction_id: int):
            body=WrapUpIn, response=CallStateOut, tags=["voice"])
 def wrap_up_call(interaction_id: int, body: WrapUpIn):
     """Record the disposition and notes; talk, hold and wrap-up times are kept."""
-    return _control(interaction_id, lambda s: callwork.wrap_up(
+    out = _control(interaction_id, lambda s: callwork.wrap_up(
         s, actor(), interaction_id, disposition=body.disposition, notes=body.notes))
+    if presence.status_of(actor().id) == "busy":
+        set_presence(actor(), "available")  # ready for the next call
+    return out
 
 
 @api.route(bp, "/recordings/<int:attachment_id>", summary="Play a call recording",

@@ -17,8 +17,9 @@ def settings(settings):
     return settings
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def twilio_api(app):
+    """Twilio's REST API stand-in: no test may reach the real one."""
     fake = tw.RecordingTwilio()
     app.extensions["caseline.twilio_http"] = fake
     return fake

@@ -21,8 +21,9 @@ def settings(settings):
     return settings
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def twilio_api(app):
+    """Twilio's REST API stand-in: no test may reach the real one."""
     fake = tw.RecordingTwilio()
     app.extensions["caseline.twilio_http"] = fake
     return fake
@@ -242,3 +243,26 @@ def test_a_call_twilio_cannot_connect_is_offered_again(client, session, make_use
     session.expire_all()  # the accept ran in this context's session; the reopen in another
     offer = session.get(Offer, offer_id)
     assert (offer.status, offer.accepted_by_id) == ("open", None)
+
+
+def test_an_agent_on_a_call_gets_no_offers_until_wrapped_up(client, session, make_user,
+                                                            connect):
+    agent = make_user("agent")
+    sio = connect(agent)
+    raw = users.issue_token(session, agent)
+    session.commit()
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = received(sio, events.OFFER_CREATED)[0]["offer_id"]
+    ack = sio.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                   callback=True)
+    second = "CA" + "7" * 32
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(second, caller="+14155550999"))
+    assert received(sio, events.OFFER_CREATED) == []  # busy on the first call
+    headers = {"Authorization": f"Bearer {raw}"}
+    interaction_id = ack["interaction_id"]
+    assert client.post(f"/api/v1/calls/{interaction_id}/end", headers=headers).status_code == 200
+    done = client.post(f"/api/v1/calls/{interaction_id}/wrap-up",
+                       json={"disposition": "resolved"}, headers=headers)
+    assert done.status_code == 200
+    [waiting] = received(sio, events.OFFER_CREATED)
+    assert waiting["interaction"]["from_addr"] == "+14155550999"
