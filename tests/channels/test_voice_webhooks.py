@@ -232,3 +232,23 @@ def test_withheld_caller_id_is_still_answered_and_recorded_once(client, session)
     case = session.get(Case, call.case_id)
     assert case.customer.display_name == "Withheld number"
     session.rollback()
+
+
+def test_recording_bytes_survive_the_real_twilio_http_client(app, client, session, token,
+                                                              default_client):
+    import responses
+
+    app.extensions.pop("caseline.twilio_http")  # the SDK's own requests-based client
+    app.config["CASELINE"].twilio_api_base_url = "https://twilio.staging.example"
+    audio = bytes(range(256)) * 4  # every byte value, as in real MP3 frames
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    tw.post(client, tw.HOOKS + "/recording", tw.recording(CALL))
+    [call] = calls_of(session)
+    att = call.attachments[0]
+    with responses.RequestsMock() as mock:
+        mock.get(f"https://twilio.staging.example/2010-04-01/Accounts/{tw.ACCOUNT_SID}/"
+                 f"Recordings/{att.meta['recording_sid']}.mp3", body=audio,
+                 content_type="audio/mpeg")
+        resp = client.get(f"/api/v1/recordings/{att.id}",
+                          headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 200 and resp.data == audio
