@@ -24,14 +24,42 @@ DEFAULT_CODES = {
 
 
 def dispositions(session: Session, line_of_work: str) -> list[tuple[str, str]]:
-    """(code, label) an agent may choose for a call of this line of work."""
-    rows = session.execute(select(DispositionCode.code, DispositionCode.label).where(
-        DispositionCode.line_of_work.in_((line_of_work, "general")),
-        DispositionCode.active.is_(True)).order_by(DispositionCode.id)).all()
-    if rows:
-        return [(c, label) for c, label in rows]
-    codes = list(DEFAULT_CODES.get(line_of_work, []))
-    return codes + [c for c in DEFAULT_CODES["general"] if c not in codes]
+    """(code, label) an agent may choose: the line's own codes, then the general ones.
+
+    A line of work with rows in disposition_codes uses those; one without uses the defaults.
+    """
+    rows = session.execute(select(DispositionCode.line_of_work, DispositionCode.code,
+                                  DispositionCode.label, DispositionCode.active).where(
+        DispositionCode.line_of_work.in_((line_of_work, "general")))
+        .order_by(DispositionCode.id)).all()
+    out: list[tuple[str, str]] = []
+    for line in dict.fromkeys((line_of_work, "general")):
+        configured = [(c, label, on) for lw, c, label, on in rows if lw == line]
+        codes = ([(c, label) for c, label, on in configured if on] if configured
+                 else DEFAULT_CODES.get(line, []))
+        out += [c for c in codes if c[0] not in {code for code, _ in out}]
+    return out
+
+
+def add_disposition(session: Session, actor: User, line_of_work: str, code: str,
+                    label: str) -> DispositionCode:
+    """A new wrap-up code for a line of work (supervisors and admins); audited."""
+    access.require_role(actor, "supervisor", "admin")
+    code, label, line_of_work = code.strip().lower(), label.strip(), line_of_work.strip().lower()
+    if not code or not label or not line_of_work:
+        raise Invalid("a disposition needs a line of work, a code and a label")
+    if not all(c.isalnum() or c == "_" for c in code):
+        raise Invalid("a disposition code uses letters, digits and underscores only")
+    exists = session.scalar(select(DispositionCode.id).where(
+        DispositionCode.line_of_work == line_of_work, DispositionCode.code == code))
+    if exists:
+        raise Conflict(f"{code} already exists for {line_of_work}", code="duplicate")
+    row = DispositionCode(line_of_work=line_of_work, code=code, label=label)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "disposition.added", row, object_type="disposition_code",
+                 after={"line_of_work": line_of_work, "code": code, "label": label})
+    return row
 
 
 def line_of(item: Interaction) -> str:

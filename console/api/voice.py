@@ -293,3 +293,37 @@ def simulate_call(body: SimulateIn):
     caller = identity.normalise_phone(body.caller, control.settings().default_phone_region) \
         if body.caller else None
     return SimulatedOut(call_sid=sim.place_call(caller))
+
+
+class DispositionIn(BaseModel):
+    """A new wrap-up code for a line of work."""
+
+    line_of_work: str = Field(min_length=1, max_length=32)
+    code: str = Field(min_length=1, max_length=64)
+    label: str = Field(min_length=1, max_length=120)
+
+
+class DispositionQuery(BaseModel):
+    """Which line of work's codes to list."""
+
+    line_of_work: str = Field(default="general", max_length=32)
+
+
+@api.route(bp, "/dispositions", summary="Wrap-up codes of a line of work",
+           query=DispositionQuery, response=DispositionsOut, tags=["voice"])
+def list_dispositions(query: DispositionQuery):
+    """The codes agents choose from after a call of this line of work."""
+    codes = callwork.dispositions(database.session(), query.line_of_work)
+    return DispositionsOut(items=[DispositionOut(code=c, label=label,
+                                                 line_of_work=query.line_of_work)
+                                  for c, label in codes])
+
+
+@api.route(bp, "/dispositions", "POST", summary="Add a wrap-up code", body=DispositionIn,
+           response=DispositionOut, status=201, tags=["voice"])
+def add_disposition(body: DispositionIn):
+    """Supervisors and admins configure the codes per line of work."""
+    session = database.session()
+    row = callwork.add_disposition(session, actor(), body.line_of_work, body.code, body.label)
+    session.commit()
+    return DispositionOut.model_validate(row)

@@ -302,3 +302,24 @@ def test_a_control_twilio_refuses_changes_nothing(client, session, auth, live_ca
     assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "call.held")).all()
     session.rollback()
     assert client.post(f"/api/v1/calls/{live_call}/hold", headers=auth).status_code == 200
+
+
+def test_supervisors_configure_disposition_codes_per_line_of_work(client, session, auth,
+                                                                  make_user):
+    from crm import users
+
+    boss = make_user("supervisor")
+    raw = users.issue_token(session, boss)
+    session.commit()
+    boss_auth = {"Authorization": f"Bearer {raw}"}
+    body = {"line_of_work": "collections", "code": "hardship", "label": "Hardship plan"}
+    assert client.post("/api/v1/dispositions", json=body, headers=auth).status_code == 403
+    made = client.post("/api/v1/dispositions", json=body, headers=boss_auth)
+    assert made.status_code == 201 and made.get_json()["code"] == "hardship"
+    assert client.post("/api/v1/dispositions", json=body, headers=boss_auth).status_code == 409
+    listed = client.get("/api/v1/dispositions?line_of_work=collections", headers=auth)
+    codes = [c["code"] for c in listed.get_json()["items"]]
+    assert codes[0] == "hardship" and "resolved" in codes  # the general codes still apply
+    bad = client.post("/api/v1/dispositions", headers=boss_auth,
+                      json={**body, "code": "no spaces!"})
+    assert bad.status_code == 422
