@@ -102,8 +102,7 @@ def connect_call(offer_id: int) -> None:
                                                "at": utcnow().isoformat()},
                       to=user_room(offer.accepted_by_id), namespace=AGENT_NS)
         presence.restore(offer.accepted_by_id, "available")  # their phone is free again
-        item.agent_id = None
-        offers.reopen(session, offer, offer.queue)
+        offers.release(session, offer)
         session.commit()
 
 

@@ -131,3 +131,11 @@ def reopen(session: Session, offer: Offer | None, queue: str) -> None:
     events.emit(session, events.OFFER_CREATED, offer_id=offer.id,
                 interaction_id=offer.interaction_id, case_id=offer.case_id,
                 client_id=offer.client_id)
+
+
+def release(session: Session, offer: Offer) -> None:
+    """The accepting agent could not be connected: the call is nobody's and offered again."""
+    item = session.get(Interaction, offer.interaction_id)
+    if item is not None:
+        item.agent_id = None
+    reopen(session, offer, offer.queue)
