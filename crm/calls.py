@@ -7,15 +7,17 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import events, identity, inbound, offers, tenancy, timeline
+from crm import audit, cases, events, identity, inbound, offers, tenancy, timeline
 from crm.errors import Invalid
 from crm.models import (
     Attachment,
     Case,
+    ContactPoint,
     Customer,
     InboundAddress,
     Interaction,
     Task,
+    User,
     utcnow,
 )
 
@@ -196,12 +198,25 @@ def queue_left(session: Session, call_sid: str, result: str) -> Interaction | No
     return item
 
 
-def start_outbound(session: Session, case: Case, *, agent_id: int, to: str,
-                   caller_id: str | None) -> Interaction:
-    """An outbound call placed from a case, recorded before the phone dials."""
+def start_outbound(session: Session, actor: User, case_id: int, *, to: str | None,
+                   caller_id: str | None, region: str = "US") -> Interaction:
+    """Click-to-call: record the call on the case before the agent's phone dials.
+
+    Only the customer's own numbers may be dialled (the first one when none is named).
+    """
+    case = cases.get(session, actor, case_id)
+    phones = list(session.scalars(select(ContactPoint.value).where(
+        ContactPoint.customer_id == case.customer_id, ContactPoint.kind == "phone")
+        .order_by(ContactPoint.id)))
+    number = identity.normalise_phone(to, region) if to else (phones[0] if phones else None)
+    if number is None:
+        raise Invalid("this customer has no phone number")
+    if number not in phones:
+        raise Invalid("that number is not one of this customer's")
     item, _ = timeline.record(session, case, medium="voice", direction="outbound",
                               status="queued", body="Outbound call", from_addr=caller_id,
-                              to_addr=to, agent_id=agent_id, occurred_at=utcnow())
+                              to_addr=number, agent_id=actor.id, occurred_at=utcnow())
+    audit.record(session, actor, "call.started", item, after={"to": number})
     return item
 
 

@@ -6,7 +6,6 @@ import logging
 
 from flask import Response, current_app
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import control, twiml
@@ -15,9 +14,9 @@ from console.api import actor, api, bp
 from console.api.schemas import DispositionOut, InteractionOut, present
 from console.errors import error_response
 from console.voice import set_presence
-from crm import access, audit, calls, callwork, cases, identity
-from crm.errors import Invalid, NotFound
-from crm.models import Attachment, ContactPoint, Interaction, User
+from crm import access, audit, calls, callwork, identity
+from crm.errors import NotFound
+from crm.models import Attachment, Interaction, User
 
 log = logging.getLogger(__name__)
 
@@ -97,22 +96,12 @@ def voice_token():
 def start_call(case_id: int, body: CallIn):
     """Record an outbound call on the case; the browser phone then dials it via the TwiML App."""
     session = database.session()
-    case = cases.get(session, actor(), case_id)
-    phones = list(session.scalars(select(ContactPoint.value).where(
-        ContactPoint.customer_id == case.customer_id, ContactPoint.kind == "phone")
-        .order_by(ContactPoint.id)))
-    region = control.settings().default_phone_region
-    to = identity.normalise_phone(body.to, region) if body.to else (phones[0] if phones else None)
-    if to is None:
-        raise Invalid("this customer has no phone number")
-    if to not in phones:
-        raise Invalid("that number is not one of this customer's")
-    item = calls.start_outbound(session, case, agent_id=actor().id, to=to,
-                                caller_id=control.settings().twilio_phone_number)
-    audit.record(session, actor(), "call.started", item, after={"to": to})
+    item = calls.start_outbound(session, actor(), case_id, to=body.to,
+                                caller_id=control.settings().twilio_phone_number,
+                                region=control.settings().default_phone_region)
     session.commit()
     return CallOut(interaction=present(InteractionOut, item),
-                   params={"To": to, "InteractionId": str(item.id)},
+                   params={"To": item.to_addr, "InteractionId": str(item.id)},
                    simulated=not control.voice_configured())
 
 
