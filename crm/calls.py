@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import audit, cases, events, identity, inbound, offers, tenancy, timeline
-from crm.errors import Invalid
+from crm import access, audit, cases, events, identity, inbound, offers, tenancy, timeline
+from crm.errors import Invalid, NotFound
 from crm.models import (
     Attachment,
     Case,
@@ -196,6 +196,17 @@ def queue_left(session: Session, call_sid: str, result: str) -> Interaction | No
         _set_meta(item, abandoned=True)
         callback_task(session, item, "Caller hung up in the queue")
     return item
+
+
+def recording_to_play(session: Session, actor: User, attachment_id: int) -> Attachment:
+    """A call recording the actor may hear (its case is theirs to see); each play audited."""
+    att = session.get(Attachment, attachment_id)
+    if att is None or att.kind != "recording" or not att.source_url:
+        raise NotFound("recording not found")
+    item = session.get(Interaction, att.interaction_id)
+    access.ensure_visible(actor, item, "recording")
+    audit.record(session, actor, "recording.played", att, client_id=item.client_id)
+    return att
 
 
 def start_outbound(session: Session, actor: User, case_id: int, *, to: str | None,

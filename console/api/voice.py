@@ -14,9 +14,9 @@ from console.api import actor, api, bp
 from console.api.schemas import DispositionOut, InteractionOut, present
 from console.errors import error_response
 from console.voice import set_presence
-from crm import access, audit, calls, callwork, identity
+from crm import calls, callwork, identity
 from crm.errors import NotFound
-from crm.models import Attachment, Interaction, User
+from crm.models import User
 
 log = logging.getLogger(__name__)
 
@@ -238,15 +238,8 @@ def wrap_up_call(interaction_id: int, body: WrapUpIn):
 def play_recording(attachment_id: int):
     """The audio, fetched from Twilio with our credentials (no Twilio URL reaches the page)."""
     session = database.session()
-    att = session.get(Attachment, attachment_id)
-    if att is None or att.kind != "recording":
-        raise NotFound("recording not found")
-    item = session.get(Interaction, att.interaction_id)
-    access.ensure_visible(actor(), item, "recording")
-    audit.record(session, actor(), "recording.played", att, client_id=item.client_id)
+    att = calls.recording_to_play(session, actor(), attachment_id)
     session.commit()
-    if not att.source_url:
-        raise NotFound("recording not found")
     try:
         audio = control.fetch_recording(att.source_url)
     except control.NotConfigured:
