@@ -29,6 +29,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(VENDOR): node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js* static/vendor/
+	cp node_modules/@twilio/voice-sdk/dist/twilio.min.js static/vendor/
 	touch $@
 
 demo: setup

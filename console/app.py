@@ -68,6 +68,9 @@ def register_blueprints(app: Flask) -> None:
     for bp in (health.bp, auth.bp, api_bp, web_bp):
         app.register_blueprint(bp)
     register_email(app)
+    from channels.voice.webhooks import bp as voice_bp  # issue 5: Twilio Voice webhooks
+
+    app.register_blueprint(voice_bp)
 
 
 def register_realtime(app: Flask) -> None:
@@ -75,3 +78,6 @@ def register_realtime(app: Flask) -> None:
     events.clear_listeners()  # one app per process: a new app replaces the old listeners
     register_agent_namespace()
     register_listeners(app)
+    from console.voice import register_voice  # issue 5: offers, presence, call connect
+
+    register_voice(app)

@@ -16,3 +16,18 @@ def start(app: Flask) -> None:
 
     email_demo.start(app)
     sim_messaging.start(app)
+    start_voice(app)
+
+
+def start_voice(app: Flask) -> None:
+    """Simulated inbound calls: one on demand (`POST /api/v1/voice/simulate`), and one every
+    CASELINE_SIM_CALL_EVERY seconds (default 120; 0 = only on demand)."""
+    import os
+
+    from channels.voice.simulator import VoiceSimulator
+
+    sim = VoiceSimulator(app)
+    app.extensions["caseline.voice_simulator"] = sim
+    every = float(os.environ.get("CASELINE_SIM_CALL_EVERY", "120"))
+    if every > 0:
+        sim.run_every(every)

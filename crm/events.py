@@ -102,3 +102,8 @@ CASE_VIEWERS = "case.viewers"
 CHAT_START = "chat.start"
 CHAT_RESUME = "chat.resume"
 CHAT_MESSAGE = "chat.message"
+
+# Voice offers (domain events dispatched after commit; OFFER_CREATED above doubles as one).
+OFFER_ACCEPTED = "offer.accepted"
+OFFER_CLOSED = "offer.closed"
+CALL_TRANSFERRED = "call.transferred"

@@ -31,8 +31,8 @@ def is_valid() -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
-    # The MultiDict itself: the validator reads repeated names through getlist().
-    params = request.form if request.form else {}
+    # The MultiDict itself: the validator reads every value of a repeated name via getlist.
+    params = request.form
     return RequestValidator(token).validate(public_url(), params, signature)
 
 

@@ -50,5 +50,6 @@ from console.api import (  # noqa: E402,F401  (routes register on import)
     emails,
     me,
     messages,
+    voice,
     worklist,
 )

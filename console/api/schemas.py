@@ -103,3 +103,37 @@ class InteractionOut(Out):
 def present(schema: type[Out], obj) -> dict:
     """obj as the JSON-ready dict of its schema (the one shape for API, socket and page)."""
     return schema.model_validate(obj).model_dump(mode="json")
+
+
+class RecentContactOut(Out):
+    """One earlier contact in a screen pop's digest."""
+
+    id: int
+    medium: str
+    direction: str
+    status: str
+    subject: str | None = None
+    body: str
+    agent: AgentRef | None = None
+    occurred_at: datetime
+
+
+class ScreenPopOut(Out):
+    """The offer of a call: who is calling and the case at a glance, before answering."""
+
+    offer_id: int
+    queue: str
+    interaction: InteractionOut
+    customer: CustomerOut
+    case: CaseOut
+    recent: list[RecentContactOut]
+    open_lines: list[str]
+    flags: list[str]
+
+
+class DispositionOut(Out):
+    """A wrap-up code."""
+
+    code: str
+    label: str
+    line_of_work: str

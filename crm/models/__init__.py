@@ -14,6 +14,7 @@ from crm.models.tenancy import (
     user_clients,
 )
 from crm.models.timeline import Attachment, Interaction, Task
+from crm.models.voice import DispositionCode, Offer
 from crm.models.work import Claim, DebtAccount, Decision, Investigation, Promise
 from crm.models.workspace import CustomerNameKey, RecentCase
 
@@ -32,9 +33,11 @@ __all__ = [
     "CustomerNameKey",
     "DebtAccount",
     "Decision",
+    "DispositionCode",
     "InboundAddress",
     "Interaction",
     "Investigation",
+    "Offer",
     "Promise",
     "RecentCase",
     "Task",

@@ -1,0 +1,131 @@
+"""Screen-pop latency: a signed incoming-call webhook to `offer.created` on an agent's socket,
+beside a bare Socket.IO emit from a Flask route to the same client, in one server process."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import requests
+import socketio
+from twilio.request_validator import RequestValidator
+
+from bench.harness import row
+from crm import users
+from crm.models import Client
+
+N = int(os.environ.get("BENCH_VOICE_CALLS", "500"))
+WARMUP = 20
+TOKEN = "bench-" + secrets.token_hex(8)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(env) -> list:
+    """Start a real server, connect an available agent, time both paths N times."""
+    session = env.session
+    agent = users.create_user(session, "bench-agent@example.com", "Bench Agent", ["agent"],
+                              "bench-password-123", [session.get(Client, env.client_id)])
+    raw = users.issue_token(session, agent, "bench")
+    session.commit()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as instance:
+        server_env = {**os.environ, "DATABASE_URL": env.url, "TWILIO_AUTH_TOKEN": TOKEN,
+                      "CASELINE_TASKS": "thread", "INSTANCE_PATH": instance,
+                      "LOG_FORMAT": "text"}
+        server_env.pop("REDIS_URL", None)
+        proc = subprocess.Popen([sys.executable, "-m", "bench.voice_server", "--port",
+                                 str(port)], cwd=ROOT, env=server_env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_up(base, proc)
+            pop, bare = _measure(base, raw, agent.id)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return [row(f"screen pop: signed incoming call -> offer.created ({N} calls)", pop,
+                "bare Socket.IO emit from a Flask route", bare,
+                f"{env.dialect}, one server process, websocket")]
+
+
+def _wait_up(base: str, proc) -> None:
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("the bench server exited") from None
+            time.sleep(0.2)
+    raise RuntimeError("the bench server did not start")
+
+
+def _measure(base: str, raw: str, user_id: int) -> tuple[list[float], list[float]]:
+    arrived = Arrival()
+    sio = socketio.Client()
+    sio.on("offer.created", arrived.mark, namespace="/agent")
+    sio.on("bench.ping", arrived.mark, namespace="/agent")
+    sio.connect(base, namespaces=["/agent"], auth={"token": raw}, transports=["websocket"])
+    ack = sio.call("presence.set", {"status": "available"}, namespace="/agent")
+    assert ack["ok"], ack
+    http = requests.Session()
+    validator = RequestValidator(TOKEN)
+    path = "/webhooks/twilio/voice/incoming"
+
+    def incoming(n: int) -> float:
+        params = {"CallSid": f"CA{n:032x}", "AccountSid": "AC" + "0" * 32,
+                  "From": f"+1415555{n % 50:04d}", "To": "+15005550006",
+                  "CallStatus": "ringing", "Direction": "inbound", "ApiVersion": "2010-04-01"}
+        sig = validator.compute_signature(base + path, params)
+        return _timed(arrived, lambda: http.post(base + path, data=params,
+                                                 headers={"X-Twilio-Signature": sig}))
+
+    def bare(n: int) -> float:
+        return _timed(arrived, lambda: http.post(base + "/bench/emit",
+                                                 json={"n": n, "user_id": user_id}))
+
+    for n in range(WARMUP):
+        incoming(10_000_000 + n)
+        bare(n)
+    pops, emits = [], []
+    for n in range(N):  # interleaved, so both see the same machine load
+        pops.append(incoming(n))
+        emits.append(bare(n))
+    sio.disconnect()
+    return pops, emits
+
+
+class Arrival(threading.Event):
+    """When the awaited socket event reached the client (not when the HTTP reply did)."""
+
+    at = 0.0
+
+    def mark(self, _data=None) -> None:
+        self.at = time.perf_counter()
+        self.set()
+
+
+def _timed(arrived: Arrival, send) -> float:
+    arrived.clear()
+    t0 = time.perf_counter()
+    resp = send()
+    if resp.status_code >= 400:
+        raise RuntimeError(f"bench request failed: {resp.status_code} {resp.text[:200]}")
+    if not arrived.wait(10):
+        raise RuntimeError("the socket event never arrived")
+    return (arrived.at - t0) * 1000

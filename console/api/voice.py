@@ -1,0 +1,311 @@
+"""Voice API: the browser phone's token, click-to-call, call controls, wrap-up, recordings."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Response, current_app
+from pydantic import BaseModel, Field
+from twilio.base.exceptions import TwilioException
+
+from channels.voice import control, twiml
+from console import database, presence
+from console.api import actor, api, bp
+from console.api.schemas import DispositionOut, InteractionOut, present
+from console.errors import error_response
+from console.voice import set_presence
+from crm import calls, callwork, identity
+from crm.errors import NotFound
+from crm.models import User
+
+log = logging.getLogger(__name__)
+
+
+class VoiceTokenOut(BaseModel):
+    """The browser phone's access token and the identity calls reach it by."""
+
+    token: str
+    identity: str
+
+
+class CallIn(BaseModel):
+    """Click-to-call: the number to dial (the customer's first phone when omitted)."""
+
+    to: str | None = Field(default=None, max_length=40)
+
+
+class CallOut(BaseModel):
+    """The outbound call recorded on the case and what the browser phone passes to Twilio."""
+
+    interaction: dict
+    params: dict
+    simulated: bool
+
+
+class TransferIn(BaseModel):
+    """Transfer to another agent (user_id) or to a queue (line of work)."""
+
+    user_id: int | None = None
+    queue: str | None = Field(default=None, max_length=32)
+    warm: bool = False
+
+
+class RecordingIn(BaseModel):
+    """Pause (card capture) or resume the call recording."""
+
+    paused: bool
+
+
+class WrapUpIn(BaseModel):
+    """The disposition code (required) and notes of a finished call."""
+
+    disposition: str = Field(min_length=1, max_length=64)
+    notes: str = Field(default="", max_length=callwork.MAX_NOTES)
+
+
+class DispositionsOut(BaseModel):
+    """The codes allowed for one call."""
+
+    items: list[DispositionOut]
+
+
+class CallStateOut(BaseModel):
+    """A call after a control: its timeline row and its timers."""
+
+    interaction: dict
+    timers: dict
+    simulated: bool
+    # Warm transfer: what the browser phone passes to Twilio to ring the colleague.
+    consult: dict | None = None
+
+
+@api.route(bp, "/voice/token", "POST", summary="Browser phone access token",
+           response=VoiceTokenOut, tags=["voice"])
+def voice_token():
+    """An AccessToken with a VoiceGrant for the signed-in agent (503 without Twilio)."""
+    identity = control.identity_for(actor().id)
+    try:
+        return VoiceTokenOut(token=control.access_token(identity), identity=identity)
+    except control.NotConfigured as exc:
+        return error_response(503, "twilio_not_configured",
+                              f"{exc}; the browser phone runs in simulation")
+
+
+@api.route(bp, "/cases/<int:case_id>/calls", "POST", summary="Click-to-call from a case",
+           body=CallIn, response=CallOut, status=201, tags=["voice"])
+def start_call(case_id: int, body: CallIn):
+    """Record an outbound call on the case; the browser phone then dials it via the TwiML App."""
+    session = database.session()
+    item = calls.start_outbound(session, actor(), case_id, to=body.to,
+                                caller_id=control.settings().twilio_phone_number,
+                                region=control.settings().default_phone_region)
+    session.commit()
+    return CallOut(interaction=present(InteractionOut, item),
+                   params={"To": item.to_addr, "InteractionId": str(item.id)},
+                   simulated=not control.voice_configured())
+
+
+def _control(interaction_id: int, change, twilio_action=None):
+    """Apply a call change, tell Twilio (when configured), then commit both or neither."""
+    session = database.session()
+    item = change(session)
+    simulated = not control.rest_configured()
+    if twilio_action is not None and not simulated and calls.customer_leg(item):
+        try:
+            twilio_action(item)
+        except (TwilioException, OSError) as exc:  # refused, or unreachable (requests' errors)
+            session.rollback()
+            log.warning("Twilio refused a call control on %s: %s", interaction_id, exc)
+            return error_response(502, "twilio_error", "Twilio refused the change; the call "
+                                                       "is as it was. Try again.")
+    session.commit()
+    return CallStateOut(interaction=present(InteractionOut, item),
+                        timers=(item.meta or {}).get("timers", {}), simulated=simulated)
+
+
+def _redirect(doc):
+    return lambda item: control.redirect(calls.customer_leg(item), doc)
+
+
+@api.route(bp, "/calls/<int:interaction_id>/hold", "POST", summary="Put the caller on hold",
+           response=CallStateOut, tags=["voice"])
+def hold_call(interaction_id: int):
+    """Music on hold for the caller; the hold timer runs."""
+    return _control(interaction_id, lambda s: callwork.hold(s, actor(), interaction_id),
+                    _redirect(twiml.hold()))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/resume", "POST", summary="Resume a held call",
+           response=CallStateOut, tags=["voice"])
+def resume_call(interaction_id: int):
+    """Bridge the caller back to the agent's browser phone."""
+    return _control(interaction_id, lambda s: callwork.resume(s, actor(), interaction_id),
+                    _redirect(twiml.connect_client(control.identity_for(actor().id),
+                                                   interaction_id)))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/transfer", "POST", summary="Transfer a call",
+           body=TransferIn, response=CallStateOut, tags=["voice"])
+def transfer_call(interaction_id: int, body: TransferIn):
+    """Cold transfer to another agent's phone, or back into a queue (offered again)."""
+    session = database.session()
+    target = None
+    if body.user_id is not None:
+        target = session.get(User, body.user_id)
+        if target is None or not target.active:
+            raise NotFound("agent not found")
+    if body.warm and target is not None:
+        # Warm: the caller holds while the agent's browser rings the colleague's to brief them.
+        out = _control(interaction_id, lambda s: callwork.consult(
+            s, actor(), interaction_id, target), _redirect(twiml.hold()))
+        if isinstance(out, CallStateOut):
+            out.consult = {"To": f"client:{control.identity_for(target.id)}",
+                           "InteractionId": str(interaction_id), "Consult": "1"}
+        return out
+    doc = (twiml.connect_client(control.identity_for(target.id), interaction_id) if target
+           else twiml.to_queue(body.queue or "general"))
+    return _control(interaction_id, lambda s: callwork.transfer(
+        s, actor(), interaction_id, to_user=target, to_queue=body.queue),
+        _redirect(doc))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/transfer/complete", "POST",
+           summary="Complete a warm transfer", response=CallStateOut, tags=["voice"])
+def complete_transfer(interaction_id: int):
+    """Hand the held caller to the colleague just consulted."""
+    target: dict = {}
+
+    def change(s):
+        item, target["id"] = callwork.complete_transfer(s, actor(), interaction_id)
+        return item
+
+    return _control(interaction_id, change, lambda item: control.redirect(
+        calls.customer_leg(item),
+        twiml.connect_client(control.identity_for(target["id"]), interaction_id)))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/transfer/cancel", "POST",
+           summary="Cancel a warm transfer", response=CallStateOut, tags=["voice"])
+def cancel_transfer(interaction_id: int):
+    """Back to the caller; the colleague is not handed the call."""
+    return _control(interaction_id, lambda s: callwork.cancel_consult(s, actor(), interaction_id),
+                    _redirect(twiml.connect_client(control.identity_for(actor().id),
+                                                   interaction_id)))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/end", "POST", summary="End a call",
+           response=CallStateOut, tags=["voice"])
+def end_call(interaction_id: int):
+    """Hang up; wrap-up time starts."""
+    return _control(interaction_id, lambda s: callwork.ended(s, actor(), interaction_id),
+                    lambda item: control.hang_up(calls.customer_leg(item)))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/recording", "POST",
+           summary="Pause or resume the call recording", body=RecordingIn,
+           response=CallStateOut, tags=["voice"])
+def pause_recording(interaction_id: int, body: RecordingIn):
+    """Pause while card details are given (PCI DSS), then resume; both audited."""
+    return _control(interaction_id, lambda s: callwork.recording(
+        s, actor(), interaction_id, paused=body.paused),
+        lambda item: control.set_recording(item.provider_id, paused=body.paused))
+
+
+@api.route(bp, "/calls/<int:interaction_id>/dispositions", summary="Wrap-up codes for a call",
+           response=DispositionsOut, tags=["voice"])
+def call_dispositions(interaction_id: int):
+    """The disposition codes of the call's line of work."""
+    session = database.session()
+    item = callwork.get_call(session, actor(), interaction_id, handed_on=True)
+    line = callwork.line_of(item)
+    return DispositionsOut(items=[DispositionOut(code=c, label=label, line_of_work=line)
+                                  for c, label in callwork.dispositions(session, line)])
+
+
+@api.route(bp, "/calls/<int:interaction_id>/wrap-up", "POST", summary="Wrap up a call",
+           body=WrapUpIn, response=CallStateOut, tags=["voice"])
+def wrap_up_call(interaction_id: int, body: WrapUpIn):
+    """Record the disposition and notes; talk, hold and wrap-up times are kept."""
+    out = _control(interaction_id, lambda s: callwork.wrap_up(
+        s, actor(), interaction_id, disposition=body.disposition, notes=body.notes))
+    if presence.status_of(actor().id) == "busy":
+        set_presence(actor(), "available")  # ready for the next call
+    return out
+
+
+@api.route(bp, "/recordings/<int:attachment_id>", summary="Play a call recording",
+           tags=["voice"])
+def play_recording(attachment_id: int):
+    """The audio, fetched from Twilio with our credentials (no Twilio URL reaches the page)."""
+    session = database.session()
+    att = calls.recording_to_play(session, actor(), attachment_id)
+    session.commit()
+    try:
+        audio = control.fetch_recording(att.source_url)
+    except control.NotConfigured:
+        return error_response(503, "twilio_not_configured",
+                              "recordings are kept at Twilio, which is not configured here")
+    except (LookupError, TwilioException, OSError) as exc:
+        log.warning("could not fetch recording %s: %s", att.id, exc)
+        return error_response(502, "twilio_error", "Twilio did not return the recording")
+    return Response(audio, mimetype=att.content_type,
+                    headers={"Cache-Control": "private, no-store",
+                             "Content-Disposition": f'inline; filename="{att.filename}"'})
+
+
+class SimulateIn(BaseModel):
+    """A simulated inbound call (demo mode): from this number, or a demo customer's."""
+
+    caller: str | None = Field(default=None, max_length=40)
+
+
+class SimulatedOut(BaseModel):
+    """The CallSid of the simulated call."""
+
+    call_sid: str
+
+
+@api.route(bp, "/voice/simulate", "POST", summary="Place a simulated inbound call (demo mode)",
+           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"])
+def simulate_call(body: SimulateIn):
+    """Twilio's side of an inbound call, played through the signed webhooks (demo only)."""
+    sim = current_app.extensions.get("caseline.voice_simulator")
+    if sim is None:
+        raise NotFound("the call simulator runs only in demo mode")
+    caller = identity.normalise_phone(body.caller, control.settings().default_phone_region) \
+        if body.caller else None
+    return SimulatedOut(call_sid=sim.place_call(caller))
+
+
+class DispositionIn(BaseModel):
+    """A new wrap-up code for a line of work."""
+
+    line_of_work: str = Field(min_length=1, max_length=32)
+    code: str = Field(min_length=1, max_length=64)
+    label: str = Field(min_length=1, max_length=120)
+
+
+class DispositionQuery(BaseModel):
+    """Which line of work's codes to list."""
+
+    line_of_work: str = Field(default="general", max_length=32)
+
+
+@api.route(bp, "/dispositions", summary="Wrap-up codes of a line of work",
+           query=DispositionQuery, response=DispositionsOut, tags=["voice"])
+def list_dispositions(query: DispositionQuery):
+    """The codes agents choose from after a call of this line of work."""
+    codes = callwork.dispositions(database.session(), query.line_of_work)
+    return DispositionsOut(items=[DispositionOut(code=c, label=label,
+                                                 line_of_work=query.line_of_work)
+                                  for c, label in codes])
+
+
+@api.route(bp, "/dispositions", "POST", summary="Add a wrap-up code", body=DispositionIn,
+           response=DispositionOut, status=201, tags=["voice"])
+def add_disposition(body: DispositionIn):
+    """Supervisors and admins configure the codes per line of work."""
+    session = database.session()
+    row = callwork.add_disposition(session, actor(), body.line_of_work, body.code, body.label)
+    session.commit()
+    return DispositionOut.model_validate(row)

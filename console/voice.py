@@ -1,0 +1,238 @@
+"""Voice in the console: offers to available agents, accept/decline, connecting the call."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from twilio.base.exceptions import TwilioException
+
+from channels.voice import control, twiml
+from console import database, presence
+from console.api.schemas import ScreenPopOut, present
+from console.extensions import socketio
+from console.realtime.agent import connected_actor
+from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
+from console.tasks import celery, enqueue
+from crm import events, offers
+from crm.errors import DomainError
+from crm.models import Case, Customer, Interaction, Offer, utcnow
+
+log = logging.getLogger(__name__)
+WAITING_AT_MOST = timedelta(hours=1)
+
+
+def pop_parts(session, *where) -> tuple[Offer, Interaction, Case] | None:
+    """An offer with its call, case and customer, in one round trip (on the pop's clock)."""
+    row = session.execute(
+        select(Offer, Interaction, Case)
+        .join(Interaction, Interaction.id == Offer.interaction_id)
+        .join(Case, Case.id == Offer.case_id).where(*where)
+        .options(joinedload(Interaction.attachments),
+                 joinedload(Case.customer).joinedload(Customer.contact_points))
+    ).unique().first()
+    return tuple(row) if row else None
+
+
+def screen_pop(session, offer: Offer, item: Interaction, case: Case) -> dict:
+    """The offer.created payload: the call, the customer and the case digest."""
+    digest = offers.digest(session, case, exclude_id=item.id)
+    pop = present(ScreenPopOut, {
+        "offer_id": offer.id, "queue": offer.queue, "interaction": item,
+        "customer": case.customer, "case": case, "recent": digest["recent"],
+        "open_lines": digest["open_lines"], "flags": list(case.flags or [])})
+    return {"id": offer.id, "offer_id": offer.id, "case_id": case.id,
+            "interaction_id": item.id, "at": item.created_at.isoformat(), **pop}
+
+
+def _offer_to(session, offer_id: int, user_ids: set[int]) -> list[int]:
+    """Show an open offer to those of user_ids allowed to take it."""
+    parts = pop_parts(session, Offer.id == offer_id) if user_ids else None
+    if parts is None or parts[0].status != "open":
+        return []
+    offer = parts[0]
+    chosen = [p.id for p in presence.profiles(user_ids)
+              if offers.eligible(p, offer) and p.id not in (offer.declined_by or [])]
+    if not chosen:
+        return []
+    payload = screen_pop(session, *parts)
+    # Screen pop first (latency is the point); an accept needs a person, so recording who
+    # was offered a moment later cannot miss a rescind.
+    for uid in chosen:
+        socketio.emit(events.OFFER_CREATED, payload, to=user_room(uid), namespace=AGENT_NS)
+    offers.mark_offered(session, offer.id, chosen)
+    session.commit()
+    return chosen
+
+
+def _rescind(offered_to: list[int], offer_id: int, keep: int | None, reason: str,
+             at: str) -> None:
+    for uid in offered_to:
+        if uid != keep:
+            socketio.emit(events.OFFER_RESCINDED, {"id": offer_id, "offer_id": offer_id,
+                                                   "reason": reason, "at": at},
+                          to=user_room(uid), namespace=AGENT_NS)
+
+
+@celery.task(name="caseline.voice.connect_call")
+def connect_call(offer_id: int) -> None:
+    """Bridge the caller to the accepting agent's browser phone (idempotent per offer)."""
+    session = database.session()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.status != "accepted" or offer.accepted_by_id is None:
+        return
+    item = session.get(Interaction, offer.interaction_id)
+    session.commit()
+    if not control.rest_configured():
+        log.info("Twilio not configured: call %s connected in simulation", item.provider_id)
+        return
+    try:
+        control.redirect(item.provider_id, twiml.connect_client(
+            control.identity_for(offer.accepted_by_id), item.id))
+    except (TwilioException, OSError):
+        # The caller is still queued: offer the call again rather than strand it.
+        log.exception("could not connect call %s to agent %s", item.provider_id,
+                      offer.accepted_by_id)
+        # Tell the agent first, so their phone is free for the offer that follows.
+        socketio.emit(events.OFFER_RESCINDED, {"id": offer.id, "offer_id": offer.id,
+                                               "reason": "connect_failed",
+                                               "at": utcnow().isoformat()},
+                      to=user_room(offer.accepted_by_id), namespace=AGENT_NS)
+        presence.restore(offer.accepted_by_id, "available")  # their phone is free again
+        offers.release(session, offer)
+        session.commit()
+
+
+def register_voice(app: Flask) -> None:
+    """Socket handlers for presence and offers; listeners that route and rescind offers."""
+    presence.reset()
+
+    def on_created(_name: str, payload: dict) -> None:
+        with app.app_context():
+            session = database.session()
+            _offer_to(session, payload["offer_id"], presence.available())
+            session.commit()
+
+    def offered(offer_id: int) -> tuple[list[int], str] | None:
+        # Read and end the transaction at once: on SQLite an open one holds the write lock.
+        session = database.session()
+        offer = session.get(Offer, offer_id)
+        found = (list(offer.offered_to or []), offer.status) if offer else None
+        session.commit()
+        return found
+
+    def on_accepted(_name: str, payload: dict) -> None:
+        with app.app_context():
+            found = offered(payload["offer_id"])
+            if found is not None:
+                _rescind(found[0], payload["offer_id"], payload["user_id"], "taken",
+                         payload["at"])
+                enqueue(connect_call, payload["offer_id"])
+
+    def on_closed(_name: str, payload: dict) -> None:
+        with app.app_context():
+            found = offered(payload["offer_id"])
+            if found is not None:
+                _rescind(found[0], payload["offer_id"], None, found[1], payload["at"])
+
+    def on_transferred(_name: str, payload: dict) -> None:
+        # The colleague's screen pops the call they were handed (their phone then rings).
+        with app.app_context():
+            session = database.session()
+            parts = pop_parts(session, Offer.interaction_id == payload["interaction_id"])
+            pop = screen_pop(session, *parts) if parts is not None else None
+            session.commit()
+            if pop is not None:
+                socketio.emit(events.CALL_TRANSFERRED, {**pop, "by": payload["by"],
+                                                        "at": payload["at"]},
+                              to=user_room(payload["user_id"]), namespace=AGENT_NS)
+
+    events.subscribe(events.CALL_TRANSFERRED, on_transferred)
+    events.subscribe(events.OFFER_CREATED, on_created)
+    events.subscribe(events.OFFER_ACCEPTED, on_accepted)
+    events.subscribe(events.OFFER_CLOSED, on_closed)
+    _register_socket_handlers()
+
+
+def set_presence(actor, status: str) -> str:
+    """Change an agent's status, tell supervisors, and offer waiting calls when available."""
+    presence.set_status(actor, status)
+    status = presence.status_of(actor.id)
+    socketio.emit(events.PRESENCE_UPDATED, {"id": actor.id, "user_id": actor.id,
+                                            "status": status, "at": utcnow().isoformat()},
+                  to=SUPERVISORS, namespace=AGENT_NS)
+    if status == "available":
+        session = database.session()
+        # Calls still waiting (a queue holds callers minutes, not hours).
+        waiting = session.scalars(select(Offer.id).where(
+            Offer.status == "open", Offer.client_id.in_(actor.client_ids),
+            Offer.created_at >= utcnow() - WAITING_AT_MOST).order_by(Offer.id)).all()
+        session.commit()
+        for offer_id in waiting:
+            _offer_to(session, offer_id, {actor.id})
+    return status
+
+
+def _fail(code: str, message: str) -> dict:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _offer_id(data) -> int | None:
+    try:
+        return int((data or {}).get("offer_id"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _register_socket_handlers() -> None:
+    @socketio.on(events.PRESENCE_SET, namespace=AGENT_NS)
+    def _presence(data):
+        actor = connected_actor()
+        if actor is None:
+            return _fail("unauthorized", "not signed in")
+        try:
+            status = set_presence(actor, (data or {}).get("status"))
+        except ValueError as exc:
+            return _fail("invalid", str(exc))
+        return {"ok": True, "status": status}
+
+    @socketio.on(events.OFFER_ACCEPT, namespace=AGENT_NS)
+    def _accept(data):
+        actor = connected_actor()
+        if actor is None:
+            return _fail("unauthorized", "not signed in")
+        offer_id = _offer_id(data)
+        if offer_id is None:
+            return _fail("invalid", "offer_id required")
+        session = database.session()
+        try:
+            offer = offers.accept(session, actor, offer_id)
+        except DomainError as exc:
+            session.rollback()
+            return _fail(exc.code, exc.message)
+        set_presence(actor, "busy")  # on a call: no more offers until the wrap-up is done
+        result = {"ok": True, "offer_id": offer.id, "interaction_id": offer.interaction_id,
+                  "case_id": offer.case_id, "identity": control.identity_for(actor.id),
+                  "simulated": not control.rest_configured()}
+        session.commit()
+        return result
+
+    @socketio.on(events.OFFER_DECLINE, namespace=AGENT_NS)
+    def _decline(data):
+        actor = connected_actor()
+        if actor is None:
+            return _fail("unauthorized", "not signed in")
+        offer_id = _offer_id(data)
+        if offer_id is None:
+            return _fail("invalid", "offer_id required")
+        session = database.session()
+        try:
+            offers.decline(session, actor, offer_id)
+        except DomainError as exc:
+            session.rollback()
+            return _fail(exc.code, exc.message)
+        session.commit()
+        return {"ok": True, "offer_id": offer_id}

@@ -1,0 +1,244 @@
+"""An agent's work on a live call: hold, transfer, recording pauses, wrap-up and timers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm import access, audit, events, offers
+from crm.errors import Conflict, Invalid
+from crm.models import DispositionCode, Interaction, Offer, User, utcnow
+
+MAX_NOTES = 5000
+# Used when no codes are configured for a line of work (disposition_codes rows override).
+DEFAULT_CODES = {
+    "general": [("resolved", "Resolved"), ("callback", "Callback arranged"),
+                ("no_action", "No action needed"), ("wrong_number", "Wrong number")],
+    "insurance": [("fnol", "First notice of loss taken"), ("claim_update", "Claim status given")],
+    "fraud": [("verified", "Identity verified"), ("escalated", "Escalated to investigator")],
+    "collections": [("promise", "Promise to pay"), ("dispute", "Dispute raised"),
+                    ("refused", "Refused to pay")],
+}
+
+
+def dispositions(session: Session, line_of_work: str) -> list[tuple[str, str]]:
+    """(code, label) an agent may choose: the line's own codes, then the general ones.
+
+    A line of work with rows in disposition_codes uses those; one without uses the defaults.
+    """
+    rows = session.execute(select(DispositionCode.line_of_work, DispositionCode.code,
+                                  DispositionCode.label, DispositionCode.active).where(
+        DispositionCode.line_of_work.in_((line_of_work, "general")))
+        .order_by(DispositionCode.id)).all()
+    out: list[tuple[str, str]] = []
+    for line in dict.fromkeys((line_of_work, "general")):
+        configured = [(c, label, on) for lw, c, label, on in rows if lw == line]
+        codes = ([(c, label) for c, label, on in configured if on] if configured
+                 else DEFAULT_CODES.get(line, []))
+        out += [c for c in codes if c[0] not in {code for code, _ in out}]
+    return out
+
+
+def add_disposition(session: Session, actor: User, line_of_work: str, code: str,
+                    label: str) -> DispositionCode:
+    """A new wrap-up code for a line of work (supervisors and admins); audited."""
+    access.require_role(actor, "supervisor", "admin")
+    code, label, line_of_work = code.strip().lower(), label.strip(), line_of_work.strip().lower()
+    if not code or not label or not line_of_work:
+        raise Invalid("a disposition needs a line of work, a code and a label")
+    if not all(c.isalnum() or c == "_" for c in code):
+        raise Invalid("a disposition code uses letters, digits and underscores only")
+    exists = session.scalar(select(DispositionCode.id).where(
+        DispositionCode.line_of_work == line_of_work, DispositionCode.code == code))
+    if exists:
+        raise Conflict(f"{code} already exists for {line_of_work}", code="duplicate")
+    row = DispositionCode(line_of_work=line_of_work, code=code, label=label)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "disposition.added", row, object_type="disposition_code",
+                 after={"line_of_work": line_of_work, "code": code, "label": label})
+    return row
+
+
+def line_of(item: Interaction) -> str:
+    """The line of work (queue) a call belongs to."""
+    return (item.meta or {}).get("queue") or "general"
+
+
+def get_call(session: Session, actor: User, interaction_id: int, *,
+             handed_on: bool = False) -> Interaction:
+    """A call the actor handles (or supervises); handed_on: or transferred away (wrap-up)."""
+    item = access.ensure_visible(actor, session.get(Interaction, interaction_id), "call")
+    if item.medium != "voice":
+        raise Invalid("this interaction is not a call")
+    mine = item.agent_id == actor.id or actor.has_role("supervisor")
+    if handed_on and not mine:
+        mine = actor.id in [t.get("by") for t in (item.meta or {}).get("transfers", [])]
+    if not mine:
+        raise Conflict("this call is handled by another agent", code="not_your_call")
+    return item
+
+
+def _now() -> str:
+    return utcnow().isoformat()
+
+
+def _seconds_since(iso: str | None) -> int:
+    if not iso:
+        return 0
+    return max(0, int((utcnow() - datetime.fromisoformat(iso)).total_seconds()))
+
+
+def _timers(item: Interaction) -> dict:
+    return dict((item.meta or {}).get("timers") or {})
+
+
+def _save(session: Session, actor: User, item: Interaction, action: str, timers: dict,
+          **extra) -> Interaction:
+    before = {"timers": _timers(item)}
+    item.meta = {**(item.meta or {}), "timers": timers, **extra}
+    audit.record(session, actor, action, item, after={"timers": timers, **extra},
+                 before=before)
+    events.emit(session, events.INTERACTION_UPDATED, interaction_id=item.id,
+                case_id=item.case_id, client_id=item.client_id)
+    return item
+
+
+def hold(session: Session, actor: User, interaction_id: int) -> Interaction:
+    """Put the caller on hold (starts the hold timer)."""
+    item = get_call(session, actor, interaction_id)
+    t = _timers(item)
+    if t.get("hold_started_at"):
+        raise Conflict("the call is already on hold", code="on_hold")
+    t["hold_started_at"] = _now()
+    return _save(session, actor, item, "call.held", t, on_hold=True)
+
+
+def resume(session: Session, actor: User, interaction_id: int) -> Interaction:
+    """Take the caller off hold (adds to the hold time)."""
+    item = get_call(session, actor, interaction_id)
+    t = _timers(item)
+    if not t.get("hold_started_at"):
+        raise Conflict("the call is not on hold", code="not_on_hold")
+    t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
+    return _save(session, actor, item, "call.resumed", t, on_hold=False)
+
+
+def transfer(session: Session, actor: User, interaction_id: int, *, to_user: User | None = None,
+             to_queue: str | None = None, warm: bool = False) -> Interaction:
+    """Hand the call to another agent (who must be allowed to see it) or to a queue."""
+    item = get_call(session, actor, interaction_id)
+    if (to_user is None) == (to_queue is None):
+        raise Invalid("transfer to exactly one of an agent or a queue")
+    if to_user is not None and item.client_id not in to_user.client_ids:
+        raise Invalid("that agent does not work for this client")
+    t = _timers(item)
+    if t.get("hold_started_at"):
+        t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
+    t["ended_at"] = _now()  # the transferring agent's part of the call ends here
+    target = {"user_id": to_user.id} if to_user else {"queue": to_queue}
+    transfers = [*(item.meta or {}).get("transfers", []),
+                 {**target, "by": actor.id, "warm": warm, "at": _now()}]
+    if to_user is not None:
+        item.agent_id = to_user.id
+        events.emit(session, events.CALL_TRANSFERRED, interaction_id=item.id,
+                    case_id=item.case_id, client_id=item.client_id, user_id=to_user.id,
+                    by=actor.id)
+    else:
+        offer = session.scalars(select(Offer).where(Offer.interaction_id == item.id)).first()
+        offers.reopen(session, offer, to_queue)
+        item.agent_id = None
+        item.meta = {**(item.meta or {}), "queue": to_queue}
+    return _save(session, actor, item, "call.transferred", t, transfers=transfers,
+                 on_hold=False)
+
+
+def consult(session: Session, actor: User, interaction_id: int, to_user: User) -> Interaction:
+    """Warm transfer, step one: the caller waits on hold while the agent briefs a colleague."""
+    item = get_call(session, actor, interaction_id)
+    if item.client_id not in to_user.client_ids or not to_user.active or to_user.id == actor.id:
+        raise Invalid("that agent cannot take this call")
+    if (item.meta or {}).get("consult"):
+        raise Conflict("a consultation is already under way", code="consulting")
+    t = _timers(item)
+    t.setdefault("hold_started_at", _now())
+    return _save(session, actor, item, "call.consult_started", t, on_hold=True,
+                 consult={"user_id": to_user.id, "by": actor.id, "at": _now()})
+
+
+def complete_transfer(session: Session, actor: User, interaction_id: int) -> tuple[
+        Interaction, int]:
+    """Warm transfer, step two: hand the caller to the colleague consulted; their id."""
+    item = get_call(session, actor, interaction_id)
+    pending = (item.meta or {}).get("consult")
+    if not pending or pending.get("by") != actor.id:
+        raise Conflict("start a consultation before completing a warm transfer",
+                       code="no_consult")
+    to_user = session.get(User, pending["user_id"])
+    item.meta = {k: v for k, v in (item.meta or {}).items() if k != "consult"}
+    return transfer(session, actor, interaction_id, to_user=to_user, warm=True), to_user.id
+
+
+def cancel_consult(session: Session, actor: User, interaction_id: int) -> Interaction:
+    """Abandon a warm transfer: back to the caller."""
+    item = get_call(session, actor, interaction_id)
+    if not (item.meta or {}).get("consult"):
+        raise Conflict("no consultation under way", code="no_consult")
+    item.meta = {k: v for k, v in (item.meta or {}).items() if k != "consult"}
+    return resume(session, actor, interaction_id)
+
+
+def consult_allowed(item: Interaction, caller_id: int, callee_id: int) -> bool:
+    """May caller_id's browser ring callee_id's for this call's consultation."""
+    pending = (item.meta or {}).get("consult") or {}
+    return pending.get("by") == caller_id and pending.get("user_id") == callee_id
+
+
+def ended(session: Session, actor: User, interaction_id: int) -> Interaction:
+    """The agent ended the call; wrap-up time starts now."""
+    item = get_call(session, actor, interaction_id)
+    t = _timers(item)
+    if t.get("hold_started_at"):
+        t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
+    t["ended_at"] = _now()
+    return _save(session, actor, item, "call.ended", t, hung_up=True)
+
+
+def recording(session: Session, actor: User, interaction_id: int, *, paused: bool) -> Interaction:
+    """Pause the recording while card details are given, or resume it; both audited."""
+    item = get_call(session, actor, interaction_id)
+    return _save(session, actor, item, "recording.paused" if paused else "recording.resumed",
+                 _timers(item), recording_paused=paused)
+
+
+def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: str,
+            notes: str = "") -> Interaction:
+    """Close the agent's work on a call with a disposition code (required) and notes."""
+    item = get_call(session, actor, interaction_id, handed_on=True)
+    codes = dict(dispositions(session, line_of(item)))
+    if not disposition:
+        raise Invalid("choose a disposition code")
+    if disposition not in codes:
+        raise Invalid(f"unknown disposition {disposition!r} for {line_of(item)} calls")
+    notes = (notes or "").strip()
+    if len(notes) > MAX_NOTES:
+        raise Invalid(f"wrap-up notes can have at most {MAX_NOTES} characters")
+    t = _timers(item)
+    if t.get("hold_started_at"):
+        t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
+    ended_at = t.setdefault("ended_at", _now())
+    t["wrap_up_seconds"] = _seconds_since(ended_at)
+    answered = (item.meta or {}).get("accepted_at") or (item.meta or {}).get("answered_at")
+    if answered:
+        talk = int((datetime.fromisoformat(ended_at) - datetime.fromisoformat(answered))
+                   .total_seconds())
+        t["talk_seconds"] = max(0, talk - t.get("hold_seconds", 0))
+    item.disposition = disposition
+    # Each agent who handled the call (a transfer hands it on) wraps up their own part.
+    wrap_ups = [*(item.meta or {}).get("wrap_ups", []),
+                {"agent_id": actor.id, "disposition": disposition, "notes": notes,
+                 "at": _now(), **{k: v for k, v in t.items() if k.endswith("_seconds")}}]
+    return _save(session, actor, item, "call.wrapped_up", t, wrap_up_notes=notes,
+                 disposition_label=codes[disposition], wrap_ups=wrap_ups)

@@ -1,0 +1,48 @@
+"""Voice work items: one offer per inbound call, accepted by exactly one agent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.models.base import Base, BigId, utcnow
+
+OFFER_STATUSES = ("open", "accepted", "abandoned", "voicemail")
+
+
+class Offer(Base):
+    """A call waiting in a queue, offered to available agents until one accepts it."""
+
+    __tablename__ = "offers"
+    __table_args__ = (Index("ix_offers_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), unique=True
+    )
+    queue: Mapped[str] = mapped_column(String(32), default="general")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    # Who was shown the offer, so the losers of an accept can be told it is gone.
+    offered_to: Mapped[list] = mapped_column(default=list)
+    declined_by: Mapped[list] = mapped_column(default=list)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DispositionCode(Base):
+    """A wrap-up code an agent may choose after a call, per line of work."""
+
+    __tablename__ = "disposition_codes"
+    __table_args__ = (Index("ix_disposition_codes_line", "line_of_work", "code", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    line_of_work: Mapped[str] = mapped_column(String(32), default="general")
+    code: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,141 @@
+"""Offering a waiting call to agents: open, show, decline, and accept atomically."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, literal, select, union_all, update
+from sqlalchemy.orm import Session, lazyload
+
+from crm import access, events
+from crm.errors import Conflict, NotFound
+from crm.models import (
+    Case,
+    Claim,
+    DebtAccount,
+    Interaction,
+    Investigation,
+    Offer,
+    User,
+    utcnow,
+)
+
+RECENT_CONTACTS = 5
+
+
+def open_offer(session: Session, item: Interaction, queue: str, *, new_call: bool = False
+               ) -> Offer:
+    """The open offer of a call (one per interaction; a redelivery returns the same).
+
+    new_call: the interaction was created in this transaction, so no offer can exist yet.
+    """
+    if not new_call:
+        offer = session.scalars(select(Offer).where(Offer.interaction_id == item.id)).first()
+        if offer is not None:
+            return offer
+    offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
+                  queue=queue, offered_to=[], declined_by=[])
+    session.add(offer)
+    session.flush()
+    events.emit(session, events.OFFER_CREATED, offer_id=offer.id, interaction_id=item.id,
+                case_id=item.case_id, client_id=item.client_id)
+    return offer
+
+
+def eligible(user, offer: Offer) -> bool:
+    """May this agent take this call: same client, and the queue's skill (any for general).
+
+    user: a User, or anything with its client_ids, active, skills and has_role.
+    """
+    if offer.client_id not in user.client_ids or not user.active:
+        return False
+    return offer.queue == "general" or offer.queue in (user.skills or {}) or user.has_role(
+        offer.queue)
+
+
+def mark_offered(session: Session, offer_id: int, user_ids: list[int]) -> None:
+    """Remember who was shown an offer (they are told when it goes)."""
+    offer = session.get(Offer, offer_id)
+    if offer is not None:
+        offer.offered_to = sorted(set(offer.offered_to or []) | set(user_ids))
+
+
+def accept(session: Session, actor: User, offer_id: int) -> Offer:
+    """Take the call: a conditional UPDATE, so of two agents accepting at once exactly one wins."""
+    offer = access.ensure_visible(actor, session.get(Offer, offer_id), "offer")
+    if not eligible(actor, offer):
+        raise NotFound("offer not found")
+    won = session.execute(
+        update(Offer).where(Offer.id == offer_id, Offer.status == "open")
+        .values(status="accepted", accepted_by_id=actor.id, accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        raise Conflict("another agent has already taken this call", code="offer_taken")
+    session.refresh(offer)
+    item = session.get(Interaction, offer.interaction_id)
+    item.agent_id = actor.id
+    item.meta = {**(item.meta or {}), "accepted_at": utcnow().isoformat()}
+    events.emit(session, events.OFFER_ACCEPTED, offer_id=offer.id, user_id=actor.id,
+                interaction_id=item.id, case_id=offer.case_id, client_id=offer.client_id)
+    return offer
+
+
+def decline(session: Session, actor: User, offer_id: int) -> Offer:
+    """Pass on a call; it stays offered to the others."""
+    offer = access.ensure_visible(actor, session.get(Offer, offer_id), "offer")
+    offer.declined_by = sorted(set(offer.declined_by or []) | {actor.id})
+    return offer
+
+
+def close(session: Session, interaction_id: int, status: str) -> Offer | None:
+    """End an open offer because the caller left (abandoned) or went to voicemail."""
+    offer = session.scalars(select(Offer).where(Offer.interaction_id == interaction_id)).first()
+    if offer is None:
+        return None
+    closed = session.execute(
+        update(Offer).where(Offer.id == offer.id, Offer.status == "open")
+        .values(status=status).execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(offer)
+    if closed:
+        events.emit(session, events.OFFER_CLOSED, offer_id=offer.id, case_id=offer.case_id,
+                    client_id=offer.client_id, interaction_id=interaction_id)
+    return offer if closed else None
+
+
+def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> dict:
+    """What an agent needs before answering: last contacts and the open lines of work."""
+    recent = list(session.scalars(
+        select(Interaction).where(Interaction.case_id == case.id,
+                                  Interaction.id != (exclude_id or 0))
+        .options(lazyload(Interaction.attachments))  # the digest lists contacts, not files
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(RECENT_CONTACTS)))
+    # One round trip for the three lines of work (this runs on every screen pop).
+    found = union_all(*(
+        select(literal(name).label("line")).where(
+            exists().where(model.case_id == case.id, model.status == "open"))
+        for model, name in ((Claim, "insurance"), (Investigation, "fraud"),
+                            (DebtAccount, "collections"))))
+    lines = set(session.scalars(found))
+    return {"recent": recent,
+            "open_lines": [n for n in ("insurance", "fraud", "collections") if n in lines]}
+
+
+def reopen(session: Session, offer: Offer | None, queue: str) -> None:
+    """Offer a call again in another queue (a transfer to a line of work)."""
+    if offer is None:
+        raise Conflict("this call was never queued", code="not_queued")
+    offer.status, offer.queue, offer.accepted_by_id, offer.accepted_at = "open", queue, None, None
+    offer.offered_to, offer.declined_by = [], []
+    session.flush()
+    events.emit(session, events.OFFER_CREATED, offer_id=offer.id,
+                interaction_id=offer.interaction_id, case_id=offer.case_id,
+                client_id=offer.client_id)
+
+
+def release(session: Session, offer: Offer) -> None:
+    """The accepting agent could not be connected: the call is nobody's and offered again."""
+    item = session.get(Interaction, offer.interaction_id)
+    if item is not None:
+        item.agent_id = None
+    reopen(session, offer, offer.queue)

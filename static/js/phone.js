@@ -1,0 +1,355 @@
+// The browser phone: presence, offers (screen pop), call controls and wrap-up.
+// Uses @twilio/voice-sdk when Twilio is configured; otherwise shows a simulated call, so the
+// whole flow works in demo mode. Has its own /agent socket so it does not depend on console.js.
+import { io } from "/static/vendor/socket.io.esm.min.js";
+
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+const socket = io("/agent", { transports: ["websocket", "polling"] });
+const state = { offer: null, call: null, device: null, twilioCall: null, held: false,
+                muted: false, paused: false, startedAt: 0, holdStartedAt: 0, holdMs: 0,
+                available: false, tick: null };
+
+const sheet = document.createElement("link");
+sheet.rel = "stylesheet";
+sheet.href = "/static/css/phone.css";
+document.head.appendChild(sheet);
+
+const bar = document.createElement("aside");
+bar.id = "phone";
+bar.className = "phone-bar";
+bar.setAttribute("aria-label", "Phone");
+bar.innerHTML = `
+  <div class="phone-row">
+    <strong>Phone</strong>
+    <button type="button" id="phone-presence" class="secondary">Go available</button>
+    <span id="phone-state" role="status">offline</span>
+    <span class="spacer"></span>
+    <button type="button" id="phone-simulate" class="link">Simulate a call</button>
+  </div>
+  <section id="phone-offer" hidden>
+    <div class="phone-caller"><strong id="phone-offer-name"></strong>
+      <span id="phone-offer-number"></span> · <span id="phone-offer-case"></span>
+      · queue <span id="phone-offer-queue"></span></div>
+    <div id="phone-offer-flags" class="phone-flags"></div>
+    <ul id="phone-offer-recent" class="phone-recent"></ul>
+    <button type="button" id="phone-answer">Answer</button>
+    <button type="button" id="phone-decline" class="secondary">Decline</button>
+  </section>
+  <section id="phone-call" hidden>
+    <div class="phone-row"><span id="phone-call-label"></span>
+      <span id="phone-timer" class="muted"></span></div>
+    <div class="phone-row">
+      <button type="button" id="phone-hold">Hold</button>
+      <button type="button" id="phone-resume" hidden>Resume</button>
+      <button type="button" id="phone-mute" class="secondary">Mute</button>
+      <button type="button" id="phone-pause-rec" class="secondary">Pause recording</button>
+      <input id="phone-transfer-target" placeholder="agent id or queue" size="14"
+             aria-label="Transfer to (agent id or queue)">
+      <label class="inline"><input type="checkbox" id="phone-warm"> warm</label>
+      <button type="button" id="phone-transfer" class="secondary">Transfer</button>
+      <button type="button" id="phone-transfer-complete" hidden>Complete transfer</button>
+      <button type="button" id="phone-transfer-cancel" class="secondary" hidden>Back to caller</button>
+      <button type="button" id="phone-end" class="danger">End</button>
+    </div>
+  </section>
+  <form id="phone-wrapup" hidden>
+    <label>Disposition <select id="phone-disposition" aria-required="true"></select></label>
+    <label>Notes <textarea id="phone-notes" rows="2" maxlength="5000"></textarea></label>
+    <button type="submit" id="phone-wrapup-submit">Finish wrap-up</button>
+  </form>
+  <p id="phone-message" class="muted" role="alert"></p>`;
+document.body.appendChild(bar);
+const $ = (id) => document.getElementById(id);
+
+function say(text) { $("phone-message").textContent = text || ""; }
+function setState(text) { $("phone-state").textContent = text; }
+function show(section) {
+  for (const id of ["phone-offer", "phone-call", "phone-wrapup"]) $(id).hidden = id !== section;
+}
+
+async function api(method, path, body) {
+  const resp = await fetch(`/api/v1${path}`, {
+    method, credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new Error(data.error?.message || `request failed (${resp.status})`);
+  return data;
+}
+
+// --- Twilio Device (only when the server can issue a token) ---------------------------
+async function startDevice() {
+  let grant;
+  try { grant = await api("POST", "/voice/token"); } catch (err) {
+    bar.dataset.mode = "simulated";
+    return;
+  }
+  await new Promise((ok, fail) => {
+    const s = document.createElement("script");
+    s.src = "/static/vendor/twilio.min.js"; s.onload = ok; s.onerror = fail;
+    document.head.appendChild(s);
+  });
+  const device = new window.Twilio.Device(grant.token, { codecPreferences: ["opus", "pcmu"] });
+  device.on("incoming", (call) => {
+    // The server bridged an accepted offer, a resume or a transfer to this browser; a
+    // colleague's briefing (warm transfer) is answered too.
+    const params = call.customParameters || new Map();
+    if (state.call || params.get("InteractionId")) {
+      state.pendingIncoming = null;
+      if (state.call) { state.twilioCall = call; call.accept(); } else state.pendingIncoming = call;
+    } else {
+      call.accept();
+      say("A colleague is briefing you on a call they will transfer.");
+    }
+  });
+  device.on("tokenWillExpire", async () => {
+    device.updateToken((await api("POST", "/voice/token")).token);
+  });
+  device.on("error", (err) => say(`phone: ${err.message}`));
+  await device.register();
+  state.device = device;
+  bar.dataset.mode = "twilio";
+}
+
+// --- presence and offers ---------------------------------------------------------------
+socket.on("connect", () => {
+  setState(state.available ? "available" : "away");
+  if (state.available) socket.emit("presence.set", { status: "available" });
+});
+socket.on("disconnect", () => setState("offline"));
+
+$("phone-presence").addEventListener("click", () => {
+  const status = state.available ? "away" : "available";
+  socket.emit("presence.set", { status }, (ack) => {
+    if (!ack?.ok) return say(ack?.error?.message || "could not change status");
+    state.available = ack.status === "available";
+    $("phone-presence").textContent = state.available ? "Set away" : "Go available";
+    setState(ack.status);
+  });
+});
+
+socket.on("offer.created", (pop) => {
+  if (state.call) return; // one call at a time
+  state.offer = pop;
+  $("phone-offer-name").textContent = pop.customer.display_name || "Unknown caller";
+  $("phone-offer-number").textContent = pop.interaction.from_addr || "";
+  $("phone-offer-case").textContent = pop.case.reference;
+  $("phone-offer-queue").textContent = pop.queue;
+  $("phone-offer-flags").textContent = pop.flags.length ? `Flags: ${pop.flags.join(", ")}` : "";
+  const recent = $("phone-offer-recent");
+  recent.replaceChildren(...pop.recent.map((r) => {
+    const li = document.createElement("li");
+    li.textContent = `${r.occurred_at.slice(0, 10)} ${r.medium}: ${r.body.slice(0, 80)}`;
+    return li;
+  }));
+  show("phone-offer");
+  setState("incoming call");
+  say("");
+  window.dispatchEvent(new CustomEvent("caseline:screen-pop", { detail: pop }));
+});
+
+socket.on("offer.rescinded", (msg) => {
+  if (state.offer?.offer_id !== msg.offer_id) return;
+  if (msg.reason === "connect_failed") {
+    // Twilio could not bridge the caller to us; the call went back to the queue.
+    clearInterval(state.tick);
+    Object.assign(state, { call: null, offer: null, twilioCall: null });
+    show(null);
+    setState(state.available ? "available" : "away");
+    return say("The call could not be connected to your phone; it was offered again.");
+  }
+  if (state.call) return;
+  state.offer = null;
+  show(null);
+  setState(state.available ? "available" : "away");
+  say(msg.reason === "taken" ? "Another agent took the call." : "The caller left.");
+});
+
+$("phone-answer").addEventListener("click", () => {
+  const offer = state.offer;
+  if (!offer) return;
+  socket.emit("offer.accept", { offer_id: offer.offer_id }, (ack) => {
+    if (!ack?.ok) { show(null); return say(ack?.error?.message || "could not take the call"); }
+    startCall(ack.interaction_id, `${offer.customer.display_name || offer.interaction.from_addr}`
+      + (ack.simulated ? " (simulated call)" : ""));
+  });
+});
+
+$("phone-decline").addEventListener("click", () => {
+  if (!state.offer) return;
+  socket.emit("offer.decline", { offer_id: state.offer.offer_id });
+  state.offer = null;
+  show(null);
+  setState(state.available ? "available" : "away");
+});
+
+// --- the call ---------------------------------------------------------------------------
+function startCall(interactionId, label) {
+  Object.assign(state, { call: interactionId, held: false, muted: false, paused: false,
+                         startedAt: Date.now(), holdMs: 0, holdStartedAt: 0 });
+  $("phone-call-label").textContent = label;
+  $("phone-hold").hidden = false; $("phone-resume").hidden = true;
+  show("phone-call");
+  setState("on call");
+  clearInterval(state.tick);
+  state.tick = setInterval(renderTimer, 1000);
+  renderTimer();
+}
+
+function renderTimer() {
+  const held = state.holdMs + (state.held ? Date.now() - state.holdStartedAt : 0);
+  const talk = Math.max(0, Date.now() - state.startedAt - held);
+  const fmt = (ms) => new Date(ms).toISOString().slice(14, 19);
+  $("phone-timer").textContent = `talk ${fmt(talk)} · hold ${fmt(held)}`;
+}
+
+async function control(path, body) {
+  try { return await api("POST", `/calls/${state.call}/${path}`, body); } catch (err) {
+    say(err.message); throw err;
+  }
+}
+
+$("phone-hold").addEventListener("click", async () => {
+  await control("hold");
+  Object.assign(state, { held: true, holdStartedAt: Date.now() });
+  $("phone-hold").hidden = true; $("phone-resume").hidden = false;
+  setState("on hold");
+});
+
+$("phone-resume").addEventListener("click", async () => {
+  await control("resume");
+  state.holdMs += Date.now() - state.holdStartedAt;
+  state.held = false;
+  $("phone-hold").hidden = false; $("phone-resume").hidden = true;
+  setState("on call");
+});
+
+$("phone-mute").addEventListener("click", () => {
+  // Mute is the browser's microphone: nothing to tell the server.
+  state.muted = !state.muted;
+  state.twilioCall?.mute(state.muted);
+  $("phone-mute").textContent = state.muted ? "Unmute" : "Mute";
+});
+
+$("phone-pause-rec").addEventListener("click", async () => {
+  await control("recording", { paused: !state.paused });
+  state.paused = !state.paused;
+  $("phone-pause-rec").textContent = state.paused ? "Resume recording" : "Pause recording";
+});
+
+$("phone-transfer").addEventListener("click", async () => {
+  const target = $("phone-transfer-target").value.trim();
+  if (!target) return say("Enter an agent id or a queue to transfer to.");
+  const toAgent = /^\d+$/.test(target);
+  const warm = toAgent && $("phone-warm").checked;
+  const body = toAgent ? { user_id: Number(target), warm } : { queue: target };
+  const out = await control("transfer", body);
+  state.twilioCall?.disconnect();
+  if (warm) {
+    // The caller holds; ring the colleague to brief them, then complete or go back.
+    if (state.device && out.consult) state.twilioCall = await state.device.connect({ params: out.consult });
+    Object.assign(state, { held: true, holdStartedAt: Date.now() });
+    setState("consulting");
+    say(`Briefing agent ${target}; the caller is on hold.`);
+    toggleConsult(true);
+    return;
+  }
+  say(`Transferred to ${target}.`);
+  await wrapUp();
+});
+
+function toggleConsult(on) {
+  $("phone-transfer-complete").hidden = !on;
+  $("phone-transfer-cancel").hidden = !on;
+  for (const id of ["phone-hold", "phone-transfer", "phone-end"]) $(id).hidden = on;
+  $("phone-resume").hidden = true;
+}
+
+$("phone-transfer-complete").addEventListener("click", async () => {
+  await control("transfer/complete");
+  state.twilioCall?.disconnect();
+  toggleConsult(false);
+  say("Transferred after briefing.");
+  await wrapUp();
+});
+
+$("phone-transfer-cancel").addEventListener("click", async () => {
+  await control("transfer/cancel");
+  state.twilioCall?.disconnect();
+  state.holdMs += Date.now() - state.holdStartedAt;
+  state.held = false;
+  toggleConsult(false);
+  setState("on call");
+  say("Back with the caller.");
+});
+
+socket.on("call.transferred", (pop) => {
+  // A colleague handed us a call: it is ours now (the phone rings with it).
+  if (state.call) return say("A colleague transferred a call to you while you were busy.");
+  state.offer = pop;
+  startCall(pop.interaction_id, `${pop.customer.display_name || pop.interaction.from_addr}`
+    + " (transferred)" + (state.device ? "" : " (simulated call)"));
+  if (state.pendingIncoming) {
+    state.twilioCall = state.pendingIncoming;
+    state.pendingIncoming = null;
+    state.twilioCall.accept();
+  }
+  window.dispatchEvent(new CustomEvent("caseline:screen-pop", { detail: pop }));
+});
+
+$("phone-end").addEventListener("click", async () => {
+  await control("end");
+  state.twilioCall?.disconnect();
+  await wrapUp();
+});
+
+async function wrapUp() {
+  clearInterval(state.tick);
+  const codes = await api("GET", `/calls/${state.call}/dispositions`).catch(() => ({ items: [] }));
+  const select = $("phone-disposition");
+  select.replaceChildren(new Option("Choose…", ""),
+    ...codes.items.map((c) => new Option(c.label, c.code)));
+  $("phone-notes").value = "";
+  show("phone-wrapup");
+  setState("wrap-up");
+}
+
+$("phone-wrapup").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const disposition = $("phone-disposition").value;
+  if (!disposition) return say("Choose a disposition to finish the call.");
+  try {
+    await api("POST", `/calls/${state.call}/wrap-up`,
+              { disposition, notes: $("phone-notes").value });
+  } catch (err) { return say(err.message); }
+  Object.assign(state, { call: null, offer: null, twilioCall: null });
+  show(null);
+  setState(state.available ? "available" : "away");
+  say("Call wrapped up.");
+});
+
+// --- click-to-call and the demo simulator ----------------------------------------------
+export async function dial(caseId, to) {
+  const out = await api("POST", `/cases/${caseId}/calls`, to ? { to } : {});
+  if (state.device) {
+    state.call = out.interaction.id;
+    state.twilioCall = await state.device.connect({ params: out.params });
+  }
+  startCall(out.interaction.id, `Calling ${out.params.To}` + (state.device ? "" : " (simulated)"));
+  return out;
+}
+document.addEventListener("click", (event) => {
+  const el = event.target.closest("[data-click-to-call]");
+  if (!el) return;
+  event.preventDefault();
+  dial(el.dataset.caseId, el.dataset.number).catch((err) => say(err.message));
+});
+
+$("phone-simulate").addEventListener("click", async () => {
+  try { await api("POST", "/voice/simulate", {}); say("A simulated call is on its way."); }
+  catch (err) { say(err.message); }
+});
+
+window.caselinePhone = { dial };
+startDevice();

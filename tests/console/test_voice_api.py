@@ -1,0 +1,325 @@
+"""The voice API: browser-phone token, click-to-call, call controls, wrap-up, recording pause."""
+
+import jwt
+import pytest
+from sqlalchemy import select
+
+from crm import identity, offers
+from crm.models import AuditEvent, Interaction, Offer, User
+from tests import voice_support as tw
+
+CALL = "CA" + "d" * 32
+
+
+@pytest.fixture
+def settings(settings):
+    tw.configure(settings)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def twilio_api(app):
+    """Twilio's REST API stand-in: no test may reach the real one."""
+    fake = tw.RecordingTwilio()
+    app.extensions["caseline.twilio_http"] = fake
+    return fake
+
+
+@pytest.fixture
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_voice_token_is_503_with_a_clear_message_when_twilio_is_not_configured(client, auth):
+    resp = client.post("/api/v1/voice/token", headers=auth)
+    assert resp.status_code == 503
+    err = resp.get_json()["error"]
+    assert err["code"] == "twilio_not_configured" and "TWILIO_API_KEY_SID" in err["message"]
+
+
+def test_voice_token_grants_the_agent_their_browser_phone(app, client, auth, agent):
+    s = app.config["CASELINE"]
+    s.twilio_api_key_sid, s.twilio_api_key_secret = "SK" + "3" * 32, "key-secret-" + "k" * 32
+    s.twilio_twiml_app_sid = "AP" + "4" * 32
+    resp = client.post("/api/v1/voice/token", headers=auth)
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["identity"] == f"agent-{agent.id}"
+    claims = jwt.decode(body["token"], "key-secret-" + "k" * 32, algorithms=["HS256"])
+    assert claims["grants"]["identity"] == f"agent-{agent.id}"
+    voice = claims["grants"]["voice"]
+    assert voice["incoming"]["allow"] is True
+    assert voice["outgoing"]["application_sid"] == s.twilio_twiml_app_sid
+
+
+def test_voice_token_needs_a_signed_in_user(client):
+    assert client.post("/api/v1/voice/token").status_code == 401
+
+
+@pytest.fixture
+def case(session, default_client):
+    _, case, _ = identity.find_or_create(session, default_client.id, tw.CALLER)
+    session.commit()
+    return case
+
+
+def test_click_to_call_records_the_call_and_outbound_twiml_dials_it(client, session, auth,
+                                                                   agent, case):
+    resp = client.post(f"/api/v1/cases/{case.id}/calls", json={}, headers=auth)
+    assert resp.status_code == 201, resp.get_json()
+    body = resp.get_json()
+    assert body["params"]["To"] == tw.CALLER
+    item_id = int(body["params"]["InteractionId"])
+    assert (body["interaction"]["direction"], body["interaction"]["status"]) == (
+        "outbound", "queued")
+
+    leg = "CA" + "e" * 32
+    params = {"CallSid": leg, "AccountSid": tw.ACCOUNT_SID, "From": f"client:agent-{agent.id}",
+              "To": tw.CALLER, "InteractionId": str(item_id), "Direction": "inbound",
+              "ApiVersion": "2010-04-01", "CallStatus": "ringing"}
+    twiml = tw.post(client, tw.HOOKS + "/outbound", params).get_data(as_text=True)
+    assert f'callerId="{tw.OUR_NUMBER}"' in twiml
+    assert f">{tw.CALLER}</Number>" in twiml
+    item = session.get(Interaction, item_id)
+    assert item.provider_id == leg and item.case_id == case.id and item.agent_id == agent.id
+    session.rollback()
+    # The dialled leg's callbacks move the call along.
+    child = {"CallSid": "CA" + "f" * 32, "ParentCallSid": leg, "CallStatus": "completed",
+             "SequenceNumber": "3", "CallDuration": "95"}
+    assert tw.post(client, tw.HOOKS + "/status", child).status_code == 204
+    item = session.get(Interaction, item_id)
+    assert (item.status, item.duration_seconds) == ("completed", 95)
+
+
+def test_outbound_twiml_refuses_numbers_and_agents_not_on_the_call(client, auth, agent, case,
+                                                                   make_user):
+    item_id = client.post(f"/api/v1/cases/{case.id}/calls", json={},
+                          headers=auth).get_json()["params"]["InteractionId"]
+    other = make_user("agent")
+    base = {"CallSid": "CA" + "e" * 32, "AccountSid": tw.ACCOUNT_SID, "InteractionId": item_id}
+    for params in ({**base, "From": f"client:agent-{other.id}", "To": tw.CALLER},
+                   {**base, "From": f"client:agent-{agent.id}", "To": "+19005550100"}):
+        twiml = tw.post(client, tw.HOOKS + "/outbound", params).get_data(as_text=True)
+        assert "<Dial" not in twiml and "<Hangup" in twiml
+
+
+def test_click_to_call_refuses_a_number_that_is_not_the_customers(client, auth, case):
+    resp = client.post(f"/api/v1/cases/{case.id}/calls", json={"to": "+12025550199"},
+                       headers=auth)
+    assert resp.status_code == 422 and "not one of this customer" in resp.get_json()["error"][
+        "message"]
+
+
+@pytest.fixture
+def live_call(client, session, agent):
+    """An inbound call the agent has accepted."""
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer = session.scalars(select(Offer)).one()
+    offers.accept(session, session.get(User, agent.id), offer.id)
+    session.commit()
+    return offer.interaction_id
+
+
+def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make_user,
+                                              live_call, twilio_api):
+    call_url = f"/Calls/{CALL}.json"
+    twilio_api.requests.clear()
+    held = client.post(f"/api/v1/calls/{live_call}/hold", headers=auth)
+    assert held.status_code == 200 and "hold_started_at" in held.get_json()["timers"]
+    assert "<Play" in twilio_api.posts(call_url)[-1]["data"]["Twiml"]
+    assert client.post(f"/api/v1/calls/{live_call}/hold", headers=auth).status_code == 409
+    resumed = client.post(f"/api/v1/calls/{live_call}/resume", headers=auth)
+    assert resumed.status_code == 200 and "hold_seconds" in resumed.get_json()["timers"]
+    twiml = twilio_api.posts(call_url)[-1]["data"]["Twiml"]
+    assert f"<Identity>agent-{agent.id}</Identity>" in twiml
+    assert f'<Parameter name="InteractionId" value="{live_call}" />' in twiml
+
+    colleague = make_user("agent")
+    moved = client.post(f"/api/v1/calls/{live_call}/transfer", json={"user_id": colleague.id},
+                        headers=auth)
+    assert moved.status_code == 200
+    assert (f"<Identity>agent-{colleague.id}</Identity>"
+            in twilio_api.posts(call_url)[-1]["data"]["Twiml"])
+    # The call is now the colleague's: the first agent can no longer control it.
+    assert client.post(f"/api/v1/calls/{live_call}/end", headers=auth).status_code == 409
+    item = session.get(Interaction, live_call)
+    assert item.agent_id == colleague.id and item.meta["transfers"][0]["user_id"] == colleague.id
+    session.rollback()
+    # ...but still wraps up their own part of it.
+    done = client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"disposition": "resolved"},
+                       headers=auth)
+    assert done.status_code == 200
+    assert done.get_json()["interaction"]["disposition"] == "resolved"
+
+
+def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_call,
+                                                   twilio_api):
+    resp = client.post(f"/api/v1/calls/{live_call}/transfer", json={"queue": "collections"},
+                       headers=auth)
+    assert resp.status_code == 200
+    assert ">collections</Enqueue>" in twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"][
+        "Twiml"]
+    offer = session.scalars(select(Offer)).one()
+    assert (offer.status, offer.queue, offer.accepted_by_id) == ("open", "collections", None)
+    session.rollback()
+
+
+def test_end_and_wrap_up_need_a_known_disposition(client, session, auth, live_call,
+                                                  twilio_api):
+    codes = client.get(f"/api/v1/calls/{live_call}/dispositions", headers=auth).get_json()
+    assert "resolved" in [c["code"] for c in codes["items"]]
+    ended = client.post(f"/api/v1/calls/{live_call}/end", headers=auth)
+    assert ended.status_code == 200
+    assert twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"]["Status"] == "completed"
+    missing = client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"notes": "x"},
+                          headers=auth)
+    unknown = client.post(f"/api/v1/calls/{live_call}/wrap-up",
+                          json={"disposition": "made_up"}, headers=auth)
+    assert missing.status_code == 422 and unknown.status_code == 422
+    assert session.get(Interaction, live_call).disposition is None
+    session.rollback()
+    done = client.post(f"/api/v1/calls/{live_call}/wrap-up",
+                       json={"disposition": "resolved", "notes": "Explained the claim"},
+                       headers=auth)
+    assert done.status_code == 200
+    body = done.get_json()
+    assert body["interaction"]["disposition"] == "resolved"
+    assert {"wrap_up_seconds", "talk_seconds", "ended_at"} <= set(body["timers"])
+    item = session.get(Interaction, live_call)
+    assert item.meta["wrap_up_notes"] == "Explained the claim"
+    session.rollback()
+
+
+def test_pausing_the_recording_for_card_details_is_sent_and_audited(client, session, auth,
+                                                                     live_call, twilio_api):
+    assert client.post(f"/api/v1/calls/{live_call}/recording", json={"paused": True},
+                       headers=auth).status_code == 200
+    assert client.post(f"/api/v1/calls/{live_call}/recording", json={"paused": False},
+                       headers=auth).status_code == 200
+    sent = twilio_api.posts(f"/Calls/{CALL}/Recordings/Twilio.CURRENT.json")
+    assert [r["data"]["Status"] for r in sent] == ["paused", "in-progress"]
+    assert sent[0]["data"]["PauseBehavior"] == "skip"
+    actions = session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_id == str(live_call)).order_by(AuditEvent.id)).all()
+    assert [a for a in actions if a.startswith("recording.")] == ["recording.paused",
+                                                                   "recording.resumed"]
+    session.rollback()
+
+
+def test_another_agent_cannot_control_the_call(client, session, make_user, live_call):
+    from crm import users
+
+    other = make_user("agent")
+    raw = users.issue_token(session, other)
+    session.commit()
+    resp = client.post(f"/api/v1/calls/{live_call}/hold",
+                       headers={"Authorization": f"Bearer {raw}"})
+    assert resp.status_code == 409
+
+
+def test_holding_an_outbound_call_redirects_the_customers_leg(client, session, auth, agent,
+                                                             case, twilio_api):
+    item_id = client.post(f"/api/v1/cases/{case.id}/calls", json={},
+                          headers=auth).get_json()["params"]["InteractionId"]
+    browser_leg, customer_leg = "CA" + "e" * 32, "CA" + "f" * 32
+    tw.post(client, tw.HOOKS + "/outbound",
+            {"CallSid": browser_leg, "From": f"client:agent-{agent.id}", "To": tw.CALLER,
+             "InteractionId": item_id})
+    tw.post(client, tw.HOOKS + "/status",
+            {"CallSid": customer_leg, "ParentCallSid": browser_leg,
+             "CallStatus": "in-progress", "SequenceNumber": "1"})
+    assert client.post(f"/api/v1/calls/{item_id}/hold", headers=auth).status_code == 200
+    assert twilio_api.posts(f"/Calls/{customer_leg}.json")
+    assert not twilio_api.posts(f"/Calls/{browser_leg}.json")
+    assert session.get(Interaction, int(item_id)).status == "in-progress"
+    session.rollback()
+
+
+def test_warm_transfer_consults_then_hands_over(app, client, session, auth, agent, make_user,
+                                                live_call, twilio_api):
+    from console.extensions import socketio
+    from crm import events, users
+
+    colleague = make_user("agent")
+    raw = users.issue_token(session, colleague)
+    session.commit()
+    their_socket = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+    call_url = f"/Calls/{CALL}.json"
+
+    started = client.post(f"/api/v1/calls/{live_call}/transfer",
+                          json={"user_id": colleague.id, "warm": True}, headers=auth)
+    assert started.status_code == 200
+    consult = started.get_json()["consult"]
+    assert consult["To"] == f"client:agent-{colleague.id}"
+    assert "<Play" in twilio_api.posts(call_url)[-1]["data"]["Twiml"]  # the caller holds
+
+    # The agent's browser rings the colleague's for the briefing; nobody else may be rung.
+    brief = tw.post(client, tw.HOOKS + "/outbound",
+                    {"CallSid": "CA" + "9" * 32, "From": f"client:agent-{agent.id}", **consult})
+    assert f"<Client>agent-{colleague.id}</Client>" in brief.get_data(as_text=True)
+    stranger = make_user("agent")
+    refused = tw.post(client, tw.HOOKS + "/outbound",
+                      {"CallSid": "CA" + "8" * 32, "From": f"client:agent-{agent.id}",
+                       **consult, "To": f"client:agent-{stranger.id}"})
+    assert "<Dial" not in refused.get_data(as_text=True)
+
+    done = client.post(f"/api/v1/calls/{live_call}/transfer/complete", headers=auth)
+    assert done.status_code == 200
+    assert (f"<Identity>agent-{colleague.id}</Identity>"
+            in twilio_api.posts(call_url)[-1]["data"]["Twiml"])
+    handed = [m["args"][0] for m in their_socket.get_received("/agent")
+              if m["name"] == events.CALL_TRANSFERRED]
+    assert len(handed) == 1 and handed[0]["interaction_id"] == live_call
+    assert handed[0]["by"] == agent.id and handed[0]["customer"]["display_name"]
+    item = session.get(Interaction, live_call)
+    assert item.agent_id == colleague.id and item.meta["transfers"][-1]["warm"] is True
+    assert "consult" not in item.meta
+    session.rollback()
+    again = client.post(f"/api/v1/calls/{live_call}/transfer/complete", headers=auth)
+    assert again.status_code == 409
+    their_socket.disconnect(namespace="/agent")
+
+
+def test_cancelled_consultation_returns_to_the_caller(client, session, auth, agent, make_user,
+                                                      live_call, twilio_api):
+    colleague = make_user("agent")
+    client.post(f"/api/v1/calls/{live_call}/transfer",
+                json={"user_id": colleague.id, "warm": True}, headers=auth)
+    back = client.post(f"/api/v1/calls/{live_call}/transfer/cancel", headers=auth)
+    assert back.status_code == 200 and "hold_seconds" in back.get_json()["timers"]
+    assert (f"<Identity>agent-{agent.id}</Identity>"
+            in twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"]["Twiml"])
+    assert session.get(Interaction, live_call).agent_id == agent.id
+    session.rollback()
+
+
+def test_a_control_twilio_refuses_changes_nothing(client, session, auth, live_call, twilio_api):
+    twilio_api.fail_with = 500
+    resp = client.post(f"/api/v1/calls/{live_call}/hold", headers=auth)
+    assert resp.status_code == 502 and resp.get_json()["error"]["code"] == "twilio_error"
+    item = session.get(Interaction, live_call)
+    assert "hold_started_at" not in (item.meta.get("timers") or {})
+    assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "call.held")).all()
+    session.rollback()
+    assert client.post(f"/api/v1/calls/{live_call}/hold", headers=auth).status_code == 200
+
+
+def test_supervisors_configure_disposition_codes_per_line_of_work(client, session, auth,
+                                                                  make_user):
+    from crm import users
+
+    boss = make_user("supervisor")
+    raw = users.issue_token(session, boss)
+    session.commit()
+    boss_auth = {"Authorization": f"Bearer {raw}"}
+    body = {"line_of_work": "collections", "code": "hardship", "label": "Hardship plan"}
+    assert client.post("/api/v1/dispositions", json=body, headers=auth).status_code == 403
+    made = client.post("/api/v1/dispositions", json=body, headers=boss_auth)
+    assert made.status_code == 201 and made.get_json()["code"] == "hardship"
+    assert client.post("/api/v1/dispositions", json=body, headers=boss_auth).status_code == 409
+    listed = client.get("/api/v1/dispositions?line_of_work=collections", headers=auth)
+    codes = [c["code"] for c in listed.get_json()["items"]]
+    assert codes[0] == "hardship" and "resolved" in codes  # the general codes still apply
+    bad = client.post("/api/v1/dispositions", headers=boss_auth,
+                      json={**body, "code": "no spaces!"})
+    assert bad.status_code == 422

@@ -1,0 +1,268 @@
+"""Offers of inbound calls: screen pop to available agents, first accept wins atomically."""
+
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from console.database import get_db
+from console.extensions import socketio
+from crm import events, offers, users
+from crm.errors import Conflict
+from crm.models import Case, InboundAddress, Offer, User
+from tests import voice_support as tw
+
+CALL = "CA" + "c" * 32
+
+
+@pytest.fixture
+def settings(settings):
+    tw.configure(settings)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def twilio_api(app):
+    """Twilio's REST API stand-in: no test may reach the real one."""
+    fake = tw.RecordingTwilio()
+    app.extensions["caseline.twilio_http"] = fake
+    return fake
+
+
+@pytest.fixture
+def connect(app, session):
+    """An /agent socket for a user, optionally marked available."""
+    sockets = []
+
+    def do(user, available=True):
+        raw = users.issue_token(session, user)
+        session.commit()
+        sio = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+        assert sio.is_connected("/agent")
+        if available:
+            ack = sio.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
+                           callback=True)
+            assert ack["ok"] and ack["status"] == "available"
+        sockets.append(sio)
+        return sio
+
+    yield do
+    for sio in sockets:
+        if sio.is_connected("/agent"):
+            sio.disconnect(namespace="/agent")
+
+
+def received(sio, name):
+    return [m["args"][0] for m in sio.get_received("/agent") if m["name"] == name]
+
+
+def test_available_agent_gets_the_screen_pop_before_answering(client, session, make_user,
+                                                              connect):
+    ready, away = make_user("agent"), make_user("agent")
+    a, b = connect(ready), connect(away, available=False)
+    assert tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL)).status_code == 200
+    [pop] = received(a, events.OFFER_CREATED)
+    assert received(b, events.OFFER_CREATED) == []
+    assert pop["offer_id"] and pop["at"] and pop["queue"] == "general"
+    assert pop["interaction"]["from_addr"] == tw.CALLER
+    assert pop["interaction"]["status"] == "ringing"
+    assert pop["customer"]["contact_points"][0]["value"] == tw.CALLER
+    assert pop["case"]["reference"].startswith("CL-")
+    assert {"recent", "open_lines", "flags"} <= set(pop)
+
+
+def test_screen_pop_carries_the_callers_history_and_flags(client, session, make_user, connect,
+                                                          default_client):
+    from crm import identity, timeline
+
+    _, case, _ = identity.find_or_create(session, default_client.id, tw.CALLER)
+    case.flags = ["vulnerable"]
+    timeline.record(session, case, medium="note", direction="internal", status="saved",
+                    body="Asked for a payment holiday")
+    session.commit()
+    sio = connect(make_user("agent"))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    [pop] = received(sio, events.OFFER_CREATED)
+    assert pop["flags"] == ["vulnerable"]
+    assert [r["body"] for r in pop["recent"]] == ["Asked for a payment holiday"]
+
+
+def test_only_agents_with_the_queues_skill_are_offered(client, session, make_user, connect,
+                                                       default_client):
+    session.add(InboundAddress(client_id=default_client.id, kind="phone", value=tw.OUR_NUMBER,
+                               line_of_work="collections"))
+    session.commit()
+    plain = make_user("agent")
+    skilled = make_user("agent")
+    skilled_row = session.get(User, skilled.id)
+    skilled_row.skills = {"collections": 3}
+    session.commit()
+    p, s = connect(plain), connect(skilled)
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    assert received(p, events.OFFER_CREATED) == []
+    assert received(s, events.OFFER_CREATED)[0]["queue"] == "collections"
+
+
+def test_agent_becoming_available_is_offered_the_waiting_call(client, make_user, connect):
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    sio = connect(make_user("agent"), available=False)
+    assert received(sio, events.OFFER_CREATED) == []
+    sio.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent", callback=True)
+    assert len(received(sio, events.OFFER_CREATED)) == 1
+
+
+def test_two_agents_accepting_exactly_one_wins_and_the_other_is_rescinded(
+        client, session, make_user, connect, twilio_api):
+    first, second = make_user("agent"), make_user("agent")
+    a, b = connect(first), connect(second)
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = received(a, events.OFFER_CREATED)[0]["offer_id"]
+    assert received(b, events.OFFER_CREATED)[0]["offer_id"] == offer_id
+
+    won = a.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent", callback=True)
+    lost = b.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent", callback=True)
+    assert won["ok"] is True and won["identity"] == f"agent-{first.id}"
+    assert lost["ok"] is False and lost["error"]["code"] == "offer_taken"
+    [rescinded] = received(b, events.OFFER_RESCINDED)
+    assert rescinded["offer_id"] == offer_id and rescinded["reason"] == "taken"
+    assert received(a, events.OFFER_RESCINDED) == []
+
+    offer = session.get(Offer, offer_id)
+    assert offer.status == "accepted" and offer.accepted_by_id == first.id
+    # The caller is bridged to the winner's browser phone through the REST API.
+    [update] = twilio_api.posts(f"/Calls/{CALL}.json")
+    assert f"<Identity>agent-{first.id}</Identity>" in update["data"]["Twiml"]
+    assert 'record="record-from-answer-dual"' in update["data"]["Twiml"]
+
+
+def test_concurrent_accepts_have_exactly_one_winner(app, client, session, make_user):
+    agent_ids = [make_user("agent").id for _ in range(4)]
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = session.scalar(select(Offer.id))
+    session.rollback()
+    factory = get_db(app).factory
+    barrier = threading.Barrier(len(agent_ids))
+    outcome: dict[int, str] = {}
+
+    def take(user_id):
+        s = factory()
+        try:
+            actor = s.get(User, user_id)
+            s.commit()  # SQLite: an open transaction would hold the write lock at the barrier
+            barrier.wait()
+            offers.accept(s, actor, offer_id)
+            s.commit()
+            outcome[user_id] = "won"
+        except Conflict:
+            s.rollback()
+            outcome[user_id] = "lost"
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=take, args=(uid,)) for uid in agent_ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcome.values()) == ["lost", "lost", "lost", "won"]
+    winner = next(uid for uid, o in outcome.items() if o == "won")
+    assert session.get(Offer, offer_id).accepted_by_id == winner
+
+
+def test_caller_leaving_the_queue_rescinds_the_offer(client, make_user, connect):
+    sio = connect(make_user("agent"))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = received(sio, events.OFFER_CREATED)[0]["offer_id"]
+    tw.post(client, tw.HOOKS + "/queue-result", {"CallSid": CALL, "QueueResult": "hangup"})
+    [gone] = received(sio, events.OFFER_RESCINDED)
+    assert gone["offer_id"] == offer_id and gone["reason"] == "abandoned"
+    ack = sio.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                   callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "offer_taken"
+
+
+def test_another_clients_agent_cannot_accept(client, session, make_user, other_client,
+                                             default_client, connect):
+    session.add(InboundAddress(client_id=default_client.id, kind="phone", value=tw.OUR_NUMBER))
+    session.commit()
+    outsider = connect(make_user("agent", clients=[other_client]))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    assert received(outsider, events.OFFER_CREATED) == []
+    offer_id = session.scalar(select(Offer.id))
+    session.rollback()
+    ack = outsider.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                        callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "not_found"
+    assert session.scalar(select(Case.id)) is not None
+    assert session.get(Offer, offer_id).status == "open"
+
+
+def test_supervisors_see_presence_changes(make_user, connect):
+    boss = connect(make_user("supervisor"), available=False)
+    worker = make_user("agent")
+    connect(worker)
+    [update] = received(boss, events.PRESENCE_UPDATED)
+    assert update["user_id"] == worker.id and update["status"] == "available" and update["at"]
+
+
+def test_bad_presence_status_is_refused(make_user, connect):
+    sio = connect(make_user("agent"), available=False)
+    ack = sio.emit(events.PRESENCE_SET, {"status": "napping"}, namespace="/agent",
+                   callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+
+
+def test_case_watchers_see_the_call_progress_live(client, session, make_user, connect):
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    case_id = session.scalar(select(Case.id))
+    session.rollback()
+    sio = connect(make_user("agent"), available=False)
+    assert sio.emit(events.CASE_WATCH, {"case_id": case_id}, namespace="/agent",
+                    callback=True)["ok"]
+    for seq, status in enumerate(("ringing", "in-progress")):
+        tw.post(client, tw.HOOKS + "/status", tw.status(CALL, status, seq))
+    tw.post(client, tw.HOOKS + "/status", tw.status(CALL, "completed", 2, duration=61))
+    shown = [(m["interaction"]["status"], m["interaction"]["duration_seconds"])
+             for m in received(sio, events.INTERACTION_UPDATED)]
+    assert shown == [("in-progress", None), ("completed", 61)]
+
+
+def test_a_call_twilio_cannot_connect_is_offered_again(client, session, make_user, connect,
+                                                       twilio_api):
+    sio = connect(make_user("agent"))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = received(sio, events.OFFER_CREATED)[0]["offer_id"]
+    twilio_api.fail_with = 500
+    ack = sio.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                   callback=True)
+    assert ack["ok"] is True
+    got = [(m["name"], m["args"][0]["offer_id"], m["args"][0].get("reason"))
+           for m in sio.get_received("/agent")]
+    assert got == [(events.OFFER_RESCINDED, offer_id, "connect_failed"),
+                   (events.OFFER_CREATED, offer_id, None)]
+    session.expire_all()  # the accept ran in this context's session; the reopen in another
+    offer = session.get(Offer, offer_id)
+    assert (offer.status, offer.accepted_by_id) == ("open", None)
+
+
+def test_an_agent_on_a_call_gets_no_offers_until_wrapped_up(client, session, make_user,
+                                                            connect):
+    agent = make_user("agent")
+    sio = connect(agent)
+    raw = users.issue_token(session, agent)
+    session.commit()
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = received(sio, events.OFFER_CREATED)[0]["offer_id"]
+    ack = sio.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                   callback=True)
+    second = "CA" + "7" * 32
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(second, caller="+14155550999"))
+    assert received(sio, events.OFFER_CREATED) == []  # busy on the first call
+    headers = {"Authorization": f"Bearer {raw}"}
+    interaction_id = ack["interaction_id"]
+    assert client.post(f"/api/v1/calls/{interaction_id}/end", headers=headers).status_code == 200
+    done = client.post(f"/api/v1/calls/{interaction_id}/wrap-up",
+                       json={"disposition": "resolved"}, headers=headers)
+    assert done.status_code == 200
+    [waiting] = received(sio, events.OFFER_CREATED)
+    assert waiting["interaction"]["from_addr"] == "+14155550999"

@@ -1,0 +1,136 @@
+"""The browser phone in a real browser: a simulated call answered, held, transferred, wrapped up."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+
+from tests.e2e.conftest import CASELINE, ROOT, _free_port
+
+
+@pytest.fixture(scope="module")
+def demo_server(server_env, tmp_path_factory):
+    """A console in demo mode: the call simulator on, calls only on demand."""
+    tmp = tmp_path_factory.mktemp("voice-e2e")
+    source = server_env["DATABASE_URL"].removeprefix("sqlite:///")
+    db = tmp / "voice.db"
+    shutil.copy(source, db)
+    env = {**server_env, "DATABASE_URL": f"sqlite:///{db}", "CASELINE_SIMULATOR": "1",
+           "CASELINE_SIM_CALL_EVERY": "0", "INSTANCE_PATH": str(tmp / "instance")}
+    port = _free_port()
+    proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(proc.stdout.read().decode()) from None
+            time.sleep(0.2)
+    yield base, Path(db)
+    proc.terminate()
+    proc.wait(10)
+
+
+def signed_in(new_page, base, email):
+    page = new_page()
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", "caseline-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    return page
+
+
+def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new_page,
+                                                                              demo_server):
+    base, db = demo_server
+    page = signed_in(new_page, base, "agent@caseline.demo")
+
+    state = page.locator("#phone-state")
+    expect(state).to_have_text("away")
+    page.click("#phone-presence")
+    expect(state).to_have_text("available")
+
+    page.click("#phone-simulate")
+    offer = page.locator("#phone-offer")
+    expect(offer).to_be_visible()
+    expect(page.locator("#phone-offer-case")).to_contain_text("CL-")
+    expect(page.locator("#phone-offer-number")).to_contain_text("+1415555")
+
+    page.click("#phone-answer")
+    expect(page.locator("#phone-call")).to_be_visible()
+    expect(page.locator("#phone-call-label")).to_contain_text("simulated call")
+    expect(state).to_have_text("on call")
+
+    page.click("#phone-hold")
+    expect(state).to_have_text("on hold")
+    page.click("#phone-resume")
+    expect(state).to_have_text("on call")
+
+    page.fill("#phone-transfer-target", "collections")
+    page.click("#phone-transfer")
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+    expect(page.locator("#phone-message")).to_contain_text("Transferred to collections")
+
+    page.click("#phone-wrapup-submit")  # no disposition chosen yet: refused
+    expect(page.locator("#phone-message")).to_contain_text("Choose a disposition")
+    page.select_option("#phone-disposition", "resolved")
+    page.fill("#phone-notes", "Customer asked about their claim; sent to collections.")
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
+    expect(page.locator("#phone-wrapup")).to_be_hidden()
+
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT disposition, meta FROM interactions "
+                                "WHERE medium = 'voice' ORDER BY id DESC LIMIT 1")).one()
+        actions = [a for (a,) in conn.execute(text(
+            "SELECT action FROM audit_events WHERE action LIKE 'call.%' ORDER BY id"))]
+    engine.dispose()
+    assert row.disposition == "resolved"
+    assert actions == ["call.held", "call.resumed", "call.transferred", "call.wrapped_up"]
+
+
+def test_warm_transfer_hands_the_call_to_a_colleague_who_wraps_it_up(new_page, demo_server):
+    base, _db = demo_server
+    colleague = signed_in(new_page, base, "collections@caseline.demo")
+    expect(colleague.locator("#phone-state")).to_have_text("away")
+    colleague_id = colleague.evaluate("fetch('/api/v1/me').then(r => r.json()).then(m => m.id)")
+    page = signed_in(new_page, base, "agent@caseline.demo")
+    page.click("#phone-presence")
+    expect(page.locator("#phone-state")).to_have_text("available")
+    page.click("#phone-simulate")
+    expect(page.locator("#phone-offer")).to_be_visible()
+    page.click("#phone-answer")
+    expect(page.locator("#phone-state")).to_have_text("on call")
+
+    page.fill("#phone-transfer-target", str(colleague_id))
+    page.check("#phone-warm")
+    page.click("#phone-transfer")
+    expect(page.locator("#phone-state")).to_have_text("consulting")
+    page.click("#phone-transfer-complete")
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+
+    expect(colleague.locator("#phone-call")).to_be_visible()
+    expect(colleague.locator("#phone-call-label")).to_contain_text("(transferred)")
+    page.select_option("#phone-disposition", "resolved")
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
+
+    colleague.click("#phone-end")
+    expect(colleague.locator("#phone-wrapup")).to_be_visible()
+    colleague.select_option("#phone-disposition", "resolved")
+    colleague.click("#phone-wrapup-submit")
+    expect(colleague.locator("#phone-message")).to_have_text("Call wrapped up.")
