@@ -9,9 +9,9 @@ COPY console console
 COPY channels channels
 COPY crm crm
 RUN pip install .
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=dev && mkdir -p static/vendor \
-    && cp node_modules/socket.io-client/dist/socket.io.esm.min.js* static/vendor/
+COPY package.json package-lock.json Makefile ./
+# The same recipe as `make setup`: npm packages copied into static/vendor, never committed.
+RUN make static/vendor/.stamp
 COPY alembic.ini ./
 COPY migrations migrations
 COPY static static
