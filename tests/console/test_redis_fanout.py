@@ -24,8 +24,9 @@ from crm import identity, tenancy, timeline, users
 REDIS = os.environ.get("TEST_REDIS_URL")
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    not REDIS and os.environ.get("CI") != "true", reason="needs TEST_REDIS_URL")
+# Runs whenever TEST_REDIS_URL is set (.ci/run's second pass sets it and fails if Redis is
+# unreachable); the SQLite-only pass has no Redis by design.
+pytestmark = pytest.mark.skipif(not REDIS, reason="needs TEST_REDIS_URL")
 
 
 def _free_port() -> int:
@@ -48,7 +49,6 @@ def shared_db(template_db, tmp_path):
 
 
 def test_a_note_written_by_one_process_reaches_a_socket_on_another(shared_db, tmp_path):
-    assert REDIS, "TEST_REDIS_URL must be set under CI"
     settings = Settings(database_url=shared_db, redis_url=REDIS, tasks_mode="eager",
                         instance_path=str(tmp_path / "a"), secret_key="k" * 40)
     settings.validate()
