@@ -69,10 +69,11 @@ export class Composer {
     this.refresh();
   }
 
-  start(mediumId = "note") {
-    if (media.has(mediumId)) this.select.value = mediumId;
+  start(mediumId = "note", focus = true) {
+    if ([...this.select.options].some((o) => o.value === mediumId)) this.select.value = mediumId;
     this.describe();
-    this.body.focus();
+    this.select.dispatchEvent(new Event("change"));
+    if (focus) this.body.focus();
   }
 
   async send() {
