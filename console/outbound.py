@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from pathlib import Path
 
 from flask import current_app
 
@@ -14,7 +13,7 @@ from console import database
 from console.tasks import celery, enqueue, periodic
 from crm import delivery, events
 from crm.models import Attachment, Interaction
-from crm.storage import FileStore
+from crm.storage import FileStore, instance_store
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=1)
@@ -24,7 +23,7 @@ INTERRUPTED_AFTER = timedelta(minutes=10)
 
 def file_store() -> FileStore:
     """Where attachments are kept (under instance/)."""
-    return FileStore(Path(current_app.instance_path) / "files")
+    return instance_store(current_app.instance_path)
 
 
 @celery.task(name="caseline.send_outbound")

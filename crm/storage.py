@@ -59,3 +59,8 @@ class FileStore:
     def delete(self, key: str) -> None:
         """Delete a blob; missing is fine."""
         self._path(key).unlink(missing_ok=True)
+
+
+def instance_store(instance_path: str | os.PathLike) -> FileStore:
+    """The default store: files under the instance folder (attachments, media, recordings)."""
+    return FileStore(Path(instance_path) / "files")

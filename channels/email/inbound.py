@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy.orm import Session
 
 from channels.email.parse import parse
 from crm.mail_inbound import Landed, receive_email
-from crm.storage import FileStore
+from crm.storage import FileStore, instance_store
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def store_for(settings) -> FileStore:
     """The blob store of raw messages and attachments (files under instance/)."""
-    return FileStore(Path(settings.instance_path) / "files")
+    return instance_store(settings.instance_path)
 
 
 def land(session: Session, raw: bytes, settings) -> Landed:

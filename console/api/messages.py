@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-from flask import current_app, send_file
 from pydantic import BaseModel, Field
 
 from channels import registry
@@ -13,9 +11,7 @@ from console import database
 from console.api import actor, api, bp
 from console.api.schemas import InteractionOut, Out
 from crm import access, canned, outbound
-from crm.errors import Invalid, NotFound
-from crm.models import Attachment
-from crm.storage import FileStore
+from crm.errors import Invalid
 
 
 class MessageIn(BaseModel):
@@ -164,24 +160,3 @@ def render_canned(case_id: int, reply_id: int):
     text = canned.render(session, actor(), reply_id, case_id)
     session.rollback()
     return RenderedReply(body=text)
-
-
-@api.route(bp, "/attachments/<int:attachment_id>/content", summary="Download an attachment "
-           "from our storage", tags=["messages"])
-def attachment_content(attachment_id: int):
-    """The stored file (media are copied from the provider; pages never link to it)."""
-    session = database.session()
-    att = session.get(Attachment, attachment_id)
-    if att is None:
-        raise NotFound("attachment not found")
-    access.ensure_visible(actor(), att.interaction, "attachment")
-    if not att.storage_key:
-        raise NotFound("this attachment is still being fetched; try again shortly")
-    store = FileStore(Path(current_app.instance_path) / "files")
-    try:
-        handle = store.open(att.storage_key)
-    except FileNotFoundError:
-        raise NotFound("attachment file not found") from None
-    session.rollback()
-    return send_file(handle, mimetype=att.content_type, as_attachment=True,
-                     download_name=att.filename or f"attachment-{att.id}")

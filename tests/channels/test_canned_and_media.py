@@ -77,9 +77,9 @@ def test_inbound_media_is_copied_into_our_storage(client, session, twilio, api_h
     assert att.content_type == "image/png" and att.meta["state"] == "stored"
     assert responses.calls[0].request.headers["Authorization"].startswith("Basic ")
     session.rollback()
-    got = client.get(f"/api/v1/attachments/{att.id}/content", headers=api_headers)
+    got = client.get(f"/api/v1/attachments/{att.id}", headers=api_headers)
     assert got.status_code == 200 and got.data == b"\x89PNG fake image"
-    assert client.get(f"/api/v1/attachments/{att.id}/content").status_code == 401
+    assert client.get(f"/api/v1/attachments/{att.id}").status_code == 401
     # What the timeline shows (API, socket, page) never points at Twilio.
     from console.api.schemas import InteractionOut, present
 

@@ -21,6 +21,10 @@ export function isNewer(a, b) {
   return a.id > b.id;
 }
 
+// Files come from our own routes only (never a provider's URL); recordings are proxied.
+const attachmentUrl = (a) =>
+  a.kind === "recording" ? `/api/v1/recordings/${a.id}` : `/api/v1/attachments/${a.id}`;
+
 function renderItem(item) {
   const meta = h("div", { class: "tl-meta" },
     h("span", { class: "tl-icon", "aria-hidden": "true" }, icon(item.medium)),
@@ -40,6 +44,14 @@ function renderItem(item) {
       `${Math.round(item.duration_seconds / 60)} min`,
       item.disposition ? ` · ${item.disposition}` : ""));
   }
+  if (item.error) {
+    extra.push(h("div", { class: "tl-error" }, `${item.error.code}: ${item.error.message}`));
+  }
+  if (item.medium === "email") {
+    // The full message (sanitised HTML in a sandboxed frame) opens on its own page.
+    extra.push(h("a", { class: "tl-link", href: `/cases/${item.case_id}/emails/${item.id}`,
+      target: "_blank", rel: "noopener" }, "Open email"));
+  }
   return h("li", {
     class: `tl-item medium-${item.medium} dir-${item.direction}`, tabindex: "-1",
     dataset: { id: item.id, medium: item.medium },
@@ -50,7 +62,8 @@ function renderItem(item) {
   extra,
   (item.attachments || []).length
     ? h("ul", { class: "tl-attachments" },
-      item.attachments.map((a) => h("li", {}, `⎘ ${a.filename || a.kind} (${a.content_type})`)))
+      item.attachments.map((a) => h("li", {}, h("a", { href: attachmentUrl(a), download: "" },
+        `⎘ ${a.filename || a.kind} (${a.content_type})`))))
     : null);
 }
 
