@@ -8,11 +8,11 @@ prefixes (a prefix range over one key per word of the folded name).
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from crm import access
@@ -47,52 +47,59 @@ def search_customers(session: Session, actor: User, q: str, *, region: str = "US
     clients = sorted(access.client_ids(actor))
     if not clients:
         return []
-    exact = union_all(*_exact(text, region, clients)).subquery()
+    phone = _phone_or_none(text, region)
+    email = _email_or_none(text)
     # One round trip for every exact identifier at once, customers and case ids included.
-    hits = _hydrate(session, select(exact.c.id, exact.c.matched, exact.c.rank.label("sort"))
-                    .order_by(exact.c.rank).limit(limit), with_contacts)
+    params = {"clients": clients, "limit": limit, "text": text, "upper": text.upper(),
+              "phone": phone, "email": email}
+    hits = _hydrate(session, _exact_stmt(phone is not None, email is not None), params,
+                    with_contacts)
     if hits:
         return hits
-    for matched, sort, stmt in _partial(text, clients):
-        inner = stmt.add_columns(literal(matched).label("matched"), sort.label("sort")).order_by(
-            sort).limit(limit).subquery()
-        hits = _hydrate(session, select(inner), with_contacts)
+    for kind, value in _partial(text):
+        hits = _hydrate(session, _partial_stmt(kind),
+                        {"clients": clients, "limit": limit, **_range(value)}, with_contacts)
         if hits:
             return hits
     return []
 
 
-def _hydrate(session: Session, ids: Select, with_contacts: bool) -> list[Hit]:
-    """Customers and case ids for a select of (id, matched, sort), by sort, without repeats."""
-    found = ids.subquery()
-    stmt = (select(Customer, Case.id, found.c.matched)
-            .join(found, found.c.id == Customer.id)
-            .join(Case, Case.customer_id == Customer.id)
-            .order_by(found.c.sort, Customer.id))
+def _hydrate(session: Session, stmt: Select, params: dict, with_contacts: bool) -> list[Hit]:
+    """Customers and case ids of a prepared search, by rank, without repeats."""
     if with_contacts:
         stmt = stmt.options(selectinload(Customer.contact_points))
     hits: dict[int, Hit] = {}
-    for customer, case_id, matched in session.execute(stmt):
+    for customer, case_id, matched in session.execute(stmt, params):
         hits.setdefault(customer.id, Hit(customer, case_id, matched))
     return list(hits.values())
 
 
-def _exact(text: str, region: str, clients: list[int]) -> list[Select]:
-    """One select per exact identifier the text could be: (customer id, matched, rank)."""
-    upper = text.upper()
+def _around(ids: Select) -> Select:
+    """(customer, case id, matched) for a select of (id, matched, sort), limited and ordered."""
+    found = ids.order_by(ids.selected_columns.sort).limit(bindparam("limit")).subquery()
+    return (select(Customer, Case.id, found.c.matched)
+            .join(found, found.c.id == Customer.id)
+            .join(Case, Case.customer_id == Customer.id)
+            .order_by(found.c.sort, Customer.id))
+
+
+# Statements are built once per shape with bound parameters: building SQLAlchemy constructs
+# on every keystroke cost more than the indexed queries themselves.
+@functools.cache
+def _exact_stmt(with_phone: bool, with_email: bool) -> Select:
+    """One select per exact identifier the text could be, as one UNION ALL."""
+    clients = bindparam("clients", expanding=True)
 
     def ids(rank: int, matched: str) -> Select:
         return select(Customer.id.label("id"), literal(matched).label("matched"),
-                      literal(rank).label("rank")).where(Customer.merged_into_id.is_(None))
+                      literal(rank).label("sort")).where(Customer.merged_into_id.is_(None))
 
     found = []
-    if _PHONEISH.match(text):
-        with contextlib.suppress(Invalid):
-            found.append(_contact(ids(0, "phone"), clients, "phone",
-                                  normalise_phone(text, region)))
-    email = _email_or_none(text)
-    if email:
-        found.append(_contact(ids(1, "email"), clients, "email", email))
+    if with_phone:
+        found.append(_contact(ids(0, "phone"), clients, "phone", bindparam("phone")))
+    if with_email:
+        found.append(_contact(ids(1, "email"), clients, "email", bindparam("email")))
+    upper, text = bindparam("upper"), bindparam("text")
     found.append(ids(2, "case").join(Case, Case.customer_id == Customer.id).where(
         Case.reference == upper, Case.client_id.in_(clients)))
     found.append(ids(3, "account").where(
@@ -103,35 +110,54 @@ def _exact(text: str, region: str, clients: list[int]) -> list[Select]:
     found.append(ids(5, "claim").join(Case, Case.customer_id == Customer.id).join(
         Claim, Claim.case_id == Case.id).where(Claim.number == upper,
                                                Claim.client_id.in_(clients)))
-    return found
+    union = union_all(*found).subquery()
+    return _around(select(union.c.id, union.c.matched, union.c.sort))
 
 
-def _partial(text: str, clients: list[int]):
-    """(what matched, sort column, select of customer ids) for partial input, by precedence."""
-    ids = select(Customer.id).where(Customer.merged_into_id.is_(None))
+@functools.cache
+def _partial_stmt(kind: str) -> Select:
+    """The end of a phone number (reversed digits) or a name-word prefix, as an index range."""
+    clients = bindparam("clients", expanding=True)
+    column, joined = ((ContactPoint.digits_rev, ContactPoint.client_id) if kind == "phone"
+                      else (CustomerNameKey.key, CustomerNameKey.client_id))
+    ids = (select(Customer.id.label("id"), literal(kind).label("matched"), column.label("sort"))
+           .join(column.class_)
+           .where(Customer.merged_into_id.is_(None), joined.in_(clients),
+                  column >= bindparam("low"), column < bindparam("high")))
+    return _around(ids)
+
+
+def _partial(text: str):
+    """(kind, prefix) to try for partial input, by precedence."""
     if _PHONEISH.match(text):
         digits = reversed_digits(text)
         if digits and len(digits) >= MIN_PHONE_DIGITS:
             # The agent typed the end of a number (or all of it in a format we did not parse).
-            yield "phone", ContactPoint.digits_rev, ids.join(ContactPoint).where(
-                *_prefix(ContactPoint.digits_rev, digits), ContactPoint.client_id.in_(clients))
+            yield "phone", digits
         return
     key = search_key(text)
     if key:
-        yield "name", CustomerNameKey.key, ids.join(CustomerNameKey).where(
-            CustomerNameKey.client_id.in_(clients), *_prefix(CustomerNameKey.key, key))
+        yield "name", key
 
 
-def _contact(stmt: Select, clients: list[int], kind: str, value: str) -> Select:
+def _contact(stmt: Select, clients, kind: str, value) -> Select:
     return stmt.join(ContactPoint, ContactPoint.customer_id == Customer.id).where(
         ContactPoint.kind == kind, ContactPoint.value == value,
         ContactPoint.client_id.in_(clients))
 
 
-def _prefix(column, prefix: str):
+def _range(prefix: str) -> dict:
     # A half-open range instead of LIKE: every database uses a plain index for it.
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return column >= prefix, column < upper
+    return {"low": prefix, "high": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+
+
+def _phone_or_none(text: str, region: str) -> str | None:
+    if not _PHONEISH.match(text):
+        return None
+    try:
+        return normalise_phone(text, region)
+    except Invalid:
+        return None
 
 
 def _email_or_none(text: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.models.base import Base, BigId, utcnow
@@ -21,7 +21,11 @@ class Customer(Base):
     __tablename__ = "customers"
     __table_args__ = (
         Index("ix_customers_client_search_name", "client_id", "search_name"),
-        Index("ix_customers_client_external_ref", "client_id", "external_ref"),
+        # Partial: most customers have no account reference, and an index whose statistics
+        # count a million NULLs as one value looks useless to SQLite's planner (it scanned).
+        Index("ix_customers_client_external_ref", "client_id", "external_ref",
+              sqlite_where=text("external_ref IS NOT NULL"),
+              postgresql_where=text("external_ref IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
