@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from crm.errors import NotFound
@@ -47,20 +49,27 @@ def client_for_address(session: Session, kind: str, value: str) -> Client:
 
     An install with a single client needs no addresses configured: everything is its work.
     """
-    from crm.models import InboundAddress
-
     value = (value or "").strip()
     if value.lower().startswith("whatsapp:"):
         value = value[len("whatsapp:"):]
     if kind == "email":
         value = value.lower()
-    owner = session.scalars(
-        select(Client).join(InboundAddress, InboundAddress.client_id == Client.id)
-        .where(InboundAddress.kind == kind, InboundAddress.value == value)
-    ).first()
-    if owner is not None:
-        return owner
-    clients = session.scalars(select(Client).order_by(Client.id).limit(2)).all()
-    if len(clients) == 1:
-        return clients[0]
+    rows = session.execute(_owner_query(), {"kind": kind, "value": value}).all()
+    if rows and (rows[0][1] is not None or len(rows) == 1):
+        return rows[0][0]
     raise NotFound(f"no client owns the {kind} address {value!r}")
+
+
+@functools.cache
+def _owner_query():
+    # One query, built once (every inbound contact runs it): the owning client first when
+    # there is one, else up to two clients (a single-client install owns every address).
+    from crm.models import InboundAddress
+
+    return (
+        select(Client, InboundAddress.id)
+        .outerjoin(InboundAddress, and_(InboundAddress.client_id == Client.id,
+                                        InboundAddress.kind == bindparam("kind"),
+                                        InboundAddress.value == bindparam("value")))
+        .order_by(InboundAddress.id.is_(None), Client.id).limit(2)
+    )
