@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 
 
 def normalise_url(url: str) -> str:
@@ -162,20 +162,30 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def insert_unless_exists(session: Session, model, values: dict, key: list[str], options=()):
+def insert_unless_exists(session: Session, model, values: dict, key: list[str]):
     """INSERT one row unless a row with the same unique `key` exists: the new object or None.
 
     One statement (INSERT .. ON CONFLICT (key) DO NOTHING RETURNING) instead of a look-up, a
-    savepoint and an insert; atomic under concurrency on both dialects. Raises
-    NotImplementedError where the database cannot do it, so the caller takes the long way.
+    savepoint and an insert; atomic under concurrency on both dialects. `values` are keyed by
+    attribute (= column) name. Raises NotImplementedError where the database cannot do it, so
+    the caller takes the long way.
     """
-    stmt = _insert_unless_exists(session.get_bind().dialect.name, model, tuple(key),
-                                 tuple(options))
-    return session.scalars(stmt, values).first()
+    stmt = _insert_unless_exists(session.get_bind().dialect.name, model.__table__, tuple(key))
+    session.flush()  # what the insert may refer to is in the database first (as autoflush)
+    row = session.execute(stmt, values).first()
+    if row is None:
+        return None
+    # The returned row becomes a persistent object as if loaded by a query (relationships
+    # load lazily on first use): the ORM's own INSERT .. RETURNING costs twice the CPU, and
+    # this runs for every inbound message.
+    item = model(**row._mapping)
+    make_transient_to_detached(item)
+    session.add(item)
+    return item
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_unless_exists(dialect: str, model, key: tuple[str, ...], options: tuple):
+def _insert_unless_exists(dialect: str, table, key: tuple[str, ...]):
     # Built once per table: statement construction is a large part of a hot path's cost.
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -183,5 +193,4 @@ def _insert_unless_exists(dialect: str, model, key: tuple[str, ...], options: tu
         from sqlalchemy.dialects.sqlite import insert
     else:
         raise NotImplementedError(dialect)
-    return (insert(model).on_conflict_do_nothing(index_elements=list(key)).returning(model)
-            .options(*options))
+    return insert(table).on_conflict_do_nothing(index_elements=list(key)).returning(*table.c)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, inspect, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm import audit, cases, db, events
@@ -21,9 +21,6 @@ MAX_NOTE = 20_000
 MAX_PAGE = 200
 # The idempotency key of a provider's message or call (the table's unique constraint).
 PROVIDER_KEY = ["client_id", "medium", "provider_id"]
-# A row just inserted has no attachments yet and its agent is loaded only if someone asks:
-# no eager SELECTs after the INSERT.
-NEW_ROW_LOADING = (lazyload(Interaction.attachments), lazyload(Interaction.agent))
 
 
 def record(session: Session, case: Case, *, medium: str, direction: str, **fields) -> tuple[
@@ -37,8 +34,7 @@ def record(session: Session, case: Case, *, medium: str, direction: str, **field
                   **fields)
     if provider_id:
         try:
-            item = db.insert_unless_exists(session, Interaction, values, PROVIDER_KEY,
-                                           options=NEW_ROW_LOADING)
+            item = db.insert_unless_exists(session, Interaction, values, PROVIDER_KEY)
         except NotImplementedError:
             item = _insert_checked(session, values)
         if item is None:
