@@ -106,11 +106,17 @@ def find_or_create(
     display_name: str | None = None,
     region: str = "US",
     kind: str | None = None,
+    looked_up: bool = False,
 ) -> tuple[Customer, Case, bool]:
-    """Resolve an address to (customer, case, created); safe when called concurrently."""
+    """Resolve an address to (customer, case, created); safe when called concurrently.
+
+    looked_up: the caller has just found no such customer in this transaction, so the first
+    look-up is skipped (a concurrent creator is still caught by the unique constraint).
+    """
     kind, value = normalise_contact(raw_address, region, kind)
-    for _attempt in range(3):
-        found = _customer_and_case(session, client_id, kind, value)
+    for attempt in range(3):
+        found = _customer_and_case(session, client_id, kind, value) \
+            if attempt or not looked_up else None
         if found is not None:
             return found[0], found[1], False
         try:
@@ -133,8 +139,8 @@ def _create(session, client_id, kind, value, display_name) -> tuple[Customer, Ca
     session.add(ContactPoint(client_id=client_id, customer_id=customer.id, kind=kind, value=value))
     case = Case(client_id=client_id, customer_id=customer.id, reference=new_case_reference())
     session.add(case)
-    session.flush()
     audit.record(session, None, "customer.created", customer, after={"contact": f"{kind}:{value}"})
+    # Flushed together when the caller's savepoint is released (a clash raises there).
     return customer, case
 
 

@@ -49,7 +49,7 @@ def receive(session: Session, msg: InboundMessage, *, region: str = "US",
         if case is None:  # a first contact (or a race with one): find or create, safely
             _, case, _ = identity.find_or_create(session, client.id, msg.sender,
                                                  display_name=msg.sender_name, region=region,
-                                                 kind=sender_kind)
+                                                 kind=sender_kind, looked_up=True)
     else:
         client = tenancy.client_for_address(session, kind, msg.recipient)
     item, created = timeline.record(
