@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from crm.errors import NotFound
 from crm.models import Case, Client
@@ -99,4 +99,6 @@ def _owner_and_case_query():
                                       ContactPoint.kind == bindparam("contact_kind"),
                                       ContactPoint.value == bindparam("contact_value")))
         .outerjoin(Case, Case.customer_id == ContactPoint.customer_id)
+        # The customer loads if someone asks; most inbound contacts never do.
+        .options(lazyload(Case.customer))
     )
