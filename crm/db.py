@@ -172,7 +172,7 @@ def insert_unless_exists(session: Session, model, values: dict, key: list[str]):
     """
     stmt = _insert_unless_exists(session.get_bind().dialect.name, model.__table__, tuple(key))
     session.flush()  # what the insert may refer to is in the database first (as autoflush)
-    row = session.execute(stmt, values).first()
+    row = session.connection().execute(stmt, values).first()
     if row is None:
         return None
     # The returned row becomes a persistent object as if loaded by a query (relationships

@@ -59,7 +59,7 @@ def _touch(session: Session, case: Case, when: datetime) -> None:
         case.last_activity_at = when  # an unflushed change stands in line with the others
         return
     now = utcnow()
-    session.execute(_TOUCH, {"case_id": case.id, "when": when, "now": now})
+    session.connection().execute(_TOUCH, {"case_id": case.id, "when": when, "now": now})
     set_committed_value(case, "last_activity_at", when)
     set_committed_value(case, "updated_at", now)
 
