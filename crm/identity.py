@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 
 import phonenumbers
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -82,6 +82,22 @@ def case_of(session: Session, customer: Customer) -> Case:
     return session.scalars(select(Case).where(Case.customer_id == customer.id)).one()
 
 
+def _customer_and_case(session, client_id, kind, value) -> tuple[Customer, Case] | None:
+    # find_customer and case_of in one round trip: the hot path of every inbound contact.
+    return session.execute(_CUSTOMER_AND_CASE, {"client_id": client_id, "kind": kind,
+                                                "value": value}).first()
+
+
+# Built once: every inbound contact runs it.
+_CUSTOMER_AND_CASE = (
+    select(Customer, Case)
+    .join(ContactPoint, ContactPoint.customer_id == Customer.id)
+    .join(Case, Case.customer_id == Customer.id)
+    .where(ContactPoint.client_id == bindparam("client_id"),
+           ContactPoint.kind == bindparam("kind"), ContactPoint.value == bindparam("value"))
+)
+
+
 def find_or_create(
     session: Session,
     client_id: int,
@@ -90,13 +106,19 @@ def find_or_create(
     display_name: str | None = None,
     region: str = "US",
     kind: str | None = None,
+    looked_up: bool = False,
 ) -> tuple[Customer, Case, bool]:
-    """Resolve an address to (customer, case, created); safe when called concurrently."""
+    """Resolve an address to (customer, case, created); safe when called concurrently.
+
+    looked_up: the caller has just found no such customer in this transaction, so the first
+    look-up is skipped (a concurrent creator is still caught by the unique constraint).
+    """
     kind, value = normalise_contact(raw_address, region, kind)
-    for _attempt in range(3):
-        found = find_customer(session, client_id, kind, value)
+    for attempt in range(3):
+        found = _customer_and_case(session, client_id, kind, value) \
+            if attempt or not looked_up else None
         if found is not None:
-            return found, case_of(session, found), False
+            return found[0], found[1], False
         try:
             # A savepoint: if another transaction created this contact point first, the unique
             # constraint rejects ours, we roll back just this part and read theirs.
@@ -117,8 +139,8 @@ def _create(session, client_id, kind, value, display_name) -> tuple[Customer, Ca
     session.add(ContactPoint(client_id=client_id, customer_id=customer.id, kind=kind, value=value))
     case = Case(client_id=client_id, customer_id=customer.id, reference=new_case_reference())
     session.add(case)
-    session.flush()
     audit.record(session, None, "customer.created", customer, after={"contact": f"{kind}:{value}"})
+    # Flushed together when the caller's savepoint is released (a clash raises there).
     return customer, case
 
 

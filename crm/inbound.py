@@ -42,12 +42,16 @@ def receive(session: Session, msg: InboundMessage, *, region: str = "US",
             address_kind: str | None = None, sender_kind: str | None = None,
             case: Case | None = None) -> Received:
     """Record msg on the sender's case (found or created); a redelivery is a no-op."""
-    client = tenancy.client_for_address(session, address_kind or _address_kind(msg.medium),
-                                        msg.recipient)
+    kind = address_kind or _address_kind(msg.medium)
     if case is None:
-        _, case, _ = identity.find_or_create(session, client.id, msg.sender,
-                                             display_name=msg.sender_name, region=region,
-                                             kind=sender_kind)
+        contact = identity.normalise_contact(msg.sender, region, sender_kind)
+        client, case = tenancy.client_and_case(session, kind, msg.recipient, *contact)
+        if case is None:  # a first contact (or a race with one): find or create, safely
+            _, case, _ = identity.find_or_create(session, client.id, msg.sender,
+                                                 display_name=msg.sender_name, region=region,
+                                                 kind=sender_kind, looked_up=True)
+    else:
+        client = tenancy.client_for_address(session, kind, msg.recipient)
     item, created = timeline.record(
         session, case, medium=msg.medium, direction="inbound", provider_id=msg.provider_id,
         status=msg.status, body=msg.body, subject=msg.subject, from_addr=msg.sender,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import functools
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session, lazyload
 
 from crm.errors import NotFound
-from crm.models import Client
+from crm.models import Case, Client
 
 DEFAULT_SLUG = "default"
 
@@ -47,20 +49,56 @@ def client_for_address(session: Session, kind: str, value: str) -> Client:
 
     An install with a single client needs no addresses configured: everything is its work.
     """
-    from crm.models import InboundAddress
+    return _owner(session, _owner_query(), kind, value, {})[0]
 
+
+def client_and_case(session: Session, kind: str, value: str, contact_kind: str,
+                    contact_value: str) -> tuple[Client, Case | None]:
+    """client_for_address, and the case of that client's customer with this normalised
+    contact point (None for a first contact), in one query: every inbound contact asks both."""
+    row = _owner(session, _owner_and_case_query(), kind, value,
+                 {"contact_kind": contact_kind, "contact_value": contact_value})
+    return row[0], row[2]
+
+
+def _owner(session: Session, stmt, kind: str, value: str, params: dict):
     value = (value or "").strip()
     if value.lower().startswith("whatsapp:"):
         value = value[len("whatsapp:"):]
     if kind == "email":
         value = value.lower()
-    owner = session.scalars(
-        select(Client).join(InboundAddress, InboundAddress.client_id == Client.id)
-        .where(InboundAddress.kind == kind, InboundAddress.value == value)
-    ).first()
-    if owner is not None:
-        return owner
-    clients = session.scalars(select(Client).order_by(Client.id).limit(2)).all()
-    if len(clients) == 1:
-        return clients[0]
+    rows = session.execute(stmt, {"kind": kind, "value": value, **params}).all()
+    if rows and (rows[0][1] is not None or len(rows) == 1):
+        return rows[0]
     raise NotFound(f"no client owns the {kind} address {value!r}")
+
+
+# Built once (every inbound contact runs them): the owning client first when there is one,
+# else up to two clients (a single-client install owns every address).
+@functools.cache
+def _owner_query():
+    from crm.models import InboundAddress
+
+    return (
+        select(Client, InboundAddress.id)
+        .outerjoin(InboundAddress, and_(InboundAddress.client_id == Client.id,
+                                        InboundAddress.kind == bindparam("kind"),
+                                        InboundAddress.value == bindparam("value")))
+        .order_by(InboundAddress.id.is_(None), Client.id).limit(2)
+    )
+
+
+@functools.cache
+def _owner_and_case_query():
+    from crm.models import Case, ContactPoint
+
+    # A contact point is unique per client, kind and value: at most one case per client row.
+    return (
+        _owner_query().add_columns(Case)
+        .outerjoin(ContactPoint, and_(ContactPoint.client_id == Client.id,
+                                      ContactPoint.kind == bindparam("contact_kind"),
+                                      ContactPoint.value == bindparam("contact_value")))
+        .outerjoin(Case, Case.customer_id == ContactPoint.customer_id)
+        # The customer loads if someone asks; most inbound contacts never do.
+        .options(lazyload(Case.customer))
+    )

@@ -66,16 +66,23 @@ def _set_digits(_mapper, _conn, cp: ContactPoint) -> None:
 
 
 @event.listens_for(Customer, "after_insert")
+def _index_new_name(_mapper, conn, customer: Customer) -> None:
+    write_name_keys(conn, customer.id, customer.client_id, customer.search_name or "",
+                    replace=False)  # a new customer has no keys to replace
+
+
 @event.listens_for(Customer, "after_update")
 def _index_name(_mapper, conn, customer: Customer) -> None:
     if inspect(customer).attrs.search_name.history.has_changes():
         write_name_keys(conn, customer.id, customer.client_id, customer.search_name or "")
 
 
-def write_name_keys(conn, customer_id: int, client_id: int, search_name: str) -> None:
+def write_name_keys(conn, customer_id: int, client_id: int, search_name: str,
+                    replace: bool = True) -> None:
     """Replace a customer's name keys (also used by bulk loaders that bypass the ORM)."""
     table = CustomerNameKey.__table__
-    conn.execute(delete(table).where(table.c.customer_id == customer_id))
+    if replace:
+        conn.execute(delete(table).where(table.c.customer_id == customer_id))
     rows = [{"client_id": client_id, "customer_id": customer_id, "key": k}
             for k in name_keys(search_name)]
     if rows:

@@ -65,6 +65,17 @@ def test_forged_webhooks_are_refused_and_nothing_is_stored(client, session, twil
     assert _count(session) == 0 and _count(session, Case) == 0
 
 
+def test_a_signature_over_the_url_with_its_explicit_port_is_accepted(client, session, twilio):
+    """Twilio sometimes signs https://host:443/...; the SDK's check accepts either form."""
+    from twilio.request_validator import RequestValidator
+
+    params = sms("SMport0001", "hello")
+    sig = RequestValidator(AUTH_TOKEN).compute_signature(
+        "https://caseline.example.com:443" + INCOMING, params)
+    assert post_signed(client, INCOMING, params, signature=sig).status_code == 200
+    assert _count(session) == 1
+
+
 def test_forged_status_callbacks_are_refused(client, session, twilio):
     resp = client.post("/webhooks/twilio/messaging/status",
                        data={"MessageSid": "SM1", "MessageStatus": "delivered"},

@@ -1,0 +1,76 @@
+"""The SQLite write gate: writers queue in-process, and every way a transaction ends frees it."""
+
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from crm import db
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    yield engine
+    engine.dispose()
+
+
+def _gate(engine):
+    return db._gate_for(engine.url.database)
+
+
+def test_commit_rollback_and_close_each_free_the_gate(engine):
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+        assert _gate(engine).locked()
+    assert not _gate(engine).locked()
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (2)"))
+        raise RuntimeError("rolled back")
+    assert not _gate(engine).locked()
+    conn = engine.connect()
+    conn.execute(text("SELECT 1"))
+    conn.invalidate()  # the DBAPI connection is closed mid-transaction
+    assert not _gate(engine).locked()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT n FROM t")).scalars().all() == [1]
+
+
+def test_a_failed_statement_in_a_transaction_frees_the_gate_at_rollback(engine):
+    with pytest.raises(OperationalError), engine.begin() as conn:
+        conn.execute(text("INSERT INTO missing VALUES (1)"))
+    assert not _gate(engine).locked()
+
+
+def test_concurrent_writers_all_land(engine):
+    errors = []
+
+    def write(k):
+        try:
+            for _ in range(20):
+                with engine.begin() as conn:
+                    n = conn.execute(text("SELECT count(*) FROM t")).scalar()
+                    conn.execute(text("INSERT INTO t VALUES (:n)"), {"n": n + 1})
+        except Exception as exc:  # pragma: no cover - shown in the assertion below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=write, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    with engine.connect() as conn:
+        # Read-then-write inside one transaction never interleaves: 1..160 exactly once each.
+        assert sorted(conn.execute(text("SELECT n FROM t")).scalars()) == list(range(1, 161))
+    assert not _gate(engine).locked()
+
+
+def test_engines_on_one_file_share_a_gate_and_memory_databases_have_none(engine, tmp_path):
+    other = db.make_engine(f"sqlite:///{tmp_path / 'gate.db'}")
+    assert _gate(other) is _gate(engine)
+    other.dispose()
+    assert db._gate_for(":memory:") is None
