@@ -44,7 +44,7 @@ def record(session: Session, case: Case, *, medium: str, direction: str, **field
         return existing, False
     case.last_activity_at = max(case.last_activity_at, item.occurred_at)
     events.emit(session, events.INTERACTION_CREATED, interaction_id=item.id, case_id=case.id,
-                client_id=case.client_id)
+                client_id=case.client_id, medium=medium, direction=direction)
     return item, True
 
 

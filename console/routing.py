@@ -1,0 +1,148 @@
+"""Routing in the console: when to route, presence changes, sockets that go away, rescinds."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import Flask, current_app, has_app_context
+
+from console import database, presence
+from console.extensions import socketio
+from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
+from console.tasks import celery, periodic
+from crm import events, routing
+from crm.models import User, utcnow
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_local = threading.local()
+_app: Flask | None = None
+
+
+def _setting(name: str, default: float) -> float:
+    return float(current_app.config["CASELINE"].extra.get(name, default))
+
+
+def offer_timeout() -> timedelta:
+    """How long one agent has to answer an offer before it goes to the next."""
+    return timedelta(seconds=_setting("routing_offer_timeout_seconds",
+                                      routing.OFFER_TIMEOUT.total_seconds()))
+
+
+def reroute() -> int:
+    """Offer waiting work to available agents (re-entrant calls ask for one more pass)."""
+    if getattr(_local, "busy", False):
+        _local.again = True
+        return 0
+    app = current_app._get_current_object() if has_app_context() else _app
+    made = 0
+    _local.busy = True
+    try:
+        with _lock:
+            for _ in range(10):
+                _local.again = False
+                with app.app_context():
+                    session = database.session()
+                    try:
+                        made += len(routing.route(session, presence.agents(),
+                                                  timeout=offer_timeout()))
+                        session.commit()
+                    except Exception:
+                        session.rollback()
+                        raise
+                if not _local.again:
+                    break
+    finally:
+        _local.busy = False
+    return made
+
+
+def tell_supervisors(user_id: int) -> None:
+    """presence.updated to the supervisors room."""
+    rec = presence.record(user_id) or {"status": "offline"}
+    socketio.emit(events.PRESENCE_UPDATED, {
+        "id": user_id, "user_id": user_id, "status": rec["status"], "reason": rec.get("reason"),
+        "name": rec.get("name"), "since": rec.get("since"), "at": utcnow().isoformat()},
+        to=SUPERVISORS, namespace=AGENT_NS)
+
+
+def set_presence(user: User, status: str, reason: str | None = None) -> str:
+    """An agent's (or the system's) status change: tell supervisors, route when available."""
+    presence.set_status(user, status, reason)
+    tell_supervisors(user.id)
+    if status == "available":
+        # End the caller's read (on SQLite an open transaction holds the write lock).
+        database.session().commit()
+        reroute()
+    return status
+
+
+def socket_opened(user: User, sid: str) -> None:
+    """A socket of an agent connected."""
+    presence.connect(user, sid)
+
+
+def socket_closed(user_id: int, sid: str) -> None:
+    """A socket went; with none left after the grace period the agent is offline."""
+    if presence.disconnect(user_id, sid):
+        return
+    app = current_app._get_current_object()
+    grace = _setting("presence_grace_seconds", 30)
+    socketio.start_background_task(_after_grace, app, user_id, grace)
+
+
+def _after_grace(app: Flask, user_id: int, grace: float) -> None:
+    socketio.sleep(grace)
+    with app.app_context():
+        if presence.store().sockets(user_id):
+            return  # they came back (a reload, a blip)
+        go_offline(user_id)
+
+
+def go_offline(user_id: int) -> None:
+    """Mark an agent offline and give their pending offers to someone else."""
+    presence.restore(user_id, "offline")
+    session = database.session()
+    routing.release_agent(session, user_id)
+    session.commit()
+    tell_supervisors(user_id)
+    reroute()
+
+
+def register_routing(app: Flask) -> None:
+    """Listeners: new work routes; withdrawn offers are rescinded; inbound messages queue."""
+    global _app
+    _app = app
+
+    def on_queued(_name: str, _payload: dict) -> None:
+        with app.app_context():
+            reroute()
+
+    def on_withdrawn(_name: str, payload: dict) -> None:
+        socketio.emit(events.OFFER_RESCINDED, {
+            "id": payload["offer_id"], "offer_id": payload["offer_id"],
+            "reason": payload["reason"], "at": payload["at"]},
+            to=user_room(payload["user_id"]), namespace=AGENT_NS)
+
+    def on_interaction(_name: str, payload: dict) -> None:
+        if payload.get("direction") != "inbound" or payload.get("medium") not in (
+                "sms", "whatsapp", "chat", "email"):
+            return  # calls queue themselves; notes and replies are not work to route
+        with app.app_context():
+            session = database.session()
+            routing.enqueue_interaction(session, payload["interaction_id"])
+            session.commit()
+
+    events.subscribe(events.WORK_QUEUED, on_queued)
+    events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn)
+    events.subscribe(events.INTERACTION_CREATED, on_interaction)
+    events.subscribe(events.WORK_DONE, on_queued)
+
+
+@periodic(timedelta(seconds=5))
+@celery.task(name="caseline.routing.tick")
+def tick() -> None:
+    """Expire unanswered offers and route again (SLA checks ride along)."""
+    reroute()
