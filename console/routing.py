@@ -95,6 +95,8 @@ def socket_closed(user_id: int, sid: str) -> None:
 
 def _after_grace(app: Flask, user_id: int, grace: float) -> None:
     socketio.sleep(grace)
+    if app is not _app:
+        return  # that app was replaced (tests build one per test; one per process otherwise)
     with app.app_context():
         if presence.store().sockets(user_id):
             return  # they came back (a reload, a blip)

@@ -110,7 +110,7 @@ def test_an_unanswered_offer_expires_and_goes_to_the_next_agent(app, client, ses
     offer_id = received(a, events.OFFER_CREATED)[0]["offer_id"]
     settings.extra["routing_offer_timeout_seconds"] = 30
     time.sleep(0.4)
-    console_routing.tick.apply()  # the periodic sweep
+    console_routing.tick.apply(throw=True)  # the periodic sweep
     [gone] = received(a, events.OFFER_RESCINDED)
     assert gone["offer_id"] == offer_id and gone["reason"] == "expired"
     assert received(b, events.OFFER_CREATED)[0]["offer_id"] == offer_id
