@@ -137,6 +137,18 @@ def register_routing(app: Flask) -> None:
             routing.enqueue_interaction(session, payload["interaction_id"])
             session.commit()
 
+    def nudge(name: str, payload: dict) -> None:
+        # The board refetches its (tenant-scoped) figures; the nudge itself carries only ids.
+        note = {"id": payload.get("offer_id") or payload.get("interaction_id"),
+                "event": name, "client_id": payload.get("client_id"),
+                "queue": payload.get("queue"), "at": payload["at"]}
+        socketio.emit(events.QUEUE_STATS, note, to=SUPERVISORS, namespace=AGENT_NS)
+        for uid in payload.get("escalate_to") or ():
+            socketio.emit(events.QUEUE_STATS, note, to=user_room(uid), namespace=AGENT_NS)
+
+    for name in (events.WORK_QUEUED, events.OFFER_CREATED, events.OFFER_ACCEPTED,
+                 events.WORK_DONE, events.SLA_BREACHED, events.OFFER_CLOSED):
+        events.subscribe(name, nudge)
     events.subscribe(events.WORK_QUEUED, on_queued)
     events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn)
     events.subscribe(events.INTERACTION_CREATED, on_interaction)
@@ -146,5 +158,8 @@ def register_routing(app: Flask) -> None:
 @periodic(timedelta(seconds=5))
 @celery.task(name="caseline.routing.tick")
 def tick() -> None:
-    """Expire unanswered offers and route again (SLA checks ride along)."""
+    """Expire unanswered offers, flag and escalate SLA breaches, and route again."""
+    session = database.session()
+    routing.check_sla(session)
+    session.commit()
     reroute()

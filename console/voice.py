@@ -71,8 +71,9 @@ def connect_call(offer_id: int) -> None:
     """Bridge the caller to the accepting agent's browser phone (idempotent per offer)."""
     session = database.session()
     offer = session.get(Offer, offer_id)
-    if offer is None or offer.status != "accepted" or offer.accepted_by_id is None:
-        return
+    if offer is None or offer.status != "accepted" or offer.accepted_by_id is None \
+            or offer.medium != "voice":
+        return  # messages need no bridging: the agent replies from the case
     item = session.get(Interaction, offer.interaction_id)
     session.commit()
     if not control.rest_configured():

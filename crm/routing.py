@@ -311,3 +311,27 @@ def estimated_wait(session: Session, item: Offer, agents_ready: int) -> int:
     spans = [(d - a).total_seconds() for a, d in rows if a and d and d > a]
     handle = sum(spans) / len(spans) if spans else 180.0
     return int(position(session, item) * handle / max(1, agents_ready))
+
+
+def check_sla(session: Session, now: datetime | None = None) -> list[Offer]:
+    """Waiting items past their SLA: flagged, raised in priority, escalated per queue."""
+    now = now or utcnow()
+    table = rules(session)
+    oldest = now - timedelta(seconds=min(DEFAULT_SLA.values()))
+    breached = []
+    for item in session.scalars(select(Offer).where(
+            Offer.status == "open", Offer.sla_breached.is_(False), Offer.created_at < oldest)
+            .limit(WAITING_AT_MOST)):
+        rule = rule_for(table, item.client_id, item.queue)
+        if (now - item.created_at).total_seconds() <= rule.sla_for(item.medium):
+            continue
+        won = session.execute(
+            update(Offer).where(Offer.id == item.id, Offer.sla_breached.is_(False))
+            .values(sla_breached=True, priority=Offer.priority + SLA_BOOST)
+            .execution_options(synchronize_session=False)).rowcount
+        if won:
+            breached.append(item)
+            events.emit(session, events.SLA_BREACHED, offer_id=item.id, queue=item.queue,
+                        client_id=item.client_id, case_id=item.case_id,
+                        escalate_to=list(rule.escalate_to))
+    return breached
