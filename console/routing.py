@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import timedelta
 
@@ -22,7 +23,9 @@ _app: Flask | None = None
 
 
 def _setting(name: str, default: float) -> float:
-    return float(current_app.config["CASELINE"].extra.get(name, default))
+    # Settings.extra (tests) first, then the environment (PRESENCE_GRACE_SECONDS, …).
+    extra = current_app.config["CASELINE"].extra
+    return float(extra.get(name, os.environ.get(name.upper(), default)))
 
 
 def offer_timeout() -> timedelta:
