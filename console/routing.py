@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
@@ -34,7 +35,26 @@ def offer_timeout() -> timedelta:
                                       routing.OFFER_TIMEOUT.total_seconds()))
 
 
-def reroute() -> int:
+_rules_cache: tuple[float, dict] = (0.0, {})
+RULES_FOR_SECONDS = 5.0  # queue settings change rarely; the screen pop should not re-read them
+
+
+def _rules(session) -> dict:
+    global _rules_cache
+    at, table = _rules_cache
+    if time.monotonic() - at > RULES_FOR_SECONDS:
+        table = routing.rules(session)
+        _rules_cache = (time.monotonic(), table)
+    return table
+
+
+def forget_rules() -> None:
+    """Read the queue rules afresh on the next routing pass (after a change)."""
+    global _rules_cache
+    _rules_cache = (0.0, {})
+
+
+def reroute(*, expiring: bool = False) -> int:
     """Offer waiting work to available agents (re-entrant calls ask for one more pass)."""
     if getattr(_local, "busy", False):
         _local.again = True
@@ -42,6 +62,7 @@ def reroute() -> int:
     app = current_app._get_current_object() if has_app_context() else _app
     made = 0
     _local.busy = True
+    _local.expiring = expiring
     try:
         with _lock:
             for _ in range(10):
@@ -49,8 +70,10 @@ def reroute() -> int:
                 with app.app_context():
                     session = database.session()
                     try:
-                        made += len(routing.route(session, presence.agents(),
-                                                  timeout=offer_timeout()))
+                        made += len(routing.route(
+                            session, presence.agents(), timeout=offer_timeout(),
+                            expiring=_local.__dict__.pop("expiring", False),
+                            table=_rules(session)))
                         session.commit()
                     except Exception:
                         session.rollback()
@@ -120,6 +143,7 @@ def register_routing(app: Flask) -> None:
     """Listeners: new work routes; withdrawn offers are rescinded; inbound messages queue."""
     global _app
     _app = app
+    forget_rules()
 
     def on_queued(_name: str, _payload: dict) -> None:
         with app.app_context():
@@ -165,4 +189,4 @@ def tick() -> None:
     session = database.session()
     routing.check_sla(session)
     session.commit()
-    reroute()
+    reroute(expiring=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm import events
 from crm.models import Case, Interaction, Offer, RoutingQueue, User, utcnow
@@ -203,10 +204,16 @@ def order(items: list[Offer], table: dict) -> list[Offer]:
 
 
 def route(session: Session, agents: list[Agent], now: datetime | None = None,
-          *, timeout: timedelta = OFFER_TIMEOUT) -> list[Offer]:
-    """Offer waiting items to eligible available agents; returns the offers made."""
+          *, timeout: timedelta = OFFER_TIMEOUT, expiring: bool = True,
+          table: dict | None = None) -> list[Offer]:
+    """Offer waiting items to eligible available agents; returns the offers made.
+
+    expiring: take back overdue offers first (a periodic sweep does it for the console, to
+    keep the screen pop's path short); table: the queue rules, when the caller caches them.
+    """
     now = now or utcnow()
-    expire(session, now)
+    if expiring:
+        expire(session, now)
     ready = [a for a in agents if a.status == "available" and a.connected and a.active]
     if not ready:
         return []
@@ -217,7 +224,7 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
         .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST)))
     if not waiting:
         return []
-    table = rules(session)
+    table = rules(session) if table is None else table
     load = loads(session, [a.id for a in ready])
     present = {a.id for a in agents if a.connected and a.status != "offline"}
     pref = _preferred(session, waiting)
@@ -244,15 +251,17 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
 def offer_to(session: Session, item: Offer, user_id: int, now: datetime,
              timeout: timedelta = OFFER_TIMEOUT) -> bool:
     """Offer a waiting item to one agent (a conditional UPDATE: one router wins)."""
+    # offered_to only changes while an item is offered, so the list read with it is current.
+    values = {"offered_user_id": user_id, "offered_at": now, "offer_expires_at": now + timeout,
+              "offered_to": sorted(set(item.offered_to or []) | {user_id})}
     won = session.execute(
         update(Offer).where(Offer.id == item.id, Offer.status == "open",
                             Offer.offered_user_id.is_(None))
-        .values(offered_user_id=user_id, offered_at=now, offer_expires_at=now + timeout)
-        .execution_options(synchronize_session=False)).rowcount
+        .values(**values).execution_options(synchronize_session=False)).rowcount
     if won != 1:
         return False
-    session.refresh(item)
-    item.offered_to = sorted(set(item.offered_to or []) | {user_id})
+    for key, value in values.items():  # the row as written, without reading it back
+        set_committed_value(item, key, value)
     events.emit(session, events.OFFER_CREATED, offer_id=item.id, user_id=user_id,
                 interaction_id=item.interaction_id, case_id=item.case_id,
                 client_id=item.client_id)
