@@ -105,6 +105,25 @@ def set_presence(user: User, status: str, reason: str | None = None) -> str:
     return status
 
 
+def start_wrap_up(user: User) -> None:
+    """After a call: wrap-up, then available by itself when the wrap-up time runs out."""
+    set_presence(user, "wrap-up")
+    app = current_app._get_current_object()
+    limit = _setting("wrap_up_seconds", 120)
+    socketio.start_background_task(_end_wrap_up, app, user.id, limit)
+
+
+def _end_wrap_up(app: Flask, user_id: int, limit: float) -> None:
+    socketio.sleep(limit)
+    if app is not _app:
+        return
+    with app.app_context():
+        user = database.session().get(User, user_id)
+        if user is not None and presence.status_of(user_id) == "wrap-up":
+            set_presence(user, "available")
+        database.session().commit()
+
+
 def socket_opened(user: User, sid: str) -> None:
     """A socket of an agent connected."""
     presence.connect(user, sid)

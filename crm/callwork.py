@@ -203,6 +203,7 @@ def ended(session: Session, actor: User, interaction_id: int) -> Interaction:
     if t.get("hold_started_at"):
         t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
     t["ended_at"] = _now()
+    routing.finish(session, item.id)  # the call is over; wrap-up is presence, not a call
     return _save(session, actor, item, "call.ended", t, hung_up=True)
 
 

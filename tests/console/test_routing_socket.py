@@ -159,3 +159,29 @@ def test_an_agent_over_capacity_is_not_offered_more(client, session, make_user, 
     waiting = session.scalars(select(Offer).where(Offer.offered_user_id.is_(None))).all()
     session.commit()
     assert [o.state for o in waiting] == ["waiting"]
+
+
+def test_after_a_call_the_agent_is_in_timed_wrap_up_then_offered_the_next(
+        client, session, make_user, connect, settings):
+    settings.extra["wrap_up_seconds"] = 0.3
+    agent = make_user("agent")
+    sio = connect(agent)
+    raw = users.issue_token(session, agent)
+    session.commit()
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer_id = received(sio, events.OFFER_CREATED)[0]["offer_id"]
+    ack = sio.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                   callback=True)
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming("CA" + "8" * 32, caller="+14155550888"))
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.post(f"/api/v1/calls/{ack['interaction_id']}/end",
+                       headers=headers).status_code == 200
+    from console import presence
+
+    assert presence.status_of(agent.id) == "wrap-up"
+    assert received(sio, events.OFFER_CREATED) == []  # no offers during wrap-up
+    # Nobody submits the wrap-up: when its time runs out the agent is available again.
+    got = []
+    assert eventually(lambda: got.extend(received(sio, events.OFFER_CREATED)) or got)
+    assert got[0]["interaction"]["from_addr"] == "+14155550888"
+    assert presence.status_of(agent.id) == "available"
