@@ -344,3 +344,13 @@ def check_sla(session: Session, now: datetime | None = None) -> list[Offer]:
                         client_id=item.client_id, case_id=item.case_id,
                         escalate_to=list(rule.escalate_to))
     return breached
+
+
+def place_of_call(session: Session, call_sid: str) -> int | None:
+    """A waiting caller's place in their queue (None once offered, taken or unknown)."""
+    offer = session.scalar(select(Offer).join(Interaction, Interaction.id == Offer.interaction_id)
+                           .where(Interaction.medium == "voice",
+                                  Interaction.provider_id == call_sid))
+    if offer is None or offer.status != "open":
+        return None
+    return position(session, offer)

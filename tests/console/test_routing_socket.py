@@ -185,3 +185,13 @@ def test_after_a_call_the_agent_is_in_timed_wrap_up_then_offered_the_next(
     assert eventually(lambda: got.extend(received(sio, events.OFFER_CREATED)) or got)
     assert got[0]["interaction"]["from_addr"] == "+14155550888"
     assert presence.status_of(agent.id) == "available"
+
+
+def test_a_waiting_caller_hears_their_place_in_the_queue(client):
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    second = "CA" + "5" * 32
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(second, caller="+14155550555"))
+    said = tw.post(client, tw.HOOKS + "/wait", {"CallSid": second, "QueueTime": "1"})
+    assert "You are number 2 in the queue." in said.get_data(as_text=True)
+    first = tw.post(client, tw.HOOKS + "/wait", {"CallSid": CALL, "QueueTime": "30"})
+    assert "You are number 1 in the queue." in first.get_data(as_text=True)
