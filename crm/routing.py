@@ -140,13 +140,13 @@ def loads(session: Session, user_ids) -> dict[int, dict[str, int]]:
 
 
 def expire(session: Session, now: datetime | None = None) -> list[Offer]:
-    """Take back offers nobody answered in time; the agent is not offered that item again."""
+    """Take back offers nobody answered in time (agents not yet offered the item go first)."""
     now = now or utcnow()
     gone = []
     for offer in session.scalars(select(Offer).where(
             Offer.status == "open", Offer.offered_user_id.is_not(None),
             Offer.offer_expires_at < now)):
-        if take_back(session, offer, offer.offered_user_id, "expired"):
+        if take_back(session, offer, offer.offered_user_id, "expired", exclude=False):
             gone.append(offer)
     return gone
 
@@ -241,7 +241,8 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
             continue  # its owner / last agent is signed in and will be free soon
         if not fits:
             continue
-        chosen = liked[0] if liked else min(fits, key=lambda a: (a.since, a.id))
+        seen = set(item.offered_to or [])  # after an expiry, someone new first
+        chosen = liked[0] if liked else min(fits, key=lambda a: (a.id in seen, a.since, a.id))
         if offer_to(session, item, chosen.id, now, timeout):
             load[chosen.id][item.medium] += 1
             made.append(item)
