@@ -86,14 +86,21 @@ def _measure(base: str, raw: str, user_id: int) -> tuple[list[float], list[float
     http = requests.Session()
     validator = RequestValidator(TOKEN)
     path = "/webhooks/twilio/voice/incoming"
+    hangup = "/webhooks/twilio/voice/queue-result"
 
     def incoming(n: int) -> float:
         params = {"CallSid": f"CA{n:032x}", "AccountSid": "AC" + "0" * 32,
                   "From": f"+1415555{n % 50:04d}", "To": "+15005550006",
                   "CallStatus": "ringing", "Direction": "inbound", "ApiVersion": "2010-04-01"}
         sig = validator.compute_signature(base + path, params)
-        return _timed(arrived, lambda: http.post(base + path, data=params,
+        took = _timed(arrived, lambda: http.post(base + path, data=params,
                                                  headers={"X-Twilio-Signature": sig}))
+        # The caller hangs up (untimed): routing offers one call at a time to an agent with
+        # voice capacity 1, so the next call can only pop once this one has gone.
+        gone = {"CallSid": params["CallSid"], "QueueResult": "hangup"}
+        http.post(base + hangup, data=gone, headers={
+            "X-Twilio-Signature": validator.compute_signature(base + hangup, gone)})
+        return took
 
     def bare(n: int) -> float:
         return _timed(arrived, lambda: http.post(base + "/bench/emit",

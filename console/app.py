@@ -81,3 +81,6 @@ def register_realtime(app: Flask) -> None:
     from console.voice import register_voice  # issue 5: offers, presence, call connect
 
     register_voice(app)
+    from console.routing import register_routing  # issue 4: the router, presence, board
+
+    register_routing(app)

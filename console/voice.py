@@ -1,9 +1,8 @@
-"""Voice in the console: offers to available agents, accept/decline, connecting the call."""
+"""Voice in the console: screen pops of offers, accept/decline, connecting the call."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -11,18 +10,17 @@ from sqlalchemy.orm import joinedload
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import control, twiml
-from console import database, presence
+from console import database, presence, routing
 from console.api.schemas import ScreenPopOut, present
 from console.extensions import socketio
 from console.realtime.agent import connected_actor
-from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
+from console.realtime.rooms import AGENT_NS, user_room
 from console.tasks import celery, enqueue
 from crm import events, offers
 from crm.errors import DomainError
 from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
-WAITING_AT_MOST = timedelta(hours=1)
 
 
 def pop_parts(session, *where) -> tuple[Offer, Interaction, Case] | None:
@@ -48,24 +46,15 @@ def screen_pop(session, offer: Offer, item: Interaction, case: Case) -> dict:
             "interaction_id": item.id, "at": item.created_at.isoformat(), **pop}
 
 
-def _offer_to(session, offer_id: int, user_ids: set[int]) -> list[int]:
-    """Show an open offer to those of user_ids allowed to take it."""
-    parts = pop_parts(session, Offer.id == offer_id) if user_ids else None
-    if parts is None or parts[0].status != "open":
-        return []
-    offer = parts[0]
-    chosen = [p.id for p in presence.profiles(user_ids)
-              if offers.eligible(p, offer) and p.id not in (offer.declined_by or [])]
-    if not chosen:
-        return []
+def _offer_to(session, offer_id: int, user_id: int) -> bool:
+    """Pop the screen of the one agent the router offered this item to."""
+    parts = pop_parts(session, Offer.id == offer_id)
+    if parts is None or parts[0].status != "open" or parts[0].offered_user_id != user_id:
+        return False
     payload = screen_pop(session, *parts)
-    # Screen pop first (latency is the point); an accept needs a person, so recording who
-    # was offered a moment later cannot miss a rescind.
-    for uid in chosen:
-        socketio.emit(events.OFFER_CREATED, payload, to=user_room(uid), namespace=AGENT_NS)
-    offers.mark_offered(session, offer.id, chosen)
     session.commit()
-    return chosen
+    socketio.emit(events.OFFER_CREATED, payload, to=user_room(user_id), namespace=AGENT_NS)
+    return True
 
 
 def _rescind(offered_to: list[int], offer_id: int, keep: int | None, reason: str,
@@ -82,8 +71,9 @@ def connect_call(offer_id: int) -> None:
     """Bridge the caller to the accepting agent's browser phone (idempotent per offer)."""
     session = database.session()
     offer = session.get(Offer, offer_id)
-    if offer is None or offer.status != "accepted" or offer.accepted_by_id is None:
-        return
+    if offer is None or offer.status != "accepted" or offer.accepted_by_id is None \
+            or offer.medium != "voice":
+        return  # messages need no bridging: the agent replies from the case
     item = session.get(Interaction, offer.interaction_id)
     session.commit()
     if not control.rest_configured():
@@ -108,12 +98,12 @@ def connect_call(offer_id: int) -> None:
 
 def register_voice(app: Flask) -> None:
     """Socket handlers for presence and offers; listeners that route and rescind offers."""
-    presence.reset()
-
     def on_created(_name: str, payload: dict) -> None:
+        if "user_id" not in payload:
+            return
         with app.app_context():
             session = database.session()
-            _offer_to(session, payload["offer_id"], presence.available())
+            _offer_to(session, payload["offer_id"], payload["user_id"])
             session.commit()
 
     def offered(offer_id: int) -> tuple[list[int], str] | None:
@@ -157,23 +147,10 @@ def register_voice(app: Flask) -> None:
     _register_socket_handlers()
 
 
-def set_presence(actor, status: str) -> str:
-    """Change an agent's status, tell supervisors, and offer waiting calls when available."""
-    presence.set_status(actor, status)
-    status = presence.status_of(actor.id)
-    socketio.emit(events.PRESENCE_UPDATED, {"id": actor.id, "user_id": actor.id,
-                                            "status": status, "at": utcnow().isoformat()},
-                  to=SUPERVISORS, namespace=AGENT_NS)
-    if status == "available":
-        session = database.session()
-        # Calls still waiting (a queue holds callers minutes, not hours).
-        waiting = session.scalars(select(Offer.id).where(
-            Offer.status == "open", Offer.client_id.in_(actor.client_ids),
-            Offer.created_at >= utcnow() - WAITING_AT_MOST).order_by(Offer.id)).all()
-        session.commit()
-        for offer_id in waiting:
-            _offer_to(session, offer_id, {actor.id})
-    return status
+def set_presence(actor, status: str, reason: str | None = None) -> str:
+    """Change an agent's status (routing tells supervisors and offers waiting work)."""
+    routing.set_presence(actor, status, reason)
+    return presence.status_of(actor.id)
 
 
 def _fail(code: str, message: str) -> dict:
@@ -194,7 +171,7 @@ def _register_socket_handlers() -> None:
         if actor is None:
             return _fail("unauthorized", "not signed in")
         try:
-            status = set_presence(actor, (data or {}).get("status"))
+            status = set_presence(actor, (data or {}).get("status"), (data or {}).get("reason"))
         except ValueError as exc:
             return _fail("invalid", str(exc))
         return {"ok": True, "status": status}

@@ -7,7 +7,18 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import access, audit, cases, events, identity, inbound, offers, tenancy, timeline
+from crm import (
+    access,
+    audit,
+    cases,
+    events,
+    identity,
+    inbound,
+    offers,
+    routing,
+    tenancy,
+    timeline,
+)
 from crm.errors import Invalid, NotFound
 from crm.models import (
     Attachment,
@@ -123,6 +134,7 @@ def apply_status(session: Session, call_sid: str, status: str, *, sequence: int 
 def _caller_left(session: Session, item: Interaction, status: str) -> None:
     # A call that ends while still offered was abandoned in the queue: nobody spoke to them.
     abandoned = offers.close(session, item.id, "abandoned") is not None
+    routing.finish(session, item.id)  # an answered call is over: the agent's voice line frees
     if status in MISSED:
         callback_task(session, item, f"Missed call ({status})")
     elif abandoned:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import access, audit, events, offers
+from crm import access, audit, events, offers, routing
 from crm.errors import Conflict, Invalid
 from crm.models import DispositionCode, Interaction, Offer, User, utcnow
 
@@ -203,6 +203,7 @@ def ended(session: Session, actor: User, interaction_id: int) -> Interaction:
     if t.get("hold_started_at"):
         t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
     t["ended_at"] = _now()
+    routing.finish(session, item.id)  # the call is over; wrap-up is presence, not a call
     return _save(session, actor, item, "call.ended", t, hung_up=True)
 
 
@@ -240,5 +241,6 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
     wrap_ups = [*(item.meta or {}).get("wrap_ups", []),
                 {"agent_id": actor.id, "disposition": disposition, "notes": notes,
                  "at": _now(), **{k: v for k, v in t.items() if k.endswith("_seconds")}}]
+    routing.finish(session, item.id)  # the agent's voice capacity frees up
     return _save(session, actor, item, "call.wrapped_up", t, wrap_up_notes=notes,
                  disposition_label=codes[disposition], wrap_ups=wrap_ups)

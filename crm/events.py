@@ -107,3 +107,10 @@ CHAT_MESSAGE = "chat.message"
 OFFER_ACCEPTED = "offer.accepted"
 OFFER_CLOSED = "offer.closed"
 CALL_TRANSFERRED = "call.transferred"
+
+# Routing (issue 4): work waits for an agent; an offer to one agent is withdrawn (expired,
+# declined, agent gone); an item's work is done; an item breached its SLA.
+WORK_QUEUED = "work.queued"
+OFFER_WITHDRAWN = "offer.withdrawn"
+WORK_DONE = "work.done"
+SLA_BREACHED = "sla.breached"

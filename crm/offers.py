@@ -1,11 +1,11 @@
-"""Offering a waiting call to agents: open, show, decline, and accept atomically."""
+"""Work items of calls: open, decline, and accept atomically (crm.routing picks the agent)."""
 
 from __future__ import annotations
 
 from sqlalchemy import exists, literal, select, union_all, update
 from sqlalchemy.orm import Session, lazyload
 
-from crm import access, events
+from crm import access, events, routing
 from crm.errors import Conflict, NotFound
 from crm.models import (
     Case,
@@ -32,11 +32,11 @@ def open_offer(session: Session, item: Interaction, queue: str, *, new_call: boo
         if offer is not None:
             return offer
     offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
-                  queue=queue, offered_to=[], declined_by=[])
+                  queue=queue, medium=item.medium, offered_to=[], declined_by=[])
     session.add(offer)
     session.flush()
-    events.emit(session, events.OFFER_CREATED, offer_id=offer.id, interaction_id=item.id,
-                case_id=item.case_id, client_id=item.client_id)
+    # The router (after commit) chooses the one agent to offer it to.
+    events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=item.client_id)
     return offer
 
 
@@ -51,20 +51,18 @@ def eligible(user, offer: Offer) -> bool:
         offer.queue)
 
 
-def mark_offered(session: Session, offer_id: int, user_ids: list[int]) -> None:
-    """Remember who was shown an offer (they are told when it goes)."""
-    offer = session.get(Offer, offer_id)
-    if offer is not None:
-        offer.offered_to = sorted(set(offer.offered_to or []) | set(user_ids))
-
-
 def accept(session: Session, actor: User, offer_id: int) -> Offer:
-    """Take the call: a conditional UPDATE, so of two agents accepting at once exactly one wins."""
+    """Take the item: a conditional UPDATE, so of two agents accepting at once exactly one wins.
+
+    An agent takes an item offered to them, or one still waiting for nobody in particular.
+    """
     offer = access.ensure_visible(actor, session.get(Offer, offer_id), "offer")
     if not eligible(actor, offer):
         raise NotFound("offer not found")
     won = session.execute(
-        update(Offer).where(Offer.id == offer_id, Offer.status == "open")
+        update(Offer).where(Offer.id == offer_id, Offer.status == "open",
+                            (Offer.offered_user_id == actor.id)
+                            | Offer.offered_user_id.is_(None))
         .values(status="accepted", accepted_by_id=actor.id, accepted_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -80,9 +78,10 @@ def accept(session: Session, actor: User, offer_id: int) -> Offer:
 
 
 def decline(session: Session, actor: User, offer_id: int) -> Offer:
-    """Pass on a call; it stays offered to the others."""
+    """Pass on an item: it goes to the next agent, never back to this one."""
     offer = access.ensure_visible(actor, session.get(Offer, offer_id), "offer")
-    offer.declined_by = sorted(set(offer.declined_by or []) | {actor.id})
+    if not routing.take_back(session, offer, actor.id, "declined"):
+        offer.declined_by = sorted(set(offer.declined_by or []) | {actor.id})
     return offer
 
 
@@ -127,10 +126,9 @@ def reopen(session: Session, offer: Offer | None, queue: str) -> None:
         raise Conflict("this call was never queued", code="not_queued")
     offer.status, offer.queue, offer.accepted_by_id, offer.accepted_at = "open", queue, None, None
     offer.offered_to, offer.declined_by = [], []
+    offer.offered_user_id = offer.offered_at = offer.offer_expires_at = None
     session.flush()
-    events.emit(session, events.OFFER_CREATED, offer_id=offer.id,
-                interaction_id=offer.interaction_id, case_id=offer.case_id,
-                client_id=offer.client_id)
+    events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
 
 
 def release(session: Session, offer: Offer) -> None:

@@ -45,8 +45,9 @@ def record(session: Session, case: Case, *, medium: str, direction: str, **field
         with session.begin_nested():
             session.add(item)
     _touch(session, case, item.occurred_at)
+    # medium and direction let routing skip events it does not route without a query.
     events.emit(session, events.INTERACTION_CREATED, interaction_id=item.id, case_id=case.id,
-                client_id=case.client_id)
+                client_id=case.client_id, medium=medium, direction=direction)
     return item, True
 
 

@@ -89,7 +89,7 @@ class VoiceSimulator:
         if state == "voicemail":
             time.sleep(self.message_seconds)  # the caller speaking after the tone
             self._recording(client, base, purpose="voicemail", duration=3)
-        elif state == "accepted":
+        elif state in ("accepted", "done"):  # done: answered and already ended
             self._wait_for_hangup(sid, started)
             self._recording(client, base, duration=int(time.monotonic() - started))
         self._status(client, base, "completed", 2, int(time.monotonic() - started))

@@ -19,7 +19,8 @@ def enqueue(queue: str, consent: str = CONSENT) -> VoiceResponse:
     return r
 
 
-def waiting(queue_time: int, voicemail_after: int) -> VoiceResponse:
+def waiting(queue_time: int, voicemail_after: int, position: int | None = None
+            ) -> VoiceResponse:
     """Music while waiting; leave the queue for voicemail once nobody answered in time."""
     r = VoiceResponse()
     if queue_time >= voicemail_after:
@@ -27,6 +28,9 @@ def waiting(queue_time: int, voicemail_after: int) -> VoiceResponse:
         return r
     if queue_time < 5:
         r.say("Thank you for calling. An agent will be with you shortly.")
+    if position and (queue_time < 5 or queue_time // 10 % 3 == 0):
+        # The caller hears their place now and then (Twilio re-requests this every pause).
+        r.say(f"You are number {position} in the queue.")
     # Short pauses so Twilio re-requests the wait URL and we can send the caller on in time.
     r.pause(length=max(1, min(10, voicemail_after - queue_time)))
     return r

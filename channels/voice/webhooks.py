@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from channels.twilio.signature import twilio_signed
 from channels.voice import adapter, control, twiml  # noqa: F401  (adapter registers itself)
-from crm import calls, callwork, offers
+from crm import calls, callwork, offers, routing
 from crm.errors import Invalid
 from crm.models import Interaction, User
 
@@ -95,7 +95,10 @@ def recording():
 def wait():
     """While the caller waits: music, then voicemail when nobody answered in time."""
     after = int(_extra("voice_voicemail_after", DEFAULT_VOICEMAIL_AFTER))
-    return xml(twiml.waiting(_int("QueueTime") or 0, after))
+    session = db()
+    place = routing.place_of_call(session, request.form.get("CallSid", ""))
+    session.commit()
+    return xml(twiml.waiting(_int("QueueTime") or 0, after, place))
 
 
 @bp.post("/queue-result")

@@ -53,3 +53,4 @@ from console.api import (  # noqa: E402,F401  (routes register on import)
     voice,
     worklist,
 )
+from console.api import routing as _routing  # noqa: E402,F401  (issue 4)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import control, twiml
-from console import database, presence
+from console import database, presence, routing
 from console.api import actor, api, bp
 from console.api.schemas import DispositionOut, InteractionOut, present
 from console.errors import error_response
@@ -196,9 +196,12 @@ def cancel_transfer(interaction_id: int):
 @api.route(bp, "/calls/<int:interaction_id>/end", "POST", summary="End a call",
            response=CallStateOut, tags=["voice"])
 def end_call(interaction_id: int):
-    """Hang up; wrap-up time starts."""
-    return _control(interaction_id, lambda s: callwork.ended(s, actor(), interaction_id),
-                    lambda item: control.hang_up(calls.customer_leg(item)))
+    """Hang up; wrap-up time starts (the agent is in wrap-up, for a limited time)."""
+    out = _control(interaction_id, lambda s: callwork.ended(s, actor(), interaction_id),
+                   lambda item: control.hang_up(calls.customer_leg(item)))
+    if presence.status_of(actor().id) == "busy":
+        routing.start_wrap_up(actor())
+    return out
 
 
 @api.route(bp, "/calls/<int:interaction_id>/recording", "POST",
@@ -228,7 +231,7 @@ def wrap_up_call(interaction_id: int, body: WrapUpIn):
     """Record the disposition and notes; talk, hold and wrap-up times are kept."""
     out = _control(interaction_id, lambda s: callwork.wrap_up(
         s, actor(), interaction_id, disposition=body.disposition, notes=body.notes))
-    if presence.status_of(actor().id) == "busy":
+    if presence.status_of(actor().id) in ("busy", "wrap-up"):
         set_presence(actor(), "available")  # ready for the next call
     return out
 

@@ -38,6 +38,9 @@ def register_agent_namespace() -> None:
         if actor is None:
             raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
         _connections[request.sid] = actor.id
+        from console import routing  # routing imports realtime; import late
+
+        routing.socket_opened(actor, request.sid)
         join_room(user_room(actor.id))
         if actor.has_role("supervisor"):
             join_room(SUPERVISORS)
@@ -45,8 +48,12 @@ def register_agent_namespace() -> None:
 
     @socketio.on("disconnect", namespace=AGENT_NS)
     def _disconnect(*_args):
-        _connections.pop(request.sid, None)
+        user_id = _connections.pop(request.sid, None)
         presence.drop(request.sid)
+        if user_id is not None:
+            from console import routing
+
+            routing.socket_closed(user_id, request.sid)
 
     @socketio.on(events.CASE_WATCH, namespace=AGENT_NS)
     def _watch(data):

@@ -4,6 +4,7 @@ from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.messaging import CannedReply
+from crm.models.routing import RoutingQueue
 from crm.models.tenancy import (
     ROLES,
     ApiToken,
@@ -40,6 +41,7 @@ __all__ = [
     "Offer",
     "Promise",
     "RecentCase",
+    "RoutingQueue",
     "Task",
     "Team",
     "User",

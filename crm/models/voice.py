@@ -1,4 +1,4 @@
-"""Voice work items: one offer per inbound call, accepted by exactly one agent."""
+"""Work items: one offer per routable interaction (calls, and since routing, messages too)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.models.base import Base, BigId, utcnow
 
-OFFER_STATUSES = ("open", "accepted", "abandoned", "voicemail")
+OFFER_STATUSES = ("open", "accepted", "done", "abandoned", "voicemail")
 
 
 class Offer(Base):
@@ -33,6 +33,24 @@ class Offer(Base):
         ForeignKey("users.id", ondelete="SET NULL"))
     accepted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Routing (issue 4): one agent at a time is offered an open item, until the offer expires.
+    medium: Mapped[str] = mapped_column(String(16), default="voice")
+    priority: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str | None] = mapped_column(String(16))
+    offered_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    offered_at: Mapped[datetime | None]
+    offer_expires_at: Mapped[datetime | None]
+    sla_due_at: Mapped[datetime | None]
+    sla_breached: Mapped[bool] = mapped_column(default=False)
+    done_at: Mapped[datetime | None]
+
+    @property
+    def state(self) -> str:
+        """waiting, offered, assigned or done (the routing view of status)."""
+        if self.status == "open":
+            return "offered" if self.offered_user_id else "waiting"
+        return "assigned" if self.status == "accepted" else "done"
 
 
 class DispositionCode(Base):

@@ -130,6 +130,7 @@ $("phone-presence").addEventListener("click", () => {
 });
 
 socket.on("offer.created", (pop) => {
+  if (pop.interaction?.medium !== "voice") return; // messages are worked from the case
   if (state.call) return; // one call at a time
   state.offer = pop;
   $("phone-offer-name").textContent = pop.customer.display_name || "Unknown caller";

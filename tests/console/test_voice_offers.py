@@ -111,27 +111,37 @@ def test_agent_becoming_available_is_offered_the_waiting_call(client, make_user,
     assert len(received(sio, events.OFFER_CREATED)) == 1
 
 
-def test_two_agents_accepting_exactly_one_wins_and_the_other_is_rescinded(
+def test_one_agent_at_a_time_is_offered_the_call_and_a_decline_moves_it_on(
         client, session, make_user, connect, twilio_api):
+    # Routing (issue 4) replaced "offer to everyone": the longest-idle agent is offered the
+    # call alone; others cannot take it from them; a decline hands it to the next agent.
     first, second = make_user("agent"), make_user("agent")
     a, b = connect(first), connect(second)
     tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
     offer_id = received(a, events.OFFER_CREATED)[0]["offer_id"]
+    assert received(b, events.OFFER_CREATED) == []
+    snatched = b.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                      callback=True)
+    assert snatched["ok"] is False and snatched["error"]["code"] == "offer_taken"
+
+    assert a.emit(events.OFFER_DECLINE, {"offer_id": offer_id}, namespace="/agent",
+                  callback=True)["ok"]
+    [rescinded] = received(a, events.OFFER_RESCINDED)
+    assert rescinded["offer_id"] == offer_id and rescinded["reason"] == "declined"
     assert received(b, events.OFFER_CREATED)[0]["offer_id"] == offer_id
 
-    won = a.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent", callback=True)
-    lost = b.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent", callback=True)
-    assert won["ok"] is True and won["identity"] == f"agent-{first.id}"
-    assert lost["ok"] is False and lost["error"]["code"] == "offer_taken"
-    [rescinded] = received(b, events.OFFER_RESCINDED)
-    assert rescinded["offer_id"] == offer_id and rescinded["reason"] == "taken"
-    assert received(a, events.OFFER_RESCINDED) == []
+    won = b.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent", callback=True)
+    late = a.emit(events.OFFER_ACCEPT, {"offer_id": offer_id}, namespace="/agent",
+                  callback=True)
+    assert won["ok"] is True and won["identity"] == f"agent-{second.id}"
+    assert late["ok"] is False and late["error"]["code"] == "offer_taken"
+    assert received(a, events.OFFER_CREATED) == []  # never offered back to who declined
 
     offer = session.get(Offer, offer_id)
-    assert offer.status == "accepted" and offer.accepted_by_id == first.id
+    assert offer.status == "accepted" and offer.accepted_by_id == second.id
     # The caller is bridged to the winner's browser phone through the REST API.
     [update] = twilio_api.posts(f"/Calls/{CALL}.json")
-    assert f"<Identity>agent-{first.id}</Identity>" in update["data"]["Twiml"]
+    assert f"<Identity>agent-{second.id}</Identity>" in update["data"]["Twiml"]
     assert 'record="record-from-answer-dual"' in update["data"]["Twiml"]
 
 

@@ -1,0 +1,140 @@
+"""Routing API: the supervisor's board data, agent state changes, re-assign, queue position."""
+
+from __future__ import annotations
+
+import time
+
+from pydantic import BaseModel, Field
+
+from console import database, presence
+from console import routing as console_routing
+from console.api import actor, api, bp
+from crm import board, routing
+from crm.errors import Invalid, NotFound
+from crm.models import Offer, User, utcnow
+
+
+class AgentStateOut(BaseModel):
+    """An agent on the board: state, time in state, work in hand."""
+
+    user_id: int
+    name: str | None = None
+    status: str
+    reason: str | None = None
+    seconds_in_state: int
+    connected: bool
+    work: list[dict]
+
+
+class BoardOut(BaseModel):
+    """Everything the board shows."""
+
+    queues: list[dict]
+    agents: list[AgentStateOut]
+    chart: list[dict]
+    at: str
+
+
+class PresenceIn(BaseModel):
+    """A new state for an agent (set by a supervisor)."""
+
+    status: str = Field(max_length=16)
+    reason: str | None = Field(default=None, max_length=80)
+
+
+class AssignIn(BaseModel):
+    """Hand a work item to this agent."""
+
+    user_id: int
+
+
+class PositionOut(BaseModel):
+    """Where a waiting item stands."""
+
+    offer_id: int
+    state: str
+    position: int | None
+    estimated_wait_seconds: int | None
+
+
+def board_data(user: User) -> BoardOut:
+    """The board for a supervisor (queues, agents of their clients, today's chart)."""
+    session = database.session()
+    mine = set(user.client_ids)
+    agents = [a for a in presence.agents() if a.client_ids & mine]
+    work = board.current_work(session, [a.id for a in agents])
+    records = {a.id: presence.record(a.id) or {} for a in agents}
+    now = time.time()
+    out = BoardOut(
+        queues=board.queues(session, user), chart=board.day_chart(session, user),
+        agents=[AgentStateOut(user_id=a.id, name=records[a.id].get("name"), status=a.status,
+                              reason=records[a.id].get("reason"),
+                              seconds_in_state=int(now - (a.since or now)),
+                              connected=a.connected, work=work.get(a.id, []))
+                for a in sorted(agents, key=lambda a: a.id)],
+        at=utcnow().isoformat())
+    session.commit()
+    return out
+
+
+@api.route(bp, "/routing/board", summary="The supervisor's board", response=BoardOut,
+           tags=["routing"])
+def get_board():
+    """Queue depth, longest wait, SLA attainment today, agents by state, today's chart."""
+    board.require_supervisor(actor())
+    return board_data(actor())
+
+
+@api.route(bp, "/routing/agents/<int:user_id>/presence", "POST",
+           summary="Change an agent's state", body=PresenceIn, response=AgentStateOut,
+           tags=["routing"])
+def set_agent_presence(user_id: int, body: PresenceIn):
+    """A supervisor sets an agent available, away (with a reason), offline…"""
+    board.require_supervisor(actor())
+    session = database.session()
+    target = session.get(User, user_id)
+    if target is None or not set(target.client_ids) & set(actor().client_ids):
+        raise NotFound("agent not found")
+    if body.status not in presence.STATUSES:
+        raise Invalid(f"status must be one of {', '.join(presence.STATUSES)}")
+    session.commit()
+    if body.status == "offline":
+        presence.set_status(target, "offline")
+        console_routing.go_offline(target.id)
+    else:
+        console_routing.set_presence(target, body.status, body.reason)
+    rec = presence.record(target.id) or {}
+    return AgentStateOut(user_id=target.id, name=target.name, status=rec.get("status"),
+                         reason=rec.get("reason"), seconds_in_state=0,
+                         connected=presence.store().sockets(target.id) > 0, work=[])
+
+
+@api.route(bp, "/routing/items/<int:offer_id>/assign", "POST", summary="Re-assign a work item",
+           body=AssignIn, response=PositionOut, tags=["routing"])
+def assign_item(offer_id: int, body: AssignIn):
+    """Offer a waiting item to an agent, or hand a taken one over (audited)."""
+    session = database.session()
+    offer = board.reassign(session, actor(), offer_id, body.user_id)
+    out = PositionOut(offer_id=offer.id, state=offer.state, position=None,
+                      estimated_wait_seconds=None)
+    session.commit()
+    return out
+
+
+@api.route(bp, "/routing/items/<int:offer_id>", summary="A work item's place in its queue",
+           response=PositionOut, tags=["routing"])
+def item_position(offer_id: int):
+    """Its state; while waiting, its position and estimated wait."""
+    session = database.session()
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.client_id not in actor().client_ids:
+        raise NotFound("work item not found")
+    waiting = offer.state == "waiting"
+    ready = sum(1 for a in presence.agents() if a.status == "available" and a.connected
+                and offer.client_id in a.client_ids)
+    out = PositionOut(offer_id=offer.id, state=offer.state,
+                      position=routing.position(session, offer) if waiting else None,
+                      estimated_wait_seconds=routing.estimated_wait(session, offer, ready)
+                      if waiting else None)
+    session.commit()
+    return out

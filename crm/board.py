@@ -1,0 +1,119 @@
+"""The supervisor's board: queue depth, longest wait, SLA attainment, agents' work, re-assign."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from crm import audit, events, routing
+from crm.errors import Conflict, Forbidden, Invalid, NotFound
+from crm.models import Interaction, Offer, User, utcnow
+
+
+def require_supervisor(actor: User) -> None:
+    """Only supervisors (and admins) see and steer the board."""
+    if not actor.has_role("supervisor"):
+        raise Forbidden("supervisors only")
+
+
+def _today(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def queues(session: Session, actor: User, now: datetime | None = None) -> list[dict]:
+    """Per queue: waiting, offered, longest wait, answered today and SLA attainment today."""
+    require_supervisor(actor)
+    now = now or utcnow()
+    table = routing.rules(session)
+    stats: dict[str, dict] = defaultdict(lambda: {"waiting": 0, "offered": 0, "breached": 0,
+                                                  "longest_wait_seconds": 0, "answered": 0,
+                                                  "within_sla": 0})
+    live = session.execute(select(Offer.queue, Offer.offered_user_id, Offer.created_at,
+                                  Offer.sla_breached).where(
+        Offer.status == "open", Offer.client_id.in_(actor.client_ids)))
+    for queue, offered, created, breached in live:
+        s = stats[queue]
+        s["offered" if offered else "waiting"] += 1
+        s["breached"] += int(bool(breached))
+        s["longest_wait_seconds"] = max(s["longest_wait_seconds"],
+                                        int((now - created).total_seconds()))
+    answered = session.execute(select(Offer.queue, Offer.client_id, Offer.medium,
+                                      Offer.created_at, Offer.accepted_at).where(
+        Offer.accepted_at >= _today(now), Offer.client_id.in_(actor.client_ids)))
+    for queue, client_id, medium, created, accepted in answered:
+        s = stats[queue]
+        s["answered"] += 1
+        limit = routing.rule_for(table, client_id, queue).sla_for(medium)
+        s["within_sla"] += int((accepted - created).total_seconds() <= limit)
+    out = []
+    for name in sorted(set(stats) | set(routing.LINES)):
+        s = stats[name]
+        s["sla_attainment"] = round(100 * s["within_sla"] / s["answered"]) if s["answered"] \
+            else None
+        out.append({"queue": name, **s})
+    return out
+
+
+def day_chart(session: Session, actor: User, now: datetime | None = None) -> list[dict]:
+    """Arrivals and answers per hour of today (UTC)."""
+    require_supervisor(actor)
+    now = now or utcnow()
+    start = _today(now)
+    hours = [{"hour": h, "arrivals": 0, "answers": 0} for h in range(24)]
+    for created, accepted in session.execute(select(Offer.created_at, Offer.accepted_at).where(
+            Offer.client_id.in_(actor.client_ids),
+            (Offer.created_at >= start) | (Offer.accepted_at >= start))):
+        if created >= start:
+            hours[created.hour]["arrivals"] += 1
+        if accepted is not None and accepted >= start:
+            hours[accepted.hour]["answers"] += 1
+    return hours
+
+
+def current_work(session: Session, user_ids) -> dict[int, list[dict]]:
+    """Each agent's items in hand (accepted, not done)."""
+    found: dict[int, list[dict]] = defaultdict(list)
+    ids = list(user_ids)
+    if ids:
+        for o in session.scalars(select(Offer).where(Offer.status == "accepted",
+                                                     Offer.accepted_by_id.in_(ids))):
+            found[o.accepted_by_id].append({"offer_id": o.id, "medium": o.medium,
+                                            "queue": o.queue, "case_id": o.case_id})
+    return found
+
+
+def reassign(session: Session, actor: User, offer_id: int, user_id: int) -> Offer:
+    """A supervisor hands an item to an agent: offered to them if waiting, theirs if taken."""
+    require_supervisor(actor)
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.client_id not in actor.client_ids:
+        raise NotFound("work item not found")
+    target = session.get(User, user_id)
+    if target is None or offer.client_id not in target.client_ids or not target.active:
+        raise Invalid("that agent cannot take this client's work")
+    before = {"state": offer.state, "offered_user_id": offer.offered_user_id,
+              "accepted_by_id": offer.accepted_by_id}
+    if offer.status == "open":
+        if offer.offered_user_id and offer.offered_user_id != user_id:
+            routing.take_back(session, offer, offer.offered_user_id, "reassigned",
+                              exclude=False)
+        if offer.offered_user_id != user_id and not routing.offer_to(
+                session, offer, user_id, utcnow(), timedelta(minutes=5)):
+            raise Conflict("the item changed meanwhile; try again", code="offer_taken")
+    elif offer.status == "accepted":
+        session.execute(update(Offer).where(Offer.id == offer.id).values(accepted_by_id=user_id)
+                        .execution_options(synchronize_session=False))
+        session.refresh(offer)
+        item = session.get(Interaction, offer.interaction_id)
+        item.agent_id = user_id
+        events.emit(session, events.OFFER_ACCEPTED, offer_id=offer.id, user_id=user_id,
+                    interaction_id=offer.interaction_id, case_id=offer.case_id,
+                    client_id=offer.client_id, reassigned=True)
+    else:
+        raise Conflict("this work is finished", code="done")
+    audit.record(session, actor, "work.reassigned", offer, before=before,
+                 after={"user_id": user_id})
+    return offer

@@ -1,0 +1,357 @@
+"""The router: offer each waiting item, highest priority and longest waiting first, to ONE agent.
+
+Agents come in as `Agent` snapshots (the console's presence store keeps them); the database is
+the referee: an offer and an accept are conditional UPDATEs, so two routers (two web
+processes) never offer or hand out one item twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from crm import events
+from crm.models import Case, Interaction, Offer, RoutingQueue, User, utcnow
+
+DEFAULT_CAPACITY = {"voice": 1, "chat": 3, "sms": 5, "whatsapp": 5, "email": 10}
+# Answer time for calls and chats; first-response time for messages and email.
+DEFAULT_SLA = {"voice": 30, "chat": 60, "sms": 3600, "whatsapp": 3600, "email": 4 * 3600}
+LINES = ("insurance", "fraud", "collections", "general")
+ROUTED_MEDIA = ("voice", "sms", "whatsapp", "chat", "email")
+OFFER_TIMEOUT = timedelta(seconds=30)
+LAST_AGENT_WINDOW = timedelta(days=7)
+SLA_BOOST = 10
+WAITING_AT_MOST = 2000
+
+
+@dataclass(frozen=True)
+class Agent:
+    """What routing needs of an agent: who they are, what they may take, and their state."""
+
+    id: int
+    client_ids: frozenset[int]
+    skills: dict
+    languages: tuple[str, ...] = ()
+    capacity: dict = field(default_factory=dict)
+    roles: tuple[str, ...] = ()
+    active: bool = True
+    status: str = "available"
+    since: float = 0.0  # when the status began (epoch seconds): longest idle first
+    connected: bool = True
+
+    @classmethod
+    def of(cls, user: User, **state) -> Agent:
+        """A snapshot of a user."""
+        return cls(user.id, frozenset(user.client_ids), dict(user.skills or {}),
+                   tuple(user.languages or ()), dict(user.capacity or {}),
+                   tuple(user.roles or ()), user.active, **state)
+
+    def has_role(self, *roles: str) -> bool:
+        """As User.has_role: admin holds every role."""
+        return "admin" in self.roles or any(r in self.roles for r in roles)
+
+    def level(self, skill: str) -> int:
+        """Skill level (a role of the same name counts as level 1)."""
+        try:
+            level = int(self.skills.get(skill, 0) or 0)
+        except (TypeError, ValueError):
+            level = 1
+        return level or (1 if skill in self.roles else 0)
+
+    def capacity_for(self, medium: str) -> int:
+        """How many items of a medium at once."""
+        try:
+            return int(self.capacity.get(medium, DEFAULT_CAPACITY.get(medium, 1)))
+        except (TypeError, ValueError):
+            return DEFAULT_CAPACITY.get(medium, 1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A queue's routing rule (a RoutingQueue row, or the default for its name)."""
+
+    name: str
+    skills: dict
+    languages: tuple[str, ...] = ()
+    priority: int = 0
+    sla_seconds: dict = field(default_factory=dict)
+    sticky_seconds: int = 0
+    escalate_to: tuple[int, ...] = ()
+
+    @classmethod
+    def default(cls, name: str) -> Rule:
+        """Line-of-work queues need the skill of their name; general needs none."""
+        return cls(name, {} if name == "general" else {name: 1})
+
+    def sla_for(self, medium: str) -> int:
+        """Seconds to answer (or first-respond to) an item of this medium."""
+        return int(self.sla_seconds.get(medium, DEFAULT_SLA.get(medium, 3600)))
+
+
+def rules(session: Session) -> dict[tuple[int | None, str], Rule]:
+    """Every configured queue, keyed by (client id or None, name)."""
+    found = {}
+    for q in session.scalars(select(RoutingQueue).where(RoutingQueue.active.is_(True))):
+        found[(q.client_id, q.name)] = Rule(q.name, dict(q.skills or {}), tuple(q.languages or ()),
+                                            q.priority, dict(q.sla_seconds or {}),
+                                            q.sticky_seconds, tuple(q.escalate_to or ()))
+    return found
+
+
+def rule_for(table: dict, client_id: int, name: str) -> Rule:
+    """The client's own rule, else the shared one, else the default."""
+    return table.get((client_id, name)) or table.get((None, name)) or Rule.default(name)
+
+
+def eligible(agent: Agent, item: Offer, rule: Rule) -> bool:
+    """May this agent take this item at all (ignoring status and load)."""
+    if item.client_id not in agent.client_ids or not agent.active:
+        return False
+    if any(agent.level(s) < int(lvl or 1) for s, lvl in rule.skills.items()):
+        return False
+    if rule.languages and not set(rule.languages) & set(agent.languages):
+        return False
+    # An item in a known language goes to agents who list it (or list none at all).
+    return not (item.language and agent.languages and item.language not in agent.languages)
+
+
+def loads(session: Session, user_ids) -> dict[int, dict[str, int]]:
+    """Items per agent per medium: offered to them now, or theirs and not done."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    ids = list(user_ids)
+    if not ids:
+        return counts
+    for uid, medium, n in session.execute(
+            select(Offer.offered_user_id, Offer.medium, func.count())
+            .where(Offer.status == "open", Offer.offered_user_id.in_(ids))
+            .group_by(Offer.offered_user_id, Offer.medium)):
+        counts[uid][medium] += n
+    for uid, medium, n in session.execute(
+            select(Offer.accepted_by_id, Offer.medium, func.count())
+            .where(Offer.status == "accepted", Offer.accepted_by_id.in_(ids))
+            .group_by(Offer.accepted_by_id, Offer.medium)):
+        counts[uid][medium] += n
+    return counts
+
+
+def expire(session: Session, now: datetime | None = None) -> list[Offer]:
+    """Take back offers nobody answered in time (agents not yet offered the item go first)."""
+    now = now or utcnow()
+    gone = []
+    for offer in session.scalars(select(Offer).where(
+            Offer.status == "open", Offer.offered_user_id.is_not(None),
+            Offer.offer_expires_at < now)):
+        if take_back(session, offer, offer.offered_user_id, "expired", exclude=False):
+            gone.append(offer)
+    return gone
+
+
+def take_back(session: Session, offer: Offer, user_id: int, reason: str,
+              *, exclude: bool = True) -> bool:
+    """End the offer of an item to one agent (expired, declined, gone); it waits again."""
+    won = session.execute(
+        update(Offer).where(Offer.id == offer.id, Offer.status == "open",
+                            Offer.offered_user_id == user_id)
+        .values(offered_user_id=None, offered_at=None, offer_expires_at=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        return False
+    session.refresh(offer)
+    if exclude:
+        offer.declined_by = sorted(set(offer.declined_by or []) | {user_id})
+    events.emit(session, events.OFFER_WITHDRAWN, offer_id=offer.id, user_id=user_id,
+                reason=reason, case_id=offer.case_id, client_id=offer.client_id)
+    events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
+    return True
+
+
+def release_agent(session: Session, user_id: int) -> int:
+    """An agent went offline: their pending offers go back to the queue."""
+    pending = session.scalars(select(Offer).where(Offer.status == "open",
+                                                  Offer.offered_user_id == user_id)).all()
+    return sum(take_back(session, o, user_id, "offline", exclude=False) for o in pending)
+
+
+def _preferred(session: Session, waiting: list[Offer]) -> dict[int, list[int]]:
+    """Per case, the owner then the last agent who took its work (recently)."""
+    case_ids = {o.case_id for o in waiting}
+    if not case_ids:
+        return {}
+    pref: dict[int, list[int]] = defaultdict(list)
+    for cid, owner in session.execute(select(Case.id, Case.owner_id)
+                                      .where(Case.id.in_(case_ids), Case.owner_id.is_not(None))):
+        pref[cid].append(owner)
+    last = (select(Offer.case_id, Offer.accepted_by_id, Offer.accepted_at)
+            .where(Offer.case_id.in_(case_ids), Offer.accepted_by_id.is_not(None),
+                   Offer.accepted_at >= utcnow() - LAST_AGENT_WINDOW)
+            .order_by(Offer.accepted_at.desc()))
+    for cid, uid, _at in session.execute(last):
+        if uid not in pref[cid]:
+            pref[cid].append(uid)
+    return pref
+
+
+def order(items: list[Offer], table: dict) -> list[Offer]:
+    """Highest priority first (item boost + queue priority), then longest waiting."""
+    return sorted(items, key=lambda o: (-(o.priority + rule_for(table, o.client_id,
+                                                                 o.queue).priority),
+                                        o.created_at, o.id))
+
+
+def route(session: Session, agents: list[Agent], now: datetime | None = None,
+          *, timeout: timedelta = OFFER_TIMEOUT, expiring: bool = True,
+          table: dict | None = None) -> list[Offer]:
+    """Offer waiting items to eligible available agents; returns the offers made.
+
+    expiring: take back overdue offers first (a periodic sweep does it for the console, to
+    keep the screen pop's path short); table: the queue rules, when the caller caches them.
+    """
+    now = now or utcnow()
+    if expiring:
+        expire(session, now)
+    ready = [a for a in agents if a.status == "available" and a.connected and a.active]
+    if not ready:
+        return []
+    clients = set().union(*(a.client_ids for a in ready))
+    waiting = list(session.scalars(
+        select(Offer).where(Offer.status == "open", Offer.offered_user_id.is_(None),
+                            Offer.client_id.in_(clients))
+        .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST)))
+    if not waiting:
+        return []
+    table = rules(session) if table is None else table
+    load = loads(session, [a.id for a in ready])
+    present = {a.id for a in agents if a.connected and a.status != "offline"}
+    pref = _preferred(session, waiting)
+    made = []
+    for item in order(waiting, table):
+        rule = rule_for(table, item.client_id, item.queue)
+        declined = set(item.declined_by or [])
+        fits = [a for a in ready if a.id not in declined and eligible(a, item, rule)
+                and load[a.id][item.medium] < a.capacity_for(item.medium)]
+        liked = [a for uid in pref.get(item.case_id, ()) for a in fits if a.id == uid]
+        waited = (now - item.created_at).total_seconds()
+        if not liked and waited < rule.sticky_seconds and any(
+                uid in present and uid not in declined for uid in pref.get(item.case_id, ())):
+            continue  # its owner / last agent is signed in and will be free soon
+        if not fits:
+            continue
+        seen = set(item.offered_to or [])  # after an expiry, someone new first
+        chosen = liked[0] if liked else min(fits, key=lambda a: (a.id in seen, a.since, a.id))
+        if offer_to(session, item, chosen.id, now, timeout):
+            load[chosen.id][item.medium] += 1
+            made.append(item)
+    return made
+
+
+def offer_to(session: Session, item: Offer, user_id: int, now: datetime,
+             timeout: timedelta = OFFER_TIMEOUT) -> bool:
+    """Offer a waiting item to one agent (a conditional UPDATE: one router wins)."""
+    # offered_to only changes while an item is offered, so the list read with it is current.
+    values = {"offered_user_id": user_id, "offered_at": now, "offer_expires_at": now + timeout,
+              "offered_to": sorted(set(item.offered_to or []) | {user_id})}
+    won = session.execute(
+        update(Offer).where(Offer.id == item.id, Offer.status == "open",
+                            Offer.offered_user_id.is_(None))
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if won != 1:
+        return False
+    for key, value in values.items():  # the row as written, without reading it back
+        set_committed_value(item, key, value)
+    events.emit(session, events.OFFER_CREATED, offer_id=item.id, user_id=user_id,
+                interaction_id=item.interaction_id, case_id=item.case_id,
+                client_id=item.client_id)
+    return True
+
+
+def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
+    """An inbound message opens (or reopens) a conversation: one work item while none is live."""
+    item = session.get(Interaction, interaction_id)
+    if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
+            or item.medium == "voice":
+        return None
+    live = session.scalar(select(Offer.id).where(
+        Offer.case_id == item.case_id, Offer.medium == item.medium,
+        Offer.status.in_(("open", "accepted"))).limit(1))
+    existing = session.scalar(select(Offer.id).where(Offer.interaction_id == item.id))
+    if live is not None or existing is not None:
+        return None
+    queue = (item.meta or {}).get("queue") or "general"
+    offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
+                  queue=queue, medium=item.medium,
+                  offered_to=[], declined_by=[])
+    session.add(offer)
+    session.flush()
+    events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
+    return offer
+
+
+def finish(session: Session, interaction_id: int) -> bool:
+    """The work of an item is done: the agent's capacity frees up."""
+    done = session.execute(
+        update(Offer).where(Offer.interaction_id == interaction_id, Offer.status == "accepted")
+        .values(status="done", done_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if done:
+        events.emit(session, events.WORK_DONE, interaction_id=interaction_id)
+    return bool(done)
+
+
+def position(session: Session, item: Offer, table: dict | None = None) -> int:
+    """1-based place in its queue among waiting items of its client (priority, then age)."""
+    ahead = session.scalar(select(func.count()).select_from(Offer).where(
+        Offer.status == "open", Offer.client_id == item.client_id, Offer.queue == item.queue,
+        Offer.id != item.id,
+        (Offer.priority > item.priority) | ((Offer.priority == item.priority)
+                                            & (Offer.created_at < item.created_at))))
+    return int(ahead or 0) + 1
+
+
+def estimated_wait(session: Session, item: Offer, agents_ready: int) -> int:
+    """Seconds: place in queue times the queue's mean handle time today, over agents ready."""
+    since = utcnow() - timedelta(hours=24)
+    rows = session.execute(select(Offer.accepted_at, Offer.done_at).where(
+        Offer.queue == item.queue, Offer.client_id == item.client_id, Offer.status == "done",
+        Offer.done_at >= since).limit(500)).all()
+    spans = [(d - a).total_seconds() for a, d in rows if a and d and d > a]
+    handle = sum(spans) / len(spans) if spans else 180.0
+    return int(position(session, item) * handle / max(1, agents_ready))
+
+
+def check_sla(session: Session, now: datetime | None = None) -> list[Offer]:
+    """Waiting items past their SLA: flagged, raised in priority, escalated per queue."""
+    now = now or utcnow()
+    table = rules(session)
+    oldest = now - timedelta(seconds=min(DEFAULT_SLA.values()))
+    breached = []
+    for item in session.scalars(select(Offer).where(
+            Offer.status == "open", Offer.sla_breached.is_(False), Offer.created_at < oldest)
+            .limit(WAITING_AT_MOST)):
+        rule = rule_for(table, item.client_id, item.queue)
+        if (now - item.created_at).total_seconds() <= rule.sla_for(item.medium):
+            continue
+        won = session.execute(
+            update(Offer).where(Offer.id == item.id, Offer.sla_breached.is_(False))
+            .values(sla_breached=True, priority=Offer.priority + SLA_BOOST)
+            .execution_options(synchronize_session=False)).rowcount
+        if won:
+            breached.append(item)
+            events.emit(session, events.SLA_BREACHED, offer_id=item.id, queue=item.queue,
+                        client_id=item.client_id, case_id=item.case_id,
+                        escalate_to=list(rule.escalate_to))
+    return breached
+
+
+def place_of_call(session: Session, call_sid: str) -> int | None:
+    """A waiting caller's place in their queue (None once offered, taken or unknown)."""
+    offer = session.scalar(select(Offer).join(Interaction, Interaction.id == Offer.interaction_id)
+                           .where(Interaction.medium == "voice",
+                                  Interaction.provider_id == call_sid))
+    if offer is None or offer.status != "open":
+        return None
+    return position(session, offer)

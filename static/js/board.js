@@ -1,0 +1,120 @@
+// The supervisor's board: refetches its figures whenever the server nudges (queue.stats,
+// presence.updated), so the page is live without carrying tenant data on a shared room.
+import { io } from "/static/vendor/socket.io.esm.min.js";
+
+const $ = (id) => document.getElementById(id);
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const STATES = ["available", "busy", "wrap-up", "away", "offline"];
+
+async function api(method, path, body) {
+  const resp = await fetch("/api/v1" + path, {
+    method, credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new Error((data.error && data.error.message) || resp.statusText);
+  return data;
+}
+
+const secs = (n) => (n >= 3600 ? `${Math.floor(n / 3600)}h ${Math.floor(n % 3600 / 60)}m`
+  : n >= 60 ? `${Math.floor(n / 60)}m ${n % 60}s` : `${n}s`);
+
+function cell(row, text, cls) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (cls) td.className = cls;
+  return td;
+}
+
+function render(board) {
+  const qs = board.queues;
+  const sum = (k) => qs.reduce((n, q) => n + q[k], 0);
+  const answered = sum("answered");
+  $("board-waiting").textContent = sum("waiting") + sum("offered");
+  $("board-longest").textContent = secs(Math.max(0, ...qs.map((q) => q.longest_wait_seconds)));
+  $("board-answered").textContent = answered;
+  $("board-sla").textContent = answered ? `${Math.round(100 * sum("within_sla") / answered)}%` : "–";
+  $("board-arrivals").textContent = board.chart.reduce((n, h) => n + h.arrivals, 0);
+  $("board-updated").textContent = "updated " + new Date(board.at).toLocaleTimeString();
+  const qbody = $("board-queues");
+  qbody.replaceChildren();
+  for (const q of qs) {
+    const row = qbody.insertRow();
+    row.dataset.queue = q.queue;
+    cell(row, q.queue); cell(row, q.waiting); cell(row, q.offered);
+    cell(row, secs(q.longest_wait_seconds));
+    cell(row, q.answered); cell(row, q.sla_attainment == null ? "–" : q.sla_attainment + "%");
+    cell(row, q.breached, q.breached ? "breached" : "");
+  }
+  const abody = $("board-agents");
+  abody.replaceChildren();
+  for (const a of board.agents) {
+    const row = abody.insertRow();
+    row.dataset.agent = a.user_id;
+    cell(row, `${a.name || "Agent"} (#${a.user_id})`);
+    cell(row, a.reason ? `${a.status} (${a.reason})` : a.status, "agent-state");
+    cell(row, secs(a.seconds_in_state));
+    cell(row, a.work.map((w) => `#${w.offer_id} ${w.medium} ${w.queue}`).join(", ") || "–");
+    const pick = document.createElement("select");
+    pick.setAttribute("aria-label", "Set state");
+    for (const s of ["", ...STATES]) pick.add(new Option(s || "set…", s));
+    pick.addEventListener("change", async () => {
+      if (!pick.value) return;
+      try { await api("POST", `/routing/agents/${a.user_id}/presence`, { status: pick.value }); }
+      catch (err) { $("board-message").textContent = err.message; }
+      refresh();
+    });
+    row.insertCell().append(pick);
+  }
+  chart(board.chart);
+}
+
+function chart(hours) {
+  const svg = $("board-chart");
+  const ns = "http://www.w3.org/2000/svg";
+  const top = Math.max(1, ...hours.map((h) => Math.max(h.arrivals, h.answers)));
+  svg.replaceChildren();
+  hours.forEach((h, i) => {
+    for (const [k, dx] of [["arrivals", 0], ["answers", 12]]) {
+      const r = document.createElementNS(ns, "rect");
+      const height = Math.round(130 * h[k] / top);
+      r.setAttribute("class", k);
+      r.setAttribute("x", i * 30 + dx);
+      r.setAttribute("y", 140 - height);
+      r.setAttribute("width", 11);
+      r.setAttribute("height", height);
+      const t = document.createElementNS(ns, "title");
+      t.textContent = `${String(h.hour).padStart(2, "0")}:00 ${k} ${h[k]}`;
+      r.append(t);
+      svg.append(r);
+    }
+  });
+}
+
+let pending = null;
+async function refresh() {
+  try { render(await api("GET", "/routing/board")); }
+  catch (err) { $("board-message").textContent = err.message; }
+}
+function soon() {
+  clearTimeout(pending);
+  pending = setTimeout(refresh, 150);  // a burst of events costs one fetch
+}
+
+$("board-assign").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    await api("POST", `/routing/items/${$("board-assign-item").value}/assign`,
+      { user_id: Number($("board-assign-agent").value) });
+    $("board-message").textContent = "Re-assigned.";
+  } catch (err) { $("board-message").textContent = err.message; }
+  refresh();
+});
+
+const socket = io("/agent", { transports: ["websocket", "polling"] });
+socket.on("queue.stats", soon);
+socket.on("presence.updated", soon);
+socket.on("connect", refresh);
+setInterval(refresh, 15000);  // times in state and waits keep moving between events
+refresh();

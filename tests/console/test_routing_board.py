@@ -1,0 +1,137 @@
+"""The supervisor's board API: figures, agent state changes, re-assign, SLA escalation."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from console import routing as console_routing
+from console.extensions import socketio
+from crm import events, users
+from crm.models import AuditEvent, Offer, RoutingQueue
+from tests import voice_support as tw
+
+CALL = "CA" + "f" * 32
+
+
+@pytest.fixture
+def settings(settings):
+    tw.configure(settings)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def twilio_api(app):
+    fake = tw.RecordingTwilio()
+    app.extensions["caseline.twilio_http"] = fake
+    return fake
+
+
+@pytest.fixture
+def sock(app, session):
+    opened = []
+
+    def do(user, available=False):
+        raw = users.issue_token(session, user)
+        session.commit()
+        s = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+        if available:
+            s.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
+                   callback=True)
+        opened.append(s)
+        return s, {"Authorization": f"Bearer {raw}"}
+
+    yield do
+    for s in opened:
+        if s.is_connected("/agent"):
+            s.disconnect(namespace="/agent")
+
+
+def received(s, name):
+    return [m["args"][0] for m in s.get_received("/agent") if m["name"] == name]
+
+
+def test_the_board_is_for_supervisors_only(client, make_user, sock):
+    _, headers = sock(make_user("agent"))
+    resp = client.get("/api/v1/routing/board", headers=headers)
+    assert resp.status_code == 403 and resp.json["error"]["code"]
+
+
+def test_board_shows_depth_wait_answers_and_sla_attainment(client, session, make_user, sock):
+    boss, boss_headers = sock(make_user("supervisor"))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    board = client.get("/api/v1/routing/board", headers=boss_headers).json
+    general = next(q for q in board["queues"] if q["queue"] == "general")
+    assert (general["waiting"], general["answered"], general["sla_attainment"]) == (1, 0, None)
+    assert general["longest_wait_seconds"] >= 0
+    assert any(n["event"] == events.WORK_QUEUED for n in received(boss, events.QUEUE_STATS))
+
+    worker = make_user("agent")
+    agent_sock, _ = sock(worker, available=True)
+    [pop] = received(agent_sock, events.OFFER_CREATED)
+    assert agent_sock.emit(events.OFFER_ACCEPT, {"offer_id": pop["offer_id"]},
+                           namespace="/agent", callback=True)["ok"]
+    board = client.get("/api/v1/routing/board", headers=boss_headers).json
+    general = next(q for q in board["queues"] if q["queue"] == "general")
+    assert (general["waiting"], general["answered"], general["sla_attainment"]) == (0, 1, 100)
+    [me] = [a for a in board["agents"] if a["user_id"] == worker.id]
+    assert me["status"] == "busy" and me["work"][0]["offer_id"] == pop["offer_id"]
+    assert sum(h["arrivals"] for h in board["chart"]) == 1
+    assert sum(h["answers"] for h in board["chart"]) == 1
+
+
+def test_supervisor_sets_an_agent_available_and_reassigns_work(client, session, make_user,
+                                                               sock):
+    boss_sock, boss = sock(make_user("supervisor"))
+    first, second = make_user("agent"), make_user("agent")
+    a, _ = sock(first)
+    b, _ = sock(second)
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    resp = client.post(f"/api/v1/routing/agents/{first.id}/presence",
+                       json={"status": "available"}, headers=boss)
+    assert resp.status_code == 200 and resp.json["status"] == "available"
+    [pop] = received(a, events.OFFER_CREATED)
+    assert received(boss_sock, events.PRESENCE_UPDATED)[-1]["status"] == "available"
+
+    moved = client.post(f"/api/v1/routing/items/{pop['offer_id']}/assign",
+                        json={"user_id": second.id}, headers=boss)
+    assert moved.status_code == 200 and moved.json["state"] == "offered"
+    assert received(a, events.OFFER_RESCINDED)[0]["reason"] == "reassigned"
+    assert received(b, events.OFFER_CREATED)[0]["offer_id"] == pop["offer_id"]
+    assert session.scalar(select(AuditEvent).where(AuditEvent.action == "work.reassigned"))
+    session.commit()
+    bad = client.post(f"/api/v1/routing/agents/{first.id}/presence",
+                      json={"status": "napping"}, headers=boss)
+    assert bad.status_code == 422 and "status must be" in bad.json["error"]["message"]
+
+
+def test_a_waiting_item_knows_its_position(client, session, make_user, sock):
+    _, headers = sock(make_user("agent"))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming("CA" + "9" * 32, caller="+14155550999"))
+    ids = session.scalars(select(Offer.id).order_by(Offer.id)).all()
+    session.commit()
+    second = client.get(f"/api/v1/routing/items/{ids[1]}", headers=headers).json
+    assert second["state"] == "waiting" and second["position"] == 2
+    assert second["estimated_wait_seconds"] > 0
+
+
+def test_a_breaching_item_rises_is_flagged_and_escalates(client, session, make_user, sock,
+                                                         default_client):
+    boss_user = make_user("supervisor")
+    boss, _ = sock(boss_user)
+    session.add(RoutingQueue(client_id=default_client.id, name="general", sla_seconds={
+        "voice": 20}, escalate_to=[boss_user.id]))
+    session.commit()
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    offer = session.scalar(select(Offer))
+    offer.created_at = offer.created_at - timedelta(minutes=5)
+    session.commit()
+    boss.get_received("/agent")
+    console_routing.tick.apply(throw=True)
+    session.expire_all()
+    offer = session.scalar(select(Offer))
+    assert offer.sla_breached and offer.priority > 0
+    session.commit()
+    notes = [n for n in received(boss, events.QUEUE_STATS) if n["event"] == events.SLA_BREACHED]
+    assert notes and notes[0]["id"] == offer.id  # the supervisors' room and the escalation
