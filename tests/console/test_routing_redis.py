@@ -22,8 +22,8 @@ from crm.models import Offer
 from tests import voice_support as tw
 from tests.console.test_redis_fanout import REDIS, ROOT, _free_port, _wait_up, shared_db  # noqa: F401
 
-pytestmark = pytest.mark.skipif(
-    not REDIS and os.environ.get("CI") != "true", reason="needs TEST_REDIS_URL")
+# Runs whenever TEST_REDIS_URL is set (.ci/run's second pass, which fails if Redis is down).
+pytestmark = pytest.mark.skipif(not REDIS, reason="needs TEST_REDIS_URL")
 
 
 def _serve(db_url: str, tmp_path, name: str):
@@ -67,7 +67,6 @@ def _until(probe, seconds=10.0):
 
 
 def test_two_processes_agree_on_presence_and_never_double_offer(shared_db, tmp_path):  # noqa: F811
-    assert REDIS, "TEST_REDIS_URL must be set under CI"
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()  # this test's own Redis database
