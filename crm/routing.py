@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,6 +27,7 @@ OFFER_TIMEOUT = timedelta(seconds=30)
 LAST_AGENT_WINDOW = timedelta(days=7)
 SLA_BOOST = 10
 WAITING_AT_MOST = 2000
+ROUTING_LOCK_KEY = 0x43617365  # "Case": the advisory lock id of routing passes
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
     keep the screen pop's path short); table: the queue rules, when the caller caches them.
     """
     now = now or utcnow()
+    _one_router_at_a_time(session)
     if expiring:
         expire(session, now)
     ready = [a for a in agents if a.status == "available" and a.connected and a.active]
@@ -247,6 +249,14 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
             load[chosen.id][item.medium] += 1
             made.append(item)
     return made
+
+
+def _one_router_at_a_time(session: Session) -> None:
+    # A pass reads agents' loads, then writes offers: two web processes routing at once could
+    # both fill an agent's last slot. PostgreSQL: a transaction-level advisory lock serializes
+    # passes (released at commit). SQLite: BEGIN IMMEDIATE already makes writers take turns.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUTING_LOCK_KEY})
 
 
 def offer_to(session: Session, item: Offer, user_id: int, now: datetime,
