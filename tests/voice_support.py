@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
 from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
@@ -92,3 +93,18 @@ def recording(call_sid: str, recording_sid: str = "RE" + "2" * 32, duration: int
             "RecordingStatus": "completed", "RecordingDuration": str(duration),
             "RecordingChannels": "2", "RecordingSource": "DialVerb",
             "RecordingStartTime": "Sat, 28 Nov 2026 10:00:05 +0000"}
+
+
+@pytest.fixture
+def settings(settings):
+    """Test settings with a Twilio account (its REST API is the recording stand-in below)."""
+    configure(settings)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def twilio_api(app):
+    """Twilio's REST API stand-in: no test may reach the real one."""
+    fake = RecordingTwilio()
+    app.extensions["caseline.twilio_http"] = fake
+    return fake

@@ -7,22 +7,9 @@ from sqlalchemy import func, select
 
 from crm.models import Attachment, AuditEvent, InboundAddress, Interaction, Offer, Task
 from tests import voice_support as tw
+from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
 
 CALL = "CA" + "a" * 32
-
-
-@pytest.fixture
-def settings(settings):
-    tw.configure(settings)
-    return settings
-
-
-@pytest.fixture(autouse=True)
-def twilio_api(app):
-    """Twilio's REST API stand-in: no test may reach the real one."""
-    fake = tw.RecordingTwilio()
-    app.extensions["caseline.twilio_http"] = fake
-    return fake
 
 
 def count(session, model) -> int:

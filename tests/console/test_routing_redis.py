@@ -66,7 +66,7 @@ def _until(probe, seconds=10.0):
     return probe()
 
 
-def test_two_processes_agree_on_presence_and_never_double_offer(shared_db, tmp_path):  # noqa: F811
+def test_two_processes_agree_on_presence_and_never_double_offer(shared_db, tmp_path):
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()  # this test's own Redis database

@@ -7,22 +7,9 @@ from sqlalchemy import select
 from crm import identity, offers
 from crm.models import AuditEvent, Interaction, Offer, User
 from tests import voice_support as tw
+from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
 
 CALL = "CA" + "d" * 32
-
-
-@pytest.fixture
-def settings(settings):
-    tw.configure(settings)
-    return settings
-
-
-@pytest.fixture(autouse=True)
-def twilio_api(app):
-    """Twilio's REST API stand-in: no test may reach the real one."""
-    fake = tw.RecordingTwilio()
-    app.extensions["caseline.twilio_http"] = fake
-    return fake
 
 
 @pytest.fixture

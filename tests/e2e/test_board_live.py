@@ -13,7 +13,7 @@ def _grows(page, selector: str, than: int) -> None:
         "([sel, n]) => Number(document.querySelector(sel).textContent) > n", arg=[selector, than])
 
 
-def test_board_updates_live_as_a_call_arrives_and_is_answered(new_page, demo_server):  # noqa: F811
+def test_board_updates_live_as_a_call_arrives_and_is_answered(new_page, demo_server):
     # The demo's message simulator also plays SMS into the queues: figures only ever grow here.
     base, _db = demo_server
     boss = signed_in(new_page, base, "supervisor@caseline.demo")
@@ -42,7 +42,7 @@ def test_board_updates_live_as_a_call_arrives_and_is_answered(new_page, demo_ser
     expect(boss.locator("#board-chart rect.answers").first).to_be_attached()
 
 
-def test_agents_cannot_open_the_board(new_page, demo_server):  # noqa: F811
+def test_agents_cannot_open_the_board(new_page, demo_server):
     base, _db = demo_server
     page = signed_in(new_page, base, "agent@caseline.demo")
     resp = page.goto(base + "/board")
