@@ -108,3 +108,34 @@ def twilio_api(app):
     fake = RecordingTwilio()
     app.extensions["caseline.twilio_http"] = fake
     return fake
+
+
+@pytest.fixture
+def connect(app, session):
+    """An /agent socket for a user, optionally marked available."""
+    from console.extensions import socketio
+    from crm import events, users
+
+    sockets = []
+
+    def do(user, available=True):
+        raw = users.issue_token(session, user)
+        session.commit()
+        sio = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+        assert sio.is_connected("/agent")
+        if available:
+            ack = sio.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
+                           callback=True)
+            assert ack["ok"] and ack["status"] == "available"
+        sockets.append(sio)
+        return sio
+
+    yield do
+    for sio in sockets:
+        if sio.is_connected("/agent"):
+            sio.disconnect(namespace="/agent")
+
+
+def received(sio, name):
+    """The payloads of one event name a test socket has received."""
+    return [m["args"][0] for m in sio.get_received("/agent") if m["name"] == name]

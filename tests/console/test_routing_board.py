@@ -10,21 +10,9 @@ from console.extensions import socketio
 from crm import events, users
 from crm.models import AuditEvent, Offer, RoutingQueue
 from tests import voice_support as tw
+from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
 
 CALL = "CA" + "f" * 32
-
-
-@pytest.fixture
-def settings(settings):
-    tw.configure(settings)
-    return settings
-
-
-@pytest.fixture(autouse=True)
-def twilio_api(app):
-    fake = tw.RecordingTwilio()
-    app.extensions["caseline.twilio_http"] = fake
-    return fake
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from console import routing as console_routing
-from console.extensions import socketio
 from crm import events, users
 from crm.models import Offer
 from tests import voice_support as tw
+from tests.voice_support import connect, received, twilio_api  # noqa: F401 (fixtures)
 
 CALL = "CA" + "d" * 32
 
@@ -19,39 +19,6 @@ def settings(settings):
     tw.configure(settings)
     settings.extra["presence_grace_seconds"] = 0.2
     return settings
-
-
-@pytest.fixture(autouse=True)
-def twilio_api(app):
-    """Twilio's REST API stand-in: no test may reach the real one."""
-    fake = tw.RecordingTwilio()
-    app.extensions["caseline.twilio_http"] = fake
-    return fake
-
-
-@pytest.fixture
-def connect(app, session):
-    """An /agent socket for a user, optionally marked available."""
-    sockets = []
-
-    def do(user, available=True):
-        raw = users.issue_token(session, user)
-        session.commit()
-        sio = socketio.test_client(app, namespace="/agent", auth={"token": raw})
-        if available:
-            assert sio.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
-                            callback=True)["ok"]
-        sockets.append(sio)
-        return sio
-
-    yield do
-    for sio in sockets:
-        if sio.is_connected("/agent"):
-            sio.disconnect(namespace="/agent")
-
-
-def received(sio, name):
-    return [m["args"][0] for m in sio.get_received("/agent") if m["name"] == name]
 
 
 def eventually(probe, seconds=10.0):

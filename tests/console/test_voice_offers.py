@@ -2,45 +2,16 @@
 
 import threading
 
-import pytest
 from sqlalchemy import select
 
 from console.database import get_db
-from console.extensions import socketio
 from crm import events, offers, users
 from crm.errors import Conflict
 from crm.models import Case, InboundAddress, Offer, User
 from tests import voice_support as tw
-from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
+from tests.voice_support import connect, received, settings, twilio_api  # noqa: F401 (fixtures)
 
 CALL = "CA" + "c" * 32
-
-
-@pytest.fixture
-def connect(app, session):
-    """An /agent socket for a user, optionally marked available."""
-    sockets = []
-
-    def do(user, available=True):
-        raw = users.issue_token(session, user)
-        session.commit()
-        sio = socketio.test_client(app, namespace="/agent", auth={"token": raw})
-        assert sio.is_connected("/agent")
-        if available:
-            ack = sio.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
-                           callback=True)
-            assert ack["ok"] and ack["status"] == "available"
-        sockets.append(sio)
-        return sio
-
-    yield do
-    for sio in sockets:
-        if sio.is_connected("/agent"):
-            sio.disconnect(namespace="/agent")
-
-
-def received(sio, name):
-    return [m["args"][0] for m in sio.get_received("/agent") if m["name"] == name]
 
 
 def test_available_agent_gets_the_screen_pop_before_answering(client, session, make_user,
