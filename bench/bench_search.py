@@ -64,7 +64,8 @@ def run(env) -> list:
     assert actor.client_ids  # loaded now, with the user's clients, as a request's login does
     # Detached, the signed-in user keeps its clients across the rollbacks between samples: each
     # sample is the lookup itself, like the raw baseline, not reloading who is asking.
-    session.expunge(actor)
+    for obj in (actor, *actor.clients):
+        session.expunge(obj)
     rng = random.Random(3)
     picks = [rng.randint(1, N_CUSTOMERS) for _ in range(500)]
     queries = [(_typed(FIRST_NUMBER + i, k), i) for k, i in enumerate(picks)]
