@@ -11,8 +11,7 @@ import json
 import threading
 import time
 
-from flask import current_app
-
+from console import shared_state
 from crm.routing import Agent
 
 STATUSES = ("available", "busy", "wrap-up", "away", "offline")
@@ -68,10 +67,8 @@ class LocalPresence:
 class RedisPresence:
     """Every web process's agents, in one Redis hash plus a socket set per agent."""
 
-    def __init__(self, url: str):
-        import redis
-
-        self._redis = redis.Redis.from_url(url, decode_responses=True)
+    def __init__(self, client):
+        self._redis = client
 
     def get(self, user_id: int) -> dict | None:
         raw = self._redis.hget(_KEY, str(user_id))
@@ -111,12 +108,7 @@ class RedisPresence:
 
 def store() -> LocalPresence | RedisPresence:
     """The app's presence store (Redis when configured)."""
-    found = current_app.extensions.get("caseline.agent_presence")
-    if found is None:
-        url = current_app.config["CASELINE"].redis_url
-        found = RedisPresence(url) if url else LocalPresence()
-        current_app.extensions["caseline.agent_presence"] = found
-    return found
+    return shared_state.store("agent_presence", LocalPresence, RedisPresence)
 
 
 def _snapshot(user) -> dict:

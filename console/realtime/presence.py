@@ -9,8 +9,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from flask import current_app
-
+from console import shared_state
 from console.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
 from crm import events
@@ -50,10 +49,8 @@ class LocalViewers:
 class RedisViewers:
     """Watchers shared by every web process through Redis hashes and sets."""
 
-    def __init__(self, url: str):
-        import redis
-
-        self._redis = redis.Redis.from_url(url, decode_responses=True)
+    def __init__(self, client):
+        self._redis = client
 
     def add(self, case_id: int, sid: str, user_id: int, name: str) -> None:
         pipe = self._redis.pipeline()
@@ -81,12 +78,7 @@ class RedisViewers:
 
 
 def _store() -> LocalViewers | RedisViewers:
-    store = current_app.extensions.get("caseline.presence")
-    if store is None:
-        url = current_app.config["CASELINE"].redis_url
-        store = RedisViewers(url) if url else LocalViewers()
-        current_app.extensions["caseline.presence"] = store
-    return store
+    return shared_state.store("case_viewers", LocalViewers, RedisViewers)
 
 
 def watch(case_id: int, sid: str, user_id: int, name: str) -> None:

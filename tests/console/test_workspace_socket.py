@@ -118,10 +118,13 @@ def test_bad_unwatch_is_refused(connect, agent):
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")
 def test_viewers_are_shared_by_web_processes_through_redis():
     """Two processes' stores on one Redis: each sees the other's watchers."""
+    import redis
+
     from console.realtime.presence import RedisViewers
 
     url = os.environ["TEST_REDIS_URL"]
-    one, two = RedisViewers(url), RedisViewers(url)
+    one, two = (RedisViewers(redis.Redis.from_url(url, decode_responses=True))
+                for _ in range(2))
     case_id = 987_654_321
     one.add(case_id, "sid-a", 1, "Ana")
     two.add(case_id, "sid-b", 2, "Ben")
