@@ -27,11 +27,7 @@ def register(app: Flask) -> None:
 @login_required
 def view(case_id: int, interaction_id: int):
     """One email: headers, the text part, attachments, and the HTML part in a sandbox."""
-    session = database.session()
-    item = mail.get_email(session, current_user, case_id, interaction_id)
-    images = request.args.get("images") == "1"
-    raw = _raw(item)
-    html = html_of(raw) if raw else ""
+    session, item, images, html = _opened(case_id, interaction_id)
     blocked = sanitise(html)[1] if html else 0
     page = render_template("email_view.html", item=item, case_id=case_id, has_html=bool(html),
                            images=images, blocked=blocked,
@@ -45,12 +41,9 @@ def view(case_id: int, interaction_id: int):
 @login_required
 def html_body(case_id: int, interaction_id: int):
     """The sanitised HTML part, served under a CSP that forbids every script."""
-    session = database.session()
-    item = mail.get_email(session, current_user, case_id, interaction_id)
-    images = request.args.get("images") == "1"
-    raw = _raw(item)
+    session, _item, images, html = _opened(case_id, interaction_id)
     session.commit()
-    safe, _ = sanitise(html_of(raw) if raw else "", remote_images=images)
+    safe, _ = sanitise(html, remote_images=images)
     document = ('<!doctype html><html><head><meta charset="utf-8">'
                 '<base target="_blank"></head><body>' + safe + "</body></html>")
     return document, 200, {"Content-Type": "text/html; charset=utf-8",
@@ -81,6 +74,14 @@ def outbox():
     if not sink.running():
         abort(404, "The demo mail sink is not running (start the console with the simulator).")
     return render_template("email_outbox.html", messages=sink.messages())
+
+
+def _opened(case_id: int, interaction_id: int):
+    """(session, email, remote images wanted, its HTML part) for the signed-in member of staff."""
+    session = database.session()
+    item = mail.get_email(session, current_user, case_id, interaction_id)
+    raw = _raw(item)
+    return session, item, request.args.get("images") == "1", html_of(raw) if raw else ""
 
 
 def _raw(item) -> bytes:
