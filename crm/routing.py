@@ -301,10 +301,12 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     return offer
 
 
-def finish(session: Session, interaction_id: int) -> bool:
-    """The work of an item is done: the agent's capacity frees up."""
+def finish(session: Session, interaction_id: int, *, by: int | None = None) -> bool:
+    """The work of an item is done: the agent's capacity frees up (by: only if theirs)."""
+    mine = () if by is None else (Offer.accepted_by_id == by,)
     done = session.execute(
-        update(Offer).where(Offer.interaction_id == interaction_id, Offer.status == "accepted")
+        update(Offer).where(Offer.interaction_id == interaction_id, Offer.status == "accepted",
+                            *mine)
         .values(status="done", done_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
     if done:
