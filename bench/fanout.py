@@ -104,11 +104,14 @@ def _enough_files(n: int) -> None:
 class Round:
     """Arrival times of one round's event at every socket."""
 
-    def __init__(self, expected: int):
-        self.expected, self.times, self.done = expected, [], asyncio.Event()
+    def __init__(self, expected: int, n: int):
+        self.expected, self.n, self.times, self.done = expected, n, [], asyncio.Event()
         self.size = 0
 
     def mark(self, data) -> None:
+        # Only this round's event: sign-ins announce themselves to the same room.
+        if data.get("n") != self.n and data.get("reason") != f"bench round {self.n}":
+            return
         self.times.append(time.perf_counter())
         if not self.size:
             self.size = len(json.dumps(data))
@@ -118,8 +121,10 @@ class Round:
 
 async def _measure(base, tokens, boss, target) -> tuple[dict, dict]:
     current: dict[str, Round | None] = {"round": None}
+    last_seen = [time.perf_counter()]
 
     def arrived(data):
+        last_seen[0] = time.perf_counter()
         if current["round"] is not None:
             current["round"].mark(data)
 
@@ -136,10 +141,14 @@ async def _measure(base, tokens, boss, target) -> tuple[dict, dict]:
                     for sio, tok in zip(clients[k:k + CONNECT_BATCH],
                                         tokens[k:k + CONNECT_BATCH], strict=True))),
                     STEP_TIMEOUT)
+            # Let the sign-in announcements (one per socket, to the whole room) drain first.
+            settle = time.perf_counter() + 120
+            while time.perf_counter() - last_seen[0] < 1.0 and time.perf_counter() < settle:
+                await asyncio.sleep(0.2)
             size = {"payload": 0}
 
-            async def once(send) -> dict:
-                r = current["round"] = Round(len(clients))
+            async def once(n, send) -> dict:
+                r = current["round"] = Round(len(clients), n)
                 t0 = time.perf_counter()
                 async with send() as resp:
                     if resp.status >= 400:
@@ -163,7 +172,7 @@ async def _measure(base, tokens, boss, target) -> tuple[dict, dict]:
             got = {"real": {"last": [], "median": []}, "bare": {"last": [], "median": []}}
             for n in range(WARMUP + ROUNDS):
                 for key, send in (("real", real), ("bare", bare)):  # alternate: same load
-                    out = await once(lambda send=send, n=n: send(n))
+                    out = await once(n, lambda send=send, n=n: send(n))
                     if n >= WARMUP:
                         for k, v in out.items():
                             got[key][k].append(v)
