@@ -25,6 +25,7 @@ export class Offers {
     socket.on("offer.created", (pop) => this.offered(pop));
     socket.on("offer.rescinded", (msg) => this.remove(msg.offer_id, GONE[msg.reason] || ""));
     socket.on("connect", () => this.loadInHand());
+    if (socket.connected) this.loadInHand();
     setInterval(() => this.tick(), 1000);
   }
 
