@@ -1,4 +1,4 @@
-"""The console as served, plus one bench-only route: a bare Socket.IO emit (the baseline)."""
+"""The console as served, plus one bench-only route: a bare Socket.IO emit (the baselines)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,11 @@ def main() -> None:
     @app.post("/bench/emit")
     def bare_emit():
         body = request.get_json()
-        socketio.emit(BARE_EVENT, {"n": body["n"], "at": datetime.now(UTC).isoformat()},
-                      to=user_room(int(body["user_id"])), namespace=AGENT_NS)
+        # To one agent, or to a room (the fan-out bench pads the payload to the real size).
+        to = body.get("room") or user_room(int(body["user_id"]))
+        socketio.emit(BARE_EVENT, {"n": body["n"], "at": datetime.now(UTC).isoformat(),
+                                   "pad": "x" * int(body.get("pad", 0))},
+                      to=to, namespace=AGENT_NS)
         return "", 204
 
     run(app, "127.0.0.1", args.port)

@@ -84,3 +84,6 @@ def register_realtime(app: Flask) -> None:
     from console.routing import register_routing  # issue 4: the router, presence, board
 
     register_routing(app)
+    from console.offers import register_offer_handlers  # issue 4: accept/decline, any medium
+
+    register_offer_handlers()

@@ -125,8 +125,11 @@ def _end_wrap_up(app: Flask, user_id: int, limit: float) -> None:
 
 
 def socket_opened(user: User, sid: str) -> None:
-    """A socket of an agent connected."""
+    """A socket of an agent connected: one who was offline shows on the board at once."""
+    before = presence.status_of(user.id)
     presence.connect(user, sid)
+    if presence.status_of(user.id) != before:
+        tell_supervisors(user.id)
 
 
 def socket_closed(user_id: int, sid: str) -> None:

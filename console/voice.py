@@ -11,13 +11,14 @@ from twilio.base.exceptions import TwilioException
 
 from channels.voice import control, twiml
 from console import database, presence, routing
+from console import offers as console_offers
 from console.api.schemas import ScreenPopOut, present
 from console.extensions import socketio
+from console.offers import fail
 from console.realtime.agent import connected_actor
 from console.realtime.rooms import AGENT_NS, user_room
 from console.tasks import celery, enqueue
 from crm import events, offers
-from crm.errors import DomainError
 from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ def screen_pop(session, offer: Offer, item: Interaction, case: Case) -> dict:
         "customer": case.customer, "case": case, "recent": digest["recent"],
         "open_lines": digest["open_lines"], "flags": list(case.flags or [])})
     return {"id": offer.id, "offer_id": offer.id, "case_id": case.id,
-            "interaction_id": item.id, "at": item.created_at.isoformat(), **pop}
+            "interaction_id": item.id, "at": item.created_at.isoformat(), **pop,
+            **console_offers.expiry(offer)}
 
 
 def _offer_to(session, offer_id: int, user_id: int) -> bool:
@@ -144,6 +146,7 @@ def register_voice(app: Flask) -> None:
     events.subscribe(events.OFFER_CREATED, on_created)
     events.subscribe(events.OFFER_ACCEPTED, on_accepted)
     events.subscribe(events.OFFER_CLOSED, on_closed)
+    console_offers.when_taken("voice", _answered)
     _register_socket_handlers()
 
 
@@ -153,15 +156,11 @@ def set_presence(actor, status: str, reason: str | None = None) -> str:
     return presence.status_of(actor.id)
 
 
-def _fail(code: str, message: str) -> dict:
-    return {"ok": False, "error": {"code": code, "message": message}}
-
-
-def _offer_id(data) -> int | None:
-    try:
-        return int((data or {}).get("offer_id"))
-    except (TypeError, ValueError):
-        return None
+def _answered(actor, offer: Offer) -> dict:
+    """An accepted call: busy until wrapped up; how the agent's phone is bridged."""
+    set_presence(actor, "busy")  # on a call: no more offers until the wrap-up is done
+    return {"identity": control.identity_for(actor.id),
+            "simulated": not control.rest_configured()}
 
 
 def _register_socket_handlers() -> None:
@@ -169,47 +168,9 @@ def _register_socket_handlers() -> None:
     def _presence(data):
         actor = connected_actor()
         if actor is None:
-            return _fail("unauthorized", "not signed in")
+            return fail("unauthorized", "not signed in")
         try:
             status = set_presence(actor, (data or {}).get("status"), (data or {}).get("reason"))
         except ValueError as exc:
-            return _fail("invalid", str(exc))
+            return fail("invalid", str(exc))
         return {"ok": True, "status": status}
-
-    @socketio.on(events.OFFER_ACCEPT, namespace=AGENT_NS)
-    def _accept(data):
-        actor = connected_actor()
-        if actor is None:
-            return _fail("unauthorized", "not signed in")
-        offer_id = _offer_id(data)
-        if offer_id is None:
-            return _fail("invalid", "offer_id required")
-        session = database.session()
-        try:
-            offer = offers.accept(session, actor, offer_id)
-        except DomainError as exc:
-            session.rollback()
-            return _fail(exc.code, exc.message)
-        set_presence(actor, "busy")  # on a call: no more offers until the wrap-up is done
-        result = {"ok": True, "offer_id": offer.id, "interaction_id": offer.interaction_id,
-                  "case_id": offer.case_id, "identity": control.identity_for(actor.id),
-                  "simulated": not control.rest_configured()}
-        session.commit()
-        return result
-
-    @socketio.on(events.OFFER_DECLINE, namespace=AGENT_NS)
-    def _decline(data):
-        actor = connected_actor()
-        if actor is None:
-            return _fail("unauthorized", "not signed in")
-        offer_id = _offer_id(data)
-        if offer_id is None:
-            return _fail("invalid", "offer_id required")
-        session = database.session()
-        try:
-            offers.decline(session, actor, offer_id)
-        except DomainError as exc:
-            session.rollback()
-            return _fail(exc.code, exc.message)
-        session.commit()
-        return {"ok": True, "offer_id": offer_id}

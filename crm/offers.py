@@ -1,4 +1,4 @@
-"""Work items of calls: open, decline, and accept atomically (crm.routing picks the agent)."""
+"""Work items: open (calls), accept atomically, decline, finish (crm.routing picks the agent)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from crm.errors import Conflict, NotFound
 from crm.models import (
     Case,
     Claim,
+    Customer,
     DebtAccount,
     Interaction,
     Investigation,
@@ -67,7 +68,7 @@ def accept(session: Session, actor: User, offer_id: int) -> Offer:
         .execution_options(synchronize_session=False)
     ).rowcount
     if won != 1:
-        raise Conflict("another agent has already taken this call", code="offer_taken")
+        raise Conflict(f"another agent has already taken this {_what(offer)}", code="offer_taken")
     session.refresh(offer)
     item = session.get(Interaction, offer.interaction_id)
     item.agent_id = actor.id
@@ -83,6 +84,40 @@ def decline(session: Session, actor: User, offer_id: int) -> Offer:
     if not routing.take_back(session, offer, actor.id, "declined"):
         offer.declined_by = sorted(set(offer.declined_by or []) | {actor.id})
     return offer
+
+
+def _what(offer: Offer) -> str:
+    return "call" if offer.medium == "voice" else "conversation"
+
+
+def finish(session: Session, actor: User, offer_id: int) -> Offer:
+    """The agent is done with a conversation they took: their capacity for its medium frees up.
+
+    Calls finish when they end (crm.calls); finishing twice is harmless.
+    """
+    offer = access.ensure_visible(actor, session.get(Offer, offer_id), "work item")
+    if offer.accepted_by_id != actor.id:
+        raise NotFound("work item not found")  # not theirs: as if it did not exist
+    if offer.medium == "voice":
+        raise Conflict("a call is finished by ending it and wrapping up", code="voice")
+    if offer.status == "accepted":
+        routing.finish(session, offer.interaction_id, by=actor.id)
+        session.refresh(offer)
+    return offer
+
+
+def in_hand(session: Session, actor: User) -> list[dict]:
+    """The agent's accepted, unfinished items, oldest first, with whom they are about."""
+    rows = session.execute(
+        select(Offer.id, Offer.medium, Offer.queue, Offer.case_id, Offer.interaction_id,
+               Offer.accepted_at, Case.reference, Customer.display_name)
+        .join(Case, Case.id == Offer.case_id).join(Customer, Customer.id == Case.customer_id)
+        .where(Offer.status == "accepted", Offer.accepted_by_id == actor.id,
+               Offer.client_id.in_(actor.client_ids))
+        .order_by(Offer.accepted_at, Offer.id))
+    return [{"offer_id": r.id, "medium": r.medium, "queue": r.queue, "case_id": r.case_id,
+             "interaction_id": r.interaction_id, "accepted_at": r.accepted_at,
+             "reference": r.reference, "customer_name": r.display_name} for r in rows]
 
 
 def close(session: Session, interaction_id: int, status: str) -> Offer | None:

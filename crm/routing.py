@@ -8,7 +8,7 @@ processes) never offer or hand out one item twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text, update
@@ -94,6 +94,30 @@ class Rule:
         return int(self.sla_seconds.get(medium, DEFAULT_SLA.get(medium, 3600)))
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """What a routing pass reads of a waiting item: a row of columns, not an ORM object."""
+
+    id: int
+    client_id: int
+    case_id: int
+    interaction_id: int
+    queue: str
+    medium: str
+    priority: int
+    language: str | None
+    created_at: datetime
+    offered_to: list
+    declined_by: list
+    offered_user_id: int | None = None  # who it was offered to, in the items a pass returns
+
+
+# In Waiting's field order: a pass loads up to WAITING_AT_MOST of them.
+_WAITING = (Offer.id, Offer.client_id, Offer.case_id, Offer.interaction_id, Offer.queue,
+            Offer.medium, Offer.priority, Offer.language, Offer.created_at, Offer.offered_to,
+            Offer.declined_by)
+
+
 def rules(session: Session) -> dict[tuple[int | None, str], Rule]:
     """Every configured queue, keyed by (client id or None, name)."""
     found = {}
@@ -109,7 +133,7 @@ def rule_for(table: dict, client_id: int, name: str) -> Rule:
     return table.get((client_id, name)) or table.get((None, name)) or Rule.default(name)
 
 
-def eligible(agent: Agent, item: Offer, rule: Rule) -> bool:
+def eligible(agent: Agent, item: Offer | Waiting, rule: Rule) -> bool:
     """May this agent take this item at all (ignoring status and load)."""
     if item.client_id not in agent.client_ids or not agent.active:
         return False
@@ -178,7 +202,7 @@ def release_agent(session: Session, user_id: int) -> int:
     return sum(take_back(session, o, user_id, "offline", exclude=False) for o in pending)
 
 
-def _preferred(session: Session, waiting: list[Offer]) -> dict[int, list[int]]:
+def _preferred(session: Session, waiting: list[Waiting]) -> dict[int, list[int]]:
     """Per case, the owner then the last agent who took its work (recently)."""
     case_ids = {o.case_id for o in waiting}
     if not case_ids:
@@ -197,7 +221,7 @@ def _preferred(session: Session, waiting: list[Offer]) -> dict[int, list[int]]:
     return pref
 
 
-def order(items: list[Offer], table: dict) -> list[Offer]:
+def order(items: list[Waiting], table: dict) -> list[Waiting]:
     """Highest priority first (item boost + queue priority), then longest waiting."""
     return sorted(items, key=lambda o: (-(o.priority + rule_for(table, o.client_id,
                                                                  o.queue).priority),
@@ -206,8 +230,8 @@ def order(items: list[Offer], table: dict) -> list[Offer]:
 
 def route(session: Session, agents: list[Agent], now: datetime | None = None,
           *, timeout: timedelta = OFFER_TIMEOUT, expiring: bool = True,
-          table: dict | None = None) -> list[Offer]:
-    """Offer waiting items to eligible available agents; returns the offers made.
+          table: dict | None = None) -> list[Waiting]:
+    """Offer waiting items to eligible available agents; returns the items offered.
 
     expiring: take back overdue offers first (a periodic sweep does it for the console, to
     keep the screen pop's path short); table: the queue rules, when the caller caches them.
@@ -220,10 +244,10 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
     if not ready:
         return []
     clients = set().union(*(a.client_ids for a in ready))
-    waiting = list(session.scalars(
-        select(Offer).where(Offer.status == "open", Offer.offered_user_id.is_(None),
-                            Offer.client_id.in_(clients))
-        .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST)))
+    waiting = [Waiting(*r) for r in session.execute(
+        select(*_WAITING).where(Offer.status == "open", Offer.offered_user_id.is_(None),
+                                Offer.client_id.in_(clients))
+        .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST))]
     if not waiting:
         return []
     table = rules(session) if table is None else table
@@ -247,7 +271,7 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
         chosen = liked[0] if liked else min(fits, key=lambda a: (a.id in seen, a.since, a.id))
         if offer_to(session, item, chosen.id, now, timeout):
             load[chosen.id][item.medium] += 1
-            made.append(item)
+            made.append(replace(item, offered_user_id=chosen.id))
     return made
 
 
@@ -259,7 +283,7 @@ def _one_router_at_a_time(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ROUTING_LOCK_KEY})
 
 
-def offer_to(session: Session, item: Offer, user_id: int, now: datetime,
+def offer_to(session: Session, item: Offer | Waiting, user_id: int, now: datetime,
              timeout: timedelta = OFFER_TIMEOUT) -> bool:
     """Offer a waiting item to one agent (a conditional UPDATE: one router wins)."""
     # offered_to only changes while an item is offered, so the list read with it is current.
@@ -271,8 +295,9 @@ def offer_to(session: Session, item: Offer, user_id: int, now: datetime,
         .values(**values).execution_options(synchronize_session=False)).rowcount
     if won != 1:
         return False
-    for key, value in values.items():  # the row as written, without reading it back
-        set_committed_value(item, key, value)
+    if isinstance(item, Offer):
+        for key, value in values.items():  # the row as written, without reading it back
+            set_committed_value(item, key, value)
     events.emit(session, events.OFFER_CREATED, offer_id=item.id, user_id=user_id,
                 interaction_id=item.interaction_id, case_id=item.case_id,
                 client_id=item.client_id)
@@ -301,10 +326,12 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     return offer
 
 
-def finish(session: Session, interaction_id: int) -> bool:
-    """The work of an item is done: the agent's capacity frees up."""
+def finish(session: Session, interaction_id: int, *, by: int | None = None) -> bool:
+    """The work of an item is done: the agent's capacity frees up (by: only if theirs)."""
+    mine = () if by is None else (Offer.accepted_by_id == by,)
     done = session.execute(
-        update(Offer).where(Offer.interaction_id == interaction_id, Offer.status == "accepted")
+        update(Offer).where(Offer.interaction_id == interaction_id, Offer.status == "accepted",
+                            *mine)
         .values(status="done", done_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
     if done:

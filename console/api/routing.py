@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from console import database, presence
 from console import routing as console_routing
 from console.api import actor, api, bp
-from crm import board, routing
+from crm import board, offers, routing
 from crm.errors import Invalid, NotFound
 from crm.models import Offer, User, utcnow
 
@@ -136,5 +137,47 @@ def item_position(offer_id: int):
                       position=routing.position(session, offer) if waiting else None,
                       estimated_wait_seconds=routing.estimated_wait(session, offer, ready)
                       if waiting else None)
+    session.commit()
+    return out
+
+
+class WorkItemOut(BaseModel):
+    """An item the agent took and has not finished."""
+
+    offer_id: int
+    medium: str
+    queue: str
+    case_id: int
+    interaction_id: int
+    accepted_at: datetime | None
+    reference: str
+    customer_name: str
+
+
+class MyWorkOut(BaseModel):
+    """The signed-in agent's work in hand, oldest first."""
+
+    items: list[WorkItemOut]
+
+
+@api.route(bp, "/routing/my-work", summary="The signed-in agent's work in hand",
+           response=MyWorkOut, tags=["routing"])
+def my_work():
+    """Items they accepted and have not finished (capacity they are using)."""
+    session = database.session()
+    out = MyWorkOut(items=[WorkItemOut(**w) for w in offers.in_hand(session, actor())])
+    session.commit()
+    return out
+
+
+@api.route(bp, "/routing/items/<int:offer_id>/done", "POST",
+           summary="Finish a conversation you took (frees your capacity)", response=PositionOut,
+           tags=["routing"])
+def finish_item(offer_id: int):
+    """The agent is done with an SMS, WhatsApp, chat or email item (calls end by wrap-up)."""
+    session = database.session()
+    offer = offers.finish(session, actor(), offer_id)
+    out = PositionOut(offer_id=offer.id, state=offer.state, position=None,
+                      estimated_wait_seconds=None)
     session.commit()
     return out

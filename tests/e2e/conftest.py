@@ -54,25 +54,29 @@ def server_env(tmp_path_factory, template_db):
     return env
 
 
-@pytest.fixture(scope="session")
-def live_server(server_env):
-    """The base URL of a running console."""
-    port = _free_port()
-    proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=server_env,
+def start_server(env: dict, port: int | None = None) -> tuple[str, subprocess.Popen]:
+    """Start `caseline serve` with env and wait until it answers; (base URL, process)."""
+    port = port or _free_port()
+    proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
+            return base, proc
         except OSError:
             if proc.poll() is not None:
                 raise RuntimeError(proc.stdout.read().decode()) from None
             time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("the console did not start in 30 s")
+    proc.kill()
+    raise RuntimeError("the console did not start in 30 s")
+
+
+@pytest.fixture(scope="session")
+def live_server(server_env):
+    """The base URL of a running console."""
+    base, proc = start_server(server_env)
     yield base
     proc.terminate()
     proc.wait(10)

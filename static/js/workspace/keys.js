@@ -1,4 +1,4 @@
-// Keyboard: / search, j/k move, n note, ? the shortcut sheet, Esc closes.
+// Keyboard: / search, j/k move, n note, a/d take or pass on offered work, ? the sheet, Esc.
 
 export const SHORTCUTS = [
   ["/", "Search customers"],
@@ -6,13 +6,14 @@ export const SHORTCUTS = [
   ["Enter", "Open the selected search result"],
   ["n", "Start a note"],
   ["Ctrl+Enter", "Send from the composer"],
+  ["a / d", "Accept / decline the work offered to you (oldest first)"],
   ["?", "Show this sheet"],
   ["Esc", "Close / leave a field"],
 ];
 
 const typing = (el) => el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
-export function bindKeys({ search, timeline, composer, sheet }) {
+export function bindKeys({ search, timeline, composer, sheet, offers }) {
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (typing(e.target)) return;
@@ -23,6 +24,8 @@ export function bindKeys({ search, timeline, composer, sheet }) {
       case "k": e.preventDefault(); inResults ? search.move(-1) : timeline.move(-1); break;
       case "Enter": if (inResults) { e.preventDefault(); search.choose(search.selected); } break;
       case "n": if (composer.caseId) { e.preventDefault(); composer.start("note"); } break;
+      case "a": if (offers.first) { e.preventDefault(); offers.accept(); } break;
+      case "d": if (offers.first) { e.preventDefault(); offers.decline(); } break;
       case "?": e.preventDefault(); sheet.open ? sheet.close() : sheet.showModal(); break;
       case "Escape": search.close(); break;
       default:

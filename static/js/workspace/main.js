@@ -5,6 +5,7 @@ import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
 import { $, fill, h } from "./dom.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
+import { Offers } from "./offers.js";
 import { Search } from "./search.js";
 import { Timeline } from "./timeline.js";
 import { Worklist } from "./worklist.js";
@@ -25,10 +26,11 @@ const view = new CaseView({
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });
+const offers = new Offers({ root: $("#work-offers"), tray: $("#work-in-hand"), socket, openCase });
 const sheet = $("#shortcuts");
 fill($("#shortcut-list"), SHORTCUTS.map(([key, what]) => [h("dt", {}, h("kbd", {}, key)), h("dd", {}, what)]));
 $("#help-button").addEventListener("click", () => sheet.showModal());
-bindKeys({ search, timeline, composer, sheet });
+bindKeys({ search, timeline, composer, sheet, offers });
 customerPane.clear();
 
 let watching = null;
@@ -79,4 +81,4 @@ worklist.load();
 route();
 
 // For tests and the browser console: the live pieces of this page.
-window.caseline = { socket, view, timeline, search, composer };
+window.caseline = { socket, view, timeline, search, composer, offers };

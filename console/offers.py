@@ -1,0 +1,91 @@
+"""Offers in the console, for every medium: accept and decline over /agent (one place)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC
+
+from console import database
+from console.extensions import socketio
+from console.realtime.agent import connected_actor
+from console.realtime.rooms import AGENT_NS
+from crm import events, offers
+from crm.errors import DomainError
+from crm.models import Offer, User, utcnow
+
+# medium -> what else taking an item of it means, returning extra ack fields
+# (voice: the agent is busy on the call, and how their phone is bridged).
+_taken: dict[str, Callable[[User, Offer], dict]] = {}
+
+
+def when_taken(medium: str, then: Callable[[User, Offer], dict]) -> None:
+    """Run `then(actor, offer)` after an agent accepts an item of this medium."""
+    _taken[medium] = then
+
+
+def expiry(offer: Offer) -> dict:
+    """When an offer runs out: the moment, and seconds left (immune to the browser's clock)."""
+    at = offer.offer_expires_at
+    if at is None:
+        return {"expires_at": None, "expires_in": None}
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    return {"expires_at": at.isoformat(),
+            "expires_in": max(0.0, round((at - utcnow()).total_seconds(), 1))}
+
+
+def fail(code: str, message: str) -> dict:
+    """A socket handler's refusal."""
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _offer_id(data) -> int | None:
+    try:
+        return int((data or {}).get("offer_id"))
+    except (TypeError, ValueError):
+        return None
+
+
+def accept(actor: User, offer_id: int) -> dict:
+    """Take an item (exactly one agent wins); the ack the accepting socket gets."""
+    session = database.session()
+    try:
+        offer = offers.accept(session, actor, offer_id)
+    except DomainError as exc:
+        session.rollback()
+        return fail(exc.code, exc.message)
+    then = _taken.get(offer.medium)
+    extra = then(actor, offer) if then else {}
+    result = {"ok": True, "offer_id": offer.id, "interaction_id": offer.interaction_id,
+              "case_id": offer.case_id, "medium": offer.medium, **extra}
+    session.commit()
+    return result
+
+
+def decline(actor: User, offer_id: int) -> dict:
+    """Pass on an item: it goes to the next agent."""
+    session = database.session()
+    try:
+        offers.decline(session, actor, offer_id)
+    except DomainError as exc:
+        session.rollback()
+        return fail(exc.code, exc.message)
+    session.commit()
+    return {"ok": True, "offer_id": offer_id}
+
+
+def register_offer_handlers() -> None:
+    """offer.accept and offer.decline on /agent."""
+    for name, act in ((events.OFFER_ACCEPT, accept), (events.OFFER_DECLINE, decline)):
+        socketio.on(name, namespace=AGENT_NS)(_handler(act))
+
+
+def _handler(act: Callable[[User, int], dict]):
+    def handle(data):
+        actor = connected_actor()
+        if actor is None:
+            return fail("unauthorized", "not signed in")
+        offer_id = _offer_id(data)
+        if offer_id is None:
+            return fail("invalid", "offer_id required")
+        return act(actor, offer_id)
+    return handle

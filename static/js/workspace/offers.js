@@ -1,0 +1,139 @@
+// Work offered to the agent (SMS, WhatsApp, chat, email) as cards with a countdown, and the
+// conversations they took ("in hand") with a Done that frees their capacity. Calls are the
+// phone bar's (phone.js).
+import { ApiError, get, post } from "./api.js";
+import { fill, h } from "./dom.js";
+import { icon } from "./format.js";
+
+const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", email: "Email" };
+const GONE = { taken: "Another agent took it.", expired: "The offer ran out.",
+               declined: "Passed on.", offline: "Offer withdrawn.", reassigned: "Re-assigned." };
+const SNIPPET = 140;
+
+const snippet = (text) => {
+  const flat = (text || "").replace(/\s+/g, " ").trim();
+  return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET - 1)}…` : flat;
+};
+
+export class Offers {
+  constructor({ root, tray, socket, openCase }) {
+    Object.assign(this, { root, tray, socket, openCase });
+    this.cards = new Map(); // offer id -> { pop, deadline, el, count }
+    this.status = h("p", { class: "offer-status muted", role: "status", id: "offer-status" });
+    this.list = h("div", { class: "offer-list" });
+    fill(this.root, this.list, this.status);
+    socket.on("offer.created", (pop) => this.offered(pop));
+    socket.on("offer.rescinded", (msg) => this.remove(msg.offer_id, GONE[msg.reason] || ""));
+    socket.on("connect", () => this.loadInHand());
+    if (socket.connected) this.loadInHand();
+    setInterval(() => this.tick(), 1000);
+  }
+
+  offered(pop) {
+    if (!pop.interaction || pop.interaction.medium === "voice") return; // the phone's
+    this.remove(pop.offer_id);
+    const seconds = pop.expires_in ?? 30;
+    const card = { pop, deadline: performance.now() + seconds * 1000 };
+    card.count = h("span", { class: "offer-count", "aria-label": "seconds left" });
+    const medium = pop.interaction.medium;
+    const who = pop.customer?.display_name || pop.interaction.from_addr || "Unknown customer";
+    const subject = medium === "email" && pop.interaction.subject;
+    card.el = h("article", {
+      class: `offer-card medium-${medium}`, dataset: { offerId: pop.offer_id },
+      "aria-label": `${MEDIA[medium] || medium} from ${who}`,
+    },
+    h("header", { class: "offer-head" },
+      h("span", { class: "offer-icon", "aria-hidden": "true" }, icon(medium)),
+      h("strong", { class: "offer-who" }, who),
+      h("span", { class: "muted" }, ` ${MEDIA[medium] || medium} · ${pop.queue} · ${pop.case?.reference || ""}`),
+      card.count),
+    subject ? h("div", { class: "offer-subject" }, subject) : null,
+    h("p", { class: "offer-snippet" }, snippet(pop.interaction.body)),
+    h("div", { class: "offer-actions" },
+      h("button", { type: "button", class: "offer-accept", onclick: () => this.accept(pop.offer_id) },
+        "Accept ", h("kbd", {}, "a")),
+      h("button", { type: "button", class: "offer-decline secondary", onclick: () => this.decline(pop.offer_id) },
+        "Decline ", h("kbd", {}, "d"))));
+    this.cards.set(pop.offer_id, card);
+    this.list.append(card.el);
+    this.say("");
+    this.renderCount(card);
+  }
+
+  // The oldest card on screen (what the keyboard acts on).
+  get first() {
+    return this.cards.keys().next().value;
+  }
+
+  tick() {
+    for (const [id, card] of this.cards) {
+      if (this.renderCount(card) <= 0) this.remove(id, GONE.expired);
+    }
+  }
+
+  renderCount(card) {
+    const left = Math.max(0, Math.ceil((card.deadline - performance.now()) / 1000));
+    card.count.textContent = `${left} s`;
+    card.el.classList.toggle("urgent", left <= 5);
+    return left;
+  }
+
+  remove(offerId, why) {
+    const card = this.cards.get(offerId);
+    if (!card) return;
+    card.el.remove();
+    this.cards.delete(offerId);
+    if (why) this.say(why);
+  }
+
+  say(text) {
+    this.status.textContent = text;
+  }
+
+  accept(offerId = this.first) {
+    if (!this.cards.has(offerId)) return;
+    for (const b of this.cards.get(offerId).el.querySelectorAll("button")) b.disabled = true;
+    this.socket.emit("offer.accept", { offer_id: offerId }, (ack) => {
+      if (!ack?.ok) return this.remove(offerId, ack?.error?.message || "Could not take it.");
+      this.remove(offerId, "");
+      this.openCase(ack.case_id);
+      this.loadInHand();
+    });
+  }
+
+  decline(offerId = this.first) {
+    if (!this.cards.has(offerId)) return;
+    this.socket.emit("offer.decline", { offer_id: offerId });
+    this.remove(offerId, GONE.declined);
+  }
+
+  // --- work in hand -------------------------------------------------------------------
+  async loadInHand() {
+    try {
+      this.renderInHand((await get("/routing/my-work")).items);
+    } catch (err) {
+      this.say(err.message);
+    }
+  }
+
+  renderInHand(items) {
+    const mine = items.filter((w) => w.medium !== "voice"); // calls finish by wrap-up
+    this.tray.hidden = mine.length === 0;
+    fill(this.tray, h("strong", {}, "In hand"), mine.map((w) =>
+      h("span", { class: "in-hand-item", dataset: { offerId: w.offer_id, caseId: w.case_id } },
+        h("button", { type: "button", class: "link", title: `Open ${w.reference}`, onclick: () => this.openCase(w.case_id) },
+          `${icon(w.medium)} ${w.customer_name || w.reference}`),
+        h("span", { class: "muted" }, ` ${MEDIA[w.medium] || w.medium} · ${w.reference} `),
+        h("button", { type: "button", class: "in-hand-done secondary", title: "Finished: frees you for more",
+                      onclick: () => this.done(w.offer_id) }, "Done"))));
+  }
+
+  async done(offerId) {
+    try {
+      await post(`/routing/items/${offerId}/done`, {});
+    } catch (err) {
+      this.say(err instanceof ApiError ? err.message : String(err));
+    }
+    await this.loadInHand();
+  }
+}
