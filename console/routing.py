@@ -125,8 +125,10 @@ def _end_wrap_up(app: Flask, user_id: int, limit: float) -> None:
 
 
 def socket_opened(user: User, sid: str) -> None:
-    """A socket of an agent connected."""
+    """A socket of an agent connected (on their first, the board sees them signed in)."""
     presence.connect(user, sid)
+    if presence.store().sockets(user.id) == 1:
+        tell_supervisors(user.id)
 
 
 def socket_closed(user_id: int, sid: str) -> None:
