@@ -146,7 +146,7 @@ def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make
 
 
 def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_call,
-                                                   twilio_api):
+                                                   make_user, twilio_api):
     resp = client.post(f"/api/v1/calls/{live_call}/transfer", json={"queue": "collections"},
                        headers=auth)
     assert resp.status_code == 200
@@ -156,6 +156,13 @@ def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_c
     assert (offer.status, offer.queue, offer.accepted_by_id) == ("open", "collections", None)
     # The caller left the conference: the next agent gets a new one.
     assert "conference" not in session.get(Interaction, live_call).meta
+    session.rollback()
+    offers.accept(session, session.get(User, make_user("agent", "collections").id), offer.id)
+    session.commit()
+    again = twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"]["Twiml"]
+    # Back into a conference; the recording started on the first answer goes on (not twice).
+    assert f">call-{live_call}</Conference>" in again and "<Recording" not in again
+    assert session.get(Interaction, live_call).meta["conference"]["agent_leg"]
     session.rollback()
 
 
