@@ -181,7 +181,9 @@ def test_supervisors_see_presence_changes(make_user, connect):
     boss = connect(make_user("supervisor"), available=False)
     worker = make_user("agent")
     connect(worker)
-    [update] = received(boss, events.PRESENCE_UPDATED)
+    # Signing in (away), then choosing to be available.
+    signed_in, update = received(boss, events.PRESENCE_UPDATED)
+    assert (signed_in["user_id"], signed_in["status"]) == (worker.id, "away")
     assert update["user_id"] == worker.id and update["status"] == "available" and update["at"]
 
 
