@@ -34,7 +34,8 @@ def leave_conference(item: Interaction) -> None:
 def note_bridge(session: Session, interaction_id: int, values: dict) -> Interaction | None:
     """Store a new bridge under the row lock (a status callback may write meta meanwhile)."""
     item = session.scalars(select(Interaction).where(Interaction.id == interaction_id)
-                           .with_for_update().execution_options(populate_existing=True)).first()
+                           .with_for_update(of=Interaction)
+                           .execution_options(populate_existing=True)).first()
     if item is not None:
         leave_conference(item)
         note_conference(item, **values)
