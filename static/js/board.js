@@ -97,6 +97,9 @@ function monitorCell(td, agent) {
 }
 
 async function monitor(id, action) {
+  if (action !== "stop" && listening && listening.id !== id) {
+    await monitor(listening.id, "stop");  // one call at a time
+  }
   // The phone answers the ring into the conference as a monitor, not as a call of its own.
   if (action !== "stop") tell({ interaction_id: id, mode: action });
   try {
