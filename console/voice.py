@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from twilio.base.exceptions import TwilioException
 
-from channels.voice import control, twiml
+from channels.voice import bridge, control
 from console import database, presence, routing
 from console import offers as console_offers
 from console.api.schemas import ScreenPopOut, present
@@ -18,7 +18,7 @@ from console.offers import fail
 from console.realtime.agent import connected_actor
 from console.realtime.rooms import AGENT_NS, user_room
 from console.tasks import celery, enqueue
-from crm import events, offers
+from crm import events, monitoring, offers
 from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
@@ -70,20 +70,28 @@ def _rescind(offered_to: list[int], offer_id: int, keep: int | None, reason: str
 
 @celery.task(name="caseline.voice.connect_call")
 def connect_call(offer_id: int) -> None:
-    """Bridge the caller to the accepting agent's browser phone (idempotent per offer)."""
+    """Bridge the caller to the accepting agent's browser phone in the call's conference."""
     session = database.session()
     offer = session.get(Offer, offer_id)
     if offer is None or offer.status != "accepted" or offer.accepted_by_id is None \
             or offer.medium != "voice":
         return  # messages need no bridging: the agent replies from the case
     item = session.get(Interaction, offer.interaction_id)
+    record = not (item.meta or {}).get("recording_started")
+    conf = monitoring.conference(item)
+    already = conf.get("agent_id") == offer.accepted_by_id
     session.commit()
+    if already:
+        return  # a redelivered task: the agent is already in the call's conference
     if not control.rest_configured():
         log.info("Twilio not configured: call %s connected in simulation", item.provider_id)
         return
     try:
-        control.redirect(item.provider_id, twiml.connect_client(
-            control.identity_for(offer.accepted_by_id), item.id))
+        if conf.get("sid"):  # re-assigned by a supervisor while bridged: swap the agent
+            bridged = {**conf, **bridge.hand_over(conf, offer.accepted_by_id)}
+        else:
+            bridged = bridge.connect(item.id, item.provider_id, offer.accepted_by_id,
+                                     record=record)
     except (TwilioException, OSError):
         # The caller is still queued: offer the call again rather than strand it.
         log.exception("could not connect call %s to agent %s", item.provider_id,
@@ -96,6 +104,9 @@ def connect_call(offer_id: int) -> None:
         presence.restore(offer.accepted_by_id, "available")  # their phone is free again
         offers.release(session, offer)
         session.commit()
+        return
+    monitoring.note_bridge(session, item.id, bridged)  # who is in the call's conference
+    session.commit()
 
 
 def register_voice(app: Flask) -> None:

@@ -81,7 +81,8 @@ def current_work(session: Session, user_ids) -> dict[int, list[dict]]:
         for o in session.scalars(select(Offer).where(Offer.status == "accepted",
                                                      Offer.accepted_by_id.in_(ids))):
             found[o.accepted_by_id].append({"offer_id": o.id, "medium": o.medium,
-                                            "queue": o.queue, "case_id": o.case_id})
+                                            "queue": o.queue, "case_id": o.case_id,
+                                            "interaction_id": o.interaction_id})
     return found
 
 

@@ -155,17 +155,25 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
                  on_hold=False)
 
 
-def consult(session: Session, actor: User, interaction_id: int, to_user: User) -> Interaction:
-    """Warm transfer, step one: the caller waits on hold while the agent briefs a colleague."""
+def consult(session: Session, actor: User, interaction_id: int, to_user: User, *,
+            hold: bool = True) -> Interaction:
+    """Warm transfer, step one: the agent briefs a colleague.
+
+    hold: the caller waits on hold meanwhile; without it the colleague joins the call and
+    the three of them talk (a conference call).
+    """
     item = get_call(session, actor, interaction_id)
     if item.client_id not in to_user.client_ids or not to_user.active or to_user.id == actor.id:
         raise Invalid("that agent cannot take this call")
     if (item.meta or {}).get("consult"):
         raise Conflict("a consultation is already under way", code="consulting")
     t = _timers(item)
-    t.setdefault("hold_started_at", _now())
-    return _save(session, actor, item, "call.consult_started", t, on_hold=True,
-                 consult={"user_id": to_user.id, "by": actor.id, "at": _now()})
+    if hold:
+        t.setdefault("hold_started_at", _now())
+    return _save(session, actor, item, "call.consult_started", t,
+                 on_hold=bool(t.get("hold_started_at")),
+                 consult={"user_id": to_user.id, "by": actor.id, "at": _now(),
+                          "three_way": not hold})
 
 
 def complete_transfer(session: Session, actor: User, interaction_id: int) -> tuple[
@@ -187,6 +195,8 @@ def cancel_consult(session: Session, actor: User, interaction_id: int) -> Intera
     if not (item.meta or {}).get("consult"):
         raise Conflict("no consultation under way", code="no_consult")
     item.meta = {k: v for k, v in (item.meta or {}).items() if k != "consult"}
+    if not _timers(item).get("hold_started_at"):  # three-way: the caller was never held
+        return _save(session, actor, item, "call.consult_cancelled", _timers(item))
     return resume(session, actor, interaction_id)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 
 import pytest
 from twilio.http import HttpClient
@@ -40,8 +41,19 @@ class RecordingTwilio(HttpClient):
         if url.endswith("/Calls.json"):  # a new call
             sid = f"CA{len(self.requests):032x}"
             return Response(201, json.dumps({"sid": sid, "status": "queued"}))
+        if url.endswith("/Participants.json"):  # a browser phone rung into a conference
+            return Response(201, json.dumps({
+                "call_sid": f"CA{len(self.requests):032x}",
+                "conference_sid": self.conference_sid(url.split("/Conferences/")[1]
+                                                      .split("/")[0]),
+                "label": (data or {}).get("Label"), "status": "queued"}))
         return Response(200, json.dumps({"sid": url.rsplit("/", 1)[-1].split(".")[0],
                                          "status": "in-progress"}))
+
+    @staticmethod
+    def conference_sid(name: str) -> str:
+        """The CF sid this stand-in gives the conference of that friendly name."""
+        return f"CF{zlib.crc32(name.encode()):032x}"
 
     def posts(self, fragment: str = "") -> list[dict]:
         """The POSTs sent to URLs containing fragment."""

@@ -1,16 +1,22 @@
 """Controlling live calls through Twilio's REST API, and the browser phone's access token.
 
-Accepting an offer connects the caller with `calls(sid).update(twiml=<Dial><Client>…)`
-rather than `<Dial><Queue>` from the agent's leg: the server decides who gets the caller
-(the atomic accept), the browser never needs to know a queue name, and the same redirect
-serves hold (music), resume (dial the agent again), transfer (dial another agent, or
-enqueue elsewhere) and end. Only the caller's leg is ever redirected, so its CallSid -- the
-interaction's provider id -- stays the one the status callbacks describe.
+Each answered call lives in a conference named after it (`call-<interaction id>`):
+accepting an offer adds the agent's browser phone as a participant (Conference Participants
+API), then redirects the caller's leg into `<Dial><Conference endConferenceOnExit>`. The
+server still decides who gets the caller (the atomic accept) and the browser never needs a
+queue or conference name. A conference, unlike a `<Dial><Client>` bridge, takes more people:
+a supervisor listens (a muted participant) or whispers (a coaching participant only the
+agent hears), a warm transfer adds the colleague for a three-way call before the first agent
+leaves, and hold is participant hold with music. Only the caller's leg is ever redirected
+(into the conference, or back into a queue), so its CallSid -- the interaction's provider id
+-- stays the one the status and recording callbacks describe. Outbound calls (the browser
+dials a number) are not conferenced; their controls redirect the customer's leg as before.
 """
 
 from __future__ import annotations
 
 from flask import current_app
+from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
@@ -61,6 +67,30 @@ def redirect(call_sid: str, twiml) -> None:
 def hang_up(call_sid: str) -> None:
     """End a call."""
     rest_client().calls(call_sid).update(status="completed")
+
+
+def add_participant(conference: str, identity: str, *, label: str, **options) -> tuple[
+        str, str]:
+    """Ring a browser phone into a call's conference (by name); (its CallSid, the CF sid)."""
+    caller_id = settings().twilio_phone_number or "client:caseline"
+    p = rest_client().conferences(conference).participants.create(
+        from_=caller_id, to=f"client:{identity}", label=label, early_media=True, beep="false",
+        end_conference_on_exit=False, **options)
+    return p.call_sid, p.conference_sid
+
+
+def update_participant(conference_sid: str, call_sid: str, **changes) -> None:
+    """Hold, mute or coach one participant of a conference."""
+    rest_client().conferences(conference_sid).participants(call_sid).update(**changes)
+
+
+def remove_participant(conference_sid: str, call_sid: str) -> None:
+    """Take a participant out of a conference (one already gone is fine)."""
+    try:
+        rest_client().conferences(conference_sid).participants(call_sid).delete()
+    except TwilioRestException as exc:
+        if exc.status != 404:
+            raise
 
 
 def set_recording(call_sid: str, *, paused: bool) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from twilio.twiml.voice_response import Dial, VoiceResponse
+from twilio.twiml.voice_response import Dial, Start, VoiceResponse
 
 BASE = "/webhooks/twilio/voice"
 CONSENT = "This call may be recorded for quality and training purposes."
 HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
 RECORDING_EVENTS = "completed absent failed"
+CALL_RECORDING_EVENTS = "completed absent"  # what <Start><Recording> reports
 
 
 def enqueue(queue: str, consent: str = CONSENT) -> VoiceResponse:
@@ -73,6 +74,30 @@ def connect_client(identity: str, interaction_id: int | None = None) -> VoiceRes
     client.identity(identity)
     if interaction_id is not None:
         client.parameter(name="InteractionId", value=str(interaction_id))
+    r.append(d)
+    return r
+
+
+def conference_name(interaction_id: int) -> str:
+    """The conference a call lives in once answered (no personal data in the name)."""
+    return f"call-{interaction_id}"
+
+
+def join_conference(name: str, *, record: bool = True) -> VoiceResponse:
+    """The caller into the call's conference; the conference ends when the caller leaves.
+
+    record: start the call's dual-channel recording (caller / everyone else) on the caller's
+    leg, so its callbacks carry the caller's CallSid and card capture can pause it.
+    """
+    r = VoiceResponse()
+    if record:
+        start = Start()
+        start.recording(channels="dual", recording_status_callback=f"{BASE}/recording",
+                        recording_status_callback_event=CALL_RECORDING_EVENTS)
+        r.append(start)
+    d = Dial()
+    d.conference(name, start_conference_on_enter=True, end_conference_on_exit=True,
+                 beep=False)
     r.append(d)
     return r
 

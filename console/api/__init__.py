@@ -53,4 +53,5 @@ from console.api import (  # noqa: E402,F401  (routes register on import)
     voice,
     worklist,
 )
+from console.api import monitoring as _monitoring  # noqa: E402,F401  (issue 4: listen in)
 from console.api import routing as _routing  # noqa: E402,F401  (issue 4)

@@ -8,15 +8,15 @@ from flask import Response, current_app
 from pydantic import BaseModel, Field
 from twilio.base.exceptions import TwilioException
 
-from channels.voice import control, twiml
+from channels.voice import bridge, control, twiml
 from console import database, presence, routing
 from console.api import actor, api, bp
 from console.api.schemas import DispositionOut, InteractionOut, present
 from console.errors import error_response
 from console.voice import set_presence
-from crm import calls, callwork, identity
+from crm import calls, callwork, identity, monitoring
 from crm.errors import NotFound
-from crm.models import User
+from crm.models import Interaction, User
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,8 @@ class CallStateOut(BaseModel):
     simulated: bool
     # Warm transfer: what the browser phone passes to Twilio to ring the colleague.
     consult: dict | None = None
+    # Warm transfer in the call's conference: the colleague joined caller and agent.
+    three_way: bool = False
 
 
 @api.route(bp, "/voice/token", "POST", summary="Browser phone access token",
@@ -127,21 +129,35 @@ def _redirect(doc):
     return lambda item: control.redirect(calls.customer_leg(item), doc)
 
 
+def _bridged(conferenced, otherwise):
+    """A Twilio action for calls in a conference, and one for calls bridged by a redirect."""
+    def act(item):
+        conf = monitoring.conference(item)
+        return conferenced(item, conf) if conf.get("sid") else otherwise(item)
+    return act
+
+
+def _reconnect(user_id: int, interaction_id: int):
+    # Calls not in a conference (outbound ones) dial the agent's browser again.
+    return _redirect(twiml.connect_client(control.identity_for(user_id), interaction_id))
+
+
 @api.route(bp, "/calls/<int:interaction_id>/hold", "POST", summary="Put the caller on hold",
            response=CallStateOut, tags=["voice"])
 def hold_call(interaction_id: int):
-    """Music on hold for the caller; the hold timer runs."""
+    """Music on hold for the caller (participant hold); the hold timer runs."""
     return _control(interaction_id, lambda s: callwork.hold(s, actor(), interaction_id),
-                    _redirect(twiml.hold()))
+                    _bridged(lambda item, conf: bridge.hold(conf, item.provider_id, on=True),
+                             _redirect(twiml.hold())))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/resume", "POST", summary="Resume a held call",
            response=CallStateOut, tags=["voice"])
 def resume_call(interaction_id: int):
-    """Bridge the caller back to the agent's browser phone."""
+    """The caller hears the agent again."""
     return _control(interaction_id, lambda s: callwork.resume(s, actor(), interaction_id),
-                    _redirect(twiml.connect_client(control.identity_for(actor().id),
-                                                   interaction_id)))
+                    _bridged(lambda item, conf: bridge.hold(conf, item.provider_id, on=False),
+                             _reconnect(actor().id, interaction_id)))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer", "POST", summary="Transfer a call",
@@ -155,42 +171,66 @@ def transfer_call(interaction_id: int, body: TransferIn):
         if target is None or not target.active:
             raise NotFound("agent not found")
     if body.warm and target is not None:
-        # Warm: the caller holds while the agent's browser rings the colleague's to brief them.
-        out = _control(interaction_id, lambda s: callwork.consult(
-            s, actor(), interaction_id, target), _redirect(twiml.hold()))
-        if isinstance(out, CallStateOut):
-            out.consult = {"To": f"client:{control.identity_for(target.id)}",
-                           "InteractionId": str(interaction_id), "Consult": "1"}
-        return out
-    doc = (twiml.connect_client(control.identity_for(target.id), interaction_id) if target
-           else twiml.to_queue(body.queue or "general"))
+        return _consult(session, interaction_id, target)
+    if target is None:
+        def to_queue(item):
+            # The caller leaves the conference (which ends with them) for the queue.
+            control.redirect(calls.customer_leg(item), twiml.to_queue(body.queue or "general"))
+            monitoring.leave_conference(item)
+        action = to_queue
+    else:
+        action = _bridged(lambda item, conf: monitoring.note_conference(
+            item, **bridge.hand_over(conf, target.id)), _reconnect(target.id, interaction_id))
     return _control(interaction_id, lambda s: callwork.transfer(
-        s, actor(), interaction_id, to_user=target, to_queue=body.queue),
-        _redirect(doc))
+        s, actor(), interaction_id, to_user=target, to_queue=body.queue), action)
+
+
+def _consult(session, interaction_id: int, target: User):
+    """Warm transfer, step one: a three-way call when the call is in a conference."""
+    item = session.get(Interaction, interaction_id)
+    three_way = bool(item is not None and monitoring.conference(item).get("sid")
+                     and control.rest_configured())
+    if three_way:
+        out = _control(interaction_id, lambda s: callwork.consult(
+            s, actor(), interaction_id, target, hold=False),
+            lambda item: monitoring.note_conference(
+                item, **bridge.add_colleague(monitoring.conference(item), target.id)))
+        if isinstance(out, CallStateOut):
+            out.three_way = True
+        return out
+    # Otherwise the caller holds while the agent's browser rings the colleague's to brief them.
+    out = _control(interaction_id, lambda s: callwork.consult(
+        s, actor(), interaction_id, target), _redirect(twiml.hold()))
+    if isinstance(out, CallStateOut):
+        out.consult = {"To": f"client:{control.identity_for(target.id)}",
+                       "InteractionId": str(interaction_id), "Consult": "1"}
+    return out
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer/complete", "POST",
            summary="Complete a warm transfer", response=CallStateOut, tags=["voice"])
 def complete_transfer(interaction_id: int):
-    """Hand the held caller to the colleague just consulted."""
+    """Leave the colleague with the caller (three-way), or hand them the held caller."""
     target: dict = {}
 
     def change(s):
         item, target["id"] = callwork.complete_transfer(s, actor(), interaction_id)
         return item
 
-    return _control(interaction_id, change, lambda item: control.redirect(
-        calls.customer_leg(item),
-        twiml.connect_client(control.identity_for(target["id"]), interaction_id)))
+    return _control(interaction_id, change, _bridged(
+        lambda item, conf: monitoring.note_conference(
+            item, **bridge.complete(conf, target["id"])),
+        lambda item: control.redirect(calls.customer_leg(item), twiml.connect_client(
+            control.identity_for(target["id"]), interaction_id))))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer/cancel", "POST",
            summary="Cancel a warm transfer", response=CallStateOut, tags=["voice"])
 def cancel_transfer(interaction_id: int):
-    """Back to the caller; the colleague is not handed the call."""
+    """Back to the caller; the colleague is not handed the call (and leaves a three-way)."""
     return _control(interaction_id, lambda s: callwork.cancel_consult(s, actor(), interaction_id),
-                    _redirect(twiml.connect_client(control.identity_for(actor().id),
-                                                   interaction_id)))
+                    _bridged(lambda item, conf: monitoring.note_conference(
+                        item, **bridge.cancel(conf)), _reconnect(actor().id, interaction_id)))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/end", "POST", summary="End a call",

@@ -66,8 +66,54 @@ function render(board) {
       refresh();
     });
     row.insertCell().append(pick);
+    monitorCell(row.insertCell(), a);
   }
+  const calls = board.agents.flatMap((a) => a.work.map((w) => w.interaction_id));
+  if (listening && !calls.includes(listening.id)) listening = null;  // that call is over
   chart(board.chart);
+}
+
+// --- listening in: Listen (muted), Whisper (only the agent hears), Stop -----------------
+let listening = null;  // {id, mode} of the call this supervisor is on
+const tell = (detail) => window.dispatchEvent(new CustomEvent("caseline:monitor", { detail }));
+
+function monitorCell(td, agent) {
+  td.className = "monitor";
+  for (const w of agent.work.filter((w) => w.medium === "voice")) {
+    const mine = listening && listening.id === w.interaction_id;
+    for (const [action, label] of [["listen", "Listen"], ["whisper", "Whisper"], ["stop", "Stop"]]) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.dataset.monitor = action;
+      b.dataset.call = w.interaction_id;
+      b.className = action === "stop" ? "secondary" : "";
+      b.disabled = action === "stop" ? !mine : mine && listening.mode === action;
+      b.setAttribute("aria-label", `${label} call ${w.interaction_id} of ${agent.name || "agent"}`);
+      b.addEventListener("click", () => monitor(w.interaction_id, action));
+      td.append(b);
+    }
+  }
+}
+
+async function monitor(id, action) {
+  if (action !== "stop" && listening && listening.id !== id) {
+    await monitor(listening.id, "stop");  // one call at a time
+  }
+  // The phone answers the ring into the conference as a monitor, not as a call of its own.
+  if (action !== "stop") tell({ interaction_id: id, mode: action });
+  try {
+    const out = await api("POST", `/calls/${id}/${action === "stop" ? "monitor/stop" : action}`);
+    listening = out.mode ? { id, mode: out.mode } : null;
+    $("board-monitor").textContent = out.mode
+      ? `${out.mode === "listen" ? "Listening to" : "Whispering to the agent on"} call #${id}`
+        + (out.simulated ? " (simulated: Twilio is not configured here)" : "")
+      : `Stopped listening to call #${id}.`;
+  } catch (err) {
+    $("board-monitor").textContent = err.message;
+  }
+  if (!listening) tell(null);
+  refresh();
 }
 
 function chart(hours) {

@@ -92,15 +92,26 @@ async function startDevice() {
   });
   const device = new window.Twilio.Device(grant.token, { codecPreferences: ["opus", "pcmu"] });
   device.on("incoming", (call) => {
-    // The server bridged an accepted offer, a resume or a transfer to this browser; a
-    // colleague's briefing (warm transfer) is answered too.
+    // The server rang this browser into a call's conference (an accepted offer, a transfer,
+    // a colleague's three-way call) or bridged it (outbound calls); answered at once.
     const params = call.customParameters || new Map();
+    if (state.monitor && !state.call) {
+      // A supervisor listening in from the board: a monitor, not a call of our own.
+      state.monitorCall = call;
+      call.accept();
+      call.on("disconnect", () => { if (state.monitorCall === call) state.monitorCall = null; });
+      return say(`${state.monitor.mode === "whisper" ? "Whispering on" : "Listening to"} `
+                 + `call #${state.monitor.interaction_id}.`);
+    }
     if (state.call || params.get("InteractionId")) {
       state.pendingIncoming = null;
       if (state.call) { state.twilioCall = call; call.accept(); } else state.pendingIncoming = call;
     } else {
+      // A colleague brings us into their call (warm or cold transfer); it becomes ours when
+      // call.transferred arrives.
       call.accept();
-      say("A colleague is briefing you on a call they will transfer.");
+      state.briefing = call;
+      say("A colleague is bringing you into a call they will transfer.");
     }
   });
   device.on("tokenWillExpire", async () => {
@@ -188,7 +199,9 @@ $("phone-decline").addEventListener("click", () => {
 // --- the call ---------------------------------------------------------------------------
 function startCall(interactionId, label) {
   Object.assign(state, { call: interactionId, held: false, muted: false, paused: false,
-                         startedAt: Date.now(), holdMs: 0, holdStartedAt: 0 });
+                         startedAt: Date.now(), holdMs: 0, holdStartedAt: 0, threeWay: false });
+  if (!state.twilioCall && state.briefing) state.twilioCall = state.briefing;  // rang first
+  state.briefing = null;
   $("phone-call-label").textContent = label;
   $("phone-hold").hidden = false; $("phone-resume").hidden = true;
   show("phone-call");
@@ -246,6 +259,14 @@ $("phone-transfer").addEventListener("click", async () => {
   const warm = toAgent && $("phone-warm").checked;
   const body = toAgent ? { user_id: Number(target), warm } : { queue: target };
   const out = await control("transfer", body);
+  if (warm && out.three_way) {
+    // The colleague joins us and the caller in the call's conference; we leave on complete.
+    state.threeWay = true;
+    setState("consulting");
+    say(`Agent ${target} joins you and the caller; complete the transfer to leave them.`);
+    toggleConsult(true);
+    return;
+  }
   state.twilioCall?.disconnect();
   if (warm) {
     // The caller holds; ring the colleague to brief them, then complete or go back.
@@ -277,8 +298,11 @@ $("phone-transfer-complete").addEventListener("click", async () => {
 
 $("phone-transfer-cancel").addEventListener("click", async () => {
   await control("transfer/cancel");
-  state.twilioCall?.disconnect();
-  state.holdMs += Date.now() - state.holdStartedAt;
+  if (state.threeWay) state.threeWay = false;  // the colleague left; we never did
+  else {
+    state.twilioCall?.disconnect();
+    state.holdMs += Date.now() - state.holdStartedAt;
+  }
   state.held = false;
   toggleConsult(false);
   setState("on call");
@@ -350,6 +374,12 @@ document.addEventListener("click", (event) => {
 $("phone-simulate").addEventListener("click", async () => {
   try { await api("POST", "/voice/simulate", {}); say("A simulated call is on its way."); }
   catch (err) { say(err.message); }
+});
+
+// The board says when its supervisor listens in (detail {interaction_id, mode}) or stops.
+window.addEventListener("caseline:monitor", (event) => {
+  state.monitor = event.detail;
+  if (!event.detail) { state.monitorCall?.disconnect(); state.monitorCall = null; }
 });
 
 window.caselinePhone = { dial };

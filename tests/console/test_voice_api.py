@@ -109,24 +109,30 @@ def live_call(client, session, agent):
 
 def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make_user,
                                               live_call, twilio_api):
-    call_url = f"/Calls/{CALL}.json"
+    conference = f"/Conferences/{twilio_api.conference_sid(f'call-{live_call}')}"
+    agent_leg = session.get(Interaction, live_call).meta["conference"]["agent_leg"]
+    session.rollback()
     twilio_api.requests.clear()
     held = client.post(f"/api/v1/calls/{live_call}/hold", headers=auth)
     assert held.status_code == 200 and "hold_started_at" in held.get_json()["timers"]
-    assert "<Play" in twilio_api.posts(call_url)[-1]["data"]["Twiml"]
+    # Participant hold: the caller hears music, the agent stays in the call's conference.
+    [hold] = twilio_api.posts(f"{conference}/Participants/{CALL}.json")
+    assert hold["data"]["Hold"] == "true" and hold["data"]["HoldUrl"].endswith(".mp3")
     assert client.post(f"/api/v1/calls/{live_call}/hold", headers=auth).status_code == 409
     resumed = client.post(f"/api/v1/calls/{live_call}/resume", headers=auth)
     assert resumed.status_code == 200 and "hold_seconds" in resumed.get_json()["timers"]
-    twiml = twilio_api.posts(call_url)[-1]["data"]["Twiml"]
-    assert f"<Identity>agent-{agent.id}</Identity>" in twiml
-    assert f'<Parameter name="InteractionId" value="{live_call}" />' in twiml
+    assert twilio_api.posts(f"{conference}/Participants/{CALL}.json")[-1]["data"] == {
+        "Hold": "false"}
+    assert not twilio_api.posts(f"/Calls/{CALL}.json")  # the caller never left the conference
 
     colleague = make_user("agent")
     moved = client.post(f"/api/v1/calls/{live_call}/transfer", json={"user_id": colleague.id},
                         headers=auth)
     assert moved.status_code == 200
-    assert (f"<Identity>agent-{colleague.id}</Identity>"
-            in twilio_api.posts(call_url)[-1]["data"]["Twiml"])
+    [ring] = twilio_api.posts(f"/Conferences/call-{live_call}/Participants.json")
+    assert ring["data"]["To"] == f"client:agent-{colleague.id}"
+    assert [r["method"] for r in twilio_api.requests
+            if r["url"].endswith(f"{conference}/Participants/{agent_leg}.json")] == ["DELETE"]
     # The call is now the colleague's: the first agent can no longer control it.
     assert client.post(f"/api/v1/calls/{live_call}/end", headers=auth).status_code == 409
     item = session.get(Interaction, live_call)
@@ -140,7 +146,7 @@ def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make
 
 
 def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_call,
-                                                   twilio_api):
+                                                   make_user, twilio_api):
     resp = client.post(f"/api/v1/calls/{live_call}/transfer", json={"queue": "collections"},
                        headers=auth)
     assert resp.status_code == 200
@@ -148,6 +154,15 @@ def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_c
         "Twiml"]
     offer = session.scalars(select(Offer)).one()
     assert (offer.status, offer.queue, offer.accepted_by_id) == ("open", "collections", None)
+    # The caller left the conference: the next agent gets a new one.
+    assert "conference" not in session.get(Interaction, live_call).meta
+    session.rollback()
+    offers.accept(session, session.get(User, make_user("agent", "collections").id), offer.id)
+    session.commit()
+    again = twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"]["Twiml"]
+    # Back into a conference; the recording started on the first answer goes on (not twice).
+    assert f">call-{live_call}</Conference>" in again and "<Recording" not in again
+    assert session.get(Interaction, live_call).meta["conference"]["agent_leg"]
     session.rollback()
 
 
@@ -229,6 +244,10 @@ def test_warm_transfer_consults_then_hands_over(app, client, session, auth, agen
 
     colleague = make_user("agent")
     raw = users.issue_token(session, colleague)
+    # A call bridged without a conference (as outbound calls are): the caller holds while
+    # the agent's browser rings the colleague's for a briefing.
+    item = session.get(Interaction, live_call)
+    item.meta = {k: v for k, v in item.meta.items() if k != "conference"}
     session.commit()
     their_socket = socketio.test_client(app, namespace="/agent", auth={"token": raw})
     call_url = f"/Calls/{CALL}.json"
@@ -267,16 +286,64 @@ def test_warm_transfer_consults_then_hands_over(app, client, session, auth, agen
     their_socket.disconnect(namespace="/agent")
 
 
+def test_warm_transfer_in_the_conference_is_a_three_way_call(app, client, session, auth, agent,
+                                                              make_user, live_call, twilio_api):
+    from console.extensions import socketio
+    from crm import events, users
+
+    colleague = make_user("agent")
+    raw = users.issue_token(session, colleague)
+    agent_leg = session.get(Interaction, live_call).meta["conference"]["agent_leg"]
+    session.commit()
+    their_socket = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+    conference = f"/Conferences/{twilio_api.conference_sid(f'call-{live_call}')}"
+    twilio_api.requests.clear()
+
+    started = client.post(f"/api/v1/calls/{live_call}/transfer",
+                          json={"user_id": colleague.id, "warm": True}, headers=auth)
+    assert started.status_code == 200, started.get_json()
+    body = started.get_json()
+    assert body["three_way"] is True and body["consult"] is None
+    assert "hold_started_at" not in body["timers"]  # caller, agent and colleague all talk
+    [ring] = twilio_api.posts(f"/Conferences/call-{live_call}/Participants.json")
+    assert ring["data"]["To"] == f"client:agent-{colleague.id}"
+    assert not twilio_api.posts(f"/Calls/{CALL}.json")  # nobody redirected the caller
+    colleague_leg = session.get(Interaction, live_call).meta["conference"]["consult_leg"]
+    session.rollback()
+
+    done = client.post(f"/api/v1/calls/{live_call}/transfer/complete", headers=auth)
+    assert done.status_code == 200
+    # The first agent leaves; the colleague stays with the caller.
+    assert [r["method"] for r in twilio_api.requests
+            if r["url"].endswith(f"{conference}/Participants/{agent_leg}.json")] == ["DELETE"]
+    item = session.get(Interaction, live_call)
+    assert item.agent_id == colleague.id and item.meta["transfers"][-1]["warm"] is True
+    assert item.meta["conference"]["agent_leg"] == colleague_leg
+    assert "consult_leg" not in item.meta["conference"]
+    session.rollback()
+    handed = [m["args"][0] for m in their_socket.get_received("/agent")
+              if m["name"] == events.CALL_TRANSFERRED]
+    assert len(handed) == 1 and handed[0]["interaction_id"] == live_call
+    their_socket.disconnect(namespace="/agent")
+
+
 def test_cancelled_consultation_returns_to_the_caller(client, session, auth, agent, make_user,
                                                       live_call, twilio_api):
     colleague = make_user("agent")
     client.post(f"/api/v1/calls/{live_call}/transfer",
                 json={"user_id": colleague.id, "warm": True}, headers=auth)
+    colleague_leg = session.get(Interaction, live_call).meta["conference"]["consult_leg"]
+    session.rollback()
     back = client.post(f"/api/v1/calls/{live_call}/transfer/cancel", headers=auth)
-    assert back.status_code == 200 and "hold_seconds" in back.get_json()["timers"]
-    assert (f"<Identity>agent-{agent.id}</Identity>"
-            in twilio_api.posts(f"/Calls/{CALL}.json")[-1]["data"]["Twiml"])
-    assert session.get(Interaction, live_call).agent_id == agent.id
+    assert back.status_code == 200
+    # The colleague leaves the three-way call; the agent never left the caller.
+    conference = f"/Conferences/{twilio_api.conference_sid(f'call-{live_call}')}"
+    assert twilio_api.requests[-1]["method"] == "DELETE"
+    assert twilio_api.requests[-1]["url"].endswith(
+        f"{conference}/Participants/{colleague_leg}.json")
+    item = session.get(Interaction, live_call)
+    assert item.agent_id == agent.id and "consult" not in item.meta
+    assert "consult_leg" not in item.meta["conference"]
     session.rollback()
 
 

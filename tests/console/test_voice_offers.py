@@ -7,7 +7,7 @@ from sqlalchemy import select
 from console.database import get_db
 from crm import events, offers, users
 from crm.errors import Conflict
-from crm.models import Case, InboundAddress, Offer, User
+from crm.models import Case, InboundAddress, Interaction, Offer, User
 from tests import voice_support as tw
 from tests.voice_support import connect, received, settings, twilio_api  # noqa: F401 (fixtures)
 
@@ -97,10 +97,22 @@ def test_one_agent_at_a_time_is_offered_the_call_and_a_decline_moves_it_on(
 
     offer = session.get(Offer, offer_id)
     assert offer.status == "accepted" and offer.accepted_by_id == second.id
-    # The caller is bridged to the winner's browser phone through the REST API.
+    # The winner's browser phone is rung into the call's conference, then the caller is
+    # moved in (recorded on both sides) through the REST API.
+    name = f"call-{offer.interaction_id}"
+    [ring] = twilio_api.posts(f"/Conferences/{name}/Participants.json")
+    assert ring["data"]["To"] == f"client:agent-{second.id}"
+    assert ring["data"]["StartConferenceOnEnter"] == "true"
     [update] = twilio_api.posts(f"/Calls/{CALL}.json")
-    assert f"<Identity>agent-{second.id}</Identity>" in update["data"]["Twiml"]
-    assert 'record="record-from-answer-dual"' in update["data"]["Twiml"]
+    assert "<Conference " in update["data"]["Twiml"] and f">{name}</Conference>" in update[
+        "data"]["Twiml"]
+    assert 'endConferenceOnExit="true"' in update["data"]["Twiml"]
+    assert '<Recording channels="dual"' in update["data"]["Twiml"]
+    item = session.get(Interaction, offer.interaction_id)
+    assert item.provider_id == CALL  # the caller's CallSid stays the call's id
+    conf = dict(item.meta["conference"])
+    assert conf.pop("agent_leg").startswith("CA")
+    assert conf == {"name": name, "sid": twilio_api.conference_sid(name), "agent_id": second.id}
 
 
 def test_concurrent_accepts_have_exactly_one_winner(app, client, session, make_user):
@@ -169,6 +181,7 @@ def test_supervisors_see_presence_changes(make_user, connect):
     boss = connect(make_user("supervisor"), available=False)
     worker = make_user("agent")
     connect(worker)
+    # Signing in (away), then choosing to be available.
     signed_in, update = received(boss, events.PRESENCE_UPDATED)
     assert (signed_in["user_id"], signed_in["status"]) == (worker.id, "away")
     assert update["user_id"] == worker.id and update["status"] == "available" and update["at"]

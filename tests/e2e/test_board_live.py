@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
 
 from tests.e2e.test_voice_phone import demo_server, signed_in  # noqa: F401
 
@@ -47,3 +48,44 @@ def test_agents_cannot_open_the_board(new_page, demo_server):
     page = signed_in(new_page, base, "agent@caseline.demo")
     resp = page.goto(base + "/board")
     assert resp.status == 403
+
+
+def test_supervisor_listens_whispers_and_stops_on_a_live_call(new_page, demo_server):
+    # Demo mode has no Twilio: the board says the monitor is simulated; it is still audited.
+    base, db = demo_server
+    boss = signed_in(new_page, base, "supervisor@caseline.demo")
+    boss.goto(base + "/board")
+    agent = signed_in(new_page, base, "claims@caseline.demo")
+    agent_id = agent.evaluate("fetch('/api/v1/me').then(r => r.json()).then(m => m.id)")
+    agent.click("#phone-presence")
+    expect(agent.locator("#phone-state")).to_have_text("available")
+    agent.click("#phone-simulate")
+    expect(agent.locator("#phone-offer")).to_be_visible()
+    agent.click("#phone-answer")
+    expect(agent.locator("#phone-state")).to_have_text("on call")
+
+    row = boss.locator(f"#board-agents tr[data-agent='{agent_id}']")
+    listen = row.locator("button[data-monitor=listen]")
+    expect(listen).to_be_visible()
+    call_id = int(listen.get_attribute("data-call"))
+    expect(row.locator("button[data-monitor=stop]")).to_be_disabled()
+    listen.click()
+    status = boss.locator("#board-monitor")
+    expect(status).to_contain_text(f"Listening to call #{call_id}")
+    expect(status).to_contain_text("simulated")
+    row.locator("button[data-monitor=whisper]").click()
+    expect(status).to_contain_text(f"Whispering to the agent on call #{call_id}")
+    row.locator("button[data-monitor=stop]").click()
+    expect(status).to_have_text(f"Stopped listening to call #{call_id}.")
+
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        actions = [a for (a,) in conn.execute(text(
+            "SELECT action FROM audit_events WHERE object_type = 'interaction' AND object_id = "
+            ":id AND action IN ('call.listen', 'call.whisper', 'call.monitor_stopped') "
+            "ORDER BY id"), {"id": str(call_id)})]
+    engine.dispose()
+    assert actions == ["call.listen", "call.whisper", "call.monitor_stopped"]
+
+    agent.click("#phone-end")  # the agent is free again for the module's other tests
+    expect(agent.locator("#phone-wrapup")).to_be_visible()
