@@ -98,8 +98,20 @@ def connect_call(offer_id: int) -> None:
 
 def register_voice(app: Flask) -> None:
     """Socket handlers for presence and offers; listeners that route and rescind offers."""
+    def pop_now(session, _name: str, payload: dict) -> None:
+        # Built in the transaction that made the offer (the objects are at hand, no second
+        # transaction): the pop goes out the moment it commits.
+        if "user_id" in payload:
+            parts = pop_parts(session, Offer.id == payload["offer_id"])
+            if parts is not None:
+                payload["pop"] = screen_pop(session, *parts)
+
     def on_created(_name: str, payload: dict) -> None:
         if "user_id" not in payload:
+            return
+        if "pop" in payload:
+            socketio.emit(events.OFFER_CREATED, payload["pop"], to=user_room(payload["user_id"]),
+                          namespace=AGENT_NS)
             return
         with app.app_context():
             session = database.session()
@@ -141,6 +153,7 @@ def register_voice(app: Flask) -> None:
                               to=user_room(payload["user_id"]), namespace=AGENT_NS)
 
     events.subscribe(events.CALL_TRANSFERRED, on_transferred)
+    events.subscribe_in_transaction(events.OFFER_CREATED, pop_now)
     events.subscribe(events.OFFER_CREATED, on_created)
     events.subscribe(events.OFFER_ACCEPTED, on_accepted)
     events.subscribe(events.OFFER_CLOSED, on_closed)

@@ -285,11 +285,12 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
             or item.medium == "voice":
         return None
+    # A live item of the conversation, or this message's own: one round trip for both.
     live = session.scalar(select(Offer.id).where(
-        Offer.case_id == item.case_id, Offer.medium == item.medium,
-        Offer.status.in_(("open", "accepted"))).limit(1))
-    existing = session.scalar(select(Offer.id).where(Offer.interaction_id == item.id))
-    if live is not None or existing is not None:
+        (Offer.interaction_id == item.id)
+        | (Offer.case_id == item.case_id) & (Offer.medium == item.medium)
+        & Offer.status.in_(("open", "accepted"))).limit(1))
+    if live is not None:
         return None
     queue = (item.meta or {}).get("queue") or "general"
     offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
