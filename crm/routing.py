@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -285,11 +285,8 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
             or item.medium == "voice":
         return None
-    # A live item of the conversation, or this message's own: one round trip for both.
-    live = session.scalar(select(Offer.id).where(
-        (Offer.interaction_id == item.id)
-        | (Offer.case_id == item.case_id) & (Offer.medium == item.medium)
-        & Offer.status.in_(("open", "accepted"))).limit(1))
+    live = session.connection().execute(_LIVE_OR_OWN, {
+        "interaction_id": item.id, "case_id": item.case_id, "medium": item.medium}).first()
     if live is not None:
         return None
     queue = (item.meta or {}).get("queue") or "general"
@@ -300,6 +297,15 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     session.flush()
     events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
     return offer
+
+
+_offers = Offer.__table__
+# A live item of the conversation, or this message's own: one round trip for both, built once
+# (every inbound message asks). Offers are flushed as they are added, so Core sees them all.
+_LIVE_OR_OWN = select(_offers.c.id).where(
+    (_offers.c.interaction_id == bindparam("interaction_id"))
+    | (_offers.c.case_id == bindparam("case_id")) & (_offers.c.medium == bindparam("medium"))
+    & _offers.c.status.in_(("open", "accepted"))).limit(1)
 
 
 def finish(session: Session, interaction_id: int) -> bool:
