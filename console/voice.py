@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from twilio.base.exceptions import TwilioException
 
@@ -23,15 +23,18 @@ from crm.models import Case, Customer, Interaction, Offer, utcnow
 log = logging.getLogger(__name__)
 
 
-def pop_parts(session, *where) -> tuple[Offer, Interaction, Case] | None:
-    """An offer with its call, case and customer, in one round trip (on the pop's clock)."""
-    row = session.execute(
-        select(Offer, Interaction, Case)
+_POP = (select(Offer, Interaction, Case)
         .join(Interaction, Interaction.id == Offer.interaction_id)
-        .join(Case, Case.id == Offer.case_id).where(*where)
+        .join(Case, Case.id == Offer.case_id)
         .options(joinedload(Interaction.attachments),
-                 joinedload(Case.customer).joinedload(Customer.contact_points))
-    ).unique().first()
+                 joinedload(Case.customer).joinedload(Customer.contact_points)))
+_POP_OF_OFFER = _POP.where(Offer.id == bindparam("offer_id"))  # built once: every pop
+
+
+def pop_parts(session, *where, params=None) -> tuple[Offer, Interaction, Case] | None:
+    """An offer with its call, case and customer, in one round trip (on the pop's clock)."""
+    row = session.execute(_POP.where(*where) if where else _POP_OF_OFFER, params
+                          ).unique().first()
     return tuple(row) if row else None
 
 
@@ -102,7 +105,7 @@ def register_voice(app: Flask) -> None:
         # Built in the transaction that made the offer (the objects are at hand, no second
         # transaction): the pop goes out the moment it commits.
         if "user_id" in payload:
-            parts = pop_parts(session, Offer.id == payload["offer_id"])
+            parts = pop_parts(session, params={"offer_id": payload["offer_id"]})
             if parts is not None:
                 payload["pop"] = screen_pop(session, *parts)
 

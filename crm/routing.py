@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import bindparam, func, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -127,17 +127,45 @@ def loads(session: Session, user_ids) -> dict[int, dict[str, int]]:
     ids = list(user_ids)
     if not ids:
         return counts
-    for uid, medium, n in session.execute(
-            select(Offer.offered_user_id, Offer.medium, func.count())
-            .where(Offer.status == "open", Offer.offered_user_id.in_(ids))
-            .group_by(Offer.offered_user_id, Offer.medium)):
-        counts[uid][medium] += n
-    for uid, medium, n in session.execute(
-            select(Offer.accepted_by_id, Offer.medium, func.count())
-            .where(Offer.status == "accepted", Offer.accepted_by_id.in_(ids))
-            .group_by(Offer.accepted_by_id, Offer.medium)):
+    session.flush()  # Core statements below: what the session holds is in the database first
+    for uid, medium, n in session.connection().execute(_LOADS, {"ids": ids}):
         counts[uid][medium] += n
     return counts
+
+
+# The statements of a routing pass, built once: building them costs more than running them
+# (a pass joins the screen pop's transaction, so it is on a caller's clock).
+_offers = Offer.__table__
+_cases = Case.__table__
+_WAITING = (
+    select(Offer).where(Offer.status == "open", Offer.offered_user_id.is_(None),
+                        Offer.client_id.in_(bindparam("clients", expanding=True)))
+    .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST))
+# Offered to an agent now, or accepted by them and not done: one round trip for both.
+_LOADS = union_all(*(
+    select(who, _offers.c.medium, func.count())
+    .where(_offers.c.status == status, who.in_(bindparam("ids", expanding=True)))
+    .group_by(who, _offers.c.medium)
+    for who, status in ((_offers.c.offered_user_id, "open"),
+                        (_offers.c.accepted_by_id, "accepted"))))
+# A case's owner first, then the agents who took its work, newest first.
+_PREFERRED = union_all(
+    select(_cases.c.id.label("case_id"), _cases.c.owner_id.label("user_id"),
+           literal(0).label("rank"), _cases.c.created_at.label("at"))
+    .where(_cases.c.id.in_(bindparam("case_ids", expanding=True)),
+           _cases.c.owner_id.is_not(None)),
+    select(_offers.c.case_id, _offers.c.accepted_by_id, literal(1), _offers.c.accepted_at)
+    .where(_offers.c.case_id.in_(bindparam("case_ids", expanding=True)),
+           _offers.c.accepted_by_id.is_not(None), _offers.c.accepted_at >= bindparam("since")),
+).subquery()
+_PREFERRED = select(_PREFERRED.c.case_id, _PREFERRED.c.user_id).order_by(
+    _PREFERRED.c.rank, _PREFERRED.c.at.desc())
+_OFFER_TO = (
+    update(_offers).where(_offers.c.id == bindparam("item_id"), _offers.c.status == "open",
+                          _offers.c.offered_user_id.is_(None))
+    .values({c: bindparam(f"new_{c.name}", type_=c.type) for c in (
+        _offers.c.offered_user_id, _offers.c.offered_at, _offers.c.offer_expires_at,
+        _offers.c.offered_to)}))
 
 
 def expire(session: Session, now: datetime | None = None) -> list[Offer]:
@@ -184,14 +212,8 @@ def _preferred(session: Session, waiting: list[Offer]) -> dict[int, list[int]]:
     if not case_ids:
         return {}
     pref: dict[int, list[int]] = defaultdict(list)
-    for cid, owner in session.execute(select(Case.id, Case.owner_id)
-                                      .where(Case.id.in_(case_ids), Case.owner_id.is_not(None))):
-        pref[cid].append(owner)
-    last = (select(Offer.case_id, Offer.accepted_by_id, Offer.accepted_at)
-            .where(Offer.case_id.in_(case_ids), Offer.accepted_by_id.is_not(None),
-                   Offer.accepted_at >= utcnow() - LAST_AGENT_WINDOW)
-            .order_by(Offer.accepted_at.desc()))
-    for cid, uid, _at in session.execute(last):
+    for cid, uid in session.connection().execute(_PREFERRED, {
+            "case_ids": list(case_ids), "since": utcnow() - LAST_AGENT_WINDOW}):
         if uid not in pref[cid]:
             pref[cid].append(uid)
     return pref
@@ -220,10 +242,7 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
     if not ready:
         return []
     clients = set().union(*(a.client_ids for a in ready))
-    waiting = list(session.scalars(
-        select(Offer).where(Offer.status == "open", Offer.offered_user_id.is_(None),
-                            Offer.client_id.in_(clients))
-        .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST)))
+    waiting = list(session.scalars(_WAITING, {"clients": list(clients)}))
     if not waiting:
         return []
     table = rules(session) if table is None else table
@@ -265,10 +284,9 @@ def offer_to(session: Session, item: Offer, user_id: int, now: datetime,
     # offered_to only changes while an item is offered, so the list read with it is current.
     values = {"offered_user_id": user_id, "offered_at": now, "offer_expires_at": now + timeout,
               "offered_to": sorted(set(item.offered_to or []) | {user_id})}
-    won = session.execute(
-        update(Offer).where(Offer.id == item.id, Offer.status == "open",
-                            Offer.offered_user_id.is_(None))
-        .values(**values).execution_options(synchronize_session=False)).rowcount
+    session.flush()  # a Core statement: the session's changes reach the database first
+    won = session.connection().execute(_OFFER_TO, {
+        "item_id": item.id, **{f"new_{k}": v for k, v in values.items()}}).rowcount
     if won != 1:
         return False
     for key, value in values.items():  # the row as written, without reading it back
@@ -299,7 +317,6 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     return offer
 
 
-_offers = Offer.__table__
 # A live item of the conversation, or this message's own: one round trip for both, built once
 # (every inbound message asks). Offers are flushed as they are added, so Core sees them all.
 _LIVE_OR_OWN = select(_offers.c.id).where(
