@@ -42,7 +42,8 @@ DEFAULT_QUEUE = "general"
 
 def queue_for(session: Session, called: str) -> str:
     """The queue (line of work) of the number that was called, `general` when unknown."""
-    line = session.scalar(_LINE_OF_NUMBER, {"value": (called or "").strip()})
+    line = session.connection().execute(_LINE_OF_NUMBER,
+                                        {"value": (called or "").strip()}).scalar()
     return line or DEFAULT_QUEUE
 
 

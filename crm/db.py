@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import instance_dict
 
 
 def normalise_url(url: str) -> str:
@@ -176,12 +177,19 @@ def insert_unless_exists(session: Session, model, values: dict, key: list[str]):
     if row is None:
         return None
     # The returned row becomes a persistent object as if loaded by a query (relationships
-    # load lazily on first use): the ORM's own INSERT .. RETURNING costs twice the CPU, and
-    # this runs for every inbound message.
-    item = model(**row._mapping)
+    # load lazily on first use; like a load, no constructor runs): the ORM's own INSERT ..
+    # RETURNING costs twice the CPU, and this runs for every inbound message.
+    item = model.__mapper__.class_manager.new_instance()
+    instance_dict(item).update(zip(_attribute_keys(model), row, strict=True))
     make_transient_to_detached(item)
     session.add(item)
     return item
+
+
+@functools.lru_cache(maxsize=64)
+def _attribute_keys(model) -> tuple[str, ...]:
+    # The attribute of each column, in the order RETURNING gives them.
+    return tuple(model.__mapper__.get_property_by_column(c).key for c in model.__table__.c)
 
 
 @functools.lru_cache(maxsize=64)

@@ -115,7 +115,7 @@ def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> di
     """What an agent needs before answering: last contacts and the open lines of work."""
     params = {"case_id": case.id, "exclude_id": exclude_id or 0}
     recent = list(session.scalars(_RECENT, params))
-    lines = set(session.scalars(_OPEN_LINES, params))
+    lines = set(session.connection().execute(_OPEN_LINES, params).scalars())
     return {"recent": recent,
             "open_lines": [n for n in ("insurance", "fraud", "collections") if n in lines]}
 
