@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, exists, literal, select, union_all, update
-from sqlalchemy.orm import Session, joinedload, lazyload, load_only
+from sqlalchemy.orm import Session
 
 from crm import access, db, events, routing
 from crm.errors import Conflict, NotFound
@@ -112,26 +112,30 @@ def close(session: Session, interaction_id: int, status: str) -> Offer | None:
 
 
 def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> dict:
-    """What an agent needs before answering: last contacts and the open lines of work."""
+    """What an agent needs before answering: last contacts (as dicts) and open lines of work."""
     params = {"case_id": case.id, "exclude_id": exclude_id or 0}
-    recent = list(session.scalars(_RECENT, params))
-    lines = set(session.connection().execute(_OPEN_LINES, params).scalars())
+    session.flush()  # Core reads (a screen pop runs this): the session's changes first
+    conn = session.connection()
+    recent = [{"id": r.id, "medium": r.medium, "direction": r.direction, "status": r.status,
+               "subject": r.subject, "body": r.body, "occurred_at": r.occurred_at,
+               "agent": {"id": r.agent_id, "name": r.agent_name} if r.agent_id else None}
+              for r in conn.execute(_RECENT, params)]
+    lines = set(conn.execute(_OPEN_LINES, params).scalars())
     return {"recent": recent,
             "open_lines": [n for n in ("insurance", "fraud", "collections") if n in lines]}
 
 
 # Built once: every screen pop runs them (building a statement costs more than running it).
+_interactions, _users = Interaction.__table__, User.__table__
 _RECENT = (
-    select(Interaction).where(Interaction.case_id == bindparam("case_id"),
-                              Interaction.id != bindparam("exclude_id"))
-    # The digest lists contacts and who handled them: not their files, call parameters or
-    # the agents' clients (decoding those was most of its cost).
-    .options(load_only(Interaction.id, Interaction.medium, Interaction.direction,
-                       Interaction.status, Interaction.subject, Interaction.body,
-                       Interaction.agent_id, Interaction.occurred_at),
-             lazyload(Interaction.attachments),
-             joinedload(Interaction.agent).load_only(User.id, User.name).lazyload(User.clients))
-    .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+    select(_interactions.c.id, _interactions.c.medium, _interactions.c.direction,
+           _interactions.c.status, _interactions.c.subject, _interactions.c.body,
+           _interactions.c.occurred_at, _users.c.id.label("agent_id"),
+           _users.c.name.label("agent_name"))
+    .select_from(_interactions.outerjoin(_users, _users.c.id == _interactions.c.agent_id))
+    .where(_interactions.c.case_id == bindparam("case_id"),
+           _interactions.c.id != bindparam("exclude_id"))
+    .order_by(_interactions.c.occurred_at.desc(), _interactions.c.id.desc())
     .limit(RECENT_CONTACTS))
 # One round trip for the three lines of work.
 _OPEN_LINES = union_all(*(

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from crm import events
+from crm import db, events
 from crm.models import Case, Interaction, Offer, RoutingQueue, User, utcnow
 
 DEFAULT_CAPACITY = {"voice": 1, "chat": 3, "sms": 5, "whatsapp": 5, "email": 10}
@@ -138,9 +138,10 @@ def loads(session: Session, user_ids) -> dict[int, dict[str, int]]:
 _offers = Offer.__table__
 _cases = Case.__table__
 _WAITING = (
-    select(Offer).where(Offer.status == "open", Offer.offered_user_id.is_(None),
-                        Offer.client_id.in_(bindparam("clients", expanding=True)))
-    .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST))
+    select(*_offers.c).where(_offers.c.status == "open", _offers.c.offered_user_id.is_(None),
+                             _offers.c.client_id.in_(bindparam("clients", expanding=True)))
+    .order_by(_offers.c.priority.desc(), _offers.c.created_at, _offers.c.id)
+    .limit(WAITING_AT_MOST))
 # Offered to an agent now, or accepted by them and not done: one round trip for both.
 _LOADS = union_all(*(
     select(who, _offers.c.medium, func.count())
@@ -242,7 +243,9 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
     if not ready:
         return []
     clients = set().union(*(a.client_ids for a in ready))
-    waiting = list(session.scalars(_WAITING, {"clients": list(clients)}))
+    session.flush()  # Core reads from here on: the session's changes reach the database first
+    waiting = [db.adopt(session, Offer, row) for row in session.connection().execute(
+        _WAITING, {"clients": list(clients)})]
     if not waiting:
         return []
     table = rules(session) if table is None else table
