@@ -310,12 +310,17 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
         "interaction_id": item.id, "case_id": item.case_id, "medium": item.medium}).first()
     if live is not None:
         return None
-    queue = (item.meta or {}).get("queue") or "general"
-    offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
-                  queue=queue, medium=item.medium,
-                  offered_to=[], declined_by=[])
-    session.add(offer)
-    session.flush()
+    values = {"client_id": item.client_id, "case_id": item.case_id, "interaction_id": item.id,
+              "queue": (item.meta or {}).get("queue") or "general", "medium": item.medium,
+              "offered_to": [], "declined_by": []}
+    try:
+        offer = db.insert_unless_exists(session, Offer, values, ["interaction_id"])
+    except NotImplementedError:
+        offer = Offer(**values)
+        session.add(offer)
+        session.flush()
+    if offer is None:
+        return None  # a concurrent enqueue of this message won
     events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
     return offer
 
