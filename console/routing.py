@@ -167,9 +167,25 @@ def register_routing(app: Flask) -> None:
     _app = app
     forget_rules()
 
-    def on_queued(_name: str, _payload: dict) -> None:
+    def on_queued(_name: str, payload: dict) -> None:
+        if payload.get("routed"):
+            return  # routed in the transaction that queued it
         with app.app_context():
             reroute()
+
+    def route_now(session, _name: str, payload: dict) -> None:
+        # The pass joins the transaction that queued the work, so the offer commits with it
+        # and the screen pop follows the commit at once (no second transaction to wait for).
+        # Inside a routing pass it asks for another round instead (as reroute does), and
+        # without this app's context it is left to the pass after commit.
+        if getattr(_local, "busy", False) or not has_app_context() \
+                or current_app._get_current_object() is not app:
+            return
+        agents = presence.agents()
+        if any(a.status == "available" and a.connected and a.active for a in agents):
+            routing.route(session, agents, timeout=offer_timeout(), expiring=False,
+                          table=_rules(session))
+        payload["routed"] = True
 
     def on_withdrawn(_name: str, payload: dict) -> None:
         socketio.emit(events.OFFER_RESCINDED, {
@@ -177,14 +193,12 @@ def register_routing(app: Flask) -> None:
             "reason": payload["reason"], "at": payload["at"]},
             to=user_room(payload["user_id"]), namespace=AGENT_NS)
 
-    def on_interaction(_name: str, payload: dict) -> None:
+    def on_interaction(session, _name: str, payload: dict) -> None:
+        # In the message's own transaction: stored and queued for routing together.
         if payload.get("direction") != "inbound" or payload.get("medium") not in (
                 "sms", "whatsapp", "chat", "email"):
             return  # calls queue themselves; notes and replies are not work to route
-        with app.app_context():
-            session = database.session()
-            routing.enqueue_interaction(session, payload["interaction_id"])
-            session.commit()
+        routing.enqueue_interaction(session, payload["interaction_id"])
 
     def nudge(name: str, payload: dict) -> None:
         # The board refetches its (tenant-scoped) figures; the nudge itself carries only ids.
@@ -200,7 +214,8 @@ def register_routing(app: Flask) -> None:
         events.subscribe(name, nudge)
     events.subscribe(events.WORK_QUEUED, on_queued)
     events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn)
-    events.subscribe(events.INTERACTION_CREATED, on_interaction)
+    events.subscribe_in_transaction(events.INTERACTION_CREATED, on_interaction)
+    events.subscribe_in_transaction(events.WORK_QUEUED, route_now)
     events.subscribe(events.WORK_DONE, on_queued)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from twilio.base.exceptions import TwilioException
 
@@ -24,15 +24,18 @@ from crm.models import Case, Customer, Interaction, Offer, utcnow
 log = logging.getLogger(__name__)
 
 
-def pop_parts(session, *where) -> tuple[Offer, Interaction, Case] | None:
-    """An offer with its call, case and customer, in one round trip (on the pop's clock)."""
-    row = session.execute(
-        select(Offer, Interaction, Case)
+_POP = (select(Offer, Interaction, Case)
         .join(Interaction, Interaction.id == Offer.interaction_id)
-        .join(Case, Case.id == Offer.case_id).where(*where)
+        .join(Case, Case.id == Offer.case_id)
         .options(joinedload(Interaction.attachments),
-                 joinedload(Case.customer).joinedload(Customer.contact_points))
-    ).unique().first()
+                 joinedload(Case.customer).joinedload(Customer.contact_points)))
+_POP_OF_OFFER = _POP.where(Offer.id == bindparam("offer_id"))  # built once: every pop
+
+
+def pop_parts(session, *where, params=None) -> tuple[Offer, Interaction, Case] | None:
+    """An offer with its call, case and customer, in one round trip (on the pop's clock)."""
+    row = session.execute(_POP.where(*where) if where else _POP_OF_OFFER, params
+                          ).unique().first()
     return tuple(row) if row else None
 
 
@@ -111,8 +114,20 @@ def connect_call(offer_id: int) -> None:
 
 def register_voice(app: Flask) -> None:
     """Socket handlers for presence and offers; listeners that route and rescind offers."""
+    def pop_now(session, _name: str, payload: dict) -> None:
+        # Built in the transaction that made the offer (the objects are at hand, no second
+        # transaction): the pop goes out the moment it commits.
+        if "user_id" in payload:
+            parts = pop_parts(session, params={"offer_id": payload["offer_id"]})
+            if parts is not None:
+                payload["pop"] = screen_pop(session, *parts)
+
     def on_created(_name: str, payload: dict) -> None:
         if "user_id" not in payload:
+            return
+        if "pop" in payload:
+            socketio.emit(events.OFFER_CREATED, payload["pop"], to=user_room(payload["user_id"]),
+                          namespace=AGENT_NS)
             return
         with app.app_context():
             session = database.session()
@@ -154,6 +169,7 @@ def register_voice(app: Flask) -> None:
                               to=user_room(payload["user_id"]), namespace=AGENT_NS)
 
     events.subscribe(events.CALL_TRANSFERRED, on_transferred)
+    events.subscribe_in_transaction(events.OFFER_CREATED, pop_now)
     events.subscribe(events.OFFER_CREATED, on_created)
     events.subscribe(events.OFFER_ACCEPTED, on_accepted)
     events.subscribe(events.OFFER_CLOSED, on_closed)

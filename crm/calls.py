@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from crm import (
@@ -42,9 +42,13 @@ DEFAULT_QUEUE = "general"
 
 def queue_for(session: Session, called: str) -> str:
     """The queue (line of work) of the number that was called, `general` when unknown."""
-    line = session.scalar(select(InboundAddress.line_of_work).where(
-        InboundAddress.kind == "phone", InboundAddress.value == (called or "").strip()))
+    line = session.connection().execute(_LINE_OF_NUMBER,
+                                        {"value": (called or "").strip()}).scalar()
     return line or DEFAULT_QUEUE
+
+
+_LINE_OF_NUMBER = select(InboundAddress.line_of_work).where(  # built once: every call asks
+    InboundAddress.kind == "phone", InboundAddress.value == bindparam("value"))
 
 
 def land_inbound(session: Session, *, call_sid: str, caller: str, called: str,

@@ -6,12 +6,15 @@ import functools
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import instance_dict
 
 
 def normalise_url(url: str) -> str:
@@ -36,10 +39,33 @@ def make_engine(url: str, **kwargs) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection idle for longer than this is checked before use (the server may have
+# restarted, or a firewall dropped it); one in steady use is not (a round trip per request).
+IDLE_PING_AFTER = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, record, _proxy):
+        if time.monotonic() - record.info.get("idle_since", time.monotonic()) <= IDLE_PING_AFTER:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            # The pool drops this connection and checks out a fresh one instead.
+            raise DisconnectionError("stale pooled connection") from exc
 
 
 # How long a writer queues in-process for a file's write lock before falling back to SQLite's
@@ -175,13 +201,42 @@ def insert_unless_exists(session: Session, model, values: dict, key: list[str]):
     row = session.connection().execute(stmt, values).first()
     if row is None:
         return None
-    # The returned row becomes a persistent object as if loaded by a query (relationships
-    # load lazily on first use): the ORM's own INSERT .. RETURNING costs twice the CPU, and
-    # this runs for every inbound message.
-    item = model(**row._mapping)
+    # The ORM's own INSERT .. RETURNING costs twice the CPU, and this runs for every inbound
+    # message.
+    return adopt(session, model, row)
+
+
+def adopt(session: Session, model, row):
+    """A row read with Core (every column of model's table, in order) as a session object.
+
+    The object the session already holds for that primary key, else a new persistent one as
+    if a query had loaded it (relationships load lazily on first use; no constructor runs).
+    A query through the ORM costs several times the CPU of the same statement through Core,
+    most of it in setting up the loading; the hot paths read with Core and adopt the rows.
+    """
+    values = dict(zip(_attribute_keys(model), row, strict=True))
+    mapper = model.__mapper__
+    held = session.identity_map.get(mapper.identity_key_from_primary_key(
+        [values[k] for k in _primary_keys(model)]))
+    if held is not None:
+        return held
+    item = mapper.class_manager.new_instance()
+    instance_dict(item).update(values)
     make_transient_to_detached(item)
     session.add(item)
     return item
+
+
+@functools.lru_cache(maxsize=64)
+def _attribute_keys(model) -> tuple[str, ...]:
+    # The attribute of each column, in table order (as RETURNING and adopt() take them).
+    return tuple(model.__mapper__.get_property_by_column(c).key for c in model.__table__.c)
+
+
+@functools.lru_cache(maxsize=64)
+def _primary_keys(model) -> tuple[str, ...]:
+    mapper = model.__mapper__
+    return tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
 
 
 @functools.lru_cache(maxsize=64)

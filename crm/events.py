@@ -26,7 +26,9 @@ MEDIA_RECEIVED = "media.received"
 CHAT_TYPING = "chat.typing"
 
 Listener = Callable[[str, dict[str, Any]], None]
+InTransaction = Callable[[Session, str, dict[str, Any]], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)
+_joining: dict[str, list[InTransaction]] = defaultdict(list)
 _PENDING = "crm.pending_events"
 _COMMITTED = "crm.committed_events"
 
@@ -37,9 +39,20 @@ def subscribe(name: str, listener: Listener) -> None:
         _listeners[name].append(listener)
 
 
+def subscribe_in_transaction(name: str, listener: InTransaction) -> None:
+    """Call listener(session, name, payload) as the transaction that raised `name` commits.
+
+    Its work joins that transaction (one commit instead of a second transaction after it) and
+    the events it raises are dispatched with the others; if it fails, the commit fails.
+    """
+    if listener not in _joining[name]:
+        _joining[name].append(listener)
+
+
 def clear_listeners() -> None:
     """Forget every listener (a new app, or a test, registers its own)."""
     _listeners.clear()
+    _joining.clear()
 
 
 def emit(session: Session, name: str, **payload: Any) -> None:
@@ -55,6 +68,20 @@ def dispatch(name: str, payload: dict[str, Any]) -> None:
             listener(name, payload)
         except Exception:
             log.exception("listener %r failed for %s", listener, name)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    # Events raised by a listener here are seen by the loop too (the list grows as it goes).
+    pending = session.info.get(_PENDING) if _joining else None
+    if pending and session.in_nested_transaction():
+        return  # a savepoint's release: the real commit comes later
+    n = 0
+    while pending and n < len(pending):
+        name, payload = pending[n]
+        n += 1
+        for listener in _joining.get(name, ()):
+            listener(session, name, payload)
 
 
 @event.listens_for(Session, "after_commit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 import unicodedata
 
@@ -17,6 +18,7 @@ from crm.models import Base, Case, ContactPoint, Customer, User
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+@functools.lru_cache(maxsize=4096)  # parsing is slow, and every inbound call and message asks
 def normalise_phone(raw: str, region: str = "US") -> str:
     """A phone number in any common format as E.164 (`+14155550100`), or Invalid."""
     text = (raw or "").strip()

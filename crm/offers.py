@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, literal, select, union_all, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import bindparam, exists, literal, select, union_all, update
+from sqlalchemy.orm import Session
 
-from crm import access, events, routing
+from crm import access, db, events, routing
 from crm.errors import Conflict, NotFound
 from crm.models import (
     Case,
@@ -28,17 +28,27 @@ def open_offer(session: Session, item: Interaction, queue: str, *, new_call: boo
 
     new_call: the interaction was created in this transaction, so no offer can exist yet.
     """
-    if not new_call:
-        offer = session.scalars(select(Offer).where(Offer.interaction_id == item.id)).first()
+    values = {"client_id": item.client_id, "case_id": item.case_id, "interaction_id": item.id,
+              "queue": queue, "medium": item.medium, "offered_to": [], "declined_by": []}
+    try:
+        # One statement, atomic under concurrent redeliveries (interaction_id is unique).
+        offer = db.insert_unless_exists(session, Offer, values, ["interaction_id"])
+    except NotImplementedError:
+        offer = None if new_call else _of(session, item.id)
         if offer is not None:
             return offer
-    offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
-                  queue=queue, medium=item.medium, offered_to=[], declined_by=[])
-    session.add(offer)
-    session.flush()
-    # The router (after commit) chooses the one agent to offer it to.
+        offer = Offer(**values)
+        session.add(offer)
+        session.flush()
+    if offer is None:
+        return _of(session, item.id)
+    # The router (as this transaction commits) chooses the one agent to offer it to.
     events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=item.client_id)
     return offer
+
+
+def _of(session: Session, interaction_id: int) -> Offer | None:
+    return session.scalars(select(Offer).where(Offer.interaction_id == interaction_id)).first()
 
 
 def eligible(user, offer: Offer) -> bool:
@@ -137,22 +147,37 @@ def close(session: Session, interaction_id: int, status: str) -> Offer | None:
 
 
 def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> dict:
-    """What an agent needs before answering: last contacts and the open lines of work."""
-    recent = list(session.scalars(
-        select(Interaction).where(Interaction.case_id == case.id,
-                                  Interaction.id != (exclude_id or 0))
-        .options(lazyload(Interaction.attachments))  # the digest lists contacts, not files
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(RECENT_CONTACTS)))
-    # One round trip for the three lines of work (this runs on every screen pop).
-    found = union_all(*(
-        select(literal(name).label("line")).where(
-            exists().where(model.case_id == case.id, model.status == "open"))
-        for model, name in ((Claim, "insurance"), (Investigation, "fraud"),
-                            (DebtAccount, "collections"))))
-    lines = set(session.scalars(found))
+    """What an agent needs before answering: last contacts (as dicts) and open lines of work."""
+    params = {"case_id": case.id, "exclude_id": exclude_id or 0}
+    session.flush()  # Core reads (a screen pop runs this): the session's changes first
+    conn = session.connection()
+    recent = [{"id": r.id, "medium": r.medium, "direction": r.direction, "status": r.status,
+               "subject": r.subject, "body": r.body, "occurred_at": r.occurred_at,
+               "agent": {"id": r.agent_id, "name": r.agent_name} if r.agent_id else None}
+              for r in conn.execute(_RECENT, params)]
+    lines = set(conn.execute(_OPEN_LINES, params).scalars())
     return {"recent": recent,
             "open_lines": [n for n in ("insurance", "fraud", "collections") if n in lines]}
+
+
+# Built once: every screen pop runs them (building a statement costs more than running it).
+_interactions, _users = Interaction.__table__, User.__table__
+_RECENT = (
+    select(_interactions.c.id, _interactions.c.medium, _interactions.c.direction,
+           _interactions.c.status, _interactions.c.subject, _interactions.c.body,
+           _interactions.c.occurred_at, _users.c.id.label("agent_id"),
+           _users.c.name.label("agent_name"))
+    .select_from(_interactions.outerjoin(_users, _users.c.id == _interactions.c.agent_id))
+    .where(_interactions.c.case_id == bindparam("case_id"),
+           _interactions.c.id != bindparam("exclude_id"))
+    .order_by(_interactions.c.occurred_at.desc(), _interactions.c.id.desc())
+    .limit(RECENT_CONTACTS))
+# One round trip for the three lines of work.
+_OPEN_LINES = union_all(*(
+    select(literal(name).label("line")).where(
+        exists().where(model.case_id == bindparam("case_id"), model.status == "open"))
+    for model, name in ((Claim, "insurance"), (Investigation, "fraud"),
+                        (DebtAccount, "collections"))))
 
 
 def reopen(session: Session, offer: Offer | None, queue: str) -> None:

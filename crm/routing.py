@@ -8,14 +8,14 @@ processes) never offer or hand out one item twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from crm import events
+from crm import db, events
 from crm.models import Case, Interaction, Offer, RoutingQueue, User, utcnow
 
 DEFAULT_CAPACITY = {"voice": 1, "chat": 3, "sms": 5, "whatsapp": 5, "email": 10}
@@ -112,12 +112,6 @@ class Waiting:
     offered_user_id: int | None = None  # who it was offered to, in the items a pass returns
 
 
-# In Waiting's field order: a pass loads up to WAITING_AT_MOST of them.
-_WAITING = (Offer.id, Offer.client_id, Offer.case_id, Offer.interaction_id, Offer.queue,
-            Offer.medium, Offer.priority, Offer.language, Offer.created_at, Offer.offered_to,
-            Offer.declined_by)
-
-
 def rules(session: Session) -> dict[tuple[int | None, str], Rule]:
     """Every configured queue, keyed by (client id or None, name)."""
     found = {}
@@ -151,17 +145,48 @@ def loads(session: Session, user_ids) -> dict[int, dict[str, int]]:
     ids = list(user_ids)
     if not ids:
         return counts
-    for uid, medium, n in session.execute(
-            select(Offer.offered_user_id, Offer.medium, func.count())
-            .where(Offer.status == "open", Offer.offered_user_id.in_(ids))
-            .group_by(Offer.offered_user_id, Offer.medium)):
-        counts[uid][medium] += n
-    for uid, medium, n in session.execute(
-            select(Offer.accepted_by_id, Offer.medium, func.count())
-            .where(Offer.status == "accepted", Offer.accepted_by_id.in_(ids))
-            .group_by(Offer.accepted_by_id, Offer.medium)):
+    session.flush()  # Core statements below: what the session holds is in the database first
+    for uid, medium, n in session.connection().execute(_LOADS, {"ids": ids}):
         counts[uid][medium] += n
     return counts
+
+
+# The statements of a routing pass, built once: building them costs more than running them
+# (a pass joins the screen pop's transaction, so it is on a caller's clock).
+_offers = Offer.__table__
+_cases = Case.__table__
+# In Waiting's field order: a pass loads up to WAITING_AT_MOST of them.
+_WAITING = (
+    select(*(_offers.c[f.name] for f in fields(Waiting) if f.name != "offered_user_id"))
+    .where(_offers.c.status == "open", _offers.c.offered_user_id.is_(None),
+           _offers.c.client_id.in_(bindparam("clients", expanding=True)))
+    .order_by(_offers.c.priority.desc(), _offers.c.created_at, _offers.c.id)
+    .limit(WAITING_AT_MOST))
+# Offered to an agent now, or accepted by them and not done: one round trip for both.
+_LOADS = union_all(*(
+    select(who, _offers.c.medium, func.count())
+    .where(_offers.c.status == status, who.in_(bindparam("ids", expanding=True)))
+    .group_by(who, _offers.c.medium)
+    for who, status in ((_offers.c.offered_user_id, "open"),
+                        (_offers.c.accepted_by_id, "accepted"))))
+# A case's owner first, then the agents who took its work, newest first.
+_PREFERRED = union_all(
+    select(_cases.c.id.label("case_id"), _cases.c.owner_id.label("user_id"),
+           literal(0).label("rank"), _cases.c.created_at.label("at"))
+    .where(_cases.c.id.in_(bindparam("case_ids", expanding=True)),
+           _cases.c.owner_id.is_not(None)),
+    select(_offers.c.case_id, _offers.c.accepted_by_id, literal(1), _offers.c.accepted_at)
+    .where(_offers.c.case_id.in_(bindparam("case_ids", expanding=True)),
+           _offers.c.accepted_by_id.is_not(None), _offers.c.accepted_at >= bindparam("since")),
+).subquery()
+_PREFERRED = select(_PREFERRED.c.case_id, _PREFERRED.c.user_id).order_by(
+    _PREFERRED.c.rank, _PREFERRED.c.at.desc())
+_OFFER_TO = (
+    update(_offers).where(_offers.c.id == bindparam("item_id"), _offers.c.status == "open",
+                          _offers.c.offered_user_id.is_(None))
+    .values({c: bindparam(f"new_{c.name}", type_=c.type) for c in (
+        _offers.c.offered_user_id, _offers.c.offered_at, _offers.c.offer_expires_at,
+        _offers.c.offered_to)}))
 
 
 def expire(session: Session, now: datetime | None = None) -> list[Offer]:
@@ -208,14 +233,8 @@ def _preferred(session: Session, waiting: list[Waiting]) -> dict[int, list[int]]
     if not case_ids:
         return {}
     pref: dict[int, list[int]] = defaultdict(list)
-    for cid, owner in session.execute(select(Case.id, Case.owner_id)
-                                      .where(Case.id.in_(case_ids), Case.owner_id.is_not(None))):
-        pref[cid].append(owner)
-    last = (select(Offer.case_id, Offer.accepted_by_id, Offer.accepted_at)
-            .where(Offer.case_id.in_(case_ids), Offer.accepted_by_id.is_not(None),
-                   Offer.accepted_at >= utcnow() - LAST_AGENT_WINDOW)
-            .order_by(Offer.accepted_at.desc()))
-    for cid, uid, _at in session.execute(last):
+    for cid, uid in session.connection().execute(_PREFERRED, {
+            "case_ids": list(case_ids), "since": utcnow() - LAST_AGENT_WINDOW}):
         if uid not in pref[cid]:
             pref[cid].append(uid)
     return pref
@@ -244,10 +263,9 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
     if not ready:
         return []
     clients = set().union(*(a.client_ids for a in ready))
-    waiting = [Waiting(*r) for r in session.execute(
-        select(*_WAITING).where(Offer.status == "open", Offer.offered_user_id.is_(None),
-                                Offer.client_id.in_(clients))
-        .order_by(Offer.priority.desc(), Offer.created_at, Offer.id).limit(WAITING_AT_MOST))]
+    session.flush()  # Core reads from here on: the session's changes reach the database first
+    waiting = [Waiting(*row) for row in session.connection().execute(
+        _WAITING, {"clients": list(clients)})]
     if not waiting:
         return []
     table = rules(session) if table is None else table
@@ -289,10 +307,9 @@ def offer_to(session: Session, item: Offer | Waiting, user_id: int, now: datetim
     # offered_to only changes while an item is offered, so the list read with it is current.
     values = {"offered_user_id": user_id, "offered_at": now, "offer_expires_at": now + timeout,
               "offered_to": sorted(set(item.offered_to or []) | {user_id})}
-    won = session.execute(
-        update(Offer).where(Offer.id == item.id, Offer.status == "open",
-                            Offer.offered_user_id.is_(None))
-        .values(**values).execution_options(synchronize_session=False)).rowcount
+    session.flush()  # a Core statement: the session's changes reach the database first
+    won = session.connection().execute(_OFFER_TO, {
+        "item_id": item.id, **{f"new_{k}": v for k, v in values.items()}}).rowcount
     if won != 1:
         return False
     if isinstance(item, Offer):
@@ -310,20 +327,31 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
             or item.medium == "voice":
         return None
-    live = session.scalar(select(Offer.id).where(
-        Offer.case_id == item.case_id, Offer.medium == item.medium,
-        Offer.status.in_(("open", "accepted"))).limit(1))
-    existing = session.scalar(select(Offer.id).where(Offer.interaction_id == item.id))
-    if live is not None or existing is not None:
+    live = session.connection().execute(_LIVE_OR_OWN, {
+        "interaction_id": item.id, "case_id": item.case_id, "medium": item.medium}).first()
+    if live is not None:
         return None
-    queue = (item.meta or {}).get("queue") or "general"
-    offer = Offer(client_id=item.client_id, case_id=item.case_id, interaction_id=item.id,
-                  queue=queue, medium=item.medium,
-                  offered_to=[], declined_by=[])
-    session.add(offer)
-    session.flush()
+    values = {"client_id": item.client_id, "case_id": item.case_id, "interaction_id": item.id,
+              "queue": (item.meta or {}).get("queue") or "general", "medium": item.medium,
+              "offered_to": [], "declined_by": []}
+    try:
+        offer = db.insert_unless_exists(session, Offer, values, ["interaction_id"])
+    except NotImplementedError:
+        offer = Offer(**values)
+        session.add(offer)
+        session.flush()
+    if offer is None:
+        return None  # a concurrent enqueue of this message won
     events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
     return offer
+
+
+# A live item of the conversation, or this message's own: one round trip for both, built once
+# (every inbound message asks). Offers are flushed as they are added, so Core sees them all.
+_LIVE_OR_OWN = select(_offers.c.id).where(
+    (_offers.c.interaction_id == bindparam("interaction_id"))
+    | (_offers.c.case_id == bindparam("case_id")) & (_offers.c.medium == bindparam("medium"))
+    & _offers.c.status.in_(("open", "accepted"))).limit(1)
 
 
 def finish(session: Session, interaction_id: int, *, by: int | None = None) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
+from crm import db
 from crm.errors import NotFound
 from crm.models import Case, Client
 
@@ -56,9 +57,8 @@ def client_and_case(session: Session, kind: str, value: str, contact_kind: str,
                     contact_value: str) -> tuple[Client, Case | None]:
     """client_for_address, and the case of that client's customer with this normalised
     contact point (None for a first contact), in one query: every inbound contact asks both."""
-    row = _owner(session, _owner_and_case_query(), kind, value,
-                 {"contact_kind": contact_kind, "contact_value": contact_value})
-    return row[0], row[2]
+    return _owner(session, _owner_and_case_query(), kind, value,
+                  {"contact_kind": contact_kind, "contact_value": contact_value})
 
 
 def _owner(session: Session, stmt, kind: str, value: str, params: dict):
@@ -67,10 +67,16 @@ def _owner(session: Session, stmt, kind: str, value: str, params: dict):
         value = value[len("whatsapp:"):]
     if kind == "email":
         value = value.lower()
-    rows = session.execute(stmt, {"kind": kind, "value": value, **params}).all()
-    if rows and (rows[0][1] is not None or len(rows) == 1):
-        return rows[0]
-    raise NotFound(f"no client owns the {kind} address {value!r}")
+    session.flush()  # a Core read: what the session holds is in the database first
+    rows = session.connection().execute(stmt, {"kind": kind, "value": value, **params}).all()
+    if not rows or (rows[0].address_id is None and len(rows) > 1):
+        raise NotFound(f"no client owns the {kind} address {value!r}")
+    # Read with Core and adopted: these run for every inbound contact (see crm.db.adopt).
+    row, n = rows[0], len(Client.__table__.c)
+    client = db.adopt(session, Client, row[:n])
+    case = db.adopt(session, Case, row[n + 1:]) if len(row) > n + 1 and row[n + 1] is not None \
+        else None
+    return client, case
 
 
 # Built once (every inbound contact runs them): the owning client first when there is one,
@@ -79,26 +85,26 @@ def _owner(session: Session, stmt, kind: str, value: str, params: dict):
 def _owner_query():
     from crm.models import InboundAddress
 
+    clients, addresses = Client.__table__, InboundAddress.__table__
     return (
-        select(Client, InboundAddress.id)
-        .outerjoin(InboundAddress, and_(InboundAddress.client_id == Client.id,
-                                        InboundAddress.kind == bindparam("kind"),
-                                        InboundAddress.value == bindparam("value")))
-        .order_by(InboundAddress.id.is_(None), Client.id).limit(2)
+        select(*clients.c, addresses.c.id.label("address_id"))
+        .outerjoin(addresses, and_(addresses.c.client_id == clients.c.id,
+                                   addresses.c.kind == bindparam("kind"),
+                                   addresses.c.value == bindparam("value")))
+        .order_by(addresses.c.id.is_(None), clients.c.id).limit(2)
     )
 
 
 @functools.cache
 def _owner_and_case_query():
-    from crm.models import Case, ContactPoint
+    from crm.models import ContactPoint
 
+    clients, points, cases = Client.__table__, ContactPoint.__table__, Case.__table__
     # A contact point is unique per client, kind and value: at most one case per client row.
     return (
-        _owner_query().add_columns(Case)
-        .outerjoin(ContactPoint, and_(ContactPoint.client_id == Client.id,
-                                      ContactPoint.kind == bindparam("contact_kind"),
-                                      ContactPoint.value == bindparam("contact_value")))
-        .outerjoin(Case, Case.customer_id == ContactPoint.customer_id)
-        # The customer loads if someone asks; most inbound contacts never do.
-        .options(lazyload(Case.customer))
+        _owner_query().add_columns(*(c.label(f"case_{c.name}") for c in cases.c))
+        .outerjoin(points, and_(points.c.client_id == clients.c.id,
+                                points.c.kind == bindparam("contact_kind"),
+                                points.c.value == bindparam("contact_value")))
+        .outerjoin(cases, cases.c.customer_id == points.c.customer_id)
     )

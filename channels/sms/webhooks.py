@@ -61,9 +61,11 @@ def incoming():
                          body=form.get("Body", ""), sender_name=form.get("ProfileName") or None,
                          meta={"twilio": all_params()})
     session = db_session()
-    messaging.receive_message(session, msg, region=settings().default_phone_region,
-                              media=media)
+    # Held until the commit, so routing (which joins it) finds the message in the session.
+    got = messaging.receive_message(session, msg, region=settings().default_phone_region,
+                                    media=media)
     session.commit()
+    log.debug("message %s on case %s", sid, got.case.id)
     return twiml()
 
 

@@ -35,14 +35,16 @@ def test_screen_pop_carries_the_callers_history_and_flags(client, session, make_
 
     _, case, _ = identity.find_or_create(session, default_client.id, tw.CALLER)
     case.flags = ["vulnerable"]
+    author = make_user("agent")
     timeline.record(session, case, medium="note", direction="internal", status="saved",
-                    body="Asked for a payment holiday")
+                    body="Asked for a payment holiday", agent_id=author.id)
     session.commit()
     sio = connect(make_user("agent"))
     tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
     [pop] = received(sio, events.OFFER_CREATED)
     assert pop["flags"] == ["vulnerable"]
     assert [r["body"] for r in pop["recent"]] == ["Asked for a payment holiday"]
+    assert pop["recent"][0]["agent"] == {"id": author.id, "name": author.name}
 
 
 def test_only_agents_with_the_queues_skill_are_offered(client, session, make_user, connect,

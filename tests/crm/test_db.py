@@ -1,5 +1,6 @@
 """The SQLite write gate: writers queue in-process, and every way a transaction ends frees it."""
 
+import os
 import threading
 
 import pytest
@@ -74,3 +75,18 @@ def test_engines_on_one_file_share_a_gate_and_memory_databases_have_none(engine,
     assert _gate(other) is _gate(engine)
     other.dispose()
     assert db._gate_for(":memory:") is None
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL")
+def test_a_pooled_connection_that_died_while_idle_is_replaced(monkeypatch):
+    engine = db.make_engine(os.environ["TEST_DATABASE_URL"], pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with db.make_engine(os.environ["TEST_DATABASE_URL"]).connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        monkeypatch.setattr(db, "IDLE_PING_AFTER", 0.0)  # as if it had idled for a while
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+    finally:
+        engine.dispose()

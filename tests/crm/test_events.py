@@ -29,3 +29,23 @@ def test_a_failing_listener_does_not_stop_the_others(session, default_client):
     identity.find_or_create(session, default_client.id, "+14155550100")
     session.commit()
     assert seen == [events.CASE_UPDATED]
+
+
+def test_an_in_transaction_listener_commits_with_the_transaction(session, default_client):
+    from crm.models import Case
+
+    seen = []
+
+    def flag(sess, name, payload):
+        # Its change joins the transaction; what it raises is dispatched after the commit.
+        sess.get(Case, payload["case_id"]).flags = ["joined"]
+        events.emit(sess, events.TASK_CREATED, case_id=payload["case_id"])
+
+    events.subscribe_in_transaction(events.CASE_UPDATED, flag)
+    events.subscribe(events.TASK_CREATED, lambda n, p: seen.append(p["case_id"]))
+    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    assert case.flags == [] and seen == []
+    session.commit()
+    session.expire_all()
+    assert session.get(Case, case.id).flags == ["joined"]
+    assert seen == [case.id]
