@@ -151,3 +151,18 @@ def connect(app, session):
 def received(sio, name):
     """The payloads of one event name a test socket has received."""
     return [m["args"][0] for m in sio.get_received("/agent") if m["name"] == name]
+
+
+@pytest.fixture
+def live_call(request, client, session, agent):
+    """An inbound call (the test module's CALL sid) the agent has accepted, conferenced."""
+    from sqlalchemy import select
+
+    from crm import offers
+    from crm.models import Offer, User
+
+    post(client, HOOKS + "/incoming", incoming(request.module.CALL))
+    offer = session.scalars(select(Offer)).one()
+    offers.accept(session, session.get(User, agent.id), offer.id)
+    session.commit()
+    return offer.interaction_id

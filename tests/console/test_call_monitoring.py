@@ -3,22 +3,13 @@
 import pytest
 from sqlalchemy import select
 
-from crm import offers, users
-from crm.models import AuditEvent, Interaction, Offer, User
+from crm import users
+from crm.models import AuditEvent, Interaction
 from tests import voice_support as tw
-from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
+from tests.voice_support import live_call, settings, twilio_api  # noqa: F401 (fixtures)
 
 CALL = "CA" + "c" * 32
 
-
-@pytest.fixture
-def live_call(client, session, agent):
-    """An inbound call the agent has accepted (their phone is in the call's conference)."""
-    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
-    offer = session.scalars(select(Offer)).one()
-    offers.accept(session, session.get(User, agent.id), offer.id)
-    session.commit()
-    return offer.interaction_id
 
 
 def bearer(session, user) -> dict:

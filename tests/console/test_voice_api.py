@@ -7,7 +7,7 @@ from sqlalchemy import select
 from crm import identity, offers
 from crm.models import AuditEvent, Interaction, Offer, User
 from tests import voice_support as tw
-from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
+from tests.voice_support import live_call, settings, twilio_api  # noqa: F401 (fixtures)
 
 CALL = "CA" + "d" * 32
 
@@ -96,15 +96,6 @@ def test_click_to_call_refuses_a_number_that_is_not_the_customers(client, auth, 
     assert resp.status_code == 422 and "not one of this customer" in resp.get_json()["error"][
         "message"]
 
-
-@pytest.fixture
-def live_call(client, session, agent):
-    """An inbound call the agent has accepted."""
-    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
-    offer = session.scalars(select(Offer)).one()
-    offers.accept(session, session.get(User, agent.id), offer.id)
-    session.commit()
-    return offer.interaction_id
 
 
 def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make_user,
