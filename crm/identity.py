@@ -7,13 +7,13 @@ import secrets
 import unicodedata
 
 import phonenumbers
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm import audit, events
 from crm.errors import Conflict, Invalid, NotFound
-from crm.models import Base, Case, ContactPoint, Customer, User
+from crm.models import Base, Case, ContactPoint, Customer, CustomerNameKey, User
 
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -183,6 +183,8 @@ def merge(session: Session, actor: User | None, survivor_id: int, duplicate_id: 
         .where(ContactPoint.customer_id == duplicate.id)
         .values(customer_id=survivor.id)
     )
+    # The duplicate is no longer found by its name; the survivor keeps its own keys.
+    session.execute(delete(CustomerNameKey).where(CustomerNameKey.customer_id == duplicate.id))
     for table in _tables_with_case_id():
         result = session.execute(
             update(table).where(table.c.case_id == drop.id).values(case_id=keep.id)

@@ -74,12 +74,12 @@ def _hydrate(session: Session, stmt: Select, params: dict, with_contacts: bool) 
     return list(hits.values())
 
 
-def _around(ids: Select) -> Select:
-    """(customer, case id, matched) for an index range of (id, matched, sort), limited first."""
-    found = ids.order_by(ids.selected_columns.sort).limit(bindparam("limit")).subquery()
+def _customers_of(found) -> Select:
+    """(customer, case id, matched) for a subquery of (id, matched, sort): live ones, by rank."""
     return (select(Customer, Case.id, found.c.matched)
             .join(found, found.c.id == Customer.id)
             .join(Case, Case.customer_id == Customer.id)
+            .where(Customer.merged_into_id.is_(None))
             .order_by(found.c.sort, Customer.id))
 
 
@@ -115,25 +115,25 @@ def _exact_stmt(with_phone: bool, with_email: bool) -> Select:
         DebtAccount.account_number == text, DebtAccount.client_id.in_(clients)))
     found.append(ids(Case.customer_id, 5, "claim").join(Claim, Claim.case_id == Case.id).where(
         Claim.number == upper, Claim.client_id.in_(clients)))
-    union = union_all(*found).subquery()
-    return (select(Customer, Case.id, union.c.matched)
-            .join(union, union.c.id == Customer.id)
-            .join(Case, Case.customer_id == Customer.id)
-            .where(Customer.merged_into_id.is_(None))
-            .order_by(union.c.sort, Customer.id).limit(bindparam("limit")))
+    return _customers_of(union_all(*found).subquery()).limit(bindparam("limit"))
 
 
 @functools.cache
 def _partial_stmt(kind: str) -> Select:
-    """The end of a phone number (reversed digits) or a name-word prefix, as an index range."""
-    clients = bindparam("clients", expanding=True)
-    column, joined = ((ContactPoint.digits_rev, ContactPoint.client_id) if kind == "phone"
-                      else (CustomerNameKey.key, CustomerNameKey.client_id))
-    ids = (select(Customer.id.label("id"), literal(kind).label("matched"), column.label("sort"))
-           .join(column.class_)
-           .where(Customer.merged_into_id.is_(None), joined.in_(clients),
-                  column >= bindparam("low"), column < bindparam("high")))
-    return _around(ids)
+    """The end of a phone number (reversed digits) or a name-word prefix, as an index range.
+
+    The range reads only its key table, limited first (a short prefix matches thousands);
+    a merge moves the duplicate's numbers and drops its name keys, so no merged customer
+    takes a place in the limit.
+    """
+    table = ContactPoint if kind == "phone" else CustomerNameKey
+    column = ContactPoint.digits_rev if kind == "phone" else CustomerNameKey.key
+    found = (select(table.customer_id.label("id"), literal(kind).label("matched"),
+                    column.label("sort"))
+             .where(table.client_id.in_(bindparam("clients", expanding=True)),
+                    column >= bindparam("low"), column < bindparam("high"))
+             .order_by(column).limit(bindparam("limit")).subquery())
+    return _customers_of(found)
 
 
 def _partial(text: str):

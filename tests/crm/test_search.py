@@ -96,6 +96,9 @@ def test_merged_duplicates_are_not_found(session, agent, people, default_client)
     identity.merge(session, None, people["ana"][0].id, dup.id)
     session.commit()
     assert names(search.search_customers(session, agent, "1234")) == ["Ana María López"]
+    # The duplicate's name no longer finds anyone (only the survivor's own name does).
+    assert names(search.search_customers(session, agent, "Lopez")) == ["Ana María López"]
+    assert search.search_customers(session, agent, "Ana Lopez") == []
 
 
 def test_empty_and_too_long_searches(session, agent, people):
