@@ -12,6 +12,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -41,25 +43,38 @@ def run(env) -> list:
                               "bench-password-123", [session.get(Client, env.client_id)])
     raw = users.issue_token(session, agent, "bench")
     session.commit()
+    with serving(env.url, TWILIO_AUTH_TOKEN=TOKEN) as base:
+        pop, bare = _measure(base, raw, agent.id)
+    return [row(f"screen pop: signed incoming call -> offer.created ({N} calls)", pop,
+                "bare Socket.IO emit from a Flask route", bare,
+                f"{env.dialect}, one server process, websocket")]
+
+
+@contextmanager
+def serving(database_url: str, **settings: str) -> Iterator[str]:
+    """A real Caseline server process (bench.voice_server) on a free port; its base URL.
+
+    Embedded mode (no Redis, tasks in threads); always stopped, killed if it lingers.
+    """
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as instance:
-        server_env = {**os.environ, "DATABASE_URL": env.url, "TWILIO_AUTH_TOKEN": TOKEN,
-                      "CASELINE_TASKS": "thread", "INSTANCE_PATH": instance,
-                      "LOG_FORMAT": "text"}
+        server_env = {**os.environ, "DATABASE_URL": database_url, "CASELINE_TASKS": "thread",
+                      "INSTANCE_PATH": instance, "LOG_FORMAT": "text", **settings}
         server_env.pop("REDIS_URL", None)
         proc = subprocess.Popen([sys.executable, "-m", "bench.voice_server", "--port",
                                  str(port)], cwd=ROOT, env=server_env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_up(base, proc)
-            pop, bare = _measure(base, raw, agent.id)
+            yield base
         finally:
             proc.terminate()
-            proc.wait(10)
-    return [row(f"screen pop: signed incoming call -> offer.created ({N} calls)", pop,
-                "bare Socket.IO emit from a Flask route", bare,
-                f"{env.dialect}, one server process, websocket")]
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
 
 
 def _wait_up(base: str, proc) -> None:

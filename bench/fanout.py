@@ -15,15 +15,12 @@ import json
 import os
 import resource
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
 import aiohttp
 import socketio
 
-from bench.bench_voice import ROOT, _free_port, _wait_up
+from bench.bench_voice import serving
 from bench.harness import row, skipped
 from crm import users
 from crm.models import Client
@@ -42,29 +39,13 @@ def run(env) -> list:
     name = f"fan-out: state change via REST -> presence.updated at {SOCKETS} sockets"
     tokens, boss, target = _seed(env)
     _enough_files(SOCKETS * 2 + 256)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as instance:
-        server_env = {**os.environ, "DATABASE_URL": env.url, "CASELINE_TASKS": "thread",
-                      "INSTANCE_PATH": instance, "LOG_FORMAT": "text"}
-        server_env.pop("REDIS_URL", None)
-        proc = subprocess.Popen([sys.executable, "-m", "bench.voice_server", "--port",
-                                 str(port)], cwd=ROOT, env=server_env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            _wait_up(base, proc)
+    try:
+        with serving(env.url) as base:
             real, bare = asyncio.run(asyncio.wait_for(
                 _measure(base, tokens, boss, target), TOTAL_TIMEOUT))
-        except (TimeoutError, OSError, RuntimeError, aiohttp.ClientError,
-                socketio.exceptions.SocketIOError) as exc:
-            return [skipped(name, f"not measured: {type(exc).__name__}: {exc}"[:200])]
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+    except (TimeoutError, OSError, RuntimeError, aiohttp.ClientError,
+            socketio.exceptions.SocketIOError) as exc:
+        return [skipped(name, f"not measured: {type(exc).__name__}: {exc}"[:200])]
     note = (f"{env.dialect}, one server process (threading), {SOCKETS} websocket clients in "
             f"one asyncio process, {ROUNDS} rounds")
     return [
