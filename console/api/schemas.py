@@ -79,22 +79,27 @@ class AttachmentOut(Out):
     size: int
 
 
-class InteractionOut(Out):
-    """One timeline row."""
+class RecentContactOut(Out):
+    """One contact in brief: a screen pop's digest row (a timeline row adds the rest)."""
 
     id: int
-    case_id: int
     medium: str
     direction: str
     status: str
     subject: str | None = None
     body: str
+    agent: AgentRef | None = None
+    occurred_at: datetime
+
+
+class InteractionOut(RecentContactOut):
+    """One timeline row."""
+
+    case_id: int
     from_addr: str | None = None
     to_addr: str | None = None
-    agent: AgentRef | None = None
     disposition: str | None = None
     duration_seconds: int | None = None
-    occurred_at: datetime
     updated_at: datetime
     attachments: list[AttachmentOut] = []
     error: dict | None = None
@@ -103,19 +108,6 @@ class InteractionOut(Out):
 def present(schema: type[Out], obj) -> dict:
     """obj as the JSON-ready dict of its schema (the one shape for API, socket and page)."""
     return schema.model_validate(obj).model_dump(mode="json")
-
-
-class RecentContactOut(Out):
-    """One earlier contact in a screen pop's digest."""
-
-    id: int
-    medium: str
-    direction: str
-    status: str
-    subject: str | None = None
-    body: str
-    agent: AgentRef | None = None
-    occurred_at: datetime
 
 
 class ScreenPopOut(Out):
