@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control
@@ -18,7 +19,7 @@ from console.offers import fail
 from console.realtime.agent import connected_actor
 from console.realtime.rooms import AGENT_NS, user_room
 from console.tasks import celery, enqueue
-from crm import events, monitoring, offers
+from crm import customers, db, events, monitoring, offers
 from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,20 @@ def pop_parts(session, *where, params=None) -> tuple[Offer, Interaction, Case] |
     row = session.execute(_POP.where(*where) if where else _POP_OF_OFFER, params
                           ).unique().first()
     return tuple(row) if row else None
+
+
+def held_parts(session, offer_id: int) -> tuple[Offer, Interaction, Case] | None:
+    """The pop's objects as the transaction that has just made the offer holds them, with
+    the customer read in one Core query; None when any of them is not at hand."""
+    offer = db.held(session, Offer, offer_id)
+    item = offer and db.held(session, Interaction, offer.interaction_id)
+    case = offer and db.held(session, Case, offer.case_id)
+    if item is None or case is None or "attachments" not in instance_dict(item):
+        return None
+    if "customer" not in instance_dict(case):
+        set_committed_value(case, "customer", customers.with_contact_points(
+            session, case.customer_id))
+    return offer, item, case
 
 
 def screen_pop(session, offer: Offer, item: Interaction, case: Case) -> dict:
@@ -118,7 +133,8 @@ def register_voice(app: Flask) -> None:
         # Built in the transaction that made the offer (the objects are at hand, no second
         # transaction): the pop goes out the moment it commits.
         if "user_id" in payload:
-            parts = pop_parts(session, params={"offer_id": payload["offer_id"]})
+            parts = held_parts(session, payload["offer_id"]) or pop_parts(
+                session, params={"offer_id": payload["offer_id"]})
             if parts is not None:
                 payload["pop"] = screen_pop(session, *parts)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm import (
     access,
@@ -25,7 +26,6 @@ from crm.models import (
     Case,
     ContactPoint,
     Customer,
-    InboundAddress,
     Interaction,
     Task,
     User,
@@ -37,25 +37,14 @@ FINAL = ("completed", "busy", "failed", "no-answer", "canceled")
 MISSED = ("busy", "failed", "no-answer", "canceled")
 # Without a SequenceNumber, a status only moves forward along this order.
 _RANK = {s: i for i, s in enumerate(LIVE)} | {s: len(LIVE) for s in FINAL}
-DEFAULT_QUEUE = "general"
-
-
-def queue_for(session: Session, called: str) -> str:
-    """The queue (line of work) of the number that was called, `general` when unknown."""
-    line = session.connection().execute(_LINE_OF_NUMBER,
-                                        {"value": (called or "").strip()}).scalar()
-    return line or DEFAULT_QUEUE
-
-
-_LINE_OF_NUMBER = select(InboundAddress.line_of_work).where(  # built once: every call asks
-    InboundAddress.kind == "phone", InboundAddress.value == bindparam("value"))
+DEFAULT_QUEUE = inbound.DEFAULT_QUEUE
 
 
 def land_inbound(session: Session, *, call_sid: str, caller: str, called: str,
                  region: str = "US", caller_name: str | None = None,
                  params: dict | None = None) -> inbound.Received:
-    """Record an inbound call on the caller's case (once per CallSid)."""
-    queue = queue_for(session, called)
+    """Record an inbound call on the caller's case (once per CallSid), queued for the line of
+    work of the number called (its meta's `queue`)."""
     case = None
     try:
         identity.normalise_phone(caller, region)
@@ -67,8 +56,13 @@ def land_inbound(session: Session, *, call_sid: str, caller: str, called: str,
     msg = inbound.InboundMessage(
         medium="voice", provider_id=call_sid, sender=caller, recipient=called,
         sender_name=caller_name, status="ringing", body="Inbound call",
-        meta={"queue": queue, "call": _call_meta(params or {})})
-    return inbound.receive(session, msg, region=region, case=case)
+        meta={"call": _call_meta(params or {})})
+    landed = inbound.receive(session, msg, region=region, case=case)
+    if landed.created:
+        # A call that has just rung has no recording or voicemail yet: the screen pop reads
+        # the (empty) collection without a query.
+        set_committed_value(landed.interaction, "attachments", [])
+    return landed
 
 
 def _withheld_case(session: Session, called: str) -> Case:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 
-from crm import audit, cases, events
+from crm import audit, cases, db, events
 from crm.errors import Invalid
 from crm.identity import search_key
 from crm.models import ContactPoint, Customer, User, utcnow
@@ -64,3 +66,26 @@ def set_opt_out(session: Session, actor: User | None, contact: ContactPoint, med
 def is_opted_out(contact: ContactPoint, medium: str) -> bool:
     """True when the contact point has opted out of the medium."""
     return medium in (contact.opt_outs or {})
+
+
+def with_contact_points(session: Session, customer_id: int) -> Customer | None:
+    """A customer with its contact points loaded, in one Core read adopted as session objects
+    (a screen pop asks on every call; see crm.db.adopt)."""
+    session.flush()  # Core does not autoflush
+    rows = session.connection().execute(_WITH_POINTS, {"customer_id": customer_id}).all()
+    if not rows:
+        return None
+    width = len(_CUSTOMERS.c)
+    customer = db.adopt(session, Customer, rows[0][:width])
+    if "contact_points" not in instance_dict(customer):
+        set_committed_value(customer, "contact_points", [
+            db.adopt(session, ContactPoint, row[width:]) for row in rows
+            if row[width] is not None])
+    return customer
+
+
+_CUSTOMERS, _POINTS = Customer.__table__, ContactPoint.__table__
+_WITH_POINTS = (  # built once
+    select(*_CUSTOMERS.c, *_POINTS.c)
+    .select_from(_CUSTOMERS.outerjoin(_POINTS, _POINTS.c.customer_id == _CUSTOMERS.c.id))
+    .where(_CUSTOMERS.c.id == bindparam("customer_id")).order_by(_POINTS.c.id))

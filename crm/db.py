@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sqlite3
 import threading
@@ -15,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.orm.attributes import instance_dict
+
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> str:
@@ -75,13 +78,67 @@ _gates: dict[str, threading.Lock] = {}
 _gates_lock = threading.Lock()
 
 
-def _gate_for(database: str | None) -> threading.Lock | None:
-    # One gate per database file, shared by every engine on it in this process.
+def _gate_for(database: str | None) -> tuple[threading.Lock, _Checkpointer] | None:
+    # One gate and one checkpointer per database file, shared by every engine on it in this
+    # process.
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     path = os.path.realpath(database)
     with _gates_lock:
-        return _gates.setdefault(path, threading.Lock())
+        return (_gates.setdefault(path, threading.Lock()),
+                _checkpointers.setdefault(path, _Checkpointer(path)))
+
+
+# The write-ahead log is copied into the database file by a background thread once this many
+# transactions have committed, so it stays well under SQLite's own auto-checkpoint threshold
+# (1,000 pages). That one runs inside the COMMIT of whichever request crosses it: a pause of
+# several ms at random points, the slowest screen pops of a run. Auto-checkpoint stays on as
+# the safety net for processes where the thread is busy or gone.
+CHECKPOINT_EVERY = 20
+# A checkpointer with no commits for this long stops (and closes its connection).
+CHECKPOINT_IDLE = 30.0
+_checkpointers: dict[str, _Checkpointer] = {}
+
+
+class _Checkpointer:
+    """Runs `PRAGMA wal_checkpoint(PASSIVE)` on one file from its own thread and connection.
+
+    PASSIVE never takes the write lock, so writers go on meanwhile, and SQLite does the file
+    work with the GIL released: request threads barely notice it.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.commits = 0
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def committed(self) -> None:
+        """One more write transaction: every CHECKPOINT_EVERY, wake (or start) the thread."""
+        self.commits += 1  # a lost update under a race only delays a checkpoint
+        if self.commits < CHECKPOINT_EVERY:
+            return
+        self.commits = 0
+        with _gates_lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, daemon=True,
+                                               name="sqlite-checkpoint")
+                self.thread.start()
+        self.wake.set()
+
+    def _run(self) -> None:
+        conn = None
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None)
+            while self.wake.wait(CHECKPOINT_IDLE) and os.path.exists(self.path):
+                self.wake.clear()
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:
+            # Nothing is lost: SQLite's auto-checkpoint copies the log at a later commit.
+            log.warning("background WAL checkpoint of %s failed: %s", self.path, exc)
+        finally:
+            if conn is not None:
+                conn.close()
 
 
 class _GatedConnection(sqlite3.Connection):
@@ -94,6 +151,7 @@ class _GatedConnection(sqlite3.Connection):
     """
 
     gate: threading.Lock | None = None
+    checkpointer: _Checkpointer | None = None
     holding = False
 
     def take_gate(self) -> None:
@@ -108,10 +166,13 @@ class _GatedConnection(sqlite3.Connection):
             self.gate.release()
 
     def commit(self) -> None:
+        wrote = self.holding
         try:
             super().commit()
         finally:
             self.leave_gate()
+        if wrote and self.checkpointer is not None:
+            self.checkpointer.committed()
 
     def rollback(self) -> None:
         try:
@@ -141,7 +202,7 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         if isinstance(dbapi_conn, _GatedConnection):
-            dbapi_conn.gate = gate
+            dbapi_conn.gate, dbapi_conn.checkpointer = gate
         # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -216,15 +277,32 @@ def adopt(session: Session, model, row):
     """
     values = dict(zip(_attribute_keys(model), row, strict=True))
     mapper = model.__mapper__
-    held = session.identity_map.get(mapper.identity_key_from_primary_key(
-        [values[k] for k in _primary_keys(model)]))
-    if held is not None:
-        return held
+    found = held(session, model, *(values[k] for k in _primary_keys(model)))
+    if found is not None:
+        return found
     item = mapper.class_manager.new_instance()
     instance_dict(item).update(values)
     make_transient_to_detached(item)
     session.add(item)
+    # The identity map holds objects weakly: kept until the transaction ends, so a later step
+    # of the same unit of work (a screen pop after routing) finds them with held().
+    session.info.setdefault(_ADOPTED, []).append(item)
     return item
+
+
+def held(session: Session, model, *primary_key):
+    """The object of model with this primary key the session holds now, without a query."""
+    return session.identity_map.get(model.__mapper__.identity_key_from_primary_key(
+        list(primary_key)))
+
+
+_ADOPTED = "crm.adopted"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _let_go(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_ADOPTED, None)
 
 
 @functools.lru_cache(maxsize=64)

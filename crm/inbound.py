@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from crm import identity, tenancy, timeline
 from crm.models import Case, Client, Interaction, utcnow
 
+DEFAULT_QUEUE = "general"  # where work waits when its address names no line of work
+
 
 @dataclass(frozen=True)
 class InboundMessage:
@@ -45,17 +47,19 @@ def receive(session: Session, msg: InboundMessage, *, region: str = "US",
     kind = address_kind or _address_kind(msg.medium)
     if case is None:
         contact = identity.normalise_contact(msg.sender, region, sender_kind)
-        client, case = tenancy.client_and_case(session, kind, msg.recipient, *contact)
+        client, case, line = tenancy.client_and_case(session, kind, msg.recipient, *contact)
         if case is None:  # a first contact (or a race with one): find or create, safely
             _, case, _ = identity.find_or_create(session, client.id, msg.sender,
                                                  display_name=msg.sender_name, region=region,
                                                  kind=sender_kind, looked_up=True)
     else:
-        client = tenancy.client_for_address(session, kind, msg.recipient)
+        client, _, line = tenancy.owner_of(session, kind, msg.recipient)
+    # Work waits in the queue of the line of work the number or mailbox is for.
+    meta = {**msg.meta, "queue": msg.meta.get("queue") or line or DEFAULT_QUEUE}
     item, created = timeline.record(
         session, case, medium=msg.medium, direction="inbound", provider_id=msg.provider_id,
         status=msg.status, body=msg.body, subject=msg.subject, from_addr=msg.sender,
-        to_addr=msg.recipient, thread_key=msg.thread_key, meta=dict(msg.meta),
+        to_addr=msg.recipient, thread_key=msg.thread_key, meta=meta,
         occurred_at=msg.occurred_at or utcnow(),
     )
     return Received(item, case, client, created)

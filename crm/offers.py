@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, literal, select, union_all, update
+from sqlalchemy import bindparam, exists, select, true, update
 from sqlalchemy.orm import Session
 
 from crm import access, db, events, routing
@@ -148,20 +148,22 @@ def close(session: Session, interaction_id: int, status: str) -> Offer | None:
 
 def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> dict:
     """What an agent needs before answering: last contacts (as dicts) and open lines of work."""
-    params = {"case_id": case.id, "exclude_id": exclude_id or 0}
-    session.flush()  # Core reads (a screen pop runs this): the session's changes first
-    conn = session.connection()
+    session.flush()  # a Core read (a screen pop runs this): the session's changes first
+    rows = session.connection().execute(_DIGEST, {"case_id": case.id,
+                                                  "exclude_id": exclude_id or 0}).all()
     recent = [{"id": r.id, "medium": r.medium, "direction": r.direction, "status": r.status,
                "subject": r.subject, "body": r.body, "occurred_at": r.occurred_at,
                "agent": {"id": r.agent_id, "name": r.agent_name} if r.agent_id else None}
-              for r in conn.execute(_RECENT, params)]
-    lines = set(conn.execute(_OPEN_LINES, params).scalars())
-    return {"recent": recent,
-            "open_lines": [n for n in ("insurance", "fraud", "collections") if n in lines]}
+              for r in rows if r.id is not None]
+    return {"recent": recent, "open_lines": [line for line in _LINES if getattr(rows[0], line)]}
 
 
-# Built once: every screen pop runs them (building a statement costs more than running it).
+# Built once: every screen pop runs it (building a statement costs more than running it).
+# One round trip: a one-row select of the open lines of work, joined to the last contacts.
 _interactions, _users = Interaction.__table__, User.__table__
+_LINES = {"insurance": Claim, "fraud": Investigation, "collections": DebtAccount}
+_OPEN = select(*(exists().where(model.case_id == bindparam("case_id"), model.status == "open")
+                 .label(line) for line, model in _LINES.items())).subquery()
 _RECENT = (
     select(_interactions.c.id, _interactions.c.medium, _interactions.c.direction,
            _interactions.c.status, _interactions.c.subject, _interactions.c.body,
@@ -171,13 +173,9 @@ _RECENT = (
     .where(_interactions.c.case_id == bindparam("case_id"),
            _interactions.c.id != bindparam("exclude_id"))
     .order_by(_interactions.c.occurred_at.desc(), _interactions.c.id.desc())
-    .limit(RECENT_CONTACTS))
-# One round trip for the three lines of work.
-_OPEN_LINES = union_all(*(
-    select(literal(name).label("line")).where(
-        exists().where(model.case_id == bindparam("case_id"), model.status == "open"))
-    for model, name in ((Claim, "insurance"), (Investigation, "fraud"),
-                        (DebtAccount, "collections"))))
+    .limit(RECENT_CONTACTS)).subquery()
+_DIGEST = (select(*_OPEN.c, *_RECENT.c).select_from(_OPEN.outerjoin(_RECENT, true()))
+           .order_by(_RECENT.c.occurred_at.desc(), _RECENT.c.id.desc()))
 
 
 def reopen(session: Session, offer: Offer | None, queue: str) -> None:

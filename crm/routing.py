@@ -312,9 +312,11 @@ def offer_to(session: Session, item: Offer | Waiting, user_id: int, now: datetim
         "item_id": item.id, **{f"new_{k}": v for k, v in values.items()}}).rowcount
     if won != 1:
         return False
-    if isinstance(item, Offer):
-        for key, value in values.items():  # the row as written, without reading it back
-            set_committed_value(item, key, value)
+    # The row as written, without reading it back, on the object the session holds (if any).
+    held = item if isinstance(item, Offer) else db.held(session, Offer, item.id)
+    if held is not None:
+        for key, value in values.items():
+            set_committed_value(held, key, value)
     events.emit(session, events.OFFER_CREATED, offer_id=item.id, user_id=user_id,
                 interaction_id=item.interaction_id, case_id=item.case_id,
                 client_id=item.client_id)

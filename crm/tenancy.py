@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
@@ -45,23 +46,36 @@ def get_or_create(session: Session, slug: str, name: str) -> Client:
     return client
 
 
+class Owner(NamedTuple):
+    """Who an inbound contact is for: the client, the sender's case, the address's line."""
+
+    client: Client
+    case: Case | None
+    line_of_work: str | None
+
+
 def client_for_address(session: Session, kind: str, value: str) -> Client:
     """The client that owns an inbound address (our number, mailbox or chat widget key).
 
     An install with a single client needs no addresses configured: everything is its work.
     """
-    return _owner(session, _owner_query(), kind, value, {})[0]
+    return owner_of(session, kind, value).client
+
+
+def owner_of(session: Session, kind: str, value: str) -> Owner:
+    """client_for_address, with the line of work the address is configured for (if any)."""
+    return _owner(session, _owner_query(), kind, value, {})
 
 
 def client_and_case(session: Session, kind: str, value: str, contact_kind: str,
-                    contact_value: str) -> tuple[Client, Case | None]:
-    """client_for_address, and the case of that client's customer with this normalised
-    contact point (None for a first contact), in one query: every inbound contact asks both."""
+                    contact_value: str) -> Owner:
+    """owner_of, and the case of that client's customer with this normalised contact point
+    (None for a first contact), in one query: every inbound contact asks both."""
     return _owner(session, _owner_and_case_query(), kind, value,
                   {"contact_kind": contact_kind, "contact_value": contact_value})
 
 
-def _owner(session: Session, stmt, kind: str, value: str, params: dict):
+def _owner(session: Session, stmt, kind: str, value: str, params: dict) -> Owner:
     value = (value or "").strip()
     if value.lower().startswith("whatsapp:"):
         value = value[len("whatsapp:"):]
@@ -72,11 +86,12 @@ def _owner(session: Session, stmt, kind: str, value: str, params: dict):
     if not rows or (rows[0].address_id is None and len(rows) > 1):
         raise NotFound(f"no client owns the {kind} address {value!r}")
     # Read with Core and adopted: these run for every inbound contact (see crm.db.adopt).
+    # (client columns.., address id, line of work[, case columns..])
     row, n = rows[0], len(Client.__table__.c)
     client = db.adopt(session, Client, row[:n])
-    case = db.adopt(session, Case, row[n + 1:]) if len(row) > n + 1 and row[n + 1] is not None \
+    case = db.adopt(session, Case, row[n + 2:]) if len(row) > n + 2 and row[n + 2] is not None \
         else None
-    return client, case
+    return Owner(client, case, row[n + 1])
 
 
 # Built once (every inbound contact runs them): the owning client first when there is one,
@@ -87,7 +102,7 @@ def _owner_query():
 
     clients, addresses = Client.__table__, InboundAddress.__table__
     return (
-        select(*clients.c, addresses.c.id.label("address_id"))
+        select(*clients.c, addresses.c.id.label("address_id"), addresses.c.line_of_work)
         .outerjoin(addresses, and_(addresses.c.client_id == clients.c.id,
                                    addresses.c.kind == bindparam("kind"),
                                    addresses.c.value == bindparam("value")))

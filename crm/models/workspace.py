@@ -62,7 +62,12 @@ def name_keys(search_name: str) -> list[str]:
 @event.listens_for(ContactPoint, "before_insert")
 @event.listens_for(ContactPoint, "before_update")
 def _set_digits(_mapper, _conn, cp: ContactPoint) -> None:
-    cp.digits_rev = reversed_digits(cp.value) if cp.kind == "phone" else None
+    cp.digits_rev = contact_digits(cp.kind, cp.value)
+
+
+def contact_digits(kind: str, value: str) -> str | None:
+    """A contact point's digits_rev (phones only; also for inserts that bypass the ORM)."""
+    return reversed_digits(value) if kind == "phone" else None
 
 
 @event.listens_for(Customer, "after_insert")

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from crm.models import Case, Interaction
-from tests.channels.twilio_fakes import AUTH_TOKEN, post_signed, sms, whatsapp
+from crm.models import Case, InboundAddress, Interaction, Offer
+from tests.channels.twilio_fakes import AUTH_TOKEN, OUR_NUMBER, post_signed, sms, whatsapp
 
 INCOMING = "/webhooks/twilio/messaging/incoming"
 
@@ -32,6 +32,18 @@ def test_whatsapp_and_sms_from_one_number_land_on_one_case(client, session, twil
     # Every parameter Twilio sent is kept, including ones we do not use.
     assert items[0].meta["twilio"]["WaId"] == "919900000000"
     assert items[1].meta["twilio"]["FromCountry"] == "US"
+
+
+def test_a_text_to_a_lines_number_waits_in_that_lines_queue(client, session, twilio,
+                                                           default_client):
+    session.add(InboundAddress(client_id=default_client.id, kind="phone", value=OUR_NUMBER,
+                               line_of_work="collections"))
+    session.commit()
+    assert post_signed(client, INCOMING, sms("SMline0001", "about my balance")).status_code \
+        == 200
+    [item] = session.scalars(select(Interaction)).all()
+    [offer] = session.scalars(select(Offer)).all()
+    assert item.meta["queue"] == offer.queue == "collections"
 
 
 def test_the_same_message_sid_three_times_is_stored_once(client, session, twilio):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -52,6 +53,19 @@ def server_env(tmp_path_factory, template_db):
     subprocess.run([*CASELINE, "seed-demo"], check=True, cwd=ROOT, env=env,
                    capture_output=True)
     return env
+
+
+def copy_of_served_db(server_env: dict, dest: Path) -> str:
+    """A consistent copy of the served console's live database (SQLite's backup API: a plain
+    file copy would miss what is still in its write-ahead log); its URL."""
+    source = sqlite3.connect(server_env["DATABASE_URL"].removeprefix("sqlite:///"))
+    copy = sqlite3.connect(dest)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return f"sqlite:///{dest}"
 
 
 def start_server(env: dict, port: int | None = None) -> tuple[str, subprocess.Popen]:

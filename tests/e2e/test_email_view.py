@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import CASELINE, ROOT, _free_port
+from tests.e2e.conftest import CASELINE, ROOT, _free_port, copy_of_served_db
 
 TOKEN = "e2e-inbound-token"
 HOSTILE = (ROOT / "tests/channels/email_corpus/12_html_only_hostile.eml").read_bytes()
@@ -20,10 +19,8 @@ HOSTILE = (ROOT / "tests/channels/email_corpus/12_html_only_hostile.eml").read_b
 def mail_server(server_env, tmp_path_factory):
     """A console with inbound email enabled, on its own copy of the demo database."""
     tmp = tmp_path_factory.mktemp("e2e-email")
-    db = tmp / "email.db"
-    shutil.copy(server_env["DATABASE_URL"].removeprefix("sqlite:///"), db)
-    env = {**server_env, "DATABASE_URL": f"sqlite:///{db}", "INBOUND_EMAIL_TOKEN": TOKEN,
-           "INSTANCE_PATH": str(tmp / "instance")}
+    env = {**server_env, "DATABASE_URL": copy_of_served_db(server_env, tmp / "email.db"),
+           "INBOUND_EMAIL_TOKEN": TOKEN, "INSTANCE_PATH": str(tmp / "instance")}
     port = _free_port()
     proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 import urllib.request
@@ -12,18 +11,17 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import CASELINE, ROOT, _free_port
+from tests.e2e.conftest import CASELINE, ROOT, _free_port, copy_of_served_db
 
 
 @pytest.fixture(scope="module")
 def demo_server(server_env, tmp_path_factory):
     """A console in demo mode: the call simulator on, calls only on demand."""
     tmp = tmp_path_factory.mktemp("voice-e2e")
-    source = server_env["DATABASE_URL"].removeprefix("sqlite:///")
     db = tmp / "voice.db"
-    shutil.copy(source, db)
-    env = {**server_env, "DATABASE_URL": f"sqlite:///{db}", "CASELINE_SIMULATOR": "1",
-           "CASELINE_SIM_CALL_EVERY": "0", "INSTANCE_PATH": str(tmp / "instance")}
+    env = {**server_env, "DATABASE_URL": copy_of_served_db(server_env, db),
+           "CASELINE_SIMULATOR": "1", "CASELINE_SIM_CALL_EVERY": "0",
+           "INSTANCE_PATH": str(tmp / "instance")}
     port = _free_port()
     proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
