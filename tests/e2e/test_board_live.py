@@ -5,7 +5,11 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.test_voice_phone import demo_server, signed_in  # noqa: F401
+from tests.e2e.test_voice_phone import (  # noqa: F401
+    demo_server,
+    on_a_simulated_call,
+    signed_in,
+)
 
 
 def _grows(page, selector: str, than: int) -> None:
@@ -57,12 +61,7 @@ def test_supervisor_listens_whispers_and_stops_on_a_live_call(new_page, demo_ser
     boss.goto(base + "/board")
     agent = signed_in(new_page, base, "claims@caseline.demo")
     agent_id = agent.evaluate("fetch('/api/v1/me').then(r => r.json()).then(m => m.id)")
-    agent.click("#phone-presence")
-    expect(agent.locator("#phone-state")).to_have_text("available")
-    agent.click("#phone-simulate")
-    expect(agent.locator("#phone-offer")).to_be_visible()
-    agent.click("#phone-answer")
-    expect(agent.locator("#phone-state")).to_have_text("on call")
+    on_a_simulated_call(agent)
 
     row = boss.locator(f"#board-agents tr[data-agent='{agent_id}']")
     listen = row.locator("button[data-monitor=listen]")

@@ -51,6 +51,16 @@ def signed_in(new_page, base, email):
     return page
 
 
+def on_a_simulated_call(page) -> None:
+    """The agent goes available, a simulated call pops, and they answer it."""
+    page.click("#phone-presence")
+    expect(page.locator("#phone-state")).to_have_text("available")
+    page.click("#phone-simulate")
+    expect(page.locator("#phone-offer")).to_be_visible()
+    page.click("#phone-answer")
+    expect(page.locator("#phone-state")).to_have_text("on call")
+
+
 def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new_page,
                                                                               demo_server):
     base, db = demo_server
@@ -107,12 +117,7 @@ def test_warm_transfer_hands_the_call_to_a_colleague_who_wraps_it_up(new_page, d
     expect(colleague.locator("#phone-state")).to_have_text("away")
     colleague_id = colleague.evaluate("fetch('/api/v1/me').then(r => r.json()).then(m => m.id)")
     page = signed_in(new_page, base, "agent@caseline.demo")
-    page.click("#phone-presence")
-    expect(page.locator("#phone-state")).to_have_text("available")
-    page.click("#phone-simulate")
-    expect(page.locator("#phone-offer")).to_be_visible()
-    page.click("#phone-answer")
-    expect(page.locator("#phone-state")).to_have_text("on call")
+    on_a_simulated_call(page)
 
     page.fill("#phone-transfer-target", str(colleague_id))
     page.check("#phone-warm")
