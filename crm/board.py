@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from crm import audit, events, routing
 from crm.errors import Conflict, Forbidden, Invalid, NotFound
 from crm.models import Interaction, Offer, User, utcnow
+from crm.models.voice import OPEN
 
 
 def require_supervisor(actor: User) -> None:
@@ -33,7 +34,7 @@ def queues(session: Session, actor: User, now: datetime | None = None) -> list[d
                                                   "within_sla": 0})
     live = session.execute(select(Offer.queue, Offer.offered_user_id, Offer.created_at,
                                   Offer.sla_breached).where(
-        Offer.status == "open", Offer.client_id.in_(actor.client_ids)))
+        Offer.status == OPEN, Offer.client_id.in_(actor.client_ids)))
     for queue, offered, created, breached in live:
         s = stats[queue]
         s["offered" if offered else "waiting"] += 1

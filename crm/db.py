@@ -42,12 +42,18 @@ def make_engine(url: str, **kwargs) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    _pool_sizes(kwargs)
     engine = create_engine(url, **kwargs)
     if not kwargs.get("pool_pre_ping"):
         _ping_when_idle(engine)
     return engine
+
+
+def _pool_sizes(kwargs: dict) -> None:
+    # Connections kept open for a server's request threads: past pool_size each request would
+    # open (and for SQLite, set up with its pragmas) a connection of its own and close it.
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
 
 
 # A pooled connection idle for longer than this is checked before use (the server may have
@@ -197,6 +203,7 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
     gate = _gate_for(database)
     if gate is not None:
         connect_args.setdefault("factory", _GatedConnection)
+        _pool_sizes(kwargs)  # a file: a queue pool (an in-memory database has one connection)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from crm import db, events
 from crm.models import Case, Interaction, Offer, RoutingQueue, User, utcnow
+from crm.models.voice import ACCEPTED, OPEN
 
 DEFAULT_CAPACITY = {"voice": 1, "chat": 3, "sms": 5, "whatsapp": 5, "email": 10}
 # Answer time for calls and chats; first-response time for messages and email.
@@ -158,7 +159,7 @@ _cases = Case.__table__
 # In Waiting's field order: a pass loads up to WAITING_AT_MOST of them.
 _WAITING = (
     select(*(_offers.c[f.name] for f in fields(Waiting) if f.name != "offered_user_id"))
-    .where(_offers.c.status == "open", _offers.c.offered_user_id.is_(None),
+    .where(_offers.c.status == OPEN, _offers.c.offered_user_id.is_(None),
            _offers.c.client_id.in_(bindparam("clients", expanding=True)))
     .order_by(_offers.c.priority.desc(), _offers.c.created_at, _offers.c.id)
     .limit(WAITING_AT_MOST))
@@ -167,8 +168,8 @@ _LOADS = union_all(*(
     select(who, _offers.c.medium, func.count())
     .where(_offers.c.status == status, who.in_(bindparam("ids", expanding=True)))
     .group_by(who, _offers.c.medium)
-    for who, status in ((_offers.c.offered_user_id, "open"),
-                        (_offers.c.accepted_by_id, "accepted"))))
+    for who, status in ((_offers.c.offered_user_id, OPEN),
+                        (_offers.c.accepted_by_id, ACCEPTED))))
 # A case's owner first, then the agents who took its work, newest first.
 _PREFERRED = union_all(
     select(_cases.c.id.label("case_id"), _cases.c.owner_id.label("user_id"),
@@ -194,7 +195,7 @@ def expire(session: Session, now: datetime | None = None) -> list[Offer]:
     now = now or utcnow()
     gone = []
     for offer in session.scalars(select(Offer).where(
-            Offer.status == "open", Offer.offered_user_id.is_not(None),
+            Offer.status == OPEN, Offer.offered_user_id.is_not(None),
             Offer.offer_expires_at < now)):
         if take_back(session, offer, offer.offered_user_id, "expired", exclude=False):
             gone.append(offer)
@@ -222,7 +223,7 @@ def take_back(session: Session, offer: Offer, user_id: int, reason: str,
 
 def release_agent(session: Session, user_id: int) -> int:
     """An agent went offline: their pending offers go back to the queue."""
-    pending = session.scalars(select(Offer).where(Offer.status == "open",
+    pending = session.scalars(select(Offer).where(Offer.status == OPEN,
                                                   Offer.offered_user_id == user_id)).all()
     return sum(take_back(session, o, user_id, "offline", exclude=False) for o in pending)
 
@@ -353,7 +354,7 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
 _LIVE_OR_OWN = select(_offers.c.id).where(
     (_offers.c.interaction_id == bindparam("interaction_id"))
     | (_offers.c.case_id == bindparam("case_id")) & (_offers.c.medium == bindparam("medium"))
-    & _offers.c.status.in_(("open", "accepted"))).limit(1)
+    & _offers.c.status.in_((OPEN, ACCEPTED))).limit(1)
 
 
 def finish(session: Session, interaction_id: int, *, by: int | None = None) -> bool:
@@ -372,7 +373,7 @@ def finish(session: Session, interaction_id: int, *, by: int | None = None) -> b
 def position(session: Session, item: Offer, table: dict | None = None) -> int:
     """1-based place in its queue among waiting items of its client (priority, then age)."""
     ahead = session.scalar(select(func.count()).select_from(Offer).where(
-        Offer.status == "open", Offer.client_id == item.client_id, Offer.queue == item.queue,
+        Offer.status == OPEN, Offer.client_id == item.client_id, Offer.queue == item.queue,
         Offer.id != item.id,
         (Offer.priority > item.priority) | ((Offer.priority == item.priority)
                                             & (Offer.created_at < item.created_at))))
@@ -397,7 +398,7 @@ def check_sla(session: Session, now: datetime | None = None) -> list[Offer]:
     oldest = now - timedelta(seconds=min(DEFAULT_SLA.values()))
     breached = []
     for item in session.scalars(select(Offer).where(
-            Offer.status == "open", Offer.sla_breached.is_(False), Offer.created_at < oldest)
+            Offer.status == OPEN, Offer.sla_breached.is_(False), Offer.created_at < oldest)
             .limit(WAITING_AT_MOST)):
         rule = rule_for(table, item.client_id, item.queue)
         if (now - item.created_at).total_seconds() <= rule.sla_for(item.medium):

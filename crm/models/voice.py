@@ -4,19 +4,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.models.base import Base, BigId, utcnow
 
 OFFER_STATUSES = ("open", "accepted", "done", "abandoned", "voicemail")
+# Live work (open or accepted) is a handful of rows; finished offers pile up for years. The
+# partial indexes below cover live rows only, and queries over live work name the status as a
+# SQL literal: a bound parameter cannot prove an index's condition in a cached or prepared plan.
+OPEN = literal_column("'open'")
+ACCEPTED = literal_column("'accepted'")
+LIVE_INDEXES = {
+    "ix_offers_waiting": (("client_id", "priority", "created_at"),
+                          "status = 'open' AND offered_user_id IS NULL"),
+    "ix_offers_open_offered": (("offered_user_id",), "status = 'open'"),
+    "ix_offers_accepted_by": (("accepted_by_id",), "status = 'accepted'"),
+    "ix_offers_live_case": (("case_id", "medium"), "status IN ('open', 'accepted')"),
+}
 
 
 class Offer(Base):
     """A call waiting in a queue, offered to available agents until one accepts it."""
 
     __tablename__ = "offers"
-    __table_args__ = (Index("ix_offers_status_created", "status", "created_at"),)
+    __table_args__ = (Index("ix_offers_status_created", "status", "created_at"),
+                      *(Index(name, *columns, sqlite_where=text(where),
+                              postgresql_where=text(where))
+                        for name, (columns, where) in LIVE_INDEXES.items()))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
