@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
@@ -11,6 +14,21 @@ def db_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["caseline.db"].factory()
     return g.db_session
+
+
+def committed(work: Callable[[Session], Any]) -> Any:
+    """work(session), committed in a transaction it may share with concurrent webhooks
+    (crm.batching.GroupCommit): its result once stored, or its error.
+
+    A context already in a transaction (a CLI command, a test driving the app) commits the
+    work in that one instead: a second connection would wait for its write lock.
+    """
+    session = g.get("db_session")
+    if session is not None and session.in_transaction():
+        result = work(session)
+        session.commit()
+        return result
+    return current_app.extensions["caseline.db"].group.run(work)
 
 
 def settings():

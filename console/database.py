@@ -7,6 +7,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from console.config import ConfigError
+from crm.batching import GroupCommit
 from crm.db import make_engine, make_session_factory, redact
 
 
@@ -17,6 +18,8 @@ class Database:
         self.url = url
         self.engine: Engine = make_engine(url)
         self.factory: sessionmaker[Session] = make_session_factory(self.engine)
+        # Webhooks that arrive in bursts (inbound messages) commit together under load.
+        self.group = GroupCommit(self.factory)
 
     def check(self) -> None:
         """Raise ConfigError with one clear line when the database cannot be reached."""

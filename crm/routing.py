@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, literal, select, text, union_all, update
+from sqlalchemy import bindparam, exists, func, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -330,31 +330,34 @@ def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
             or item.medium == "voice":
         return None
-    live = session.connection().execute(_LIVE_OR_OWN, {
-        "interaction_id": item.id, "case_id": item.case_id, "medium": item.medium}).first()
-    if live is not None:
-        return None
     values = {"client_id": item.client_id, "case_id": item.case_id, "interaction_id": item.id,
               "queue": (item.meta or {}).get("queue") or "general", "medium": item.medium,
               "offered_to": [], "declined_by": []}
     try:
-        offer = db.insert_unless_exists(session, Offer, values, ["interaction_id"])
+        # One statement: inserted unless the conversation has a live item or this message
+        # has its own already (atomic, where a look-up then an insert could race).
+        offer = db.insert_unless_exists(session, Offer, values, ["interaction_id"],
+                                        unless=_LIVE)
     except NotImplementedError:
+        if session.connection().execute(_LIVE_OR_OWN, values).first() is not None:
+            return None
         offer = Offer(**values)
         session.add(offer)
         session.flush()
     if offer is None:
-        return None  # a concurrent enqueue of this message won
+        return None  # the conversation is live already, or a concurrent enqueue won
     events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
     return offer
 
 
-# A live item of the conversation, or this message's own: one round trip for both, built once
-# (every inbound message asks). Offers are flushed as they are added, so Core sees them all.
+# Built once (every inbound message asks). Offers are flushed as they are added, so Core sees
+# them all. A live item of the conversation:
+_LIVE = exists().where(_offers.c.case_id == bindparam("case_id"),
+                       _offers.c.medium == bindparam("medium"),
+                       _offers.c.status.in_((OPEN, ACCEPTED)))
+# ... or this message's own (where the database has no INSERT .. ON CONFLICT):
 _LIVE_OR_OWN = select(_offers.c.id).where(
-    (_offers.c.interaction_id == bindparam("interaction_id"))
-    | (_offers.c.case_id == bindparam("case_id")) & (_offers.c.medium == bindparam("medium"))
-    & _offers.c.status.in_((OPEN, ACCEPTED))).limit(1)
+    (_offers.c.interaction_id == bindparam("interaction_id")) | _LIVE).limit(1)
 
 
 def finish(session: Session, interaction_id: int, *, by: int | None = None) -> bool:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from channels.twilio.signature import twilio_signed
-from channels.web import db_session, settings
+from channels.web import committed, db_session, settings
 from crm import delivery, messaging
 from crm.errors import Invalid
 from crm.inbound import InboundMessage
@@ -60,11 +60,11 @@ def incoming():
     msg = InboundMessage(medium=medium, provider_id=sid, sender=sender, recipient=recipient,
                          body=form.get("Body", ""), sender_name=form.get("ProfileName") or None,
                          meta={"twilio": all_params()})
-    session = db_session()
-    # Held until the commit, so routing (which joins it) finds the message in the session.
-    got = messaging.receive_message(session, msg, region=settings().default_phone_region,
-                                    media=media)
-    session.commit()
+    region = settings().default_phone_region
+    # Stored, and queued for routing, in one transaction (shared with other messages arriving
+    # at the same moment); answered once committed, so Twilio retries whatever was not.
+    got = committed(lambda session: messaging.receive_message(session, msg, region=region,
+                                                              media=media))
     log.debug("message %s on case %s", sid, got.case.id)
     return twiml()
 

@@ -1,8 +1,11 @@
 """Inbound SMS/WhatsApp webhooks: signed, resolved to one case, stored once, forgeries refused."""
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
+from console.database import get_db
 from crm.models import Case, InboundAddress, Interaction, Offer
 from tests.channels.twilio_fakes import AUTH_TOKEN, OUR_NUMBER, post_signed, sms, whatsapp
 
@@ -51,6 +54,31 @@ def test_the_same_message_sid_three_times_is_stored_once(client, session, twilio
         assert post_signed(client, INCOMING, sms("SMdup0001", "hello")).status_code == 200
     assert _count(session) == 1
     assert _count(session, Case) == 1
+
+
+def test_texts_arriving_at_once_are_each_stored_once(app, twilio, default_client):
+    """Twelve deliveries at the same moment over separate connections (three of them the same
+    message): each answered 200 once stored, each message stored once, one case a sender."""
+    barrier, statuses = threading.Barrier(12), []
+
+    def deliver(n: int) -> None:
+        params = sms("SMsame0001", "hello", sender="+14155550000") if n < 3 else sms(
+            f"SMmany{n:04d}", f"hello {n}", sender=f"+1415555{n % 4:04d}")
+        client = app.test_client()  # its own request context, as a server thread has
+        barrier.wait(10)
+        statuses.append(post_signed(client, INCOMING, params).status_code)
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert statuses == [200] * 12
+    with get_db(app).factory() as s:
+        assert s.scalar(select(func.count()).select_from(Interaction)) == 10
+        assert s.scalar(select(func.count()).select_from(Case)) == 4
+        # One work item a conversation, however the messages were batched.
+        assert s.scalar(select(func.count()).select_from(Offer)) == 4
 
 
 @pytest.mark.parametrize("forgery", ["no signature", "wrong token", "tampered", "other url"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -127,3 +128,38 @@ def test_merge_refuses_customers_of_different_clients(session, default_client, o
 
 def test_search_key_folds_accents_and_case():
     assert identity.search_key("  José   FERNÁNDEZ ") == "jose fernandez"
+
+
+def test_a_first_contact_that_lost_the_race_gets_the_winners_customer(app, default_client):
+    """Another transaction created the contact point after this one looked: the loser's insert
+    yields, its half-made customer is deleted again, and it resolves to the winner's case."""
+    factory = get_db(app).factory
+    with factory() as other:
+        winner, winners_case, _ = identity.find_or_create(other, default_client.id,
+                                                          "+14155550777")
+        other.commit()
+    with factory() as s:
+        customer, case, created = identity.find_or_create(s, default_client.id,
+                                                          "+1 415 555 0777", looked_up=True)
+        s.commit()
+        assert (customer.id, case.id, created) == (winner.id, winners_case.id, False)
+        assert s.scalar(select(func.count()).select_from(Customer)) == 1
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "customer.created")) == 1
+
+
+def test_the_database_moves_a_cases_last_activity_forward_only(session, default_client):
+    """Each interaction stored moves its case's last activity to it, never back (a back-dated
+    one leaves it), in the row itself and on the case object the session holds."""
+    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550188")
+    session.commit()
+    later = case.last_activity_at + timedelta(minutes=5)
+    timeline.record(session, case, medium="sms", direction="inbound", status="received",
+                    body="later", provider_id="SMlater001", occurred_at=later)
+    timeline.record(session, case, medium="email", direction="inbound", status="received",
+                    body="old", provider_id="<old@example.com>",
+                    occurred_at=later - timedelta(days=30))
+    session.commit()
+    assert case.last_activity_at == later
+    session.expire_all()
+    assert session.get(Case, case.id).last_activity_at == later
