@@ -56,24 +56,30 @@ def test_the_same_message_sid_three_times_is_stored_once(client, session, twilio
     assert _count(session, Case) == 1
 
 
-def test_texts_arriving_at_once_are_each_stored_once(app, twilio, default_client):
-    """Twelve deliveries at the same moment over separate connections (three of them the same
-    message): each answered 200 once stored, each message stored once, one case a sender."""
-    barrier, statuses = threading.Barrier(12), []
+def test_texts_arriving_at_once_are_each_stored_once(app, session, twilio, default_client,
+                                                    other_client):
+    """Thirteen deliveries at the same moment over separate connections (three of them the
+    same message, one to a number no client owns): each answered once stored, each message
+    stored once, one case a sender; the stray one refused without costing the others."""
+    session.add(InboundAddress(client_id=default_client.id, kind="phone", value=OUR_NUMBER))
+    session.commit()
+    barrier, statuses = threading.Barrier(13), {}
 
     def deliver(n: int) -> None:
         params = sms("SMsame0001", "hello", sender="+14155550000") if n < 3 else sms(
             f"SMmany{n:04d}", f"hello {n}", sender=f"+1415555{n % 4:04d}")
+        if n == 12:
+            params = sms("SMstray0001", "wrong number", to="+15009999999")
         client = app.test_client()  # its own request context, as a server thread has
         barrier.wait(10)
-        statuses.append(post_signed(client, INCOMING, params).status_code)
+        statuses[n] = post_signed(client, INCOMING, params).status_code
 
-    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(12)]
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(13)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
-    assert statuses == [200] * 12
+    assert [statuses[n] for n in range(13)] == [200] * 12 + [404]
     with get_db(app).factory() as s:
         assert s.scalar(select(func.count()).select_from(Interaction)) == 10
         assert s.scalar(select(func.count()).select_from(Case)) == 4
