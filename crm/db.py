@@ -328,16 +328,22 @@ def _primary_keys(model) -> tuple[str, ...]:
     return tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
 
 
-@functools.lru_cache(maxsize=64)
-def _insert_unless_exists(dialect: str, table, key: tuple[str, ...], unless=None):
-    # Built once per table: statement construction is a large part of a hot path's cost.
+def upsert_insert(dialect: str):
+    """The dialect's insert() construct with ON CONFLICT and RETURNING (NotImplementedError
+    where the database has neither)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite" and sqlite3.sqlite_version_info >= (3, 35):
         from sqlalchemy.dialects.sqlite import insert
     else:
         raise NotImplementedError(dialect)
-    stmt = insert(table)
+    return insert
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_unless_exists(dialect: str, table, key: tuple[str, ...], unless=None):
+    # Built once per table: statement construction is a large part of a hot path's cost.
+    stmt = upsert_insert(dialect)(table)
     if unless is not None:
         # The values as a one-row SELECT that yields no row while `unless` holds (column
         # defaults are filled in as for a plain INSERT).

@@ -165,12 +165,8 @@ _NEW_CASE = insert(Case.__table__).returning(*Case.__table__.c)
 @functools.cache
 def _new_point(dialect: str):
     # Built once per dialect: nothing inserted (and no row returned) when the address is taken.
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
     points = ContactPoint.__table__
-    return (dialect_insert(points)
+    return (db.upsert_insert(dialect)(points)
             .on_conflict_do_nothing(index_elements=["client_id", "kind", "value"])
             .returning(points.c.id))
 
