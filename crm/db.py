@@ -103,6 +103,9 @@ def _gate_for(database: str | None) -> tuple[threading.Lock, _Checkpointer] | No
 CHECKPOINT_EVERY = 20
 # A checkpointer with no commits for this long stops (and closes its connection).
 CHECKPOINT_IDLE = 30.0
+# A checkpoint that could not copy the whole log is tried again this often, this many times.
+CHECKPOINT_RETRY_AFTER = 0.05
+CHECKPOINT_RETRIES = 20
 _checkpointers: dict[str, _Checkpointer] = {}
 
 
@@ -125,26 +128,49 @@ class _Checkpointer:
         if self.commits < CHECKPOINT_EVERY:
             return
         self.commits = 0
+        # Under the lock, so a thread that is just stopping for idleness sees this wake.
         with _gates_lock:
-            if self.thread is None or not self.thread.is_alive():
+            self.wake.set()
+            if self.thread is None:
                 self.thread = threading.Thread(target=self._run, daemon=True,
                                                name="sqlite-checkpoint")
                 self.thread.start()
-        self.wake.set()
 
     def _run(self) -> None:
         conn = None
         try:
             conn = sqlite3.connect(self.path, isolation_level=None)
-            while self.wake.wait(CHECKPOINT_IDLE) and os.path.exists(self.path):
+            while self._woken() and os.path.exists(self.path):
                 self.wake.clear()
-                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                self._checkpoint(conn)
         except sqlite3.Error as exc:
             # Nothing is lost: SQLite's auto-checkpoint copies the log at a later commit.
             log.warning("background WAL checkpoint of %s failed: %s", self.path, exc)
         finally:
             if conn is not None:
                 conn.close()
+            with _gates_lock:
+                if self.thread is threading.current_thread():
+                    self.thread = None
+
+    def _woken(self) -> bool:
+        # False once idle for CHECKPOINT_IDLE with no wake pending: the thread then stops
+        # (and the next committed() starts another).
+        while not self.wake.wait(CHECKPOINT_IDLE):
+            with _gates_lock:
+                if not self.wake.is_set():
+                    self.thread = None
+                    return False
+        return True
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        # PASSIVE copies what no reader or writer is in the way of; what was in the way (a
+        # transaction that had not finished) is tried again shortly, not 20 commits later,
+        # unless more commits wake the thread first (their pass carries on).
+        for _ in range(CHECKPOINT_RETRIES):
+            busy, logged, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if (not busy and copied >= logged) or self.wake.wait(CHECKPOINT_RETRY_AFTER):
+                return
 
 
 class _GatedConnection(sqlite3.Connection):

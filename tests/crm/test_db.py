@@ -95,21 +95,43 @@ def test_a_pooled_connection_that_died_while_idle_is_replaced(monkeypatch):
         engine.dispose()
 
 
-def test_the_log_is_copied_into_the_database_file_in_the_background(engine):
-    # SQLite's own auto-checkpoint would do it inside some request's COMMIT instead.
-    for n in range(db.CHECKPOINT_EVERY):
+def _commits(engine, numbers) -> None:
+    for n in numbers:
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
-    # immutable=1 reads the database file alone, ignoring the write-ahead log.
+
+
+def _in_the_file(engine, at_least: int) -> None:
+    """Wait until the database file itself (immutable=1 ignores the write-ahead log) holds
+    at least this many rows of t."""
     path = engine.url.database
     deadline = time.monotonic() + 10
     while True:
         with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as raw:
             try:
                 # Far fewer pages than SQLite's own threshold: only the thread copies them.
-                if raw.execute("SELECT count(*) FROM t").fetchone()[0] > 0:
-                    break
+                if raw.execute("SELECT count(*) FROM t").fetchone()[0] >= at_least:
+                    return
             except sqlite3.DatabaseError:
                 pass  # the table is still only in the log, or the copy is under way
         assert time.monotonic() < deadline, "the log was never checkpointed"
         time.sleep(0.05)
+
+
+def test_the_log_is_copied_into_the_database_file_in_the_background(engine):
+    # SQLite's own auto-checkpoint would do it inside some request's COMMIT instead.
+    _commits(engine, range(db.CHECKPOINT_EVERY))
+    _in_the_file(engine, 1)
+
+
+def test_a_checkpointer_stopped_for_idleness_is_started_again(engine, monkeypatch):
+    monkeypatch.setattr(db, "CHECKPOINT_IDLE", 0.2)
+    _commits(engine, range(db.CHECKPOINT_EVERY))
+    _in_the_file(engine, db.CHECKPOINT_EVERY - 1)
+    checkpointer = db._gate_for(engine.url.database)[1]
+    deadline = time.monotonic() + 10
+    while checkpointer.thread is not None:  # idle: the thread has stopped
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    _commits(engine, range(db.CHECKPOINT_EVERY, 3 * db.CHECKPOINT_EVERY))
+    _in_the_file(engine, 2 * db.CHECKPOINT_EVERY)
