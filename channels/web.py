@@ -16,9 +16,10 @@ def db_session() -> Session:
     return g.db_session
 
 
-def committed(work: Callable[[Session], Any]) -> Any:
+def committed(work: Callable[[Session], Any], **batching) -> Any:
     """work(session), committed in a transaction it may share with concurrent webhooks
-    (crm.batching.GroupCommit): its result once stored, or its error.
+    (crm.batching.GroupCommit; batching: its item and many): its result once stored, or its
+    error.
 
     A context already in a transaction (a CLI command, a test driving the app) commits the
     work in that one instead: a second connection would wait for its write lock.
@@ -28,7 +29,7 @@ def committed(work: Callable[[Session], Any]) -> Any:
         result = work(session)
         session.commit()
         return result
-    return current_app.extensions["caseline.db"].group.run(work)
+    return current_app.extensions["caseline.db"].group.run(work, **batching)
 
 
 def settings():

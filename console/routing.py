@@ -193,12 +193,18 @@ def register_routing(app: Flask) -> None:
             "reason": payload["reason"], "at": payload["at"]},
             to=user_room(payload["user_id"]), namespace=AGENT_NS)
 
+    def routed(payload: dict) -> bool:
+        # Calls queue themselves; notes and replies are not work to route.
+        return payload.get("direction") == "inbound" and payload.get("medium") in (
+            "sms", "whatsapp", "chat", "email")
+
     def on_interaction(session, _name: str, payload: dict) -> None:
-        # In the message's own transaction: stored and queued for routing together.
-        if payload.get("direction") != "inbound" or payload.get("medium") not in (
-                "sms", "whatsapp", "chat", "email"):
-            return  # calls queue themselves; notes and replies are not work to route
-        routing.enqueue_interaction(session, payload["interaction_id"])
+        # In the messages' own transaction: stored and queued for routing together. The first
+        # message's turn queues every message the transaction holds, in one statement (the
+        # others' turns find theirs done).
+        if routed(payload):
+            routing.enqueue_many(session, [p["interaction_id"] for name, p in events.pending(
+                session) if name == events.INTERACTION_CREATED and routed(p)])
 
     def nudge(name: str, payload: dict) -> None:
         # The board refetches its (tenant-scoped) figures; the nudge itself carries only ids.

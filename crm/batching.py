@@ -13,10 +13,11 @@ MAX_BATCH = 16
 
 
 class _Unit:
-    __slots__ = ("done", "error", "lead", "result", "wake", "work")
+    __slots__ = ("done", "error", "item", "lead", "many", "result", "wake", "work")
 
-    def __init__(self, work: Callable[[Session], Any]):
-        self.work = work
+    def __init__(self, work: Callable[[Session], Any], item: Any = None,
+                 many: Callable[[Session, list], list] | None = None):
+        self.work, self.item, self.many = work, item, many
         self.wake = threading.Event()
         self.lead = self.done = False
         self.result: Any = None
@@ -46,12 +47,15 @@ class GroupCommit:
         self._queue: list[_Unit] = []
         self._running = False
 
-    def run(self, work: Callable[[Session], Any]) -> Any:
+    def run(self, work: Callable[[Session], Any], *, item: Any = None,
+            many: Callable[[Session, list], list] | None = None) -> Any:
         """work(session) in a committed transaction (maybe shared): its result, or its error.
 
         work must not commit or roll back itself, and may run on another caller's thread.
+        many(session, items): the work of a whole batch whose units all name it, given their
+        items in order, returning their results in order (fewer statements than one by one).
         """
-        unit = _Unit(work)
+        unit = _Unit(work, item, many)
         with self._lock:
             self._queue.append(unit)
             if not self._running:
@@ -96,8 +100,12 @@ class GroupCommit:
     def _together(self, batch: list[_Unit]) -> list | None:
         # The results, or None when any unit (or the commit) failed and all was rolled back.
         session = self.factory()
+        many = batch[0].many
         try:
-            results = [unit.work(session) for unit in batch]
+            if many is not None and all(unit.many is many for unit in batch):
+                results = many(session, [unit.item for unit in batch])
+            else:
+                results = [unit.work(session) for unit in batch]
             session.commit()
             return results
         except Exception:

@@ -293,8 +293,8 @@ def insert_unless_exists(session: Session, model, values: dict, key: list[str], 
     Raises NotImplementedError where the database cannot do it, so the caller takes the long
     way.
     """
-    stmt = _insert_unless_exists(session.get_bind().dialect.name, model.__table__, tuple(key),
-                                 None if unless is None else (tuple(values), unless))
+    stmt = insert_unless_exists_statement(session, model, key,
+                                          None if unless is None else (tuple(values), unless))
     session.flush()  # what the insert may refer to is in the database first (as autoflush)
     row = session.connection().execute(stmt, values).first()
     if row is None:
@@ -302,6 +302,13 @@ def insert_unless_exists(session: Session, model, values: dict, key: list[str], 
     # The ORM's own INSERT .. RETURNING costs twice the CPU, and this runs for every inbound
     # message.
     return adopt(session, model, row)
+
+
+def insert_unless_exists_statement(session: Session, model, key: list[str], unless=None):
+    """insert_unless_exists's statement (built once), for callers that run it on many rows at
+    once; NotImplementedError where the database cannot do it."""
+    return _insert_unless_exists(session.get_bind().dialect.name, model.__table__, tuple(key),
+                                 unless)
 
 
 def adopt(session: Session, model, row):
@@ -334,12 +341,20 @@ def held(session: Session, model, *primary_key):
 
 
 _ADOPTED = "crm.adopted"
+_NOTES = "crm.notes"
+
+
+def noted(session: Session, topic: str) -> set:
+    """A set of facts this transaction has established about topic (say, the messages it has
+    queued for routing); kept until the transaction ends, like adopted objects."""
+    return session.info.setdefault(_NOTES, {}).setdefault(topic, set())
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _let_go(session: Session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(_ADOPTED, None)
+        session.info.pop(_NOTES, None)
 
 
 @functools.lru_cache(maxsize=64)

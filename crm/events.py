@@ -61,6 +61,11 @@ def emit(session: Session, name: str, **payload: Any) -> None:
     session.info.setdefault(_PENDING, []).append((name, payload))
 
 
+def pending(session: Session) -> list[tuple[str, dict[str, Any]]]:
+    """The events queued on the session's transaction so far (name, payload), oldest first."""
+    return list(session.info.get(_PENDING, ()))
+
+
 def dispatch(name: str, payload: dict[str, Any]) -> None:
     """Deliver one event to its listeners now; a failing listener never breaks the others."""
     for listener in (*_listeners.get(name, ()), *_listeners.get("*", ())):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from crm import audit, db, events
 from crm.errors import Conflict, Invalid, NotFound
 from crm.models import Base, Case, ContactPoint, Customer, CustomerNameKey, User
-from crm.models.workspace import contact_digits, write_name_keys
+from crm.models.workspace import contact_digits, name_key_rows
 
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -91,6 +91,21 @@ def _customer_and_case(session, client_id, kind, value) -> tuple[Customer, Case]
                                                 "value": value}).first()
 
 
+def cases_by_contact(session: Session, client_id: int, kind: str, values) -> dict[str, Case]:
+    """The case of each of a client's contact points among values (of one kind), read with
+    one query: messages arriving together are resolved together."""
+    session.flush()  # a Core read: what the session holds is in the database first
+    rows = session.connection().execute(_CASES_BY_CONTACT, {
+        "client_id": client_id, "kind": kind, "values": list(values)}).all()
+    return {row[0]: db.adopt(session, Case, row[1:]) for row in rows}
+
+
+_points, _cases = ContactPoint.__table__, Case.__table__
+_CASES_BY_CONTACT = (  # built once
+    select(_points.c.value, *_cases.c)
+    .select_from(_points.join(_cases, _cases.c.customer_id == _points.c.customer_id))
+    .where(_points.c.client_id == bindparam("client_id"), _points.c.kind == bindparam("kind"),
+           _points.c.value.in_(bindparam("values", expanding=True))))
 # Built once: every inbound contact runs it.
 _CUSTOMER_AND_CASE = (
     select(Customer, Case)
@@ -131,44 +146,87 @@ def find_or_create(
     raise Conflict("could not resolve contact point under contention; try again")
 
 
+def create_many(session: Session, client_id: int, wanted) -> dict[tuple[str, str], Case]:
+    """find_or_create for contact points (kind, normalised value, display name) of one client
+    that the caller has just looked up and not found: their customers and cases are created
+    together, and any that another transaction created first are read instead."""
+    # In one order everywhere: two batches inserting the same new numbers cannot deadlock.
+    wanted = sorted({(kind, value): (kind, value, name) for kind, value, name in wanted}.values(),
+                    key=lambda w: w[:2])
+    made = _create_many(session, client_id, wanted) \
+        if session.get_bind().dialect.insert_returning else {}
+    cases = {}
+    for kind, value, name in wanted:
+        if (kind, value) in made:
+            cases[(kind, value)] = made[(kind, value)][1]
+            events.emit(session, events.CASE_UPDATED, case_id=cases[(kind, value)].id,
+                        client_id=client_id)
+        else:
+            _, cases[(kind, value)], _ = find_or_create(session, client_id, value,
+                                                       display_name=name, kind=kind)
+    return cases
+
+
 def _create(session, client_id, kind, value, display_name) -> tuple[Customer, Case] | None:
     # The new customer and case, or None when a concurrent transaction took the address.
-    name = display_name or value
     if not session.get_bind().dialect.insert_returning:
-        return _create_with_orm(session, client_id, name, kind, value)
+        return _create_with_orm(session, client_id, display_name or value, kind, value)
+    return _create_many(session, client_id, [(kind, value, display_name)]).get((kind, value))
+
+
+def _create_many(session, client_id, wanted) -> dict[tuple[str, str], tuple[Customer, Case]]:
     # Core INSERT .. RETURNING, adopted: a first contact is on an inbound webhook's clock, and
-    # the ORM's unit of work cost several times these statements' CPU. The contact point
-    # goes in with ON CONFLICT DO NOTHING rather than under a savepoint (two round trips
-    # fewer); on a clash the customer just inserted is deleted again. The rows are adopted
-    # only once all are in, so a clash leaves no session object behind.
+    # the ORM's unit of work cost several times these statements' CPU; each statement takes
+    # every contact point at once. The contact points go in with ON CONFLICT DO NOTHING
+    # rather than under a savepoint; the customers of those another transaction took first
+    # are deleted again and left out. Rows are adopted only once all are in, so a clash
+    # leaves no session object behind.
     conn = session.connection()
-    customer = conn.execute(_NEW_CUSTOMER, {
-        "client_id": client_id, "display_name": name, "search_name": search_key(name)}).one()
-    point = conn.execute(_new_point(session.get_bind().dialect.name), {
-        "client_id": client_id, "customer_id": customer.id, "kind": kind, "value": value,
-        "digits_rev": contact_digits(kind, value)}).first()
-    if point is None:
-        conn.execute(delete(Customer.__table__).where(Customer.__table__.c.id == customer.id))
-        return None
-    case = conn.execute(_NEW_CASE, {"client_id": client_id, "customer_id": customer.id,
-                                    "reference": new_case_reference()}).one()
-    write_name_keys(conn, customer.id, client_id, customer.search_name, replace=False)
-    customer, case = db.adopt(session, Customer, customer), db.adopt(session, Case, case)
-    audit.record(session, None, "customer.created", customer, after={"contact": f"{kind}:{value}"})
-    return customer, case
+    names = [name or value for _, value, name in wanted]
+    customers = conn.execute(_NEW_CUSTOMERS, [
+        {"client_id": client_id, "display_name": name, "search_name": search_key(name)}
+        for name in names]).all()
+    kept = {row.customer_id for row in conn.execute(
+        _new_points(session.get_bind().dialect.name), [
+            {"client_id": client_id, "customer_id": customer.id, "kind": kind, "value": value,
+             "digits_rev": contact_digits(kind, value)}
+            for customer, (kind, value, _) in zip(customers, wanted, strict=True)])}
+    lost = [customer.id for customer in customers if customer.id not in kept]
+    if lost:
+        conn.execute(delete(Customer.__table__).where(Customer.__table__.c.id.in_(lost)))
+    made = [(c, w) for c, w in zip(customers, wanted, strict=True) if c.id in kept]
+    if not made:
+        return {}
+    cases = conn.execute(_NEW_CASES, [
+        {"client_id": client_id, "customer_id": customer.id, "reference": new_case_reference()}
+        for customer, _ in made]).all()
+    keys = [row for customer, _ in made
+            for row in name_key_rows(customer.id, client_id, customer.search_name)]
+    if keys:
+        conn.execute(insert(CustomerNameKey.__table__), keys)
+    out = {}
+    for (customer_row, (kind, value, _)), case_row in zip(made, cases, strict=True):
+        customer = db.adopt(session, Customer, customer_row)
+        out[(kind, value)] = customer, db.adopt(session, Case, case_row)
+        audit.record(session, None, "customer.created", customer,
+                     after={"contact": f"{kind}:{value}"})
+    return out
 
 
-_NEW_CUSTOMER = insert(Customer.__table__).returning(*Customer.__table__.c)  # built once
-_NEW_CASE = insert(Case.__table__).returning(*Case.__table__.c)
+# Built once. Many rows a statement, returned in the order they were given.
+_NEW_CUSTOMERS = insert(Customer.__table__).returning(*Customer.__table__.c,
+                                                      sort_by_parameter_order=True)
+_NEW_CASES = insert(Case.__table__).returning(*Case.__table__.c, sort_by_parameter_order=True)
 
 
 @functools.cache
-def _new_point(dialect: str):
-    # Built once per dialect: nothing inserted (and no row returned) when the address is taken.
+def _new_points(dialect: str):
+    # Built once per dialect: nothing inserted (and no row returned) where the address is
+    # taken.
     points = ContactPoint.__table__
     return (db.upsert_insert(dialect)(points)
             .on_conflict_do_nothing(index_elements=["client_id", "kind", "value"])
-            .returning(points.c.id))
+            .returning(points.c.customer_id))
 
 
 def _create_with_orm(session, client_id, name, kind, value) -> tuple[Customer, Case] | None:

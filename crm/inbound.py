@@ -44,7 +44,7 @@ def receive(session: Session, msg: InboundMessage, *, region: str = "US",
             address_kind: str | None = None, sender_kind: str | None = None,
             case: Case | None = None) -> Received:
     """Record msg on the sender's case (found or created); a redelivery is a no-op."""
-    kind = address_kind or _address_kind(msg.medium)
+    kind = address_kind or address_kind_of(msg.medium)
     if case is None:
         contact = identity.normalise_contact(msg.sender, region, sender_kind)
         client, case, line = tenancy.client_and_case(session, kind, msg.recipient, *contact)
@@ -54,17 +54,21 @@ def receive(session: Session, msg: InboundMessage, *, region: str = "US",
                                                  kind=sender_kind, looked_up=True)
     else:
         client, _, line = tenancy.owner_of(session, kind, msg.recipient)
-    # Work waits in the queue of the line of work the number or mailbox is for.
-    meta = {**msg.meta, "queue": msg.meta.get("queue") or line or DEFAULT_QUEUE}
-    item, created = timeline.record(
-        session, case, medium=msg.medium, direction="inbound", provider_id=msg.provider_id,
-        status=msg.status, body=msg.body, subject=msg.subject, from_addr=msg.sender,
-        to_addr=msg.recipient, thread_key=msg.thread_key, meta=meta,
-        occurred_at=msg.occurred_at or utcnow(),
-    )
+    item, created = timeline.record(session, case, **interaction_fields(msg, line))
     return Received(item, case, client, created)
 
 
-def _address_kind(medium: str) -> str:
+def interaction_fields(msg: InboundMessage, line: str | None) -> dict:
+    """The interaction a message is recorded as (timeline.record's fields)."""
+    # Work waits in the queue of the line of work the number or mailbox is for.
+    meta = {**msg.meta, "queue": msg.meta.get("queue") or line or DEFAULT_QUEUE}
+    return dict(medium=msg.medium, direction="inbound", provider_id=msg.provider_id,
+                status=msg.status, body=msg.body, subject=msg.subject, from_addr=msg.sender,
+                to_addr=msg.recipient, thread_key=msg.thread_key, meta=meta,
+                occurred_at=msg.occurred_at or utcnow())
+
+
+def address_kind_of(medium: str) -> str:
+    """The kind of address a medium's messages are sent to (phone, email, chat)."""
     return {"voice": "phone", "sms": "phone", "whatsapp": "phone", "email": "email",
             "chat": "chat"}.get(medium, medium)

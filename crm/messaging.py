@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import audit, events, identity, inbound, outbound
+from crm import audit, events, identity, inbound, outbound, tenancy, timeline
 from crm.models import Attachment, ContactPoint, utcnow
 
 # TCPA revocation words and the words that opt back in (matched as the whole message).
@@ -31,8 +31,53 @@ def receive_message(session: Session, msg: inbound.InboundMessage, *, region: st
                     media: list[tuple[str, str]] = ()) -> inbound.Received:
     """Record an inbound message once; its media are queued for download, keywords obeyed."""
     got = inbound.receive(session, msg, region=region)
-    if not got.created:
-        return got
+    if got.created:
+        _received(session, got, msg, region, media)
+    return got
+
+
+def receive_messages(session: Session, batch: list[tuple[inbound.InboundMessage, str, list]]
+                     ) -> list[inbound.Received]:
+    """receive_message for messages arriving together, each as (message, region, media):
+    their owners, cases, first contacts' customers and interactions read and written once for
+    all. The outcomes in the batch's order."""
+    out: list[inbound.Received | None] = [None] * len(batch)
+    known: dict[int, tuple] = {}  # index -> (client, line, contact kind, contact value)
+    owners: dict[tuple[str, str], tenancy.Owner] = {}
+    for n, (msg, region, _) in enumerate(batch):
+        kind = inbound.address_kind_of(msg.medium)
+        owner = owners.get((kind, msg.recipient)) or tenancy.owner_of(session, kind,
+                                                                       msg.recipient)
+        owners[(kind, msg.recipient)] = owner
+        known[n] = (owner.client, owner.line_of_work,
+                    *identity.normalise_contact(msg.sender, region))
+    cases: dict[tuple[int, str, str], object] = {}
+    for client_id, kind in {(c.id, k) for c, _, k, _ in known.values()}:
+        values = {v for c, _, k, v in known.values() if c.id == client_id and k == kind}
+        for value, case in identity.cases_by_contact(session, client_id, kind, values).items():
+            cases[(client_id, kind, value)] = case
+    # First contacts: their customers and cases made together, a client at a time.
+    new = {(c.id, k, v): batch[n][0].sender_name for n, (c, _, k, v) in known.items()
+           if (c.id, k, v) not in cases}
+    for client_id in {c for c, _, _ in new}:
+        made = identity.create_many(session, client_id, [
+            (k, v, name) for (c, k, v), name in new.items() if c == client_id])
+        cases.update({(client_id, k, v): case for (k, v), case in made.items()})
+    rows = [(n, client, cases[(client.id, kind, value)],
+             inbound.interaction_fields(batch[n][0], line))
+            for n, (client, line, kind, value) in known.items()]
+    recorded = timeline.record_many(session, [(case, fields) for _, _, case, fields in rows])
+    for (n, client, case, _), (item, created) in zip(rows, recorded, strict=True):
+        msg, region, media = batch[n]
+        out[n] = inbound.Received(item, case, client, created)
+        if created:
+            _received(session, out[n], msg, region, media)
+    return out
+
+
+def _received(session: Session, got: inbound.Received, msg: inbound.InboundMessage,
+              region: str, media) -> None:
+    # A new message's media are queued for download and a STOP or START obeyed.
     for n, (url, content_type) in enumerate(media):
         att = Attachment(interaction_id=got.interaction.id, kind="media",
                          filename=f"media-{n}", content_type=content_type or "application/"
@@ -46,7 +91,6 @@ def receive_message(session: Session, msg: inbound.InboundMessage, *, region: st
         point = _sender_point(session, got, region)
         if point is not None:
             _apply_keyword(session, got, point, word, msg)
-    return got
 
 
 def _sender_point(session, got: inbound.Received, region: str) -> ContactPoint | None:

@@ -7,11 +7,12 @@ processes) never offer or hand out one item twice.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, exists, func, literal, select, text, union_all, update
+from sqlalchemy import bindparam, cast, exists, func, literal, select, text, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -326,38 +327,86 @@ def offer_to(session: Session, item: Offer | Waiting, user_id: int, now: datetim
 
 def enqueue_interaction(session: Session, interaction_id: int) -> Offer | None:
     """An inbound message opens (or reopens) a conversation: one work item while none is live."""
-    item = session.get(Interaction, interaction_id)
-    if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
-            or item.medium == "voice":
-        return None
-    values = {"client_id": item.client_id, "case_id": item.case_id, "interaction_id": item.id,
-              "queue": (item.meta or {}).get("queue") or "general", "medium": item.medium,
-              "offered_to": [], "declined_by": []}
+    made = enqueue_many(session, [interaction_id])
+    return made[0] if made else None
+
+
+def enqueue_many(session: Session, interaction_ids) -> list[Offer]:
+    """enqueue_interaction for the messages of one transaction, in one statement. A message is
+    considered once per transaction; of several in one conversation, the first opens it."""
+    seen = db.noted(session, "routing.enqueued")
+    items, conversations = [], set()
+    for ident in interaction_ids:
+        if ident in seen:
+            continue
+        seen.add(ident)
+        item = session.get(Interaction, ident)
+        if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
+                or item.medium == "voice" or (item.case_id, item.medium) in conversations:
+            continue
+        conversations.add((item.case_id, item.medium))
+        items.append(item)
+    if not items:
+        return []
+    now = utcnow()
+    values = [{"client_id": i.client_id, "case_id": i.case_id, "interaction_id": i.id,
+               "queue": (i.meta or {}).get("queue") or "general", "medium": i.medium,
+               "offered_to": [], "declined_by": [], "status": "open", "created_at": now,
+               "priority": 0, "sla_breached": False} for i in items]
     try:
-        # One statement: inserted unless the conversation has a live item or this message
-        # has its own already (atomic, where a look-up then an insert could race).
-        offer = db.insert_unless_exists(session, Offer, values, ["interaction_id"],
-                                        unless=_LIVE)
+        stmt = _enqueue_statement(session.get_bind().dialect.name, len(values))
     except NotImplementedError:
-        if session.connection().execute(_LIVE_OR_OWN, values).first() is not None:
-            return None
-        offer = Offer(**values)
-        session.add(offer)
-        session.flush()
-    if offer is None:
-        return None  # the conversation is live already, or a concurrent enqueue won
+        return [o for o in (_enqueue_checked(session, v) for v in values) if o is not None]
+    session.flush()  # a Core statement: the session's changes reach the database first
+    rows = session.connection().execute(stmt, {
+        f"{key}_{n}": value for n, v in enumerate(values) for key, value in v.items()}).all()
+    # Inserted unless the conversation had a live item, or the message its own already.
+    made = sorted((db.adopt(session, Offer, row) for row in rows), key=lambda o: o.id)
+    for offer in made:
+        events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
+    return made
+
+
+def _enqueue_checked(session: Session, values: dict) -> Offer | None:
+    # Where the database has no INSERT .. ON CONFLICT: look, then insert.
+    if session.connection().execute(_LIVE_OR_OWN, values).first() is not None:
+        return None
+    offer = Offer(**values)
+    session.add(offer)
+    session.flush()
     events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
     return offer
 
 
-# Built once (every inbound message asks). Offers are flushed as they are added, so Core sees
-# them all. A live item of the conversation:
-_LIVE = exists().where(_offers.c.case_id == bindparam("case_id"),
-                       _offers.c.medium == bindparam("medium"),
-                       _offers.c.status.in_((OPEN, ACCEPTED)))
-# ... or this message's own (where the database has no INSERT .. ON CONFLICT):
+# A live item of the conversation, or this message's own. Offers are flushed as they are
+# added, so Core sees them all.
 _LIVE_OR_OWN = select(_offers.c.id).where(
-    (_offers.c.interaction_id == bindparam("interaction_id")) | _LIVE).limit(1)
+    (_offers.c.interaction_id == bindparam("interaction_id"))
+    | (_offers.c.case_id == bindparam("case_id")) & (_offers.c.medium == bindparam("medium"))
+    & _offers.c.status.in_((OPEN, ACCEPTED))).limit(1)
+_ENQUEUED = ("client_id", "case_id", "interaction_id", "queue", "medium", "offered_to",
+             "declined_by", "status", "created_at", "priority", "sla_breached")
+
+
+@functools.lru_cache(maxsize=64)
+def _enqueue_statement(dialect: str, n: int):
+    # Built once per dialect and batch size: one SELECT of values per message, each yielding
+    # no row while its conversation has a live item, inserted unless the message has one.
+    insert = db.upsert_insert(dialect)
+
+    def value(key: str, i: int):
+        param = bindparam(f"{key}_{i}", type_=_offers.c[key].type)
+        # PostgreSQL types a UNION's parameters as text unless told; SQLite has no such
+        # problem, and casting there would turn JSON text into a number.
+        return cast(param, _offers.c[key].type) if dialect == "postgresql" else param
+
+    rows = [select(*(value(key, i) for key in _ENQUEUED)).where(~exists().where(
+        _offers.c.case_id == bindparam(f"case_id_{i}"),
+        _offers.c.medium == bindparam(f"medium_{i}"),
+        _offers.c.status.in_((OPEN, ACCEPTED)))) for i in range(n)]
+    return (insert(_offers).from_select(_ENQUEUED, rows[0] if n == 1 else union_all(*rows),
+                                        include_defaults=False)
+            .on_conflict_do_nothing(index_elements=["interaction_id"]).returning(*_offers.c))
 
 
 def finish(session: Session, interaction_id: int, *, by: int | None = None) -> bool:

@@ -44,11 +44,50 @@ def record(session: Session, case: Case, *, medium: str, direction: str, **field
         item = Interaction(**values)
         with session.begin_nested():
             session.add(item)
+    _created(session, case, item)
+    return item, True
+
+
+def record_many(session: Session, rows: list[tuple[Case, dict]]) -> list[tuple[
+        Interaction, bool]]:
+    """record() for provider messages (each with a provider_id) arriving together: one INSERT
+    for all of them; a redelivery, or a repeat among rows, returns the stored one."""
+    if not rows:
+        return []
+    values = []
+    for case, fields in rows:
+        if fields["medium"] not in MEDIA or fields["direction"] not in DIRECTIONS:
+            raise Invalid(f"unknown medium/direction {fields['medium']}/{fields['direction']}")
+        values.append(dict(client_id=case.client_id, case_id=case.id, **fields))
+    try:
+        stmt = db.insert_unless_exists_statement(session, Interaction, PROVIDER_KEY)
+    except NotImplementedError:
+        return [record(session, case, **fields) for case, fields in rows]
+    session.flush()  # what the insert may refer to is in the database first (as autoflush)
+    stored = {}
+    # Many rows, one round trip; in key order, so two batches holding the same redelivered
+    # message cannot deadlock on its unique key.
+    ordered = sorted(values, key=lambda v: (v["client_id"], v["medium"], v["provider_id"]))
+    for row in session.connection().execute(stmt, ordered):
+        item = db.adopt(session, Interaction, row)
+        stored[(item.client_id, item.medium, item.provider_id)] = item
+    out = []
+    for (case, _), v in zip(rows, values, strict=True):
+        item = stored.pop((v["client_id"], v["medium"], v["provider_id"]), None)
+        if item is None:
+            out.append((_by_provider(session, v["client_id"], v["medium"], v["provider_id"]),
+                        False))
+            continue
+        _created(session, case, item)
+        out.append((item, True))
+    return out
+
+
+def _created(session: Session, case: Case, item: Interaction) -> None:
     _touch(case, item)
     # medium and direction let routing skip events it does not route without a query.
     events.emit(session, events.INTERACTION_CREATED, interaction_id=item.id, case_id=case.id,
-                client_id=case.client_id, medium=medium, direction=direction)
-    return item, True
+                client_id=case.client_id, medium=item.medium, direction=item.direction)
 
 
 def _touch(case: Case, item: Interaction) -> None:

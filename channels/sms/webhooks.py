@@ -64,7 +64,8 @@ def incoming():
     # Stored, and queued for routing, in one transaction (shared with other messages arriving
     # at the same moment); answered once committed, so Twilio retries whatever was not.
     got = committed(lambda session: messaging.receive_message(session, msg, region=region,
-                                                              media=media))
+                                                              media=media),
+                    item=(msg, region, media), many=messaging.receive_messages)
     log.debug("message %s on case %s", sid, got.case.id)
     return twiml()
 

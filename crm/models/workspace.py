@@ -88,7 +88,12 @@ def write_name_keys(conn, customer_id: int, client_id: int, search_name: str,
     table = CustomerNameKey.__table__
     if replace:
         conn.execute(delete(table).where(table.c.customer_id == customer_id))
-    rows = [{"client_id": client_id, "customer_id": customer_id, "key": k}
-            for k in name_keys(search_name)]
+    rows = name_key_rows(customer_id, client_id, search_name)
     if rows:
         conn.execute(insert(table), rows)
+
+
+def name_key_rows(customer_id: int, client_id: int, search_name: str) -> list[dict]:
+    """A customer's name keys as rows of customer_name_keys."""
+    return [{"client_id": client_id, "customer_id": customer_id, "key": k}
+            for k in name_keys(search_name)]
