@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm import audit, events, identity, inbound, outbound, tenancy, timeline
-from crm.models import Attachment, ContactPoint, utcnow
+from crm.models import Attachment, Case, ContactPoint, utcnow
 
 # TCPA revocation words and the words that opt back in (matched as the whole message).
 STOP_WORDS = frozenset({"STOP", "STOPALL", "QUIT", "END", "REVOKE", "OPT OUT", "OPTOUT",
@@ -41,38 +41,51 @@ def receive_messages(session: Session, batch: list[tuple[inbound.InboundMessage,
     """receive_message for messages arriving together, each as (message, region, media):
     their owners, cases, first contacts' customers and interactions read and written once for
     all. The outcomes in the batch's order."""
-    out: list[inbound.Received | None] = [None] * len(batch)
-    known: dict[int, tuple] = {}  # index -> (client, line, contact kind, contact value)
-    owners: dict[tuple[str, str], tenancy.Owner] = {}
-    for n, (msg, region, _) in enumerate(batch):
-        kind = inbound.address_kind_of(msg.medium)
-        owner = owners.get((kind, msg.recipient)) or tenancy.owner_of(session, kind,
-                                                                       msg.recipient)
-        owners[(kind, msg.recipient)] = owner
-        known[n] = (owner.client, owner.line_of_work,
-                    *identity.normalise_contact(msg.sender, region))
-    cases: dict[tuple[int, str, str], object] = {}
-    for client_id, kind in {(c.id, k) for c, _, k, _ in known.values()}:
-        values = {v for c, _, k, v in known.values() if c.id == client_id and k == kind}
-        for value, case in identity.cases_by_contact(session, client_id, kind, values).items():
-            cases[(client_id, kind, value)] = case
-    # First contacts: their customers and cases made together, a client at a time.
-    new = {(c.id, k, v): batch[n][0].sender_name for n, (c, _, k, v) in known.items()
-           if (c.id, k, v) not in cases}
-    for client_id in {c for c, _, _ in new}:
-        made = identity.create_many(session, client_id, [
-            (k, v, name) for (c, k, v), name in new.items() if c == client_id])
-        cases.update({(client_id, k, v): case for (k, v), case in made.items()})
-    rows = [(n, client, cases[(client.id, kind, value)],
-             inbound.interaction_fields(batch[n][0], line))
-            for n, (client, line, kind, value) in known.items()]
-    recorded = timeline.record_many(session, [(case, fields) for _, _, case, fields in rows])
-    for (n, client, case, _), (item, created) in zip(rows, recorded, strict=True):
-        msg, region, media = batch[n]
-        out[n] = inbound.Received(item, case, client, created)
+    senders = _senders(session, batch)
+    cases = _cases(session, batch, senders)
+    theirs = [cases[(client.id, kind, value)] for client, _, kind, value in senders]
+    recorded = timeline.record_many(session, [
+        (case, inbound.interaction_fields(msg, line))
+        for (msg, _, _), (_, line, _, _), case in zip(batch, senders, theirs, strict=True)])
+    out = []
+    for (msg, region, media), (client, *_), case, (item, created) in zip(
+            batch, senders, theirs, recorded, strict=True):
+        out.append(inbound.Received(item, case, client, created))
         if created:
-            _received(session, out[n], msg, region, media)
+            _received(session, out[-1], msg, region, media)
     return out
+
+
+def _senders(session: Session, batch) -> list[tuple]:
+    # Per message: (owning client, its number's line of work, contact kind, contact value).
+    owners: dict[tuple[str, str], tenancy.Owner] = {}
+    senders = []
+    for msg, region, _ in batch:
+        key = (inbound.address_kind_of(msg.medium), msg.recipient)
+        if key not in owners:
+            owners[key] = tenancy.owner_of(session, *key)
+        senders.append((owners[key].client, owners[key].line_of_work,
+                        *identity.normalise_contact(msg.sender, region)))
+    return senders
+
+
+def _cases(session: Session, batch, senders) -> dict[tuple[int, str, str], Case]:
+    # The case of every sender: one look-up a client and kind, then first contacts made
+    # together, a client at a time.
+    wanted: dict[tuple[int, str, str], str | None] = {}
+    for (msg, _, _), (client, _, kind, value) in zip(batch, senders, strict=True):
+        wanted.setdefault((client.id, kind, value), msg.sender_name)  # a new one's first name
+    cases = {}
+    for client_id, kind in {(c, k) for c, k, _ in wanted}:
+        found = identity.cases_by_contact(session, client_id, kind, [
+            v for c, k, v in wanted if (c, k) == (client_id, kind)])
+        cases.update({(client_id, kind, v): case for v, case in found.items()})
+    for client_id in {c for c, k, v in wanted if (c, k, v) not in cases}:
+        made = identity.create_many(session, client_id, [
+            (k, v, name) for (c, k, v), name in wanted.items()
+            if c == client_id and (c, k, v) not in cases])
+        cases.update({(client_id, k, v): case for (k, v), case in made.items()})
+    return cases
 
 
 def _received(session: Session, got: inbound.Received, msg: inbound.InboundMessage,
