@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, bindparam, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
@@ -282,19 +282,15 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
-def insert_unless_exists(session: Session, model, values: dict, key: list[str], *,
-                         unless=None):
+def insert_unless_exists(session: Session, model, values: dict, key: list[str]):
     """INSERT one row unless a row with the same unique `key` exists: the new object or None.
 
     One statement (INSERT .. ON CONFLICT (key) DO NOTHING RETURNING) instead of a look-up, a
     savepoint and an insert; atomic under concurrency on both dialects. `values` are keyed by
-    attribute (= column) name. unless: a prebuilt EXISTS clause (its bind parameters named as
-    keys of values) that, when true, inserts nothing either (INSERT .. SELECT .. WHERE NOT).
-    Raises NotImplementedError where the database cannot do it, so the caller takes the long
-    way.
+    attribute (= column) name. Raises NotImplementedError where the database cannot do it, so
+    the caller takes the long way.
     """
-    stmt = insert_unless_exists_statement(session, model, key,
-                                          None if unless is None else (tuple(values), unless))
+    stmt = insert_unless_exists_statement(session, model, key)
     session.flush()  # what the insert may refer to is in the database first (as autoflush)
     row = session.connection().execute(stmt, values).first()
     if row is None:
@@ -304,11 +300,10 @@ def insert_unless_exists(session: Session, model, values: dict, key: list[str], 
     return adopt(session, model, row)
 
 
-def insert_unless_exists_statement(session: Session, model, key: list[str], unless=None):
+def insert_unless_exists_statement(session: Session, model, key: list[str]):
     """insert_unless_exists's statement (built once), for callers that run it on many rows at
     once; NotImplementedError where the database cannot do it."""
-    return _insert_unless_exists(session.get_bind().dialect.name, model.__table__, tuple(key),
-                                 unless)
+    return _insert_unless_exists(session.get_bind().dialect.name, model.__table__, tuple(key))
 
 
 def adopt(session: Session, model, row):
@@ -382,13 +377,7 @@ def upsert_insert(dialect: str):
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_unless_exists(dialect: str, table, key: tuple[str, ...], unless=None):
+def _insert_unless_exists(dialect: str, table, key: tuple[str, ...]):
     # Built once per table: statement construction is a large part of a hot path's cost.
-    stmt = upsert_insert(dialect)(table)
-    if unless is not None:
-        # The values as a one-row SELECT that yields no row while `unless` holds (column
-        # defaults are filled in as for a plain INSERT).
-        names, clause = unless
-        stmt = stmt.from_select(names, select(
-            *(bindparam(n, type_=table.c[n].type) for n in names)).where(~clause))
-    return stmt.on_conflict_do_nothing(index_elements=list(key)).returning(*table.c)
+    return (upsert_insert(dialect)(table).on_conflict_do_nothing(index_elements=list(key))
+            .returning(*table.c))
