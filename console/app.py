@@ -7,8 +7,9 @@ from flask import Flask
 from console.config import ROOT, Settings
 from console.database import register_database
 from console.email_web import register as register_email
-from console.errors import register_error_handlers
+from console.errors import register_error_handlers, register_socket_error_handler
 from console.extensions import csrf, login_manager, socketio
+from console.inputs import register_input_checks
 from console.logs import configure_logging
 from console.messaging import register_messaging
 from console.realtime import register_agent_namespace, register_listeners
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, *, check_database: bool = False
     if check_database:
         db.check()
     register_extensions(app, settings)
+    register_input_checks(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_tasks(app, settings)
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
 def register_realtime(app: Flask) -> None:
     """Socket namespaces, and the listeners turning committed domain events into emits."""
     events.clear_listeners()  # one app per process: a new app replaces the old listeners
+    register_socket_error_handler()
     register_agent_namespace()
     register_listeners(app)
     from console.voice import register_voice  # issue 5: offers, presence, call connect

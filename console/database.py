@@ -52,6 +52,12 @@ def get_db(app: Flask | None = None) -> Database:
     return (app or current_app).extensions["caseline.db"]
 
 
+def discard() -> None:
+    """Roll back the current context's transaction, if it has a session (after a refusal)."""
+    if "db_session" in g:
+        g.db_session.rollback()
+
+
 def session() -> Session:
     """The session of the current app context, opened on first use."""
     if "db_session" not in g:

@@ -6,8 +6,10 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from console import database
 from crm.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,15 @@ def error_response(status: int, code: str, message: str):
     return render_template("error.html", status=status, message=message), status
 
 
+def _first_line(exc: Exception) -> str:
+    # The driver's own words, without the statement and parameters SQLAlchemy appends.
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+
+
+def _unstorable_message() -> str:
+    return "A value in the request is out of range or cannot be stored."
+
+
 def register_error_handlers(app: Flask) -> None:
     """Map domain errors, HTTP errors and surprises onto error_response."""
 
@@ -41,6 +52,16 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(400, "csrf", "The form expired or came from elsewhere; reload "
                                            "the page and try again.")
 
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _unstorable(exc: Exception):
+        # A value the database cannot hold (a number past its column's range, say) that no
+        # check caught: the request's transaction is rolled back at teardown, nothing stored.
+        log.warning("refused a value the database cannot store on %s %s: %s", request.method,
+                    request.path, _first_line(exc))
+        database.discard()  # now, not at teardown: the context may outlive the request
+        return error_response(400, "invalid_input", _unstorable_message())
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
@@ -51,3 +72,23 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500, "internal", "Something went wrong on our side; it has been "
                                                "logged.")
+
+
+def register_socket_error_handler() -> None:
+    """A socket event whose handler fails gets the error as its ack, in the HTTP errors' shape
+    (the event's session is rolled back as its context ends)."""
+    from console.extensions import socketio
+
+    @socketio.on_error_default
+    def _failed(exc: Exception) -> dict:
+        if isinstance(exc, ConnectionRefusedError):
+            raise exc  # a refused connection is an answer, not a failure
+        database.discard()
+        if isinstance(exc, DataError | OverflowError):
+            log.warning("refused a socket value the database cannot store: %s", _first_line(exc))
+            return {"ok": False, "error": {"code": "invalid_input",
+                                           "message": _unstorable_message()}}
+        log.exception("unhandled error in socket event %s", request.event.get("message"))
+        return {"ok": False, "error": {"code": "internal",
+                                       "message": "Something went wrong on our side; it has "
+                                                  "been logged."}}

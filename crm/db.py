@@ -297,13 +297,13 @@ def insert_unless_exists(session: Session, model, values: dict, key: list[str]):
     made = result.first()
     if made is None:
         return None
-    # Only the primary key comes back: every other column is what was sent, with the Python
-    # defaults the insert filled in (each column returned costs the driver and SQLAlchemy
-    # time, and this runs for every call and message). The ORM's own INSERT .. RETURNING
-    # costs twice the CPU.
+    # Only what the database made comes back (the key, server defaults): every other column
+    # is what was sent, with the Python defaults the insert filled in. Each column returned
+    # costs the driver and SQLAlchemy time, and this runs for every call and message; the
+    # ORM's own INSERT .. RETURNING costs twice the CPU.
     sent = result.last_inserted_params()
-    ids = dict(zip((c.key for c in table.primary_key.columns), made, strict=True))
-    return adopt(session, model, [ids[c.key] if c.key in ids else sent.get(c.key)
+    made = dict(zip(made._fields, made, strict=True))
+    return adopt(session, model, [made[c.name] if c.name in made else sent.get(c.key)
                                   for c in table.c])
 
 
@@ -385,7 +385,10 @@ def upsert_insert(dialect: str):
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_unless_exists(dialect: str, table, key: tuple[str, ...], key_only: bool):
+def _insert_unless_exists(dialect: str, table, key: tuple[str, ...], made_only: bool):
     # Built once per table: statement construction is a large part of a hot path's cost.
+    # made_only: return only the columns the database fills in itself.
+    columns = [c for c in table.c if c.primary_key or c.server_default is not None] \
+        if made_only else table.c
     return (upsert_insert(dialect)(table).on_conflict_do_nothing(index_elements=list(key))
-            .returning(*(table.primary_key.columns if key_only else table.c)))
+            .returning(*columns))
