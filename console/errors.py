@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from console import database
+from console.extensions import socketio
 from crm.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def _unstorable(exc: Exception):
         # A value the database cannot hold (a number past its column's range, say) that no
-        # check caught: the request's transaction is rolled back at teardown, nothing stored.
+        # check caught: the request's transaction is rolled back, nothing stored.
         log.warning("refused a value the database cannot store on %s %s: %s", request.method,
                     request.path, _first_line(exc))
         database.discard()  # now, not at teardown: the context may outlive the request
@@ -75,9 +76,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_socket_error_handler() -> None:
-    """A socket event whose handler fails gets the error as its ack, in the HTTP errors' shape
-    (the event's session is rolled back as its context ends)."""
-    from console.extensions import socketio
+    """A socket event whose handler fails gets the error as its ack, in the HTTP errors' shape,
+    and its transaction is rolled back."""
 
     @socketio.on_error_default
     def _failed(exc: Exception) -> dict:
