@@ -32,6 +32,7 @@ class Visit:
 def start(session: Session, widget_key: str, name: str, contact: str, *,
           region: str = "US") -> Visit:
     """A new chat thread for a visitor who gave a name and an email or phone number."""
+    _storable(widget_key, name, contact)
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME:
         raise Invalid(f"please give your name (at most {MAX_NAME} characters)")
@@ -45,8 +46,16 @@ def start(session: Session, widget_key: str, name: str, contact: str, *,
                  name=name, contact=value, widget_key=widget_key)
 
 
+def _storable(*texts: str) -> None:
+    # Visitors' text comes over the socket, past the HTTP input checks; PostgreSQL text cannot
+    # hold NUL, so it is refused here on every database alike.
+    if any("\x00" in (t or "") for t in texts):
+        raise Invalid("a chat message cannot contain NUL characters")
+
+
 def post(session: Session, visit: Visit, body: str, message_id: str) -> inbound.Received:
     """A visitor's message on their thread; a retried message id is stored once."""
+    _storable(body, message_id)
     text = (body or "").strip()
     if not text:
         raise Invalid("the message is empty")

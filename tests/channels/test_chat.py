@@ -137,6 +137,15 @@ def test_a_retried_message_id_is_stored_once(app, session, default_client):
     assert len(rows) == 1
 
 
+def test_text_with_nul_characters_is_refused_and_not_stored(app, session, default_client):
+    assert start(visitor(app), name="Ana\x00", contact="nul@example.com")["ok"] is False
+    sio = visitor(app)
+    start(sio, contact="nul@example.com")
+    ack = say(sio, "card\x00number", "m1")
+    assert ack["ok"] is False and "NUL" in ack["error"]["message"]
+    assert session.scalars(select(Interaction).where(Interaction.medium == "chat")).all() == []
+
+
 @pytest.mark.parametrize(("name", "contact", "text"), [
     ("", "ana@example.com", "your name"),
     ("Ana", "", "email address or a phone number"),
