@@ -37,8 +37,8 @@ def _first_line(exc: Exception) -> str:
     return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
 
 
-def _unstorable_message() -> str:
-    return "A value in the request is out of range or cannot be stored."
+UNSTORABLE = "A value in the request is out of range or cannot be stored."
+INTERNAL = "Something went wrong on our side; it has been logged."
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -61,7 +61,7 @@ def register_error_handlers(app: Flask) -> None:
         log.warning("refused a value the database cannot store on %s %s: %s", request.method,
                     request.path, _first_line(exc))
         database.discard()  # now, not at teardown: the context may outlive the request
-        return error_response(400, "invalid_input", _unstorable_message())
+        return error_response(400, "invalid_input", UNSTORABLE)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -71,8 +71,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, "internal", "Something went wrong on our side; it has been "
-                                               "logged.")
+        return error_response(500, "internal", INTERNAL)
 
 
 def register_socket_error_handler() -> None:
@@ -86,9 +85,6 @@ def register_socket_error_handler() -> None:
         database.discard()
         if isinstance(exc, DataError | OverflowError):
             log.warning("refused a socket value the database cannot store: %s", _first_line(exc))
-            return {"ok": False, "error": {"code": "invalid_input",
-                                           "message": _unstorable_message()}}
+            return {"ok": False, "error": {"code": "invalid_input", "message": UNSTORABLE}}
         log.exception("unhandled error in socket event %s", request.event.get("message"))
-        return {"ok": False, "error": {"code": "internal",
-                                       "message": "Something went wrong on our side; it has "
-                                                  "been logged."}}
+        return {"ok": False, "error": {"code": "internal", "message": INTERNAL}}

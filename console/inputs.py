@@ -31,19 +31,19 @@ def register_input_checks(app: Flask) -> None:
 def _refuse_unstorable():
     # PostgreSQL text cannot hold NUL; Twilio and browsers never send it, so it is refused
     # everywhere (path, query, form fields, JSON) rather than stored on one database only.
-    if _has_nul(request.path) or _has_nul(list(request.args.items(multi=True))):
+    json = request.is_json and bool(request.content_length)
+    body = request.get_json(silent=True) if json else None
+    form = request.form.items(multi=True) if request.mimetype in _FORMS else ()
+    if _has_nul([request.path, *request.args.items(multi=True), *form, body]):
         return _invalid("A request may not contain NUL characters.")
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") \
-            and _has_nul(list(request.form.items(multi=True))):
-        return _invalid("A request may not contain NUL characters.")
-    if request.is_json and request.content_length:
-        body = request.get_json(silent=True)
-        if _has_nul(body):
-            return _invalid("A request may not contain NUL characters.")
-        if not request.path.startswith(("/api/", "/webhooks/")) and not isinstance(body, dict):
-            # Pages read a JSON body as form fields (Flask-WTF): it must be an object.
-            return _invalid("Send the form's fields as a JSON object.")
+    if json and not request.path.startswith(("/api/", "/webhooks/")) \
+            and not isinstance(body, dict):
+        # Pages read a JSON body as form fields (Flask-WTF): it must be an object.
+        return _invalid("Send the form's fields as a JSON object.")
     return None
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _has_nul(value) -> bool:
