@@ -54,9 +54,11 @@ class LocalPresence:
         with self._lock:
             return len(self._sockets.get(user_id, ()))
 
-    def connected(self) -> set[int]:
+    def all_and_connected(self) -> tuple[dict[int, dict], set[int]]:
+        """Every record, and the agents with a socket open."""
         with self._lock:
-            return {uid for uid, s in self._sockets.items() if s}
+            return ({uid: dict(r) for uid, r in self._records.items()},
+                    {uid for uid, s in self._sockets.items() if s})
 
     def clear(self) -> None:
         with self._lock:
@@ -92,14 +94,16 @@ class RedisPresence:
     def sockets(self, user_id: int) -> int:
         return int(self._redis.scard(_SOCKETS + str(user_id)))
 
-    def connected(self) -> set[int]:
-        uids = list(self.all())
-        if not uids:
-            return set()
-        pipe = self._redis.pipeline()
-        for uid in uids:
+    def all_and_connected(self) -> tuple[dict[int, dict], set[int]]:
+        """Every record, and the agents with a socket open (in any process): two round trips
+        (routing asks on every call)."""
+        records = self.all()
+        if not records:
+            return records, set()
+        pipe = self._redis.pipeline(transaction=False)
+        for uid in records:
             pipe.scard(_SOCKETS + str(uid))
-        return {uid for uid, n in zip(uids, pipe.execute(), strict=True) if n}
+        return records, {uid for uid, n in zip(records, pipe.execute(), strict=True) if n}
 
     def clear(self) -> None:
         keys = [_KEY, *self._redis.scan_iter(_SOCKETS + "*")]
@@ -165,10 +169,10 @@ def status_of(user_id: int) -> str:
 
 def agents() -> list[Agent]:
     """Every known agent as a routing snapshot (connected: has a socket open somewhere)."""
-    live = store().connected()
+    records, live = store().all_and_connected()
     return [Agent(uid, frozenset(r["client_ids"]), r["skills"], tuple(r["languages"]),
                   r["capacity"], tuple(r["roles"]), r["active"], r["status"], r["since"],
-                  uid in live) for uid, r in store().all().items()]
+                  uid in live) for uid, r in records.items()]
 
 
 def profiles(user_ids) -> list[Agent]:

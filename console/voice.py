@@ -194,7 +194,7 @@ def register_voice(app: Flask) -> None:
 
     events.subscribe(events.CALL_TRANSFERRED, on_transferred)
     events.subscribe_in_transaction(events.OFFER_CREATED, pop_now)
-    events.subscribe(events.OFFER_CREATED, on_created)
+    events.subscribe(events.OFFER_CREATED, on_created, urgent=True)  # the caller is ringing
     events.subscribe(events.OFFER_ACCEPTED, on_accepted)
     events.subscribe(events.OFFER_CLOSED, on_closed)
     console_offers.when_taken("voice", _answered)

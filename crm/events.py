@@ -28,15 +28,21 @@ CHAT_TYPING = "chat.typing"
 Listener = Callable[[str, dict[str, Any]], None]
 InTransaction = Callable[[Session, str, dict[str, Any]], None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)
+_urgent: dict[str, list[Listener]] = defaultdict(list)
 _joining: dict[str, list[InTransaction]] = defaultdict(list)
 _PENDING = "crm.pending_events"
 _COMMITTED = "crm.committed_events"
 
 
-def subscribe(name: str, listener: Listener) -> None:
-    """Call listener(name, payload) after each commit that raised event `name` ('*' = all)."""
-    if listener not in _listeners[name]:
-        _listeners[name].append(listener)
+def subscribe(name: str, listener: Listener, *, urgent: bool = False) -> None:
+    """Call listener(name, payload) after each commit that raised event `name` ('*' = all).
+
+    urgent: someone is waiting on it (a ringing call's screen pop), so it runs before the
+    ordinary listeners of every event the same commit raised, not after those of earlier ones.
+    """
+    table = _urgent if urgent else _listeners
+    if listener not in table[name]:
+        table[name].append(listener)
 
 
 def subscribe_in_transaction(name: str, listener: InTransaction) -> None:
@@ -52,6 +58,7 @@ def subscribe_in_transaction(name: str, listener: InTransaction) -> None:
 def clear_listeners() -> None:
     """Forget every listener (a new app, or a test, registers its own)."""
     _listeners.clear()
+    _urgent.clear()
     _joining.clear()
 
 
@@ -68,7 +75,14 @@ def pending(session: Session) -> list[tuple[str, dict[str, Any]]]:
 
 def dispatch(name: str, payload: dict[str, Any]) -> None:
     """Deliver one event to its listeners now; a failing listener never breaks the others."""
-    for listener in (*_listeners.get(name, ()), *_listeners.get("*", ())):
+    _deliver(name, payload, urgent=True)
+    _deliver(name, payload, urgent=False)
+
+
+def _deliver(name: str, payload: dict[str, Any], *, urgent: bool) -> None:
+    listeners = _urgent.get(name, ()) if urgent else (*_listeners.get(name, ()),
+                                                      *_listeners.get("*", ()))
+    for listener in listeners:
         try:
             listener(name, payload)
         except Exception:
@@ -105,8 +119,10 @@ def _after_transaction_end(session: Session, transaction) -> None:
     # listener that reads the database must not wait for a second connection while holding
     # the first (with a small pool under load that is a deadlock).
     if transaction.parent is None:
-        for name, payload in session.info.pop(_COMMITTED, None) or ():
-            dispatch(name, payload)
+        committed = session.info.pop(_COMMITTED, None) or ()
+        for urgent in (True, False):
+            for name, payload in committed:
+                _deliver(name, payload, urgent=urgent)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -49,3 +49,17 @@ def test_an_in_transaction_listener_commits_with_the_transaction(session, defaul
     session.expire_all()
     assert session.get(Case, case.id).flags == ["joined"]
     assert seen == [case.id]
+
+
+def test_an_urgent_listener_runs_before_the_ordinary_ones_of_earlier_events(
+        session, default_client):
+    # A screen pop must not wait for the case-room broadcast of the call raised before it.
+    seen = []
+    events.subscribe(events.CASE_UPDATED, lambda n, p: seen.append(("ordinary", n)))
+    events.subscribe(events.TASK_CREATED, lambda n, p: seen.append(("urgent", n)), urgent=True)
+    events.subscribe(events.TASK_CREATED, lambda n, p: seen.append(("ordinary", n)))
+    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    events.emit(session, events.TASK_CREATED, case_id=case.id)
+    session.commit()
+    assert seen == [("urgent", events.TASK_CREATED), ("ordinary", events.CASE_UPDATED),
+                    ("ordinary", events.TASK_CREATED)]
