@@ -45,23 +45,34 @@ def run(env) -> list:
     session.commit()
     with serving(env.url, TWILIO_AUTH_TOKEN=TOKEN) as base:
         pop, bare = _measure(base, raw, agent.id)
-    return [row(f"screen pop: signed incoming call -> offer.created ({N} calls)", pop,
+    rows = [row(f"screen pop: signed incoming call -> offer.created ({N} calls)", pop,
                 "bare Socket.IO emit from a Flask route", bare,
                 f"{env.dialect}, one server process, websocket")]
+    if os.environ.get("BENCH_REDIS_URL"):
+        # Production's sockets and presence: emits go through Redis (the Socket.IO message
+        # queue) and routing reads agents' presence from it.
+        with serving(env.url, TWILIO_AUTH_TOKEN=TOKEN,
+                     REDIS_URL=os.environ["BENCH_REDIS_URL"]) as base:
+            pop, bare = _measure(base, raw, agent.id, first_call=20_000_000)
+        rows.append(row(f"screen pop, Redis message queue and presence ({N} calls)", pop,
+                        "bare Socket.IO emit through the same Redis", bare,
+                        f"{env.dialect}, one server process, websocket"))
+    return rows
 
 
 @contextmanager
 def serving(database_url: str, **settings: str) -> Iterator[str]:
     """A real Caseline server process (bench.voice_server) on a free port; its base URL.
 
-    Embedded mode (no Redis, tasks in threads); always stopped, killed if it lingers.
+    Embedded mode (no Redis unless settings give REDIS_URL; tasks in threads); always stopped,
+    killed if it lingers.
     """
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as instance:
-        server_env = {**os.environ, "DATABASE_URL": database_url, "CASELINE_TASKS": "thread",
-                      "INSTANCE_PATH": instance, "LOG_FORMAT": "text", **settings}
-        server_env.pop("REDIS_URL", None)
+        server_env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+        server_env.update(DATABASE_URL=database_url, CASELINE_TASKS="thread",
+                          INSTANCE_PATH=instance, LOG_FORMAT="text", **settings)
         proc = subprocess.Popen([sys.executable, "-m", "bench.voice_server", "--port",
                                  str(port)], cwd=ROOT, env=server_env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -90,7 +101,8 @@ def _wait_up(base: str, proc) -> None:
     raise RuntimeError("the bench server did not start")
 
 
-def _measure(base: str, raw: str, user_id: int) -> tuple[list[float], list[float]]:
+def _measure(base: str, raw: str, user_id: int, first_call: int = 0
+             ) -> tuple[list[float], list[float]]:
     arrived = Arrival()
     sio = socketio.Client()
     sio.on("offer.created", arrived.mark, namespace="/agent")
@@ -104,7 +116,8 @@ def _measure(base: str, raw: str, user_id: int) -> tuple[list[float], list[float
     hangup = "/webhooks/twilio/voice/queue-result"
 
     def incoming(n: int) -> float:
-        params = {"CallSid": f"CA{n:032x}", "AccountSid": "AC" + "0" * 32,
+        # A CallSid already seen is a redelivery (no new offer): each run has its own.
+        params = {"CallSid": f"CA{first_call + n:032x}", "AccountSid": "AC" + "0" * 32,
                   "From": f"+1415555{n % 50:04d}", "To": "+15005550006",
                   "CallStatus": "ringing", "Direction": "inbound", "ApiVersion": "2010-04-01"}
         sig = validator.compute_signature(base + path, params)
