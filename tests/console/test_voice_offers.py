@@ -250,3 +250,19 @@ def test_an_agent_on_a_call_gets_no_offers_until_wrapped_up(client, session, mak
     assert done.status_code == 200
     [waiting] = received(sio, events.OFFER_CREATED)
     assert waiting["interaction"]["from_addr"] == "+14155550999"
+
+
+def test_the_screen_pop_goes_out_before_the_case_rooms_news_of_the_call(
+        client, session, make_user, connect, default_client):
+    # An agent watching the caller's case gets both; the pop (the phone is ringing) first.
+    from crm import identity
+
+    _, case, _ = identity.find_or_create(session, default_client.id, tw.CALLER)
+    session.commit()
+    sio = connect(make_user("agent"))
+    assert sio.emit(events.CASE_WATCH, {"case_id": case.id}, namespace="/agent",
+                    callback=True)["ok"]
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    order = [m["name"] for m in sio.get_received("/agent")
+             if m["name"] in (events.OFFER_CREATED, events.INTERACTION_CREATED)]
+    assert order == [events.OFFER_CREATED, events.INTERACTION_CREATED]
