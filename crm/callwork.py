@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from crm import access, audit, events, offers, routing
 from crm.errors import Conflict, Invalid
 from crm.models import DispositionCode, Interaction, Offer, User, utcnow
+from crm.models.tenancy import user_clients
 
 MAX_NOTES = 5000
 # Used when no codes are configured for a line of work (disposition_codes rows override).
@@ -134,6 +135,9 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
         raise Invalid("transfer to exactly one of an agent or a queue")
     if to_user is not None and item.client_id not in to_user.client_ids:
         raise Invalid("that agent does not work for this client")
+    if to_queue is not None and to_queue not in routing.queue_names(session, item.client_id):
+        # A mistyped queue would leave the caller waiting where no agent is ever offered them.
+        raise Invalid(f"there is no queue named {to_queue!r}")
     t = _timers(item)
     if t.get("hold_started_at"):
         t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
@@ -153,6 +157,18 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
         item.meta = {**(item.meta or {}), "queue": to_queue}
     return _save(session, actor, item, "call.transferred", t, transfers=transfers,
                  on_hold=False)
+
+
+def transfer_targets(session: Session, actor: User, interaction_id: int) -> tuple[
+        list[str], list[User]]:
+    """Where the actor can hand a call on: the queues of its client, and the colleagues who
+    work for that client (active, by name)."""
+    item = get_call(session, actor, interaction_id)
+    colleagues = session.scalars(
+        select(User).join(user_clients, user_clients.c.user_id == User.id)
+        .where(user_clients.c.client_id == item.client_id, User.active.is_(True),
+               User.id != actor.id).order_by(User.name, User.id)).all()
+    return routing.queue_names(session, item.client_id), list(colleagues)
 
 
 def consult(session: Session, actor: User, interaction_id: int, to_user: User, *,

@@ -124,6 +124,14 @@ def rules(session: Session) -> dict[tuple[int | None, str], Rule]:
     return found
 
 
+def queue_names(session: Session, client_id: int) -> list[str]:
+    """The queues a client's work can wait in: the lines of work and its configured queues."""
+    configured = session.scalars(select(RoutingQueue.name).where(
+        RoutingQueue.active.is_(True),
+        RoutingQueue.client_id.is_(None) | (RoutingQueue.client_id == client_id)))
+    return sorted(set(LINES) | set(configured))
+
+
 def rule_for(table: dict, client_id: int, name: str) -> Rule:
     """The client's own rule, else the shared one, else the default."""
     return table.get((client_id, name)) or table.get((None, name)) or Rule.default(name)

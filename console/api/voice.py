@@ -69,6 +69,21 @@ class DispositionsOut(BaseModel):
     items: list[DispositionOut]
 
 
+class ColleagueOut(BaseModel):
+    """A colleague a call can be handed to, with their status now."""
+
+    id: int
+    name: str
+    status: str
+
+
+class TransferTargetsOut(BaseModel):
+    """Where a call can go: its client's queues, and colleagues (available ones first)."""
+
+    queues: list[str]
+    agents: list[ColleagueOut]
+
+
 class CallStateOut(BaseModel):
     """A call after a control: its timeline row and its timers."""
 
@@ -205,6 +220,18 @@ def _consult(session, interaction_id: int, target: User):
         out.consult = {"To": f"client:{control.identity_for(target.id)}",
                        "InteractionId": str(interaction_id), "Consult": "1"}
     return out
+
+
+@api.route(bp, "/calls/<int:interaction_id>/transfer-targets",
+           summary="Queues and colleagues a call can be transferred to",
+           response=TransferTargetsOut, tags=["voice"])
+def transfer_targets(interaction_id: int):
+    """The phone's transfer picker: queues by name, colleagues by name and status."""
+    queues, colleagues = callwork.transfer_targets(database.session(), actor(), interaction_id)
+    agents = [ColleagueOut(id=u.id, name=u.name, status=presence.status_of(u.id))
+              for u in colleagues]
+    agents.sort(key=lambda a: a.status != "available")  # stable: by name within each group
+    return TransferTargetsOut(queues=queues, agents=agents)
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer/complete", "POST",

@@ -28,7 +28,7 @@ bar.innerHTML = `
   </div>
   <section id="phone-offer" hidden>
     <div class="phone-caller"><strong id="phone-offer-name"></strong>
-      <span id="phone-offer-number"></span> · <span id="phone-offer-case"></span>
+      <span id="phone-offer-number"></span> · <a id="phone-offer-case"></a>
       · queue <span id="phone-offer-queue"></span></div>
     <div id="phone-offer-flags" class="phone-flags"></div>
     <ul id="phone-offer-recent" class="phone-recent"></ul>
@@ -43,8 +43,8 @@ bar.innerHTML = `
       <button type="button" id="phone-resume" hidden>Resume</button>
       <button type="button" id="phone-mute" class="secondary">Mute</button>
       <button type="button" id="phone-pause-rec" class="secondary">Pause recording</button>
-      <input id="phone-transfer-target" placeholder="agent id or queue" size="14"
-             aria-label="Transfer to (agent id or queue)">
+      <select id="phone-transfer-target" aria-label="Transfer to a queue or a colleague">
+      </select>
       <label class="inline"><input type="checkbox" id="phone-warm"> warm</label>
       <button type="button" id="phone-transfer" class="secondary">Transfer</button>
       <button type="button" id="phone-transfer-complete" hidden>Complete transfer</button>
@@ -147,6 +147,7 @@ socket.on("offer.created", (pop) => {
   $("phone-offer-name").textContent = pop.customer.display_name || "Unknown caller";
   $("phone-offer-number").textContent = pop.interaction.from_addr || "";
   $("phone-offer-case").textContent = pop.case.reference;
+  $("phone-offer-case").href = `/#case/${pop.case_id}`;
   $("phone-offer-queue").textContent = pop.queue;
   $("phone-offer-flags").textContent = pop.flags.length ? `Flags: ${pop.flags.join(", ")}` : "";
   const recent = $("phone-offer-recent");
@@ -209,6 +210,28 @@ function startCall(interactionId, label) {
   clearInterval(state.tick);
   state.tick = setInterval(renderTimer, 1000);
   renderTimer();
+  loadTransferTargets(interactionId);
+}
+
+// The transfer picker: the call's queues, then colleagues (available first) with their status.
+async function loadTransferTargets(interactionId) {
+  const select = $("phone-transfer-target");
+  const option = (value, text) => Object.assign(document.createElement("option"), { value, text });
+  const group = (label, options) => {
+    const g = Object.assign(document.createElement("optgroup"), { label });
+    g.append(...options);
+    return g;
+  };
+  select.replaceChildren(option("", "Transfer to…"));
+  let targets;
+  try { targets = await api("GET", `/calls/${interactionId}/transfer-targets`); } catch (err) {
+    return say(`Transfer targets: ${err.message}`);
+  }
+  if (state.call !== interactionId) return;
+  select.append(
+    group("Queues", targets.queues.map((q) => option(`queue:${q}`, q))),
+    group("Colleagues", targets.agents.map((a) => Object.assign(
+      option(`user:${a.id}`, `${a.name} (${a.status})`), { title: a.name }))));
 }
 
 function renderTimer() {
@@ -253,17 +276,19 @@ $("phone-pause-rec").addEventListener("click", async () => {
 });
 
 $("phone-transfer").addEventListener("click", async () => {
-  const target = $("phone-transfer-target").value.trim();
-  if (!target) return say("Enter an agent id or a queue to transfer to.");
-  const toAgent = /^\d+$/.test(target);
+  const select = $("phone-transfer-target");
+  const [kind, target] = select.value.split(/:(.*)/s);
+  if (!target) return say("Choose a queue or a colleague to transfer to.");
+  const toAgent = kind === "user";
   const warm = toAgent && $("phone-warm").checked;
   const body = toAgent ? { user_id: Number(target), warm } : { queue: target };
+  const who = toAgent ? select.selectedOptions[0].title : target;
   const out = await control("transfer", body);
   if (warm && out.three_way) {
     // The colleague joins us and the caller in the call's conference; we leave on complete.
     state.threeWay = true;
     setState("consulting");
-    say(`Agent ${target} joins you and the caller; complete the transfer to leave them.`);
+    say(`${who} joins you and the caller; complete the transfer to leave them.`);
     toggleConsult(true);
     return;
   }
@@ -273,11 +298,11 @@ $("phone-transfer").addEventListener("click", async () => {
     if (state.device && out.consult) state.twilioCall = await state.device.connect({ params: out.consult });
     Object.assign(state, { held: true, holdStartedAt: Date.now() });
     setState("consulting");
-    say(`Briefing agent ${target}; the caller is on hold.`);
+    say(`Briefing ${who}; the caller is on hold.`);
     toggleConsult(true);
     return;
   }
-  say(`Transferred to ${target}.`);
+  say(`Transferred to ${who}.`);
   await wrapUp();
 });
 

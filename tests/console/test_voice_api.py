@@ -368,3 +368,54 @@ def test_supervisors_configure_disposition_codes_per_line_of_work(client, sessio
     bad = client.post("/api/v1/dispositions", headers=boss_auth,
                       json={**body, "code": "no spaces!"})
     assert bad.status_code == 422
+
+
+def test_the_transfer_picker_lists_the_calls_queues_and_colleagues_by_status(
+        app, client, session, auth, agent, make_user, live_call, default_client):
+    from console import presence
+    from crm.models import Client, RoutingQueue
+
+    free, busy, away = make_user("agent"), make_user("collections"), make_user("fraud")
+    free.name, busy.name, away.name = "Ada Free", "Bob Busy", "Abe Away"
+    other = Client(slug="other-co", name="Other Co")
+    session.add_all([other, RoutingQueue(client_id=default_client.id, name="vip"),
+                     RoutingQueue(client_id=None, name="closed", active=False)])
+    session.commit()
+    elsewhere = make_user("agent", clients=[other])
+    with app.app_context():
+        presence.set_status(free, "available")
+        presence.set_status(busy, "busy")
+    resp = client.get(f"/api/v1/calls/{live_call}/transfer-targets", headers=auth)
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["queues"] == ["collections", "fraud", "general", "insurance", "vip"]
+    # Available colleagues first, then the rest by name; never the agent themself, nor anyone
+    # who does not work for the call's client.
+    assert [(a["name"], a["status"]) for a in body["agents"]] == [
+        ("Ada Free", "available"), ("Abe Away", "offline"), ("Bob Busy", "busy")]
+    assert {agent.id, elsewhere.id}.isdisjoint(a["id"] for a in body["agents"])
+
+
+def test_a_transfer_to_a_queue_that_does_not_exist_is_refused_and_changes_nothing(
+        client, session, auth, live_call, twilio_api):
+    twilio_api.requests.clear()
+    resp = client.post(f"/api/v1/calls/{live_call}/transfer", json={"queue": "colections"},
+                       headers=auth)
+    assert resp.status_code == 422
+    assert "no queue named 'colections'" in resp.get_json()["error"]["message"]
+    assert twilio_api.requests == []
+    item = session.get(Interaction, live_call)
+    assert "transfers" not in item.meta and item.agent_id is not None
+
+
+def test_only_the_agent_on_the_call_sees_where_it_can_go(client, session, make_user, live_call):
+    from crm import users
+
+    raw = users.issue_token(session, make_user("agent"))
+    session.commit()
+    resp = client.get(f"/api/v1/calls/{live_call}/transfer-targets",
+                      headers={"Authorization": f"Bearer {raw}"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "not_your_call"
+    assert client.get(f"/api/v1/calls/{live_call}/transfer-targets").status_code == 401
+    assert client.get("/api/v1/calls/999999/transfer-targets", headers={
+        "Authorization": f"Bearer {raw}"}).status_code == 404

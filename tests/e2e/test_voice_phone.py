@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 import urllib.request
@@ -76,6 +77,11 @@ def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new
     expect(offer).to_be_visible()
     expect(page.locator("#phone-offer-case")).to_contain_text("CL-")
     expect(page.locator("#phone-offer-number")).to_contain_text("+1415555")
+    # The pop opens the caller's case, with its history, before the call is answered.
+    expect(page).to_have_url(re.compile(r"#case/\d+$"))
+    reference = page.locator("#phone-offer-case").inner_text()
+    expect(page.locator("#case-reference")).to_have_text(reference)
+    expect(page.locator(".tl-item", has_text="Inbound call").first).to_be_visible()
 
     page.click("#phone-answer")
     expect(page.locator("#phone-call")).to_be_visible()
@@ -87,7 +93,7 @@ def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new
     page.click("#phone-resume")
     expect(state).to_have_text("on call")
 
-    page.fill("#phone-transfer-target", "collections")
+    page.select_option("#phone-transfer-target", label="collections")
     page.click("#phone-transfer")
     expect(page.locator("#phone-wrapup")).to_be_visible()
     expect(page.locator("#phone-message")).to_contain_text("Transferred to collections")
@@ -119,10 +125,16 @@ def test_warm_transfer_hands_the_call_to_a_colleague_who_wraps_it_up(new_page, d
     page = signed_in(new_page, base, "agent@caseline.demo")
     on_a_simulated_call(page)
 
-    page.fill("#phone-transfer-target", str(colleague_id))
+    # The picker lists colleagues by name with their status (signed in, away).
+    colleague_name = colleague.evaluate(
+        "fetch('/api/v1/me').then(r => r.json()).then(m => m.name)")
+    picked = page.locator(f"#phone-transfer-target option[value='user:{colleague_id}']")
+    expect(picked).to_have_text(f"{colleague_name} (away)")
+    page.select_option("#phone-transfer-target", f"user:{colleague_id}")
     page.check("#phone-warm")
     page.click("#phone-transfer")
     expect(page.locator("#phone-state")).to_have_text("consulting")
+    expect(page.locator("#phone-message")).to_contain_text(f"Briefing {colleague_name}")
     page.click("#phone-transfer-complete")
     expect(page.locator("#phone-wrapup")).to_be_visible()
 

@@ -117,6 +117,21 @@ def test_a_note_with_html_and_script_is_shown_as_text_and_never_runs(new_page, s
     assert page.evaluate("window.__xss") is None
 
 
+def test_an_unsent_draft_waits_on_its_case_while_the_agent_is_on_another(new_page, sign_in,
+                                                                        live_server, cases):
+    page = sign_in(new_page())
+    page.goto(f"{live_server}/#case/{cases['short']}")
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    page.fill("#composer-body", "Half-written reply about the excess")
+    # Another case opens (a screen pop does the same): its composer starts empty.
+    page.evaluate(f"location.hash = '#case/{cases['long']}'")
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ELONG1")
+    expect(page.locator("#composer-body")).to_have_value("")
+    page.go_back()
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    expect(page.locator("#composer-body")).to_have_value("Half-written reply about the excess")
+
+
 def test_part_of_a_number_finds_the_customer(new_page, sign_in, cases):
     page = sign_in(new_page())
     page.fill("#search", "0147")

@@ -31,6 +31,7 @@ export class Composer {
     this.error = form.querySelector("#composer-error");
     this.caseId = null;
     this.context = {};
+    this.drafts = new Map(); // case id -> unsent text: a screen pop or a click never loses it
     composer = this;
     this.select.addEventListener("change", () => this.describe());
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
@@ -56,9 +57,13 @@ export class Composer {
   }
 
   setCase(caseId) {
+    if (this.caseId !== null && this.body.value.trim()) {
+      this.drafts.set(this.caseId, this.body.value);
+    }
     this.caseId = caseId;
     this.context = { caseId };
-    this.body.value = "";
+    this.body.value = this.drafts.get(caseId) || "";
+    this.drafts.delete(caseId);
     fill(this.error);
     this.refresh();
   }

@@ -76,6 +76,9 @@ socket.on("customer.updated", (p) => {
   if (p.case_id === view.caseId) customerPane.open(p.customer_id);
 });
 
+// A call's screen pop (an offer, or a call a colleague hands over) opens the caller's case, so
+// its history is on screen before the agent answers; the composer keeps each case's draft.
+window.addEventListener("caseline:screen-pop", (e) => openCase(e.detail.case_id));
 window.addEventListener("hashchange", route);
 worklist.load();
 route();
