@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import instance_dict, set_committed_value
@@ -18,8 +19,8 @@ from console.extensions import socketio
 from console.offers import fail
 from console.realtime.agent import connected_actor
 from console.realtime.rooms import AGENT_NS, user_room
-from console.tasks import celery, enqueue
-from crm import customers, db, events, monitoring, offers
+from console.tasks import celery, enqueue, periodic
+from crm import calls, customers, db, events, monitoring, offers
 from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,18 @@ def _offer_to(session, offer_id: int, user_id: int) -> bool:
     session.commit()
     pop_screen(user_id, payload)
     return True
+
+
+def pending_pops(user_id: int) -> list[dict]:
+    """The screen pops of the items offered to this agent now, oldest offer first: a page
+    that reloads or reconnects shows the call that is ringing for them."""
+    session = database.session()
+    rows = session.execute(_POP.where(
+        Offer.status == "open", Offer.offered_user_id == user_id,
+        Offer.offer_expires_at > utcnow()).order_by(Offer.offered_at, Offer.id)).unique().all()
+    pops = [screen_pop(session, *row) for row in rows]
+    session.commit()
+    return pops
 
 
 def pop_screen(user_id: int, payload: dict) -> None:
@@ -134,6 +147,38 @@ def connect_call(offer_id: int) -> None:
         return
     monitoring.note_bridge(session, item.id, bridged)  # who is in the call's conference
     session.commit()
+
+
+QUIET_FOR = timedelta(minutes=5)  # while people talk, Twilio sends no callbacks
+
+
+@periodic(timedelta(seconds=60))
+@celery.task(name="caseline.voice.reconcile")
+def reconcile_calls() -> int:
+    """Settle calls still live here that Twilio has gone quiet about: ask Twilio how each
+    stands (in demo mode, a simulated call nobody plays any more, say after a restart, has
+    ended). A lost final callback would otherwise hold the agent's phone line for good."""
+    simulator = current_app.extensions.get("caseline.voice_simulator")
+    session = database.session()
+    if control.rest_configured():
+        quiet = calls.unsettled(session, QUIET_FOR)
+    elif simulator is not None:
+        quiet = [i for i in calls.unsettled(session, timedelta(0)) if simulator.dropped(i)]
+    else:
+        quiet = []  # nobody can tell how these calls stand
+    ended = 0
+    for item in quiet:
+        state: tuple[str | None, int | None] = ("completed", None)
+        if control.rest_configured():
+            try:
+                state = control.call_state(item.provider_id)
+            except (TwilioException, OSError) as exc:
+                log.warning("could not ask Twilio about call %s: %s", item.provider_id, exc)
+                state = (None, None)
+        calls.settle(session, item, *state)
+        ended += item.status in calls.FINAL
+        session.commit()  # call by call: one Twilio cannot answer for never holds up the rest
+    return ended
 
 
 def register_voice(app: Flask) -> None:
@@ -225,3 +270,17 @@ def _register_socket_handlers() -> None:
         except ValueError as exc:
             return fail("invalid", str(exc))
         return {"ok": True, "status": status}
+
+    @socketio.on(events.PRESENCE_GET, namespace=AGENT_NS)
+    def _presence_now(_data=None):
+        actor = connected_actor()
+        if actor is None:
+            return fail("unauthorized", "not signed in")
+        return {"ok": True, "status": presence.status_of(actor.id)}
+
+    @socketio.on(events.OFFER_PENDING, namespace=AGENT_NS)
+    def _pending(_data=None):
+        actor = connected_actor()
+        if actor is None:
+            return fail("unauthorized", "not signed in")
+        return {"ok": True, "offers": pending_pops(actor.id)}

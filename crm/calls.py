@@ -129,6 +129,25 @@ def apply_status(session: Session, call_sid: str, status: str, *, sequence: int 
     return item
 
 
+def unsettled(session: Session, quiet_for: timedelta, *, limit: int = 50) -> list[Interaction]:
+    """Calls still live here that nothing has told us about for a while, longest quiet first
+    (a final status callback can be lost, say while the server was down)."""
+    return list(session.scalars(select(Interaction).where(
+        Interaction.medium == "voice", Interaction.status.in_(LIVE),
+        Interaction.provider_id.is_not(None), Interaction.updated_at < utcnow() - quiet_for)
+        .order_by(Interaction.updated_at, Interaction.id).limit(limit)))
+
+
+def settle(session: Session, item: Interaction, status: str | None,
+           duration: int | None = None) -> Interaction:
+    """Apply how the call stands now (from Twilio, or the simulator) as a status callback
+    would; either way it is marked as checked, so it waits its turn before the next check."""
+    if status is not None:
+        apply_status(session, item.provider_id, status, duration=duration)
+    _set_meta(item, checked_at=utcnow().isoformat())
+    return item
+
+
 def _caller_left(session: Session, item: Interaction, status: str) -> None:
     # A call that ends while still offered was abandoned in the queue: nobody spoke to them.
     abandoned = offers.close(session, item.id, "abandoned") is not None

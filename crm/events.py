@@ -137,8 +137,10 @@ def _after_rollback(session: Session, previous_transaction) -> None:
 CASE_WATCH = "case.watch"
 CASE_UNWATCH = "case.unwatch"
 PRESENCE_SET = "presence.set"
+PRESENCE_GET = "presence.get"  # my status now (a reloaded page asks the server, which knows)
 OFFER_ACCEPT = "offer.accept"
 OFFER_DECLINE = "offer.decline"
+OFFER_PENDING = "offer.pending"  # what is offered to me now (a reloaded page asks on connect)
 TYPING = "typing"
 # Server to client on /agent:
 OFFER_CREATED = "offer.created"

@@ -27,6 +27,7 @@ class RecordingTwilio(HttpClient):
         self.requests: list[dict] = []
         self.audio = b"ID3\x03\x00fake-mp3-\xff\xfe-bytes"
         self.fail_with: int | None = None  # answer the next request with this HTTP status
+        self.calls: dict[str, dict] = {}  # how Twilio sees a call (GET), by CallSid
 
     def request(self, method, url, params=None, data=None, headers=None, auth=None,
                 timeout=None, allow_redirects=False):
@@ -36,6 +37,10 @@ class RecordingTwilio(HttpClient):
             status, self.fail_with = self.fail_with, None
             return Response(status, json.dumps({"code": 20500, "message": "Internal error",
                                                 "status": status}))
+        if method == "GET" and "/Calls/CA" in url and url.endswith(".json"):
+            sid = url.rsplit("/", 1)[-1].removesuffix(".json")
+            return Response(200, json.dumps({"sid": sid, "status": "in-progress",
+                                             "duration": None, **self.calls.get(sid, {})}))
         if url.endswith(".mp3"):
             return Response(200, self.audio.decode("latin-1"))
         if url.endswith("/Calls.json"):  # a new call

@@ -64,6 +64,12 @@ def redirect(call_sid: str, twiml) -> None:
     rest_client().calls(call_sid).update(twiml=str(twiml))
 
 
+def call_state(call_sid: str) -> tuple[str, int | None]:
+    """How Twilio sees a call now: its status and, once it has ended, its duration."""
+    call = rest_client().calls(call_sid).fetch()
+    return call.status, int(call.duration) if call.duration else None
+
+
 def hang_up(call_sid: str) -> None:
     """End a call."""
     rest_client().calls(call_sid).update(status="completed")

@@ -39,6 +39,7 @@ class VoiceSimulator:
         self.message_seconds = 3.0
         self.rng = random.Random()
         self.stop = threading.Event()
+        self.playing: set[str] = set()  # the CallSids this process is playing now
 
     def base_url(self) -> str:
         """The URL Twilio would call (what the signature covers)."""
@@ -54,10 +55,22 @@ class VoiceSimulator:
             log.warning("voice simulator: %s answered %s", path, resp.status_code)
         return resp.get_data(as_text=True)
 
+    def account_sid(self) -> str:
+        """The AccountSid the simulated calls carry."""
+        return self.settings.twilio_account_sid or "AC" + "0" * 32
+
+    def dropped(self, item) -> bool:
+        """A simulated call (a voice Interaction) that no simulator plays any more: the process
+        that played it was stopped, so its caller is gone."""
+        sent = (item.meta or {}).get("call", {})
+        return item.provider_id not in self.playing and sent.get("AccountSid") == \
+            self.account_sid()
+
     def place_call(self, caller: str | None = None) -> str:
         """Start one simulated inbound call in the background; its CallSid."""
         sid = "CA" + secrets.token_hex(16)
         caller = caller or f"+1415555{self.rng.randrange(0, 20):04d}"
+        self.playing.add(sid)  # before the first webhook: a live call is always known here
         threading.Thread(target=self._play, args=(sid, caller), daemon=True,
                          name=f"sim-call-{sid[:8]}").start()
         return sid
@@ -74,11 +87,13 @@ class VoiceSimulator:
             self._call(sid, caller)
         except Exception:
             log.exception("voice simulator: call %s failed", sid)
+        finally:
+            self.playing.discard(sid)
 
     def _call(self, sid: str, caller: str) -> None:
         client = self.app.test_client()
         to = self.settings.twilio_phone_number or DEMO_NUMBER
-        base = {"CallSid": sid, "AccountSid": self.settings.twilio_account_sid or "AC" + "0" * 32,
+        base = {"CallSid": sid, "AccountSid": self.account_sid(),
                 "From": caller, "To": to, "Caller": caller, "Called": to,
                 "Direction": "inbound", "ApiVersion": "2010-04-01"}
         self.post(client, f"{BASE}/incoming", {**base, "CallStatus": "ringing"})

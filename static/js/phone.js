@@ -125,8 +125,19 @@ async function startDevice() {
 
 // --- presence and offers ---------------------------------------------------------------
 socket.on("connect", () => {
-  setState(state.available ? "available" : "away");
-  if (state.available) socket.emit("presence.set", { status: "available" });
+  socket.emit("presence.get", {}, (ack) => {
+    const status = ack?.status || "offline";
+    if (state.available && status !== "available") {
+      // The server forgot us (it restarted): we were available, and say so again.
+      socket.emit("presence.set", { status: "available" }, (a) => setState(a?.ok ? a.status : "away"));
+    } else if (!state.call) {
+      state.available = status === "available"; // a reloaded page: the server remembers
+      if (!state.offer) setState(status === "offline" ? "away" : status);
+    }
+    $("phone-presence").textContent = state.available ? "Set away" : "Go available";
+  });
+  // A call may be ringing for us already (the page reloaded, or the socket reconnected).
+  socket.emit("offer.pending", {}, (ack) => { if (ack?.ok) ack.offers.forEach(offered); });
 });
 socket.on("disconnect", () => setState("offline"));
 
@@ -140,7 +151,9 @@ $("phone-presence").addEventListener("click", () => {
   });
 });
 
-socket.on("offer.created", (pop) => {
+socket.on("offer.created", offered);
+
+function offered(pop) {
   if (pop.interaction?.medium !== "voice") return; // messages are worked from the case
   if (state.call) return; // one call at a time
   state.offer = pop;
@@ -160,7 +173,7 @@ socket.on("offer.created", (pop) => {
   setState("incoming call");
   say("");
   window.dispatchEvent(new CustomEvent("caseline:screen-pop", { detail: pop }));
-});
+}
 
 socket.on("offer.rescinded", (msg) => {
   if (state.offer?.offer_id !== msg.offer_id) return;

@@ -266,3 +266,27 @@ def test_the_screen_pop_goes_out_before_the_case_rooms_news_of_the_call(
     order = [m["name"] for m in sio.get_received("/agent")
              if m["name"] in (events.OFFER_CREATED, events.INTERACTION_CREATED)]
     assert order == [events.OFFER_CREATED, events.INTERACTION_CREATED]
+
+
+def test_a_reconnected_agent_is_shown_the_call_ringing_for_them(client, session, make_user,
+                                                                connect):
+    agent, colleague = make_user("agent"), make_user("agent")
+    first = connect(agent)
+    assert tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL)).status_code == 200
+    [pop] = received(first, events.OFFER_CREATED)
+    first.disconnect(namespace="/agent")  # the page reloads: the new page never saw that pop
+
+    again = connect(agent, available=False)
+    assert again.emit(events.PRESENCE_GET, {}, namespace="/agent", callback=True) == {
+        "ok": True, "status": "available"}  # the server remembers; the page adopts it
+    ack = again.emit(events.OFFER_PENDING, {}, namespace="/agent", callback=True)
+    assert ack["ok"] and [p["offer_id"] for p in ack["offers"]] == [pop["offer_id"]]
+    assert ack["offers"][0]["case"]["reference"] == pop["case"]["reference"]
+    assert 0 < ack["offers"][0]["expires_in"] <= 30
+    # Nobody else is shown it, and once taken back it is nobody's pending offer.
+    other = connect(colleague, available=False)
+    assert other.emit(events.OFFER_PENDING, {}, namespace="/agent", callback=True)["offers"] == []
+    offer = session.get(Offer, pop["offer_id"])
+    offers.decline(session, session.get(User, agent.id), offer.id)
+    session.commit()
+    assert again.emit(events.OFFER_PENDING, {}, namespace="/agent", callback=True)["offers"] == []

@@ -24,8 +24,8 @@ export class Offers {
     fill(this.root, this.list, this.status);
     socket.on("offer.created", (pop) => this.offered(pop));
     socket.on("offer.rescinded", (msg) => this.remove(msg.offer_id, GONE[msg.reason] || ""));
-    socket.on("connect", () => this.loadInHand());
-    if (socket.connected) this.loadInHand();
+    socket.on("connect", () => this.reload());
+    if (socket.connected) this.reload();
     setInterval(() => this.tick(), 1000);
   }
 
@@ -105,6 +105,15 @@ export class Offers {
     if (!this.cards.has(offerId)) return;
     this.socket.emit("offer.decline", { offer_id: offerId });
     this.remove(offerId, GONE.declined);
+  }
+
+  // On every (re)connection: what is offered to us now (a reload lost the cards), and what
+  // we hold.
+  reload() {
+    this.socket.emit("offer.pending", {}, (ack) => {
+      if (ack?.ok) ack.offers.forEach((pop) => this.offered(pop));
+    });
+    this.loadInHand();
   }
 
   // --- work in hand -------------------------------------------------------------------
