@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm import access, audit, events, offers, routing
+from crm.calls import LIVE
 from crm.errors import Conflict, Invalid
 from crm.models import DispositionCode, Interaction, Offer, User, utcnow
 from crm.models.tenancy import user_clients
@@ -80,6 +81,25 @@ def get_call(session: Session, actor: User, interaction_id: int, *,
     if not mine:
         raise Conflict("this call is handled by another agent", code="not_your_call")
     return item
+
+
+OPEN_CALLS_FOR = timedelta(hours=12)  # an agent's unfinished call older than this is let go
+
+
+def current_call(session: Session, actor: User) -> tuple[Interaction, bool] | None:
+    """The actor's call they have not wrapped up (newest first), and whether it is still on
+    the line: what their phone shows again after a reload."""
+    for item in session.scalars(select(Interaction).where(
+            Interaction.medium == "voice", Interaction.agent_id == actor.id,
+            Interaction.occurred_at >= utcnow() - OPEN_CALLS_FOR)
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(20)):
+        meta = item.meta or {}
+        if any(w.get("agent_id") == actor.id for w in meta.get("wrap_ups", [])):
+            continue
+        live = item.status in LIVE and not meta.get("hung_up") and \
+            not _timers(item).get("ended_at")
+        return item, live
+    return None
 
 
 def _now() -> str:

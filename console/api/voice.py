@@ -84,6 +84,18 @@ class TransferTargetsOut(BaseModel):
     agents: list[ColleagueOut]
 
 
+class MyCallOut(BaseModel):
+    """The signed-in agent's call not yet wrapped up (none: null), for their phone after a
+    reload: on the line (live) or awaiting the disposition."""
+
+    interaction: dict | None = None
+    live: bool = False
+    label: str | None = None
+    timers: dict = Field(default_factory=dict)
+    recording_paused: bool = False
+    answered_at: str | None = None
+
+
 class CallStateOut(BaseModel):
     """A call after a control: its timeline row and its timers."""
 
@@ -220,6 +232,23 @@ def _consult(session, interaction_id: int, target: User):
         out.consult = {"To": f"client:{control.identity_for(target.id)}",
                        "InteractionId": str(interaction_id), "Consult": "1"}
     return out
+
+
+@api.route(bp, "/voice/my-call", summary="My call that is not wrapped up yet",
+           response=MyCallOut, tags=["voice"])
+def my_call():
+    """What the agent's phone shows again after a reload: the call, or its wrap-up."""
+    session = database.session()
+    found = callwork.current_call(session, actor())
+    if found is None:
+        return MyCallOut()
+    item, live = found
+    label = item.from_addr if item.direction == "inbound" else item.to_addr
+    meta = item.meta or {}
+    return MyCallOut(interaction=present(InteractionOut, item), live=live, label=label,
+                     timers=meta.get("timers", {}),
+                     recording_paused=bool(meta.get("recording_paused")),
+                     answered_at=meta.get("accepted_at") or meta.get("answered_at"))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer-targets",

@@ -135,6 +135,7 @@ socket.on("connect", () => {
       if (!state.offer) setState(status === "offline" ? "away" : status);
     }
     $("phone-presence").textContent = state.available ? "Set away" : "Go available";
+    if (!state.call) resumeCall();
   });
   // A call may be ringing for us already (the page reloaded, or the socket reconnected).
   socket.emit("offer.pending", {}, (ack) => { if (ack?.ok) ack.offers.forEach(offered); });
@@ -367,6 +368,30 @@ $("phone-end").addEventListener("click", async () => {
   await wrapUp();
 });
 
+// After a reload: the call we are on (its controls and timers) or the wrap-up it still needs.
+async function resumeCall() {
+  const mine = await api("GET", "/voice/my-call").catch(() => ({}));
+  const item = mine.interaction;
+  if (!item || state.call) return;
+  const t = mine.timers || {};
+  if (!mine.live) {
+    state.call = item.id;
+    say("This call still needs its wrap-up.");
+    return wrapUp();
+  }
+  startCall(item.id, `${mine.label || "Call"} (resumed)`);
+  const held = Boolean(t.hold_started_at);
+  Object.assign(state, {
+    startedAt: Date.parse(mine.answered_at) || Date.now(), held, paused: mine.recording_paused,
+    holdMs: (t.hold_seconds || 0) * 1000,
+    holdStartedAt: held ? Date.parse(t.hold_started_at) : 0,
+  });
+  $("phone-hold").hidden = held; $("phone-resume").hidden = !held;
+  $("phone-pause-rec").textContent = state.paused ? "Resume recording" : "Pause recording";
+  if (held) setState("on hold");
+  renderTimer();
+}
+
 async function wrapUp() {
   clearInterval(state.tick);
   const codes = await api("GET", `/calls/${state.call}/dispositions`).catch(() => ({ items: [] }));
@@ -410,8 +435,10 @@ document.addEventListener("click", (event) => {
 });
 
 $("phone-simulate").addEventListener("click", async () => {
-  try { await api("POST", "/voice/simulate", {}); say("A simulated call is on its way."); }
-  catch (err) { say(err.message); }
+  try {
+    await api("POST", "/voice/simulate", {});
+    if (!state.offer && !state.call) say("A simulated call is on its way."); // not rung yet
+  } catch (err) { say(err.message); }
 });
 
 // The board says when its supervisor listens in (detail {interaction_id, mode}) or stops.

@@ -419,3 +419,28 @@ def test_only_the_agent_on_the_call_sees_where_it_can_go(client, session, make_u
     assert client.get(f"/api/v1/calls/{live_call}/transfer-targets").status_code == 401
     assert client.get("/api/v1/calls/999999/transfer-targets", headers={
         "Authorization": f"Bearer {raw}"}).status_code == 404
+
+
+def test_my_call_is_what_the_phone_shows_again_after_a_reload(client, session, auth, agent,
+                                                              make_user, live_call):
+    mine = client.get("/api/v1/voice/my-call", headers=auth).get_json()
+    assert mine["interaction"]["id"] == live_call and mine["live"] is True
+    assert mine["answered_at"] and mine["label"] == tw.CALLER
+    client.post(f"/api/v1/calls/{live_call}/hold", headers=auth)
+    client.post(f"/api/v1/calls/{live_call}/recording", json={"paused": True}, headers=auth)
+    mine = client.get("/api/v1/voice/my-call", headers=auth).get_json()
+    assert mine["timers"]["hold_started_at"] and mine["recording_paused"] is True
+    # Ended: it still needs the agent's wrap-up; wrapped up: nothing left to show.
+    assert client.post(f"/api/v1/calls/{live_call}/end", headers=auth).status_code == 200
+    mine = client.get("/api/v1/voice/my-call", headers=auth).get_json()
+    assert mine["interaction"]["id"] == live_call and mine["live"] is False
+    client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"disposition": "resolved"},
+                headers=auth)
+    assert client.get("/api/v1/voice/my-call", headers=auth).get_json()["interaction"] is None
+
+    from crm import users
+
+    other = {"Authorization": f"Bearer {users.issue_token(session, make_user('agent'))}"}
+    session.commit()
+    assert client.get("/api/v1/voice/my-call", headers=other).get_json()["interaction"] is None
+    assert client.get("/api/v1/voice/my-call").status_code == 401

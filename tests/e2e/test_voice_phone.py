@@ -154,7 +154,7 @@ def test_warm_transfer_hands_the_call_to_a_colleague_who_wraps_it_up(new_page, d
     expect(colleague.locator("#phone-message")).to_have_text("Call wrapped up.")
 
 
-def test_a_call_ringing_when_the_page_reloads_rings_again_and_is_answered(new_page,
+def test_a_reload_keeps_the_ringing_call_the_live_call_and_its_wrap_up(new_page,
                                                                          demo_server):
     base, _db = demo_server
     page = signed_in(new_page, base, "fraud@caseline.demo")
@@ -172,3 +172,23 @@ def test_a_call_ringing_when_the_page_reloads_rings_again_and_is_answered(new_pa
     expect(page.locator("#case-reference")).to_have_text(reference)
     page.click("#phone-answer")
     expect(page.locator("#phone-state")).to_have_text("on call")
+    page.click("#phone-hold")
+    expect(page.locator("#phone-state")).to_have_text("on hold")
+
+    page.reload()  # mid-call: the call's controls come back as they were
+    expect(page.locator("#phone-call")).to_be_visible()
+    expect(page.locator("#phone-call-label")).to_contain_text("(resumed)")
+    expect(page.locator("#phone-state")).to_have_text("on hold")
+    page.click("#phone-resume")
+    expect(page.locator("#phone-state")).to_have_text("on call")
+    page.click("#phone-end")
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+
+    page.reload()  # ended but not wrapped up: the wrap-up is still asked for
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+    page.select_option("#phone-disposition", "resolved")
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
+    page.reload()
+    expect(page.locator("#phone-state")).to_have_text("available")
+    expect(page.locator("#phone-wrapup")).to_be_hidden()
