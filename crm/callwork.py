@@ -96,9 +96,12 @@ def current_call(session: Session, actor: User) -> tuple[Interaction, bool] | No
         meta = item.meta or {}
         if any(w.get("agent_id") == actor.id for w in meta.get("wrap_ups", [])):
             continue
-        live = item.status in LIVE and not meta.get("hung_up") and \
-            not _timers(item).get("ended_at")
-        return item, live
+        ended = _timers(item).get("ended_at")
+        if item.status in LIVE and not meta.get("hung_up") and not ended:
+            return item, True
+        # Only a call taken in the console asks for a wrap-up (not one imported as history).
+        if ended or meta.get("accepted_at"):
+            return item, False
     return None
 
 

@@ -127,8 +127,9 @@ async function startDevice() {
 socket.on("connect", () => {
   socket.emit("presence.get", {}, (ack) => {
     const status = ack?.status || "offline";
-    if (state.available && status !== "available") {
-      // The server forgot us (it restarted): we were available, and say so again.
+    if (state.available && status === "offline") {
+      // The server forgot us (it restarted): we were available, and say so again (a busy or
+      // wrap-up status it remembers stands).
       socket.emit("presence.set", { status: "available" }, (a) => setState(a?.ok ? a.status : "away"));
     } else if (!state.call) {
       state.available = status === "available"; // a reloaded page: the server remembers

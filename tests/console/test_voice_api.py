@@ -437,6 +437,16 @@ def test_my_call_is_what_the_phone_shows_again_after_a_reload(client, session, a
     client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"disposition": "resolved"},
                 headers=auth)
     assert client.get("/api/v1/voice/my-call", headers=auth).get_json()["interaction"] is None
+    # A finished call of theirs that never went through the console (imported history) asks
+    # for nothing.
+    from crm import timeline
+    from crm.models import Case
+
+    case = session.get(Case, session.get(Interaction, live_call).case_id)
+    timeline.record(session, case, medium="voice", direction="inbound", status="completed",
+                    body="Inbound call", agent_id=agent.id, provider_id="CA" + "9" * 32)
+    session.commit()
+    assert client.get("/api/v1/voice/my-call", headers=auth).get_json()["interaction"] is None
 
     from crm import users
 
