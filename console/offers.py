@@ -6,9 +6,7 @@ from collections.abc import Callable
 from datetime import UTC
 
 from console import database
-from console.extensions import socketio
-from console.realtime.agent import connected_actor
-from console.realtime.rooms import AGENT_NS
+from console.realtime.agent import on_agent_event
 from crm import events, offers
 from crm.errors import DomainError
 from crm.models import Offer, User, utcnow
@@ -76,14 +74,11 @@ def decline(actor: User, offer_id: int) -> dict:
 def register_offer_handlers() -> None:
     """offer.accept and offer.decline on /agent."""
     for name, act in ((events.OFFER_ACCEPT, accept), (events.OFFER_DECLINE, decline)):
-        socketio.on(name, namespace=AGENT_NS)(_handler(act))
+        on_agent_event(name)(_handler(act))
 
 
 def _handler(act: Callable[[User, int], dict]):
-    def handle(data):
-        actor = connected_actor()
-        if actor is None:
-            return fail("unauthorized", "not signed in")
+    def handle(actor: User, data) -> dict:
         offer_id = _offer_id(data)
         if offer_id is None:
             return fail("invalid", "offer_id required")

@@ -17,7 +17,7 @@ from console import offers as console_offers
 from console.api.schemas import ScreenPopOut, present
 from console.extensions import socketio
 from console.offers import fail
-from console.realtime.agent import connected_actor
+from console.realtime.agent import on_agent_event
 from console.realtime.rooms import AGENT_NS, user_room
 from console.tasks import celery, enqueue, periodic
 from crm import calls, customers, db, events, monitoring, offers
@@ -260,27 +260,18 @@ def _answered(actor, offer: Offer) -> dict:
 
 
 def _register_socket_handlers() -> None:
-    @socketio.on(events.PRESENCE_SET, namespace=AGENT_NS)
-    def _presence(data):
-        actor = connected_actor()
-        if actor is None:
-            return fail("unauthorized", "not signed in")
+    @on_agent_event(events.PRESENCE_SET)
+    def _presence(actor, data):
         try:
-            status = set_presence(actor, (data or {}).get("status"), (data or {}).get("reason"))
+            status = set_presence(actor, data.get("status"), data.get("reason"))
         except ValueError as exc:
             return fail("invalid", str(exc))
         return {"ok": True, "status": status}
 
-    @socketio.on(events.PRESENCE_GET, namespace=AGENT_NS)
-    def _presence_now(_data=None):
-        actor = connected_actor()
-        if actor is None:
-            return fail("unauthorized", "not signed in")
+    @on_agent_event(events.PRESENCE_GET)
+    def _presence_now(actor, _data):
         return {"ok": True, "status": presence.status_of(actor.id)}
 
-    @socketio.on(events.OFFER_PENDING, namespace=AGENT_NS)
-    def _pending(_data=None):
-        actor = connected_actor()
-        if actor is None:
-            return fail("unauthorized", "not signed in")
+    @on_agent_event(events.OFFER_PENDING)
+    def _pending(actor, _data):
         return {"ok": True, "offers": pending_pops(actor.id)}

@@ -24,6 +24,21 @@ def connected_actor() -> User | None:
     return database.session().get(User, user_id) if user_id else None
 
 
+def on_agent_event(name: str):
+    """Register handler(actor, data) for a client event on /agent: a socket without a signed-in
+    user gets the same refusal from every handler, and data is at least {}."""
+    def register(handler):
+        def handle(data=None):
+            actor = connected_actor()
+            if actor is None:
+                return {"ok": False, "error": {"code": "unauthorized",
+                                               "message": "not signed in"}}
+            return handler(actor, data if data is not None else {})
+        socketio.on(name, namespace=AGENT_NS)(handle)
+        return handler
+    return register
+
+
 def _error(exc: DomainError) -> dict:
     return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
 
@@ -55,13 +70,10 @@ def register_agent_namespace() -> None:
 
             routing.socket_closed(user_id, request.sid)
 
-    @socketio.on(events.CASE_WATCH, namespace=AGENT_NS)
-    def _watch(data):
-        actor = connected_actor()
-        if actor is None:
-            return {"ok": False, "error": {"code": "unauthorized", "message": "not signed in"}}
+    @on_agent_event(events.CASE_WATCH)
+    def _watch(actor, data):
         try:
-            case = cases.get(database.session(), actor, int((data or {}).get("case_id", 0)))
+            case = cases.get(database.session(), actor, int(data.get("case_id", 0)))
         except (TypeError, ValueError):
             return {"ok": False, "error": {"code": "invalid", "message": "case_id required"}}
         except DomainError as exc:
