@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC
 
 from console import database
-from console.realtime.agent import on_agent_event
+from console.realtime.agent import fail, on_agent_event
 from crm import events, offers
 from crm.errors import DomainError
 from crm.models import Offer, User, utcnow
@@ -29,11 +29,6 @@ def expiry(offer: Offer) -> dict:
     at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
     return {"expires_at": at.isoformat(),
             "expires_in": max(0.0, round((at - utcnow()).total_seconds(), 1))}
-
-
-def fail(code: str, message: str) -> dict:
-    """A socket handler's refusal."""
-    return {"ok": False, "error": {"code": code, "message": message}}
 
 
 def _offer_id(data) -> int | None:

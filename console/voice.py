@@ -16,8 +16,7 @@ from console import database, presence, routing
 from console import offers as console_offers
 from console.api.schemas import ScreenPopOut, present
 from console.extensions import socketio
-from console.offers import fail
-from console.realtime.agent import on_agent_event
+from console.realtime.agent import fail, on_agent_event
 from console.realtime.rooms import AGENT_NS, user_room
 from console.tasks import celery, enqueue, periodic
 from crm import calls, customers, db, events, monitoring, offers

@@ -24,6 +24,11 @@ def connected_actor() -> User | None:
     return database.session().get(User, user_id) if user_id else None
 
 
+def fail(code: str, message: str) -> dict:
+    """A socket handler's refusal (the shape of the HTTP API's errors)."""
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
 def on_agent_event(name: str):
     """Register handler(actor, data) for a client event on /agent: a socket without a signed-in
     user gets the same refusal from every handler, and data is at least {}."""
@@ -31,8 +36,7 @@ def on_agent_event(name: str):
         def handle(data=None):
             actor = connected_actor()
             if actor is None:
-                return {"ok": False, "error": {"code": "unauthorized",
-                                               "message": "not signed in"}}
+                return fail("unauthorized", "not signed in")
             return handler(actor, data if data is not None else {})
         socketio.on(name, namespace=AGENT_NS)(handle)
         return handler
@@ -40,7 +44,7 @@ def on_agent_event(name: str):
 
 
 def _error(exc: DomainError) -> dict:
-    return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
+    return fail(exc.code, exc.message)
 
 
 def register_agent_namespace() -> None:
@@ -75,7 +79,7 @@ def register_agent_namespace() -> None:
         try:
             case = cases.get(database.session(), actor, int(data.get("case_id", 0)))
         except (TypeError, ValueError):
-            return {"ok": False, "error": {"code": "invalid", "message": "case_id required"}}
+            return fail("invalid", "case_id required")
         except DomainError as exc:
             return _error(exc)
         database.session().commit()  # the audit row of a sensitive view
