@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm import access, audit, events, offers, routing
 from crm.calls import LIVE
 from crm.errors import Conflict, Invalid
-from crm.models import DispositionCode, Interaction, Offer, User, utcnow
+from crm.models import AuditEvent, DispositionCode, Interaction, Offer, User, utcnow
 from crm.models.tenancy import user_clients
 
 MAX_NOTES = 5000
@@ -88,14 +88,22 @@ OPEN_CALLS_FOR = timedelta(hours=12)  # an agent's unfinished call older than th
 
 def current_call(session: Session, actor: User) -> tuple[Interaction, bool] | None:
     """The actor's call they have not wrapped up (newest first), and whether it is still on
-    the line: what their phone shows again after a reload."""
+    the line: what their phone shows again after a reload. A call they transferred away is
+    no longer theirs, but its wrap-up still is."""
+    since = utcnow() - OPEN_CALLS_FOR
+    handed_on = select(AuditEvent.object_id).where(
+        AuditEvent.actor_id == actor.id, AuditEvent.action == "call.transferred",
+        AuditEvent.object_type == "interaction", AuditEvent.at >= since)
+    handed_on_ids = [int(i) for i in session.scalars(handed_on)]
     for item in session.scalars(select(Interaction).where(
-            Interaction.medium == "voice", Interaction.agent_id == actor.id,
-            Interaction.occurred_at >= utcnow() - OPEN_CALLS_FOR)
+            Interaction.medium == "voice", Interaction.occurred_at >= since,
+            or_(Interaction.agent_id == actor.id, Interaction.id.in_(handed_on_ids)))
             .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(20)):
         meta = item.meta or {}
         if any(w.get("agent_id") == actor.id for w in meta.get("wrap_ups", [])):
             continue
+        if item.agent_id != actor.id:
+            return item, False  # handed on: their part ended with the transfer
         ended = _timers(item).get("ended_at")
         if item.status in LIVE and not meta.get("hung_up") and not ended:
             return item, True
@@ -117,6 +125,31 @@ def _seconds_since(iso: str | None) -> int:
 
 def _timers(item: Interaction) -> dict:
     return dict((item.meta or {}).get("timers") or {})
+
+
+def _ended(item: Interaction) -> dict:
+    """The call's timers as the current agent's part of it ends now (a hold ends with it)."""
+    t = _timers(item)
+    if t.get("hold_started_at"):
+        t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
+    t.setdefault("ended_at", _now())
+    t.setdefault("started_at", answered_at(item))
+    return t
+
+
+def answered_at(item: Interaction) -> str | None:
+    """When the current agent's part of the call began: handed to them, or answered."""
+    meta = item.meta or {}
+    return _timers(item).get("started_at") or meta.get("accepted_at") or meta.get("answered_at")
+
+
+def _handed_on_part(item: Interaction, user_id: int) -> dict | None:
+    """The timers of the part of a call user_id handed on by a transfer (None: theirs now)."""
+    if item.agent_id == user_id:
+        return None
+    parts = [x["timers"] for x in (item.meta or {}).get("transfers", [])
+             if x.get("by") == user_id and x.get("timers")]
+    return parts[-1] if parts else None
 
 
 def _save(session: Session, actor: User, item: Interaction, action: str, timers: dict,
@@ -161,13 +194,15 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
     if to_queue is not None and to_queue not in routing.queue_names(session, item.client_id):
         # A mistyped queue would leave the caller waiting where no agent is ever offered them.
         raise Invalid(f"there is no queue named {to_queue!r}")
-    t = _timers(item)
-    if t.get("hold_started_at"):
-        t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
-    t["ended_at"] = _now()  # the transferring agent's part of the call ends here
+    # The transferring agent's part of the call ends here: its timers go with the transfer
+    # (for their wrap-up); the next agent's part starts afresh.
+    part = _ended(item)
     target = {"user_id": to_user.id} if to_user else {"queue": to_queue}
     transfers = [*(item.meta or {}).get("transfers", []),
-                 {**target, "by": actor.id, "warm": warm, "at": _now()}]
+                 {**target, "by": actor.id, "warm": warm, "at": part["ended_at"],
+                  "timers": part}]
+    # A colleague takes over the line now; from a queue, whoever accepts it next.
+    t = {"started_at": part["ended_at"]} if to_user is not None else {}
     if to_user is not None:
         item.agent_id = to_user.id
         events.emit(session, events.CALL_TRANSFERRED, interaction_id=item.id,
@@ -248,12 +283,18 @@ def consult_allowed(item: Interaction, caller_id: int, callee_id: int) -> bool:
 def ended(session: Session, actor: User, interaction_id: int) -> Interaction:
     """The agent ended the call; wrap-up time starts now."""
     item = get_call(session, actor, interaction_id)
-    t = _timers(item)
-    if t.get("hold_started_at"):
-        t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
-    t["ended_at"] = _now()
+    t = _ended(item)
     routing.finish(session, item.id)  # the call is over; wrap-up is presence, not a call
     return _save(session, actor, item, "call.ended", t, hung_up=True)
+
+
+def rejoin(session: Session, actor: User, interaction_id: int) -> Interaction:
+    """The agent's phone takes its live call back (a reload dropped its audio); audited."""
+    item = get_call(session, actor, interaction_id)
+    if item.status not in LIVE or (item.meta or {}).get("hung_up") or _timers(item).get(
+            "ended_at"):
+        raise Conflict("this call is over", code="not_live")
+    return _save(session, actor, item, "call.rejoined", _timers(item))
 
 
 def recording(session: Session, actor: User, interaction_id: int, *, paused: bool) -> Interaction:
@@ -275,21 +316,20 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise Invalid(f"wrap-up notes can have at most {MAX_NOTES} characters")
-    t = _timers(item)
-    if t.get("hold_started_at"):
-        t["hold_seconds"] = t.get("hold_seconds", 0) + _seconds_since(t.pop("hold_started_at"))
-    ended_at = t.setdefault("ended_at", _now())
-    t["wrap_up_seconds"] = _seconds_since(ended_at)
-    answered = (item.meta or {}).get("accepted_at") or (item.meta or {}).get("answered_at")
-    if answered:
-        talk = int((datetime.fromisoformat(ended_at) - datetime.fromisoformat(answered))
-                   .total_seconds())
+    handed_on = _handed_on_part(item, actor.id)
+    t = dict(handed_on) if handed_on is not None else _ended(item)
+    t["wrap_up_seconds"] = _seconds_since(t["ended_at"])
+    if t.get("started_at"):
+        talk = int((datetime.fromisoformat(t["ended_at"])
+                    - datetime.fromisoformat(t["started_at"])).total_seconds())
         t["talk_seconds"] = max(0, talk - t.get("hold_seconds", 0))
     item.disposition = disposition
     # Each agent who handled the call (a transfer hands it on) wraps up their own part.
     wrap_ups = [*(item.meta or {}).get("wrap_ups", []),
                 {"agent_id": actor.id, "disposition": disposition, "notes": notes,
                  "at": _now(), **{k: v for k, v in t.items() if k.endswith("_seconds")}}]
-    routing.finish(session, item.id)  # the agent's voice capacity frees up
-    return _save(session, actor, item, "call.wrapped_up", t, wrap_up_notes=notes,
+    # Handed on, the call goes on with a colleague: its timers and capacity stay theirs.
+    routing.finish(session, item.id, by=actor.id if handed_on is not None else None)
+    return _save(session, actor, item, "call.wrapped_up",
+                 _timers(item) if handed_on is not None else t, wrap_up_notes=notes,
                  disposition_label=codes[disposition], wrap_ups=wrap_ups)

@@ -50,6 +50,14 @@ def hand_over(conf: dict, to_user_id: int) -> dict:
     return {"agent_leg": leg, "agent_id": to_user_id, "consult_leg": None}
 
 
+def rejoin(conf: dict, agent_id: int) -> dict:
+    """The agent's browser lost its leg (a reload): ring it in again, drop the old leg."""
+    leg = _ring(conf, agent_id)
+    if conf.get("agent_leg"):
+        control.remove_participant(conf["sid"], conf["agent_leg"])
+    return {"agent_leg": leg, "agent_id": agent_id}
+
+
 def add_colleague(conf: dict, to_user_id: int) -> dict:
     """Warm transfer, step one: the colleague joins caller and agent for a three-way call."""
     return {"consult_leg": _ring(conf, to_user_id), "consult_id": to_user_id}

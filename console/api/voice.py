@@ -234,6 +234,18 @@ def _consult(session, interaction_id: int, target: User):
     return out
 
 
+@api.route(bp, "/calls/<int:interaction_id>/rejoin", "POST",
+           summary="Ring my phone into my live call again", response=CallStateOut,
+           tags=["voice"])
+def rejoin_call(interaction_id: int):
+    """After a reload the browser has no audio leg: ring it into the call again."""
+    agent_id = actor().id
+    return _control(interaction_id, lambda s: callwork.rejoin(s, actor(), interaction_id),
+                    _bridged(lambda item, conf: monitoring.note_conference(
+                        item, **bridge.rejoin(conf, agent_id)),
+                        _reconnect(agent_id, interaction_id)))
+
+
 @api.route(bp, "/voice/my-call", summary="My call that is not wrapped up yet",
            response=MyCallOut, tags=["voice"])
 def my_call():
@@ -248,7 +260,7 @@ def my_call():
     return MyCallOut(interaction=present(InteractionOut, item), live=live, label=label,
                      timers=meta.get("timers", {}),
                      recording_paused=bool(meta.get("recording_paused")),
-                     answered_at=meta.get("accepted_at") or meta.get("answered_at"))
+                     answered_at=callwork.answered_at(item))
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer-targets",

@@ -381,6 +381,10 @@ async function resumeCall() {
     return wrapUp();
   }
   startCall(item.id, `${mine.label || "Call"} (resumed)`);
+  // The reload dropped the browser's audio leg: once the phone is registered again, the
+  // server rings it back into the call (answered at once, as state.call is set).
+  deviceReady.then(() => state.device && state.call === item.id
+    && api("POST", `/calls/${item.id}/rejoin`).catch((err) => say(err.message)));
   const held = Boolean(t.hold_started_at);
   Object.assign(state, {
     startedAt: Date.parse(mine.answered_at) || Date.now(), held, paused: mine.recording_paused,
@@ -449,4 +453,4 @@ window.addEventListener("caseline:monitor", (event) => {
 });
 
 window.caselinePhone = { dial };
-startDevice();
+const deviceReady = startDevice().catch((err) => say(`phone: ${err.message}`));

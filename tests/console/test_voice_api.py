@@ -4,7 +4,7 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from crm import identity, offers
+from crm import identity, offers, users
 from crm.models import AuditEvent, Interaction, Offer, User
 from tests import voice_support as tw
 from tests.voice_support import live_call, settings, twilio_api  # noqa: F401 (fixtures)
@@ -129,11 +129,33 @@ def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make
     item = session.get(Interaction, live_call)
     assert item.agent_id == colleague.id and item.meta["transfers"][0]["user_id"] == colleague.id
     session.rollback()
-    # ...but still wraps up their own part of it.
+    # ...but still wraps up their own part of it, also after a reload of their page.
+    mine = client.get("/api/v1/voice/my-call", headers=auth).get_json()
+    assert mine["interaction"]["id"] == live_call and mine["live"] is False
+    theirs = {"Authorization": f"Bearer {users.issue_token(session, colleague)}"}
+    session.commit()
+    now_theirs = client.get("/api/v1/voice/my-call", headers=theirs).get_json()
+    # The colleague's part starts at the handover, with timers of its own (no hold, not ended).
+    assert now_theirs["live"] is True and now_theirs["timers"] == {
+        "started_at": item.meta["transfers"][0]["at"]}
+    assert now_theirs["answered_at"] == now_theirs["timers"]["started_at"]
     done = client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"disposition": "resolved"},
                        headers=auth)
     assert done.status_code == 200
     assert done.get_json()["interaction"]["disposition"] == "resolved"
+    assert client.get("/api/v1/voice/my-call", headers=auth).get_json()["interaction"] is None
+    item = session.get(Interaction, live_call)
+    [part] = item.meta["wrap_ups"]
+    assert part["agent_id"] == agent.id and part["hold_seconds"] >= 0 and "talk_seconds" in part
+    assert item.meta["timers"] == {"started_at": item.meta["transfers"][0]["at"]}
+    session.rollback()
+    # The colleague is still on the call, then wraps up their own part.
+    assert client.get("/api/v1/voice/my-call", headers=theirs).get_json()["live"] is True
+    assert client.post(f"/api/v1/calls/{live_call}/end", headers=theirs).status_code == 200
+    assert client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"disposition": "resolved"},
+                       headers=theirs).status_code == 200
+    assert [w["agent_id"] for w in session.get(Interaction, live_call).meta["wrap_ups"]] == [
+        agent.id, colleague.id]
 
 
 def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_call,
@@ -154,6 +176,11 @@ def test_transfer_to_a_queue_offers_the_call_again(client, session, auth, live_c
     # Back into a conference; the recording started on the first answer goes on (not twice).
     assert f">call-{live_call}</Conference>" in again and "<Recording" not in again
     assert session.get(Interaction, live_call).meta["conference"]["agent_leg"]
+    session.rollback()
+    # The first agent's wrap-up of their part leaves the next agent's work on the call alone.
+    assert client.post(f"/api/v1/calls/{live_call}/wrap-up", json={"disposition": "resolved"},
+                       headers=auth).status_code == 200
+    assert session.get(Offer, offer.id).status == "accepted"
     session.rollback()
 
 
@@ -454,3 +481,37 @@ def test_my_call_is_what_the_phone_shows_again_after_a_reload(client, session, a
     session.commit()
     assert client.get("/api/v1/voice/my-call", headers=other).get_json()["interaction"] is None
     assert client.get("/api/v1/voice/my-call").status_code == 401
+
+
+def test_a_reloaded_phone_is_rung_into_its_live_call_again(client, session, auth, agent,
+                                                           make_user, live_call, twilio_api):
+    conference = twilio_api.conference_sid(f"call-{live_call}")
+    old_leg = session.get(Interaction, live_call).meta["conference"]["agent_leg"]
+    session.rollback()
+    rung_before = len(twilio_api.posts(f"/Conferences/call-{live_call}/Participants.json"))
+    resp = client.post(f"/api/v1/calls/{live_call}/rejoin", headers=auth)
+    assert resp.status_code == 200, resp.get_json()
+    # The browser is rung into the call's conference again; its dead leg is dropped.
+    [ring] = twilio_api.posts(f"/Conferences/call-{live_call}/Participants.json")[rung_before:]
+    assert ring["data"]["To"] == f"client:agent-{agent.id}"
+    assert ring["data"]["EndConferenceOnExit"] == "false"  # the caller never leaves with us
+    assert [r["method"] for r in twilio_api.requests if r["url"].endswith(
+        f"/Conferences/{conference}/Participants/{old_leg}.json")] == ["DELETE"]
+    item = session.get(Interaction, live_call)
+    assert item.meta["conference"]["agent_leg"] not in (None, old_leg)
+    assert session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_id == str(live_call))).all()[-1] == "call.rejoined"
+    session.rollback()
+
+    from crm import users
+
+    other = {"Authorization": f"Bearer {users.issue_token(session, make_user('agent'))}"}
+    session.commit()
+    twilio_api.requests.clear()
+    refused = client.post(f"/api/v1/calls/{live_call}/rejoin", headers=other)
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "not_your_call"
+    assert client.post(f"/api/v1/calls/{live_call}/end", headers=auth).status_code == 200
+    twilio_api.requests.clear()
+    over = client.post(f"/api/v1/calls/{live_call}/rejoin", headers=auth)
+    assert over.status_code == 409 and over.get_json()["error"]["code"] == "not_live"
+    assert twilio_api.requests == []

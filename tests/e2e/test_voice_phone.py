@@ -143,6 +143,13 @@ def test_warm_transfer_hands_the_call_to_a_colleague_who_wraps_it_up(new_page, d
 
     expect(colleague.locator("#phone-call")).to_be_visible()
     expect(colleague.locator("#phone-call-label")).to_contain_text("(transferred)")
+    # A reload on either side keeps each one's part: the wrap-up for the agent who handed the
+    # call on, the live call for the colleague.
+    page.reload()
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+    colleague.reload()
+    expect(colleague.locator("#phone-call-label")).to_contain_text("(resumed)")
+    expect(colleague.locator("#phone-state")).to_have_text("on call")
     page.select_option("#phone-disposition", "resolved")
     page.click("#phone-wrapup-submit")
     expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
