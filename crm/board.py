@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 
 from crm import audit, events, routing
 from crm.errors import Conflict, Forbidden, Invalid, NotFound
-from crm.models import Interaction, Offer, User, utcnow
-from crm.models.voice import OPEN
+from crm.models import Case, Customer, Interaction, Offer, User, utcnow
+from crm.models.voice import ACCEPTED, OPEN
+
+LIVE_ITEMS = 100  # the board lists the most urgent live work; the queue totals count it all
 
 
 def require_supervisor(actor: User) -> None:
@@ -85,6 +87,26 @@ def current_work(session: Session, user_ids) -> dict[int, list[dict]]:
                                             "queue": o.queue, "case_id": o.case_id,
                                             "interaction_id": o.interaction_id})
     return found
+
+
+def live_items(session: Session, actor: User, now: datetime | None = None) -> list[dict]:
+    """The work waiting, offered or in hand, most urgent first (what can be re-assigned)."""
+    require_supervisor(actor)
+    now = now or utcnow()
+    rows = session.execute(
+        select(Offer, Case.reference, Customer.display_name)
+        .join(Case, Case.id == Offer.case_id).join(Customer, Customer.id == Case.customer_id)
+        .where((Offer.status == OPEN) | (Offer.status == ACCEPTED),
+               Offer.client_id.in_(actor.client_ids))
+        # Waiting work first (highest priority, then longest waiting), then work in hand.
+        .order_by((Offer.status == ACCEPTED), Offer.priority.desc(), Offer.created_at,
+                  Offer.id).limit(LIVE_ITEMS))
+    return [{"offer_id": o.id, "client_id": o.client_id, "medium": o.medium, "queue": o.queue,
+             "state": o.state, "agent_id": o.accepted_by_id or o.offered_user_id,
+             "case_id": o.case_id, "case_reference": reference, "customer": name,
+             "waited_seconds": int(((o.accepted_at or now) - o.created_at).total_seconds()),
+             "sla_breached": bool(o.sla_breached)}
+            for o, reference, name in rows]
 
 
 def reassign(session: Session, actor: User, offer_id: int, user_id: int) -> Offer:

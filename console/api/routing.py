@@ -25,6 +25,7 @@ class AgentStateOut(BaseModel):
     seconds_in_state: int
     connected: bool
     work: list[dict]
+    client_ids: list[int] = []  # of the supervisor's clients: whose work they can be given
 
 
 class BoardOut(BaseModel):
@@ -32,6 +33,7 @@ class BoardOut(BaseModel):
 
     queues: list[dict]
     agents: list[AgentStateOut]
+    items: list[dict]  # live work, most urgent first (board.live_items)
     chart: list[dict]
     at: str
 
@@ -71,8 +73,10 @@ def board_data(user: User) -> BoardOut:
         agents=[AgentStateOut(user_id=a.id, name=records[a.id].get("name"), status=a.status,
                               reason=records[a.id].get("reason"),
                               seconds_in_state=int(now - (a.since or now)),
-                              connected=a.connected, work=work.get(a.id, []))
+                              connected=a.connected, work=work.get(a.id, []),
+                              client_ids=sorted(a.client_ids & mine))
                 for a in sorted(agents, key=lambda a: a.id)],
+        items=board.live_items(session, user),
         at=utcnow().isoformat())
     session.commit()
     return out

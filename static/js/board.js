@@ -47,6 +47,83 @@ function render(board) {
     cell(row, q.answered); cell(row, q.sla_attainment == null ? "–" : q.sla_attainment + "%");
     cell(row, q.breached, q.breached ? "breached" : "");
   }
+  whenIdle($("board-agents"), () => agentRows(board));
+  whenIdle($("board-items"), () => itemRows(board));
+  const calls = board.agents.flatMap((a) => a.work.map((w) => w.interaction_id));
+  if (listening && !calls.includes(listening.id)) listening = null;  // that call is over
+  chart(board.chart);
+}
+
+// A table with a picker in use is redrawn once the user leaves the picker: the board
+// refreshes on every event, and a redraw would close the picker under the mouse.
+const stale = new Map();
+function whenIdle(tbody, draw) {
+  const active = document.activeElement;
+  if (!(tbody.contains(active) && active.tagName === "SELECT")) {
+    stale.delete(tbody);
+    return draw();
+  }
+  if (!stale.has(tbody)) {
+    tbody.addEventListener("focusout", () => setTimeout(() => {
+      if (document.activeElement?.tagName !== "SELECT" && stale.has(tbody)) stale.get(tbody)();
+    }), { once: true });
+  }
+  stale.set(tbody, () => { stale.delete(tbody); draw(); });
+}
+
+function itemRows(board) {
+  const names = new Map(board.agents.map((a) => [a.user_id, a.name || `Agent #${a.user_id}`]));
+  const body = $("board-items");
+  body.replaceChildren();
+  for (const item of board.items) {
+    const row = body.insertRow();
+    row.dataset.item = item.offer_id;
+    cell(row, `#${item.offer_id}`); cell(row, item.medium); cell(row, item.queue);
+    const link = document.createElement("a");
+    link.href = `/#case/${item.case_id}`;
+    link.textContent = `${item.customer} (${item.case_reference})`;
+    row.insertCell().append(link);
+    const holder = item.agent_id ? ` ${names.get(item.agent_id) || `#${item.agent_id}`}` : "";
+    cell(row, { waiting: "waiting", offered: `offered to${holder}`,
+                assigned: `in hand:${holder}` }[item.state] || item.state);
+    cell(row, secs(item.waited_seconds), item.sla_breached ? "breached" : "");
+    assignCell(row.insertCell(), item, board.agents);
+  }
+}
+
+const picked = new Map();  // offer id -> the agent chosen for it, until assigned
+
+function assignCell(td, item, agents) {
+  td.className = "assign";
+  const pick = document.createElement("select");
+  pick.setAttribute("aria-label", `Re-assign item ${item.offer_id} to`);
+  pick.add(new Option("agent…", ""));
+  pick.addEventListener("change", () => picked.set(item.offer_id, pick.value));
+  const eligible = agents.filter((a) => a.client_ids.includes(item.client_id)
+                                        && a.user_id !== item.agent_id);
+  for (const a of eligible) pick.add(new Option(`${a.name || `Agent #${a.user_id}`} (${a.status})`, a.user_id));
+  const go = document.createElement("button");
+  go.type = "button";
+  go.textContent = "Assign";
+  pick.value = picked.get(item.offer_id) || "";  // a redraw keeps what was picked
+  if (pick.value !== picked.get(item.offer_id)) picked.delete(item.offer_id);  // gone since
+  go.disabled = !pick.value;
+  pick.addEventListener("change", () => { go.disabled = !pick.value; });
+  go.addEventListener("click", async () => {
+    go.disabled = true;
+    picked.delete(item.offer_id);
+    try {
+      await api("POST", `/routing/items/${item.offer_id}/assign`, { user_id: Number(pick.value) });
+      $("board-message").textContent = `Item #${item.offer_id} re-assigned to `
+        + `${pick.selectedOptions[0].textContent.replace(/ \(.*\)$/, "")}.`;
+    } catch (err) { $("board-message").textContent = err.message; }
+    go.blur();
+    refresh();
+  });
+  td.append(pick, go);
+}
+
+function agentRows(board) {
   const abody = $("board-agents");
   abody.replaceChildren();
   for (const a of board.agents) {
@@ -61,6 +138,7 @@ function render(board) {
     for (const s of ["", ...STATES]) pick.add(new Option(s || "set…", s));
     pick.addEventListener("change", async () => {
       if (!pick.value) return;
+      pick.blur();  // the row shows the new state at once
       try { await api("POST", `/routing/agents/${a.user_id}/presence`, { status: pick.value }); }
       catch (err) { $("board-message").textContent = err.message; }
       refresh();
@@ -68,9 +146,6 @@ function render(board) {
     row.insertCell().append(pick);
     monitorCell(row.insertCell(), a);
   }
-  const calls = board.agents.flatMap((a) => a.work.map((w) => w.interaction_id));
-  if (listening && !calls.includes(listening.id)) listening = null;  // that call is over
-  chart(board.chart);
 }
 
 // --- listening in: Listen (muted), Whisper (only the agent hears), Stop -----------------
@@ -147,16 +222,6 @@ function soon() {
   clearTimeout(pending);
   pending = setTimeout(refresh, 150);  // a burst of events costs one fetch
 }
-
-$("board-assign").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  try {
-    await api("POST", `/routing/items/${$("board-assign-item").value}/assign`,
-      { user_id: Number($("board-assign-agent").value) });
-    $("board-message").textContent = "Re-assigned.";
-  } catch (err) { $("board-message").textContent = err.message; }
-  refresh();
-});
 
 const socket = io("/agent", { transports: ["websocket", "polling"] });
 socket.on("queue.stats", soon);

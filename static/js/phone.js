@@ -80,6 +80,10 @@ async function api(method, path, body) {
 
 // --- Twilio Device (only when the server can issue a token) ---------------------------
 async function startDevice() {
+  if (document.querySelector('meta[name="caseline-phone"]')?.content !== "twilio") {
+    bar.dataset.mode = "simulated"; // no Twilio here: the server would refuse a token
+    return;
+  }
   let grant;
   try { grant = await api("POST", "/voice/token"); } catch (err) {
     bar.dataset.mode = "simulated";

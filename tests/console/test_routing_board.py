@@ -53,6 +53,13 @@ def test_board_shows_depth_wait_answers_and_sla_attainment(client, session, make
     assert (general["waiting"], general["answered"], general["sla_attainment"]) == (1, 0, None)
     assert general["longest_wait_seconds"] >= 0
     assert any(n["event"] == events.WORK_QUEUED for n in received(boss, events.QUEUE_STATS))
+    # The live work, each item with what a supervisor needs to hand it to someone.
+    [item] = board["items"]
+    offer = session.scalar(select(Offer))
+    assert item["offer_id"] == offer.id and item["state"] == "waiting"
+    assert item["agent_id"] is None and item["queue"] == "general" and item["medium"] == "voice"
+    assert item["case_reference"].startswith("CL-") and item["customer"]
+    session.commit()
 
     worker = make_user("agent")
     agent_sock, _ = sock(worker, available=True)
@@ -64,6 +71,10 @@ def test_board_shows_depth_wait_answers_and_sla_attainment(client, session, make
     assert (general["waiting"], general["answered"], general["sla_attainment"]) == (0, 1, 100)
     [me] = [a for a in board["agents"] if a["user_id"] == worker.id]
     assert me["status"] == "busy" and me["work"][0]["offer_id"] == pop["offer_id"]
+    assert me["client_ids"] == [session.get(Offer, pop["offer_id"]).client_id]
+    [item] = board["items"]
+    assert (item["state"], item["agent_id"]) == ("assigned", worker.id)
+    session.commit()
     assert sum(h["arrivals"] for h in board["chart"]) == 1
     assert sum(h["answers"] for h in board["chart"]) == 1
 
@@ -123,3 +134,20 @@ def test_a_breaching_item_rises_is_flagged_and_escalates(client, session, make_u
     session.commit()
     notes = [n for n in received(boss, events.QUEUE_STATS) if n["event"] == events.SLA_BREACHED]
     assert notes and notes[0]["id"] == offer.id  # the supervisors' room and the escalation
+
+
+def test_the_board_lists_only_the_work_and_clients_of_the_supervisors_clients(
+        client, session, make_user, sock, default_client):
+    from crm.models import Client
+
+    other = Client(slug="other-co", name="Other Co")
+    session.add(other)
+    session.commit()
+    _, elsewhere = sock(make_user("supervisor", clients=[other]))
+    both = make_user("agent", clients=[default_client, other])
+    sock(both)
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    board = client.get("/api/v1/routing/board", headers=elsewhere).json
+    assert board["items"] == []  # the call is the default client's
+    [agent] = [a for a in board["agents"] if a["user_id"] == both.id]
+    assert agent["client_ids"] == [other.id]  # never which other clients an agent serves

@@ -88,3 +88,33 @@ def test_supervisor_listens_whispers_and_stops_on_a_live_call(new_page, demo_ser
 
     agent.click("#phone-end")  # the agent is free again for the module's other tests
     expect(agent.locator("#phone-wrapup")).to_be_visible()
+
+
+def test_supervisor_hands_a_waiting_call_to_an_agent_from_the_board(new_page, demo_server):
+    base, _db = demo_server
+    boss = signed_in(new_page, base, "supervisor@caseline.demo")
+    boss.goto(base + "/board")
+    agent = signed_in(new_page, base, "fraud@caseline.demo")
+    expect(agent.locator("#phone-state")).to_have_text("away")  # nothing is offered to them
+    name = agent.evaluate("fetch('/api/v1/me').then(r => r.json()).then(m => m.name)")
+    agent.click("#phone-simulate")
+
+    # The call is on the board's work list, waiting (or offered to someone else).
+    newest = boss.wait_for_function("""() => {
+        const rows = [...document.querySelectorAll('#board-items tr')].filter(
+            (r) => r.cells[1].textContent === 'voice' && !r.cells[4].textContent.startsWith('in'));
+        return rows.length && Math.max(...rows.map((r) => Number(r.dataset.item)));
+    }""").json_value()
+    row = boss.locator(f"#board-items tr[data-item='{newest}']")
+    expect(row.locator("button")).to_be_disabled()  # no agent picked yet
+    row.locator("select").select_option(label=f"{name} (away)")
+    row.locator("button").click()
+    expect(boss.locator("#board-message")).to_have_text(
+        f"Item #{newest} re-assigned to {name}.")
+    expect(agent.locator("#phone-offer")).to_be_visible()  # the supervisor's choice rings
+    expect(boss.locator(f"#board-items tr[data-item='{newest}']")).to_contain_text(
+        f"offered to {name}")
+    agent.click("#phone-answer")
+    expect(agent.locator("#phone-state")).to_have_text("on call")
+    expect(boss.locator(f"#board-items tr[data-item='{newest}']")).to_contain_text(
+        f"in hand: {name}")
