@@ -14,7 +14,8 @@ class AuditEvent(Base):
     """Who did what to which object, with the state before and after."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id", "at"),)
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id", "at"),
+                      Index("ix_audit_events_actor", "actor_id", "action", "at"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

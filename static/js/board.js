@@ -98,7 +98,6 @@ function assignCell(td, item, agents) {
   const pick = document.createElement("select");
   pick.setAttribute("aria-label", `Re-assign item ${item.offer_id} to`);
   pick.add(new Option("agent…", ""));
-  pick.addEventListener("change", () => picked.set(item.offer_id, pick.value));
   const eligible = agents.filter((a) => a.client_ids.includes(item.client_id)
                                         && a.user_id !== item.agent_id);
   for (const a of eligible) pick.add(new Option(`${a.name || `Agent #${a.user_id}`} (${a.status})`, a.user_id));
@@ -106,9 +105,11 @@ function assignCell(td, item, agents) {
   go.type = "button";
   go.textContent = "Assign";
   pick.value = picked.get(item.offer_id) || "";  // a redraw keeps what was picked
-  if (pick.value !== picked.get(item.offer_id)) picked.delete(item.offer_id);  // gone since
   go.disabled = !pick.value;
-  pick.addEventListener("change", () => { go.disabled = !pick.value; });
+  pick.addEventListener("change", () => {
+    picked.set(item.offer_id, pick.value);
+    go.disabled = !pick.value;
+  });
   go.addEventListener("click", async () => {
     go.disabled = true;
     picked.delete(item.offer_id);
