@@ -16,7 +16,7 @@ from channels.email.inbound import DEFAULT_MAX_BYTES, land, store_for
 from console import database
 from console.tasks import celery, enqueue, periodic
 from crm import mail
-from crm.errors import DomainError
+from crm.errors import DomainError, Invalid
 
 log = logging.getLogger(__name__)
 _SALT = "caseline.email-opt-out"
@@ -86,11 +86,23 @@ def poll_imap() -> int:
     return poll(settings.imap_url, store)
 
 
-def opt_out_url(settings, case_id: int, address: str) -> str:
-    """The signed one-click opt-out link carried by collections emails."""
+def opt_out_url(settings, case_id: int, address: str, link_base: str | None = None) -> str:
+    """The signed opt-out link carried by collections emails, on the console's public URL."""
     token = URLSafeSerializer(settings.secret_key, salt=_SALT).dumps([case_id, address])
-    base = (settings.public_base_url or "http://127.0.0.1:5000").rstrip("/")
-    return f"{base}/email/opt-out/{token}"
+    return f"{public_base(settings, link_base)}/email/opt-out/{token}"
+
+
+def public_base(settings, link_base: str | None = None) -> str:
+    """PUBLIC_BASE_URL, else where the console was reached (the queuing request, SERVER_NAME)."""
+    base = settings.public_base_url or link_base
+    config = current_app.config
+    if not base and config.get("SERVER_NAME"):
+        scheme = config.get("PREFERRED_URL_SCHEME") or "http"
+        base = f"{scheme}://{config['SERVER_NAME']}{config.get('APPLICATION_ROOT') or ''}"
+    if not base:
+        # A guessed host would send customers to a dead link; failing shows the agent why.
+        raise Invalid("cannot build the opt-out link: set PUBLIC_BASE_URL")
+    return base.rstrip("/")
 
 
 def read_opt_out(settings, token: str) -> tuple[int, str] | None:
@@ -112,10 +124,12 @@ def _message(job: mail.Sendable, settings) -> OutboundMessage:
                "X-Caseline-Case": job.case_reference}
     body = job.body
     if job.opt_out:
-        link = opt_out_url(settings, job.case_id, job.to)
+        link = opt_out_url(settings, job.case_id, job.to, job.link_base)
         body += f"\n\n--\nTo stop receiving emails from us at this address: {link}\n"
-        headers["List-Unsubscribe"] = f"<{link}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers["List-Unsubscribe"] = f"<{link}>"  # RFC 2369: the same link as the footer
+        if link.startswith("https://"):
+            # RFC 8058 one-click is defined for an HTTPS URI only; mail clients ignore it else.
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     store = store_for(settings)
     files = []
     for filename, content_type, key in job.attachments:

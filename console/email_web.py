@@ -12,7 +12,9 @@ from channels.email.parse import html_of
 from channels.email.webhook import blueprint as webhook_blueprint
 from console import database
 from console.email_tasks import read_opt_out
+from console.extensions import csrf
 from crm import mail
+from crm.errors import NotFound
 
 bp = Blueprint("email", __name__)
 
@@ -54,17 +56,31 @@ def html_body(case_id: int, interaction_id: int):
 
 
 @bp.route("/email/opt-out/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the proof; RFC 8058 one-click POSTs carry no cookie or form
 def opt_out(token: str):
-    """Following the link in a collections email opts that address out of email."""
-    settings = current_app.config["CASELINE"]
-    found = read_opt_out(settings, token)
+    """GET asks first (link scanners follow links); POST, the button or one-click, opts out."""
+    found = read_opt_out(current_app.config["CASELINE"], token)
     if found is None:
-        return render_template("error.html", status=404,
-                               message="This opt-out link is not valid."), 404
+        return _opt_out_page("invalid", None, token, 404)
     session = database.session()
-    mail.opt_out(session, *found)
-    session.commit()
-    return render_template("email_opt_out.html", address=found[1])
+    try:
+        target = mail.opt_out_target(session, *found)
+    except NotFound:
+        session.rollback()
+        return _opt_out_page("invalid", None, token, 404)
+    if request.method == "POST":
+        mail.opt_out(session, *found)
+        session.commit()
+        return _opt_out_page("done", target, token)
+    session.rollback()
+    return _opt_out_page("already" if target.opted_out else "confirm", target, token)
+
+
+def _opt_out_page(state: str, target, token: str, status: int = 200):
+    page = render_template("email_opt_out.html", state=state, target=target, token=token)
+    # The URL holds the token: keep it out of caches, search indexes and Referer headers.
+    return page, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+                          "X-Robots-Tag": "noindex"}
 
 
 @bp.get("/demo/outbox")

@@ -13,7 +13,16 @@ from crm import audit, cases, events, identity, timeline
 from crm.errors import Forbidden, Invalid, NotFound
 from crm.files import safe_filename, sniff
 from crm.mail_inbound import CASE_TOKEN
-from crm.models import Attachment, Case, ContactPoint, DebtAccount, Interaction, User, utcnow
+from crm.models import (
+    Attachment,
+    Case,
+    Client,
+    ContactPoint,
+    DebtAccount,
+    Interaction,
+    User,
+    utcnow,
+)
 from crm.storage import BlobStore
 
 MAX_SUBJECT = 900
@@ -41,11 +50,21 @@ class Sendable:
     references: tuple[str, ...]
     opt_out: bool
     attachments: tuple[tuple[str, str, str], ...]  # (filename, content type, storage key)
+    link_base: str | None = None  # the console's URL as the sender reached it (see queue_email)
+
+
+@dataclass(frozen=True)
+class OptOutTarget:
+    """Who an opt-out link speaks for: the client's name, the address, whether it is done."""
+
+    client_name: str
+    address: str
+    opted_out: bool
 
 
 def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject: str,
                 body: str, in_reply_to_id: int | None = None, attachments=(),
-                store: BlobStore | None = None) -> Interaction:
+                store: BlobStore | None = None, link_base: str | None = None) -> Interaction:
     """Write an outbound email as `queued` in the caller's transaction; the task sends it."""
     case = cases.get(session, actor, case_id, audit_view=False)
     address = identity.normalise_email(to)
@@ -69,11 +88,15 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
         raise Invalid("attachments need a file store")
     collections = session.scalar(select(DebtAccount.id).where(DebtAccount.case_id == case.id)
                                  .limit(1)) is not None
+    meta = {"in_reply_to": in_reply_to, "references": references, "opt_out": collections,
+            "attempts": 0}
+    if collections and link_base:
+        # The sender task may run in another process with no request to ask; without
+        # PUBLIC_BASE_URL the opt-out link points where the agent reached the console.
+        meta["link_base"] = link_base
     item, _ = timeline.record(
         session, case, medium="email", direction="outbound", status="queued", body=text,
-        subject=subject, to_addr=address, agent_id=actor.id, occurred_at=utcnow(),
-        meta={"in_reply_to": in_reply_to, "references": references, "opt_out": collections,
-              "attempts": 0})
+        subject=subject, to_addr=address, agent_id=actor.id, occurred_at=utcnow(), meta=meta)
     for name, data in files:
         key, digest = store.put(data)
         session.add(Attachment(interaction_id=item.id, kind="file", filename=name,
@@ -118,7 +141,8 @@ def claim(session: Session, interaction_id: int, domain: str) -> Sendable | None
         body=item.body, message_id=item.thread_key, in_reply_to=meta.get("in_reply_to"),
         references=tuple(meta.get("references") or ()), opt_out=bool(meta.get("opt_out")),
         attachments=tuple((a.filename, a.content_type, a.storage_key)
-                          for a in item.attachments if a.kind == "file"))
+                          for a in item.attachments if a.kind == "file"),
+        link_base=meta.get("link_base"))
     session.commit()
     return sendable
 
@@ -188,19 +212,32 @@ def recover_stale(session: Session, now: datetime | None = None) -> int:
     return count
 
 
+def opt_out_target(session: Session, case_id: int, address: str) -> OptOutTarget:
+    """What an opt-out link would do, read only: the page asks before anything changes."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("this opt-out link is no longer valid")
+    value = identity.normalise_email(address)
+    cp = _contact_point(session, case.client_id, value)
+    return OptOutTarget(client_name=session.get(Client, case.client_id).name, address=value,
+                        opted_out=cp is not None and bool((cp.opt_outs or {}).get("email")))
+
+
 def opt_out(session: Session, case_id: int, address: str) -> ContactPoint:
     """Opt an address out of email (from the link in a collections email); audited."""
     case = session.get(Case, case_id)
     if case is None:
-        raise NotFound("case not found")
+        raise NotFound("this opt-out link is no longer valid")
     value = identity.normalise_email(address)
     cp = _contact_point(session, case.client_id, value)
     if cp is None:
         cp = identity.add_contact_point(session, None, case.customer, value)
-    if not (cp.opt_outs or {}).get("email"):
-        cp.opt_outs = {**(cp.opt_outs or {}), "email": utcnow().isoformat()}
+    before = dict(cp.opt_outs or {})
+    if not before.get("email"):
+        cp.opt_outs = {**before, "email": utcnow().isoformat()}
         audit.record(session, None, "contact.opted_out", cp, client_id=case.client_id,
-                     after={"medium": "email", "value": value})
+                     before={"opt_outs": before},
+                     after={"medium": "email", "value": value, "opt_outs": cp.opt_outs})
         events.emit(session, events.CUSTOMER_UPDATED, customer_id=cp.customer_id,
                     client_id=case.client_id)
     return cp

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import current_app, send_file, url_for
+from flask import current_app, request, send_file, url_for
 from pydantic import BaseModel, Field
 
 from channels.email.inbound import store_for
@@ -59,7 +59,8 @@ def queue_and_send(case_id: int, body: EmailIn) -> InteractionOut:
     item = mail.queue_email(session, actor(), case_id, to=body.to, subject=body.subject,
                             body=body.body, in_reply_to_id=body.in_reply_to,
                             attachments=[(a.filename, _decode(a)) for a in body.attachments],
-                            store=store_for(current_app.config["CASELINE"]))
+                            store=store_for(current_app.config["CASELINE"]),
+                            link_base=request.url_root)
     session.commit()
     enqueue(send_email, item.id)
     session.refresh(item)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select, update
 
 from console.email_tasks import send_email, sweep_email
 from crm import mail, users
-from crm.models import ContactPoint, DebtAccount, Interaction, utcnow
+from crm.models import AuditEvent, ContactPoint, DebtAccount, Interaction, utcnow
 
 CUSTOMER_MAIL = (b"From: Lerato Naidoo <lerato@example.co.za>\r\n"
                  b"To: cases@caseline.example.com\r\n"
@@ -171,24 +172,71 @@ def test_sending_is_idempotent(client, auth, inbound, smtp, session):
     assert len(smtp.messages()) == 1
 
 
-def test_collections_email_carries_an_opt_out_link_that_works(client, auth, inbound, smtp,
-                                                              session, default_client):
-    case_id, _ = inbound
+def collections(session, default_client, case_id):
+    """Make the case a collections case, so its emails carry the opt-out link."""
     session.add(DebtAccount(client_id=default_client.id, case_id=case_id,
                             account_number="ACC-1001"))
     session.commit()
-    assert reply(client, auth, case_id).status_code == 201
-    [msg] = smtp.messages()
+
+
+def opt_out_link(msg) -> str:
+    """The opt-out URL in a sent email's footer (checked against its List-Unsubscribe)."""
     text = msg.get_body(("plain",)).get_content()
-    link = re.search(r"https://caseline\.example\.com(/email/opt-out/\S+)", text).group(1)
-    assert msg["List-Unsubscribe"] == f"<https://caseline.example.com{link}>"
-    assert client.get(link[:-2] + "xx").status_code == 404  # a forged token does nothing
-    page = client.get(link)
-    assert page.status_code == 200 and "lerato@example.co.za" in page.get_data(as_text=True)
+    link = re.search(r"(\S+/email/opt-out/\S+)", text).group(1)
+    assert msg["List-Unsubscribe"] == f"<{link}>"
+    return link
+
+
+def email_opt_out(session):
+    """The customer's email opt-out time, or None (read fresh)."""
+    session.expire_all()
     cp = session.scalars(select(ContactPoint).where(
         ContactPoint.value == "lerato@example.co.za")).one()
-    assert cp.opt_outs.get("email")
+    out = (cp.opt_outs or {}).get("email")
     session.commit()
+    return out
+
+
+def opt_out_audits(session) -> list[AuditEvent]:
+    """The audit events of email opt-outs."""
+    found = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "contact.opted_out")).all()
+    session.commit()
+    return found
+
+
+def test_collections_email_carries_an_opt_out_link_that_works(client, auth, inbound, smtp,
+                                                              session, default_client):
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    assert reply(client, auth, case_id).status_code == 201
+    [msg] = smtp.messages()
+    link = opt_out_link(msg)
+    assert link.startswith("https://caseline.example.com/email/opt-out/")
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = urlsplit(link).path
+    customer = app_client(client)  # the customer's browser: no staff session
+    # A link scanner or previewer follows the link: it sees a question and changes nothing.
+    page = customer.get(path)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Stop emails from Default client?" in html and "lerato@example.co.za" in html
+    form = re.search(r'<form method="post" action="([^"]+)"', html)
+    assert form and form.group(1) == path
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in page.headers["Cache-Control"]
+    assert customer.head(path).status_code == 200
+    assert email_opt_out(session) is None and opt_out_audits(session) == []
+    # The button posts the form back to the same URL: that opts out, and is audited.
+    done = customer.post(path, data={})
+    assert done.status_code == 200 and "You are unsubscribed" in done.get_data(as_text=True)
+    assert email_opt_out(session)
+    [event] = opt_out_audits(session)
+    assert event.actor_id is None and event.after["value"] == "lerato@example.co.za"
+    assert "email" not in event.before["opt_outs"] and "email" in event.after["opt_outs"]
+    again = customer.get(path)
+    assert again.status_code == 200 and "You are unsubscribed" in again.get_data(as_text=True)
+    assert len(opt_out_audits(session)) == 1  # a second visit or POST records nothing new
     refused = reply(client, auth, case_id)
     assert refused.status_code == 403
     assert refused.get_json()["error"]["code"] == "opted_out"
@@ -196,6 +244,99 @@ def test_collections_email_carries_an_opt_out_link_that_works(client, auth, inbo
     assert len(session.scalars(select(Interaction).where(
         Interaction.direction == "outbound")).all()) == 1
     session.commit()
+
+
+def test_one_click_unsubscribe_posts_without_cookie_or_csrf_token(app, client, auth, inbound,
+                                                                   smtp, session,
+                                                                   default_client):
+    """RFC 8058: the mail provider POSTs List-Unsubscribe=One-Click to the header's URL."""
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    reply(client, auth, case_id)
+    link = smtp.messages()[0]["List-Unsubscribe"].strip("<>")
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = True  # still works if CSRF became opt-out
+    provider = app.test_client(use_cookies=False)
+    resp = provider.post(urlsplit(link).path, data="List-Unsubscribe=One-Click",
+                         content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 200
+    assert email_opt_out(session)
+    assert len(opt_out_audits(session)) == 1
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_tampered_opt_out_token_is_refused_and_changes_nothing(client, auth, inbound, smtp,
+                                                                 session, default_client,
+                                                                 method):
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    reply(client, auth, case_id)
+    path = urlsplit(opt_out_link(smtp.messages()[0])).path
+    head, _, token = path.rpartition("/")
+    payload, _, signature = token.rpartition(".")
+    other_case = base64.urlsafe_b64encode(
+        f'[{case_id + 1},"lerato@example.co.za"]'.encode()).decode().rstrip("=")
+    # A changed signature, another case's payload under the original signature, rubbish.
+    forged = [f"{head}/{payload}.{signature[:-2]}{'xy' if signature[-2:] != 'xy' else 'zz'}",
+              f"{head}/{other_case}.{signature}", f"{head}/not-a-token"]
+    for url in forged:
+        resp = app_client(client).open(url, method=method,
+                                       data="List-Unsubscribe=One-Click" if method == "POST"
+                                       else None,
+                                       content_type="application/x-www-form-urlencoded")
+        assert resp.status_code == 404, url
+        assert "This link is not valid" in resp.get_data(as_text=True)
+    assert email_opt_out(session) is None and opt_out_audits(session) == []
+
+
+def test_opt_out_link_uses_public_base_url(client, auth, inbound, smtp, session, settings,
+                                           default_client):
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    settings.public_base_url = "https://console.acme.example:8443/caseline/"
+    reply(client, auth, case_id)
+    link = opt_out_link(smtp.messages()[0])
+    assert link.startswith("https://console.acme.example:8443/caseline/email/opt-out/")
+
+
+def test_without_public_base_url_the_link_points_where_the_console_is_served(
+        app, auth, inbound, smtp, session, settings, default_client):
+    """No hard-coded host or port: the URL the agent reached the console on (here :5077)."""
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    settings.public_base_url = None
+    agent_browser = app.test_client()
+    resp = agent_browser.post(f"/api/v1/cases/{case_id}/emails", headers=auth,
+                              base_url="http://127.0.0.1:5077/",
+                              json={"to": "lerato@example.co.za", "subject": "Your account",
+                                    "body": "Dear Lerato, a payment is due."})
+    assert resp.status_code == 201, resp.get_json()
+    [msg] = smtp.messages()
+    link = opt_out_link(msg)
+    assert link.startswith("http://127.0.0.1:5077/email/opt-out/")
+    assert msg["List-Unsubscribe-Post"] is None  # RFC 8058 one-click needs an HTTPS URI
+    page = app.test_client().get(link)
+    assert page.status_code == 200 and email_opt_out(session) is None
+
+
+def test_without_any_public_url_the_email_fails_clearly(app, agent, inbound, smtp, session,
+                                                        settings, default_client):
+    """Queued with no request to learn the URL from, and no PUBLIC_BASE_URL: no dead link."""
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    settings.public_base_url = None
+    item = mail.queue_email(session, agent, case_id, to="lerato@example.co.za",
+                            subject="Your account", body="A payment is due.")
+    session.commit()
+    assert send_email.apply(args=[item.id]).get() == "failed"
+    session.refresh(item)
+    assert "PUBLIC_BASE_URL" in item.meta["error"]["message"]
+    assert smtp.messages() == []
+    session.commit()
+
+
+def app_client(client):
+    """A fresh browser on the same app (no cookies of the staff member's session)."""
+    return client.application.test_client()
 
 
 def test_bad_requests_are_clear_4xx(client, auth, inbound, smtp, make_user, other_client,
