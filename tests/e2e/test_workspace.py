@@ -12,6 +12,8 @@ from sqlalchemy import insert, select
 from crm.db import make_engine
 from crm.models import Case, Client, ContactPoint, Customer, Interaction
 from crm.models.workspace import reversed_digits, write_name_keys
+from tests.e2e.test_voice_phone import signed_in
+from tests.e2e.test_work_offers import sms_server, text_in  # noqa: F401 (sms_server: fixture)
 
 LONG = 5_000
 MEDIA = [("sms", "inbound"), ("voice", "outbound"), ("email", "inbound"), ("note", "internal"),
@@ -55,6 +57,51 @@ def cases(server_env):
                                "CL-E2ESHORT", 3),
             "long": _customer(conn, client_id, "Long Historia", "+12025550147",
                               "CL-E2ELONG1", LONG),
+        }
+    engine.dispose()
+    return made
+
+
+def _mail_customer(conn, client_id, name, address, reference, emails):
+    """A customer reachable by email whose case holds these (direction, subject) emails, oldest
+    first."""
+    from crm.identity import search_key
+
+    now = datetime.now(UTC)
+    cid = conn.execute(insert(Customer.__table__).values(
+        client_id=client_id, display_name=name, search_name=search_key(name))
+    ).inserted_primary_key[0]
+    write_name_keys(conn, cid, client_id, search_key(name))
+    conn.execute(insert(ContactPoint.__table__).values(
+        client_id=client_id, customer_id=cid, kind="email", value=address))
+    case_id = conn.execute(insert(Case.__table__).values(
+        client_id=client_id, customer_id=cid, reference=reference)).inserted_primary_key[0]
+    ours = "claims@caseline.demo"
+    conn.execute(insert(Interaction.__table__), [
+        {"client_id": client_id, "case_id": case_id, "medium": "email", "direction": direction,
+         "subject": subject, "status": "received", "body": f"Email {n}",
+         "from_addr": address if direction == "inbound" else ours,
+         "to_addr": ours if direction == "inbound" else address,
+         "occurred_at": now - timedelta(hours=len(emails) - n)}
+        for n, (direction, subject) in enumerate(emails)])
+    return case_id
+
+
+@pytest.fixture(scope="session")
+def mail_cases(server_env):
+    """Customers who wrote by email: in a thread with a subject, without one, and a third."""
+    engine = make_engine(server_env["DATABASE_URL"])
+    with engine.begin() as conn:
+        client_id = conn.execute(select(Client.id).where(Client.slug == "default")).scalar()
+        made = {
+            "thread": _mail_customer(conn, client_id, "Thandi Mailthread", "thandi@example.com",
+                                     "CL-E2EMAIL1",
+                                     [("outbound", "Your claim [CL-E2EMAIL1]"),
+                                      ("inbound", "RE: Re: Your claim [CL-E2EMAIL1]")]),
+            "plain": _mail_customer(conn, client_id, "Pieter Nosubject", "pieter@example.com",
+                                    "CL-E2EMAIL2", [("inbound", None)]),
+            "notes": _mail_customer(conn, client_id, "Noor Notetaker", "noor@example.com",
+                                    "CL-E2EMAIL3", [("inbound", "A question")]),
         }
     engine.dispose()
     return made
@@ -207,3 +254,162 @@ def test_keyboard_shortcuts(new_page, sign_in, live_server, cases):
     expect(page.locator(".search-hit")).to_have_count(1)
     page.keyboard.press("Enter")
     expect(page.locator("#case-customer")).to_have_text("Long Historia")
+
+
+def timeline_requests(page) -> list[str]:
+    """The URLs of the page's timeline requests, as they are made."""
+    seen = []
+    page.on("request", lambda r: seen.append(r.url) if "/timeline" in r.url else None)
+    return seen
+
+
+def test_a_timeline_that_fails_stops_shows_why_and_retries_on_request(new_page, sign_in,
+                                                                      live_server, mail_cases):
+    page = sign_in(new_page())
+    seen = timeline_requests(page)
+    pattern = f"**/api/v1/cases/{mail_cases['plain']}/timeline*"
+    # The service is briefly down: the browser sees a 503 (the network is the boundary here).
+    page.route(pattern, lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body='{"error": {"code": "unavailable", "message": "try again shortly"}}'))
+    page.goto(f"{live_server}/#case/{mail_cases['plain']}")
+    expect(page.locator("#timeline-status")).to_contain_text("Could not load: try again shortly")
+    page.wait_for_timeout(1500)
+    assert len(seen) <= 2, seen  # the first page, perhaps the socket's catch-up: no loop
+    before = len(seen)
+    page.unroute(pattern)
+    page.click("#timeline-retry")
+    expect(page.locator(".tl-item")).to_have_count(1)
+    expect(page.locator("#timeline-retry")).to_have_count(0)
+    assert len(seen) == before + 1
+
+
+def test_a_link_to_an_unknown_case_asks_once_and_says_not_found_in_our_words(
+        new_page, sign_in, live_server):
+    page = sign_in(new_page())
+    seen = timeline_requests(page)
+    page.goto(f"{live_server}/#case/99999999")
+    page.wait_for_timeout(1500)
+    assert len(seen) <= 1, seen  # the 404 is not asked again and again
+    expect(page.locator("#case-header")).to_have_text(
+        "Case not found (it may have been merged or you may not have access).")
+    expect(page.locator("#composer")).to_be_hidden()
+
+
+def test_links_to_malformed_case_ids_say_so_and_request_nothing(new_page, sign_in,
+                                                                live_server, cases):
+    page = sign_in(new_page())
+    seen = timeline_requests(page)
+    header = page.locator("#case-header")
+    for bad in ("99999999999999999999999", "abc", "27/x", "0", "-3", "1.5"):
+        # Each time from a case on screen: a bad link must not leave it there unremarked.
+        page.evaluate(f"location.hash = '#case/{cases['short']}'")
+        expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+        expect(page.locator(".tl-item").first).to_be_visible()
+        expect(page.locator("#customer-name")).to_have_text("Zoë Ångström-Test")
+        seen.clear()
+        page.evaluate(f"location.hash = '#case/{bad}'")
+        expect(header).to_have_text("No such case: the link does not name one.")
+        expect(page.locator(".tl-item")).to_have_count(0)
+        expect(page.locator("#customer-name")).to_have_count(0)
+        expect(page.locator("#composer")).to_be_hidden()
+        page.wait_for_timeout(300)
+        assert seen == [], (bad, seen)
+
+
+def test_ctrl_enter_pressed_twice_quickly_sends_once(new_page, sign_in, live_server,
+                                                     mail_cases):
+    page = sign_in(new_page())
+    page.goto(f"{live_server}/#case/{mail_cases['notes']}")
+    expect(page.locator("#composer-medium")).to_have_value("email")  # their last medium
+    page.select_option("#composer-medium", "note")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.fill("#composer-body", "Called back about the excess, once")
+    # Two presses in the same moment, before the first send has its answer.
+    page.eval_on_selector("#composer-body", """(el) => {
+      for (let i = 0; i < 2; i += 1) {
+        el.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true,
+                                                        bubbles: true, cancelable: true }));
+      }
+    }""")
+    expect(page.locator("#composer-body")).to_have_value("")
+    page.wait_for_timeout(500)
+    assert len(posts) == 1, posts
+    page.reload()
+    expect(page.locator(".tl-body", has_text="about the excess, once")).to_have_count(1)
+
+
+def test_an_email_reply_starts_with_the_threads_subject_and_one_re(new_page, sign_in,
+                                                                    live_server, mail_cases):
+    page = sign_in(new_page())
+    page.goto(f"{live_server}/#case/{mail_cases['thread']}")
+    expect(page.locator("#composer-medium")).to_have_value("email")
+    # The last email's subject was "RE: Re: Your claim …": one "Re:" is enough.
+    expect(page.locator("#composer-subject")).to_have_value("Re: Your claim [CL-E2EMAIL1]")
+
+
+def test_the_email_subject_stays_with_its_case_and_clears_once_sent(new_page, sign_in,
+                                                                     live_server, mail_cases):
+    page = sign_in(new_page())
+    subject, body = page.locator("#composer-subject"), page.locator("#composer-body")
+    page.goto(f"{live_server}/#case/{mail_cases['thread']}")
+    expect(page.locator("#composer-medium")).to_have_value("email")
+    expect(page.locator(".tl-item")).to_have_count(2)
+    subject.fill("Photos of the damage")
+    body.fill("Please send photos of the damage.")
+
+    page.evaluate(f"location.hash = '#case/{mail_cases['plain']}'")
+    expect(page.locator("#case-reference")).to_have_text("CL-E2EMAIL2")
+    expect(page.locator("#composer-medium")).to_have_value("email")
+    expect(page.locator(".tl-item")).to_have_count(1)
+    expect(subject).to_have_value("")  # not the other case's subject
+    expect(body).to_have_value("")
+    subject.fill("For Pieter")
+
+    page.go_back()
+    expect(page.locator("#case-reference")).to_have_text("CL-E2EMAIL1")
+    expect(subject).to_have_value("Photos of the damage")
+    expect(body).to_have_value("Please send photos of the damage.")
+    page.click("#composer-send")
+    expect(page.locator(".tl-subject", has_text="Photos of the damage")).to_have_count(1)
+    expect(subject).to_have_value("")
+    expect(body).to_have_value("")
+
+    page.go_forward()
+    expect(page.locator("#case-reference")).to_have_text("CL-E2EMAIL2")
+    expect(subject).to_have_value("For Pieter")
+
+
+def test_offer_cards_never_cover_the_composer_or_the_customer(new_page, sms_server,
+                                                              mail_cases):
+    base = sms_server
+    page = signed_in(new_page, base, "agent@caseline.demo")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    state = page.locator("#phone-state")
+    expect(state).not_to_have_text("offline")
+    if state.inner_text() != "available":
+        page.click("#phone-presence")
+    expect(state).to_have_text("available")
+    page.goto(f"{base}/#case/{mail_cases['thread']}")
+    expect(page.locator("#customer-name")).to_have_text("Thandi Mailthread")
+    for n in range(4):
+        text_in(base, f"SM{n:032x}", f"Customer {n} needs help with a long question about "
+                "their policy renewal and the excess", f"+1415555017{n}")
+    cards = page.locator("#work-offers .offer-card")
+    expect(cards).to_have_count(4)
+
+    def overlaps(a, b):
+        return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+    offers = page.locator("#work-offers").bounding_box()
+    for covered in ("#composer", "#composer-send", "#customer-pane"):
+        assert not overlaps(offers, page.locator(covered).bounding_box()), covered
+    # The click lands on Send itself (an empty composer answers), not on a card's Accept.
+    page.click("#composer-send", timeout=3000)
+    expect(page.locator("#composer-error")).to_have_text("Write something first.")
+    expect(cards).to_have_count(4)
+    # The fourth card is reachable by scrolling its column.
+    cards.nth(3).locator(".offer-decline").click()
+    expect(cards).to_have_count(3)

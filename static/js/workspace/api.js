@@ -25,6 +25,11 @@ async function call(method, path, body) {
   return data;
 }
 
+// A case the API does not know was merged away or is not ours to see: say so in our words,
+// not with the server's generic 404 text.
+export const CASE_NOT_FOUND = "Case not found (it may have been merged or you may not have access).";
+export const caseProblem = (err) => (err?.code === "not_found" ? CASE_NOT_FOUND : err?.message || String(err));
+
 export const get = (path) => call("GET", path);
 export const post = (path, body) => call("POST", path, body);
 export const qs = (params) =>

@@ -1,5 +1,5 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
-import { get } from "./api.js";
+import { CASE_NOT_FOUND, caseProblem, get } from "./api.js";
 import { fill, h } from "./dom.js";
 import { icon, me, money, when } from "./format.js";
 
@@ -14,8 +14,10 @@ export class CaseView {
 
   async open(caseId) {
     this.caseId = caseId;
+    this.case = null;
     this.root.hidden = false;
     document.getElementById("case-empty").hidden = true;
+    this.composer.form.hidden = false;
     this.composer.setCase(caseId);
     this.showViewers([]);
     fill(this.header, h("p", { class: "muted" }, "Loading…"));
@@ -29,9 +31,37 @@ export class CaseView {
       this.customerPane.open(c.customer_id);
       this.loadDigest();
     } catch (err) {
-      fill(this.header, h("p", { class: "error", id: "case-error" }, err.message));
+      if (caseId !== this.caseId) return;
+      if (err.code === "not_found") {
+        this.showMissing(CASE_NOT_FOUND);
+        return;
+      }
+      fill(this.header, h("p", { class: "error", id: "case-error" }, caseProblem(err), " ",
+        h("button", { type: "button", class: "secondary", onclick: () => this.reopen(caseId) }, "Retry")));
     }
     await opened;
+    // The first page is in: an email reply can now continue the thread's subject.
+    if (caseId === this.caseId) this.composer.suggestSubject();
+  }
+
+  reopen(caseId) {
+    if (caseId === this.caseId) this.open(caseId);
+  }
+
+  // A link to no case (a bad id, a merged or hidden case): say so, and leave nothing of the
+  // case before on screen to be mistaken for it.
+  showMissing(message) {
+    this.caseId = null;
+    this.case = null;
+    this.root.hidden = false;
+    document.getElementById("case-empty").hidden = true;
+    this.composer.setCase(null);
+    this.composer.form.hidden = true;
+    this.timeline.reset(null);
+    this.customerPane.clear();
+    this.showViewers([]);
+    fill(this.digest);
+    fill(this.header, h("p", { class: "error", id: "case-error" }, message));
   }
 
   async loadDigest() {

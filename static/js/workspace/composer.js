@@ -21,19 +21,25 @@ registerMedium("note", {
   send: (caseId, body) => post(`/cases/${caseId}/notes`, { body }),
 });
 
+// A reply continues its thread: "Re: " once, however many the last message carried.
+const reply = (subject) => `Re: ${subject.replace(/^\s*((re|aw|sv)\s*:\s*)+/i, "")}`;
+
 export class Composer {
-  constructor({ form, onSent }) {
+  // lastSubject(medium): the subject of the newest message on the case in that medium, if any.
+  constructor({ form, onSent, lastSubject = () => null }) {
     this.form = form;
     this.onSent = onSent;
+    this.lastSubject = lastSubject;
     this.select = form.querySelector("#composer-medium");
     this.body = form.querySelector("#composer-body");
     this.button = form.querySelector("#composer-send");
     this.error = form.querySelector("#composer-error");
     this.caseId = null;
     this.context = {};
-    this.drafts = new Map(); // case id -> unsent text: a screen pop or a click never loses it
+    this.sending = false;
+    this.drafts = new Map(); // case id -> { body, subject } unsent: a screen pop never loses it
     composer = this;
-    this.select.addEventListener("change", () => this.describe());
+    this.select.addEventListener("change", () => { this.describe(); this.suggestSubject(); });
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
     this.body.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.send(); }
@@ -56,16 +62,35 @@ export class Composer {
     this.body.placeholder = m.placeholder || "";
   }
 
+  // The subject box belongs to the email medium (composer-messaging.js adds it after us).
+  get subject() {
+    return this.form.querySelector("#composer-subject");
+  }
+
   setCase(caseId) {
-    if (this.caseId !== null && this.body.value.trim()) {
-      this.drafts.set(this.caseId, this.body.value);
-    }
+    if (this.caseId !== null) this.keepDraft();
     this.caseId = caseId;
     this.context = { caseId };
-    this.body.value = this.drafts.get(caseId) || "";
+    const draft = this.drafts.get(caseId) || {};
     this.drafts.delete(caseId);
+    this.body.value = draft.body || "";
+    if (this.subject) this.subject.value = draft.subject || "";
     fill(this.error);
     this.refresh();
+  }
+
+  keepDraft() {
+    const draft = { body: this.body.value, subject: this.subject?.value || "" };
+    if (draft.body.trim() || draft.subject.trim()) this.drafts.set(this.caseId, draft);
+    else this.drafts.delete(this.caseId);
+  }
+
+  // An empty subject starts as "Re: <the thread's subject>" (never over what the agent typed).
+  suggestSubject() {
+    const field = this.subject;
+    if (!field || field.value.trim() || !this.caseId) return;
+    const last = this.lastSubject(this.select.value);
+    if (last) field.value = reply(last);
   }
 
   // What the media need to decide if they apply (e.g. a phone number without an SMS opt-out).
@@ -81,21 +106,32 @@ export class Composer {
     if (focus) this.body.focus();
   }
 
+  // One send at a time, from the button or Ctrl+Enter alike: a second press while the first
+  // is on its way would reach the customer twice.
   async send() {
+    if (this.sending) return;
     const text = this.body.value;
-    if (!this.caseId || !text.trim()) {
+    const caseId = this.caseId;
+    if (!caseId || !text.trim()) {
       fill(this.error, "Write something first.");
       return;
     }
+    this.sending = true;
     this.button.disabled = true;
     fill(this.error);
     try {
-      const item = await media.get(this.select.value).send(this.caseId, text, this.context);
-      this.body.value = "";
+      const item = await media.get(this.select.value).send(caseId, text, this.context);
+      if (this.caseId === caseId) {
+        this.body.value = "";
+        if (this.subject) this.subject.value = "";
+      } else {
+        this.drafts.delete(caseId); // sent while the agent moved on: no stale draft to return to
+      }
       if (item) this.onSent(item);
     } catch (err) {
-      fill(this.error, err.message);
+      if (this.caseId === caseId) fill(this.error, err.message);
     } finally {
+      this.sending = false;
       this.button.disabled = false;
     }
   }

@@ -21,16 +21,21 @@ export class CustomerPane {
 
   clear() {
     this.customer = null;
+    this.wanted = null;
     fill(this.root, h("p", { class: "muted" }, "No customer selected."));
   }
 
   async open(customerId) {
+    // Only the latest request may paint: a slow answer for the case before must not land.
+    const wanted = Symbol(customerId);
+    this.wanted = wanted;
     try {
       const customer = await get(`/customers/${customerId}`);
+      if (this.wanted !== wanted) return;
       this.render(customer);
       this.onLoaded(customer);
     } catch (err) {
-      fill(this.root, h("p", { class: "error" }, err.message));
+      if (this.wanted === wanted) fill(this.root, h("p", { class: "error" }, err.message));
     }
   }
 

@@ -16,7 +16,10 @@ const timeline = new Timeline({
   list: $("#timeline"), sentinel: $("#timeline-end"), scroller: $("#timeline-scroll"),
   status: $("#timeline-status"),
 });
-const composer = new Composer({ form: $("#composer"), onSent: (item) => timeline.upsert(item) });
+const composer = new Composer({
+  form: $("#composer"), onSent: (item) => timeline.upsert(item),
+  lastSubject: (medium) => timeline.latest((item) => item.medium === medium && item.subject)?.subject,
+});
 const customerPane = new CustomerPane($("#customer-pane"), (customer) => {
   if (customer.case_id === view.caseId) composer.setContext({ customer });
 });
@@ -48,13 +51,26 @@ function join(caseId) {
 function watch(caseId) {
   if (watching && watching !== caseId) socket.emit("case.unwatch", { case_id: watching });
   watching = caseId;
-  if (socket.connected) join(caseId);
+  if (caseId && socket.connected) join(caseId);
+}
+
+// "#case/<id>": the id as a number when it is a positive safe integer, else null (no case by
+// that name: "abc", "27/x", or digits past what a number holds exactly, like 1e+23).
+function caseIdFromHash(hash) {
+  const match = /^#case\/(.*)$/.exec(hash);
+  if (!match) return undefined;
+  const id = /^[1-9]\d*$/.test(match[1]) ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(id) ? id : null;
 }
 
 async function route() {
-  const match = /^#case\/(\d+)$/.exec(window.location.hash);
-  if (!match) return;
-  const caseId = Number(match[1]);
+  const caseId = caseIdFromHash(window.location.hash);
+  if (caseId === undefined) return;
+  if (caseId === null) {
+    watch(null);
+    view.showMissing("No such case: the link does not name one.");
+    return;
+  }
   if (caseId === view.caseId) return;
   watch(caseId);
   await view.open(caseId);
@@ -79,6 +95,8 @@ socket.on("customer.updated", (p) => {
 // A call's screen pop (an offer, or a call a colleague hands over) opens the caller's case, so
 // its history is on screen before the agent answers; the composer keeps each case's draft.
 window.addEventListener("caseline:screen-pop", (e) => openCase(e.detail.case_id));
+// The phone resuming a call after a reload asks for the caller's case the same way.
+window.addEventListener("caseline:open-case", (e) => openCase(e.detail.case_id));
 window.addEventListener("hashchange", route);
 worklist.load();
 route();

@@ -1,5 +1,5 @@
 // The case timeline: newest first, paged back by cursor, live items merged in by id.
-import { get, qs } from "./api.js";
+import { caseProblem, get, qs } from "./api.js";
 import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
 
@@ -94,6 +94,7 @@ export class Timeline {
     this.nextCursor = null;
     this.done = false;
     this.loading = null;
+    this.failed = false;
     this.selected = -1;
     this.generation = (this.generation || 0) + 1;
     fill(this.list);
@@ -105,9 +106,10 @@ export class Timeline {
     await this.loadOlder();
   }
 
-  // The next page back in time; keeps loading while the end is still on screen.
+  // The next page back in time; keeps loading while the end is still on screen. After a
+  // failure it waits for the agent's Retry: a 401, 404 or 503 will not mend itself in a frame.
   loadOlder() {
-    if (!this.caseId || this.done || this.loading) return this.loading;
+    if (!this.caseId || this.done || this.loading || this.failed) return this.loading;
     const generation = this.generation;
     this.loading = (async () => {
       fill(this.status, "Loading…");
@@ -119,15 +121,31 @@ export class Timeline {
         this.done = !page.next_cursor;
         fill(this.status, this.done ? (this.order.length ? "Start of the history" : "Nothing on this case yet") : "");
       } catch (err) {
-        if (generation === this.generation) fill(this.status, `Could not load: ${err.message}`);
+        if (generation === this.generation) this.fail(err);
       } finally {
         if (generation === this.generation) this.loading = null;
       }
-      if (generation === this.generation && !this.done && this.endVisible()) {
+      if (generation === this.generation && !this.done && !this.failed && this.endVisible()) {
         requestAnimationFrame(() => this.loadOlder());
       }
     })();
     return this.loading;
+  }
+
+  fail(err) {
+    this.failed = true;
+    fill(this.status, h("span", { class: "error", id: "timeline-error" }, `Could not load: ${caseProblem(err)}`),
+      " ", h("button", { type: "button", class: "secondary", id: "timeline-retry", onclick: () => this.retry() }, "Retry"));
+  }
+
+  retry() {
+    this.failed = false;
+    return this.loadOlder();
+  }
+
+  // The newest item held that passes a test (the composer's "Re:" subject comes from here).
+  latest(test) {
+    return this.order.find(test);
   }
 
   endVisible() {
@@ -138,7 +156,7 @@ export class Timeline {
 
   // Everything newer than the newest item held (after a reconnect), then a refresh of the top.
   async catchUp() {
-    if (!this.caseId) return;
+    if (!this.caseId || this.failed) return; // a failed load waits for the agent's Retry
     const generation = this.generation;
     let cursor = this.order[0]?.cursor;
     if (cursor) {

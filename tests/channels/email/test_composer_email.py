@@ -1,0 +1,40 @@
+"""Email from the case composer (POST /cases/<id>/messages): bad input is a clear 4xx."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from crm.models import Interaction
+
+CUSTOMER_MAIL = (b"From: Lerato Naidoo <lerato@example.co.za>\r\n"
+                 b"To: cases@caseline.example.com\r\n"
+                 b"Subject: My claim for the burst geyser\r\n"
+                 b"Message-ID: <composer.customer.mail@example.co.za>\r\n\r\n"
+                 b"Hello, my geyser burst. What now?\r\n")
+
+
+@pytest.fixture
+def case_id(post_email):
+    """A case opened by the customer's email, so the composer can answer by email."""
+    return post_email(CUSTOMER_MAIL).get_json()["case_id"]
+
+
+@pytest.mark.parametrize(("fields", "text"), [
+    ({"subject": ""}, "an email needs a subject"),
+    ({"subject": "   "}, "an email needs a subject"),
+    ({}, "an email needs a subject"),
+    ({"subject": "Your claim", "body": ""}, "an email needs a body"),
+    ({"subject": "Your claim", "to": "x"}, "not an email address"),
+])
+def test_a_composer_email_without_subject_text_or_address_is_a_clear_422_storing_nothing(
+        client, token, case_id, smtp, session, fields, text):
+    payload = {"medium": "email", "body": "Hello again", **fields}
+    resp = client.post(f"/api/v1/cases/{case_id}/messages", json=payload,
+                       headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 422, resp.get_json()
+    assert text in resp.get_json()["error"]["message"].lower()
+    assert session.scalars(select(Interaction).where(
+        Interaction.direction == "outbound")).all() == []
+    assert smtp.messages() == []
+    session.commit()
