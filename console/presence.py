@@ -12,6 +12,7 @@ import threading
 import time
 
 from console import shared_state
+from crm.errors import Conflict
 from crm.routing import Agent
 
 STATUSES = ("available", "busy", "wrap-up", "away", "offline")
@@ -159,6 +160,16 @@ def disconnect(user_id: int, sid: str) -> int:
 def record(user_id: int) -> dict | None:
     """An agent's presence record."""
     return store().get(user_id)
+
+
+def require_reachable(user, *, call: bool) -> None:
+    """Work handed to someone by hand (a transfer, a supervisor's re-assign) needs them signed
+    in; a call also needs them off any other call (their phone takes one at a time)."""
+    status = status_of(user.id)
+    if status == "offline":
+        raise Conflict(f"{user.name} is offline and cannot take it", code="agent_offline")
+    if call and status == "busy":
+        raise Conflict(f"{user.name} is on another call", code="agent_busy")
 
 
 def status_of(user_id: int) -> str:

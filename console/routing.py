@@ -14,7 +14,8 @@ from console import database, presence
 from console.extensions import socketio
 from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
 from console.tasks import celery, periodic
-from crm import events, routing
+from crm import callwork, events, routing
+from crm.errors import Conflict, Invalid
 from crm.models import User, utcnow
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,38 @@ def reroute(*, expiring: bool = False) -> int:
 
 
 def tell_supervisors(user_id: int) -> None:
-    """presence.updated to the supervisors room."""
+    """presence.updated to the supervisors room, and to the agent's own tabs (whose phone
+    shows the state a supervisor, a call or another tab chose)."""
     rec = presence.record(user_id) or {"status": "offline"}
     socketio.emit(events.PRESENCE_UPDATED, {
         "id": user_id, "user_id": user_id, "status": rec["status"], "reason": rec.get("reason"),
         "name": rec.get("name"), "since": rec.get("since"), "at": utcnow().isoformat()},
-        to=SUPERVISORS, namespace=AGENT_NS)
+        to=[SUPERVISORS, user_room(user_id)], namespace=AGENT_NS)
+
+
+SUPERVISOR_CHOICES = ("available", "away", "offline")  # busy and wrap-up follow calls
+
+
+def choose_presence(user: User, status: str, reason: str | None = None, *,
+                    by_supervisor: bool = False) -> str:
+    """A person's choice of an agent's state (their own, or a supervisor's for them); the
+    state now. A live call keeps its agent busy until it ends: only a supervisor's offline
+    (signing off a stuck agent) goes through."""
+    allowed = SUPERVISOR_CHOICES if by_supervisor else presence.STATUSES
+    if status not in allowed:
+        raise Invalid(f"status must be one of {', '.join(allowed)}")
+    if status != "offline":
+        on_call = callwork.current_call(database.session(), user)
+        database.session().commit()  # end the read (SQLite: an open one holds the write lock)
+        if on_call is not None and on_call[1]:
+            who = f"{user.name} is" if by_supervisor else "You are"
+            raise Conflict(f"{who} on a call: the state changes when it ends", code="on_call")
+    if status == "offline":
+        presence.set_status(user, "offline")
+        go_offline(user.id)
+    else:
+        set_presence(user, status, reason)
+    return presence.status_of(user.id)
 
 
 def set_presence(user: User, status: str, reason: str | None = None) -> str:

@@ -20,6 +20,7 @@ from console.realtime.agent import fail, on_agent_event
 from console.realtime.rooms import AGENT_NS, user_room
 from console.tasks import celery, enqueue, periodic
 from crm import calls, customers, db, events, monitoring, offers
+from crm.errors import DomainError
 from crm.models import Case, Customer, Interaction, Offer, utcnow
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def pop_screen(user_id: int, payload: dict) -> None:
 
 def _rescind(offered_to: list[int], offer_id: int, keep: int | None, reason: str,
              at: str) -> None:
-    for uid in offered_to:
+    for uid in dict.fromkeys(offered_to):  # once each
         if uid != keep:
             socketio.emit(events.OFFER_RESCINDED, {"id": offer_id, "offer_id": offer_id,
                                                    "reason": reason, "at": at},
@@ -214,8 +215,10 @@ def register_voice(app: Flask) -> None:
         with app.app_context():
             found = offered(payload["offer_id"])
             if found is not None:
-                _rescind(found[0], payload["offer_id"], payload["user_id"], "taken",
-                         payload["at"])
+                # A supervisor's hand-over takes the item from whoever held it too.
+                previous = [payload["previous"]] if payload.get("previous") else []
+                _rescind([*found[0], *previous], payload["offer_id"], payload["user_id"],
+                         "reassigned" if payload.get("reassigned") else "taken", payload["at"])
                 enqueue(connect_call, payload["offer_id"])
 
     def on_closed(_name: str, payload: dict) -> None:
@@ -262,9 +265,9 @@ def _register_socket_handlers() -> None:
     @on_agent_event(events.PRESENCE_SET)
     def _presence(actor, data):
         try:
-            status = set_presence(actor, data.get("status"), data.get("reason"))
-        except ValueError as exc:
-            return fail("invalid", str(exc))
+            status = routing.choose_presence(actor, data.get("status"), data.get("reason"))
+        except DomainError as exc:
+            return fail(exc.code, exc.message)
         return {"ok": True, "status": status}
 
     @on_agent_event(events.PRESENCE_GET)

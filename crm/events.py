@@ -148,6 +148,7 @@ OFFER_RESCINDED = "offer.rescinded"
 PRESENCE_UPDATED = "presence.updated"
 QUEUE_STATS = "queue.stats"
 CASE_VIEWERS = "case.viewers"
+SESSION_ENDED = "session.ended"  # the browser signed out: its tabs go to the sign-in page
 # Server to visitor on /chat (and chat client to server):
 CHAT_START = "chat.start"
 CHAT_RESUME = "chat.resume"

@@ -11,7 +11,7 @@ from console import database, presence
 from console import routing as console_routing
 from console.api import actor, api, bp
 from crm import board, offers, routing
-from crm.errors import Invalid, NotFound
+from crm.errors import NotFound
 from crm.models import Offer, User, utcnow
 
 
@@ -100,14 +100,8 @@ def set_agent_presence(user_id: int, body: PresenceIn):
     target = session.get(User, user_id)
     if target is None or not set(target.client_ids) & set(actor().client_ids):
         raise NotFound("agent not found")
-    if body.status not in presence.STATUSES:
-        raise Invalid(f"status must be one of {', '.join(presence.STATUSES)}")
     session.commit()
-    if body.status == "offline":
-        presence.set_status(target, "offline")
-        console_routing.go_offline(target.id)
-    else:
-        console_routing.set_presence(target, body.status, body.reason)
+    console_routing.choose_presence(target, body.status, body.reason, by_supervisor=True)
     rec = presence.record(target.id) or {}
     return AgentStateOut(user_id=target.id, name=target.name, status=rec.get("status"),
                          reason=rec.get("reason"), seconds_in_state=0,
@@ -119,6 +113,10 @@ def set_agent_presence(user_id: int, body: PresenceIn):
 def assign_item(offer_id: int, body: AssignIn):
     """Offer a waiting item to an agent, or hand a taken one over (audited)."""
     session = database.session()
+    target = session.get(User, body.user_id)
+    if target is not None:
+        item = session.get(Offer, offer_id)
+        presence.require_reachable(target, call=item is not None and item.medium == "voice")
     offer = board.reassign(session, actor(), offer_id, body.user_id)
     out = PositionOut(offer_id=offer.id, state=offer.state, position=None,
                       estimated_wait_seconds=None)

@@ -197,6 +197,7 @@ def transfer_call(interaction_id: int, body: TransferIn):
         target = session.get(User, body.user_id)
         if target is None or not target.active:
             raise NotFound("agent not found")
+        presence.require_reachable(target, call=True)  # never a caller left with nobody
     if body.warm and target is not None:
         return _consult(session, interaction_id, target)
     if target is None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import request
+from flask import session as cookie
 from flask_socketio import join_room, leave_room
 
 from console import database
-from console.auth import actor_from_token, current_actor
+from console.auth import LOGIN_ID, actor_from_token, current_actor
 from console.extensions import socketio
 from console.realtime import presence
-from console.realtime.rooms import AGENT_NS, SUPERVISORS, case_room, user_room
+from console.realtime.rooms import AGENT_NS, SUPERVISORS, case_room, login_room, user_room
 from crm import cases, events
 from crm.errors import DomainError
 from crm.models import User
@@ -43,6 +44,14 @@ def on_agent_event(name: str):
     return register
 
 
+def end_sign_in(login_id: str) -> None:
+    """A browser signed out: tell its tabs (any process), and close the sockets held here."""
+    room = login_room(login_id)
+    socketio.emit(events.SESSION_ENDED, {"reason": "signed_out"}, to=room, namespace=AGENT_NS)
+    for sid, _ in list(socketio.server.manager.get_participants(AGENT_NS, room)):
+        socketio.server.disconnect(sid, namespace=AGENT_NS)
+
+
 def _error(exc: DomainError) -> dict:
     return fail(exc.code, exc.message)
 
@@ -61,6 +70,8 @@ def register_agent_namespace() -> None:
 
         routing.socket_opened(actor, request.sid)
         join_room(user_room(actor.id))
+        if not token and cookie.get(LOGIN_ID):
+            join_room(login_room(cookie[LOGIN_ID]))  # signing out in any tab ends this one
         if actor.has_role("supervisor"):
             join_room(SUPERVISORS)
         return True

@@ -1,4 +1,4 @@
-"""Room names: one per agent, one per case, one for supervisors."""
+"""Room names: one per agent, one per case, one for supervisors, one per browser sign-in."""
 
 AGENT_NS = "/agent"
 SUPERVISORS = "supervisors"
@@ -12,3 +12,8 @@ def user_room(user_id: int) -> str:
 def case_room(case_id: int) -> str:
     """Everyone watching one case."""
     return f"case:{case_id}"
+
+
+def login_room(login_id: str) -> str:
+    """The sockets one browser opened with one sign-in (all its tabs): signing out ends them."""
+    return f"login:{login_id}"

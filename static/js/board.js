@@ -4,7 +4,7 @@ import { io } from "/static/vendor/socket.io.esm.min.js";
 
 const $ = (id) => document.getElementById(id);
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
-const STATES = ["available", "busy", "wrap-up", "away", "offline"];
+const STATES = ["available", "away", "offline"];  // busy and wrap-up follow calls
 
 async function api(method, path, body) {
   const resp = await fetch("/api/v1" + path, {
@@ -13,6 +13,7 @@ async function api(method, path, body) {
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await resp.json().catch(() => ({}));
+  if (resp.status === 401) location.assign("/login?next=/board"); // signed out elsewhere
   if (!resp.ok) throw new Error((data.error && data.error.message) || resp.statusText);
   return data;
 }

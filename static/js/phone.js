@@ -4,6 +4,7 @@
 import { io } from "/static/vendor/socket.io.esm.min.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+const ME = Number(document.querySelector('meta[name="caseline-user"]')?.content || 0);
 const socket = io("/agent", { transports: ["websocket", "polling"] });
 const state = { offer: null, call: null, device: null, twilioCall: null, held: false,
                 muted: false, paused: false, startedAt: 0, holdStartedAt: 0, holdMs: 0,
@@ -65,6 +66,28 @@ function say(text) { $("phone-message").textContent = text || ""; }
 function setState(text) { $("phone-state").textContent = text; }
 function show(section) {
   for (const id of ["phone-offer", "phone-call", "phone-wrapup"]) $(id).hidden = id !== section;
+  // On a call or its wrap-up the state follows the call (the server refuses a change).
+  $("phone-presence").disabled = section === "phone-call" || section === "phone-wrapup";
+}
+
+// Signed out (in another tab, or the session ended): this page can do nothing more.
+function signedOut() {
+  location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+}
+
+// A button whose action is under way cannot be pressed again (a double click would send a
+// second hold, or answer a call already answered); an error is said, never thrown.
+function guarded(id, action) {
+  const button = $(id);
+  button.addEventListener("click", async (event) => {
+    if (button.dataset.busy) return;
+    button.dataset.busy = "1";
+    button.disabled = true;
+    try { await action(event); } catch (err) { say(err.message); } finally {
+      delete button.dataset.busy;
+      button.disabled = false;
+    }
+  });
 }
 
 async function api(method, path, body) {
@@ -74,6 +97,7 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await resp.json().catch(() => ({}));
+  if (resp.status === 401) { signedOut(); throw new Error("You are signed out."); }
   if (!resp.ok) throw new Error(data.error?.message || `request failed (${resp.status})`);
   return data;
 }
@@ -128,32 +152,41 @@ async function startDevice() {
 }
 
 // --- presence and offers ---------------------------------------------------------------
+// The state the server holds for us (set here, in another tab, by a call or a supervisor).
+function presenceIs(status) {
+  state.available = status === "available";
+  $("phone-presence").textContent = state.available ? "Set away" : "Go available";
+  if (!state.call && !state.offer) setState(status);
+}
+
 socket.on("connect", () => {
   socket.emit("presence.get", {}, (ack) => {
     const status = ack?.status || "offline";
     if (state.available && status === "offline") {
       // The server forgot us (it restarted): we were available, and say so again (a busy or
       // wrap-up status it remembers stands).
-      socket.emit("presence.set", { status: "available" }, (a) => setState(a?.ok ? a.status : "away"));
-    } else if (!state.call) {
-      state.available = status === "available"; // a reloaded page: the server remembers
-      if (!state.offer) setState(status === "offline" ? "away" : status);
+      socket.emit("presence.set", { status: "available" }, (a) => presenceIs(a?.ok ? a.status : "away"));
+    } else {
+      presenceIs(status === "offline" ? "away" : status); // a reloaded page: the server knows
     }
-    $("phone-presence").textContent = state.available ? "Set away" : "Go available";
     if (!state.call) resumeCall();
   });
   // A call may be ringing for us already (the page reloaded, or the socket reconnected).
   socket.emit("offer.pending", {}, (ack) => { if (ack?.ok) ack.offers.forEach(offered); });
 });
-socket.on("disconnect", () => setState("offline"));
+socket.on("disconnect", (reason) => {
+  setState("offline");
+  if (reason === "io server disconnect") signedOut(); // the server ended this sign-in
+});
+socket.on("connect_error", (err) => { if (/unauthorized/.test(err.message)) signedOut(); });
+socket.on("session.ended", signedOut);
+socket.on("presence.updated", (p) => { if (p.user_id === ME) presenceIs(p.status); });
 
 $("phone-presence").addEventListener("click", () => {
   const status = state.available ? "away" : "available";
   socket.emit("presence.set", { status }, (ack) => {
     if (!ack?.ok) return say(ack?.error?.message || "could not change status");
-    state.available = ack.status === "available";
-    $("phone-presence").textContent = state.available ? "Set away" : "Go available";
-    setState(ack.status);
+    presenceIs(ack.status);
   });
 });
 
@@ -163,8 +196,11 @@ function offered(pop) {
   if (pop.interaction?.medium !== "voice") return; // messages are worked from the case
   if (state.call) return; // one call at a time
   state.offer = pop;
-  $("phone-offer-name").textContent = pop.customer.display_name || "Unknown caller";
-  $("phone-offer-number").textContent = pop.interaction.from_addr || "";
+  const name = pop.customer.display_name || "Unknown caller";
+  $("phone-offer-name").textContent = name;
+  // A caller known only by their number is not shown it twice.
+  $("phone-offer-number").textContent = pop.interaction.from_addr === name ? ""
+    : pop.interaction.from_addr || "";
   $("phone-offer-case").textContent = pop.case.reference;
   $("phone-offer-case").href = `/#case/${pop.case_id}`;
   $("phone-offer-queue").textContent = pop.queue;
@@ -198,15 +234,16 @@ socket.on("offer.rescinded", (msg) => {
   say(msg.reason === "taken" ? "Another agent took the call." : "The caller left.");
 });
 
-$("phone-answer").addEventListener("click", () => {
+guarded("phone-answer", () => new Promise((done) => {
   const offer = state.offer;
-  if (!offer) return;
+  if (!offer) return done();
   socket.emit("offer.accept", { offer_id: offer.offer_id }, (ack) => {
+    done();
     if (!ack?.ok) { show(null); return say(ack?.error?.message || "could not take the call"); }
     startCall(ack.interaction_id, `${offer.customer.display_name || offer.interaction.from_addr}`
       + (ack.simulated ? " (simulated call)" : ""));
   });
-});
+}));
 
 $("phone-decline").addEventListener("click", () => {
   if (!state.offer) return;
@@ -222,6 +259,7 @@ function startCall(interactionId, label) {
                          startedAt: Date.now(), holdMs: 0, holdStartedAt: 0, threeWay: false });
   if (!state.twilioCall && state.briefing) state.twilioCall = state.briefing;  // rang first
   state.briefing = null;
+  say("");
   $("phone-call-label").textContent = label;
   $("phone-hold").hidden = false; $("phone-resume").hidden = true;
   show("phone-call");
@@ -247,10 +285,12 @@ async function loadTransferTargets(interactionId) {
     return say(`Transfer targets: ${err.message}`);
   }
   if (state.call !== interactionId) return;
+  // Someone signed out or on another call cannot take it (the server refuses them too).
   select.append(
     group("Queues", targets.queues.map((q) => option(`queue:${q}`, q))),
     group("Colleagues", targets.agents.map((a) => Object.assign(
-      option(`user:${a.id}`, `${a.name} (${a.status})`), { title: a.name }))));
+      option(`user:${a.id}`, `${a.name} (${a.status})`),
+      { title: a.name, disabled: a.status === "offline" || a.status === "busy" }))));
 }
 
 function renderTimer() {
@@ -260,20 +300,18 @@ function renderTimer() {
   $("phone-timer").textContent = `talk ${fmt(talk)} · hold ${fmt(held)}`;
 }
 
-async function control(path, body) {
-  try { return await api("POST", `/calls/${state.call}/${path}`, body); } catch (err) {
-    say(err.message); throw err;
-  }
+function control(path, body) {
+  return api("POST", `/calls/${state.call}/${path}`, body);
 }
 
-$("phone-hold").addEventListener("click", async () => {
+guarded("phone-hold", async () => {
   await control("hold");
   Object.assign(state, { held: true, holdStartedAt: Date.now() });
   $("phone-hold").hidden = true; $("phone-resume").hidden = false;
   setState("on hold");
 });
 
-$("phone-resume").addEventListener("click", async () => {
+guarded("phone-resume", async () => {
   await control("resume");
   state.holdMs += Date.now() - state.holdStartedAt;
   state.held = false;
@@ -288,13 +326,13 @@ $("phone-mute").addEventListener("click", () => {
   $("phone-mute").textContent = state.muted ? "Unmute" : "Mute";
 });
 
-$("phone-pause-rec").addEventListener("click", async () => {
+guarded("phone-pause-rec", async () => {
   await control("recording", { paused: !state.paused });
   state.paused = !state.paused;
   $("phone-pause-rec").textContent = state.paused ? "Resume recording" : "Pause recording";
 });
 
-$("phone-transfer").addEventListener("click", async () => {
+guarded("phone-transfer", async () => {
   const select = $("phone-transfer-target");
   const [kind, target] = select.value.split(/:(.*)/s);
   if (!target) return say("Choose a queue or a colleague to transfer to.");
@@ -332,7 +370,7 @@ function toggleConsult(on) {
   $("phone-resume").hidden = true;
 }
 
-$("phone-transfer-complete").addEventListener("click", async () => {
+guarded("phone-transfer-complete", async () => {
   await control("transfer/complete");
   state.twilioCall?.disconnect();
   toggleConsult(false);
@@ -340,7 +378,7 @@ $("phone-transfer-complete").addEventListener("click", async () => {
   await wrapUp();
 });
 
-$("phone-transfer-cancel").addEventListener("click", async () => {
+guarded("phone-transfer-cancel", async () => {
   await control("transfer/cancel");
   if (state.threeWay) state.threeWay = false;  // the colleague left; we never did
   else {
@@ -367,9 +405,10 @@ socket.on("call.transferred", (pop) => {
   window.dispatchEvent(new CustomEvent("caseline:screen-pop", { detail: pop }));
 });
 
-$("phone-end").addEventListener("click", async () => {
+guarded("phone-end", async () => {
   await control("end");
   state.twilioCall?.disconnect();
+  say("");
   await wrapUp();
 });
 
@@ -378,6 +417,8 @@ async function resumeCall() {
   const mine = await api("GET", "/voice/my-call").catch(() => ({}));
   const item = mine.interaction;
   if (!item || state.call) return;
+  // The workspace shows the call's case again, as the screen pop did.
+  window.dispatchEvent(new CustomEvent("caseline:open-case", { detail: { case_id: item.case_id } }));
   const t = mine.timers || {};
   if (!mine.live) {
     state.call = item.id;
@@ -416,10 +457,13 @@ $("phone-wrapup").addEventListener("submit", async (event) => {
   event.preventDefault();
   const disposition = $("phone-disposition").value;
   if (!disposition) return say("Choose a disposition to finish the call.");
+  const submit = $("phone-wrapup-submit");
+  if (submit.disabled) return; // sent already (Enter pressed twice)
+  submit.disabled = true;
   try {
     await api("POST", `/calls/${state.call}/wrap-up`,
               { disposition, notes: $("phone-notes").value });
-  } catch (err) { return say(err.message); }
+  } catch (err) { return say(err.message); } finally { submit.disabled = false; }
   Object.assign(state, { call: null, offer: null, twilioCall: null });
   show(null);
   setState(state.available ? "available" : "away");
@@ -455,6 +499,17 @@ window.addEventListener("caseline:monitor", (event) => {
   state.monitor = event.detail;
   if (!event.detail) { state.monitorCall?.disconnect(); state.monitorCall = null; }
 });
+
+// Signing out on a call would leave the caller with nobody: ask first.
+for (const form of document.querySelectorAll('form[action$="/logout"]')) {
+  form.addEventListener("submit", (event) => {
+    if (!state.call) return;
+    const live = !$("phone-call").hidden;
+    const ask = live ? "You are on a call: signing out leaves the caller with nobody. Sign out?"
+      : "This call still needs its wrap-up. Sign out without it?";
+    if (!window.confirm(ask)) event.preventDefault();
+  });
+}
 
 window.caselinePhone = { dial };
 const deviceReady = startDevice().catch((err) => say(`phone: ${err.message}`));

@@ -151,3 +151,62 @@ def test_the_board_lists_only_the_work_and_clients_of_the_supervisors_clients(
     assert board["items"] == []  # the call is the default client's
     [agent] = [a for a in board["agents"] if a["user_id"] == both.id]
     assert agent["client_ids"] == [other.id]  # never which other clients an agent serves
+
+
+def test_a_supervisors_state_change_reaches_the_agent_and_respects_their_call(
+        client, session, make_user, sock):
+    _, boss = sock(make_user("supervisor"))
+    worker = make_user("agent")
+    agent_sock, _ = sock(worker, available=True)
+    agent_sock.get_received("/agent")
+    resp = client.post(f"/api/v1/routing/agents/{worker.id}/presence",
+                       json={"status": "away", "reason": "coaching"}, headers=boss)
+    assert resp.status_code == 200
+    # The agent's own phone hears it (and shows it), not only the board.
+    [mine] = received(agent_sock, events.PRESENCE_UPDATED)
+    assert (mine["user_id"], mine["status"], mine["reason"]) == (worker.id, "away", "coaching")
+    # busy and wrap-up follow calls; a supervisor chooses available, away or offline.
+    for status in ("busy", "wrap-up"):
+        bad = client.post(f"/api/v1/routing/agents/{worker.id}/presence",
+                          json={"status": status}, headers=boss)
+        assert bad.status_code == 422
+    client.post(f"/api/v1/routing/agents/{worker.id}/presence", json={"status": "available"},
+                headers=boss)
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    [pop] = received(agent_sock, events.OFFER_CREATED)
+    assert agent_sock.emit(events.OFFER_ACCEPT, {"offer_id": pop["offer_id"]},
+                           namespace="/agent", callback=True)["ok"]
+    # On a call: neither the agent nor a supervisor makes them available or away meanwhile.
+    mid_call = client.post(f"/api/v1/routing/agents/{worker.id}/presence",
+                           json={"status": "away"}, headers=boss)
+    assert mid_call.status_code == 409 and mid_call.json["error"]["code"] == "on_call"
+    ack = agent_sock.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
+                          callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "on_call"
+    # A stuck agent can still be signed off.
+    off = client.post(f"/api/v1/routing/agents/{worker.id}/presence",
+                      json={"status": "offline"}, headers=boss)
+    assert off.status_code == 200 and off.json["status"] == "offline"
+
+
+def test_work_is_never_handed_to_someone_offline_and_a_hand_over_tells_the_holder(
+        client, session, make_user, sock):
+    _, boss = sock(make_user("supervisor"))
+    first, second, gone = make_user("agent"), make_user("agent"), make_user("agent")
+    a, _ = sock(first, available=True)
+    sock(second)
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    [pop] = received(a, events.OFFER_CREATED)
+    refused = client.post(f"/api/v1/routing/items/{pop['offer_id']}/assign",
+                          json={"user_id": gone.id}, headers=boss)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "agent_offline"
+    assert session.get(Offer, pop["offer_id"]).offered_user_id == first.id
+    session.commit()
+    assert a.emit(events.OFFER_ACCEPT, {"offer_id": pop["offer_id"]}, namespace="/agent",
+                  callback=True)["ok"]
+    a.get_received("/agent")
+    moved = client.post(f"/api/v1/routing/items/{pop['offer_id']}/assign",
+                        json={"user_id": second.id}, headers=boss)
+    assert moved.status_code == 200 and moved.json["state"] == "assigned"
+    # The agent it was taken from is told (their tray drops it), once.
+    assert [m["reason"] for m in received(a, events.OFFER_RESCINDED)] == ["reassigned"]

@@ -28,6 +28,30 @@ def test_session_cookie_connects(app, client, agent, login):
     assert sio.is_connected("/agent")
 
 
+def test_signing_out_ends_that_browsers_sockets_and_no_others(app, client, agent, login,
+                                                               token):
+    csrf = login(agent)
+    tab = socketio.test_client(app, namespace="/agent", flask_test_client=client)
+    other_tab = socketio.test_client(app, namespace="/agent", flask_test_client=client)
+    elsewhere = socketio.test_client(app, namespace="/agent", auth={"token": token})
+    assert all(s.is_connected("/agent") for s in (tab, other_tab, elsewhere))
+    old_cookie = client.get_cookie("session").value
+    assert client.post("/logout", data={"csrf_token": csrf}).status_code == 302
+    # Every tab of the browser that signed out stops receiving calls and cases...
+    assert not tab.is_connected("/agent") and not other_tab.is_connected("/agent")
+    # ...and a new socket from it is refused; the same agent's API token elsewhere goes on.
+    assert not socketio.test_client(app, namespace="/agent",
+                                    flask_test_client=client).is_connected("/agent")
+    assert elsewhere.is_connected("/agent")
+    elsewhere.disconnect(namespace="/agent")
+    # A copy of the signed-out cookie (a tab that raced the sign-out, a thief) opens nothing.
+    client.set_cookie("session", old_cookie)
+    assert client.get("/").status_code == 302
+    assert client.get("/api/v1/me").status_code == 401
+    assert not socketio.test_client(app, namespace="/agent",
+                                    flask_test_client=client).is_connected("/agent")
+
+
 @pytest.fixture
 def case(session, default_client):
     _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")

@@ -13,6 +13,17 @@ CALL = "CA" + "d" * 32
 
 
 @pytest.fixture
+def colleague(app, make_user):
+    """Another agent of the client, signed in (away): a transfer can reach them."""
+    from console import presence
+
+    user = make_user("agent")
+    with app.app_context():
+        presence.set_status(user, "away")
+    return user
+
+
+@pytest.fixture
 def auth(token):
     return {"Authorization": f"Bearer {token}"}
 
@@ -98,7 +109,8 @@ def test_click_to_call_refuses_a_number_that_is_not_the_customers(client, auth, 
 
 
 
-def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make_user,
+def test_hold_resume_transfer_end_and_wrap_up(colleague, client, session, auth, agent,
+                                              make_user,
                                               live_call, twilio_api):
     conference = f"/Conferences/{twilio_api.conference_sid(f'call-{live_call}')}"
     agent_leg = session.get(Interaction, live_call).meta["conference"]["agent_leg"]
@@ -116,7 +128,6 @@ def test_hold_resume_transfer_end_and_wrap_up(client, session, auth, agent, make
         "Hold": "false"}
     assert not twilio_api.posts(f"/Calls/{CALL}.json")  # the caller never left the conference
 
-    colleague = make_user("agent")
     moved = client.post(f"/api/v1/calls/{live_call}/transfer", json={"user_id": colleague.id},
                         headers=auth)
     assert moved.status_code == 200
@@ -255,12 +266,12 @@ def test_holding_an_outbound_call_redirects_the_customers_leg(client, session, a
     session.rollback()
 
 
-def test_warm_transfer_consults_then_hands_over(app, client, session, auth, agent, make_user,
+def test_warm_transfer_consults_then_hands_over(colleague, app, client, session, auth, agent,
+                                                make_user,
                                                 live_call, twilio_api):
     from console.extensions import socketio
     from crm import events, users
 
-    colleague = make_user("agent")
     raw = users.issue_token(session, colleague)
     # A call bridged without a conference (as outbound calls are): the caller holds while
     # the agent's browser rings the colleague's for a briefing.
@@ -304,12 +315,12 @@ def test_warm_transfer_consults_then_hands_over(app, client, session, auth, agen
     their_socket.disconnect(namespace="/agent")
 
 
-def test_warm_transfer_in_the_conference_is_a_three_way_call(app, client, session, auth, agent,
+def test_warm_transfer_in_the_conference_is_a_three_way_call(colleague, app, client, session,
+                                                             auth, agent,
                                                               make_user, live_call, twilio_api):
     from console.extensions import socketio
     from crm import events, users
 
-    colleague = make_user("agent")
     raw = users.issue_token(session, colleague)
     agent_leg = session.get(Interaction, live_call).meta["conference"]["agent_leg"]
     session.commit()
@@ -345,9 +356,9 @@ def test_warm_transfer_in_the_conference_is_a_three_way_call(app, client, sessio
     their_socket.disconnect(namespace="/agent")
 
 
-def test_cancelled_consultation_returns_to_the_caller(client, session, auth, agent, make_user,
+def test_cancelled_consultation_returns_to_the_caller(colleague, client, session, auth, agent,
+                                                      make_user,
                                                       live_call, twilio_api):
-    colleague = make_user("agent")
     client.post(f"/api/v1/calls/{live_call}/transfer",
                 json={"user_id": colleague.id, "warm": True}, headers=auth)
     colleague_leg = session.get(Interaction, live_call).meta["conference"]["consult_leg"]
@@ -514,4 +525,24 @@ def test_a_reloaded_phone_is_rung_into_its_live_call_again(client, session, auth
     twilio_api.requests.clear()
     over = client.post(f"/api/v1/calls/{live_call}/rejoin", headers=auth)
     assert over.status_code == 409 and over.get_json()["error"]["code"] == "not_live"
+    assert twilio_api.requests == []
+
+
+
+def test_a_call_is_never_transferred_to_a_colleague_who_cannot_take_it(
+        app, client, session, auth, make_user, live_call, twilio_api):
+    from console import presence
+
+    offline, busy = make_user("agent"), make_user("agent")
+    with app.app_context():
+        presence.set_status(busy, "busy")
+    twilio_api.requests.clear()
+    for who, code in ((offline, "agent_offline"), (busy, "agent_busy")):
+        for warm in (False, True):
+            resp = client.post(f"/api/v1/calls/{live_call}/transfer",
+                               json={"user_id": who.id, "warm": warm}, headers=auth)
+            assert resp.status_code == 409 and resp.get_json()["error"]["code"] == code
+    # The caller stays with the agent: nothing changed, Twilio was told nothing.
+    item = session.get(Interaction, live_call)
+    assert "transfers" not in item.meta and "consult" not in item.meta
     assert twilio_api.requests == []

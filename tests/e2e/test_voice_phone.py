@@ -79,7 +79,9 @@ def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new
     offer = page.locator("#phone-offer")
     expect(offer).to_be_visible()
     expect(page.locator("#phone-offer-case")).to_contain_text("CL-")
-    expect(page.locator("#phone-offer-number")).to_contain_text("+1415555")
+    expect(page.locator("#phone-offer .phone-caller")).to_contain_text("+1415555")
+    # A caller known only by their number is not shown it twice.
+    assert page.locator("#phone-offer .phone-caller").inner_text().count("+1415555") == 1
     # The pop opens the caller's case, with its history, before the call is answered.
     expect(page).to_have_url(re.compile(r"#case/\d+$"))
     reference = page.locator("#phone-offer-case").inner_text()
@@ -186,6 +188,8 @@ def test_a_reload_keeps_the_ringing_call_the_live_call_and_its_wrap_up(new_page,
     expect(page.locator("#phone-call")).to_be_visible()
     expect(page.locator("#phone-call-label")).to_contain_text("(resumed)")
     expect(page.locator("#phone-state")).to_have_text("on hold")
+    expect(page.locator("#case-reference")).to_have_text(reference)  # the case, opened again
+    expect(page.locator("#phone-presence")).to_be_disabled()  # the call decides the state
     page.click("#phone-resume")
     expect(page.locator("#phone-state")).to_have_text("on call")
     page.click("#phone-end")
@@ -196,6 +200,35 @@ def test_a_reload_keeps_the_ringing_call_the_live_call_and_its_wrap_up(new_page,
     page.select_option("#phone-disposition", "resolved")
     page.click("#phone-wrapup-submit")
     expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
+    # Available again for the next call, as the server has it (not "away" after the reloads).
+    expect(page.locator("#phone-state")).to_have_text("available")
+    expect(page.locator("#phone-presence")).to_have_text("Set away")
+    expect(page.locator("#phone-presence")).to_be_enabled()
     page.reload()
     expect(page.locator("#phone-state")).to_have_text("available")
     expect(page.locator("#phone-wrapup")).to_be_hidden()
+
+
+def test_double_clicks_do_one_thing_and_signing_out_ends_every_tab(new_page, demo_server):
+    base, _db = demo_server
+    # (The collections queue holds a call the first test transferred: not this agent's line.)
+    page = signed_in(new_page, base, "claims@caseline.demo")
+    on_a_simulated_call(page)
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.dblclick("#phone-hold")
+    expect(page.locator("#phone-state")).to_have_text("on hold")
+    page.dblclick("#phone-resume")
+    expect(page.locator("#phone-state")).to_have_text("on call")
+    expect(page.locator("#phone-message")).to_have_text("")  # no "already on hold" error
+    assert errors == []
+
+    # A second tab of the same browser: signing out there sends this one to the sign-in page,
+    # and asks first, as a call is live.
+    other = page.context.new_page()
+    other.goto(base + "/")
+    expect(other.locator("#phone-call")).to_be_visible()
+    other.on("dialog", lambda dialog: dialog.accept())
+    other.click("text=Sign out")
+    other.wait_for_url(base + "/login**")
+    page.wait_for_url(base + "/login**")
