@@ -326,8 +326,9 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
     item.disposition = disposition
     # Each agent who handled the call (a transfer hands it on) wraps up their own part.
     wrap_ups = [*(item.meta or {}).get("wrap_ups", []),
-                {"agent_id": actor.id, "disposition": disposition, "notes": notes,
-                 "at": _now(), **{k: v for k, v in t.items() if k.endswith("_seconds")}}]
+                {"agent_id": actor.id, "disposition": disposition,
+                 "label": codes[disposition], "notes": notes, "at": _now(),
+                 **{k: v for k, v in t.items() if k.endswith("_seconds")}}]
     # Handed on, the call goes on with a colleague: its timers and capacity stay theirs.
     routing.finish(session, item.id, by=actor.id if handed_on is not None else None)
     return _save(session, actor, item, "call.wrapped_up",

@@ -103,6 +103,7 @@ class InteractionOut(RecentContactOut):
     updated_at: datetime
     attachments: list[AttachmentOut] = []
     error: dict | None = None
+    wrap_ups: list[dict] = []  # calls: each handling agent's disposition and notes
 
 
 def present(schema: type[Out], obj) -> dict:

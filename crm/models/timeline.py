@@ -60,6 +60,14 @@ class Interaction(Base):
         """The provider's reason a message failed ({code, message}), shown to the agent."""
         return (self.meta or {}).get("error")
 
+    @property
+    def wrap_ups(self) -> list[dict]:
+        """A call's wrap-ups, one per agent who handled it: disposition (code and label), notes."""
+        return [{"agent_id": w.get("agent_id"), "disposition": w.get("disposition"),
+                 "label": w.get("label") or w.get("disposition"), "notes": w.get("notes") or "",
+                 "at": w.get("at")}
+                for w in (self.meta or {}).get("wrap_ups", [])]
+
 
 class Attachment(Base):
     """A file on an interaction: an email attachment, MMS media, a call recording."""

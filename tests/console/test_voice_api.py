@@ -215,6 +215,9 @@ def test_end_and_wrap_up_need_a_known_disposition(client, session, auth, live_ca
     assert done.status_code == 200
     body = done.get_json()
     assert body["interaction"]["disposition"] == "resolved"
+    # The timeline shows each agent's wrap-up by the code's label, with the notes.
+    assert [(w["label"], w["notes"]) for w in body["interaction"]["wrap_ups"]] == [
+        ("Resolved", "Explained the claim")]
     assert {"wrap_up_seconds", "talk_seconds", "ended_at"} <= set(body["timers"])
     item = session.get(Interaction, live_call)
     assert item.meta["wrap_up_notes"] == "Explained the claim"

@@ -22,7 +22,9 @@ def test_board_updates_live_as_a_call_arrives_and_is_answered(new_page, demo_ser
     # The demo's message simulator also plays SMS into the queues: figures only ever grow here.
     base, _db = demo_server
     boss = signed_in(new_page, base, "supervisor@caseline.demo")
-    boss.goto(base + "/board")
+    boss.click("#board-link")  # from the console; the board links back
+    expect(boss).to_have_url(base + "/board")
+    expect(boss.locator("header a", has_text="Console")).to_have_attribute("href", "/")
     expect(boss.locator("#board-updated")).to_contain_text("updated")
     arrivals = int(boss.locator("#board-arrivals").inner_text())
     answered = int(boss.locator("#board-answered").inner_text())

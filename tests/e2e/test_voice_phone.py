@@ -110,6 +110,9 @@ def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new
     page.click("#phone-wrapup-submit")
     expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
     expect(page.locator("#phone-wrapup")).to_be_hidden()
+    # The case's timeline shows the wrap-up by its label, with the notes.
+    expect(page.locator(".tl-wrapup").first).to_contain_text(
+        "Resolved — Customer asked about their claim; sent to collections.")
 
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:

@@ -23,7 +23,11 @@ export class Offers {
     this.list = h("div", { class: "offer-list" });
     fill(this.root, this.list, this.status);
     socket.on("offer.created", (pop) => this.offered(pop));
-    socket.on("offer.rescinded", (msg) => this.remove(msg.offer_id, GONE[msg.reason] || ""));
+    socket.on("offer.rescinded", (msg) => {
+      this.remove(msg.offer_id, GONE[msg.reason] || "");
+      // A supervisor handed over work we held: it leaves our tray too.
+      if (msg.reason === "reassigned") this.loadInHand();
+    });
     socket.on("connect", () => this.reload());
     if (socket.connected) this.reload();
     setInterval(() => this.tick(), 1000);

@@ -25,6 +25,12 @@ export function isNewer(a, b) {
 const attachmentUrl = (a) =>
   a.kind === "recording" ? `/api/v1/recordings/${a.id}` : `/api/v1/attachments/${a.id}`;
 
+// 28 s, 4 min 05 s: a short call must not read "0 min".
+function duration(seconds) {
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+
 function renderItem(item) {
   const meta = h("div", { class: "tl-meta" },
     h("span", { class: "tl-icon", "aria-hidden": "true" }, icon(item.medium)),
@@ -39,10 +45,14 @@ function renderItem(item) {
       [item.from_addr && `from ${item.from_addr}`, item.to_addr && `to ${item.to_addr}`]
         .filter(Boolean).join(" · ")));
   }
+  const wrapUps = item.wrap_ups || [];
   if (item.duration_seconds !== null && item.duration_seconds !== undefined) {
-    extra.push(h("div", { class: "tl-extra muted" },
-      `${Math.round(item.duration_seconds / 60)} min`,
-      item.disposition ? ` · ${item.disposition}` : ""));
+    extra.push(h("div", { class: "tl-extra muted" }, duration(item.duration_seconds),
+      item.disposition && !wrapUps.length ? ` · ${item.disposition}` : ""));
+  }
+  for (const w of wrapUps) {  // each agent who handled the call: their disposition and notes
+    extra.push(h("div", { class: "tl-wrapup" }, h("strong", {}, w.label),
+      w.notes ? ` — ${w.notes}` : ""));
   }
   if (item.error) {
     extra.push(h("div", { class: "tl-error" }, `${item.error.code}: ${item.error.message}`));
@@ -63,7 +73,8 @@ function renderItem(item) {
   (item.attachments || []).length
     ? h("ul", { class: "tl-attachments" },
       item.attachments.map((a) => h("li", {}, h("a", { href: attachmentUrl(a), download: "" },
-        `⎘ ${a.filename || a.kind} (${a.content_type})`))))
+        `${a.kind === "recording" ? "Recording" : "File"}: ${a.filename || a.kind} `
+        + `(${a.content_type})`))))
     : null);
 }
 
