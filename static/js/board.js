@@ -212,6 +212,14 @@ function chart(hours) {
       r.append(t);
       svg.append(r);
     }
+    if (i % 3 === 0) {  // an hour axis every three hours
+      const label = document.createElementNS(ns, "text");
+      label.setAttribute("x", i * 30);
+      label.setAttribute("y", 156);
+      label.setAttribute("class", "hour");
+      label.textContent = `${String(h.hour).padStart(2, "0")}:00`;
+      svg.append(label);
+    }
   });
 }
 
