@@ -212,24 +212,26 @@ def recover_stale(session: Session, now: datetime | None = None) -> int:
     return count
 
 
-def opt_out_target(session: Session, case_id: int, address: str) -> OptOutTarget:
-    """What an opt-out link would do, read only: the page asks before anything changes."""
+def _opt_out_link(session: Session, case_id: int, address: str) -> tuple[
+        Case, str, ContactPoint | None]:
+    # What a (verified) opt-out link names: its case, the address, its contact point if any.
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("this opt-out link is no longer valid")
     value = identity.normalise_email(address)
-    cp = _contact_point(session, case.client_id, value)
+    return case, value, _contact_point(session, case.client_id, value)
+
+
+def opt_out_target(session: Session, case_id: int, address: str) -> OptOutTarget:
+    """What an opt-out link would do, read only: the page asks before anything changes."""
+    case, value, cp = _opt_out_link(session, case_id, address)
     return OptOutTarget(client_name=session.get(Client, case.client_id).name, address=value,
                         opted_out=cp is not None and bool((cp.opt_outs or {}).get("email")))
 
 
 def opt_out(session: Session, case_id: int, address: str) -> ContactPoint:
     """Opt an address out of email (from the link in a collections email); audited."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound("this opt-out link is no longer valid")
-    value = identity.normalise_email(address)
-    cp = _contact_point(session, case.client_id, value)
+    case, value, cp = _opt_out_link(session, case_id, address)
     if cp is None:
         cp = identity.add_contact_point(session, None, case.customer, value)
     before = dict(cp.opt_outs or {})
