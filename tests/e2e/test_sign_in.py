@@ -16,3 +16,13 @@ def test_wrong_password_shows_a_clear_error(new_page, live_server):
     page.fill("input[name=password]", "not the password")
     page.click("button[type=submit]")
     expect(page.locator("#login-error")).to_have_text("Wrong email or password.")
+
+
+def test_a_page_whose_sign_in_is_gone_goes_back_to_the_sign_in_page(new_page, sign_in,
+                                                                   live_server):
+    page = sign_in(new_page())
+    expect(page.locator("#connection")).to_have_text("live")
+    page.context.clear_cookies()  # the session went (expired, or cleared): the API says 401
+    page.fill("#search", "smith")
+    page.wait_for_url(live_server + "/login?next=%2F")
+    expect(page.locator("input[name=email]")).to_be_visible()

@@ -21,6 +21,10 @@ async function call(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await resp.json().catch(() => null);
+  if (resp.status === 401) {
+    // Signed out (in another tab, or the sign-in ended): back to the sign-in page.
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+  }
   if (!resp.ok) throw new ApiError(resp.status, data);
   return data;
 }
