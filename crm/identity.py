@@ -54,9 +54,16 @@ def normalise_contact(raw: str, region: str = "US", kind: str | None = None) -> 
     return "phone", normalise_phone(text, region)
 
 
+# Apostrophes join ("O'Brien" is found by "obrien"); hyphens part words ("Smith-Jones" is found
+# by "jones"). Migration 0011 re-keys the names stored before.
+_FOLD = str.maketrans({"'": None, "\u2019": None, "\u02bc": None,
+                       "-": " ", "\u2010": " ", "\u2011": " ", "\u2013": " "})
+
+
 def search_key(name: str) -> str:
-    """Name folded for search: accents stripped, case-insensitive, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
+    """Name folded for search: accents stripped, case-insensitive, apostrophes dropped,
+    hyphens as spaces, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", (name or "").translate(_FOLD))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())
 

@@ -63,6 +63,18 @@ def test_names_match_by_the_start_of_any_word_ignoring_accents_and_case(session,
     assert len(hits) == 1 and hits[0].matched == "name"
 
 
+def test_apostrophes_join_and_hyphens_part_the_words_of_a_name(session, agent,
+                                                               default_client):
+    for phone, name in [("+14155550301", "Camila O'Brien"), ("+14155550302", "Ana Smith-Jones"),
+                        ("+14155550303", "Seán O\u2019Neill")]:
+        identity.find_or_create(session, default_client.id, phone, display_name=name)
+    session.commit()
+    for q, found in [("obrien", "Camila O'Brien"), ("O'Brien", "Camila O'Brien"),
+                     ("jones", "Ana Smith-Jones"), ("smith-jones", "Ana Smith-Jones"),
+                     ("oneill", "Seán O\u2019Neill"), ("sean o'neill", "Seán O\u2019Neill")]:
+        assert names(search.search_customers(session, agent, q)) == [found], q
+
+
 def test_a_name_does_not_match_in_the_middle_of_a_word(session, agent, people):
     assert search.search_customers(session, agent, "uller") == []
 
