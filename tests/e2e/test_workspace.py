@@ -20,19 +20,26 @@ MEDIA = [("sms", "inbound"), ("voice", "outbound"), ("email", "inbound"), ("note
          ("whatsapp", "outbound"), ("chat", "inbound")]
 
 
-def _customer(conn, client_id, name, phone, reference, items):
+def _person(conn, client_id, name, reference, contact: dict, **customer) -> int:
+    """A customer (searchable by name) with one contact point and a case; the case id."""
     from crm.identity import search_key
 
-    now = datetime.now(UTC)
     cid = conn.execute(insert(Customer.__table__).values(
-        client_id=client_id, display_name=name, search_name=search_key(name),
-        timezone="Europe/Berlin", language="de")).inserted_primary_key[0]
+        client_id=client_id, display_name=name, search_name=search_key(name), **customer)
+    ).inserted_primary_key[0]
     write_name_keys(conn, cid, client_id, search_key(name))
     conn.execute(insert(ContactPoint.__table__).values(
-        client_id=client_id, customer_id=cid, kind="phone", value=phone,
-        digits_rev=reversed_digits(phone), opt_outs={"sms": now.isoformat()}))
-    case_id = conn.execute(insert(Case.__table__).values(
+        client_id=client_id, customer_id=cid, **contact))
+    return conn.execute(insert(Case.__table__).values(
         client_id=client_id, customer_id=cid, reference=reference)).inserted_primary_key[0]
+
+
+def _customer(conn, client_id, name, phone, reference, items):
+    now = datetime.now(UTC)
+    case_id = _person(conn, client_id, name, reference,
+                      {"kind": "phone", "value": phone, "digits_rev": reversed_digits(phone),
+                       "opt_outs": {"sms": now.isoformat()}},
+                      timezone="Europe/Berlin", language="de")
     start = now - timedelta(days=4 * 365)
     rows = []
     for n in range(items):
@@ -65,17 +72,8 @@ def cases(server_env):
 def _mail_customer(conn, client_id, name, address, reference, emails):
     """A customer reachable by email whose case holds these (direction, subject) emails, oldest
     first."""
-    from crm.identity import search_key
-
     now = datetime.now(UTC)
-    cid = conn.execute(insert(Customer.__table__).values(
-        client_id=client_id, display_name=name, search_name=search_key(name))
-    ).inserted_primary_key[0]
-    write_name_keys(conn, cid, client_id, search_key(name))
-    conn.execute(insert(ContactPoint.__table__).values(
-        client_id=client_id, customer_id=cid, kind="email", value=address))
-    case_id = conn.execute(insert(Case.__table__).values(
-        client_id=client_id, customer_id=cid, reference=reference)).inserted_primary_key[0]
+    case_id = _person(conn, client_id, name, reference, {"kind": "email", "value": address})
     ours = "claims@caseline.demo"
     conn.execute(insert(Interaction.__table__), [
         {"client_id": client_id, "case_id": case_id, "medium": "email", "direction": direction,
@@ -314,7 +312,10 @@ def test_links_to_malformed_case_ids_say_so_and_request_nothing(new_page, sign_i
         expect(page.locator("#customer-name")).to_have_count(0)
         expect(page.locator("#composer")).to_be_hidden()
         page.wait_for_timeout(300)
-        assert seen == [], (bad, seen)
+        # (A page of the case before, still on its way as the link changed, is not the bad
+        # link's doing.)
+        asked = [u for u in seen if f"/cases/{cases['short']}/" not in u]
+        assert asked == [], (bad, asked)
 
 
 def test_ctrl_enter_pressed_twice_quickly_sends_once(new_page, sign_in, live_server,
