@@ -18,7 +18,19 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 CASELINE = [sys.executable, "-c", "from console.cli import main; main()"]
 
-pytestmark = pytest.mark.e2e
+# Chromium's renderer, rarely and at random, dies mid-test ("Page crashed"; seen once in CI,
+# never in 60 local runs under load). That is the browser failing, not the console: such a
+# test runs once more, and the rerun shows in the summary. Any other failure fails at once.
+BROWSER_CRASHED = [r"Page crashed", r"Target crashed"]
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every browser test `e2e`, and give it one rerun for a crash of Chromium only."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=BROWSER_CRASHED))
 
 
 def _free_port() -> int:
