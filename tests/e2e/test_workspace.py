@@ -177,6 +177,27 @@ def test_an_unsent_draft_waits_on_its_case_while_the_agent_is_on_another(new_pag
     expect(page.locator("#composer-body")).to_have_value("Half-written reply about the excess")
 
 
+def test_an_unsent_draft_survives_a_reload_but_not_a_sign_out(new_page, sign_in, live_server,
+                                                              cases):
+    page = sign_in(new_page())
+    page.goto(f"{live_server}/#case/{cases['short']}")
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    page.fill("#composer-body", "Draft the agent must not lose")
+    page.reload()
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    expect(page.locator("#composer-body")).to_have_value("Draft the agent must not lose")
+
+    # Signed out, the next person at the desk signs in to the same tab: nothing is left.
+    page.click("text=Sign out")
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.locator("input[name=email]")).to_be_visible()
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.includes('draft'))") == []
+    sign_in(page)
+    page.goto(f"{live_server}/#case/{cases['short']}")
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    expect(page.locator("#composer-body")).to_have_value("")
+
+
 def test_part_of_a_number_finds_the_customer(new_page, sign_in, cases):
     page = sign_in(new_page())
     page.fill("#search", "0147")

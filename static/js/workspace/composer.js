@@ -21,6 +21,22 @@ registerMedium("note", {
   send: (caseId, body) => post(`/cases/${caseId}/notes`, { body }),
 });
 
+// Unsent drafts outlive a reload: kept in this tab's sessionStorage (gone when the tab
+// closes), under the signed-in agent's id, and wiped by the sign-in page every sign-out
+// reaches, so the next person at a shared desk never sees them.
+const me = document.querySelector('meta[name="caseline-user"]')?.content || "";
+const DRAFT = "caseline-draft:";
+const stored = {
+  key: (caseId) => `${DRAFT}${me}:${caseId}`,
+  get(caseId) {
+    try { return JSON.parse(sessionStorage.getItem(this.key(caseId))) || null; } catch { return null; }
+  },
+  set(caseId, draft) {
+    try { sessionStorage.setItem(this.key(caseId), JSON.stringify(draft)); } catch { /* full */ }
+  },
+  drop(caseId) { sessionStorage.removeItem(this.key(caseId)); },
+};
+
 // A reply continues its thread: "Re: " once, however many the last message carried.
 const reply = (subject) => `Re: ${subject.replace(/^\s*((re|aw|sv)\s*:\s*)+/i, "")}`;
 
@@ -39,6 +55,7 @@ export class Composer {
     this.sending = false;
     this.drafts = new Map(); // case id -> { body, subject } unsent: a screen pop never loses it
     composer = this;
+    form.addEventListener("input", () => { if (this.caseId !== null) this.keepDraft(); });
     this.select.addEventListener("change", () => { this.describe(); this.suggestSubject(); });
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
     this.body.addEventListener("keydown", (e) => {
@@ -71,7 +88,7 @@ export class Composer {
     if (this.caseId !== null) this.keepDraft();
     this.caseId = caseId;
     this.context = { caseId };
-    const draft = this.drafts.get(caseId) || {};
+    const draft = this.drafts.get(caseId) || stored.get(caseId) || {};
     this.drafts.delete(caseId);
     this.body.value = draft.body || "";
     if (this.subject) this.subject.value = draft.subject || "";
@@ -81,8 +98,13 @@ export class Composer {
 
   keepDraft() {
     const draft = { body: this.body.value, subject: this.subject?.value || "" };
-    if (draft.body.trim() || draft.subject.trim()) this.drafts.set(this.caseId, draft);
-    else this.drafts.delete(this.caseId);
+    if (draft.body.trim() || draft.subject.trim()) {
+      this.drafts.set(this.caseId, draft);
+      stored.set(this.caseId, draft);
+    } else {
+      this.drafts.delete(this.caseId);
+      stored.drop(this.caseId);
+    }
   }
 
   // An empty subject starts as "Re: <the thread's subject>" (never over what the agent typed).
@@ -124,9 +146,9 @@ export class Composer {
       if (this.caseId === caseId) {
         this.body.value = "";
         if (this.subject) this.subject.value = "";
-      } else {
-        this.drafts.delete(caseId); // sent while the agent moved on: no stale draft to return to
       }
+      this.drafts.delete(caseId); // sent (perhaps while the agent moved on): no stale draft
+      stored.drop(caseId);
       if (item) this.onSent(item);
     } catch (err) {
       if (this.caseId === caseId) fill(this.error, err.message);
