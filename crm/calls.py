@@ -16,11 +16,12 @@ from crm import (
     identity,
     inbound,
     offers,
+    outbound,
     routing,
     tenancy,
     timeline,
 )
-from crm.errors import Invalid, NotFound
+from crm.errors import Conflict, Invalid, NotFound
 from crm.models import (
     Attachment,
     Case,
@@ -242,17 +243,24 @@ def start_outbound(session: Session, actor: User, case_id: int, *, to: str | Non
                    caller_id: str | None, region: str = "US") -> Interaction:
     """Click-to-call: record the call on the case before the agent's phone dials.
 
-    Only the customer's own numbers may be dialled (the first one when none is named).
+    Only the customer's own numbers may be dialled (the first one when none is named), never
+    one they asked not to be called on, nor on a case flagged do-not-call.
     """
     case = cases.get(session, actor, case_id)
-    phones = list(session.scalars(select(ContactPoint.value).where(
+    if "do_not_call" in (case.flags or []):
+        raise Conflict("this case is flagged do not call; no call was made", code="do_not_call")
+    phones = {p.value: p for p in session.scalars(select(ContactPoint).where(
         ContactPoint.customer_id == case.customer_id, ContactPoint.kind == "phone")
-        .order_by(ContactPoint.id)))
-    number = identity.normalise_phone(to, region) if to else (phones[0] if phones else None)
+        .order_by(ContactPoint.id))}
+    # Unnamed: the first number they may be called on (else the first, to say why not).
+    callable_ = [v for v, p in phones.items() if "voice" not in (p.opt_outs or {})]
+    number = identity.normalise_phone(to, region) if to else next(iter(callable_ or phones),
+                                                                    None)
     if number is None:
         raise Invalid("this customer has no phone number")
     if number not in phones:
         raise Invalid("that number is not one of this customer's")
+    outbound.refuse_opted_out(phones[number], "voice")
     item, _ = timeline.record(session, case, medium="voice", direction="outbound",
                               status="queued", body="Outbound call", from_addr=caller_id,
                               to_addr=number, agent_id=actor.id, occurred_at=utcnow())

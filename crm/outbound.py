@@ -58,9 +58,7 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
         raise Invalid(f"a {medium} message can have at most {rules.max_body} characters "
                       f"(this one has {len(text)})")
     dest, point = _destination(session, case, rules, to)
-    if point is not None and medium in (point.opt_outs or {}):
-        raise Conflict(f"{dest} opted out of {medium} messages on "
-                       f"{point.opt_outs[medium][:10]}; nothing was sent", code="opted_out")
+    refuse_opted_out(point, medium)
     last = _last_inbound(session, case.id, medium)
     if rules.reply_window is not None:
         _check_window(rules, last)
@@ -77,6 +75,15 @@ def queue_system(session: Session, case: Case, *, medium: str, to: str, body: st
     """Queue a message the system itself must send (an opt-out confirmation): no guardrails."""
     return _store(session, case, rules_for(medium), body=body, to=to, sender=sender,
                   subject=None, agent=None, extra={"kind": kind})
+
+
+def refuse_opted_out(point: ContactPoint | None, medium: str) -> None:
+    """409 when the customer opted this contact point out of the medium: nothing goes out."""
+    if point is not None and medium in (point.opt_outs or {}):
+        what, undone = (("calls", "no call was made") if medium == "voice"
+                        else (f"{medium} messages", "nothing was sent"))
+        raise Conflict(f"{point.value} opted out of {what} on {point.opt_outs[medium][:10]}; "
+                       f"{undone}", code="opted_out")
 
 
 def _store(session, case, rules, *, body, to, sender, subject, agent, extra) -> Interaction:

@@ -108,6 +108,33 @@ def test_click_to_call_refuses_a_number_that_is_not_the_customers(client, auth, 
         "message"]
 
 
+def test_click_to_call_never_dials_a_number_opted_out_of_calls_nor_a_do_not_call_case(
+        client, session, auth, case):
+    from crm.models import Case, ContactPoint
+
+    point = session.scalars(select(ContactPoint).where(
+        ContactPoint.customer_id == case.customer_id)).one()
+    point.opt_outs = {"voice": "2026-11-01T09:00:00+00:00"}
+    session.commit()
+    for body in ({}, {"to": tw.CALLER}):  # named, or the number the console would choose
+        resp = client.post(f"/api/v1/cases/{case.id}/calls", json=body, headers=auth)
+        err = resp.get_json()["error"]
+        assert (resp.status_code, err["code"]) == (409, "opted_out")
+        assert err["message"] == (f"{tw.CALLER} opted out of calls on 2026-11-01; "
+                                  "no call was made")
+
+    point.opt_outs = {"sms": "2026-11-01T09:00:00+00:00"}  # texts only: a call is fine
+    session.commit()
+    assert client.post(f"/api/v1/cases/{case.id}/calls", json={},
+                       headers=auth).status_code == 201
+    session.get(Case, case.id).flags = ["do_not_call"]
+    session.commit()
+    resp = client.post(f"/api/v1/cases/{case.id}/calls", json={}, headers=auth)
+    assert (resp.status_code, resp.get_json()["error"]["code"]) == (409, "do_not_call")
+    calls = session.scalars(select(Interaction).where(
+        Interaction.case_id == case.id, Interaction.direction == "outbound")).all()
+    assert len(calls) == 1  # only the allowed one was recorded
+
 
 def test_hold_resume_transfer_end_and_wrap_up(colleague, client, session, auth, agent,
                                               make_user,
