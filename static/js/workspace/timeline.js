@@ -36,7 +36,9 @@ function renderItem(item) {
     h("span", { class: "tl-icon", "aria-hidden": "true" }, icon(item.medium)),
     h("span", { class: "tl-medium" }, item.medium),
     h("span", { class: "tl-direction" }, arrow(item.direction)),
-    item.agent ? h("span", { class: "tl-agent" }, item.agent.name) : null,
+    // An inbound item's agent took it; only an outbound one is theirs (written or dialled).
+    item.agent ? h("span", { class: "tl-agent" },
+      item.direction === "inbound" ? `taken by ${item.agent.name}` : item.agent.name) : null,
     h("span", { class: `tl-status status-${item.status}` }, item.status),
     h("time", { class: "tl-time", datetime: item.occurred_at }, when(item.occurred_at)));
   const extra = [];
