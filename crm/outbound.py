@@ -154,10 +154,14 @@ def _last_inbound(session, case_id: int, medium: str) -> Interaction | None:
 
 def _check_window(rules: Rules, last: Interaction | None) -> None:
     hours = int(rules.reply_window.total_seconds() // 3600)
-    if last is None or last.occurred_at < utcnow() - rules.reply_window:
-        raise Conflict(f"the customer has not written on {rules.medium} in the last {hours} "
-                       "hours, so a free-form reply is not allowed (only an approved template)",
-                       code="outside_window")
+    if last is not None and last.occurred_at >= utcnow() - rules.reply_window:
+        return
+    if rules.address == "thread":  # a chat visit: nobody is left to read the reply
+        raise Conflict(f"the visitor's chat session has ended (nothing from them in the last "
+                       f"{hours // 24} days); reply on another channel", code="outside_window")
+    raise Conflict(f"the customer has not written on {rules.medium} in the last {hours} "
+                   "hours, so a free-form reply is not allowed (only an approved template)",
+                   code="outside_window")
 
 
 def reply_address(last: Interaction) -> str | None:

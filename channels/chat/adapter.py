@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from channels.base import ChannelAdapter, OutboundMessage, SendResult
 from channels.web import socketio
 from crm import events
 from crm.outbound import Rules
+
+from .tokens import MAX_AGE
 
 CHAT_NS = "/chat"
 
@@ -29,8 +32,10 @@ class ChatAdapter(ChannelAdapter):
 
     @classmethod
     def rules(cls) -> Rules:
-        """Chat replies go to the case's chat session, signed with the agent's name."""
-        return Rules(cls.medium, "thread", cls.max_body, None, sender_is_agent=True)
+        """Chat replies go to the case's chat session, signed with the agent's name, while
+        the visitor's session can still be resumed (a reply after that reaches nobody)."""
+        return Rules(cls.medium, "thread", cls.max_body, timedelta(seconds=MAX_AGE),
+                     sender_is_agent=True)
 
     def send(self, message: OutboundMessage) -> SendResult:
         """Emit the reply to the visitor's room."""

@@ -72,6 +72,32 @@ def test_visitor_and_agent_exchange_messages_live(app, client, session, default_
     assert item.status == "delivered"
 
 
+
+def test_a_chat_whose_visitor_left_days_ago_is_not_offered_nor_replied_to(
+        app, client, session, default_client, token):
+    from datetime import timedelta
+
+    sio = visitor(app)
+    start(sio)
+    assert say(sio, "Is my claim paid?", "m1")["ok"]
+    case_id = _case_id(session)
+    headers = {"Authorization": f"Bearer {token}"}
+    item = session.scalars(select(Interaction).where(Interaction.case_id == case_id)).one()
+    item.occurred_at -= timedelta(days=8)  # the visitor's session can no longer be resumed
+    session.commit()
+
+    resp = client.post(f"/api/v1/cases/{case_id}/messages", headers=headers,
+                       json={"medium": "chat", "body": "Hello Ana?"})
+    err = resp.get_json()["error"]
+    assert (resp.status_code, err["code"]) == (409, "outside_window")
+    assert "chat session has ended" in err["message"]
+    assert received(sio) == []
+    options = client.get(f"/api/v1/cases/{case_id}/reply-options", headers=headers).get_json()
+    chat = next(o for o in options["options"] if o["medium"] == "chat")
+    assert chat["available"] is False and options["default"] != "chat"
+    assert session.scalars(select(Interaction).where(
+        Interaction.direction == "outbound")).all() == []
+
 def test_typing_is_shown_both_ways(app, session, default_client, agent_socket):
     sio = visitor(app)
     start(sio)
