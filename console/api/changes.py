@@ -24,9 +24,13 @@ class CaseChange(BaseModel):
 
     status: str | None = None
     priority: str | None = None
-    owner_id: int | None = None
-    flags: list[str] | None = Field(default=None, max_length=20)
-    summary: str | None = Field(default=None, max_length=5000)
+    owner_id: int | None = Field(
+        default=None, description="An active user of the case's client, or null to unassign. "
+        "An agent may only take an unowned case or release their own; a supervisor assigns.")
+    flags: list[str] | None = Field(
+        default=None, max_length=20, description="Compliance flags (supervisor only): tokens of "
+        "1-40 lowercase letters, digits, '_' or '-'; duplicates are dropped.")
+    summary: str | None = Field(default=None, max_length=5000, description="Not null.")
 
 
 @api.route(bp, "/customers/<int:customer_id>", "PATCH", summary="Change a customer",
@@ -43,7 +47,7 @@ def patch_customer(customer_id: int, body: CustomerChange):
 @api.route(bp, "/cases/<int:case_id>", "PATCH", summary="Change a case", body=CaseChange,
            response=CaseOut, tags=["cases"])
 def patch_case(case_id: int, body: CaseChange):
-    """Change a case's status, priority, owner, flags or summary."""
+    """Change a case's status, priority, owner, flags or summary (403 without the role)."""
     session = database.session()
     case = cases.update(session, actor(), case_id, **body.model_dump(exclude_unset=True))
     session.commit()

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from crm import cases, identity, timeline, users
-from crm.errors import Invalid, NotFound
+from crm.errors import Forbidden, Invalid, NotFound
 from crm.models import ApiToken, AuditEvent, utcnow
 from tests.conftest import PASSWORD
 
@@ -73,6 +73,17 @@ def test_case_changes_and_sensitive_views_are_audited(session, agent, default_cl
     change = session.scalars(select(AuditEvent).where(AuditEvent.action == "case.updated")).one()
     assert change.before == {"sensitive": False, "priority": "normal"}
     assert change.after == {"sensitive": True, "priority": "high"}
+
+
+def test_only_a_supervisor_clears_the_sensitive_mark(session, agent, make_user, default_client):
+    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    cases.update(session, agent, case.id, sensitive=True)
+    session.commit()
+    with pytest.raises(Forbidden, match="only a supervisor may change sensitive"):
+        cases.update(session, agent, case.id, sensitive=False)
+    session.rollback()
+    supervisor = make_user("supervisor")
+    assert cases.update(session, supervisor, case.id, sensitive=False).sensitive is False
 
 
 def test_the_audit_trail_is_append_only(session, agent):
