@@ -46,6 +46,11 @@ for (const [medium, label] of Object.entries(LABELS)) {
       if (!known) { options.set(ctx.caseId, { byMedium: new Map() }); load(ctx.caseId); }
       return Boolean(known?.byMedium.get(medium)?.available);
     },
+    // Why not (shown greyed out in the list): "opted out of sms", the 24-hour window, …
+    unavailable(ctx) {
+      const known = options.get(ctx.caseId)?.byMedium.get(medium);
+      return known && !known.available ? known.reason : null;
+    },
     send(caseId, text) {
       const payload = { medium, body: text };
       if (medium === "email") payload.subject = subject.value;

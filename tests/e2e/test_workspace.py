@@ -198,6 +198,19 @@ def test_an_unsent_draft_survives_a_reload_but_not_a_sign_out(new_page, sign_in,
     expect(page.locator("#composer-body")).to_have_value("")
 
 
+def test_a_medium_that_cannot_be_used_says_why_and_cannot_be_chosen(new_page, sign_in,
+                                                                   live_server, cases):
+    page = sign_in(new_page())
+    page.goto(f"{live_server}/#case/{cases['short']}")
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    whatsapp = page.locator("#composer-medium option[value=whatsapp]")
+    expect(whatsapp).to_be_disabled()  # they never wrote on WhatsApp: outside its window
+    expect(whatsapp).to_contain_text("WhatsApp — the customer has not written on whatsapp")
+    expect(page.locator("#composer-medium option[value=note]")).to_be_enabled()
+    page.keyboard.press("n")  # the note shortcut still works; a barred medium is never chosen
+    expect(page.locator("#composer-medium")).to_have_value("note")
+
+
 def test_part_of_a_number_finds_the_customer(new_page, sign_in, cases):
     page = sign_in(new_page())
     page.fill("#search", "0147")

@@ -68,7 +68,12 @@ export class Composer {
   refresh() {
     const current = this.select.value || "note";
     const usable = [...media].filter(([, m]) => !m.available || m.available(this.context));
-    fill(this.select, usable.map(([id, m]) => h("option", { value: id }, m.label)));
+    // A medium that cannot be used here says why, greyed out, rather than vanishing.
+    const barred = [...media].filter(([id]) => !usable.some(([u]) => u === id))
+      .map(([id, m]) => [id, m, m.unavailable?.(this.context)]).filter(([, , why]) => why);
+    fill(this.select, usable.map(([id, m]) => h("option", { value: id }, m.label)),
+      barred.map(([id, m, why]) => h("option", { value: id, disabled: true, title: why },
+        `${m.label} — ${why}`)));
     this.select.value = usable.some(([id]) => id === current) ? current : "note";
     this.describe();
   }
@@ -122,7 +127,9 @@ export class Composer {
   }
 
   start(mediumId = "note", focus = true) {
-    if ([...this.select.options].some((o) => o.value === mediumId)) this.select.value = mediumId;
+    if ([...this.select.options].some((o) => o.value === mediumId && !o.disabled)) {
+      this.select.value = mediumId;
+    }
     this.describe();
     this.select.dispatchEvent(new Event("change"));
     if (focus) this.body.focus();
