@@ -68,6 +68,7 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     """Write an outbound email as `queued` in the caller's transaction; the task sends it."""
     case = cases.get(session, actor, case_id, audit_view=False)
     address = identity.normalise_email(to)
+    _refuse_unless_customers(session, case, address)
     refuse_if_opted_out(session, case.client_id, address)
     subject = " ".join((subject or "").split())
     if not subject:
@@ -114,6 +115,14 @@ def refuse_if_opted_out(session: Session, client_id: int, address: str) -> None:
     if cp is not None and (cp.opt_outs or {}).get("email"):
         raise Forbidden(f"{address} opted out of email on {cp.opt_outs['email'][:10]}; "
                         "choose another channel", code="opted_out")
+
+
+def _refuse_unless_customers(session: Session, case: Case, address: str) -> None:
+    # Like SMS to a number: on a debt case, mail to anyone else discloses the debt to a third
+    # party. An address is one customer's per client (unique), so the client's lookup finds it.
+    cp = _contact_point(session, case.client_id, address)
+    if cp is None or cp.customer_id != case.customer_id:
+        raise Invalid(f"{address} is not an email address of this customer")
 
 
 def claim(session: Session, interaction_id: int, domain: str) -> Sendable | None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import html
 import smtplib
 import ssl
+import sys
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import formatdate, parseaddr
 from urllib.parse import unquote, urlsplit
 
@@ -18,11 +21,40 @@ from channels.base import (
 )
 
 TIMEOUT = 30
+# URIs (RFC 2369, 8058) and Message-IDs: machine-read, so RFC 2047 encoded words break them.
+VERBATIM = ("List-Unsubscribe", "List-Unsubscribe-Post", "In-Reply-To", "References")
+
+
+class _Verbatim(UnstructuredHeader):
+    """A header folded at its spaces only: a token longer than a line is sent whole."""
+
+    def fold(self, *, policy):
+        """`Name: value` lines of at most max_line_length where spaces allow (998 is the limit)."""
+        if not str(self).isascii():
+            return super().fold(policy=policy)
+        # The email package would encode a token that does not fit a line as encoded words.
+        first, *rest = str(self).split() or [""]
+        lines = [f"{self.name}: {first}"]
+        for word in rest:
+            if len(lines[-1]) + 1 + len(word) > (policy.max_line_length or sys.maxsize):
+                lines.append("")
+            lines[-1] += " " + word
+        return policy.linesep.join(lines) + policy.linesep
+
+
+def _header_factory() -> HeaderRegistry:
+    registry = HeaderRegistry()
+    for name in VERBATIM:
+        registry.map_to_type(name, _Verbatim)
+    return registry
+
+
+POLICY = default.clone(header_factory=_header_factory())
 
 
 def compose(message: OutboundMessage, sender: str) -> EmailMessage:
     """The MIME message: our headers, text first, a minimal HTML alternative, attachments."""
-    mail = EmailMessage()
+    mail = EmailMessage(policy=POLICY)
     mail["From"] = message.sender or sender
     mail["To"] = message.to
     mail["Subject"] = message.subject or ""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select, update
 
+from channels.email.inbound import store_for
 from console.email_tasks import send_email, sweep_email
 from crm import mail, users
 from crm.models import AuditEvent, ContactPoint, DebtAccount, Interaction, utcnow
@@ -383,4 +384,69 @@ def test_the_composer_endpoint_sends_email_through_the_email_pipeline(client, au
     assert msg["To"] == "lerato@example.co.za"  # where the customer last wrote from
     assert re.search(r"CL-\w{8}", msg["Subject"]) and msg["Message-ID"]
     assert msg["Reply-To"].addresses[0].addr_spec.startswith("cases+CL-")
+    session.commit()
+
+
+def test_an_email_goes_only_to_an_address_of_the_cases_customer(client, auth, inbound, smtp,
+                                                                  post_email, session,
+                                                                  default_client):
+    """Mail to anyone else on a debt case discloses the debt to a third party: 422, nothing
+    stored or sent, on the email endpoint and the composer alike."""
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    # Another customer of the same client, with a case of their own.
+    post_email(CUSTOMER_MAIL.replace(b"Lerato Naidoo <lerato@example.co.za>",
+                                     b"Sipho Dlamini <sipho@example.co.za>")
+               .replace(b"first.customer.mail", b"another.customer.mail"))
+    for to in ("someone.else@example.org", "sipho@example.co.za"):
+        resp = reply(client, auth, case_id, to=to)
+        assert resp.status_code == 422, resp.get_json()
+        assert resp.get_json()["error"]["message"] == (
+            f"{to} is not an email address of this customer")
+        composed = client.post(f"/api/v1/cases/{case_id}/messages", headers=auth, json={
+            "medium": "email", "to": to, "subject": "Your account", "body": "A payment is due."})
+        assert composed.status_code == 422, composed.get_json()
+    assert session.scalars(select(Interaction).where(
+        Interaction.direction == "outbound")).all() == []
+    assert smtp.messages() == []
+    # The customer's own address still works, however its letters are cased.
+    resp = reply(client, auth, case_id, to="Lerato@Example.CO.ZA")
+    assert resp.status_code == 201, resp.get_json()
+    [msg] = smtp.messages()
+    assert msg["To"] == "lerato@example.co.za"
+    session.commit()
+
+
+def header_lines(raw: bytes) -> list[str]:
+    """The header fields of a raw message as sent, each unfolded onto one line (RFC 5322)."""
+    head = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].decode("ascii")
+    return re.sub(r"\n(?=[ \t])", "", head).split("\n")
+
+
+def test_list_unsubscribe_is_sent_as_a_literal_url_never_as_encoded_words(
+        client, auth, post_email, smtp, session, settings, default_client):
+    """Mail providers read List-Unsubscribe(-Post) as written: RFC 2047 hides the URL."""
+    long_id = f"<DB9PR01MB{'7C3A' * 16}@DB9PR01MB1234.eurprd01.prod.exchangelabs.com>"
+    landed = post_email(CUSTOMER_MAIL.replace(b"<first.customer.mail@example.co.za>",
+                                              long_id.encode())).get_json()
+    case_id = landed["case_id"]
+    collections(session, default_client, case_id)
+    settings.public_base_url = "https://console.acme.example:8443/caseline/"
+    out = reply(client, auth, case_id, in_reply_to=landed["interaction_id"]).get_json()
+    [msg] = smtp.messages()
+    link = opt_out_link(msg)
+    assert len(f"List-Unsubscribe: <{link}>") > 78  # longer than a line: still not encoded
+    item = session.get(Interaction, out["id"])
+    [evidence] = [a for a in item.attachments if a.kind == "raw"]
+    with store_for(settings).open(evidence.storage_key) as fh:
+        stored = fh.read()
+    envelope = smtp.received[0]
+    for raw in (envelope.original_content or envelope.content, stored):
+        lines = header_lines(raw)
+        assert f"List-Unsubscribe: <{link}>" in lines
+        assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in lines
+        # A long Message-ID (Outlook's) is a msg-id too, where encoded words are not allowed.
+        assert f"In-Reply-To: {long_id}" in lines
+        assert f"References: {long_id}" in lines
+        assert not [line for line in lines if "=?" in line]
     session.commit()
