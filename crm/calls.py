@@ -12,6 +12,7 @@ from crm import (
     access,
     audit,
     cases,
+    collections,
     events,
     identity,
     inbound,
@@ -249,6 +250,7 @@ def start_outbound(session: Session, actor: User, case_id: int, *, to: str | Non
     case = cases.get(session, actor, case_id)
     if "do_not_call" in (case.flags or []):
         raise Conflict("this case is flagged do not call; no call was made", code="do_not_call")
+    collections.check(session, case, "voice")
     phones = {p.value: p for p in session.scalars(select(ContactPoint).where(
         ContactPoint.customer_id == case.customer_id, ContactPoint.kind == "phone")
         .order_by(ContactPoint.id))}

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crm import audit, cases, events, identity, timeline
+from crm import audit, cases, collections, events, identity, timeline
 from crm.errors import Forbidden, Invalid, NotFound
 from crm.files import safe_filename, sniff
 from crm.mail_inbound import CASE_TOKEN
@@ -70,6 +70,7 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     address = identity.normalise_email(to)
     _refuse_unless_customers(session, case, address)
     refuse_if_opted_out(session, case.client_id, address)
+    collections.check(session, case, "email")
     subject = " ".join((subject or "").split())
     if not subject:
         raise Invalid("an email needs a subject")
@@ -87,11 +88,11 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     files = _checked_files(attachments)
     if files and store is None:
         raise Invalid("attachments need a file store")
-    collections = session.scalar(select(DebtAccount.id).where(DebtAccount.case_id == case.id)
-                                 .limit(1)) is not None
-    meta = {"in_reply_to": in_reply_to, "references": references, "opt_out": collections,
+    on_debt = session.scalar(select(DebtAccount.id).where(DebtAccount.case_id == case.id)
+                             .limit(1)) is not None
+    meta = {"in_reply_to": in_reply_to, "references": references, "opt_out": on_debt,
             "attempts": 0}
-    if collections and link_base:
+    if on_debt and link_base:
         # The sender task may run in another process with no request to ask; without
         # PUBLIC_BASE_URL the opt-out link points where the agent reached the console.
         meta["link_base"] = link_base

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import audit, cases, events, identity, timeline
+from crm import audit, cases, collections, events, identity, timeline
 from crm.delivery import STATUS_RANK
 from crm.errors import Conflict, Invalid
 from crm.models import Case, ContactPoint, Interaction, User, utcnow
@@ -62,6 +62,7 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
     last = _last_inbound(session, case.id, medium)
     if rules.reply_window is not None:
         _check_window(rules, last)
+    collections.check(session, case, medium)
     sender = actor.name if rules.sender_is_agent else (reply_address(last) if last else None)
     item = _store(session, case, rules, body=text, to=dest, sender=sender, subject=subject,
                   agent=actor, extra=extra)
@@ -195,9 +196,11 @@ def options(session: Session, actor: User, case_id: int, media: list[str]
         reason = None
         if point is not None and medium in (point.opt_outs or {}):
             reason = f"opted out of {medium}"
-        elif rules.reply_window is not None:
+        else:
             try:
-                _check_window(rules, _last_inbound(session, case.id, medium))
+                if rules.reply_window is not None:
+                    _check_window(rules, _last_inbound(session, case.id, medium))
+                collections.check(session, case, medium)
             except Conflict as exc:
                 reason = exc.message
         out.append(Option(medium, dest, reason is None, reason))
