@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from crm import audit, cases, collections, events, identity, timeline
@@ -270,6 +270,15 @@ def _contact_point(session, client_id, address) -> ContactPoint | None:
     return session.scalars(select(ContactPoint).where(
         ContactPoint.client_id == client_id, ContactPoint.kind == "email",
         ContactPoint.value == address)).first()
+
+
+def last_from(session: Session, case_id: int, address: str) -> int | None:
+    """The newest email on a case from this address (a composer reply answers it)."""
+    address = (address or "").strip().lower()
+    return session.scalars(select(Interaction.id).where(
+        Interaction.case_id == case_id, Interaction.medium == "email",
+        Interaction.direction == "inbound", func.lower(Interaction.from_addr) == address)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)).first()
 
 
 def _thread_headers(session, case, parent_id) -> tuple[str | None, list[str]]:

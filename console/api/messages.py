@@ -10,7 +10,7 @@ from channels import registry
 from console import database
 from console.api import actor, api, bp
 from console.api.schemas import InteractionOut, Out
-from crm import access, canned, outbound
+from crm import access, canned, mail, outbound
 from crm.errors import Invalid
 
 
@@ -105,8 +105,10 @@ def _send_email(case_id: int, body: MessageIn) -> InteractionOut:
     to = body.to or outbound.default_destination(session, actor(), case_id, "email")
     # Unvalidated on purpose: the mail service checks address, subject and text and says in
     # words what is missing, where EmailIn's own limits would escape here as a bare 500.
-    return queue_and_send(case_id, EmailIn.model_construct(to=to or "", subject=body.subject or "",
-                                                           body=body.body))
+    # A reply from the composer answers the customer's last email, so it threads for them.
+    return queue_and_send(case_id, EmailIn.model_construct(
+        to=to or "", subject=body.subject or "", body=body.body,
+        in_reply_to=mail.last_from(session, case_id, to) if to else None))
 
 
 @api.route(bp, "/cases/<int:case_id>/reply-options", summary="How the customer of a case can "

@@ -38,3 +38,15 @@ def test_a_composer_email_without_subject_text_or_address_is_a_clear_422_storing
         Interaction.direction == "outbound")).all() == []
     assert smtp.messages() == []
     session.commit()
+
+
+def test_a_composer_reply_threads_under_the_customers_last_email(client, token, case_id, smtp,
+                                                                 session):
+    resp = client.post(f"/api/v1/cases/{case_id}/messages", headers={
+        "Authorization": f"Bearer {token}"}, json={
+        "medium": "email", "subject": "Re: My claim for the burst geyser",
+        "body": "An assessor will call you tomorrow."})
+    assert resp.status_code == 202, resp.get_json()
+    [sent] = smtp.messages()
+    assert sent["In-Reply-To"] == "<composer.customer.mail@example.co.za>"
+    assert "<composer.customer.mail@example.co.za>" in sent["References"]
