@@ -8,6 +8,7 @@ import time
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import CASELINE, ROOT, _free_port, copy_of_served_db
 
@@ -71,3 +72,6 @@ def test_script_links_and_handlers_in_an_email_never_run(mail_server, new_page):
         assert frame.evaluate("typeof window.__pwned") == "undefined"
         assert "javascript:" not in frame.content().lower()
     assert dialogs == []
+    page.click("#back-to-case")  # the way back to answer it
+    expect(page.locator("#case-reference")).to_be_visible()
+    assert page.url.endswith(f"/#case/{landed['case_id']}")
