@@ -47,6 +47,7 @@ from console.api import (  # noqa: E402,F401  (routes register on import)
     cases,
     changes,
     customers,
+    decisions,
     emails,
     me,
     messages,

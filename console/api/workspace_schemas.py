@@ -100,13 +100,17 @@ class PromiseOut(Out):
 
 
 class DecisionOut(Out):
-    """A decision waiting for its checker."""
+    """A judgement call: pending until a checker (never its maker) approves or rejects it."""
 
     id: int
+    case_id: int
     kind: str
     summary: str
     status: str
     maker_id: int | None = None
+    checker_id: int | None = None
+    decided_at: datetime | None = None
+    note: str | None = None
     created_at: datetime
 
 

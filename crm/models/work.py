@@ -97,4 +97,5 @@ class Decision(Base):
     maker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # the checker's reason (required to reject)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -211,6 +211,27 @@ def test_a_medium_that_cannot_be_used_says_why_and_cannot_be_chosen(new_page, si
     expect(page.locator("#composer-medium")).to_have_value("note")
 
 
+def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_page, sign_in,
+                                                                          live_server, cases):
+    maker = sign_in(new_page(), "collections@caseline.demo")
+    maker.goto(f"{live_server}/#case/{cases['short']}")
+    expect(maker.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    maker.click("#ask-sign-off")
+    maker.select_option("#decision-kind", "settlement")
+    maker.fill("#decision-summary", "Settle at 60% of the balance")
+    maker.click(".ask-sign-off button[type=submit]")
+    mine = maker.locator("#decisions .decision", has_text="Settle at 60%")
+    expect(mine).to_contain_text("(yours: a reviewer decides)")
+    expect(mine.locator("button")).to_have_count(0)
+
+    reviewer = sign_in(new_page(), "reviewer@caseline.demo")
+    reviewer.goto(f"{live_server}/#case/{cases['short']}")
+    theirs = reviewer.locator("#decisions .decision", has_text="Settle at 60%")
+    theirs.locator("button", has_text="Approve").click()
+    expect(theirs).to_have_count(0)
+    expect(mine).to_have_count(0)  # the maker's page hears of it live
+
+
 def test_part_of_a_number_finds_the_customer(new_page, sign_in, cases):
     page = sign_in(new_page())
     page.fill("#search", "0147")

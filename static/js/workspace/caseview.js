@@ -1,9 +1,15 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
-import { CASE_NOT_FOUND, caseProblem, get } from "./api.js";
+import { CASE_NOT_FOUND, caseProblem, get, post } from "./api.js";
 import { fill, h } from "./dom.js";
 import { icon, me, money, when } from "./format.js";
 
 const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_account: "Debt account" };
+const DECISION_KINDS = ["write_off", "settlement", "claim_payment", "refund", "fraud_referral",
+  "other"];
+// Four eyes: a reviewer (or supervisor) decides, never the person who asked (the server says so
+// too; here the buttons are simply not offered).
+const checks = (x) => (me.roles || []).some((r) => r === "reviewer" || r === "supervisor")
+  && x.maker_id !== me.id;
 
 export class CaseView {
   constructor({ root, header, digest, viewers, timeline, composer, customerPane }) {
@@ -110,10 +116,47 @@ export class CaseView {
         d.open_promises.map((p) => h("span", { class: "digest-chip" }, `${money(p.amount_cents)} by ${p.due_on}`))));
     }
     if (d.pending_decisions.length) {
-      rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Awaiting sign-off "),
-        d.pending_decisions.map((x) => h("span", { class: "digest-chip" }, `${x.kind}: ${x.summary}`))));
+      rows.push(h("div", { class: "digest-row", id: "decisions" }, h("strong", {}, "Awaiting sign-off "),
+        d.pending_decisions.map((x) => h("span", { class: "digest-chip decision", dataset: { id: x.id } },
+          `${x.kind.replace("_", " ")}: ${x.summary}`,
+          checks(x) ? [" ", h("button", { type: "button", class: "small", onclick: () => this.decide(x, "approve") }, "Approve"),
+            " ", h("button", { type: "button", class: "small secondary", onclick: () => this.decide(x, "reject") }, "Reject")]
+            : h("span", { class: "muted" }, x.maker_id === me.id ? " (yours: a reviewer decides)" : "")))));
     }
+    rows.push(this.askForm());
     fill(this.digest, rows);
+  }
+
+  // Ask a reviewer to sign off a judgement call on this case (write-off, settlement, …).
+  askForm() {
+    const kind = h("select", { id: "decision-kind", "aria-label": "Kind of decision" },
+      DECISION_KINDS.map((k) => h("option", { value: k }, k.replace("_", " "))));
+    const summary = h("input", { id: "decision-summary", placeholder: "What is to be decided", maxlength: 2000 });
+    const error = h("span", { class: "error", id: "decision-error", role: "alert" });
+    this.decisionError = error;
+    const form = h("form", { class: "digest-row ask-sign-off", hidden: true },
+      kind, " ", summary, " ", h("button", { type: "submit" }, "Ask"));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await post(`/cases/${this.caseId}/decisions`, { kind: kind.value, summary: summary.value });
+        this.loadDigest();
+      } catch (err) { fill(error, err.message); }
+    });
+    const open = h("button", { type: "button", class: "link", id: "ask-sign-off",
+      onclick: () => { form.hidden = false; open.hidden = true; summary.focus(); } }, "Ask for sign-off…");
+    return h("div", {}, open, form, error);
+  }
+
+  async decide(decision, verdict) {
+    const note = verdict === "reject" ? prompt(`Why is "${decision.summary}" rejected?`) : "";
+    if (note === null) return; // cancelled
+    try {
+      await post(`/decisions/${decision.id}/${verdict}`, { note });
+      this.loadDigest();
+    } catch (err) {
+      fill(this.decisionError, err.message); // e.g. "already approved" by another reviewer
+    }
   }
 
   showViewers(viewers) {

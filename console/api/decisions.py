@@ -1,0 +1,69 @@
+"""Four-eyes sign-off through the API: ask on a case, decide as a reviewer, list what waits."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from console import database
+from console.api import actor, api, bp
+from console.api.workspace_schemas import DecisionOut
+from crm import decisions
+
+
+class DecisionIn(BaseModel):
+    """A judgement call to be signed off by someone else."""
+
+    kind: str = Field(description=f"one of {', '.join(decisions.KINDS)}")
+    summary: str = Field(max_length=decisions.MAX_TEXT, description="what is to be decided")
+
+
+class VerdictIn(BaseModel):
+    """A checker's note: required to reject, optional to approve."""
+
+    note: str | None = Field(default=None, max_length=decisions.MAX_TEXT)
+
+
+class DecisionList(BaseModel):
+    """Decisions waiting for a checker."""
+
+    items: list[DecisionOut]
+
+
+def _done(decision) -> DecisionOut:
+    out = DecisionOut.model_validate(decision)
+    database.session().commit()
+    return out
+
+
+@api.route(bp, "/cases/<int:case_id>/decisions", "POST", body=DecisionIn, response=DecisionOut,
+           status=201, tags=["decisions"], summary="Ask for a decision to be signed off")
+def request_decision(case_id: int, body: DecisionIn):
+    """A maker asks; a reviewer who is not them decides."""
+    return _done(decisions.request(database.session(), actor(), case_id, kind=body.kind,
+                                   summary=body.summary))
+
+
+@api.route(bp, "/decisions/<int:decision_id>/approve", "POST", body=VerdictIn,
+           response=DecisionOut, tags=["decisions"], summary="Approve a decision (reviewer)")
+def approve_decision(decision_id: int, body: VerdictIn):
+    """403 for its maker or without the reviewer role; 409 once decided."""
+    return _done(decisions.decide(database.session(), actor(), decision_id, approve=True,
+                                  note=body.note))
+
+
+@api.route(bp, "/decisions/<int:decision_id>/reject", "POST", body=VerdictIn,
+           response=DecisionOut, tags=["decisions"], summary="Reject a decision, saying why")
+def reject_decision(decision_id: int, body: VerdictIn):
+    """As approve; a rejection needs a note."""
+    return _done(decisions.decide(database.session(), actor(), decision_id, approve=False,
+                                  note=body.note))
+
+
+@api.route(bp, "/decisions", response=DecisionList, tags=["decisions"],
+           summary="Decisions waiting for me to sign off (reviewer)")
+def waiting_decisions():
+    """Oldest first; never the reviewer's own requests."""
+    items = decisions.waiting_for(database.session(), actor())
+    out = DecisionList(items=[DecisionOut.model_validate(d) for d in items])
+    database.session().commit()
+    return out
