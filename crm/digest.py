@@ -116,5 +116,9 @@ def _open_tasks(case_id: int):
 
 
 def _balance(d: DebtAccount) -> str:
-    return f"{d.currency} {d.balance_cents / 100:,.2f}"
+    # What stops or limits contact is said where the agent sees the debt.
+    marks = [label for flag, label in ((d.ceased, "ceased: no contact"),
+                                       (d.attorney_represented, "attorney: contact them only"),
+                                       (d.disputed, "disputed")) if flag]
+    return " · ".join([f"{d.currency} {d.balance_cents / 100:,.2f}", *marks])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from crm import identity, timeline
 from crm.models import (
@@ -105,6 +106,16 @@ def test_case_header(api, case, agent):
     assert body["owner"] == {"id": agent.id, "name": agent.name}
     assert [(w["kind"], w["reference"]) for w in body["open_work"]] == [
         ("claim", "CLM-1"), ("investigation", "INV-1"), ("debt_account", "ACC-1")]
+    assert body["open_work"][2]["detail"] == "USD 123.45"
+
+
+def test_the_header_says_what_limits_contact_on_a_debt(api, session, case):
+    debt = session.scalars(select(DebtAccount)).one()
+    debt.ceased, debt.disputed = True, True
+    session.commit()
+    [line] = [w for w in api.get(f"/cases/{case.id}").get_json()["open_work"]
+              if w["kind"] == "debt_account"]
+    assert line["detail"] == "USD 123.45 · ceased: no contact · disputed"
 
 
 def test_unknown_and_other_clients_ids_are_404_json(api, session, other_client, case):
