@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crm import access, audit, cases, events
-from crm.errors import Conflict, Forbidden, Invalid
+from crm.errors import Conflict, Forbidden, Invalid, required_text
 from crm.models import Decision, User, utcnow
 
 CHECKERS = ("reviewer", "supervisor")
@@ -23,7 +23,7 @@ def request(session: Session, actor: User, case_id: int, *, kind: str, summary: 
     case = cases.get(session, actor, case_id, audit_view=False)
     if kind not in KINDS:
         raise Invalid(f"kind must be one of {', '.join(KINDS)}")
-    summary = _text(summary, "say what is to be decided (summary)")
+    summary = required_text(summary, "say what is to be decided (summary)", MAX_TEXT)
     decision = Decision(client_id=case.client_id, case_id=case.id, kind=kind, summary=summary,
                         maker_id=actor.id)
     session.add(decision)
@@ -42,7 +42,7 @@ def decide(session: Session, actor: User, decision_id: int, *, approve: bool,
     if decision.maker_id == actor.id:
         raise Forbidden("four eyes: you asked for this decision, so another reviewer decides it",
                         code="own_decision")
-    note = _text(note, "say why it is rejected (note)") if not approve else (
+    note = required_text(note, "say why it is rejected (note)", MAX_TEXT) if not approve else (
         " ".join((note or "").split())[:MAX_TEXT] or None)
     status = "approved" if approve else "rejected"
     won = session.execute(
@@ -67,11 +67,3 @@ def waiting_for(session: Session, actor: User, limit: int = 100) -> list[Decisio
         (Decision.maker_id != actor.id) | Decision.maker_id.is_(None))
         .order_by(Decision.created_at, Decision.id).limit(limit)))
 
-
-def _text(value: str | None, missing: str) -> str:
-    text = " ".join((value or "").split())
-    if not text:
-        raise Invalid(missing)
-    if len(text) > MAX_TEXT:
-        raise Invalid(f"at most {MAX_TEXT} characters")
-    return text

@@ -40,3 +40,13 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+def required_text(value: str | None, missing: str, at_most: int = 2000) -> str:
+    """Free text a person must give, whitespace collapsed: Invalid(missing) when blank."""
+    text = " ".join((value or "").split())
+    if not text:
+        raise Invalid(missing)
+    if len(text) > at_most:
+        raise Invalid(f"at most {at_most} characters")
+    return text

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import cases
+from crm import cases, fraud
 from crm.models import Case, Customer, User, utcnow
 
 
 @dataclass(frozen=True)
 class Linked:
-    """Another customer record tied to this one (today: duplicates merged into it)."""
+    """Another customer record tied to this one: merged into it, or in its fraud ring."""
 
     id: int
     display_name: str
@@ -38,9 +38,14 @@ def for_customer(session: Session, actor: User, customer_id: int,
     customer = cases.get_customer(session, actor, customer_id)
     merged = session.scalars(select(Customer).where(Customer.merged_into_id == customer.id)
                              .order_by(Customer.id).limit(50))
+    linked = [Linked(c.id, c.display_name, "merged") for c in merged]
+    # Fraud rings stay with the fraud team (and supervisors, reviewers): an agent who saw one
+    # could tip a customer off.
+    if actor.has_role(*fraud.LINKERS, "reviewer"):
+        linked += [Linked(c.id, c.display_name, f"fraud ring: {reason}")
+                   for c, reason in fraud.ring(session, customer.id)]
     return Profile(customer, cases.for_customer(session, customer.id),
-                   local_time(customer.timezone, now),
-                   [Linked(c.id, c.display_name, "merged") for c in merged])
+                   local_time(customer.timezone, now), linked)
 
 
 def local_time(tz: str | None, now: datetime | None = None) -> datetime | None:

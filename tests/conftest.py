@@ -177,3 +177,16 @@ def token(session, agent):
     raw = users.issue_token(session, agent, "test")
     session.commit()
     return raw
+
+
+@pytest.fixture
+def as_user(session, make_user):
+    """A new user with these roles and their bearer headers: as_user('reviewer')."""
+
+    def make(*roles, clients=None):
+        user = make_user(*roles, clients=clients)
+        raw = users.issue_token(session, user, "test")
+        session.commit()
+        return user, {"Authorization": f"Bearer {raw}"}
+
+    return make

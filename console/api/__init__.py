@@ -49,6 +49,7 @@ from console.api import (  # noqa: E402,F401  (routes register on import)
     customers,
     decisions,
     emails,
+    fraud,
     me,
     messages,
     voice,

@@ -16,7 +16,14 @@ from crm.models.tenancy import (
 )
 from crm.models.timeline import Attachment, Interaction, Task
 from crm.models.voice import DispositionCode, Offer
-from crm.models.work import Claim, DebtAccount, Decision, Investigation, Promise
+from crm.models.work import (
+    Claim,
+    CustomerLink,
+    DebtAccount,
+    Decision,
+    Investigation,
+    Promise,
+)
 from crm.models.workspace import CustomerNameKey, RecentCase
 
 __all__ = [
@@ -31,6 +38,7 @@ __all__ = [
     "Client",
     "ContactPoint",
     "Customer",
+    "CustomerLink",
     "CustomerNameKey",
     "DebtAccount",
     "Decision",

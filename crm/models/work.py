@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.models.base import Base, BigId, utcnow
@@ -98,4 +98,25 @@ class Decision(Base):
     checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)  # the checker's reason (required to reject)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CustomerLink(Base):
+    """Two customers a fraud investigator believes act together (a ring), and why.
+
+    Stored once per pair, the lower id first; a ring is every customer reachable by links.
+    """
+
+    __tablename__ = "customer_links"
+    __table_args__ = (UniqueConstraint("customer_id", "other_id"),
+                      CheckConstraint("customer_id < other_id", name="ordered_pair"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"),
+                                          index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

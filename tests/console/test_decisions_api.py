@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from crm import identity, users
+from crm import identity
 from crm.models import AuditEvent, Decision
 
 
@@ -14,19 +14,6 @@ def case(session, default_client):
     _, case, _ = identity.find_or_create(session, default_client.id, "+14155550123")
     session.commit()
     return case
-
-
-@pytest.fixture
-def as_user(session, make_user):
-    """Bearer headers of a new user with these roles."""
-
-    def make(*roles, clients=None):
-        user = make_user(*roles, clients=clients)
-        raw = users.issue_token(session, user, "test")
-        session.commit()
-        return user, {"Authorization": f"Bearer {raw}"}
-
-    return make
 
 
 def ask(client, headers, case_id, kind="write_off", summary="Write off the last $120"):

@@ -232,6 +232,28 @@ def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_pa
     expect(mine).to_have_count(0)  # the maker's page hears of it live
 
 
+def test_an_agent_escalates_to_fraud_and_only_the_fraud_team_sees_the_ring(new_page, sign_in,
+                                                                           live_server, cases):
+    agent = sign_in(new_page(), "claims@caseline.demo")
+    agent.goto(f"{live_server}/#case/{cases['long']}")
+    expect(agent.locator("#case-reference")).to_have_text("CL-E2ELONG1")
+    agent.once("dialog", lambda dialog: dialog.accept("Same invoice as another claim"))
+    agent.click("#escalate-fraud")
+    expect(agent.locator(".work-investigation")).to_contain_text("escalated")
+    expect(agent.locator("#escalate-fraud")).to_have_count(0)
+
+    fraud = sign_in(new_page(), "fraud@caseline.demo")
+    fraud.goto(f"{live_server}/#case/{cases['long']}")
+    fraud.fill("#link-other", "CL-E2ESHORT")
+    fraud.fill("#link-reason", "same bank account")
+    fraud.click(".link-form button[type=submit]")
+    expect(fraud.locator(".linked")).to_contain_text("fraud ring: same bank account")
+    agent.reload()
+    expect(agent.locator("#customer-name")).to_be_visible()
+    expect(agent.locator(".linked")).to_have_count(0)  # the agent never sees the ring
+    expect(agent.locator("#link-other")).to_have_count(0)
+
+
 def test_part_of_a_number_finds_the_customer(new_page, sign_in, cases):
     page = sign_in(new_page())
     page.fill("#search", "0147")

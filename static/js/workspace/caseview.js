@@ -125,6 +125,7 @@ export class CaseView {
     }
     rows.push(this.askForm());
     fill(this.digest, rows);
+    this.digest.append(this.escalateButton());
   }
 
   // Ask a reviewer to sign off a judgement call on this case (write-off, settlement, …).
@@ -146,6 +147,22 @@ export class CaseView {
     const open = h("button", { type: "button", class: "link", id: "ask-sign-off",
       onclick: () => { form.hidden = false; open.hidden = true; summary.focus(); } }, "Ask for sign-off…");
     return h("div", {}, open, form, error);
+  }
+
+  // Anyone working the case may send it to the fraud team, saying what looks wrong.
+  escalateButton() {
+    const open = (this.case?.open_work || []).some((w) => w.kind === "investigation");
+    if (open) return h("span");
+    return h("button", { type: "button", class: "link", id: "escalate-fraud", onclick: async () => {
+      const summary = prompt("What looks wrong? (the fraud team reads this)");
+      if (!summary) return;
+      const caseId = this.caseId;
+      try {
+        await post(`/cases/${caseId}/escalations`, { summary });
+        const c = await get(`/cases/${caseId}`); // its new investigation, in the header
+        if (caseId === this.caseId) { this.renderHeader(c); this.loadDigest(); }
+      } catch (err) { fill(this.decisionError, err.message); }
+    } }, "Escalate to fraud…");
   }
 
   async decide(decision, verdict) {

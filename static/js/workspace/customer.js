@@ -1,7 +1,10 @@
 // The customer pane: contact points with opt-out/consent state, local time, language, links.
-import { get } from "./api.js";
+import { get, post } from "./api.js";
 import { fill, h } from "./dom.js";
-import { localNow, when } from "./format.js";
+import { localNow, me, when } from "./format.js";
+
+// Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
+const links = () => (me.roles || []).some((r) => r === "fraud" || r === "supervisor");
 
 const KIND_ICONS = { phone: "☎", email: "✉", chat: "❝" };
 
@@ -60,7 +63,24 @@ export class CustomerPane {
       h("h3", {}, "Linked customers"),
       c.linked.length
         ? h("ul", { class: "linked" }, c.linked.map((l) => h("li", {}, `${l.display_name} (${l.relation}, #${l.id})`)))
-        : h("p", { class: "muted" }, "None"));
+        : h("p", { class: "muted" }, "None"),
+      links() ? this.linkForm(c) : null);
+  }
+
+  // Link this customer to another (case reference or customer id), saying why.
+  linkForm(c) {
+    const other = h("input", { id: "link-other", placeholder: "Case reference (CL-…) or customer id", maxlength: 64 });
+    const reason = h("input", { id: "link-reason", placeholder: "Why (same bank account, …)", maxlength: 2000 });
+    const error = h("p", { class: "error", id: "link-error", role: "alert" });
+    const form = h("form", { class: "link-form" }, other, reason, h("button", { type: "submit" }, "Link to ring"), error);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await post(`/customers/${c.id}/links`, { other: other.value, reason: reason.value });
+        this.open(c.id);
+      } catch (err) { fill(error, err.message); }
+    });
+    return form;
   }
 
   tick() {

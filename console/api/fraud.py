@@ -1,0 +1,92 @@
+"""Fraud work through the API: escalate a case, link customers into rings, list escalations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from console import database
+from console.api import actor, api, bp
+from console.api.schemas import Out
+from crm import fraud
+
+
+class EscalationIn(BaseModel):
+    """What looks wrong on the case."""
+
+    summary: str = Field(max_length=2000)
+
+
+class InvestigationOut(Out):
+    """A fraud investigation (an escalation is one whose status is `escalated`)."""
+
+    id: int
+    case_id: int
+    reference: str
+    status: str
+    summary: str
+    created_at: datetime
+
+
+class InvestigationList(BaseModel):
+    """Escalations waiting for the fraud team."""
+
+    items: list[InvestigationOut]
+
+
+class LinkIn(BaseModel):
+    """The other customer (a case reference such as CL-… or a customer id) and why."""
+
+    other: str = Field(max_length=64)
+    reason: str = Field(max_length=2000)
+
+
+class LinkOut(Out):
+    """A stored link (the pair in id order)."""
+
+    id: int
+    customer_id: int
+    other_id: int
+    reason: str
+    created_at: datetime
+
+
+def _committed(out: BaseModel) -> BaseModel:
+    database.session().commit()
+    return out
+
+
+@api.route(bp, "/cases/<int:case_id>/escalations", "POST", body=EscalationIn,
+           response=InvestigationOut, status=201, tags=["fraud"],
+           summary="Escalate a case to the fraud team")
+def escalate_case(case_id: int, body: EscalationIn):
+    """Anyone working the case may escalate it; 409 while an investigation is open."""
+    made = fraud.escalate(database.session(), actor(), case_id, body.summary)
+    return _committed(InvestigationOut.model_validate(made))
+
+
+@api.route(bp, "/investigations/escalated", response=InvestigationList, tags=["fraud"],
+           summary="Escalations waiting for the fraud team (fraud, supervisor)")
+def escalated_investigations():
+    """Oldest first."""
+    items = fraud.escalated(database.session(), actor())
+    return _committed(InvestigationList(items=[InvestigationOut.model_validate(i)
+                                               for i in items]))
+
+
+@api.route(bp, "/customers/<int:customer_id>/links", "POST", body=LinkIn, response=LinkOut,
+           status=201, tags=["fraud"], summary="Link two customers into a fraud ring")
+def link_customers(customer_id: int, body: LinkIn):
+    """Fraud investigators and supervisors only; audited."""
+    made = fraud.link(database.session(), actor(), customer_id, body.other, body.reason)
+    return _committed(LinkOut.model_validate(made))
+
+
+@api.route(bp, "/customers/<int:customer_id>/links/<int:other_id>", "DELETE", tags=["fraud"],
+           summary="Remove a mistaken fraud-ring link")
+def unlink_customers(customer_id: int, other_id: int):
+    """Fraud investigators and supervisors only; audited."""
+    fraud.unlink(database.session(), actor(), customer_id, other_id)
+    database.session().commit()
+    return "", 204

@@ -1,0 +1,127 @@
+"""Fraud work: escalating a case to the fraud team, and linking customers into rings.
+
+A link says two customers act together (shared bank account, same claim story, one device)
+and why; a ring is everyone reachable through links. Only fraud investigators and
+supervisors link or unlink; every change is audited, and both customers' panes update.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from crm import access, audit, cases, events
+from crm.errors import Conflict, Invalid, required_text
+from crm.models import Case, Customer, CustomerLink, Investigation, User
+
+LINKERS = ("fraud", "supervisor")
+RING_AT_MOST = 50
+
+
+def link(session: Session, actor: User, customer_id: int, other: str, reason: str
+         ) -> CustomerLink:
+    """Link a customer to another (given by case reference or customer id) with a reason."""
+    access.require_role(actor, *LINKERS)
+    one = cases.get_customer(session, actor, customer_id)
+    two = _other(session, actor, other)
+    if two.id == one.id:
+        raise Invalid("a customer cannot be linked to themselves")
+    if two.client_id != one.client_id:
+        raise Invalid("customers of different clients cannot be linked")
+    reason = required_text(reason, "say why they are linked (reason)")
+    low, high = sorted((one.id, two.id))
+    if session.scalar(select(CustomerLink.id).where(CustomerLink.customer_id == low,
+                                                    CustomerLink.other_id == high)):
+        raise Conflict(f"{one.display_name} and {two.display_name} are already linked",
+                       code="already_linked")
+    made = CustomerLink(client_id=one.client_id, customer_id=low, other_id=high, reason=reason,
+                        created_by_id=actor.id)
+    session.add(made)
+    session.flush()
+    audit.record(session, actor, "customer.linked", one, client_id=one.client_id,
+                 after={"other_id": two.id, "reason": reason})
+    for customer_id_ in (one.id, two.id):
+        events.emit(session, events.CUSTOMER_UPDATED, customer_id=customer_id_)
+    return made
+
+
+def unlink(session: Session, actor: User, customer_id: int, other_id: int) -> None:
+    """Remove a link (a mistaken one); audited."""
+    access.require_role(actor, *LINKERS)
+    one = cases.get_customer(session, actor, customer_id)
+    if not 0 < other_id < 2**63:
+        raise Invalid("these customers are not linked")
+    low, high = sorted((one.id, other_id))
+    found = session.scalars(select(CustomerLink).where(
+        CustomerLink.customer_id == low, CustomerLink.other_id == high)).first()
+    if found is None:
+        raise Invalid("these customers are not linked")
+    session.delete(found)
+    audit.record(session, actor, "customer.unlinked", one, client_id=one.client_id,
+                 before={"other_id": other_id, "reason": found.reason})
+    for customer_id_ in (low, high):
+        events.emit(session, events.CUSTOMER_UPDATED, customer_id=customer_id_)
+
+
+def ring(session: Session, customer_id: int) -> list[tuple[Customer, str]]:
+    """Everyone linked to this customer directly or through others, with the reason of the
+    link that reached them (nearest first; at most RING_AT_MOST)."""
+    seen, frontier, found = {customer_id}, [customer_id], []
+    while frontier and len(found) < RING_AT_MOST:
+        rows = session.execute(select(CustomerLink).where(or_(
+            CustomerLink.customer_id.in_(frontier), CustomerLink.other_id.in_(frontier)))
+            .order_by(CustomerLink.id)).scalars()
+        frontier = []
+        for row in rows:
+            for near, far in ((row.customer_id, row.other_id), (row.other_id, row.customer_id)):
+                if near in seen and far not in seen:
+                    seen.add(far)
+                    frontier.append(far)
+                    found.append((far, row.reason))
+    people = {c.id: c for c in session.scalars(select(Customer).where(
+        Customer.id.in_([f for f, _ in found])))}
+    return [(people[f], reason) for f, reason in found[:RING_AT_MOST] if f in people]
+
+
+def escalate(session: Session, actor: User, case_id: int, summary: str) -> Investigation:
+    """Send a case to the fraud team: an investigation, `escalated`, with what was seen."""
+    case = cases.get(session, actor, case_id, audit_view=False)
+    summary = required_text(summary, "say what looks wrong (summary)")
+    if session.scalar(select(Investigation.id).where(
+            Investigation.case_id == case.id, Investigation.status.in_(("open", "escalated")))):
+        raise Conflict("this case already has an open fraud investigation", code="already_open")
+    # Random, not counted: two escalations at once must not compete for one number.
+    reference = f"INV-{datetime.now(UTC).year}-E{secrets.token_hex(4).upper()}"
+    made = Investigation(client_id=case.client_id, case_id=case.id, reference=reference,
+                         status="escalated", summary=summary)
+    session.add(made)
+    session.flush()
+    audit.record(session, actor, "investigation.escalated", made, client_id=case.client_id,
+                 after={"case_id": case.id, "summary": summary})
+    events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
+    return made
+
+
+def escalated(session: Session, actor: User, limit: int = 100) -> list[Investigation]:
+    """Escalations waiting for the fraud team, oldest first."""
+    access.require_role(actor, *LINKERS)
+    return list(session.scalars(select(Investigation).where(
+        Investigation.status == "escalated",
+        Investigation.client_id.in_(access.client_ids(actor)))
+        .order_by(Investigation.created_at, Investigation.id).limit(limit)))
+
+
+def _other(session: Session, actor: User, other: str) -> Customer:
+    text = (other or "").strip()
+    if text.isdigit():
+        if int(text) >= 2**63:
+            raise Invalid("no such customer")
+        return cases.get_customer(session, actor, int(text))
+    case = session.scalars(select(Case).where(Case.reference == text.upper())).first()
+    if case is None:
+        raise Invalid(f"no case {text!r}: give a case reference (CL-…) or a customer id")
+    return cases.get_customer(session, actor, case.customer_id)
+
