@@ -34,6 +34,11 @@ def _person(conn, client_id, name, reference, contact: dict, **customer) -> int:
         client_id=client_id, customer_id=cid, reference=reference)).inserted_primary_key[0]
 
 
+def open_case(page, base, case_id, reference):
+    """Open a case by its link and wait for its header."""
+    page.goto(f"{base}/#case/{case_id}")
+    expect(page.locator("#case-reference")).to_have_text(reference)
+
 def _customer(conn, client_id, name, phone, reference, items):
     now = datetime.now(UTC)
     case_id = _person(conn, client_id, name, reference,
@@ -165,8 +170,7 @@ def test_a_note_with_html_and_script_is_shown_as_text_and_never_runs(new_page, s
 def test_an_unsent_draft_waits_on_its_case_while_the_agent_is_on_another(new_page, sign_in,
                                                                         live_server, cases):
     page = sign_in(new_page())
-    page.goto(f"{live_server}/#case/{cases['short']}")
-    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    open_case(page, live_server, cases['short'], "CL-E2ESHORT")
     page.fill("#composer-body", "Half-written reply about the excess")
     # Another case opens (a screen pop does the same): its composer starts empty.
     page.evaluate(f"location.hash = '#case/{cases['long']}'")
@@ -180,8 +184,7 @@ def test_an_unsent_draft_waits_on_its_case_while_the_agent_is_on_another(new_pag
 def test_an_unsent_draft_survives_a_reload_but_not_a_sign_out(new_page, sign_in, live_server,
                                                               cases):
     page = sign_in(new_page())
-    page.goto(f"{live_server}/#case/{cases['short']}")
-    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    open_case(page, live_server, cases['short'], "CL-E2ESHORT")
     page.fill("#composer-body", "Draft the agent must not lose")
     page.reload()
     expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
@@ -193,16 +196,14 @@ def test_an_unsent_draft_survives_a_reload_but_not_a_sign_out(new_page, sign_in,
     expect(page.locator("input[name=email]")).to_be_visible()
     assert page.evaluate("Object.keys(sessionStorage).filter(k => k.includes('draft'))") == []
     sign_in(page)
-    page.goto(f"{live_server}/#case/{cases['short']}")
-    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    open_case(page, live_server, cases['short'], "CL-E2ESHORT")
     expect(page.locator("#composer-body")).to_have_value("")
 
 
 def test_a_medium_that_cannot_be_used_says_why_and_cannot_be_chosen(new_page, sign_in,
                                                                    live_server, cases):
     page = sign_in(new_page())
-    page.goto(f"{live_server}/#case/{cases['short']}")
-    expect(page.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    open_case(page, live_server, cases['short'], "CL-E2ESHORT")
     whatsapp = page.locator("#composer-medium option[value=whatsapp]")
     expect(whatsapp).to_be_disabled()  # they never wrote on WhatsApp: outside its window
     expect(whatsapp).to_contain_text("WhatsApp — the customer has not written on whatsapp")
@@ -214,8 +215,7 @@ def test_a_medium_that_cannot_be_used_says_why_and_cannot_be_chosen(new_page, si
 def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_page, sign_in,
                                                                           live_server, cases):
     maker = sign_in(new_page(), "collections@caseline.demo")
-    maker.goto(f"{live_server}/#case/{cases['short']}")
-    expect(maker.locator("#case-reference")).to_have_text("CL-E2ESHORT")
+    open_case(maker, live_server, cases['short'], "CL-E2ESHORT")
     maker.click("#ask-sign-off")
     maker.select_option("#decision-kind", "settlement")
     maker.fill("#decision-summary", "Settle at 60% of the balance")
@@ -225,25 +225,27 @@ def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_pa
     expect(mine.locator("button")).to_have_count(0)
 
     reviewer = sign_in(new_page(), "reviewer@caseline.demo")
-    reviewer.goto(f"{live_server}/#case/{cases['short']}")
+    waiting = reviewer.locator("#wl-sign-off button", has_text="Settle at 60%")
+    waiting.click()  # their worklist leads to it
     theirs = reviewer.locator("#decisions .decision", has_text="Settle at 60%")
     theirs.locator("button", has_text="Approve").click()
     expect(theirs).to_have_count(0)
+    expect(waiting).to_have_count(0)
     expect(mine).to_have_count(0)  # the maker's page hears of it live
 
 
 def test_an_agent_escalates_to_fraud_and_only_the_fraud_team_sees_the_ring(new_page, sign_in,
                                                                            live_server, cases):
     agent = sign_in(new_page(), "claims@caseline.demo")
-    agent.goto(f"{live_server}/#case/{cases['long']}")
-    expect(agent.locator("#case-reference")).to_have_text("CL-E2ELONG1")
+    open_case(agent, live_server, cases['long'], "CL-E2ELONG1")
     agent.once("dialog", lambda dialog: dialog.accept("Same invoice as another claim"))
     agent.click("#escalate-fraud")
     expect(agent.locator(".work-investigation")).to_contain_text("escalated")
     expect(agent.locator("#escalate-fraud")).to_have_count(0)
 
     fraud = sign_in(new_page(), "fraud@caseline.demo")
-    fraud.goto(f"{live_server}/#case/{cases['long']}")
+    fraud.locator("#wl-escalated button", has_text="Same invoice as another claim").click()
+    expect(fraud.locator("#case-reference")).to_have_text("CL-E2ELONG1")
     fraud.fill("#link-other", "CL-E2ESHORT")
     fraud.fill("#link-reason", "same bank account")
     fraud.click(".link-form button[type=submit]")

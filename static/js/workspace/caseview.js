@@ -2,6 +2,9 @@
 import { CASE_NOT_FOUND, caseProblem, get, post } from "./api.js";
 import { fill, h } from "./dom.js";
 import { icon, me, money, when } from "./format.js";
+import { CHANGED } from "./worklist.js";
+
+const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
 
 const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_account: "Debt account" };
 const DECISION_KINDS = ["write_off", "settlement", "claim_payment", "refund", "fraud_referral",
@@ -142,6 +145,7 @@ export class CaseView {
       try {
         await post(`/cases/${this.caseId}/decisions`, { kind: kind.value, summary: summary.value });
         this.loadDigest();
+        worklistChanged();
       } catch (err) { fill(error, err.message); }
     });
     const open = h("button", { type: "button", class: "link", id: "ask-sign-off",
@@ -161,6 +165,7 @@ export class CaseView {
         await post(`/cases/${caseId}/escalations`, { summary });
         const c = await get(`/cases/${caseId}`); // its new investigation, in the header
         if (caseId === this.caseId) { this.renderHeader(c); this.loadDigest(); }
+        worklistChanged();
       } catch (err) { fill(this.decisionError, err.message); }
     } }, "Escalate to fraud…");
   }
@@ -171,6 +176,7 @@ export class CaseView {
     try {
       await post(`/decisions/${decision.id}/${verdict}`, { note });
       this.loadDigest();
+      worklistChanged();
     } catch (err) {
       fill(this.decisionError, err.message); // e.g. "already approved" by another reviewer
     }

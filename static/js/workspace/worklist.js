@@ -1,18 +1,26 @@
-// The left pane: the agent's assigned cases, recent cases and open tasks, with counts.
+// The left pane: the agent's assigned cases, recent cases and open tasks, with counts; for
+// reviewers the decisions waiting for their sign-off, for the fraud team its escalations.
 import { get } from "./api.js";
 import { fill, h } from "./dom.js";
-import { when } from "./format.js";
+import { me, when } from "./format.js";
+
+export const CHANGED = "caseline:worklist-changed";
+const holds = (...roles) => (me.roles || []).some((r) => roles.includes(r));
 
 export class Worklist {
   constructor(root, openCase) {
     this.root = root;
     this.openCase = openCase;
     setInterval(() => this.load(), 60_000);
+    window.addEventListener(CHANGED, () => this.load()); // this page signed off or escalated
   }
 
   async load() {
     try {
-      this.render(await get("/worklist"));
+      const [w, signOff, escalated] = await Promise.all([get("/worklist"),
+        holds("reviewer", "supervisor") ? get("/decisions") : null,
+        holds("fraud", "supervisor") ? get("/investigations/escalated") : null]);
+      this.render(w, signOff?.items, escalated?.items);
     } catch (err) {
       fill(this.root, h("p", { class: "error" }, err.message));
     }
@@ -33,8 +41,18 @@ export class Worklist {
       items.length ? h("ul", {}, items) : h("p", { class: "muted" }, "Nothing here."));
   }
 
-  render(w) {
+  // A piece of work on a case: its title and when it was raised; opens the case.
+  workButton(caseId, title, meta) {
+    return h("li", {}, h("button", { type: "button", class: "wl-task", onclick: () => this.openCase(caseId) },
+      h("span", { class: "wl-name" }, title), h("span", { class: "wl-meta muted" }, meta)));
+  }
+
+  render(w, signOff, escalated) {
     fill(this.root,
+      signOff ? this.section("wl-sign-off", "Awaiting my sign-off", signOff.length, signOff.map((d) =>
+        this.workButton(d.case_id, `${d.kind.replace("_", " ")}: ${d.summary}`, `asked ${when(d.created_at)}`))) : null,
+      escalated ? this.section("wl-escalated", "Fraud escalations", escalated.length, escalated.map((i) =>
+        this.workButton(i.case_id, `${i.reference}: ${i.summary}`, `escalated ${when(i.created_at)}`))) : null,
       this.section("wl-assigned", "Assigned", w.assigned_count, w.assigned.map((c) => this.caseButton(c))),
       this.section("wl-recent", "Recent", w.recent.length, w.recent.map((c) => this.caseButton(c, `opened ${when(c.viewed_at)}`))),
       this.section("wl-tasks", `Tasks · ${w.tasks_due_count} due`, w.tasks_count, w.tasks.map((t) =>
