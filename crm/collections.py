@@ -48,6 +48,17 @@ def check(session: Session, case: Case, medium: str, now: datetime | None = None
         _call_frequency(session, case, now)
 
 
+OPT_OUT_TEXT = "Reply STOP to opt out."
+
+
+def with_opt_out(session: Session, case: Case, medium: str, body: str) -> str:
+    """A collections text carries a simple way to opt out of electronic contact (rule 4)."""
+    if medium not in ("sms", "whatsapp") or not open_debts(session, case.id) \
+            or "STOP" in body.upper():
+        return body
+    return f"{body}\n{OPT_OUT_TEXT}"
+
+
 def zones(session: Session, customer: Customer) -> list[str]:
     """The customer's time zones: their own when known, else every zone of their numbers."""
     if customer.timezone:

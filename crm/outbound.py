@@ -54,6 +54,7 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
     text = (body or "").strip()
     if not text:
         raise Invalid("a message needs some text")
+    text = collections.with_opt_out(session, case, medium, text)
     if len(text) > rules.max_body:
         raise Invalid(f"a {medium} message can have at most {rules.max_body} characters "
                       f"(this one has {len(text)})")

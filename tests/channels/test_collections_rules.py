@@ -142,3 +142,5 @@ def test_a_reply_or_a_call_at_night_is_refused_and_nothing_is_stored(client, ses
     session.commit()
     assert client.post(f"/api/v1/cases/{case_id}/messages", headers=api_headers,
                        json={"medium": "sms", "body": "Your balance is due"}).status_code == 202
+    # Every collections text says how to stop them (what was sent is what the timeline shows).
+    assert twilio.messages[-1]["Body"] == "Your balance is due\nReply STOP to opt out."
