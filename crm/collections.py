@@ -26,9 +26,11 @@ NOT_ATTEMPTS = ("queued", "failed")
 
 
 def open_debts(session: Session, case_id: int) -> list[DebtAccount]:
-    """The case's debt accounts still under collection."""
+    """The case's debt accounts still under collection (open, on a payment plan, …)."""
+    from crm.digest import CLOSED  # the one list of finished states
+
     return list(session.scalars(select(DebtAccount).where(
-        DebtAccount.case_id == case_id, DebtAccount.status == "open")))
+        DebtAccount.case_id == case_id, DebtAccount.status.not_in(CLOSED))))
 
 
 def check(session: Session, case: Case, medium: str, now: datetime | None = None) -> None:
@@ -60,10 +62,9 @@ def with_opt_out(session: Session, case: Case, medium: str, body: str) -> str:
 
 
 def zones(session: Session, customer: Customer) -> list[str]:
-    """The customer's time zones: their own when known, else every zone of their numbers."""
-    if customer.timezone:
-        return [customer.timezone]
-    found: list[str] = []
+    """Every zone the customer may be in: the one on their profile and those of their numbers
+    (a profile zone edited by hand never hides what the numbers say)."""
+    found: list[str] = [customer.timezone] if customer.timezone else []
     for value in session.scalars(select(ContactPoint.value).where(
             ContactPoint.customer_id == customer.id, ContactPoint.kind == "phone")):
         try:
@@ -76,8 +77,14 @@ def zones(session: Session, customer: Customer) -> list[str]:
 
 
 def _convenient_time(session: Session, case: Case, now: datetime) -> None:
-    # Where the zone is uncertain the time must suit every zone it might be (Reg F's reading).
-    for name in zones(session, session.get(Customer, case.customer_id)):
+    # Where the zone is uncertain the time must suit every zone it might be (Reg F's reading);
+    # with none at all nobody can tell, so nothing goes out until the profile says.
+    places = zones(session, session.get(Customer, case.customer_id))
+    if not places:
+        raise Conflict("the customer's time zone is unknown, so nobody can tell whether it is "
+                       "between 08:00 and 21:00 for them: set it on their profile first",
+                       code="unknown_time_zone")
+    for name in places:
         try:
             local = now.astimezone(ZoneInfo(name))
         except (ZoneInfoNotFoundError, ValueError):

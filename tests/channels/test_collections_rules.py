@@ -9,6 +9,7 @@ from crm import collections, identity, timeline
 from crm.errors import Conflict
 from crm.models import Case, DebtAccount, Interaction
 from tests.channels.twilio_fakes import post_signed, sms
+from tests.zones import number_where_it_is
 
 INCOMING = "/webhooks/twilio/messaging/incoming"
 
@@ -54,9 +55,21 @@ def test_an_unknown_zone_must_suit_every_zone_the_numbers_may_be_in(session, deb
     assert refused(session, debt_case, now=datetime(2026, 11, 30, 13, 30, tzinfo=UTC)) == \
         "inconvenient_time"
     assert refused(session, debt_case) is None  # 12:00 and 09:00
-    debt_case.customer.timezone = "America/New_York"  # told: their own zone decides
+    # A zone written on the profile adds to what the numbers say, never hides it.
+    debt_case.customer.timezone = "Asia/Tokyo"  # 02:00 there at NOON_NY
     session.commit()
-    assert refused(session, debt_case, now=datetime(2026, 11, 30, 13, 30, tzinfo=UTC)) is None
+    assert refused(session, debt_case) == "inconvenient_time"
+
+
+def test_with_no_zone_at_all_nothing_goes_out(session, default_client):
+    _, case, _ = identity.find_or_create(session, default_client.id, "debtor@example.com")
+    session.add(DebtAccount(client_id=default_client.id, case_id=case.id,
+                            account_number="ACC-9"))
+    session.commit()
+    assert refused(session, case, "email") == "unknown_time_zone"
+    case.customer.timezone = "America/New_York"
+    session.commit()
+    assert refused(session, case, "email") is None
 
 
 def test_an_attorney_or_a_cease_request_stops_all_contact_a_closed_debt_none(session,
@@ -69,9 +82,13 @@ def test_an_attorney_or_a_cease_request_stops_all_contact_a_closed_debt_none(ses
     debt.attorney_represented, debt.ceased = False, True
     session.commit()
     assert {refused(session, debt_case, m) for m in ("sms", "email", "voice")} == {"ceased"}
-    debt.status = "closed"
+    debt.status = "payment_plan"  # still under collection
     session.commit()
-    assert refused(session, debt_case, "voice") is None
+    assert refused(session, debt_case, "sms") == "ceased"
+    for done in ("closed", "settled", "paid", "written_off"):
+        debt.status = done
+        session.commit()
+        assert refused(session, debt_case, "voice") is None
 
 
 def _call(session, case, at, status, duration=None, direction="outbound"):
@@ -105,42 +122,36 @@ def test_no_call_within_seven_days_of_a_conversation(session, debt_case):
     assert refused(session, debt_case, "sms") is None
 
 
-def _zone_where_it_is(hour: int) -> str:
-    """An Etc/GMT zone where the wall clock now reads `hour` o'clock (for API-level tests)."""
-    offset = (hour - datetime.now(UTC).hour) % 24
-    offset = offset - 24 if offset > 14 else offset
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # Etc signs are inverted
-
-
 def test_a_reply_or_a_call_at_night_is_refused_and_nothing_is_stored(client, session,
                                                                     default_client, twilio,
                                                                     api_headers):
-    assert post_signed(client, INCOMING, sms("SMdebt0001", "Who is this?",
-                                                      sender="+12125550100")).status_code == 200
-    case = session.scalars(select(Case)).one()
-    session.add(DebtAccount(client_id=default_client.id, case_id=case.id,
-                            account_number="ACC-8"))
-    case.customer.timezone = _zone_where_it_is(23)
-    session.commit()
-    case_id = case.id
+    def debtor_texting_from(number, sid):
+        assert post_signed(client, INCOMING, sms(sid, "Who is this?",
+                                                 sender=number)).status_code == 200
+        case = session.scalars(select(Case).join(Interaction).where(
+            Interaction.provider_id == sid)).one()
+        session.add(DebtAccount(client_id=default_client.id, case_id=case.id,
+                                account_number=f"ACC-{sid}"))
+        session.commit()
+        return case.id
 
-    resp = client.post(f"/api/v1/cases/{case_id}/messages", headers=api_headers,
+    night = debtor_texting_from(number_where_it_is(day=False)[0], "SMdebt0001")
+    resp = client.post(f"/api/v1/cases/{night}/messages", headers=api_headers,
                        json={"medium": "sms", "body": "Your balance is due"})
     err = resp.get_json()["error"]
     assert (resp.status_code, err["code"]) == (409, "inconvenient_time")
     assert "only between 08:00 and 21:00 their time" in err["message"]
-    call = client.post(f"/api/v1/cases/{case_id}/calls", json={}, headers=api_headers)
+    call = client.post(f"/api/v1/cases/{night}/calls", json={}, headers=api_headers)
     assert (call.status_code, call.get_json()["error"]["code"]) == (409, "inconvenient_time")
-    options = client.get(f"/api/v1/cases/{case_id}/reply-options",
+    options = client.get(f"/api/v1/cases/{night}/reply-options",
                          headers=api_headers).get_json()
     sms_option = next(o for o in options["options"] if o["medium"] == "sms")
     assert sms_option["available"] is False and "08:00 and 21:00" in sms_option["reason"]
     assert session.scalars(select(Interaction).where(
         Interaction.direction == "outbound")).all() == [] and twilio.messages == []
 
-    session.get(Case, case_id).customer.timezone = _zone_where_it_is(12)
-    session.commit()
-    assert client.post(f"/api/v1/cases/{case_id}/messages", headers=api_headers,
+    day = debtor_texting_from(number_where_it_is(day=True)[0], "SMdebt0002")
+    assert client.post(f"/api/v1/cases/{day}/messages", headers=api_headers,
                        json={"medium": "sms", "body": "Your balance is due"}).status_code == 202
     # Every collections text says how to stop them (what was sent is what the timeline shows).
     assert twilio.messages[-1]["Body"] == "Your balance is due\nReply STOP to opt out."

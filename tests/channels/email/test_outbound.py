@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 from channels.email.inbound import store_for
 from console.email_tasks import send_email, sweep_email
 from crm import mail, users
-from crm.models import AuditEvent, ContactPoint, DebtAccount, Interaction, utcnow
+from crm.models import AuditEvent, Case, ContactPoint, DebtAccount, Interaction, utcnow
+from tests.zones import zone_where_it_is
 
 CUSTOMER_MAIL = (b"From: Lerato Naidoo <lerato@example.co.za>\r\n"
                  b"To: cases@caseline.example.com\r\n"
@@ -174,9 +175,11 @@ def test_sending_is_idempotent(client, auth, inbound, smtp, session):
 
 
 def collections(session, default_client, case_id):
-    """Make the case a collections case, so its emails carry the opt-out link."""
+    """Make the case a collections case, so its emails carry the opt-out link (its debtor
+    somewhere it is midday now: collections mail goes out only at convenient hours)."""
     session.add(DebtAccount(client_id=default_client.id, case_id=case_id,
                             account_number="ACC-1001"))
+    session.get(Case, case_id).customer.timezone = zone_where_it_is(12)
     session.commit()
 
 
