@@ -256,6 +256,18 @@ def test_an_agent_escalates_to_fraud_and_only_the_fraud_team_sees_the_ring(new_p
     expect(agent.locator("#link-other")).to_have_count(0)
 
 
+def test_a_customers_number_is_called_from_their_pane(new_page, sign_in, live_server, cases):
+    page = sign_in(new_page(), "claims@caseline.demo")
+    open_case(page, live_server, cases['short'], "CL-E2ESHORT")
+    page.click(".cp-call")
+    expect(page.locator("#phone-call-label")).to_contain_text("Calling +12025550188")
+    page.click("#phone-end")
+    page.select_option("#phone-disposition", index=1)
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-message")).to_have_text("Call wrapped up.")
+    expect(page.locator(".tl-item.medium-voice.dir-outbound").first).to_be_visible()
+
+
 def test_part_of_a_number_finds_the_customer(new_page, sign_in, cases):
     page = sign_in(new_page())
     page.fill("#search", "0147")

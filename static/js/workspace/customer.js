@@ -57,6 +57,10 @@ export class CustomerPane {
         h("li", { class: "cp", dataset: { kind: cp.kind } },
           h("span", { "aria-hidden": "true" }, KIND_ICONS[cp.kind] || "•"), " ",
           h("span", { class: "cp-value" }, cp.value),
+          // The phone bar dials it (and says why not: opted out, quiet hours, …).
+          cp.kind === "phone" ? [" ", h("button", { type: "button", class: "small secondary cp-call",
+            dataset: { clickToCall: "", caseId: c.case_id, number: cp.value },
+            title: `Call ${cp.value}` }, "Call")] : null,
           cp.label ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
           h("div", { class: "cp-states" }, states("opted out", cp.opt_outs), states("consent", cp.consents)))),
       ),
