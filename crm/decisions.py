@@ -9,12 +9,15 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crm import access, audit, cases, events
+from crm import access, audit, cases, events, timeline
 from crm.errors import Conflict, Forbidden, Invalid, required_text
-from crm.models import Decision, User, utcnow
+from crm.models import Case, Decision, User, utcnow
 
 CHECKERS = ("reviewer", "supervisor")
-KINDS = ("write_off", "settlement", "claim_payment", "refund", "fraud_referral", "other")
+KINDS_BY_LINE = {"insurance": ("claim_payout", "ex_gratia_payment", "claim_rejection"),
+                 "fraud": ("account_freeze", "fraud_referral", "refund_unauthorised"),
+                 "collections": ("settlement_offer", "hardship_plan", "write_off")}
+KINDS = (*(k for kinds in KINDS_BY_LINE.values() for k in kinds), "other")
 MAX_TEXT = 2000
 
 
@@ -30,6 +33,7 @@ def request(session: Session, actor: User, case_id: int, *, kind: str, summary: 
     session.flush()
     audit.record(session, actor, "decision.requested", decision, client_id=case.client_id,
                  after={"case_id": case.id, "kind": kind, "summary": summary})
+    _on_timeline(session, case, actor, f"Asked for sign-off: {_label(kind)} — {summary}")
     events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
     return decision
 
@@ -54,6 +58,10 @@ def decide(session: Session, actor: User, decision_id: int, *, approve: bool,
         raise Conflict(f"this decision was already {decision.status}", code="already_decided")
     audit.record(session, actor, f"decision.{status}", decision, client_id=decision.client_id,
                  before={"status": "pending"}, after={"status": status, "note": note})
+    # The maker (and everyone on the case) reads the outcome and its reason on the timeline.
+    _on_timeline(session, session.get(Case, decision.case_id), actor,
+                 f"Sign-off {status}: {_label(decision.kind)} — {decision.summary}"
+                 + (f". {note}" if note else ""))
     events.emit(session, events.CASE_UPDATED, case_id=decision.case_id,
                 client_id=decision.client_id)
     return decision
@@ -67,3 +75,11 @@ def waiting_for(session: Session, actor: User, limit: int = 100) -> list[Decisio
         (Decision.maker_id != actor.id) | Decision.maker_id.is_(None))
         .order_by(Decision.created_at, Decision.id).limit(limit)))
 
+
+def _label(kind: str) -> str:
+    return kind.replace("_", " ").capitalize()
+
+
+def _on_timeline(session: Session, case: Case, actor: User, text: str) -> None:
+    timeline.record(session, case, medium="note", direction="internal", body=text,
+                    agent_id=actor.id, status="saved", occurred_at=utcnow())

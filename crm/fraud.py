@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm import access, audit, cases, events
-from crm.errors import Conflict, Invalid, required_text
+from crm.errors import Conflict, Invalid, NotFound, required_text
 from crm.models import Case, Customer, CustomerLink, Investigation, User
 
 LINKERS = ("fraud", "supervisor")
@@ -53,12 +53,14 @@ def unlink(session: Session, actor: User, customer_id: int, other_id: int) -> No
     access.require_role(actor, *LINKERS)
     one = cases.get_customer(session, actor, customer_id)
     if not 0 < other_id < 2**63:
-        raise Invalid("these customers are not linked")
+        raise NotFound("customer not found")
+    # The id the link was made with may since have been merged into another: follow it.
+    other_id = cases.get_customer(session, actor, other_id).id
     low, high = sorted((one.id, other_id))
     found = session.scalars(select(CustomerLink).where(
         CustomerLink.customer_id == low, CustomerLink.other_id == high)).first()
     if found is None:
-        raise Invalid("these customers are not linked")
+        raise NotFound("these customers are not linked")
     session.delete(found)
     audit.record(session, actor, "customer.unlinked", one, client_id=one.client_id,
                  before={"other_id": other_id, "reason": found.reason})
@@ -66,9 +68,10 @@ def unlink(session: Session, actor: User, customer_id: int, other_id: int) -> No
         events.emit(session, events.CUSTOMER_UPDATED, customer_id=customer_id_)
 
 
-def ring(session: Session, customer_id: int) -> list[tuple[Customer, str]]:
-    """Everyone linked to this customer directly or through others, with the reason of the
-    link that reached them (nearest first; at most RING_AT_MOST)."""
+def ring(session: Session, customer_id: int) -> list[tuple[Customer, str, Customer | None]]:
+    """Everyone linked to this customer directly or through others: (customer, the reason of
+    the link that reached them, whom it linked them to when not this customer), nearest first
+    (at most RING_AT_MOST)."""
     seen, frontier, found = {customer_id}, [customer_id], []
     while frontier and len(found) < RING_AT_MOST:
         rows = session.execute(select(CustomerLink).where(or_(
@@ -80,10 +83,11 @@ def ring(session: Session, customer_id: int) -> list[tuple[Customer, str]]:
                 if near in seen and far not in seen:
                     seen.add(far)
                     frontier.append(far)
-                    found.append((far, row.reason))
+                    found.append((far, row.reason, near))
     people = {c.id: c for c in session.scalars(select(Customer).where(
-        Customer.id.in_([f for f, _ in found])))}
-    return [(people[f], reason) for f, reason in found[:RING_AT_MOST] if f in people]
+        Customer.id.in_([f for f, _, _ in found] + [n for _, _, n in found])))}
+    return [(people[f], reason, None if near == customer_id else people.get(near))
+            for f, reason, near in found[:RING_AT_MOST] if f in people]
 
 
 def escalate(session: Session, actor: User, case_id: int, summary: str) -> Investigation:
@@ -116,7 +120,7 @@ def escalated(session: Session, actor: User, limit: int = 100) -> list[Investiga
 
 def _other(session: Session, actor: User, other: str) -> Customer:
     text = (other or "").strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         if int(text) >= 2**63:
             raise Invalid("no such customer")
         return cases.get_customer(session, actor, int(text))

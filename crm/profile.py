@@ -42,8 +42,9 @@ def for_customer(session: Session, actor: User, customer_id: int,
     # Fraud rings stay with the fraud team (and supervisors, reviewers): an agent who saw one
     # could tip a customer off.
     if actor.has_role(*fraud.LINKERS, "reviewer"):
-        linked += [Linked(c.id, c.display_name, f"fraud ring: {reason}")
-                   for c, reason in fraud.ring(session, customer.id)]
+        linked += [Linked(c.id, c.display_name, f"fraud ring: {reason}"
+                          + (f", linked to {via.display_name}" if via else ""))
+                   for c, reason, via in fraud.ring(session, customer.id)]
     return Profile(customer, cases.for_customer(session, customer.id),
                    local_time(customer.timezone, now), linked)
 

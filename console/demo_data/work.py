@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from console.demo_data.people import Person
+from crm import decisions
 
 CREDITORS = ["Northwind Bank", "Contoso Retail Credit", "Fabrikam Auto Finance",
              "Tailspin Telecom", "Woodgrove Card Services"]
@@ -21,9 +22,7 @@ FRAUD_KINDS = ["Card-not-present transactions the customer does not recognise",
                "Phishing call impersonating the bank", "Claim for a phone reported sold"]
 CLAIM_STATUSES = ["open", "open", "assessing", "awaiting_documents", "approved", "settled",
                   "rejected"]
-DECISION_KINDS = {"insurance": ["claim_payout", "ex_gratia_payment", "claim_rejection"],
-                  "fraud": ["account_freeze", "fraud_referral", "refund_unauthorised"],
-                  "collections": ["settlement_offer", "hardship_plan", "write_off"]}
+DECISION_KINDS = {line: list(kinds) for line, kinds in decisions.KINDS_BY_LINE.items()}
 TASK_TITLES = {
     "insurance": ["Call back about the assessor's visit", "Chase the repair quote",
                   "Review uploaded photos", "Confirm banking details for payout"],

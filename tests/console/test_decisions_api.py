@@ -65,7 +65,7 @@ def test_a_rejection_needs_a_reason_and_bad_requests_store_nothing(client, sessi
     _, maker_h = as_user("claims")
     _, reviewer_h = as_user("reviewer")
     _, outsider_h = as_user("reviewer", clients=[other_client])
-    decision_id = ask(client, maker_h, case.id, kind="claim_payment",
+    decision_id = ask(client, maker_h, case.id, kind="claim_payout",
                       summary="Pay the geyser claim in full").get_json()["id"]
     reject = f"/api/v1/decisions/{decision_id}/reject"
     assert client.post(reject, headers=reviewer_h, json={"note": "  "}).status_code == 422
@@ -73,7 +73,7 @@ def test_a_rejection_needs_a_reason_and_bad_requests_store_nothing(client, sessi
     done = client.post(reject, headers=reviewer_h, json={"note": "No assessor report yet"})
     assert (done.get_json()["status"], done.get_json()["note"]) == ("rejected",
                                                                     "No assessor report yet")
-    for kind, summary in (("delete_everything", "x"), ("refund", "   ")):
+    for kind, summary in (("delete_everything", "x"), ("hardship_plan", "   ")):
         assert ask(client, maker_h, case.id, kind, summary).status_code == 422
     assert ask(client, maker_h, 999_999).status_code == 404
     assert client.post("/api/v1/decisions/999999/approve", headers=reviewer_h,
@@ -96,3 +96,17 @@ def test_two_reviewers_at_once_exactly_one_decides(app, client, session, case, a
     assert codes == [200, 409]
     session.expire_all()
     assert session.get(Decision, decision_id).status in ("approved", "rejected")
+
+
+def test_the_maker_reads_the_outcome_and_its_reason_on_the_timeline(client, session, case,
+                                                                    as_user):
+    _, maker_h = as_user("collections")
+    _, reviewer_h = as_user("reviewer")
+    decision_id = ask(client, maker_h, case.id, "settlement_offer",
+                      "Settle at 60%").get_json()["id"]
+    client.post(f"/api/v1/decisions/{decision_id}/reject", headers=reviewer_h,
+                json={"note": "Ask for the income form first"})
+    items = client.get(f"/api/v1/cases/{case.id}/timeline", headers=maker_h).get_json()["items"]
+    assert [i["body"] for i in items if i["medium"] == "note"] == [
+        "Sign-off rejected: Settlement offer — Settle at 60%. Ask for the income form first",
+        "Asked for sign-off: Settlement offer — Settle at 60%"]

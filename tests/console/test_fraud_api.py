@@ -56,7 +56,8 @@ def test_links_make_a_ring_that_only_fraud_supervisors_and_reviewers_see(client,
 
     ring = client.get(f"/api/v1/customers/{a.id}", headers=reviewer_h).get_json()["linked"]
     assert [(x["id"], x["relation"]) for x in ring] == [
-        (b.id, "fraud ring: same bank account"), (c.id, "fraud ring: same repair shop invoices")]
+        (b.id, "fraud ring: same bank account"),
+        (c.id, "fraud ring: same repair shop invoices, linked to Person 1")]
     assert client.get(f"/api/v1/customers/{a.id}", headers=agent_h).get_json()["linked"] == []
 
     # Agents cannot link; a pair is linked once; nobody is linked to themselves.

@@ -217,7 +217,7 @@ def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_pa
     maker = sign_in(new_page(), "collections@caseline.demo")
     open_case(maker, live_server, cases['short'], "CL-E2ESHORT")
     maker.click("#ask-sign-off")
-    maker.select_option("#decision-kind", "settlement")
+    maker.select_option("#decision-kind", "settlement_offer")
     maker.fill("#decision-summary", "Settle at 60% of the balance")
     maker.click(".ask-sign-off button[type=submit]")
     mine = maker.locator("#decisions .decision", has_text="Settle at 60%")

@@ -7,8 +7,10 @@ import { CHANGED } from "./worklist.js";
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
 
 const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_account: "Debt account" };
-const DECISION_KINDS = ["write_off", "settlement", "claim_payment", "refund", "fraud_referral",
-  "other"];
+// As crm.decisions.KINDS (by line of work: insurance, fraud, collections; then other).
+const DECISION_KINDS = ["claim_payout", "ex_gratia_payment", "claim_rejection", "account_freeze",
+  "fraud_referral", "refund_unauthorised", "settlement_offer", "hardship_plan", "write_off", "other"];
+const label = (kind) => kind.replaceAll("_", " ");
 // Four eyes: a reviewer (or supervisor) decides, never the person who asked (the server says so
 // too; here the buttons are simply not offered).
 const checks = (x) => (me.roles || []).some((r) => r === "reviewer" || r === "supervisor")
@@ -121,7 +123,7 @@ export class CaseView {
     if (d.pending_decisions.length) {
       rows.push(h("div", { class: "digest-row", id: "decisions" }, h("strong", {}, "Awaiting sign-off "),
         d.pending_decisions.map((x) => h("span", { class: "digest-chip decision", dataset: { id: x.id } },
-          `${x.kind.replace("_", " ")}: ${x.summary}`,
+          h("span", { class: "decision-text" }, `${label(x.kind)}: ${x.summary}`),
           checks(x) ? [" ", h("button", { type: "button", class: "small", onclick: () => this.decide(x, "approve") }, "Approve"),
             " ", h("button", { type: "button", class: "small secondary", onclick: () => this.decide(x, "reject") }, "Reject")]
             : h("span", { class: "muted" }, x.maker_id === me.id ? " (yours: a reviewer decides)" : "")))));
@@ -134,19 +136,24 @@ export class CaseView {
   // Ask a reviewer to sign off a judgement call on this case (write-off, settlement, …).
   askForm() {
     const kind = h("select", { id: "decision-kind", "aria-label": "Kind of decision" },
-      DECISION_KINDS.map((k) => h("option", { value: k }, k.replace("_", " "))));
+      DECISION_KINDS.map((k) => h("option", { value: k }, label(k))));
     const summary = h("input", { id: "decision-summary", placeholder: "What is to be decided", maxlength: 2000 });
-    const error = h("span", { class: "error", id: "decision-error", role: "alert" });
+    // A message outlives the re-render that the live case update brings (two reviewers at once).
+    const error = h("span", { class: "error", id: "decision-error", role: "alert" }, this.notice || "");
+    this.notice = null;
     this.decisionError = error;
     const form = h("form", { class: "digest-row ask-sign-off", hidden: true },
       kind, " ", summary, " ", h("button", { type: "submit" }, "Ask"));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      const ask = form.querySelector("button[type=submit]");
+      if (ask.disabled) return; // one request per press, however fast the double click
+      ask.disabled = true;
       try {
         await post(`/cases/${this.caseId}/decisions`, { kind: kind.value, summary: summary.value });
         this.loadDigest();
         worklistChanged();
-      } catch (err) { fill(error, err.message); }
+      } catch (err) { fill(error, err.message); } finally { ask.disabled = false; }
     });
     const open = h("button", { type: "button", class: "link", id: "ask-sign-off",
       onclick: () => { form.hidden = false; open.hidden = true; summary.focus(); } }, "Ask for sign-off…");
@@ -166,7 +173,10 @@ export class CaseView {
         const c = await get(`/cases/${caseId}`); // its new investigation, in the header
         if (caseId === this.caseId) { this.renderHeader(c); this.loadDigest(); }
         worklistChanged();
-      } catch (err) { fill(this.decisionError, err.message); }
+      } catch (err) {
+        this.notice = err.message; // "already has an open fraud investigation": someone else
+        this.reloadHeader();
+      }
     } }, "Escalate to fraud…");
   }
 
@@ -178,7 +188,8 @@ export class CaseView {
       this.loadDigest();
       worklistChanged();
     } catch (err) {
-      fill(this.decisionError, err.message); // e.g. "already approved" by another reviewer
+      this.notice = err.message; // e.g. "already approved" by another reviewer
+      fill(this.decisionError, err.message);
     }
   }
 
@@ -198,7 +209,16 @@ export class CaseView {
   onCase(payload) {
     if (payload.case_id !== this.caseId || !this.case) return;
     this.renderHeader({ ...this.case, ...payload.case });
-    this.loadDigest();
+    this.reloadHeader(); // its lines of work too (an escalation by someone else)
+  }
+
+  async reloadHeader() {
+    const caseId = this.caseId;
+    try {
+      const c = await get(`/cases/${caseId}`);
+      if (caseId === this.caseId) this.renderHeader(c);
+    } catch { /* the digest below still loads; the next update tries again */ }
+    if (caseId === this.caseId) this.loadDigest();
   }
 
   onViewers(payload) {

@@ -50,7 +50,7 @@ export class Worklist {
   render(w, signOff, escalated) {
     fill(this.root,
       signOff ? this.section("wl-sign-off", "Awaiting my sign-off", signOff.length, signOff.map((d) =>
-        this.workButton(d.case_id, `${d.kind.replace("_", " ")}: ${d.summary}`, `asked ${when(d.created_at)}`))) : null,
+        this.workButton(d.case_id, `${d.kind.replaceAll("_", " ")}: ${d.summary}`, `asked ${when(d.created_at)}`))) : null,
       escalated ? this.section("wl-escalated", "Fraud escalations", escalated.length, escalated.map((i) =>
         this.workButton(i.case_id, `${i.reference}: ${i.summary}`, `escalated ${when(i.created_at)}`))) : null,
       this.section("wl-assigned", "Assigned", w.assigned_count, w.assigned.map((c) => this.caseButton(c))),
