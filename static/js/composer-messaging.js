@@ -51,10 +51,17 @@ for (const [medium, label] of Object.entries(LABELS)) {
       const known = options.get(ctx.caseId)?.byMedium.get(medium);
       return known && !known.available ? known.reason : null;
     },
-    send(caseId, text) {
+    async send(caseId, text) {
       const payload = { medium, body: text };
       if (medium === "email") payload.subject = subject.value;
-      return post(`/cases/${caseId}/messages`, payload);
+      try {
+        return await post(`/cases/${caseId}/messages`, payload);
+      } catch (err) {
+        // Refused as things stand now (quiet hours began, an opt-out arrived): the list of
+        // media is asked again, so it says so too.
+        if (err.status === 409) load(caseId);
+        throw err;
+      }
     },
   });
 }
