@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from console import database
 from console.api.schemas import CaseOut, CustomerOut, InteractionOut, present
+from console.api.workspace_schemas import WorkLineOut
 from console.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
-from crm import events
+from crm import digest, events
 from crm.models import Case, Customer, Interaction
 from crm.timeline import encode_cursor
 
@@ -44,9 +45,11 @@ def register_listeners(app: Flask) -> None:
             case = database.session().get(Case, payload["case_id"])
             if case is None:
                 return
+            # With its open lines of work: an escalation shows on every open page of the case.
+            header = {**present(CaseOut, case), "open_work": [
+                present(WorkLineOut, w) for w in digest.open_work(database.session(), case)]}
             socketio.emit(events.CASE_UPDATED, {"id": case.id, "case_id": case.id,
-                                                "at": payload["at"],
-                                                "case": present(CaseOut, case)},
+                                                "at": payload["at"], "case": header},
                           to=case_room(case.id), namespace=AGENT_NS)
 
     def on_customer(name: str, payload: dict) -> None:

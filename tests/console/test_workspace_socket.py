@@ -109,6 +109,21 @@ def test_a_case_status_change_reaches_watchers(connect, make_user, case, session
     assert got and got[-1]["case"]["status"] == "pending"
 
 
+def test_an_escalation_reaches_watchers_with_the_cases_lines_of_work(connect, make_user, case,
+                                                                    session, agent):
+    from crm import fraud
+
+    watcher = connect(make_user("agent"))
+    watch(watcher, case.id)
+    watcher.get_received("/agent")
+    fraud.escalate(session, agent, case.id, "Same invoice twice")
+    session.commit()
+    got = [m["args"][0] for m in watcher.get_received("/agent")
+           if m["name"] == events.CASE_UPDATED]
+    assert [(w["kind"], w["status"]) for w in got[-1]["case"]["open_work"]] == [
+        ("investigation", "escalated")]
+
+
 def test_bad_unwatch_is_refused(connect, agent):
     sio = connect(agent)
     ack = sio.emit(events.CASE_UNWATCH, {"case_id": "x"}, namespace="/agent", callback=True)

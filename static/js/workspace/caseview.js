@@ -174,8 +174,7 @@ export class CaseView {
         if (caseId === this.caseId) { this.renderHeader(c); this.loadDigest(); }
         worklistChanged();
       } catch (err) {
-        this.notice = err.message; // "already has an open fraud investigation": someone else
-        this.reloadHeader();
+        fill(this.decisionError, err.message); // e.g. someone else escalated it a moment ago
       }
     } }, "Escalate to fraud…");
   }
@@ -208,17 +207,8 @@ export class CaseView {
 
   onCase(payload) {
     if (payload.case_id !== this.caseId || !this.case) return;
-    this.renderHeader({ ...this.case, ...payload.case });
-    this.reloadHeader(); // its lines of work too (an escalation by someone else)
-  }
-
-  async reloadHeader() {
-    const caseId = this.caseId;
-    try {
-      const c = await get(`/cases/${caseId}`);
-      if (caseId === this.caseId) this.renderHeader(c);
-    } catch { /* the digest below still loads; the next update tries again */ }
-    if (caseId === this.caseId) this.loadDigest();
+    this.renderHeader({ ...this.case, ...payload.case }); // lines of work included
+    this.loadDigest();
   }
 
   onViewers(payload) {
