@@ -15,6 +15,7 @@ from phonenumbers import timezone as phone_zones
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.digest import CLOSED
 from crm.errors import Conflict
 from crm.models import Case, ContactPoint, Customer, DebtAccount, Interaction, utcnow
 
@@ -27,8 +28,6 @@ NOT_ATTEMPTS = ("queued", "failed")
 
 def open_debts(session: Session, case_id: int) -> list[DebtAccount]:
     """The case's debt accounts still under collection (open, on a payment plan, …)."""
-    from crm.digest import CLOSED  # the one list of finished states
-
     return list(session.scalars(select(DebtAccount).where(
         DebtAccount.case_id == case_id, DebtAccount.status.not_in(CLOSED))))
 
@@ -44,7 +43,7 @@ def check(session: Session, case: Case, medium: str, now: datetime | None = None
                        "the customer", code="attorney_represented")
     if any(d.ceased for d in debts):
         raise Conflict("the customer asked in writing that we stop contacting them about this "
-                       "debt; nothing was sent", code="ceased")
+                       "debt", code="ceased")
     _convenient_time(session, case, now)
     if medium == "voice":
         _call_frequency(session, case, now)
