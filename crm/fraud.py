@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from crm import access, audit, cases, events
+from crm import access, audit, cases, db, events
 from crm.errors import Conflict, Invalid, NotFound, required_text
 from crm.models import Case, Customer, CustomerLink, Investigation, User
 
@@ -33,14 +33,13 @@ def link(session: Session, actor: User, customer_id: int, other: str, reason: st
         raise Invalid("customers of different clients cannot be linked")
     reason = required_text(reason, "say why they are linked (reason)")
     low, high = sorted((one.id, two.id))
-    if session.scalar(select(CustomerLink.id).where(CustomerLink.customer_id == low,
-                                                    CustomerLink.other_id == high)):
+    # One statement: two investigators linking the same pair at once get one link, one 409.
+    made = db.insert_unless_exists(session, CustomerLink, {
+        "client_id": one.client_id, "customer_id": low, "other_id": high, "reason": reason,
+        "created_by_id": actor.id}, ["customer_id", "other_id"])
+    if made is None:
         raise Conflict(f"{one.display_name} and {two.display_name} are already linked",
                        code="already_linked")
-    made = CustomerLink(client_id=one.client_id, customer_id=low, other_id=high, reason=reason,
-                        created_by_id=actor.id)
-    session.add(made)
-    session.flush()
     audit.record(session, actor, "customer.linked", one, client_id=one.client_id,
                  after={"other_id": two.id, "reason": reason})
     for customer_id_ in (one.id, two.id):
