@@ -1,7 +1,7 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
 import { CASE_NOT_FOUND, caseProblem, get, post } from "./api.js";
 import { fill, h } from "./dom.js";
-import { icon, me, money, when } from "./format.js";
+import { holds, icon, me, money, when } from "./format.js";
 import { CHANGED } from "./worklist.js";
 
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
@@ -13,8 +13,7 @@ const DECISION_KINDS = ["claim_payout", "ex_gratia_payment", "claim_rejection", 
 const label = (kind) => kind.replaceAll("_", " ");
 // Four eyes: a reviewer (or supervisor) decides, never the person who asked (the server says so
 // too; here the buttons are simply not offered).
-const checks = (x) => (me.roles || []).some((r) => r === "reviewer" || r === "supervisor")
-  && x.maker_id !== me.id;
+const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
 
 export class CaseView {
   constructor({ root, header, digest, viewers, timeline, composer, customerPane }) {

@@ -1,10 +1,7 @@
 // The customer pane: contact points with opt-out/consent state, local time, language, links.
 import { get, post } from "./api.js";
 import { fill, h } from "./dom.js";
-import { localNow, me, when } from "./format.js";
-
-// Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
-const links = () => (me.roles || []).some((r) => r === "fraud" || r === "supervisor");
+import { holds, localNow, when } from "./format.js";
 
 const KIND_ICONS = { phone: "☎", email: "✉", chat: "❝" };
 
@@ -68,7 +65,8 @@ export class CustomerPane {
       c.linked.length
         ? h("ul", { class: "linked" }, c.linked.map((l) => h("li", {}, `${l.display_name} (${l.relation}, #${l.id})`)))
         : h("p", { class: "muted" }, "None"),
-      links() ? this.linkForm(c) : null);
+      // Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
+      holds("fraud", "supervisor") ? this.linkForm(c) : null);
   }
 
   // Link this customer to another (case reference or customer id), saying why.

@@ -2,6 +2,8 @@
 
 const me = JSON.parse(document.getElementById("app")?.dataset.me || "{}");
 export { me };
+// Does the signed-in person hold one of these roles (what the page offers; the server decides).
+export const holds = (...roles) => (me.roles || []).some((r) => roles.includes(r));
 
 function formatter(timeZone, options) {
   try {

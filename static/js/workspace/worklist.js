@@ -2,10 +2,9 @@
 // reviewers the decisions waiting for their sign-off, for the fraud team its escalations.
 import { get } from "./api.js";
 import { fill, h } from "./dom.js";
-import { me, when } from "./format.js";
+import { holds, when } from "./format.js";
 
 export const CHANGED = "caseline:worklist-changed";
-const holds = (...roles) => (me.roles || []).some((r) => roles.includes(r));
 
 export class Worklist {
   constructor(root, openCase) {
