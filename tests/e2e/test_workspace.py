@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -58,19 +59,27 @@ def _customer(conn, client_id, name, phone, reference, items):
     return case_id
 
 
+@contextmanager
+def _served_db(server_env):
+    """A transaction on the served console's database, and its default client's id."""
+    engine = make_engine(server_env["DATABASE_URL"])
+    try:
+        with engine.begin() as conn:
+            yield conn, conn.execute(select(Client.id).where(Client.slug == "default")).scalar()
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def cases(server_env):
     """Two customers written straight into the served database: a short case and a long one."""
-    engine = make_engine(server_env["DATABASE_URL"])
-    with engine.begin() as conn:
-        client_id = conn.execute(select(Client.id).where(Client.slug == "default")).scalar()
+    with _served_db(server_env) as (conn, client_id):
         made = {
             "short": _customer(conn, client_id, "Zoë Ångström-Test", "+12025550188",
                                "CL-E2ESHORT", 3),
             "long": _customer(conn, client_id, "Long Historia", "+12025550147",
                               "CL-E2ELONG1", LONG),
         }
-    engine.dispose()
     return made
 
 
@@ -93,9 +102,7 @@ def _mail_customer(conn, client_id, name, address, reference, emails):
 @pytest.fixture(scope="session")
 def mail_cases(server_env):
     """Customers who wrote by email: in a thread with a subject, without one, and a third."""
-    engine = make_engine(server_env["DATABASE_URL"])
-    with engine.begin() as conn:
-        client_id = conn.execute(select(Client.id).where(Client.slug == "default")).scalar()
+    with _served_db(server_env) as (conn, client_id):
         made = {
             "thread": _mail_customer(conn, client_id, "Thandi Mailthread", "thandi@example.com",
                                      "CL-E2EMAIL1",
@@ -106,7 +113,6 @@ def mail_cases(server_env):
             "notes": _mail_customer(conn, client_id, "Noor Notetaker", "noor@example.com",
                                     "CL-E2EMAIL3", [("inbound", "A question")]),
         }
-    engine.dispose()
     return made
 
 

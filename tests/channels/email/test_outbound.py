@@ -174,6 +174,14 @@ def test_sending_is_idempotent(client, auth, inbound, smtp, session):
     assert len(smtp.messages()) == 1
 
 
+@pytest.fixture
+def debt_case(inbound, session, default_client) -> int:
+    """The inbound email's case, made a collections case (its emails carry the opt-out)."""
+    case_id, _ = inbound
+    collections(session, default_client, case_id)
+    return case_id
+
+
 def collections(session, default_client, case_id):
     """Make the case a collections case, so its emails carry the opt-out link (its debtor
     somewhere it is midday now: collections mail goes out only at convenient hours)."""
@@ -209,10 +217,9 @@ def opt_out_audits(session) -> list[AuditEvent]:
     return found
 
 
-def test_collections_email_carries_an_opt_out_link_that_works(client, auth, inbound, smtp,
+def test_collections_email_carries_an_opt_out_link_that_works(client, auth, debt_case, smtp,
                                                               session, default_client):
-    case_id, _ = inbound
-    collections(session, default_client, case_id)
+    case_id = debt_case
     assert reply(client, auth, case_id).status_code == 201
     [msg] = smtp.messages()
     link = opt_out_link(msg)
@@ -250,12 +257,11 @@ def test_collections_email_carries_an_opt_out_link_that_works(client, auth, inbo
     session.commit()
 
 
-def test_one_click_unsubscribe_posts_without_cookie_or_csrf_token(app, client, auth, inbound,
+def test_one_click_unsubscribe_posts_without_cookie_or_csrf_token(app, client, auth, debt_case,
                                                                    smtp, session,
                                                                    default_client):
     """RFC 8058: the mail provider POSTs List-Unsubscribe=One-Click to the header's URL."""
-    case_id, _ = inbound
-    collections(session, default_client, case_id)
+    case_id = debt_case
     reply(client, auth, case_id)
     link = smtp.messages()[0]["List-Unsubscribe"].strip("<>")
     app.config["WTF_CSRF_CHECK_DEFAULT"] = True  # still works if CSRF became opt-out
@@ -268,11 +274,10 @@ def test_one_click_unsubscribe_posts_without_cookie_or_csrf_token(app, client, a
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-def test_a_tampered_opt_out_token_is_refused_and_changes_nothing(client, auth, inbound, smtp,
+def test_a_tampered_opt_out_token_is_refused_and_changes_nothing(client, auth, debt_case, smtp,
                                                                  session, default_client,
                                                                  method):
-    case_id, _ = inbound
-    collections(session, default_client, case_id)
+    case_id = debt_case
     reply(client, auth, case_id)
     path = urlsplit(opt_out_link(smtp.messages()[0])).path
     head, _, token = path.rpartition("/")
@@ -292,10 +297,9 @@ def test_a_tampered_opt_out_token_is_refused_and_changes_nothing(client, auth, i
     assert email_opt_out(session) is None and opt_out_audits(session) == []
 
 
-def test_opt_out_link_uses_public_base_url(client, auth, inbound, smtp, session, settings,
+def test_opt_out_link_uses_public_base_url(client, auth, debt_case, smtp, session, settings,
                                            default_client):
-    case_id, _ = inbound
-    collections(session, default_client, case_id)
+    case_id = debt_case
     settings.public_base_url = "https://console.acme.example:8443/caseline/"
     reply(client, auth, case_id)
     link = opt_out_link(smtp.messages()[0])
@@ -303,10 +307,9 @@ def test_opt_out_link_uses_public_base_url(client, auth, inbound, smtp, session,
 
 
 def test_without_public_base_url_the_link_points_where_the_console_is_served(
-        app, auth, inbound, smtp, session, settings, default_client):
+        app, auth, debt_case, smtp, session, settings, default_client):
     """No hard-coded host or port: the URL the agent reached the console on (here :5077)."""
-    case_id, _ = inbound
-    collections(session, default_client, case_id)
+    case_id = debt_case
     settings.public_base_url = None
     agent_browser = app.test_client()
     resp = agent_browser.post(f"/api/v1/cases/{case_id}/emails", headers=auth,
@@ -322,11 +325,10 @@ def test_without_public_base_url_the_link_points_where_the_console_is_served(
     assert page.status_code == 200 and email_opt_out(session) is None
 
 
-def test_without_any_public_url_the_email_fails_clearly(app, agent, inbound, smtp, session,
+def test_without_any_public_url_the_email_fails_clearly(app, agent, debt_case, smtp, session,
                                                         settings, default_client):
     """Queued with no request to learn the URL from, and no PUBLIC_BASE_URL: no dead link."""
-    case_id, _ = inbound
-    collections(session, default_client, case_id)
+    case_id = debt_case
     settings.public_base_url = None
     item = mail.queue_email(session, agent, case_id, to="lerato@example.co.za",
                             subject="Your account", body="A payment is due.")
@@ -390,13 +392,12 @@ def test_the_composer_endpoint_sends_email_through_the_email_pipeline(client, au
     session.commit()
 
 
-def test_an_email_goes_only_to_an_address_of_the_cases_customer(client, auth, inbound, smtp,
+def test_an_email_goes_only_to_an_address_of_the_cases_customer(client, auth, debt_case, smtp,
                                                                   post_email, session,
                                                                   default_client):
     """Mail to anyone else on a debt case discloses the debt to a third party: 422, nothing
     stored or sent, on the email endpoint and the composer alike."""
-    case_id, _ = inbound
-    collections(session, default_client, case_id)
+    case_id = debt_case
     # Another customer of the same client, with a case of their own.
     post_email(CUSTOMER_MAIL.replace(b"Lerato Naidoo <lerato@example.co.za>",
                                      b"Sipho Dlamini <sipho@example.co.za>")
