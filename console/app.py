@@ -56,9 +56,18 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     # explicitly, so an earlier app's queue in this process is not reused).
     queue = {"message_queue": settings.redis_url} if settings.redis_url else {
         "client_manager": None}
-    socketio.init_app(app, async_mode="threading", logger=False, engineio_logger=False,
+    socketio.init_app(app, async_mode=async_mode(), logger=False, engineio_logger=False,
                       cors_allowed_origins=[settings.public_base_url] if settings.public_base_url
                       else None, **queue)
+
+
+def async_mode() -> str:
+    """gevent inside gunicorn's gevent worker (the standard library is patched), else threads."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -64,6 +65,7 @@ def beat():
         raise ConfigError("caseline beat needs REDIS_URL (the Celery broker)")
     from console.tasks import celery
 
+    os.makedirs(current_app.instance_path, exist_ok=True)  # its schedule file lives there
     celery.start(["beat", "--loglevel=INFO", "--schedule",
                   f"{current_app.instance_path}/celerybeat-schedule"])
 
