@@ -12,7 +12,7 @@ from console.extensions import csrf, login_manager, socketio
 from console.inputs import register_input_checks
 from console.logs import configure_logging
 from console.messaging import register_messaging
-from console.realtime import register_agent_namespace, register_listeners
+from console.realtime import gatekeeper, register_agent_namespace, register_listeners
 from console.tasks import register_tasks
 from crm import events
 
@@ -89,6 +89,7 @@ def register_realtime(app: Flask) -> None:
     events.clear_listeners()  # one app per process: a new app replaces the old listeners
     register_socket_error_handler()
     register_agent_namespace()
+    gatekeeper.register(app)
     register_listeners(app)
     from console.voice import register_voice  # issue 5: offers, presence, call connect
 

@@ -8,6 +8,7 @@ import sys
 from flask import Flask
 
 from console.extensions import socketio
+from console.realtime import gatekeeper
 from console.tasks import start_embedded_scheduler
 
 
@@ -29,7 +30,8 @@ def run(app: Flask, host: str, port: int) -> None:
 
 
 def start_background_work(app: Flask) -> None:
-    """Periodic jobs in this process when there is no Celery beat to run them."""
+    """The socket gatekeeper, and periodic jobs when there is no Celery beat to run them."""
+    gatekeeper.start(app)
     if app.config["CASELINE"].tasks_mode != "celery":
         start_embedded_scheduler()
 

@@ -24,6 +24,8 @@ TASK_CREATED = "task.created"
 OUTBOUND_QUEUED = "outbound.queued"
 MEDIA_RECEIVED = "media.received"
 CHAT_TYPING = "chat.typing"
+# A user's access ended (deactivated, tokens revoked): their open sockets must close.
+ACCESS_ENDED = "access.ended"
 
 Listener = Callable[[str, dict[str, Any]], None]
 InTransaction = Callable[[Session, str, dict[str, Any]], None]

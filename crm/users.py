@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm import audit
+from crm import audit, events
 from crm.errors import Conflict, DomainError, Invalid, NotFound
 from crm.identity import normalise_email
 from crm.models import ROLES, ApiToken, Client, User, utcnow
@@ -122,7 +122,7 @@ def _hasher_dummy_verify(password: str) -> None:
 _DUMMY_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("not-a-password")
 
 
-def _token_digest(raw: str) -> str:
+def token_digest(raw: str) -> str:
     # Tokens are 256 random bits, so a fast hash is enough; argon2 is for human passwords.
     return hashlib.sha256(raw.encode()).hexdigest()
 
@@ -130,7 +130,7 @@ def _token_digest(raw: str) -> str:
 def issue_token(session: Session, user: User, label: str = "", actor: User | None = None) -> str:
     """A new API token for the user; the raw value is returned once and never stored."""
     raw = "cl_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_digest(raw), label=label))
+    session.add(ApiToken(user_id=user.id, token_hash=token_digest(raw), label=label))
     audit.record(session, actor, "api_token.issued", user, after={"label": label})
     return raw
 
@@ -141,7 +141,7 @@ def user_for_token(session: Session, raw: str | None) -> User | None:
         return None
     token = session.scalars(
         select(ApiToken).where(
-            ApiToken.token_hash == _token_digest(raw), ApiToken.revoked_at.is_(None)
+            ApiToken.token_hash == token_digest(raw), ApiToken.revoked_at.is_(None)
         )
     ).first()
     if token is None or not token.user.active:
@@ -160,3 +160,34 @@ def get_by_email(session: Session, email: str) -> User:
 def count(session: Session) -> int:
     """How many users exist."""
     return session.scalar(select(func.count(User.id))) or 0
+
+
+def deactivate(session: Session, user: User, actor: User | None = None) -> None:
+    """End a user's access: no sign-in, no token, and their open sockets close."""
+    if user.active:
+        user.active = False
+        audit.record(session, actor, "user.deactivated", user)
+        events.emit(session, events.ACCESS_ENDED, user_id=user.id)
+
+
+def revoke_tokens(session: Session, user: User, actor: User | None = None) -> int:
+    """Revoke every live API token of the user (their sockets opened with one close); how many."""
+    live = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                  ApiToken.revoked_at.is_(None))).all()
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+    if live:
+        audit.record(session, actor, "api_token.revoked", user, after={"count": len(live)})
+        events.emit(session, events.ACCESS_ENDED, user_id=user.id)
+    return len(live)
+
+
+def still_allowed(session: Session, user_ids: set[int],
+                  digests: set[str]) -> tuple[set[int], set[str]]:
+    """Of these users and token digests, the ones that still grant access."""
+    active = set(session.scalars(select(User.id).where(User.id.in_(user_ids), User.active))
+                 ) if user_ids else set()
+    live = set(session.scalars(select(ApiToken.token_hash).where(
+        ApiToken.token_hash.in_(digests), ApiToken.revoked_at.is_(None)))) if digests else set()
+    return active, live

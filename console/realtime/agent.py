@@ -9,19 +9,16 @@ from flask_socketio import join_room, leave_room
 from console import database
 from console.auth import LOGIN_ID, actor_from_token, current_actor
 from console.extensions import socketio
-from console.realtime import presence
+from console.realtime import connections, presence
 from console.realtime.rooms import AGENT_NS, SUPERVISORS, case_room, login_room, user_room
-from crm import cases, events
+from crm import cases, events, users
 from crm.errors import DomainError
 from crm.models import User
-
-# sid -> user id, for this process's connections (web processes are sticky per client).
-_connections: dict[str, int] = {}
 
 
 def connected_actor() -> User | None:
     """The user behind the socket event being handled."""
-    user_id = _connections.get(request.sid)
+    user_id = connections.user_of(request.sid)
     return database.session().get(User, user_id) if user_id else None
 
 
@@ -65,7 +62,7 @@ def register_agent_namespace() -> None:
         actor = actor_from_token(token) if token else current_actor()
         if actor is None:
             raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
-        _connections[request.sid] = actor.id
+        connections.hold(request.sid, actor.id, users.token_digest(token) if token else None)
         from console import routing  # routing imports realtime; import late
 
         routing.socket_opened(actor, request.sid)
@@ -78,7 +75,8 @@ def register_agent_namespace() -> None:
 
     @socketio.on("disconnect", namespace=AGENT_NS)
     def _disconnect(*_args):
-        user_id = _connections.pop(request.sid, None)
+        held = connections.forget(request.sid)
+        user_id = held.user_id if held else None
         presence.drop(request.sid)
         if user_id is not None:
             from console import routing
