@@ -10,7 +10,9 @@ import os
 
 bind = os.environ.get("CASELINE_BIND", "127.0.0.1:5000")
 workers = 1
-worker_class = "gevent"
+# gthread (100 threads) only to measure the old model against it (bench/bench_sockets.py).
+worker_class = os.environ.get("CASELINE_WORKER_CLASS", "gevent")
+threads = 100
 # Open connections one process holds at once: agent sockets, unauthenticated sockets and
 # requests together (the budget is 2,000 agents plus headroom).
 worker_connections = int(os.environ.get("CASELINE_WORKER_CONNECTIONS", "5000"))
