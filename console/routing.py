@@ -96,6 +96,15 @@ def tell_supervisors(user_id: int) -> None:
         to=[SUPERVISORS, user_room(user_id)], namespace=AGENT_NS)
 
 
+def rescind(user_ids, offer_id: int, attempt: int, reason: str, at: str) -> None:
+    """offer.rescinded to these agents' tabs: that attempt of the item (and earlier) is over."""
+    rooms = [user_room(uid) for uid in dict.fromkeys(user_ids)]  # once each
+    if rooms:
+        socketio.emit(events.OFFER_RESCINDED, {
+            "id": offer_id, "offer_id": offer_id, "attempt": attempt, "reason": reason,
+            "at": at}, to=rooms, namespace=AGENT_NS)
+
+
 SUPERVISOR_CHOICES = ("available", "away", "offline")  # busy and wrap-up follow calls
 
 
@@ -215,10 +224,8 @@ def register_routing(app: Flask) -> None:
         payload["routed"] = True
 
     def on_withdrawn(_name: str, payload: dict) -> None:
-        socketio.emit(events.OFFER_RESCINDED, {
-            "id": payload["offer_id"], "offer_id": payload["offer_id"],
-            "reason": payload["reason"], "at": payload["at"]},
-            to=user_room(payload["user_id"]), namespace=AGENT_NS)
+        rescind([payload["user_id"]], payload["offer_id"], payload["attempt"],
+                payload["reason"], payload["at"])
 
     def routed(payload: dict) -> bool:
         # Calls queue themselves; notes and replies are not work to route.
@@ -246,7 +253,9 @@ def register_routing(app: Flask) -> None:
                  events.WORK_DONE, events.SLA_BREACHED, events.OFFER_CLOSED):
         events.subscribe(name, nudge)
     events.subscribe(events.WORK_QUEUED, on_queued)
-    events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn)
+    # Urgent, as the screen pop is: an offer taken back goes out before the offer that follows
+    # it in the same commit (often the same item, offered again to the same agent).
+    events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn, urgent=True)
     events.subscribe_in_transaction(events.INTERACTION_CREATED, on_interaction)
     events.subscribe_in_transaction(events.WORK_QUEUED, route_now)
     events.subscribe(events.WORK_DONE, on_queued)

@@ -134,8 +134,8 @@ def reassign(session: Session, actor: User, offer_id: int, user_id: int) -> Offe
         item = session.get(Interaction, offer.interaction_id)
         item.agent_id = user_id
         events.emit(session, events.OFFER_ACCEPTED, offer_id=offer.id, user_id=user_id,
-                    interaction_id=offer.interaction_id, case_id=offer.case_id,
-                    client_id=offer.client_id, reassigned=True,
+                    attempt=offer.attempt, interaction_id=offer.interaction_id,
+                    case_id=offer.case_id, client_id=offer.client_id, reassigned=True,
                     previous=before["accepted_by_id"])
     else:
         raise Conflict("this work is finished", code="done")

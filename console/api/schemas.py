@@ -115,6 +115,7 @@ class ScreenPopOut(Out):
     """The offer of a call: who is calling and the case at a glance, before answering."""
 
     offer_id: int
+    attempt: int  # the item's nth offer: a re-offer is told apart from the offer it replaces
     queue: str
     interaction: InteractionOut
     customer: CustomerOut

@@ -56,6 +56,9 @@ class Offer(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     offered_at: Mapped[datetime | None]
     offer_expires_at: Mapped[datetime | None]
+    # How many times the item has been offered: each offer of it to an agent is (id, attempt),
+    # so news of an ended offer cannot be mistaken for the offer made after it.
+    attempt: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     sla_due_at: Mapped[datetime | None]
     sla_breached: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None]
