@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -43,15 +44,15 @@ def run(env) -> list:
             rows.append(row(f"{path} with {AGENTS} agent + {STRANGERS} anonymous sockets",
                             busy[path][0], f"{path}, no sockets", quiet[path][0],
                             f"{note}; failed {busy[path][1]}/{READS}"))
-    few = 150  # beyond the 100 threads: enough to show the starvation, quick to set up
+    few, n = 150, 10  # past the 100 threads: enough to show the starvation, quick to run
     with _server(env.url, "gthread") as base:
-        quiet = _reads(base, tokens[0], n=50)
-        with _sockets(base, tokens[:few], 0) as held:
-            busy = _reads(base, tokens[0], n=50)
+        quiet = _reads(base, tokens[0], n=n)
+        with _sockets(base, tokens[:few], 0, settle=20) as held:
+            busy = _reads(base, tokens[0], n=n, timeout=2.0)
             note = f"{held()} sockets held; {env.dialect}; gthread, 100 threads"
         rows.append(row(f"/healthz with {few} agent sockets (old model)", busy["/healthz"][0],
                         "/healthz, no sockets", quiet["/healthz"][0],
-                        f"{note}; failed {busy['/healthz'][1]}/50"))
+                        f"{note}; failed {busy['/healthz'][1]}/{n} (2 s timeout)"))
     return rows
 
 
@@ -91,15 +92,16 @@ def _server(database_url: str, worker_class: str):
                     time.sleep(0.2)
             yield base
         finally:
-            proc.terminate()
+            os.killpg(proc.pid, signal.SIGTERM)  # gunicorn's master and its worker
             try:
-                proc.wait(15)
+                proc.wait(30)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(10)
 
 
-def _reads(base: str, token: str, n: int = READS) -> dict[str, tuple[list[float], int]]:
+def _reads(base: str, token: str, n: int = READS,
+           timeout: float = TIMEOUT) -> dict[str, tuple[list[float], int]]:
     """Time GET /healthz and GET /api/v1/me alternately; (durations ms, failures) each."""
     http = requests.Session()
     auth = {"Authorization": f"Bearer {token}"}
@@ -109,7 +111,7 @@ def _reads(base: str, token: str, n: int = READS) -> dict[str, tuple[list[float]
         for _ in range(n):
             t0 = time.perf_counter()
             try:
-                ok = http.get(base + path, headers=headers, timeout=TIMEOUT).status_code == 200
+                ok = http.get(base + path, headers=headers, timeout=timeout).status_code == 200
             except requests.RequestException:
                 ok = False
             times.append((time.perf_counter() - t0) * 1000)
@@ -119,7 +121,7 @@ def _reads(base: str, token: str, n: int = READS) -> dict[str, tuple[list[float]
 
 
 @contextmanager
-def _sockets(base: str, tokens: list[str], strangers: int):
+def _sockets(base: str, tokens: list[str], strangers: int, settle: float = 120):
     """Hold an agent socket per token and `strangers` anonymous ones (reopened whenever the
     server drops them, as an attacker would) on an event loop in a thread."""
     loop = asyncio.new_event_loop()
@@ -155,7 +157,7 @@ def _sockets(base: str, tokens: list[str], strangers: int):
                 if i % 50 == 49:
                     await asyncio.sleep(0.05)  # a morning shift signing in, not one burst
             tasks += [asyncio.ensure_future(stranger(http)) for _ in range(strangers)]
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + settle
             while joined[0] < len(tokens) and time.monotonic() < deadline:
                 await asyncio.sleep(0.2)
             ready.set()
@@ -164,7 +166,7 @@ def _sockets(base: str, tokens: list[str], strangers: int):
 
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()
-    ready.wait(150)
+    ready.wait(settle + 30)
     time.sleep(2)  # let the sign-in burst settle
     try:
         yield lambda: joined[0]

@@ -1,11 +1,10 @@
 // The browser phone: presence, offers (screen pop), call controls and wrap-up.
 // Uses @twilio/voice-sdk when Twilio is configured; otherwise shows a simulated call, so the
-// whole flow works in demo mode. Has its own /agent socket so it does not depend on console.js.
-import { io } from "/static/vendor/socket.io.esm.min.js";
+// whole flow works in demo mode. Shares the tab's one /agent socket (agent-socket.js).
+import { socket } from "/static/js/agent-socket.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const ME = Number(document.querySelector('meta[name="caseline-user"]')?.content || 0);
-const socket = io("/agent", { transports: ["websocket", "polling"] });
 const state = { offer: null, call: null, device: null, twilioCall: null, held: false,
                 muted: false, paused: false, startedAt: 0, holdStartedAt: 0, holdMs: 0,
                 available: false, tick: null };
@@ -159,7 +158,7 @@ function presenceIs(status) {
   if (!state.call && !state.offer) setState(status);
 }
 
-socket.on("connect", () => {
+function connected() {
   socket.emit("presence.get", {}, (ack) => {
     const status = ack?.status || "offline";
     if (state.available && status === "offline") {
@@ -173,7 +172,9 @@ socket.on("connect", () => {
   });
   // A call may be ringing for us already (the page reloaded, or the socket reconnected).
   socket.emit("offer.pending", {}, (ack) => { if (ack?.ok) ack.offers.forEach(offered); });
-});
+}
+socket.on("connect", connected);
+if (socket.connected) connected(); // the tab's shared socket may have connected already
 socket.on("disconnect", (reason) => {
   setState("offline");
   if (reason === "io server disconnect") signedOut(); // the server ended this sign-in
