@@ -129,7 +129,7 @@ class TwilioPeer:
                     peer.messages.append(data)
                     n = len(peer.messages)
                 body = json.dumps({
-                    "sid": f"SM{n:032d}", "status": "queued", "to": data.get("To"),
+                    "sid": f"SM{'e' * 8}{n:024x}", "status": "queued", "to": data.get("To"),
                     "from": data.get("From"), "body": data.get("Body"),
                     "account_sid": ACCOUNT_SID, "direction": "outbound-api",
                     "num_segments": "1", "api_version": "2010-04-01"}).encode()
