@@ -27,6 +27,7 @@ VERBATIM = ("List-Unsubscribe", "List-Unsubscribe-Post", "In-Reply-To", "Referen
 
 
 # Anything that ends a header line on the wire or in a parser (str.splitlines counts more).
+# A file name is a header parameter, decoded like a header: "=?" could open an encoded word.
 _LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
 # Each round decodes one layer of RFC 2047 encoded words; deeper nesting is refused.
 _MAX_DECODES = 4
@@ -80,7 +81,7 @@ def compose(message: OutboundMessage, sender: str) -> EmailMessage:
     for filename, content_type, data in message.attachments:
         maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
         mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
-                            filename=filename)
+                            filename=_LINE_BREAKS.sub(" ", filename).replace("=?", "="))
     return mail
 
 

@@ -91,3 +91,16 @@ def test_an_address_that_decodes_to_line_breaks_is_refused_for_good(settings, sm
     with pytest.raises(PermanentSendError):
         EmailAdapter(settings).send(message)
     assert smtp.received == []
+
+
+def test_an_attachment_name_that_decodes_to_line_breaks_stays_one_parameter(settings, smtp):
+    name = "=?utf-8?q?claim=0D=0AContent-Type:_text/html=0D=0A=0D=0A<b>x</b>?=.pdf"
+    message = OutboundMessage(interaction_id=1, to="lerato@example.co.za", body="Dear Lerato",
+                              subject="Claim", attachments=((name, "application/pdf", b"%PDF"),))
+    EmailAdapter(settings).send(message)
+    [msg] = smtp.messages()
+    [part] = list(msg.iter_attachments())
+    assert part.get_content_type() == "application/pdf" and part.get_content() == b"%PDF"
+    assert "\n" not in part.get_filename() and "\r" not in part.get_filename()
+    raw = (smtp.received[0].original_content or smtp.received[0].content).decode()
+    assert "Content-Type: text/html\r\n\r\n<b>" not in raw
