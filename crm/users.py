@@ -85,14 +85,18 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     except Invalid:
         _dummy_verify(password)
         raise SignInRefused("Wrong email or password.") from None
-    user = session.scalars(select(User).where(User.email == email)).first()
-    if user is None or not user.active or not user.password_hash:
+    # One row of plain columns, the same query whether or not the account exists: the User
+    # (and its clients) is loaded only once the password is right.
+    row = session.execute(select(User.id, User.active, User.password_hash)
+                          .where(User.email == email)).first()
+    if row is None or not row.active or not row.password_hash:
         _dummy_verify(password)
         raise SignInRefused("Wrong email or password.")
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise SignInRefused("Wrong email or password.") from None
+    user = session.get(User, row.id)
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)

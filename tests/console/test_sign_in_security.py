@@ -64,7 +64,7 @@ def production_cost():
 
 def _fastest_refusal(session, email: str) -> float:
     best = float("inf")
-    for _ in range(5):
+    for _ in range(7):
         start = time.perf_counter()
         with pytest.raises(DomainError):
             users.authenticate(session, email, "not the password")
@@ -77,7 +77,8 @@ def test_an_unknown_email_takes_as_long_as_a_wrong_password(production_cost, ses
     known = make_user("agent", email="known@example.com")
     wrong_password = _fastest_refusal(session, known.email)
     unknown_email = _fastest_refusal(session, "nobody@example.com")
-    assert unknown_email > wrong_password * 0.6, (unknown_email, wrong_password)
+    # Alike within the noise of a busy machine; a cheap dummy hash was 100 times faster.
+    assert unknown_email > wrong_password * 0.4, (unknown_email, wrong_password)
 
 
 def test_one_address_is_throttled_after_many_failures_whatever_the_accounts(client, agent):
