@@ -3,8 +3,8 @@
 Why not lock the account: a lock after N failures lets anyone who knows a colleague's email
 keep them out of the console. Instead two counters, each over a fixed window:
 
-- per network address, across all accounts: one address cannot guess many passwords (or
-  try one password on many accounts), and is told to wait with 429 and Retry-After;
+- per network address (an IPv6 /64), across all accounts: one address cannot guess many
+  passwords (or try one password on many accounts), and is told to wait (429, Retry-After);
 - per account *and* address: a guesser is stopped on that account from where they are,
   while the account's owner, signing in from anywhere else, is not affected at all.
 
@@ -16,6 +16,7 @@ same way as known ones, so the answers do not reveal which accounts exist.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import threading
 import time
@@ -63,13 +64,22 @@ def succeeded(address: str | None, email: str) -> None:
 
 
 def _address_key(address: str | None) -> str:
-    return f"caseline:signin-fail:ip:{address or 'unknown'}"
+    return f"caseline:signin-fail:ip:{_network(address)}"
 
 
 def _account_key(address: str | None, email: str) -> str:
     # Hashed: no email addresses in Redis keys, and a bounded key whatever was typed.
     account = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
-    return f"caseline:signin-fail:acct:{account}:{address or 'unknown'}"
+    return f"caseline:signin-fail:acct:{account}:{_network(address)}"
+
+
+def _network(address: str | None) -> str:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return "unknown"
+    # One IPv6 subscriber usually holds a whole /64: per single address would be no limit.
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 class _LocalCounts:

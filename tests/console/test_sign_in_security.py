@@ -91,6 +91,14 @@ def test_one_address_is_throttled_after_many_failures_whatever_the_accounts(clie
     assert sign_in(client, agent.email, PASSWORD, address=THERE).status_code == 302
 
 
+def test_an_ipv6_guesser_cannot_escape_the_throttle_by_changing_address(client, agent):
+    for n in range(20):
+        resp = sign_in(client, f"guess{n}@example.com", "hunter22", address=f"2001:db8::{n:x}")
+        assert resp.status_code == 401
+    assert sign_in(client, agent.email, PASSWORD, address="2001:db8::ffff").status_code == 429
+    assert sign_in(client, agent.email, PASSWORD, address="2001:db8:1::1").status_code == 302
+
+
 def test_guessing_from_one_address_does_not_lock_the_owner_out(client, agent, make_user):
     for _ in range(5):
         resp = sign_in(client, agent.email, "wrong-password")
