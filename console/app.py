@@ -24,7 +24,6 @@ def create_app(settings: Settings | None = None, *, check_database: bool = False
                 template_folder=str(ROOT / "templates"), instance_path=settings.instance_path)
     app.config.update(settings.flask_config(), CASELINE=settings)
     configure_logging(settings.log_format)
-    register_proxy_fix(app, settings)
     db = register_database(app, settings.database_url)
     if check_database:
         db.check()
@@ -35,11 +34,17 @@ def create_app(settings: Settings | None = None, *, check_database: bool = False
     register_tasks(app, settings)
     register_realtime(app)
     register_messaging(app)
+    register_proxy_fix(app, settings)  # last: around Socket.IO's middleware too
     return app
 
 
 def register_proxy_fix(app: Flask, settings: Settings) -> None:
-    """Trust one proxy's X-Forwarded-* headers in production (nginx in front)."""
+    """Trust one proxy's X-Forwarded-* headers in production (nginx in front).
+
+    Wraps the outermost WSGI app: socketio.init_app wraps app.wsgi_app in engine.io's
+    middleware, which answers /socket.io/ itself, so a ProxyFix inside it would never see
+    socket traffic and the chat's limits would key every visitor by nginx's address.
+    """
     if settings.production:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
