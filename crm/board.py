@@ -117,10 +117,10 @@ def assignable(session: Session, actor: User, offer_id: int, user_id: int
     """The item and the agent a supervisor may hand it to; checked before anything about the
     agent (are they signed in?) is said, so nobody learns of another client's staff."""
     require_supervisor(actor)
-    offer = session.get(Offer, offer_id) if 0 < offer_id < 2**63 else None
+    offer = session.get(Offer, offer_id)
     if offer is None or offer.client_id not in actor.client_ids:
         raise NotFound("work item not found")
-    target = session.get(User, user_id) if 0 < user_id < 2**63 else None
+    target = session.get(User, user_id)
     if target is None or offer.client_id not in target.client_ids or not target.active:
         raise Invalid("that agent cannot take this client's work")
     return offer, target

@@ -249,7 +249,7 @@ def transfer_target(session: Session, actor: User, interaction_id: int, user_id:
     call is checked first, and "no such user" and "another client's user" read alike, so
     nobody learns of staff they cannot see (nor whether they are signed in)."""
     item = get_call(session, actor, interaction_id)
-    target = session.get(User, user_id) if 0 < user_id < 2**63 else None
+    target = session.get(User, user_id)
     if target is None or not target.active or item.client_id not in target.client_ids:
         raise NotFound("agent not found")
     return target
