@@ -12,7 +12,7 @@ from flask import Flask, current_app, has_app_context
 
 from console import database, presence
 from console.extensions import socketio
-from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
+from console.realtime.rooms import AGENT_NS, supervisors_room, supervisors_rooms, user_room
 from console.tasks import celery, periodic
 from crm import callwork, events, routing
 from crm.errors import Conflict, Invalid
@@ -87,13 +87,15 @@ def reroute(*, expiring: bool = False) -> int:
 
 
 def tell_supervisors(user_id: int) -> None:
-    """presence.updated to the supervisors room, and to the agent's own tabs (whose phone
-    shows the state a supervisor, a call or another tab chose)."""
+    """presence.updated to the supervisors of the agent's clients (only theirs: names, states
+    and away reasons stay inside a tenant), and to the agent's own tabs (whose phone shows
+    the state a supervisor, a call or another tab chose)."""
     rec = presence.record(user_id) or {"status": "offline"}
     socketio.emit(events.PRESENCE_UPDATED, {
         "id": user_id, "user_id": user_id, "status": rec["status"], "reason": rec.get("reason"),
         "name": rec.get("name"), "since": rec.get("since"), "at": utcnow().isoformat()},
-        to=[SUPERVISORS, user_room(user_id)], namespace=AGENT_NS)
+        to=[*supervisors_rooms(rec.get("client_ids") or ()), user_room(user_id)],
+        namespace=AGENT_NS)
 
 
 def rescind(user_ids, offer_id: int, attempt: int, reason: str, at: str) -> None:
@@ -245,7 +247,9 @@ def register_routing(app: Flask) -> None:
         note = {"id": payload.get("offer_id") or payload.get("interaction_id"),
                 "event": name, "client_id": payload.get("client_id"),
                 "queue": payload.get("queue"), "at": payload["at"]}
-        socketio.emit(events.QUEUE_STATS, note, to=SUPERVISORS, namespace=AGENT_NS)
+        if note["client_id"] is not None:  # the work's client's supervisors, nobody else's
+            socketio.emit(events.QUEUE_STATS, note, to=supervisors_room(note["client_id"]),
+                          namespace=AGENT_NS)
         for uid in payload.get("escalate_to") or ():
             socketio.emit(events.QUEUE_STATS, note, to=user_room(uid), namespace=AGENT_NS)
 

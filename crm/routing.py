@@ -435,7 +435,10 @@ def finish(session: Session, interaction_id: int, *, by: int | None = None) -> b
         .values(status="done", done_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
     if done:
-        events.emit(session, events.WORK_DONE, interaction_id=interaction_id)
+        # With its client: only that client's supervisors hear of it.
+        events.emit(session, events.WORK_DONE, interaction_id=interaction_id,
+                    client_id=session.scalar(select(Interaction.client_id).where(
+                        Interaction.id == interaction_id)))
     return bool(done)
 
 

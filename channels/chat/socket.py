@@ -111,8 +111,14 @@ def register_chat_namespace(sio) -> None:
         if visit is None or not _typing.allow(visit.thread):
             return None
         typing = bool((data or {}).get("typing", True)) if isinstance(data, dict) else True
+        try:  # the case the visit is on now (staff may have moved it to one of its own)
+            case_id = chat.case_id_of(db_session(), visit)
+        except DomainError:
+            return None
+        finally:
+            db_session().rollback()
         # Not stored: a fleeting signal, handed to the console's listeners straight away.
-        events.dispatch(events.CHAT_TYPING, {"case_id": visit.case_id, "thread": visit.thread,
+        events.dispatch(events.CHAT_TYPING, {"case_id": case_id, "thread": visit.thread,
                                              "name": visit.name, "typing": typing,
                                              "at": datetime.now(UTC).isoformat()})
         return None

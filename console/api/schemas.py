@@ -104,11 +104,27 @@ class InteractionOut(RecentContactOut):
     attachments: list[AttachmentOut] = []
     error: dict | None = None
     wrap_ups: list[dict] = []  # calls: each handling agent's disposition and notes
+    unverified: bool = False  # a chat whose visitor claims to be this customer, unchecked
 
 
 def present(schema: type[Out], obj) -> dict:
     """obj as the JSON-ready dict of its schema (the one shape for API, socket and page)."""
     return schema.model_validate(obj).model_dump(mode="json")
+
+
+class ChatVisitOut(Out):
+    """A web chat visit and the check of who the visitor is."""
+
+    id: int
+    case_id: int
+    visitor_name: str
+    contact: str = ""  # the email or phone they typed
+    claimed: bool  # landed on an existing customer's case by that email or phone
+    unverified: bool
+    verified_at: datetime | None = None
+    verified_by_id: int | None = None
+    moved_from_case_id: int | None = None
+    created_at: datetime
 
 
 class ScreenPopOut(Out):

@@ -7,7 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from console.api.schemas import AgentRef, CaseOut, CustomerOut, InteractionOut, Out
+from console.api.schemas import (
+    AgentRef,
+    CaseOut,
+    ChatVisitOut,
+    CustomerOut,
+    InteractionOut,
+    Out,
+)
 
 
 class CustomerRef(Out):
@@ -35,6 +42,8 @@ class CaseDetailOut(CaseOut):
     team_id: int | None = None
     summary: str = ""
     open_work: list[WorkLineOut] = []
+    # Chats whose visitor typed this customer's email or phone and nobody has verified.
+    unverified_chats: list[ChatVisitOut] = []
 
 
 class CaseSummaryOut(Out):

@@ -1,4 +1,4 @@
-"""The /agent namespace: staff only; rooms per agent, per watched case and for supervisors."""
+"""The /agent namespace: staff only; rooms per agent, per case, per client's supervisors."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ from console import database
 from console.auth import LOGIN_ID, actor_from_token, current_actor
 from console.extensions import socketio
 from console.realtime import connections, presence
-from console.realtime.rooms import AGENT_NS, SUPERVISORS, case_room, login_room, user_room
+from console.realtime.rooms import (
+    AGENT_NS,
+    case_room,
+    login_room,
+    supervisors_rooms,
+    user_room,
+)
 from crm import cases, events, users
 from crm.errors import DomainError
 from crm.models import User
@@ -70,7 +76,8 @@ def register_agent_namespace() -> None:
         if not token and cookie.get(LOGIN_ID):
             join_room(login_room(cookie[LOGIN_ID]))  # signing out in any tab ends this one
         if actor.has_role("supervisor"):
-            join_room(SUPERVISORS)
+            for room in supervisors_rooms(actor.client_ids):  # their clients' only
+                join_room(room)
         return True
 
     @socketio.on("disconnect", namespace=AGENT_NS)

@@ -72,12 +72,16 @@ class Offer(Base):
 
 
 class DispositionCode(Base):
-    """A wrap-up code an agent may choose after a call, per line of work."""
+    """A wrap-up code an agent may choose after a call, per client and line of work."""
 
     __tablename__ = "disposition_codes"
-    __table_args__ = (Index("ix_disposition_codes_line", "line_of_work", "code", unique=True),)
+    __table_args__ = (Index("ix_disposition_codes_client_line", "client_id", "line_of_work",
+                            "code", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # The client whose codes these are; None: every client's (codes set up before clients had
+    # their own, kept as they were).
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     line_of_work: Mapped[str] = mapped_column(String(32), default="general")
     code: Mapped[str] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(120))
