@@ -85,6 +85,8 @@ def register_socket_error_handler() -> None:
 
     @socketio.on_error_default
     def _failed(exc: Exception) -> dict | bool:
+        if isinstance(exc, ConnectionRefusedError):
+            raise exc  # a refused connection is an answer, not a failure
         database.discard()
         if request.event.get("message") == "connect":
             # A connection whose check failed is refused: any other answer would accept it.
