@@ -14,6 +14,7 @@ from twilio.base.exceptions import TwilioException
 from channels.voice import bridge, control
 from console import database, presence, routing
 from console import offers as console_offers
+from console.api.routing import PresenceIn
 from console.api.schemas import ScreenPopOut, present
 from console.extensions import socketio
 from console.realtime.agent import fail, on_agent_event
@@ -254,10 +255,10 @@ def _answered(actor, offer: Offer) -> dict:
 
 
 def _register_socket_handlers() -> None:
-    @on_agent_event(events.PRESENCE_SET)
-    def _presence(actor, data):
+    @on_agent_event(events.PRESENCE_SET, PresenceIn)
+    def _presence(actor, data: PresenceIn):
         try:
-            status = routing.choose_presence(actor, data.get("status"), data.get("reason"))
+            status = routing.choose_presence(actor, data.status, data.reason)
         except DomainError as exc:
             return fail(exc.code, exc.message)
         return {"ok": True, "status": status}
