@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,20 @@ def start_server(env: dict, port: int | None = None) -> tuple[str, subprocess.Po
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("the console did not start in 30 s")
+
+
+def start_sms_console(server_env: dict, tmp: Path, name: str, **settings: str
+                      ) -> tuple[str, subprocess.Popen]:
+    """A console on a copy of the served database whose only waiting work is what the test
+    sends it (settings: e.g. a fake Twilio number, so signed webhooks are accepted)."""
+    url = copy_of_served_db(server_env, tmp / f"{name}.db")
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
+        db.execute("UPDATE offers SET status = 'abandoned' WHERE status = 'open'")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**server_env, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "i"),
+           "PUBLIC_BASE_URL": base, **settings}
+    return start_server(env, port)
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import urllib.parse
 import urllib.request
-from contextlib import closing
 
 import pytest
 from playwright.sync_api import expect
 from twilio.request_validator import RequestValidator
 
-from tests.e2e.conftest import _free_port, copy_of_served_db, start_server
+from tests.e2e.conftest import start_sms_console
 from tests.e2e.test_voice_phone import signed_in
 
 TOKEN = "e2e-offers-auth-token-0123456789"
@@ -23,17 +21,8 @@ HOOK = "/webhooks/twilio/messaging/incoming"
 @pytest.fixture(scope="module")
 def sms_server(server_env, tmp_path_factory):
     """A console with a (fake) Twilio number, so signed SMS webhooks are accepted."""
-    tmp = tmp_path_factory.mktemp("offers-e2e")
-    url = copy_of_served_db(server_env, tmp / "offers.db")
-    # Work other tests left waiting is not this console's: only the texts sent here are.
-    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
-        db.execute("UPDATE offers SET status = 'abandoned' WHERE status = 'open'")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**server_env, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "i"),
-           "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_PHONE_NUMBER": OUR_NUMBER,
-           "PUBLIC_BASE_URL": base}
-    base, proc = start_server(env, port)
+    base, proc = start_sms_console(server_env, tmp_path_factory.mktemp("offers-e2e"), "offers",
+                                   TWILIO_AUTH_TOKEN=TOKEN, TWILIO_PHONE_NUMBER=OUR_NUMBER)
     yield base
     proc.terminate()
     proc.wait(10)

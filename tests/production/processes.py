@@ -110,6 +110,20 @@ def wait_ready(base: str, proc: Process, timeout: float = 60) -> None:
     raise AssertionError(f"{proc.name} not ready:\n{proc.output()[-4000:]}")
 
 
+def signed_sms(http, base: str, sid: str, sender: str, body: str = "where is my claim"):
+    """POST an inbound SMS webhook to a web process, signed as Twilio signs it."""
+    from twilio.request_validator import RequestValidator
+
+    path = "/webhooks/twilio/messaging/incoming"
+    params = {"MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid,
+              "AccountSid": "AC" + "1" * 32, "From": sender, "To": OUR_NUMBER, "Body": body,
+              "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received",
+              "ApiVersion": "2010-04-01"}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + path, params)
+    return http.post(base + path, data=params, headers={"X-Twilio-Signature": signature},
+                     timeout=20)
+
+
 class TwilioPeer:
     """Twilio's Messages API over HTTP: answers like Twilio and records every message."""
 

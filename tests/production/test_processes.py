@@ -10,16 +10,14 @@ import time
 
 import requests
 import socketio as sio_client
-from twilio.request_validator import RequestValidator
 
 from tests.production.processes import (
-    AUTH_TOKEN,
-    OUR_NUMBER,
     PUBLIC,
     Process,
     caseline,
     free_port,
     production_env,
+    signed_sms,
     wait_ready,
 )
 
@@ -40,17 +38,6 @@ def _sign_in(base: str, email: str) -> requests.Session:
     assert resp.status_code == 302, resp.text
     web.headers["Cookie"] = f"session={resp.cookies['session']}"
     return web
-
-
-def _signed_sms(base: str, sid: str, body: str, sender: str) -> requests.Response:
-    path = "/webhooks/twilio/messaging/incoming"
-    params = {"MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid,
-              "AccountSid": "AC" + "1" * 32, "From": sender, "To": OUR_NUMBER, "Body": body,
-              "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received",
-              "ApiVersion": "2010-04-01"}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + path, params)
-    return requests.post(base + path, data=params, headers={"X-Twilio-Signature": signature},
-                         timeout=10)
 
 
 def test_the_production_processes_serve_route_and_send_once(services, twilio_peer, tmp_path):
@@ -91,7 +78,7 @@ def test_the_production_processes_serve_route_and_send_once(services, twilio_pee
                         timeout=10)
         assert ack["ok"] is True, ack
 
-        resp = _signed_sms(web_a, "SM" + "a" * 32, "My claim number is 42", "+14155550123")
+        resp = signed_sms(requests, web_a, "SM" + "a" * 32, "+14155550123", "My claim number is 42")
         assert resp.status_code == 200, resp.text
         pop = offers.get(timeout=15)  # routed by web-a, delivered through Redis by web-b
         case_id = pop["case"]["id"]

@@ -13,16 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 import socketio as sio_client
-from twilio.request_validator import RequestValidator
 
 from tests.production.processes import (
-    AUTH_TOKEN,
-    OUR_NUMBER,
     PUBLIC,
     Process,
     caseline,
     free_port,
     production_env,
+    signed_sms,
     wait_ready,
 )
 
@@ -63,7 +61,7 @@ def test_concurrent_work_never_shares_a_connection(services, twilio_peer, tmp_pa
             while not stop.is_set():
                 n += 1
                 sid = f"SM{worker:08x}{n:024x}"
-                r = _signed_sms(http, base, sid, f"+1415555{worker:02d}{n % 6:02d}")
+                r = signed_sms(http, base, sid, f"+1415555{worker:02d}{n % 6:02d}")
                 if r.status_code != 200:
                     failures.append(f"sms {r.status_code} {r.text[:200]}")
 
@@ -120,24 +118,13 @@ def test_concurrent_work_never_shares_a_connection(services, twilio_peer, tmp_pa
     assert not bad, "\n".join(bad[:20])
 
 
-def _signed_sms(http, base: str, sid: str, sender: str) -> requests.Response:
-    path = "/webhooks/twilio/messaging/incoming"
-    params = {"MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid,
-              "AccountSid": "AC" + "1" * 32, "From": sender, "To": OUR_NUMBER,
-              "Body": "where is my claim", "NumMedia": "0", "NumSegments": "1",
-              "SmsStatus": "received", "ApiVersion": "2010-04-01"}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + path, params)
-    return http.post(base + path, data=params, headers={"X-Twilio-Signature": signature},
-                     timeout=20)
-
-
 def _seed_cases(base: str, n: int, token: str) -> list[int]:
     """n customers texting in; their case ids."""
     http = requests.Session()
     ids = []
     for i in range(n):
         phone = f"+14155559{i:03d}"
-        r = _signed_sms(http, base, f"SM{'f' * 24}{i:08x}", phone)
+        r = signed_sms(http, base, f"SM{'f' * 24}{i:08x}", phone)
         assert r.status_code == 200, r.text
         hits = http.get(f"{base}/api/v1/customers", params={"q": phone}, timeout=20,
                         headers={"Authorization": f"Bearer {token}"}).json()["items"]
