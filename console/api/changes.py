@@ -45,7 +45,7 @@ def patch_customer(customer_id: int, body: CustomerChange):
 
 
 @api.route(bp, "/cases/<int:case_id>", "PATCH", summary="Change a case", body=CaseChange,
-           response=CaseOut, tags=["cases"])
+           response=CaseOut, tags=["cases"], errors=(403,))
 def patch_case(case_id: int, body: CaseChange):
     """Change a case's status, priority, owner, flags or summary (403 without the role)."""
     session = database.session()

@@ -47,7 +47,7 @@ class EmailIn(BaseModel):
 @api.route(bp, "/cases/<int:case_id>/emails", "POST", body=EmailIn, response=InteractionOut,
            status=201, tags=["email"],
            summary="Send an email from a case (queued now, sent by a task; attachments as "
-                   "base64, 10 MB in total)")
+                   "base64, 10 MB in total)", errors=(403, 409))
 def post_email(case_id: int, body: EmailIn):
     """Queue the email in this request's transaction, then hand it to the sender task."""
     return queue_and_send(case_id, body)
@@ -89,7 +89,7 @@ def get_email(case_id: int, interaction_id: int):
 
 
 @api.route(bp, "/attachments/<int:attachment_id>", tags=["email"],
-           summary="Download an attachment (or a raw email) of a case you can see")
+           summary="Download an attachment (or a raw email) of a case you can see", errors=(422,))
 def get_attachment(attachment_id: int):
     """The file as a download: never rendered inline, never type-sniffed by the browser."""
     session = database.session()

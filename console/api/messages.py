@@ -80,7 +80,8 @@ class Deleted(BaseModel):
 
 
 @api.route(bp, "/cases/<int:case_id>/messages", "POST", summary="Reply to the customer",
-           body=MessageIn, response=InteractionOut, status=202, tags=["messages"])
+           body=MessageIn, response=InteractionOut, status=202, tags=["messages"],
+           errors=(403, 409))
 def send_message(case_id: int, body: MessageIn):
     """Queue a reply; it is sent after the commit and its status follows live."""
     if body.medium not in registry.media():
@@ -112,7 +113,7 @@ def _send_email(case_id: int, body: MessageIn) -> InteractionOut:
 
 
 @api.route(bp, "/cases/<int:case_id>/reply-options", summary="How the customer of a case can "
-           "be reached", response=ReplyOptions, tags=["messages"])
+           "be reached", response=ReplyOptions, tags=["messages"], errors=(409, 422))
 def reply_options(case_id: int):
     """Each installed medium with its destination, or the reason it is unavailable."""
     session = database.session()
@@ -130,7 +131,7 @@ def list_canned():
 
 
 @api.route(bp, "/canned-replies", "POST", summary="Create a canned reply", body=CannedReplyIn,
-           response=CannedReplyOut, status=201, tags=["messages"])
+           response=CannedReplyOut, status=201, tags=["messages"], errors=(403, 404))
 def create_canned(body: CannedReplyIn):
     """A personal reply, or a shared one (supervisors)."""
     me = actor()
@@ -147,7 +148,7 @@ def create_canned(body: CannedReplyIn):
 
 
 @api.route(bp, "/canned-replies/<int:reply_id>", "DELETE", summary="Delete a canned reply",
-           response=Deleted, tags=["messages"])
+           response=Deleted, tags=["messages"], errors=(403,))
 def delete_canned(reply_id: int):
     """Remove your reply (or a shared one, as supervisor)."""
     session = database.session()
