@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.workspace_schemas import DecisionOut
 from crm import decisions
 
@@ -13,8 +14,10 @@ from crm import decisions
 class DecisionIn(BaseModel):
     """A judgement call to be signed off by someone else."""
 
-    kind: str = Field(description=f"one of {', '.join(decisions.KINDS)}")
-    summary: str = Field(max_length=decisions.MAX_TEXT, description="what is to be decided")
+    kind: str = Field(description="what kind of decision",
+                      json_schema_extra=documented(enum=list(decisions.KINDS)))
+    summary: str = Field(max_length=decisions.MAX_TEXT, description="what is to be decided",
+                         json_schema_extra=documented(**NOT_BLANK))
 
 
 class VerdictIn(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import Out
 from crm import fraud
 
@@ -15,7 +16,7 @@ from crm import fraud
 class EscalationIn(BaseModel):
     """What looks wrong on the case."""
 
-    summary: str = Field(max_length=2000)
+    summary: str = Field(max_length=2000, json_schema_extra=documented(**NOT_BLANK))
 
 
 class InvestigationOut(Out):
@@ -38,8 +39,8 @@ class InvestigationList(BaseModel):
 class LinkIn(BaseModel):
     """The other customer (a case reference such as CL-… or a customer id) and why."""
 
-    other: str = Field(max_length=64)
-    reason: str = Field(max_length=2000)
+    other: str = Field(max_length=64, json_schema_extra=documented(**NOT_BLANK))
+    reason: str = Field(max_length=2000, json_schema_extra=documented(**NOT_BLANK))
 
 
 class LinkOut(Out):

@@ -9,16 +9,23 @@ from pydantic import BaseModel, Field
 from channels import registry
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import InteractionOut, Out
 from crm import access, canned, mail, outbound
 from crm.errors import Invalid
+
+# Every medium a reply can go by; a server answers 422 for one whose channel it has not installed.
+MEDIA = ("chat", "email", "sms", "whatsapp")
 
 
 class MessageIn(BaseModel):
     """A reply to the customer of a case."""
 
-    medium: str = Field(description="sms, whatsapp, chat (email once its channel is installed)")
-    body: str = Field(max_length=100_000)
+    medium: str = Field(description="sms, whatsapp, chat or email: those whose channel is "
+                        "installed here (see reply-options)",
+                        json_schema_extra=documented(enum=list(MEDIA)))
+    body: str = Field(max_length=100_000, description="SMS and WhatsApp allow fewer characters",
+                      json_schema_extra=documented(**NOT_BLANK))
     to: str | None = Field(default=None, description="a contact point of the customer; "
                            "default: where they last wrote from")
     subject: str | None = Field(default=None, max_length=998)
@@ -27,8 +34,8 @@ class MessageIn(BaseModel):
 class CannedReplyIn(BaseModel):
     """A new canned reply; fields like {{customer.first_name}} are filled in on use."""
 
-    title: str = Field(max_length=120)
-    body: str = Field(max_length=4000)
+    title: str = Field(max_length=120, json_schema_extra=documented(**NOT_BLANK))
+    body: str = Field(max_length=4000, json_schema_extra=documented(**NOT_BLANK))
     shared: bool = Field(default=False, description="shared with the client's staff "
                          "(supervisors only); otherwise personal")
     client_id: int | None = Field(default=None, description="default: your only client")

@@ -100,6 +100,27 @@ class Registry:
         }
 
 
+def documented(*, nullable: bool = True, items: dict | None = None, **schema):
+    """A field's JSON schema additions for rules its service checks (with its own messages):
+    allowed values, patterns, lengths (`items`: of each array item); nullable=False when the
+    service refuses null (the field may still be omitted)."""
+
+    def apply(field_schema: dict) -> None:
+        if not nullable and "anyOf" in field_schema:
+            kept = [s for s in field_schema.pop("anyOf") if s.get("type") != "null"]
+            field_schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+            field_schema.pop("default", None)
+        if items:
+            field_schema["items"].update(items)
+        field_schema.update(schema)
+
+    return apply
+
+
+# Text a service refuses when blank (after trimming whitespace).
+NOT_BLANK = {"minLength": 1, "pattern": r"\S"}
+
+
 class ErrorDetail(BaseModel):
     """What went wrong, for people and programs."""
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from console import database, presence
 from console import routing as console_routing
 from console.api import actor, api, bp
+from console.api.registry import documented
 from crm import board, offers, routing
 from crm.errors import NotFound
 from crm.models import Offer, User, utcnow
@@ -41,8 +42,9 @@ class BoardOut(BaseModel):
 class PresenceIn(BaseModel):
     """A new state for an agent (set by a supervisor)."""
 
-    status: str = Field(max_length=16)
-    reason: str | None = Field(default=None, max_length=80)
+    status: str = Field(max_length=16, json_schema_extra=documented(
+        enum=list(console_routing.SUPERVISOR_CHOICES)))
+    reason: str | None = Field(default=None, max_length=80, description="why away")
 
 
 class AssignIn(BaseModel):

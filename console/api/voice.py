@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Response, current_app
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control, twiml
 from console import database, presence, routing
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import DispositionOut, InteractionOut, present
 from console.errors import error_response
 from console.voice import set_presence
@@ -43,10 +44,16 @@ class CallOut(BaseModel):
 
 
 class TransferIn(BaseModel):
-    """Transfer to another agent (user_id) or to a queue (line of work)."""
+    """Transfer to another agent (user_id) or to a queue (line of work), exactly one of them;
+    `warm` (consult the agent first) applies to an agent."""
 
-    user_id: int | None = None
-    queue: str | None = Field(default=None, max_length=32)
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["user_id"], "not": {"required": ["queue"]}},
+        {"required": ["queue"], "not": {"required": ["user_id"]}}]})
+
+    user_id: int | None = Field(default=None, json_schema_extra=documented(nullable=False))
+    queue: str | None = Field(default=None, max_length=32,
+                              json_schema_extra=documented(nullable=False, **NOT_BLANK))
     warm: bool = False
 
 
@@ -59,7 +66,8 @@ class RecordingIn(BaseModel):
 class WrapUpIn(BaseModel):
     """The disposition code (required) and notes of a finished call."""
 
-    disposition: str = Field(min_length=1, max_length=64)
+    disposition: str = Field(min_length=1, max_length=64, description="a code of the call's "
+                             "line of work (see its dispositions)")
     notes: str = Field(default="", max_length=callwork.MAX_NOTES)
 
 
@@ -394,9 +402,11 @@ def simulate_call(body: SimulateIn):
 class DispositionIn(BaseModel):
     """A new wrap-up code for a line of work."""
 
-    line_of_work: str = Field(min_length=1, max_length=32)
-    code: str = Field(min_length=1, max_length=64)
-    label: str = Field(min_length=1, max_length=120)
+    line_of_work: str = Field(min_length=1, max_length=32,
+                              json_schema_extra=documented(**NOT_BLANK))
+    code: str = Field(min_length=1, max_length=64, description="letters, digits and "
+                      "underscores (stored in lower case)")
+    label: str = Field(min_length=1, max_length=120, json_schema_extra=documented(**NOT_BLANK))
 
 
 class DispositionQuery(BaseModel):

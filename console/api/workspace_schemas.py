@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import AgentRef, CaseOut, CustomerOut, InteractionOut, Out
+from crm.timeline import MAX_NOTE
 
 
 class CustomerRef(Out):
@@ -67,14 +69,17 @@ class TimelineQuery(BaseModel):
     """Either `before` (older items, newest first) or `after` (newer items, oldest first)."""
 
     limit: int = Field(50, ge=1, le=200, description="items per page (1-200)")
-    before: str | None = Field(None, description="cursor: items older than this one")
-    after: str | None = Field(None, description="cursor: items newer than this one")
+    before: str | None = Field(None, max_length=200,
+                               description="cursor: items older than this one (not with after)")
+    after: str | None = Field(None, max_length=200,
+                              description="cursor: items newer than this one (not with before)")
 
 
 class NoteIn(BaseModel):
     """A note to add to a case."""
 
-    body: str = Field(..., description="the note's text (plain text, up to 20,000 characters)")
+    body: str = Field(..., description="the note's text (plain text, up to 20,000 characters)",
+                      json_schema_extra=documented(**NOT_BLANK, maxLength=MAX_NOTE))
 
 
 class TaskOut(Out):
