@@ -32,6 +32,7 @@ class Route:
     tags: tuple[str, ...] = ()
     params: list[tuple[str, str]] = field(default_factory=list)
     errors: tuple[int, ...] = ()
+    view: Any = None  # the function that answers it
 
 
 class Registry:
@@ -59,6 +60,7 @@ class Registry:
         self.routes.append(spec)
 
         def decorator(view):
+            spec.view = view
             @functools.wraps(view)
             def wrapper(**kwargs):
                 if body is not None:
