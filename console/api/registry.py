@@ -142,8 +142,8 @@ def _ref(model) -> dict:
 
 # Why each error status is answered (the body is always ErrorBody).
 _ERRORS = {
-    400: "Malformed request: a NUL character, a number the database cannot hold, or (cookie "
-         "sessions) a missing CSRF token",
+    400: "Malformed request: JSON that cannot be read, text or a number the database cannot "
+         "store (a NUL character, say), or (cookie sessions) a missing CSRF token",
     401: "Not signed in, or the token is invalid or revoked",
     403: "Signed in, but the role or the relationship this action needs is missing",
     404: "Not found, or not visible to you",

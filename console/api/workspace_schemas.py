@@ -8,7 +8,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from console.api.registry import NOT_BLANK, documented
-from console.api.schemas import AgentRef, CaseOut, CustomerOut, InteractionOut, Out
+from console.api.schemas import (
+    CASE_STATUS,
+    PRIORITY,
+    AgentRef,
+    CaseOut,
+    CustomerOut,
+    InteractionOut,
+    Out,
+)
 from crm.timeline import MAX_NOTE
 
 
@@ -44,8 +52,8 @@ class CaseSummaryOut(Out):
 
     id: int
     reference: str
-    status: str
-    priority: str
+    status: str = CASE_STATUS
+    priority: str = PRIORITY
     flags: list[str]
     last_activity_at: datetime
     customer: CustomerRef
