@@ -71,7 +71,7 @@ def _fire(base: str, prefix: str, n: int, first: int = 0) -> tuple[list[float], 
 
     def one(_):
         k = next(counter)
-        params = {"MessageSid": f"SM{prefix}{k:030d}", "AccountSid": "AC" + "0" * 32,
+        params = {"MessageSid": f"SM{ord(prefix):02x}{k:030d}", "AccountSid": "AC" + "0" * 32,
                   "From": f"+1415{k % SENDERS:07d}", "To": "+15005550006",
                   "Body": f"bench message {k}", "NumMedia": "0", "NumSegments": "1",
                   "SmsStatus": "received", "ApiVersion": "2010-04-01"}

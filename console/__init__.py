@@ -1,5 +1,5 @@
-"""The Caseline web console: app factory, auth, API, Socket.IO, routing, tasks and CLI."""
+"""The Caseline web console: app factory, auth, API, Socket.IO, routing, tasks and CLI.
 
-from console.app import create_app
-
-__all__ = ["create_app"]
+Importing the package does nothing: gunicorn reads `console.gunicorn_conf` before gevent
+patches the standard library, so nothing here may pull in the app.
+"""

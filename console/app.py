@@ -12,7 +12,7 @@ from console.extensions import csrf, login_manager, socketio
 from console.inputs import register_input_checks
 from console.logs import configure_logging
 from console.messaging import register_messaging
-from console.realtime import register_agent_namespace, register_listeners
+from console.realtime import gatekeeper, register_agent_namespace, register_listeners
 from console.tasks import register_tasks
 from crm import events
 
@@ -24,7 +24,6 @@ def create_app(settings: Settings | None = None, *, check_database: bool = False
                 template_folder=str(ROOT / "templates"), instance_path=settings.instance_path)
     app.config.update(settings.flask_config(), CASELINE=settings)
     configure_logging(settings.log_format)
-    register_proxy_fix(app, settings)
     db = register_database(app, settings.database_url)
     if check_database:
         db.check()
@@ -35,11 +34,17 @@ def create_app(settings: Settings | None = None, *, check_database: bool = False
     register_tasks(app, settings)
     register_realtime(app)
     register_messaging(app)
+    register_proxy_fix(app, settings)  # last: around Socket.IO's middleware too
     return app
 
 
 def register_proxy_fix(app: Flask, settings: Settings) -> None:
-    """Trust one proxy's X-Forwarded-* headers in production (nginx in front)."""
+    """Trust one proxy's X-Forwarded-* headers in production (nginx in front).
+
+    Wraps the outermost WSGI app: socketio.init_app wraps app.wsgi_app in engine.io's
+    middleware, which answers /socket.io/ itself, so a ProxyFix inside it would never see
+    socket traffic and the chat's limits would key every visitor by nginx's address.
+    """
     if settings.production:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -56,9 +61,18 @@ def register_extensions(app: Flask, settings: Settings) -> None:
     # explicitly, so an earlier app's queue in this process is not reused).
     queue = {"message_queue": settings.redis_url} if settings.redis_url else {
         "client_manager": None}
-    socketio.init_app(app, async_mode="threading", logger=False, engineio_logger=False,
+    socketio.init_app(app, async_mode=async_mode(), logger=False, engineio_logger=False,
                       cors_allowed_origins=[settings.public_base_url] if settings.public_base_url
                       else None, **queue)
+
+
+def async_mode() -> str:
+    """gevent inside gunicorn's gevent worker (the standard library is patched), else threads."""
+    try:
+        from gevent import monkey
+    except ImportError:
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
 def register_blueprints(app: Flask) -> None:
@@ -80,6 +94,7 @@ def register_realtime(app: Flask) -> None:
     events.clear_listeners()  # one app per process: a new app replaces the old listeners
     register_socket_error_handler()
     register_agent_namespace()
+    gatekeeper.register(app)
     register_listeners(app)
     from console.voice import register_voice  # issue 5: offers, presence, call connect
 

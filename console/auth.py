@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
+from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from console import database, shared_state
+from console import database, shared_state, sign_in_limits
 from console.extensions import csrf, login_manager
 from crm import users
 from crm.models import User
@@ -65,20 +67,39 @@ def login():
     if request.method == "POST":
         csrf.protect()
         if form.validate():
-            session = database.session()
-            try:
-                user = users.authenticate(session, form.email.data, form.password.data)
-            except users.SignInRefused as exc:
-                session.commit()  # keep the failed-attempt count and any lockout
-                return render_template("login.html", form=form, error=exc.message), 401
-            session.commit()
-            login_user(user)
-            new_sign_in()
-            return redirect(_safe_next(request.args.get("next")))
+            return _sign_in(form)
         return render_template("login.html", form=form, error="Enter your email and password."), 400
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
     return render_template("login.html", form=form, error=None)
+
+
+def _sign_in(form: SignInForm):
+    # Counted before the password is checked: a blocked guesser costs no argon2 time.
+    address, email = request.remote_addr, form.email.data
+    wait = sign_in_limits.attempt(address, email)
+    if wait is not None:
+        page = render_template("login.html", form=form, error=wait.message)
+        return page, 429, {"Retry-After": str(wait.seconds)}
+    session = database.session()
+    try:
+        user = users.authenticate(session, email, form.password.data)
+    except users.SignInRefused as exc:
+        session.rollback()
+        return render_template("login.html", form=form, error=exc.message), 401
+    session.commit()
+    sign_in_limits.succeeded(address, email)
+    _new_csrf_secret()  # a token issued before sign-in (perhaps to an attacker) stops working
+    login_user(user)
+    new_sign_in()
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _new_csrf_secret() -> None:
+    # Flask-WTF keeps the secret in the session and caches it on g; the next form makes anew.
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    cookie.pop(field, None)
+    g.pop(field, None)
 
 
 @bp.post("/logout")
@@ -88,6 +109,7 @@ def logout():
     login_id = cookie.get(LOGIN_ID)
     logout_user()
     cookie.pop(LOGIN_ID, None)
+    _new_csrf_secret()
     if login_id:
         _sign_ins().end(login_id)
         from console.realtime.agent import end_sign_in  # realtime imports auth; import late
@@ -143,8 +165,36 @@ def _sign_ins():
     return shared_state.store("sign_ins", _LocalSignIns, _SharedSignIns)
 
 
+# Where a redirect may go after sign-in: a path on this site, in printable ASCII with no
+# spaces (browsers drop tabs and newlines inside URLs, so "/\t/evil" would become "//evil").
+_LOCAL_PATH = re.compile(r"/(?![/\\])[\x21-\x7e]*")
+
+
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an absolute URL here would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    # An absolute or scheme-relative URL here would be an open redirect.
+    if target and _LOCAL_PATH.fullmatch(target) and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("web.index")
+
+
+# Pages other sites may frame: the web-chat widget, which a client's site embeds.
+EMBEDDABLE = frozenset({"chat.widget"})
+
+
+@bp.after_app_request
+def _refuse_framing(response):
+    """No other site may frame the console (clickjacking); the chat widget is made to be."""
+    if request.endpoint in EMBEDDABLE:
+        return response
+    policy = response.headers.get("Content-Security-Policy")
+    if policy is None:
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    elif "frame-ancestors" not in policy:
+        response.headers["Content-Security-Policy"] = f"{policy}; frame-ancestors 'none'"
+    # A page that chose its own framers (an email body shown inside the console: 'self')
+    # keeps them; older browsers read X-Frame-Options instead.
+    same_site = "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN" if same_site else "DENY")
+    return response

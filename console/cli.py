@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -10,6 +11,7 @@ from flask.cli import FlaskGroup
 
 from console.app import create_app
 from console.config import ConfigError
+from crm import users as user_service
 
 
 def _factory():
@@ -41,7 +43,7 @@ def serve(host: str, port: int):
     _check_database()
     from console.server import run
 
-    run(current_app, host, port)
+    run(current_app._get_current_object(), host, port)
 
 
 @cli.command()
@@ -64,6 +66,7 @@ def beat():
         raise ConfigError("caseline beat needs REDIS_URL (the Celery broker)")
     from console.tasks import celery
 
+    os.makedirs(current_app.instance_path, exist_ok=True)  # its schedule file lives there
     celery.start(["beat", "--loglevel=INFO", "--schedule",
                   f"{current_app.instance_path}/celerybeat-schedule"])
 
@@ -108,7 +111,7 @@ def demo(host: str, port: int):
     click.echo(seed_if_empty())
     print_logins()
     settings().simulator = True
-    run(current_app, host, port)
+    run(current_app._get_current_object(), host, port)
 
 
 @cli.group()
@@ -129,7 +132,6 @@ def users_create(email, name, roles, password, client_slugs):
     """Create a staff user."""
     from console.database import session
     from crm import tenancy
-    from crm import users as user_service
     from crm.errors import DomainError
 
     if password is None:
@@ -150,7 +152,6 @@ def users_create(email, name, roles, password, client_slugs):
 def users_token(email, label):
     """Print a new API token for a user (shown once)."""
     from console.database import session
-    from crm import users as user_service
     from crm.errors import DomainError
 
     s = session()
@@ -160,6 +161,35 @@ def users_token(email, label):
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(token)
+
+
+@users.command("deactivate")
+@click.argument("email")
+def users_deactivate(email):
+    """End a user's access: sign-in, tokens and open sockets."""
+    _change_user(email, lambda s, user: user_service.deactivate(s, user))
+    click.echo(f"deactivated {email}")
+
+
+@users.command("revoke-tokens")
+@click.argument("email")
+def users_revoke_tokens(email):
+    """Revoke every API token of a user (sockets opened with one close)."""
+    n = _change_user(email, lambda s, user: user_service.revoke_tokens(s, user))
+    click.echo(f"revoked {n} token(s) of {email}")
+
+
+def _change_user(email, change):
+    from console.database import session
+    from crm.errors import DomainError
+
+    s = session()
+    try:
+        result = change(s, user_service.get_by_email(s, email))
+        s.commit()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    return result
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from console import database
 from console.extensions import socketio
@@ -66,7 +66,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
-        return error_response(exc.code or 500, code, exc.description or exc.name)
+        body, status = error_response(exc.code or 500, code, exc.description or exc.name)
+        response = app.make_response((body, status))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            # RFC 9110: a 405 names the methods the resource takes.
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
@@ -79,10 +84,14 @@ def register_socket_error_handler() -> None:
     and its transaction is rolled back."""
 
     @socketio.on_error_default
-    def _failed(exc: Exception) -> dict:
+    def _failed(exc: Exception) -> dict | bool:
         if isinstance(exc, ConnectionRefusedError):
             raise exc  # a refused connection is an answer, not a failure
         database.discard()
+        if request.event.get("message") == "connect":
+            # A connection whose check failed is refused: any other answer would accept it.
+            log.exception("refused a socket connection: its check failed")
+            return False
         if isinstance(exc, DataError | OverflowError):
             log.warning("refused a socket value the database cannot store: %s", _first_line(exc))
             return {"ok": False, "error": {"code": "invalid_input", "message": UNSTORABLE}}

@@ -4,7 +4,7 @@ from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
-# threading + simple-websocket, as Flask-SocketIO's maintainer recommends; never eventlet.
-socketio = SocketIO(async_mode="threading")
+# The async mode is chosen when the app is bound (threading, or gevent under gunicorn).
+socketio = SocketIO()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -20,7 +20,8 @@ def configure_logging(fmt: str, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("engineio.server", "socketio.server"):
+    # twilio.http_client logs every request's headers at INFO: noise, and not for log shippers.
+    for noisy in ("engineio.server", "socketio.server", "twilio.http_client"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # Embedded mode serves with Werkzeug on purpose; its "production deployment" warning is
     # noise there, and production runs gunicorn instead.

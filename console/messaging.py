@@ -12,7 +12,8 @@ from channels.sms.webhooks import bp as sms_bp
 from console import database
 from console.extensions import csrf, socketio
 from console.outbound import fetch_media, send_outbound
-from console.realtime.agent import connected_actor
+from console.realtime.agent import on_agent_event
+from console.realtime.payloads import TypingIn
 from console.realtime.rooms import AGENT_NS, case_room
 from console.tasks import enqueue
 from crm import cases, events
@@ -46,25 +47,24 @@ def register_messaging(app: Flask) -> None:
 
 
 def _register_agent_typing() -> None:
-    @socketio.on(events.TYPING, namespace=AGENT_NS)
-    def _agent_typing(data):
-        actor = connected_actor()
-        if actor is None or not isinstance(data, dict):
-            return None
-        session = database.session()
-        try:
-            case = cases.get(session, actor, int(data.get("case_id", 0)), audit_view=False)
-            threads = chat_threads(session, case.id)
-        except (TypeError, ValueError, DomainError):
-            return None
-        finally:
-            session.rollback()
-        typing = bool(data.get("typing", True))
-        socketio.emit(events.TYPING, {"case_id": case.id, "who": "agent", "name": actor.name,
-                                      "typing": typing}, to=case_room(case.id),
-                      namespace=AGENT_NS, skip_sid=request.sid)
-        if threads:
-            # The visitor sees only that someone (by first name) is typing, nothing else.
-            socketio.emit(events.TYPING, {"name": actor.name, "typing": typing},
-                          to=visit_room(threads[0]), namespace=CHAT_NS)
+    on_agent_event(events.TYPING, TypingIn)(_agent_typing)
+
+
+def _agent_typing(actor, data: TypingIn) -> None:
+    """An agent typing on a case: its watchers, and the visitor of its chat, see it."""
+    session = database.session()
+    try:
+        case = cases.get(session, actor, data.case_id, audit_view=False)
+        threads = chat_threads(session, case.id)
+    except DomainError:
         return None
+    finally:
+        session.rollback()
+    socketio.emit(events.TYPING, {"case_id": case.id, "who": "agent", "name": actor.name,
+                                  "typing": data.typing}, to=case_room(case.id),
+                  namespace=AGENT_NS, skip_sid=request.sid)
+    if threads:
+        # The visitor sees only that someone (by first name) is typing, nothing else.
+        socketio.emit(events.TYPING, {"name": actor.name, "typing": data.typing},
+                      to=visit_room(threads[0]), namespace=CHAT_NS)
+    return None

@@ -7,6 +7,7 @@ from datetime import UTC
 
 from console import database
 from console.realtime.agent import fail, on_agent_event
+from console.realtime.payloads import OfferRef
 from crm import events, offers
 from crm.errors import DomainError
 from crm.models import Offer, User, utcnow
@@ -29,13 +30,6 @@ def expiry(offer: Offer) -> dict:
     at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
     return {"expires_at": at.isoformat(),
             "expires_in": max(0.0, round((at - utcnow()).total_seconds(), 1))}
-
-
-def _offer_id(data) -> int | None:
-    try:
-        return int((data or {}).get("offer_id"))
-    except (TypeError, ValueError):
-        return None
 
 
 def accept(actor: User, offer_id: int) -> dict:
@@ -69,13 +63,10 @@ def decline(actor: User, offer_id: int) -> dict:
 def register_offer_handlers() -> None:
     """offer.accept and offer.decline on /agent."""
     for name, act in ((events.OFFER_ACCEPT, accept), (events.OFFER_DECLINE, decline)):
-        on_agent_event(name)(_handler(act))
+        on_agent_event(name, OfferRef)(_handler(act))
 
 
 def _handler(act: Callable[[User, int], dict]):
-    def handle(actor: User, data) -> dict:
-        offer_id = _offer_id(data)
-        if offer_id is None:
-            return fail("invalid", "offer_id required")
-        return act(actor, offer_id)
+    def handle(actor: User, data: OfferRef) -> dict:
+        return act(actor, data.offer_id)
     return handle

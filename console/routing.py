@@ -12,7 +12,7 @@ from flask import Flask, current_app, has_app_context
 
 from console import database, presence
 from console.extensions import socketio
-from console.realtime.rooms import AGENT_NS, SUPERVISORS, user_room
+from console.realtime.rooms import AGENT_NS, supervisors_room, supervisors_rooms, user_room
 from console.tasks import celery, periodic
 from crm import callwork, events, routing
 from crm.errors import Conflict, Invalid
@@ -87,13 +87,24 @@ def reroute(*, expiring: bool = False) -> int:
 
 
 def tell_supervisors(user_id: int) -> None:
-    """presence.updated to the supervisors room, and to the agent's own tabs (whose phone
-    shows the state a supervisor, a call or another tab chose)."""
+    """presence.updated to the supervisors of the agent's clients (only theirs: names, states
+    and away reasons stay inside a tenant), and to the agent's own tabs (whose phone shows
+    the state a supervisor, a call or another tab chose)."""
     rec = presence.record(user_id) or {"status": "offline"}
     socketio.emit(events.PRESENCE_UPDATED, {
         "id": user_id, "user_id": user_id, "status": rec["status"], "reason": rec.get("reason"),
         "name": rec.get("name"), "since": rec.get("since"), "at": utcnow().isoformat()},
-        to=[SUPERVISORS, user_room(user_id)], namespace=AGENT_NS)
+        to=[*supervisors_rooms(rec.get("client_ids") or ()), user_room(user_id)],
+        namespace=AGENT_NS)
+
+
+def rescind(user_ids, offer_id: int, attempt: int, reason: str, at: str) -> None:
+    """offer.rescinded to these agents' tabs: that attempt of the item (and earlier) is over."""
+    rooms = [user_room(uid) for uid in dict.fromkeys(user_ids)]  # once each
+    if rooms:
+        socketio.emit(events.OFFER_RESCINDED, {
+            "id": offer_id, "offer_id": offer_id, "attempt": attempt, "reason": reason,
+            "at": at}, to=rooms, namespace=AGENT_NS)
 
 
 SUPERVISOR_CHOICES = ("available", "away", "offline")  # busy and wrap-up follow calls
@@ -215,10 +226,8 @@ def register_routing(app: Flask) -> None:
         payload["routed"] = True
 
     def on_withdrawn(_name: str, payload: dict) -> None:
-        socketio.emit(events.OFFER_RESCINDED, {
-            "id": payload["offer_id"], "offer_id": payload["offer_id"],
-            "reason": payload["reason"], "at": payload["at"]},
-            to=user_room(payload["user_id"]), namespace=AGENT_NS)
+        rescind([payload["user_id"]], payload["offer_id"], payload["attempt"],
+                payload["reason"], payload["at"])
 
     def routed(payload: dict) -> bool:
         # Calls queue themselves; notes and replies are not work to route.
@@ -238,7 +247,9 @@ def register_routing(app: Flask) -> None:
         note = {"id": payload.get("offer_id") or payload.get("interaction_id"),
                 "event": name, "client_id": payload.get("client_id"),
                 "queue": payload.get("queue"), "at": payload["at"]}
-        socketio.emit(events.QUEUE_STATS, note, to=SUPERVISORS, namespace=AGENT_NS)
+        if note["client_id"] is not None:  # the work's client's supervisors, nobody else's
+            socketio.emit(events.QUEUE_STATS, note, to=supervisors_room(note["client_id"]),
+                          namespace=AGENT_NS)
         for uid in payload.get("escalate_to") or ():
             socketio.emit(events.QUEUE_STATS, note, to=user_room(uid), namespace=AGENT_NS)
 
@@ -246,7 +257,9 @@ def register_routing(app: Flask) -> None:
                  events.WORK_DONE, events.SLA_BREACHED, events.OFFER_CLOSED):
         events.subscribe(name, nudge)
     events.subscribe(events.WORK_QUEUED, on_queued)
-    events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn)
+    # Urgent, as the screen pop is: an offer taken back goes out before the offer that follows
+    # it in the same commit (often the same item, offered again to the same agent).
+    events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn, urgent=True)
     events.subscribe_in_transaction(events.INTERACTION_CREATED, on_interaction)
     events.subscribe_in_transaction(events.WORK_QUEUED, route_now)
     events.subscribe(events.WORK_DONE, on_queued)

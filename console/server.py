@@ -1,30 +1,27 @@
-"""Serving the app: Werkzeug + threads when embedded, gunicorn (gthread) in production."""
+"""Serving the app: Werkzeug + threads when embedded, gunicorn + gevent in production."""
 
 from __future__ import annotations
 
-import logging
 import os
+import sys
 
 from flask import Flask
 
 from console.extensions import socketio
+from console.realtime import gatekeeper
 from console.tasks import start_embedded_scheduler
-
-log = logging.getLogger(__name__)
 
 
 def run(app: Flask, host: str, port: int) -> None:
     """Serve until interrupted."""
     settings = app.config["CASELINE"]
-    if settings.tasks_mode != "celery":
-        start_embedded_scheduler()
+    if settings.production:
+        exec_gunicorn(host, port)
+    start_background_work(app)
     if settings.simulator:
         from console import simulator
 
         simulator.start(app)
-    if settings.production:
-        _gunicorn(app, host, port)
-        return
     # Flask refuses app.run() inside its CLI unless told this is the intended server.
     os.environ.pop("FLASK_RUN_FROM_CLI", None)
     print(f" * Caseline console on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
@@ -32,18 +29,19 @@ def run(app: Flask, host: str, port: int) -> None:
                  log_output=False)
 
 
-def _gunicorn(app: Flask, host: str, port: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def start_background_work(app: Flask) -> None:
+    """The socket gatekeeper, and periodic jobs when there is no Celery beat to run them."""
+    gatekeeper.start(app)
+    if app.config["CASELINE"].tasks_mode != "celery":
+        start_embedded_scheduler()
 
-    class Server(BaseApplication):
-        def load_config(self):
-            # One process per web container: Flask-SocketIO's threading mode needs a single
-            # worker per process; scale with more containers behind nginx's ip_hash.
-            for key, value in {"bind": f"{host}:{port}", "workers": 1, "threads": 100,
-                               "worker_class": "gthread", "timeout": 60}.items():
-                self.cfg.set(key, value)
 
-        def load(self):
-            return app
-
-    Server().run()
+def exec_gunicorn(host: str, port: int) -> None:
+    """Replace this process with gunicorn's: a fresh interpreter, so gevent patches the
+    standard library before anything (threading, ssl, psycopg, redis) is imported."""
+    os.environ["CASELINE_BIND"] = f"{host}:{port}"
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:console.gunicorn_conf",
+            "console.wsgi:app"]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, argv)  # noqa: S606 (our own interpreter, fixed arguments)

@@ -14,6 +14,7 @@ from twilio.base.exceptions import TwilioException
 from channels.voice import bridge, control
 from console import database, presence, routing
 from console import offers as console_offers
+from console.api.routing import PresenceIn
 from console.api.schemas import ScreenPopOut, present
 from console.extensions import socketio
 from console.realtime.agent import fail, on_agent_event
@@ -59,7 +60,7 @@ def screen_pop(session, offer: Offer, item: Interaction, case: Case) -> dict:
     """The offer.created payload: the call, the customer and the case digest."""
     digest = offers.digest(session, case, exclude_id=item.id)
     pop = present(ScreenPopOut, {
-        "offer_id": offer.id, "queue": offer.queue, "interaction": item,
+        "offer_id": offer.id, "attempt": offer.attempt, "queue": offer.queue, "interaction": item,
         "customer": case.customer, "case": case, "recent": digest["recent"],
         "open_lines": digest["open_lines"], "flags": list(case.flags or [])})
     return {"id": offer.id, "offer_id": offer.id, "case_id": case.id,
@@ -99,15 +100,6 @@ def pop_screen(user_id: int, payload: dict) -> None:
     socketio.sleep(0)
 
 
-def _rescind(offered_to: list[int], offer_id: int, keep: int | None, reason: str,
-             at: str) -> None:
-    for uid in dict.fromkeys(offered_to):  # once each
-        if uid != keep:
-            socketio.emit(events.OFFER_RESCINDED, {"id": offer_id, "offer_id": offer_id,
-                                                   "reason": reason, "at": at},
-                          to=user_room(uid), namespace=AGENT_NS)
-
-
 @celery.task(name="caseline.voice.connect_call")
 def connect_call(offer_id: int) -> None:
     """Bridge the caller to the accepting agent's browser phone in the call's conference."""
@@ -137,10 +129,8 @@ def connect_call(offer_id: int) -> None:
         log.exception("could not connect call %s to agent %s", item.provider_id,
                       offer.accepted_by_id)
         # Tell the agent first, so their phone is free for the offer that follows.
-        socketio.emit(events.OFFER_RESCINDED, {"id": offer.id, "offer_id": offer.id,
-                                               "reason": "connect_failed",
-                                               "at": utcnow().isoformat()},
-                      to=user_room(offer.accepted_by_id), namespace=AGENT_NS)
+        routing.rescind([offer.accepted_by_id], offer.id, offer.attempt, "connect_failed",
+                        utcnow().isoformat())
         presence.restore(offer.accepted_by_id, "available")  # their phone is free again
         offers.release(session, offer)
         session.commit()
@@ -203,11 +193,11 @@ def register_voice(app: Flask) -> None:
             _offer_to(session, payload["offer_id"], payload["user_id"])
             session.commit()
 
-    def offered(offer_id: int) -> tuple[list[int], str] | None:
+    def offered(offer_id: int) -> list[int] | None:
         # Read and end the transaction at once: on SQLite an open one holds the write lock.
         session = database.session()
         offer = session.get(Offer, offer_id)
-        found = (list(offer.offered_to or []), offer.status) if offer else None
+        found = list(offer.offered_to or []) if offer else None
         session.commit()
         return found
 
@@ -217,15 +207,18 @@ def register_voice(app: Flask) -> None:
             if found is not None:
                 # A supervisor's hand-over takes the item from whoever held it too.
                 previous = [payload["previous"]] if payload.get("previous") else []
-                _rescind([*found[0], *previous], payload["offer_id"], payload["user_id"],
-                         "reassigned" if payload.get("reassigned") else "taken", payload["at"])
+                routing.rescind([u for u in (*found, *previous) if u != payload["user_id"]],
+                                payload["offer_id"], payload["attempt"],
+                                "reassigned" if payload.get("reassigned") else "taken",
+                                payload["at"])
                 enqueue(connect_call, payload["offer_id"])
 
     def on_closed(_name: str, payload: dict) -> None:
         with app.app_context():
             found = offered(payload["offer_id"])
             if found is not None:
-                _rescind(found[0], payload["offer_id"], None, found[1], payload["at"])
+                routing.rescind(found, payload["offer_id"], payload["attempt"],
+                                payload["reason"], payload["at"])
 
     def on_transferred(_name: str, payload: dict) -> None:
         # The colleague's screen pops the call they were handed (their phone then rings).
@@ -262,10 +255,10 @@ def _answered(actor, offer: Offer) -> dict:
 
 
 def _register_socket_handlers() -> None:
-    @on_agent_event(events.PRESENCE_SET)
-    def _presence(actor, data):
+    @on_agent_event(events.PRESENCE_SET, PresenceIn)
+    def _presence(actor, data: PresenceIn):
         try:
-            status = routing.choose_presence(actor, data.get("status"), data.get("reason"))
+            status = routing.choose_presence(actor, data.status, data.reason)
         except DomainError as exc:
             return fail(exc.code, exc.message)
         return {"ok": True, "status": status}

@@ -76,13 +76,16 @@ def day_chart(session: Session, actor: User, now: datetime | None = None) -> lis
     return hours
 
 
-def current_work(session: Session, user_ids) -> dict[int, list[dict]]:
-    """Each agent's items in hand (accepted, not done)."""
+def current_work(session: Session, actor: User, user_ids) -> dict[int, list[dict]]:
+    """Each agent's items in hand (accepted, not done) of the actor's clients: an agent who
+    also serves another client holds work this supervisor must not see."""
+    require_supervisor(actor)
     found: dict[int, list[dict]] = defaultdict(list)
     ids = list(user_ids)
     if ids:
         for o in session.scalars(select(Offer).where(Offer.status == "accepted",
-                                                     Offer.accepted_by_id.in_(ids))):
+                                                     Offer.accepted_by_id.in_(ids),
+                                                     Offer.client_id.in_(actor.client_ids))):
             found[o.accepted_by_id].append({"offer_id": o.id, "medium": o.medium,
                                             "queue": o.queue, "case_id": o.case_id,
                                             "interaction_id": o.interaction_id})
@@ -109,8 +112,10 @@ def live_items(session: Session, actor: User, now: datetime | None = None) -> li
             for o, reference, name in rows]
 
 
-def reassign(session: Session, actor: User, offer_id: int, user_id: int) -> Offer:
-    """A supervisor hands an item to an agent: offered to them if waiting, theirs if taken."""
+def assignable(session: Session, actor: User, offer_id: int, user_id: int
+               ) -> tuple[Offer, User]:
+    """The item and the agent a supervisor may hand it to; checked before anything about the
+    agent (are they signed in?) is said, so nobody learns of another client's staff."""
     require_supervisor(actor)
     offer = session.get(Offer, offer_id)
     if offer is None or offer.client_id not in actor.client_ids:
@@ -118,6 +123,12 @@ def reassign(session: Session, actor: User, offer_id: int, user_id: int) -> Offe
     target = session.get(User, user_id)
     if target is None or offer.client_id not in target.client_ids or not target.active:
         raise Invalid("that agent cannot take this client's work")
+    return offer, target
+
+
+def reassign(session: Session, actor: User, offer_id: int, user_id: int) -> Offer:
+    """A supervisor hands an item to an agent: offered to them if waiting, theirs if taken."""
+    offer, _ = assignable(session, actor, offer_id, user_id)
     before = {"state": offer.state, "offered_user_id": offer.offered_user_id,
               "accepted_by_id": offer.accepted_by_id}
     if offer.status == "open":
@@ -134,8 +145,8 @@ def reassign(session: Session, actor: User, offer_id: int, user_id: int) -> Offe
         item = session.get(Interaction, offer.interaction_id)
         item.agent_id = user_id
         events.emit(session, events.OFFER_ACCEPTED, offer_id=offer.id, user_id=user_id,
-                    interaction_id=offer.interaction_id, case_id=offer.case_id,
-                    client_id=offer.client_id, reassigned=True,
+                    attempt=offer.attempt, interaction_id=offer.interaction_id,
+                    case_id=offer.case_id, client_id=offer.client_id, reassigned=True,
                     previous=before["accepted_by_id"])
     else:
         raise Conflict("this work is finished", code="done")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from crm import access, audit, events, offers, routing
 from crm.calls import LIVE
-from crm.errors import Conflict, Invalid
+from crm.errors import Conflict, Invalid, NotFound
 from crm.models import AuditEvent, DispositionCode, Interaction, Offer, User, utcnow
 from crm.models.tenancy import user_clients
 
@@ -25,14 +25,18 @@ DEFAULT_CODES = {
 }
 
 
-def dispositions(session: Session, line_of_work: str) -> list[tuple[str, str]]:
-    """(code, label) an agent may choose: the line's own codes, then the general ones.
+def dispositions(session: Session, line_of_work: str,
+                 client_id: int | None) -> list[tuple[str, str]]:
+    """(code, label) an agent of a client may choose: the line's own codes, then the general
+    ones (client_id None: only the codes every client shares).
 
-    A line of work with rows in disposition_codes uses those; one without uses the defaults.
+    A line of work with rows in disposition_codes (the client's, or every client's) uses
+    those; one without uses the defaults.
     """
     rows = session.execute(select(DispositionCode.line_of_work, DispositionCode.code,
                                   DispositionCode.label, DispositionCode.active).where(
-        DispositionCode.line_of_work.in_((line_of_work, "general")))
+        DispositionCode.line_of_work.in_((line_of_work, "general")),
+        _codes_of(client_id))
         .order_by(DispositionCode.id)).all()
     out: list[tuple[str, str]] = []
     for line in dict.fromkeys((line_of_work, "general")):
@@ -43,23 +47,46 @@ def dispositions(session: Session, line_of_work: str) -> list[tuple[str, str]]:
     return out
 
 
+def _codes_of(client_id: int | None):
+    shared = DispositionCode.client_id.is_(None)
+    return shared if client_id is None else or_(shared, DispositionCode.client_id == client_id)
+
+
+def client_of(actor: User, client_id: int | None) -> int | None:
+    """The client whose codes the actor means: the one named (if theirs), else their only
+    one; None for someone of several clients who named none."""
+    if client_id is None:
+        ids = access.client_ids(actor)
+        return next(iter(ids)) if len(ids) == 1 else None
+    if client_id not in access.client_ids(actor):
+        raise NotFound("client not found")
+    return client_id
+
+
 def add_disposition(session: Session, actor: User, line_of_work: str, code: str,
-                    label: str) -> DispositionCode:
-    """A new wrap-up code for a line of work (supervisors and admins); audited."""
+                    label: str, client_id: int | None = None) -> DispositionCode:
+    """A new wrap-up code for a line of work of one of the actor's clients (supervisors and
+    admins); audited. Other clients' lists are not touched."""
     access.require_role(actor, "supervisor", "admin")
+    client_id = client_of(actor, client_id)
+    if client_id is None:
+        raise Invalid("you work for several clients: say which one (client_id)")
     code, label, line_of_work = code.strip().lower(), label.strip(), line_of_work.strip().lower()
     if not code or not label or not line_of_work:
         raise Invalid("a disposition needs a line of work, a code and a label")
     if not all(c.isalnum() or c == "_" for c in code):
         raise Invalid("a disposition code uses letters, digits and underscores only")
     exists = session.scalar(select(DispositionCode.id).where(
-        DispositionCode.line_of_work == line_of_work, DispositionCode.code == code))
+        DispositionCode.line_of_work == line_of_work, DispositionCode.code == code,
+        _codes_of(client_id)))
     if exists:
         raise Conflict(f"{code} already exists for {line_of_work}", code="duplicate")
-    row = DispositionCode(line_of_work=line_of_work, code=code, label=label)
+    row = DispositionCode(client_id=client_id, line_of_work=line_of_work, code=code,
+                          label=label)
     session.add(row)
     session.flush()
     audit.record(session, actor, "disposition.added", row, object_type="disposition_code",
+                 client_id=client_id,
                  after={"line_of_work": line_of_work, "code": code, "label": label})
     return row
 
@@ -217,6 +244,17 @@ def transfer(session: Session, actor: User, interaction_id: int, *, to_user: Use
                  on_hold=False)
 
 
+def transfer_target(session: Session, actor: User, interaction_id: int, user_id: int) -> User:
+    """The colleague a call may go to: an active member of the call's client's staff. The
+    call is checked first, and "no such user" and "another client's user" read alike, so
+    nobody learns of staff they cannot see (nor whether they are signed in)."""
+    item = get_call(session, actor, interaction_id)
+    target = session.get(User, user_id)
+    if target is None or not target.active or item.client_id not in target.client_ids:
+        raise NotFound("agent not found")
+    return target
+
+
 def transfer_targets(session: Session, actor: User, interaction_id: int) -> tuple[
         list[str], list[User]]:
     """Where the actor can hand a call on: the queues of its client, and the colleagues who
@@ -308,7 +346,7 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
             notes: str = "") -> Interaction:
     """Close the agent's work on a call with a disposition code (required) and notes."""
     item = get_call(session, actor, interaction_id, handed_on=True)
-    codes = dict(dispositions(session, line_of(item)))
+    codes = dict(dispositions(session, line_of(item), item.client_id))
     if not disposition:
         raise Invalid("choose a disposition code")
     if disposition not in codes:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.orm.attributes import instance_dict
 
 log = logging.getLogger(__name__)
+MAX_ID = 2**63 - 1  # the largest BIGINT: an id beyond it names no row
 
 
 def normalise_url(url: str) -> str:

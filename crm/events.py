@@ -24,6 +24,8 @@ TASK_CREATED = "task.created"
 OUTBOUND_QUEUED = "outbound.queued"
 MEDIA_RECEIVED = "media.received"
 CHAT_TYPING = "chat.typing"
+# A user's access ended (deactivated, tokens revoked): their open sockets must close.
+ACCESS_ENDED = "access.ended"
 
 Listener = Callable[[str, dict[str, Any]], None]
 InTransaction = Callable[[Session, str, dict[str, Any]], None]
@@ -143,7 +145,11 @@ OFFER_DECLINE = "offer.decline"
 OFFER_PENDING = "offer.pending"  # what is offered to me now (a reloaded page asks on connect)
 TYPING = "typing"
 # Server to client on /agent:
-OFFER_CREATED = "offer.created"
+OFFER_CREATED = "offer.created"  # the screen pop; an item offered again comes with a new attempt
+# {offer_id, attempt, reason}: that offer of the item (and any earlier one) is over; a later
+# attempt stands. reason: expired, declined, offline (the agent went), reassigned (by a
+# supervisor), taken (by another agent), connect_failed (the call could not be bridged),
+# abandoned (the caller hung up), voicemail (the caller was sent to voicemail).
 OFFER_RESCINDED = "offer.rescinded"
 PRESENCE_UPDATED = "presence.updated"
 QUEUE_STATS = "queue.stats"

@@ -118,13 +118,21 @@ def escalated(session: Session, actor: User, limit: int = 100) -> list[Investiga
 
 
 def _other(session: Session, actor: User, other: str) -> Customer:
+    # Unknown, and another client's, read exactly alike (status and words): a reference or
+    # id of a case this actor cannot see is never confirmed to exist.
     text = (other or "").strip()
+    missing = NotFound("no customer or case with that reference or id that you can see")
     if text.isascii() and text.isdigit():
-        if int(text) >= 2**63:
-            raise Invalid("no such customer")
-        return cases.get_customer(session, actor, int(text))
-    case = session.scalars(select(Case).where(Case.reference == text.upper())).first()
-    if case is None:
-        raise Invalid(f"no case {text!r}: give a case reference (CL-…) or a customer id")
-    return cases.get_customer(session, actor, case.customer_id)
+        if not 0 < int(text) < 2**63:
+            raise missing
+        customer_id = int(text)
+    else:
+        customer_id = session.scalar(select(Case.customer_id).where(
+            Case.reference == text.upper(), Case.client_id.in_(access.client_ids(actor))))
+    if not customer_id:
+        raise missing
+    try:
+        return cases.get_customer(session, actor, customer_id)
+    except NotFound:
+        raise missing from None
 

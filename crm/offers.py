@@ -84,7 +84,8 @@ def accept(session: Session, actor: User, offer_id: int) -> Offer:
     item.agent_id = actor.id
     item.meta = {**(item.meta or {}), "accepted_at": utcnow().isoformat()}
     events.emit(session, events.OFFER_ACCEPTED, offer_id=offer.id, user_id=actor.id,
-                interaction_id=item.id, case_id=offer.case_id, client_id=offer.client_id)
+                attempt=offer.attempt, interaction_id=item.id, case_id=offer.case_id,
+                client_id=offer.client_id)
     return offer
 
 
@@ -141,8 +142,10 @@ def close(session: Session, interaction_id: int, status: str) -> Offer | None:
     ).rowcount
     session.refresh(offer)
     if closed:
-        events.emit(session, events.OFFER_CLOSED, offer_id=offer.id, case_id=offer.case_id,
-                    client_id=offer.client_id, interaction_id=interaction_id)
+        # The reason travels with the event: the agent is told the caller left only if so.
+        events.emit(session, events.OFFER_CLOSED, offer_id=offer.id, attempt=offer.attempt,
+                    reason=status, case_id=offer.case_id, client_id=offer.client_id,
+                    interaction_id=interaction_id)
     return offer if closed else None
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm import audit, cases, collections, events, identity, timeline
+from crm import audit, cases, chat, collections, events, identity, timeline
 from crm.delivery import STATUS_RANK
 from crm.errors import Conflict, Invalid
 from crm.models import Case, ContactPoint, Interaction, User, utcnow
@@ -92,6 +92,8 @@ def _store(session, case, rules, *, body, to, sender, subject, agent, extra) -> 
     meta = {**(extra or {}), "idempotency_key": uuid.uuid4().hex, "attempts": 0}
     # A channel may thread replies (an email's Message-ID); chat threads are the visit itself.
     thread = to if rules.address == "thread" else meta.pop("thread_key", None)
+    if rules.address == "thread":  # a reply in an unverified visit is part of it: shown so
+        meta.update(chat.identity_marks(chat.visit_of(session, thread)))
     item, _ = timeline.record(
         session, case, medium=rules.medium, direction="outbound", status="queued",
         status_seq=STATUS_RANK["queued"], body=body, subject=subject, to_addr=to,
@@ -172,6 +174,9 @@ def reply_address(last: Interaction) -> str | None:
     return addr.split(":", 1)[1] if addr.lower().startswith("whatsapp:") else addr or None
 
 
+LAST_LOOKED_AT = 50  # inbound messages read to find the medium last used (skipping some)
+
+
 @dataclass(frozen=True)
 class Option:
     """One way the composer can reply on a case, and why it may be unavailable."""
@@ -180,6 +185,7 @@ class Option:
     to: str | None
     available: bool
     reason: str | None = None
+    unverified: bool = False  # it reaches a chat visitor nobody has verified yet
 
 
 def options(session: Session, actor: User, case_id: int, media: list[str]
@@ -204,11 +210,16 @@ def options(session: Session, actor: User, case_id: int, media: list[str]
                 collections.check(session, case, medium)
             except Conflict as exc:
                 reason = exc.message
-        out.append(Option(medium, dest, reason is None, reason))
-    last = session.scalars(
-        select(Interaction.medium).where(Interaction.case_id == case.id,
-                                         Interaction.direction == "inbound",
-                                         Interaction.medium.in_(media))
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)).first()
-    usable = [o.medium for o in out if o.available]
+        visit = chat.visit_of(session, dest) if rules.address == "thread" else None
+        out.append(Option(medium, dest, reason is None, reason,
+                          bool(visit and visit.unverified)))
+    # The medium they last used, not counting unverified chats: someone who typed the
+    # customer's email into the chat widget must not draw the case's replies to their chat.
+    recent = session.execute(
+        select(Interaction.medium, Interaction.meta).where(
+            Interaction.case_id == case.id, Interaction.direction == "inbound",
+            Interaction.medium.in_(media))
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(LAST_LOOKED_AT))
+    last = next((m for m, meta in recent if not (meta or {}).get("unverified")), None)
+    usable = [o.medium for o in out if o.available and not o.unverified]
     return out, last if last in usable else (usable[0] if usable else None)

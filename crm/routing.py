@@ -111,6 +111,7 @@ class Waiting:
     created_at: datetime
     offered_to: list
     declined_by: list
+    attempt: int
     offered_user_id: int | None = None  # who it was offered to, in the items a pass returns
 
 
@@ -191,12 +192,14 @@ _PREFERRED = union_all(
 ).subquery()
 _PREFERRED = select(_PREFERRED.c.case_id, _PREFERRED.c.user_id).order_by(
     _PREFERRED.c.rank, _PREFERRED.c.at.desc())
+# Only the attempt read is replaced: a router holding an older read of the item loses.
 _OFFER_TO = (
     update(_offers).where(_offers.c.id == bindparam("item_id"), _offers.c.status == "open",
-                          _offers.c.offered_user_id.is_(None))
+                          _offers.c.offered_user_id.is_(None),
+                          _offers.c.attempt == bindparam("attempt_read"))
     .values({c: bindparam(f"new_{c.name}", type_=c.type) for c in (
         _offers.c.offered_user_id, _offers.c.offered_at, _offers.c.offer_expires_at,
-        _offers.c.offered_to)}))
+        _offers.c.offered_to, _offers.c.attempt)}))
 
 
 def expire(session: Session, now: datetime | None = None) -> list[Offer]:
@@ -225,7 +228,8 @@ def take_back(session: Session, offer: Offer, user_id: int, reason: str,
     if exclude:
         offer.declined_by = sorted(set(offer.declined_by or []) | {user_id})
     events.emit(session, events.OFFER_WITHDRAWN, offer_id=offer.id, user_id=user_id,
-                reason=reason, case_id=offer.case_id, client_id=offer.client_id)
+                attempt=offer.attempt, reason=reason, case_id=offer.case_id,
+                client_id=offer.client_id)
     events.emit(session, events.WORK_QUEUED, offer_id=offer.id, client_id=offer.client_id)
     return True
 
@@ -313,13 +317,18 @@ def _one_router_at_a_time(session: Session) -> None:
 
 def offer_to(session: Session, item: Offer | Waiting, user_id: int, now: datetime,
              timeout: timedelta = OFFER_TIMEOUT) -> bool:
-    """Offer a waiting item to one agent (a conditional UPDATE: one router wins)."""
+    """Offer a waiting item to one agent (a conditional UPDATE: one router wins).
+
+    Each offer is a new attempt: the page tells a re-offer from the offer it replaces.
+    """
     # offered_to only changes while an item is offered, so the list read with it is current.
     values = {"offered_user_id": user_id, "offered_at": now, "offer_expires_at": now + timeout,
-              "offered_to": sorted(set(item.offered_to or []) | {user_id})}
+              "offered_to": sorted(set(item.offered_to or []) | {user_id}),
+              "attempt": (item.attempt or 0) + 1}
     session.flush()  # a Core statement: the session's changes reach the database first
     won = session.connection().execute(_OFFER_TO, {
-        "item_id": item.id, **{f"new_{k}": v for k, v in values.items()}}).rowcount
+        "item_id": item.id, "attempt_read": item.attempt or 0,
+        **{f"new_{k}": v for k, v in values.items()}}).rowcount
     if won != 1:
         return False
     # The row as written, without reading it back, on the object the session holds (if any).
@@ -328,8 +337,8 @@ def offer_to(session: Session, item: Offer | Waiting, user_id: int, now: datetim
         for key, value in values.items():
             set_committed_value(held, key, value)
     events.emit(session, events.OFFER_CREATED, offer_id=item.id, user_id=user_id,
-                interaction_id=item.interaction_id, case_id=item.case_id,
-                client_id=item.client_id)
+                attempt=values["attempt"], interaction_id=item.interaction_id,
+                case_id=item.case_id, client_id=item.client_id)
     return True
 
 
@@ -426,7 +435,10 @@ def finish(session: Session, interaction_id: int, *, by: int | None = None) -> b
         .values(status="done", done_at=utcnow())
         .execution_options(synchronize_session=False)).rowcount
     if done:
-        events.emit(session, events.WORK_DONE, interaction_id=interaction_id)
+        # With its client: only that client's supervisors hear of it.
+        events.emit(session, events.WORK_DONE, interaction_id=interaction_id,
+                    client_id=session.scalar(select(Interaction.client_id).where(
+                        Interaction.id == interaction_id)))
     return bool(done)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import inspect, literal, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ MAX_NOTE = 20_000
 MAX_PAGE = 200
 # The idempotency key of a provider's message or call (the table's unique constraint).
 PROVIDER_KEY = ["client_id", "medium", "provider_id"]
+_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only: int() also reads other scripts' digits
 
 
 def record(session: Session, case: Case, *, medium: str, direction: str, **fields) -> tuple[
@@ -159,12 +161,16 @@ def encode_cursor(item: Interaction) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """(occurred_at, id) from a cursor, or Invalid."""
+    """(occurred_at in UTC, id) from a cursor, or Invalid: only what encode_cursor makes
+    passes (a zoned time that is a time in UTC, an id a row can have)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         when, _, ident = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
-        return datetime.fromisoformat(when), int(ident)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        at = datetime.fromisoformat(when)
+        if at.tzinfo is None or not _ID.fullmatch(ident) or not 0 < int(ident) <= db.MAX_ID:
+            raise ValueError(cursor)
+        return at.astimezone(UTC), int(ident)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as exc:
         raise Invalid("malformed cursor") from exc
 
 

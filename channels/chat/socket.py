@@ -6,20 +6,46 @@ from datetime import UTC, datetime
 
 from flask import current_app, request
 from flask_socketio import join_room, leave_room
+from pydantic import BaseModel, Field
 
 from channels.chat import tokens
 from channels.chat.adapter import CHAT_NS, visit_room, visitor_payload
 from channels.chat.ratelimit import Limiter
+from channels.payloads import refusal, socket_event
 from channels.web import db_session, settings
 from crm import chat, events
 from crm.errors import DomainError
 
 # sid -> Visit for this process's connections (chat sockets are sticky to a process).
 _visits: dict[str, chat.Visit] = {}
+_fail = refusal
 
 
-def _fail(code: str, message: str) -> dict:
-    return {"ok": False, "error": {"code": code, "message": message}}
+class StartIn(BaseModel):
+    """chat.start: the widget's key and who the visitor says they are (crm.chat checks them)."""
+
+    key: str = Field("", max_length=200)
+    name: str = Field("", max_length=1000)
+    contact: str = Field("", max_length=1000)
+
+
+class ResumeIn(BaseModel):
+    """chat.resume: the visitor token chat.start gave."""
+
+    token: str = Field("", max_length=4000)
+
+
+class MessageIn(BaseModel):
+    """chat.message: the text and the browser's id for it (a retry carries the same id)."""
+
+    body: str = Field("", max_length=chat.MAX_BODY * 2)
+    id: str = Field("", max_length=64)
+
+
+class TypingIn(BaseModel):
+    """typing: whether the visitor is still typing."""
+
+    typing: bool = True
 
 
 def _transcript(visit: chat.Visit) -> list[dict]:
@@ -51,14 +77,13 @@ def register_chat_namespace(sio) -> None:
         _visits.pop(request.sid, None)
 
     @sio.on(events.CHAT_START, namespace=CHAT_NS)
-    def _start(data):
-        data = data if isinstance(data, dict) else {}
+    @socket_event(StartIn)
+    def _start(data: StartIn):
         if not _starts.allow(f"ip:{request.remote_addr}"):
             return _fail("rate_limited", "Too many new chats from here; wait a minute.")
         session = db_session()
         try:
-            visit = chat.start(session, str(data.get("key") or ""), str(data.get("name") or ""),
-                               str(data.get("contact") or ""),
+            visit = chat.start(session, data.key, data.name, data.contact,
                                region=settings().default_phone_region)
             session.commit()
         except DomainError as exc:
@@ -69,9 +94,9 @@ def register_chat_namespace(sio) -> None:
                 "name": visit.name, "messages": []}
 
     @sio.on(events.CHAT_RESUME, namespace=CHAT_NS)
-    def _resume(data):
-        token = (data or {}).get("token") if isinstance(data, dict) else None
-        visit = tokens.read(current_app.secret_key, str(token or ""))
+    @socket_event(ResumeIn)
+    def _resume(data: ResumeIn):
+        visit = tokens.read(current_app.secret_key, data.token)
         if visit is None:
             return _fail("expired", "This chat has expired; please start a new one.")
         try:
@@ -84,17 +109,17 @@ def register_chat_namespace(sio) -> None:
         return {"ok": True, "name": visit.name, "messages": messages}
 
     @sio.on(events.CHAT_MESSAGE, namespace=CHAT_NS)
-    def _message(data):
+    @socket_event(MessageIn)
+    def _message(data: MessageIn):
         visit = _visits.get(request.sid)
         if visit is None:
             return _fail("no_chat", "Start a chat first.")
         if not _messages.allow(visit.thread):
             return _fail("rate_limited", "You are sending messages too quickly; wait a few "
                                          "seconds and try again.")
-        data = data if isinstance(data, dict) else {}
         session = db_session()
         try:
-            got = chat.post(session, visit, str(data.get("body") or ""), str(data.get("id") or ""))
+            got = chat.post(session, visit, data.body, data.id)
             session.commit()
         except DomainError as exc:
             session.rollback()
@@ -106,13 +131,20 @@ def register_chat_namespace(sio) -> None:
         return {"ok": True, "message": payload}
 
     @sio.on(events.TYPING, namespace=CHAT_NS)
-    def _visitor_typing(data):
+    @socket_event(TypingIn)
+    def _visitor_typing(data: TypingIn):
         visit = _visits.get(request.sid)
         if visit is None or not _typing.allow(visit.thread):
             return None
-        typing = bool((data or {}).get("typing", True)) if isinstance(data, dict) else True
+        typing = data.typing
+        try:  # the case the visit is on now (staff may have moved it to one of its own)
+            case_id = chat.case_id_of(db_session(), visit)
+        except DomainError:
+            return None
+        finally:
+            db_session().rollback()
         # Not stored: a fleeting signal, handed to the console's listeners straight away.
-        events.dispatch(events.CHAT_TYPING, {"case_id": visit.case_id, "thread": visit.thread,
+        events.dispatch(events.CHAT_TYPING, {"case_id": case_id, "thread": visit.thread,
                                              "name": visit.name, "typing": typing,
                                              "at": datetime.now(UTC).isoformat()})
         return None

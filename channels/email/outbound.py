@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import smtplib
 import ssl
 import sys
@@ -25,8 +26,21 @@ TIMEOUT = 30
 VERBATIM = ("List-Unsubscribe", "List-Unsubscribe-Post", "In-Reply-To", "References")
 
 
+# Anything that ends a header line on the wire or in a parser (str.splitlines counts more).
+# A file name is a header parameter, decoded like a header: "=?" could open an encoded word.
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]+")
+# Each round decodes one layer of RFC 2047 encoded words; deeper nesting is refused.
+_MAX_DECODES = 4
+
+
 class _Verbatim(UnstructuredHeader):
     """A header folded at its spaces only: a token longer than a line is sent whole."""
+
+    @classmethod
+    def parse(cls, value, kwds):
+        """Keep the value as given: an encoded word in a Message-ID or URI is not decoded."""
+        super().parse(value, kwds)
+        kwds["decoded"] = str(value)
 
     def fold(self, *, policy):
         """`Name: value` lines of at most max_line_length where spaces allow (998 is the limit)."""
@@ -55,20 +69,39 @@ POLICY = default.clone(header_factory=_header_factory())
 def compose(message: OutboundMessage, sender: str) -> EmailMessage:
     """The MIME message: our headers, text first, a minimal HTML alternative, attachments."""
     mail = EmailMessage(policy=POLICY)
-    mail["From"] = message.sender or sender
-    mail["To"] = message.to
-    mail["Subject"] = message.subject or ""
+    set_header(mail, "From", message.sender or sender)
+    set_header(mail, "To", message.to)
+    set_header(mail, "Subject", message.subject or "")
     mail["Date"] = formatdate(localtime=False)
     for name, value in message.headers.items():
         if value:
-            mail[name] = value
+            set_header(mail, name, value)
     mail.set_content(message.body)
     mail.add_alternative(minimal_html(message.body), subtype="html")
     for filename, content_type, data in message.attachments:
         maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
         mail.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
-                            filename=filename)
+                            filename=_LINE_BREAKS.sub(" ", filename).replace("=?", "="))
     return mail
+
+
+def set_header(mail: EmailMessage, name: str, value: str) -> None:
+    """Set a header built from user text so it stays one header, whatever it decodes to.
+
+    The email package decodes RFC 2047 encoded words in the value it is given and writes the
+    decoded text back out, so `=?utf-8?q?=0D=0ABcc:...?=` would become raw header lines: line
+    breaks are checked after decoding, turned into spaces, and the result decoded again.
+    """
+    for _ in range(_MAX_DECODES):
+        try:
+            mail[name] = " ".join(_LINE_BREAKS.sub(" ", value).split())
+        except ValueError as exc:  # an address part that decodes to a line break
+            raise PermanentSendError(f"the {name} header cannot be sent: {exc}") from None
+        value = str(mail[name])
+        if not _LINE_BREAKS.search(value):
+            return
+        del mail[name]
+    raise PermanentSendError(f"the {name} header is nested too deep to be sent safely")
 
 
 def minimal_html(text: str) -> str:
@@ -94,6 +127,9 @@ class EmailAdapter(ChannelAdapter):
         if not self.url:
             raise TemporarySendError("SMTP_URL is not configured")
         mail = compose(message, self.sender)
+        if [a.addr_spec for a in mail["To"].addresses] != [message.to]:
+            # The envelope must name exactly the one recipient the header shows.
+            raise PermanentSendError(f"not one email address: {message.to!r}")
         envelope_from = parseaddr(str(mail["From"]))[1]
         try:
             with _connect(self.url) as smtp:

@@ -9,6 +9,8 @@ import logging
 from flask import abort, current_app, request
 from twilio.request_validator import RequestValidator
 
+from channels.twilio import identifiers
+
 log = logging.getLogger(__name__)
 
 
@@ -42,13 +44,15 @@ def is_valid() -> bool:
 
 
 def twilio_signed(view):
-    """Refuse (403, nothing stored) any request not signed by Twilio with our auth token."""
+    """Refuse (403, nothing stored) any request not signed by Twilio with our auth token, and
+    (400) a signed one whose identifiers are not in Twilio's form."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not is_valid():
             log.warning("refused unsigned or forged Twilio webhook on %s", request.path)
             abort(403, description="invalid Twilio signature")
+        identifiers.check(request.form)
         return view(*args, **kwargs)
 
     return wrapper

@@ -46,6 +46,7 @@ def actor():
 from console.api import (  # noqa: E402,F401  (routes register on import)
     cases,
     changes,
+    chats,
     customers,
     decisions,
     emails,

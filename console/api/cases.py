@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from console import database
 from console.api import actor, api, bp
+from console.api.schemas import ChatVisitOut
 from console.api.workspace_schemas import (
     CaseDetailOut,
     DigestOut,
@@ -14,7 +15,7 @@ from console.api.workspace_schemas import (
     WorkLineOut,
     timeline_item,
 )
-from crm import cases, digest, timeline, worklist
+from crm import cases, chat_identity, digest, timeline, worklist
 from crm.errors import Invalid
 
 
@@ -26,7 +27,9 @@ def get_case(case_id: int):
     case = cases.get(session, actor(), case_id)
     worklist.touch(session, actor(), case)
     out = CaseDetailOut.model_validate(case).model_copy(update={"open_work": [
-        WorkLineOut.model_validate(w) for w in digest.open_work(session, case)]})
+        WorkLineOut.model_validate(w) for w in digest.open_work(session, case)],
+        "unverified_chats": [ChatVisitOut.model_validate(v)
+                             for v in chat_identity.unverified(session, case.id)]})
     session.commit()
     return out
 

@@ -71,6 +71,8 @@ class ReplyOption(BaseModel):
     to: str | None = None
     available: bool
     reason: str | None = None
+    unverified: bool = Field(default=False, description="it reaches a chat visitor who "
+                             "claims to be the customer and nobody has verified")
 
 
 class ReplyOptions(BaseModel):

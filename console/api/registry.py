@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from console.inputs import MAX_ID
+from channels.payloads import MAX_ID, validate
 from crm.errors import Invalid
 
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -64,9 +64,9 @@ class Registry:
             @functools.wraps(view)
             def wrapper(**kwargs):
                 if body is not None:
-                    kwargs["body"] = _parse(body, request.get_json(silent=True))
-                if query is not None:
-                    kwargs["query"] = _parse(query, request.args.to_dict())
+                    kwargs["body"] = _parse(body, request.get_json(silent=True), strict=True)
+                if query is not None:  # a query string is text: "50" is the number 50
+                    kwargs["query"] = _parse(query, request.args.to_dict(), strict=False)
                 result = view(**kwargs)
                 if isinstance(result, BaseModel):
                     return jsonify(result.model_dump(mode="json")), status
@@ -197,12 +197,7 @@ def _operation(r: Route) -> dict:
     return op
 
 
-def _parse(model: type[BaseModel], data):
+def _parse(model: type[BaseModel], data, *, strict: bool):
     if data is None:
         raise Invalid("the request body must be a JSON object")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise Invalid(f"{where}: {first['msg']}") from None
+    return validate(model, data, strict=strict)

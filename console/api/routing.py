@@ -67,7 +67,7 @@ def board_data(user: User) -> BoardOut:
     session = database.session()
     mine = set(user.client_ids)
     agents = [a for a in presence.agents() if a.client_ids & mine]
-    work = board.current_work(session, [a.id for a in agents])
+    work = board.current_work(session, user, [a.id for a in agents])
     records = {a.id: presence.record(a.id) or {} for a in agents}
     now = time.time()
     out = BoardOut(
@@ -115,10 +115,8 @@ def set_agent_presence(user_id: int, body: PresenceIn):
 def assign_item(offer_id: int, body: AssignIn):
     """Offer a waiting item to an agent, or hand a taken one over (audited)."""
     session = database.session()
-    target = session.get(User, body.user_id)
-    if target is not None:
-        item = session.get(Offer, offer_id)
-        presence.require_reachable(target, call=item is not None and item.medium == "voice")
+    item, target = board.assignable(session, actor(), offer_id, body.user_id)
+    presence.require_reachable(target, call=item.medium == "voice")
     offer = board.reassign(session, actor(), offer_id, body.user_id)
     out = PositionOut(offer_id=offer.id, state=offer.state, position=None,
                       estimated_wait_seconds=None)

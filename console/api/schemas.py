@@ -113,6 +113,7 @@ class InteractionOut(RecentContactOut):
     attachments: list[AttachmentOut] = []
     error: dict | None = None
     wrap_ups: list[dict] = []  # calls: each handling agent's disposition and notes
+    unverified: bool = False  # a chat whose visitor claims to be this customer, unchecked
 
 
 def present(schema: type[Out], obj) -> dict:
@@ -120,10 +121,26 @@ def present(schema: type[Out], obj) -> dict:
     return schema.model_validate(obj).model_dump(mode="json")
 
 
+class ChatVisitOut(Out):
+    """A web chat visit and the check of who the visitor is."""
+
+    id: int
+    case_id: int
+    visitor_name: str
+    contact: str = ""  # the email or phone they typed
+    claimed: bool  # landed on an existing customer's case by that email or phone
+    unverified: bool
+    verified_at: datetime | None = None
+    verified_by_id: int | None = None
+    moved_from_case_id: int | None = None
+    created_at: datetime
+
+
 class ScreenPopOut(Out):
     """The offer of a call: who is calling and the case at a glance, before answering."""
 
     offer_id: int
+    attempt: int  # the item's nth offer: a re-offer is told apart from the offer it replaces
     queue: str
     interaction: InteractionOut
     customer: CustomerOut

@@ -202,9 +202,7 @@ def transfer_call(interaction_id: int, body: TransferIn):
     session = database.session()
     target = None
     if body.user_id is not None:
-        target = session.get(User, body.user_id)
-        if target is None or not target.active:
-            raise NotFound("agent not found")
+        target = callwork.transfer_target(session, actor(), interaction_id, body.user_id)
         presence.require_reachable(target, call=True)  # never a caller left with nobody
     if body.warm and target is not None:
         return _consult(session, interaction_id, target)
@@ -341,7 +339,8 @@ def call_dispositions(interaction_id: int):
     item = callwork.get_call(session, actor(), interaction_id, handed_on=True)
     line = callwork.line_of(item)
     return DispositionsOut(items=[DispositionOut(code=c, label=label, line_of_work=line)
-                                  for c, label in callwork.dispositions(session, line)])
+                                  for c, label in callwork.dispositions(session, line,
+                                                                        item.client_id)])
 
 
 @api.route(bp, "/calls/<int:interaction_id>/wrap-up", "POST", summary="Wrap up a call",
@@ -388,7 +387,7 @@ class SimulatedOut(BaseModel):
 
 
 @api.route(bp, "/voice/simulate", "POST", summary="Place a simulated inbound call (demo mode)",
-           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"], errors=(404,))
+           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"])
 def simulate_call(body: SimulateIn):
     """Twilio's side of an inbound call, played through the signed webhooks (demo only)."""
     sim = current_app.extensions.get("caseline.voice_simulator")
@@ -407,19 +406,24 @@ class DispositionIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, description="letters, digits and "
                       "underscores (stored in lower case)")
     label: str = Field(min_length=1, max_length=120, json_schema_extra=documented(**NOT_BLANK))
+    client_id: int | None = Field(default=None, description="the client whose list it joins "
+                                  "(default: your only client; required with several)")
 
 
 class DispositionQuery(BaseModel):
-    """Which line of work's codes to list."""
+    """Which line of work's codes to list, and for which client."""
 
     line_of_work: str = Field(default="general", max_length=32)
+    client_id: int | None = Field(default=None, description="default: your only client; "
+                                  "without one, the codes every client shares")
 
 
 @api.route(bp, "/dispositions", summary="Wrap-up codes of a line of work",
            query=DispositionQuery, response=DispositionsOut, tags=["voice"])
 def list_dispositions(query: DispositionQuery):
     """The codes agents choose from after a call of this line of work."""
-    codes = callwork.dispositions(database.session(), query.line_of_work)
+    codes = callwork.dispositions(database.session(), query.line_of_work,
+                                  callwork.client_of(actor(), query.client_id))
     return DispositionsOut(items=[DispositionOut(code=c, label=label,
                                                  line_of_work=query.line_of_work)
                                   for c, label in codes])
@@ -430,6 +434,7 @@ def list_dispositions(query: DispositionQuery):
 def add_disposition(body: DispositionIn):
     """Supervisors and admins configure the codes per line of work."""
     session = database.session()
-    row = callwork.add_disposition(session, actor(), body.line_of_work, body.code, body.label)
+    row = callwork.add_disposition(session, actor(), body.line_of_work, body.code, body.label,
+                                   body.client_id)
     session.commit()
     return DispositionOut.model_validate(row)

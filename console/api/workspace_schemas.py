@@ -13,6 +13,7 @@ from console.api.schemas import (
     PRIORITY,
     AgentRef,
     CaseOut,
+    ChatVisitOut,
     CustomerOut,
     InteractionOut,
     Out,
@@ -45,6 +46,8 @@ class CaseDetailOut(CaseOut):
     team_id: int | None = None
     summary: str = ""
     open_work: list[WorkLineOut] = []
+    # Chats whose visitor typed this customer's email or phone and nobody has verified.
+    unverified_chats: list[ChatVisitOut] = []
 
 
 class CaseSummaryOut(Out):

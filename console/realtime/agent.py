@@ -1,44 +1,53 @@
-"""The /agent namespace: staff only; rooms per agent, per watched case and for supervisors."""
+"""The /agent namespace: staff only; rooms per agent, per case, per client's supervisors."""
 
 from __future__ import annotations
 
 from flask import request
 from flask import session as cookie
 from flask_socketio import join_room, leave_room
+from pydantic import BaseModel
 
+from channels.payloads import event_payload, refusal
 from console import database
 from console.auth import LOGIN_ID, actor_from_token, current_actor
 from console.extensions import socketio
-from console.realtime import presence
-from console.realtime.rooms import AGENT_NS, SUPERVISORS, case_room, login_room, user_room
-from crm import cases, events
+from console.realtime import connections, presence
+from console.realtime.payloads import CaseRef, NoFields
+from console.realtime.rooms import (
+    AGENT_NS,
+    case_room,
+    login_room,
+    supervisors_rooms,
+    user_room,
+)
+from crm import cases, events, users
 from crm.errors import DomainError
 from crm.models import User
-
-# sid -> user id, for this process's connections (web processes are sticky per client).
-_connections: dict[str, int] = {}
 
 
 def connected_actor() -> User | None:
     """The user behind the socket event being handled."""
-    user_id = _connections.get(request.sid)
+    user_id = connections.user_of(request.sid)
     return database.session().get(User, user_id) if user_id else None
 
 
-def fail(code: str, message: str) -> dict:
-    """A socket handler's refusal (the shape of the HTTP API's errors)."""
-    return {"ok": False, "error": {"code": code, "message": message}}
+fail = refusal  # a socket handler's refusal (the shape of the HTTP API's errors)
 
 
-def on_agent_event(name: str):
-    """Register handler(actor, data) for a client event on /agent: a socket without a signed-in
-    user gets the same refusal from every handler, and data is at least {}."""
+def on_agent_event(name: str, model: type[BaseModel] = NoFields):
+    """Register handler(actor, payload) for a client event on /agent: a socket without a
+    signed-in user gets the same refusal from every handler, and arguments that are not one
+    object valid for the model an error ack (channels.payloads, as the API checks bodies)."""
     def register(handler):
-        def handle(data=None):
+        def handle(*args):
             actor = connected_actor()
             if actor is None:
                 return fail("unauthorized", "not signed in")
-            return handler(actor, data if data is not None else {})
+            try:
+                payload = event_payload(model, args)
+            except DomainError as exc:
+                return fail(exc.code, exc.message)
+            return handler(actor, payload)
         socketio.on(name, namespace=AGENT_NS)(handle)
         return handler
     return register
@@ -62,10 +71,12 @@ def register_agent_namespace() -> None:
     @socketio.on("connect", namespace=AGENT_NS)
     def _connect(auth=None):
         token = auth.get("token") if isinstance(auth, dict) else None
+        if token is not None and not isinstance(token, str):
+            raise ConnectionRefusedError("unauthorized: the token must be a string")
         actor = actor_from_token(token) if token else current_actor()
         if actor is None:
             raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
-        _connections[request.sid] = actor.id
+        connections.hold(request.sid, actor.id, users.token_digest(token) if token else None)
         from console import routing  # routing imports realtime; import late
 
         routing.socket_opened(actor, request.sid)
@@ -73,24 +84,24 @@ def register_agent_namespace() -> None:
         if not token and cookie.get(LOGIN_ID):
             join_room(login_room(cookie[LOGIN_ID]))  # signing out in any tab ends this one
         if actor.has_role("supervisor"):
-            join_room(SUPERVISORS)
+            for room in supervisors_rooms(actor.client_ids):  # their clients' only
+                join_room(room)
         return True
 
     @socketio.on("disconnect", namespace=AGENT_NS)
     def _disconnect(*_args):
-        user_id = _connections.pop(request.sid, None)
+        held = connections.forget(request.sid)
+        user_id = held.user_id if held else None
         presence.drop(request.sid)
         if user_id is not None:
             from console import routing
 
             routing.socket_closed(user_id, request.sid)
 
-    @on_agent_event(events.CASE_WATCH)
-    def _watch(actor, data):
+    @on_agent_event(events.CASE_WATCH, CaseRef)
+    def _watch(actor, data: CaseRef):
         try:
-            case = cases.get(database.session(), actor, int(data.get("case_id", 0)))
-        except (TypeError, ValueError):
-            return fail("invalid", "case_id required")
+            case = cases.get(database.session(), actor, data.case_id)
         except DomainError as exc:
             return _error(exc)
         database.session().commit()  # the audit row of a sensitive view
@@ -98,12 +109,8 @@ def register_agent_namespace() -> None:
         presence.watch(case.id, request.sid, actor.id, actor.name)
         return {"ok": True, "case_id": case.id}
 
-    @socketio.on(events.CASE_UNWATCH, namespace=AGENT_NS)
-    def _unwatch(data):
-        try:
-            case_id = int((data or {}).get("case_id", 0))
-        except (TypeError, ValueError):
-            return {"ok": False}
-        leave_room(case_room(case_id))
-        presence.unwatch(case_id, request.sid)
+    @on_agent_event(events.CASE_UNWATCH, CaseRef)
+    def _unwatch(_actor, data: CaseRef):
+        leave_room(case_room(data.case_id))
+        presence.unwatch(data.case_id, request.sid)
         return {"ok": True}

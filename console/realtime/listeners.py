@@ -6,11 +6,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from console import database
-from console.api.schemas import CaseOut, CustomerOut, InteractionOut, present
+from console.api.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
 from console.api.workspace_schemas import WorkLineOut
 from console.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
-from crm import digest, events
+from crm import chat_identity, digest, events
 from crm.models import Case, Customer, Interaction
 from crm.timeline import encode_cursor
 
@@ -47,7 +47,9 @@ def register_listeners(app: Flask) -> None:
                 return
             # With its open lines of work: an escalation shows on every open page of the case.
             header = {**present(CaseOut, case), "open_work": [
-                present(WorkLineOut, w) for w in digest.open_work(database.session(), case)]}
+                present(WorkLineOut, w) for w in digest.open_work(database.session(), case)],
+                "unverified_chats": [present(ChatVisitOut, v) for v in
+                                     chat_identity.unverified(database.session(), case.id)]}
             socketio.emit(events.CASE_UPDATED, {"id": case.id, "case_id": case.id,
                                                 "at": payload["at"], "case": header},
                           to=case_room(case.id), namespace=AGENT_NS)

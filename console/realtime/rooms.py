@@ -1,7 +1,6 @@
-"""Room names: one per agent, one per case, one for supervisors, one per browser sign-in."""
+"""Room names: one per agent, one per case, one per client's supervisors, one per sign-in."""
 
 AGENT_NS = "/agent"
-SUPERVISORS = "supervisors"
 
 
 def user_room(user_id: int) -> str:
@@ -17,3 +16,14 @@ def case_room(case_id: int) -> str:
 def login_room(login_id: str) -> str:
     """The sockets one browser opened with one sign-in (all its tabs): signing out ends them."""
     return f"login:{login_id}"
+
+
+def supervisors_room(client_id: int) -> str:
+    """The supervisors of one client (a supervisor of two clients is in both rooms): what
+    they see of agents and queues never crosses to another client's supervisors."""
+    return f"supervisors:{client_id}"
+
+
+def supervisors_rooms(client_ids) -> list[str]:
+    """The supervisors' rooms of these clients."""
+    return [supervisors_room(c) for c in sorted(set(client_ids))]

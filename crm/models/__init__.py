@@ -2,6 +2,7 @@
 
 from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
+from crm.models.chat import ChatVisit
 from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
@@ -34,6 +35,7 @@ __all__ = [
     "Base",
     "CannedReply",
     "Case",
+    "ChatVisit",
     "Claim",
     "Client",
     "ContactPoint",

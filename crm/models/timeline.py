@@ -61,6 +61,11 @@ class Interaction(Base):
         return (self.meta or {}).get("error")
 
     @property
+    def unverified(self) -> bool:
+        """Part of a chat whose visitor claims to be the case's customer, unchecked."""
+        return bool((self.meta or {}).get("unverified"))
+
+    @property
     def wrap_ups(self) -> list[dict]:
         """A call's wrap-ups, one per agent who handled it: disposition (code and label), notes."""
         return [{"agent_id": w.get("agent_id"), "disposition": w.get("disposition"),

@@ -56,6 +56,9 @@ class Offer(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     offered_at: Mapped[datetime | None]
     offer_expires_at: Mapped[datetime | None]
+    # How many times the item has been offered: each offer of it to an agent is (id, attempt),
+    # so news of an ended offer cannot be mistaken for the offer made after it.
+    attempt: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     sla_due_at: Mapped[datetime | None]
     sla_breached: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None]
@@ -69,12 +72,16 @@ class Offer(Base):
 
 
 class DispositionCode(Base):
-    """A wrap-up code an agent may choose after a call, per line of work."""
+    """A wrap-up code an agent may choose after a call, per client and line of work."""
 
     __tablename__ = "disposition_codes"
-    __table_args__ = (Index("ix_disposition_codes_line", "line_of_work", "code", unique=True),)
+    __table_args__ = (Index("ix_disposition_codes_client_line", "client_id", "line_of_work",
+                            "code", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # The client whose codes these are; None: every client's (codes set up before clients had
+    # their own, kept as they were).
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     line_of_work: Mapped[str] = mapped_column(String(32), default="general")
     code: Mapped[str] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(120))

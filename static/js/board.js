@@ -1,6 +1,6 @@
 // The supervisor's board: refetches its figures whenever the server nudges (queue.stats,
 // presence.updated), so the page is live without carrying tenant data on a shared room.
-import { io } from "/static/vendor/socket.io.esm.min.js";
+import { socket } from "/static/js/agent-socket.js";
 
 const $ = (id) => document.getElementById(id);
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -233,9 +233,9 @@ function soon() {
   pending = setTimeout(refresh, 150);  // a burst of events costs one fetch
 }
 
-const socket = io("/agent", { transports: ["websocket", "polling"] });
 socket.on("queue.stats", soon);
 socket.on("presence.updated", soon);
 socket.on("connect", refresh);
+if (socket.connected) refresh(); // the tab's shared socket may have connected already
 setInterval(refresh, 15000);  // times in state and waits keep moving between events
 refresh();

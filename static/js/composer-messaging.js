@@ -51,6 +51,10 @@ for (const [medium, label] of Object.entries(LABELS)) {
       const known = options.get(ctx.caseId)?.byMedium.get(medium);
       return known && !known.available ? known.reason : null;
     },
+    // A chat that reaches a visitor nobody has verified says so in the list.
+    labelFor(ctx) {
+      return options.get(ctx.caseId)?.byMedium.get(medium)?.unverified ? `${label} (unverified)` : label;
+    },
     async send(caseId, text) {
       const payload = { medium, body: text };
       if (medium === "email") payload.subject = subject.value;
@@ -110,13 +114,23 @@ function attach() {
     typing.textContent = p.typing ? `${p.name} is typing…` : "";
     typingTimer = setTimeout(() => { typing.textContent = ""; }, 5000);
   });
-  // A customer writing on a new medium (a first chat) makes it reachable: ask again.
+  // A customer writing on a new medium (a first chat) makes it reachable: ask again. An
+  // unverified chat visitor never draws the composer to their chat.
   ws.socket.on("interaction.created", (p) => {
     const item = p.interaction;
     if (item.direction !== "inbound" || !LABELS[item.medium]) return;
     const known = options.get(p.case_id)?.byMedium.get(item.medium);
-    if (!known?.available) { options.delete(p.case_id); load(p.case_id); }
-    else if (!body.value && ws.composer.caseId === p.case_id) ws.composer.start(item.medium, false);
+    if (!known?.available || known.unverified !== item.unverified) {
+      options.delete(p.case_id);
+      load(p.case_id);
+    } else if (!body.value && !item.unverified && ws.composer.caseId === p.case_id) {
+      ws.composer.start(item.medium, false);
+    }
+  });
+  // A chat verified or moved away: the list of media is asked again.
+  ws.socket.on("case.updated", (p) => {
+    options.delete(p.case_id);
+    if (ws.composer.caseId === p.case_id) load(p.case_id);
   });
 }
 attach();

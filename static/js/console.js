@@ -1,8 +1,7 @@
-// The agent console: connects the /agent socket and shows its state.
-import { io } from "/static/vendor/socket.io.esm.min.js";
+// The agent console: shows the state of the tab's /agent socket.
+import { socket } from "/static/js/agent-socket.js";
 
 const badge = document.getElementById("connection");
-const socket = io("/agent", { transports: ["websocket", "polling"] });
 
 function show(state, text) {
   badge.dataset.state = state;
@@ -10,6 +9,7 @@ function show(state, text) {
 }
 
 socket.on("connect", () => show("connected", "live"));
+if (socket.connected) show("connected", "live");
 socket.on("disconnect", () => show("disconnected", "reconnecting…"));
 socket.on("connect_error", (err) => show("disconnected", `offline: ${err.message}`));
 

@@ -1,11 +1,10 @@
 // The browser phone: presence, offers (screen pop), call controls and wrap-up.
 // Uses @twilio/voice-sdk when Twilio is configured; otherwise shows a simulated call, so the
-// whole flow works in demo mode. Has its own /agent socket so it does not depend on console.js.
-import { io } from "/static/vendor/socket.io.esm.min.js";
+// whole flow works in demo mode. Shares the tab's one /agent socket (agent-socket.js).
+import { socket } from "/static/js/agent-socket.js";
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const ME = Number(document.querySelector('meta[name="caseline-user"]')?.content || 0);
-const socket = io("/agent", { transports: ["websocket", "polling"] });
 const state = { offer: null, call: null, device: null, twilioCall: null, held: false,
                 muted: false, paused: false, startedAt: 0, holdStartedAt: 0, holdMs: 0,
                 available: false, tick: null };
@@ -159,7 +158,7 @@ function presenceIs(status) {
   if (!state.call && !state.offer) setState(status);
 }
 
-socket.on("connect", () => {
+function connected() {
   socket.emit("presence.get", {}, (ack) => {
     const status = ack?.status || "offline";
     if (state.available && status === "offline") {
@@ -173,7 +172,9 @@ socket.on("connect", () => {
   });
   // A call may be ringing for us already (the page reloaded, or the socket reconnected).
   socket.emit("offer.pending", {}, (ack) => { if (ack?.ok) ack.offers.forEach(offered); });
-});
+}
+socket.on("connect", connected);
+if (socket.connected) connected(); // the tab's shared socket may have connected already
 socket.on("disconnect", (reason) => {
   setState("offline");
   if (reason === "io server disconnect") signedOut(); // the server ended this sign-in
@@ -192,10 +193,28 @@ $("phone-presence").addEventListener("click", () => {
 
 socket.on("offer.created", offered);
 
+// offer id -> the latest attempt we were told is over. A call offered again (it rang out, or
+// could not be bridged) is the same offer id with a higher attempt, and news of the earlier
+// attempt can arrive after the new one: it must not silence the call ringing now.
+const ended = new Map();
+
+// Why a call stopped ringing for us: only a caller who hung up "left".
+const GONE = {
+  taken: "Another agent took the call.",
+  abandoned: "The caller left.",
+  voicemail: "Nobody answered in time: the caller was sent to voicemail.",
+  expired: "Not answered in time: the call went back to the queue.",
+  declined: "You passed on the call.",
+  reassigned: "A supervisor gave the call to a colleague.",
+};
+
 function offered(pop) {
   if (pop.interaction?.medium !== "voice") return; // messages are worked from the case
   if (state.call) return; // one call at a time
+  if (pop.attempt <= (ended.get(pop.offer_id) ?? 0)) return; // over already
+  if (state.offer?.offer_id === pop.offer_id && state.offer.attempt > pop.attempt) return;
   state.offer = pop;
+  $("phone-offer").dataset.attempt = pop.attempt;
   const name = pop.customer.display_name || "Unknown caller";
   $("phone-offer-name").textContent = name;
   // A caller known only by their number is not shown it twice.
@@ -218,7 +237,9 @@ function offered(pop) {
 }
 
 socket.on("offer.rescinded", (msg) => {
-  if (state.offer?.offer_id !== msg.offer_id) return;
+  ended.set(msg.offer_id, Math.max(msg.attempt, ended.get(msg.offer_id) ?? 0));
+  // Another call, or a later offer of this one (already ringing): not what ended.
+  if (state.offer?.offer_id !== msg.offer_id || state.offer.attempt > msg.attempt) return;
   if (msg.reason === "connect_failed") {
     // Twilio could not bridge the caller to us; the call went back to the queue.
     clearInterval(state.tick);
@@ -231,7 +252,7 @@ socket.on("offer.rescinded", (msg) => {
   state.offer = null;
   show(null);
   setState(state.available ? "available" : "away");
-  say(msg.reason === "taken" ? "Another agent took the call." : "The caller left.");
+  say(GONE[msg.reason] || "The call is no longer offered to you.");
 });
 
 guarded("phone-answer", () => new Promise((done) => {
@@ -511,5 +532,5 @@ for (const form of document.querySelectorAll('form[action$="/logout"]')) {
   });
 }
 
-window.caselinePhone = { dial };
+window.caselinePhone = { dial, socket }; // the socket: for tests and the browser console
 const deviceReady = startDevice().catch((err) => say(`phone: ${err.message}`));

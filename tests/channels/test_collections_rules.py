@@ -8,7 +8,7 @@ from sqlalchemy import select
 from crm import collections, identity, timeline
 from crm.errors import Conflict
 from crm.models import Case, DebtAccount, Interaction
-from tests.channels.twilio_fakes import post_signed, sms
+from tests.channels.twilio_fakes import message_sid, post_signed, sms
 from tests.zones import number_where_it_is
 
 INCOMING = "/webhooks/twilio/messaging/incoming"
@@ -129,7 +129,7 @@ def test_a_reply_or_a_call_at_night_is_refused_and_nothing_is_stored(client, ses
         assert post_signed(client, INCOMING, sms(sid, "Who is this?",
                                                  sender=number)).status_code == 200
         case = session.scalars(select(Case).join(Interaction).where(
-            Interaction.provider_id == sid)).one()
+            Interaction.provider_id == message_sid(sid))).one()
         session.add(DebtAccount(client_id=default_client.id, case_id=case.id,
                                 account_number=f"ACC-{sid}"))
         session.commit()

@@ -246,7 +246,7 @@ def test_the_composer_offers_reachable_media_defaulting_to_the_last_used(
     by = {o["medium"]: o for o in data["options"]}
     assert data["default"] == "sms"
     assert by["sms"] == {"medium": "sms", "to": "+14155550100", "available": True,
-                         "reason": None}
+                         "reason": None, "unverified": False}
     assert by["whatsapp"]["available"] is False and "24 hours" in by["whatsapp"]["reason"]
     assert by["chat"]["available"] is False
     post_signed(client, INCOMING, sms("SMstop0009", "STOP"))

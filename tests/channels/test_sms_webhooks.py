@@ -4,10 +4,18 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
 
 from console.database import get_db
 from crm.models import Case, InboundAddress, Interaction, Offer
-from tests.channels.twilio_fakes import AUTH_TOKEN, OUR_NUMBER, post_signed, sms, whatsapp
+from tests.channels.twilio_fakes import (
+    AUTH_TOKEN,
+    OUR_NUMBER,
+    PUBLIC,
+    post_signed,
+    sms,
+    whatsapp,
+)
 
 INCOMING = "/webhooks/twilio/messaging/incoming"
 
@@ -151,3 +159,47 @@ def test_inbound_message_reaches_agents_watching_the_case(app, client, session, 
     got = [m["args"][0] for m in sio.get_received("/agent") if m["name"] ==
            "interaction.created"]
     assert [g["interaction"]["body"] for g in got] == ["second"]
+
+
+def _resplit(params: dict, name: str) -> dict:
+    """The same signed characters split anew: `name` and its value folded into the parameter
+    before it (Twilio signs the sorted names and values run together, with no separator)."""
+    keys = sorted(params)
+    before = keys[keys.index(name) - 1]
+    out = {k: v for k, v in params.items() if k != name}
+    out[before] = params[before] + name + params[name]
+    return out
+
+
+def test_a_signed_message_re_split_into_a_new_message_sid_is_refused(client, session, twilio):
+    params = sms("SM" + "5" * 32, "pay me")
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + INCOMING, params)
+    assert post_signed(client, INCOMING, params, signature=signature).status_code == 200
+    forged = _resplit(params, "NumMedia")  # MessageSid + "NumMedia0": another id, same MAC
+    assert forged["MessageSid"] != params["MessageSid"]
+    resp = post_signed(client, INCOMING, forged, signature=signature)
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]["code"] == "invalid_input"
+    assert _count(session) == 1
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("MessageSid", "SM123"), ("MessageSid", "XX" + "a" * 32), ("MessageSid", "SM" + "g" * 32),
+    ("MessageSid", "SM" + "a" * 33), ("SmsSid", "SM" + "a" * 31), ("AccountSid", "AC1"),
+    ("NumMedia", "1x"), ("NumMedia", "-1"), ("NumMedia", "11"), ("NumMedia", "\uff11"),
+    ("NumMedia", "")])
+def test_a_malformed_twilio_identifier_is_a_400_and_stores_nothing(client, session, twilio,
+                                                                   name, value):
+    params = {**sms("SM" + "6" * 32, "hello"), name: value}
+    resp = post_signed(client, INCOMING, params)
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    assert name in resp.get_json()["error"]["message"]
+    assert _count(session) == 0 and _count(session, Case) == 0
+
+
+def test_a_status_callback_with_a_malformed_message_sid_changes_nothing(client, session,
+                                                                        twilio):
+    assert post_signed(client, INCOMING, sms("SM" + "7" * 32, "hi")).status_code == 200
+    resp = post_signed(client, "/webhooks/twilio/messaging/status",
+                       {"MessageSid": "SM" + "7" * 32 + "0", "MessageStatus": "failed"})
+    assert resp.status_code == 400

@@ -239,3 +239,36 @@ def test_recording_bytes_survive_the_real_twilio_http_client(app, client, sessio
         resp = client.get(f"/api/v1/recordings/{att.id}",
                           headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 200 and resp.data == audio
+
+
+def test_a_call_re_split_into_a_new_call_sid_is_refused(client, session):
+    params = tw.incoming(CALL)
+    signature = tw.sign(tw.PUBLIC + tw.HOOKS + "/incoming", params)
+    forged = {k: v for k, v in params.items() if k != "CallStatus"}
+    forged["CallSid"] += "CallStatus" + params["CallStatus"]  # same characters, same MAC
+    assert tw.sign(tw.PUBLIC + tw.HOOKS + "/incoming", forged) == signature
+    resp = client.post(tw.HOOKS + "/incoming", data=forged,
+                       headers={"X-Twilio-Signature": signature})
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]["code"] == "invalid_input"
+    assert count(session, Interaction) == 0 and count(session, Offer) == 0
+
+
+@pytest.mark.parametrize(("path", "params"), [
+    ("/incoming", {**tw.incoming(CALL), "AccountSid": "AC" + "1" * 31}),
+    ("/incoming", {**tw.incoming(CALL), "CallSid": "ca" + "a" * 32}),
+    ("/status", {**tw.status(CALL, "completed", 3), "ParentCallSid": "CA12"}),
+    ("/recording", tw.recording(CALL, "RE" + "2" * 30)),
+    ("/recording", {**tw.recording(CALL), "CallSid": CALL + "x"}),
+])
+def test_malformed_call_identifiers_are_a_400_and_change_nothing(client, session, path,
+                                                                  params):
+    if path != "/incoming":
+        assert tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL)).status_code == 200
+    resp = tw.post(client, tw.HOOKS + path, params)
+    assert resp.status_code == 400, resp.get_data(as_text=True)
+    assert resp.get_json()["error"]["code"] == "invalid_input"
+    calls = calls_of(session)
+    assert [(c.status, c.duration_seconds) for c in calls] == (
+        [] if path == "/incoming" else [("ringing", None)])
+    assert count(session, Attachment) == 0

@@ -10,6 +10,8 @@ from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
 
+from channels.twilio.identifiers import is_sid
+
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "1" * 32
 PUBLIC = "https://caseline.example.com"
@@ -56,8 +58,17 @@ def post_signed(client, path: str, params: dict, *, token: str = AUTH_TOKEN, que
     return client.post(target, data=params, headers={"X-Twilio-Signature": sig})
 
 
+def message_sid(label: str) -> str:
+    """A MessageSid in Twilio's form (SM + 32 hex digits) named by a short label: the same
+    label gives the same SID; a SID already in that form stays as it is."""
+    if is_sid(label, ("SM", "MM")):
+        return label
+    return "SM" + label.encode().hex().rjust(32, "0")[-32:]
+
+
 def sms(sid: str, body: str, sender: str = "+14155550100", to: str = OUR_NUMBER, **extra):
-    """An inbound SMS webhook's parameters."""
+    """An inbound SMS webhook's parameters (sid: a SID or a label for one)."""
+    sid = message_sid(sid)
     return {"MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid, "AccountSid": ACCOUNT_SID,
             "From": sender, "To": to, "Body": body, "NumMedia": "0", "NumSegments": "1",
             "SmsStatus": "received", "ApiVersion": "2010-04-01", "FromCountry": "US", **extra}
@@ -65,6 +76,7 @@ def sms(sid: str, body: str, sender: str = "+14155550100", to: str = OUR_NUMBER,
 
 def whatsapp(sid: str, body: str, number: str = "+919900000000", name: str = "Ranjit Sankar"):
     """An inbound WhatsApp webhook's parameters, in the form of REFERENCE.md's real one."""
+    sid = message_sid(sid)
     return {"SmsMessageSid": sid, "NumMedia": "0", "ProfileName": name, "SmsSid": sid,
             "WaId": number.lstrip("+"), "SmsStatus": "received", "Body": body,
             "To": f"whatsapp:{WHATSAPP_NUMBER}", "NumSegments": "1", "MessageSid": sid,

@@ -127,7 +127,7 @@ def test_an_escalation_reaches_watchers_with_the_cases_lines_of_work(connect, ma
 def test_bad_unwatch_is_refused(connect, agent):
     sio = connect(agent)
     ack = sio.emit(events.CASE_UNWATCH, {"case_id": "x"}, namespace="/agent", callback=True)
-    assert ack == {"ok": False}
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid"
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL")

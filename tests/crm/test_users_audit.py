@@ -1,6 +1,5 @@
-"""Passwords, lockout, tokens, tenant scoping and the append-only audit trail."""
+"""Passwords, sign-in, tokens, tenant scoping and the append-only audit trail."""
 
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
@@ -8,7 +7,7 @@ from sqlalchemy.exc import DatabaseError
 
 from crm import cases, identity, timeline, users
 from crm.errors import Forbidden, Invalid, NotFound
-from crm.models import ApiToken, AuditEvent, utcnow
+from crm.models import ApiToken, AuditEvent
 from tests.conftest import PASSWORD
 
 
@@ -27,17 +26,12 @@ def test_unknown_roles_are_refused(session):
         users.create_user(session, "x@example.com", "X", ["wizard"], PASSWORD)
 
 
-def test_five_wrong_passwords_lock_the_account(session, agent):
-    for _ in range(4):
+def test_wrong_passwords_never_lock_the_account_itself(session, agent):
+    """Anyone can type a colleague's email: throttling is per address (console), not a lock."""
+    for _ in range(10):
         with pytest.raises(users.SignInRefused, match="Wrong email or password"):
             users.authenticate(session, agent.email, "wrong password")
-    with pytest.raises(users.SignInRefused, match="locked for 15 minutes") as exc:
-        users.authenticate(session, agent.email, "wrong password")
-    assert exc.value.code == "locked"
-    with pytest.raises(users.SignInRefused, match="locked"):
-        users.authenticate(session, agent.email, PASSWORD)
-    later = utcnow() + timedelta(minutes=16)
-    assert users.authenticate(session, agent.email, PASSWORD, now=later).id == agent.id
+    assert users.authenticate(session, agent.email, PASSWORD).id == agent.id
 
 
 def test_tokens_are_stored_hashed(session, agent):

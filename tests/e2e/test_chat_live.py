@@ -58,3 +58,39 @@ def test_visitor_and_agent_chat_live(live_server, server_env, new_page, sign_in)
     expect(visitor.locator("#chat-log li")).to_have_count(3)
     expect(visitor.locator("#chat-log li.visitor .text").nth(1)).to_have_text(XSS)
     assert visitor.locator("#chat-log img").count() == 0
+
+
+def _start_chat(page, live_server, name, email):
+    page.goto(live_server + "/chat/widget?key=default")
+    page.fill("#chat-start input[name=name]", name)
+    page.fill("#chat-start input[name=contact]", email)
+    page.click("#chat-start button[type=submit]")
+    expect(page.locator("#chat-room")).to_be_visible()
+
+
+def test_a_visitor_claiming_a_customers_email_is_shown_unverified_until_checked(
+        live_server, server_env, new_page, sign_in):
+    owner = new_page()
+    _start_chat(owner, live_server, "Uma Owner", "uma@example.com")
+    _say(owner, "My own question")
+    expect(owner.locator("#chat-log li.visitor")).to_have_count(1)
+    case_id = _case_of(server_env, "uma@example.com")
+    claimant = new_page()
+    _start_chat(claimant, live_server, "Ivan Impostor", "uma@example.com")
+    _say(claimant, "What is my bank account on file?")
+    expect(claimant.locator("#chat-log li.visitor")).to_have_count(1)
+
+    agent = sign_in(new_page())
+    agent.on("dialog", lambda d: d.accept())
+    agent.goto(f"{live_server}/#case/{case_id}")
+    banner = agent.locator("#unverified-chats")
+    expect(banner).to_contain_text("Ivan Impostor")
+    claimed = agent.locator("#timeline li.medium-chat.dir-inbound").first
+    expect(claimed.locator(".tl-unverified")).to_have_text("unverified")
+    expect(agent.locator("#composer-medium option[value=chat]")).to_have_text("Chat (unverified)")
+    expect(agent.locator("#composer-medium")).not_to_have_value("chat")
+
+    banner.get_by_role("button", name="Mark verified").click()
+    expect(agent.locator("#unverified-chats")).to_have_count(0)
+    expect(agent.locator("#timeline .tl-unverified")).to_have_count(0)
+    expect(agent.locator("#composer-medium option[value=chat]")).to_have_text("Chat")

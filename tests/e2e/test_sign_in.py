@@ -33,3 +33,15 @@ def test_a_page_whose_sign_in_is_gone_goes_back_to_the_sign_in_page(new_page, si
     # (Polled, not awaited as one navigation: the phone may head there in the same moment.)
     expect(page).to_have_url(live_server + "/login?next=%2F")
     expect(page.locator("input[name=email]")).to_be_visible()
+
+
+def test_a_console_tab_holds_one_socket_for_workspace_phone_and_board(new_page, sign_in,
+                                                                      live_server):
+    page = new_page()
+    sockets = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    sign_in(page)
+    expect(page.locator("#connection")).to_have_text("live")
+    expect(page.locator("#phone-state")).to_be_attached()
+    page.wait_for_timeout(1000)  # a second socket, if any page part opened one, is open by now
+    assert len([u for u in sockets if "/socket.io/" in u]) == 1, sockets

@@ -100,7 +100,36 @@ export class CaseView {
         ? h("ul", { class: "work-lines" }, c.open_work.map((w) =>
           h("li", { class: `work work-${w.kind}` }, `${WORK_LABELS[w.kind] || w.kind} ${w.reference}`,
             h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
-        : null);
+        : null,
+      this.unverifiedChats(c.unverified_chats || []));
+  }
+
+  // Chat visitors who typed this customer's email or phone: nobody has checked who they are.
+  // The agent verifies them (after security questions) or moves the chat to a case of its own.
+  unverifiedChats(visits) {
+    if (!visits.length) return null;
+    const error = h("span", { class: "error", id: "chat-check-error", role: "alert" });
+    const act = async (visit, action, button) => {
+      if (button.disabled) return;
+      button.disabled = true;
+      try {
+        const done = await post(`/chat-visits/${visit.id}/${action}`, {});
+        if (action === "move") window.location.hash = `case/${done.case_id}`;
+        else this.reopen(this.caseId);
+      } catch (err) { fill(error, err.message); } finally { button.disabled = false; }
+    };
+    return h("div", { class: "unverified-chats", id: "unverified-chats" }, visits.map((v) =>
+      h("div", { class: "unverified-chat", dataset: { id: v.id } },
+        h("span", { class: "badge danger" }, "unverified"), " ",
+        `Chat from "${v.visitor_name}", who gave ${v.contact || "this customer's details"}: `
+        + "not verified as this customer. ",
+        h("button", { type: "button", class: "small", onclick: (e) => {
+          if (window.confirm(`Have you checked that ${v.visitor_name} is ${this.case?.customer.display_name}?`)) {
+            act(v, "verify", e.currentTarget);
+          }
+        } }, "Mark verified"), " ",
+        h("button", { type: "button", class: "small secondary", onclick: (e) => act(v, "move", e.currentTarget) },
+          "Move to a case of its own"))), error);
   }
 
   renderDigest(d) {

@@ -8,6 +8,7 @@ let composer = null;
 
 // registerMedium("sms", { label: "SMS", action: "Send SMS", placeholder,
 //   available(context) -> bool (optional; context = { caseId, case, customer }),
+//   labelFor(context) -> the label here, when it depends on the case (optional),
 //   send(caseId, body, context) -> the created timeline item, or null when it arrives live })
 export function registerMedium(id, spec) {
   media.set(id, spec);
@@ -71,7 +72,8 @@ export class Composer {
     // A medium that cannot be used here says why, greyed out, rather than vanishing.
     const barred = [...media].filter(([id]) => !usable.some(([u]) => u === id))
       .map(([id, m]) => [id, m, m.unavailable?.(this.context)]).filter(([, , why]) => why);
-    fill(this.select, usable.map(([id, m]) => h("option", { value: id }, m.label)),
+    fill(this.select, usable.map(([id, m]) => h("option", { value: id },
+      m.labelFor?.(this.context) || m.label)),
       barred.map(([id, m, why]) => h("option", { value: id, disabled: true, title: why },
         `${m.label} — ${why}`)));
     this.select.value = usable.some(([id]) => id === current) ? current : "note";

@@ -7,7 +7,8 @@ import { icon } from "./format.js";
 
 const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", email: "Email" };
 const GONE = { taken: "Another agent took it.", expired: "The offer ran out.",
-               declined: "Passed on.", offline: "Offer withdrawn.", reassigned: "Re-assigned." };
+               declined: "Passed on.", offline: "Offer withdrawn.", reassigned: "Re-assigned.",
+               abandoned: "The customer left." };
 const SNIPPET = 140;
 
 const snippet = (text) => {
@@ -19,15 +20,14 @@ export class Offers {
   constructor({ root, tray, socket, openCase }) {
     Object.assign(this, { root, tray, socket, openCase });
     this.cards = new Map(); // offer id -> { pop, deadline, el, count }
+    // offer id -> the latest attempt we were told is over. An item offered again is the same
+    // offer id with a higher attempt; news of an earlier attempt can arrive after the re-offer.
+    this.ended = new Map();
     this.status = h("p", { class: "offer-status muted", role: "status", id: "offer-status" });
     this.list = h("div", { class: "offer-list" });
     fill(this.root, this.list, this.status);
     socket.on("offer.created", (pop) => this.offered(pop));
-    socket.on("offer.rescinded", (msg) => {
-      this.remove(msg.offer_id, GONE[msg.reason] || "");
-      // A supervisor handed over work we held: it leaves our tray too.
-      if (msg.reason === "reassigned") this.loadInHand();
-    });
+    socket.on("offer.rescinded", (msg) => this.rescinded(msg));
     socket.on("connect", () => this.reload());
     if (socket.connected) this.reload();
     setInterval(() => this.tick(), 1000);
@@ -35,6 +35,9 @@ export class Offers {
 
   offered(pop) {
     if (!pop.interaction || pop.interaction.medium === "voice") return; // the phone's
+    // Late news: that attempt is over, or the card on screen is a newer offer of the item.
+    if (pop.attempt <= (this.ended.get(pop.offer_id) ?? 0)) return;
+    if (pop.attempt < (this.cards.get(pop.offer_id)?.pop.attempt ?? 0)) return;
     this.remove(pop.offer_id);
     const seconds = pop.expires_in ?? 30;
     const card = { pop, deadline: performance.now() + seconds * 1000 };
@@ -43,7 +46,7 @@ export class Offers {
     const who = pop.customer?.display_name || pop.interaction.from_addr || "Unknown customer";
     const subject = medium === "email" && pop.interaction.subject;
     card.el = h("article", {
-      class: `offer-card medium-${medium}`, dataset: { offerId: pop.offer_id },
+      class: `offer-card medium-${medium}`, dataset: { offerId: pop.offer_id, attempt: pop.attempt },
       "aria-label": `${MEDIA[medium] || medium} from ${who}`,
     },
     h("header", { class: "offer-head" },
@@ -62,6 +65,15 @@ export class Offers {
     this.list.append(card.el);
     this.say("");
     this.renderCount(card);
+  }
+
+  // An offer is over: its card goes, unless the card is a later offer of the same item.
+  rescinded(msg) {
+    this.ended.set(msg.offer_id, Math.max(msg.attempt, this.ended.get(msg.offer_id) ?? 0));
+    const card = this.cards.get(msg.offer_id);
+    if (card && card.pop.attempt <= msg.attempt) this.remove(msg.offer_id, GONE[msg.reason] || "");
+    // A supervisor handed over work we held: it leaves our tray too.
+    if (msg.reason === "reassigned") this.loadInHand();
   }
 
   // The oldest card on screen (what the keyboard acts on).

@@ -36,6 +36,10 @@ function renderItem(item) {
     h("span", { class: "tl-icon", "aria-hidden": "true" }, icon(item.medium)),
     h("span", { class: "tl-medium" }, item.medium),
     h("span", { class: "tl-direction" }, arrow(item.direction)),
+    // A chat visitor who typed this customer's email or phone, and nobody has checked yet.
+    item.unverified ? h("span", { class: "badge danger tl-unverified",
+      title: "The visitor gave this customer's email or phone; their identity is not verified" },
+    "unverified") : null,
     // An inbound item's agent took it; only an outbound one is theirs (written or dialled).
     item.agent ? h("span", { class: "tl-agent" },
       item.direction === "inbound" ? `taken by ${item.agent.name}` : item.agent.name) : null,

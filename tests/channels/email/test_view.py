@@ -44,6 +44,8 @@ def test_html_body_is_sanitised_and_served_under_a_strict_csp(client, login, age
     assert "default-src 'none'" in policy and "sandbox" in policy
     assert "script-src" not in policy and "img-src 'none'" in policy
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    # Framed by the console's own email view, and by no other site.
+    assert "frame-ancestors 'self'" in policy and resp.headers["X-Frame-Options"] == "SAMEORIGIN"
     # Images only when the agent asks for them, and then only over https.
     loaded = client.get(f"/cases/{case_id}/emails/{interaction_id}/html?images=1")
     assert "https://tracker.example.net/open.gif?id=42" in loaded.get_data(as_text=True)

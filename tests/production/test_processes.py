@@ -1,0 +1,124 @@
+"""`caseline serve` (gunicorn), `caseline worker` and `caseline beat`, started as an operator
+starts them, on PostgreSQL + Redis: sign-in, a signed inbound text reaching an agent socket
+on the other web process, and a reply sent by the worker exactly once."""
+
+from __future__ import annotations
+
+import queue
+import re
+import time
+
+import requests
+import socketio as sio_client
+from twilio.request_validator import RequestValidator
+
+from tests.production.processes import (
+    AUTH_TOKEN,
+    OUR_NUMBER,
+    PUBLIC,
+    Process,
+    caseline,
+    free_port,
+    production_env,
+    wait_ready,
+)
+
+PASSWORD = "a long enough password"
+
+
+def _sign_in(base: str, email: str) -> requests.Session:
+    web = requests.Session()
+    page = web.get(f"{base}/login", timeout=10)
+    assert page.status_code == 200
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+    # The session cookie is Secure in production; nginx terminates TLS, so over plain HTTP
+    # to the process it is carried by hand.
+    cookie = page.cookies.get("session")
+    resp = web.post(f"{base}/login", data={"email": email, "password": PASSWORD,
+                                           "csrf_token": csrf},
+                    headers={"Cookie": f"session={cookie}"}, allow_redirects=False, timeout=10)
+    assert resp.status_code == 302, resp.text
+    web.headers["Cookie"] = f"session={resp.cookies['session']}"
+    return web
+
+
+def _signed_sms(base: str, sid: str, body: str, sender: str) -> requests.Response:
+    path = "/webhooks/twilio/messaging/incoming"
+    params = {"MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid,
+              "AccountSid": "AC" + "1" * 32, "From": sender, "To": OUR_NUMBER, "Body": body,
+              "NumMedia": "0", "NumSegments": "1", "SmsStatus": "received",
+              "ApiVersion": "2010-04-01"}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC + path, params)
+    return requests.post(base + path, data=params, headers={"X-Twilio-Signature": signature},
+                         timeout=10)
+
+
+def test_the_production_processes_serve_route_and_send_once(services, twilio_peer, tmp_path):
+    database_url, redis_url = services
+    # An instance folder that does not exist yet: beat and the web processes make it.
+    env = production_env(database_url, redis_url, tmp_path / "instance" / "new",
+                         twilio_peer.base)
+    assert "up to date" in caseline(env, "db", "upgrade")
+    caseline(env, "users", "create", "--email", "ada@example.com", "--name", "Ada Agent",
+             "--role", "agent", "--password", PASSWORD)
+    token = caseline(env, "users", "token", "ada@example.com").strip()
+
+    ports = free_port(), free_port()
+    logs = tmp_path
+    procs = [Process("web-a", env, ["serve", "--port", str(ports[0])], logs),
+             Process("web-b", env, ["serve", "--port", str(ports[1])], logs),
+             Process("worker", env, ["worker", "--concurrency", "2"], logs),
+             Process("beat", env, ["beat"], logs)]
+    web_a, web_b = (f"http://127.0.0.1:{p}" for p in ports)
+    # The browser's Origin behind nginx is the public URL (others are refused).
+    sock = sio_client.Client(reconnection=False, websocket_extra_options={"origin": PUBLIC})
+    try:
+        wait_ready(web_a, procs[0])
+        wait_ready(web_b, procs[1])
+        procs[2].wait_for(r"ready\.")
+        procs[3].wait_for(r"beat: Starting")
+
+        browser = _sign_in(web_a, "ada@example.com")
+        assert browser.get(f"{web_a}/", timeout=10).status_code == 200
+        me = browser.get(f"{web_b}/api/v1/me", timeout=10)
+        assert me.status_code == 200 and me.json()["email"] == "ada@example.com"
+
+        offers: queue.Queue = queue.Queue()
+        sock.on("offer.created", offers.put, namespace="/agent")
+        sock.connect(web_b, namespaces=["/agent"], auth={"token": token},
+                     transports=["websocket"], wait_timeout=10)
+        ack = sock.call("presence.set", {"status": "available"}, namespace="/agent",
+                        timeout=10)
+        assert ack["ok"] is True, ack
+
+        resp = _signed_sms(web_a, "SM" + "a" * 32, "My claim number is 42", "+14155550123")
+        assert resp.status_code == 200, resp.text
+        pop = offers.get(timeout=15)  # routed by web-a, delivered through Redis by web-b
+        case_id = pop["case"]["id"]
+
+        sent = requests.post(f"{web_b}/api/v1/cases/{case_id}/messages",
+                             json={"medium": "sms", "body": "We have it, thank you."},
+                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert sent.status_code == 202, sent.text
+        deadline = time.monotonic() + 30
+        while not twilio_peer.messages and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)  # a second send, if any, would come by now (the sweeper runs too)
+        assert [m["Body"] for m in twilio_peer.messages] == ["We have it, thank you."]
+        assert twilio_peer.messages[0]["To"] == "+14155550123"
+
+        timeline = requests.get(f"{web_a}/api/v1/cases/{case_id}/timeline",
+                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        reply = next(i for i in timeline.json()["items"] if i["direction"] == "outbound")
+        assert reply["status"] in ("accepted", "sent", "delivered")  # Twilio took it
+
+        assert all(p.alive() for p in procs), [p.output()[-2000:] for p in procs]
+        assert (tmp_path / "instance" / "new" / "celerybeat-schedule").exists() or any(
+            (tmp_path / "instance" / "new").glob("celerybeat-schedule*"))
+    finally:
+        if sock.connected:
+            sock.disconnect()
+        for proc in procs:
+            proc.stop()
+    for proc in procs:
+        assert "Traceback" not in proc.output(), proc.output()[-4000:]
