@@ -387,7 +387,7 @@ class SimulatedOut(BaseModel):
 
 
 @api.route(bp, "/voice/simulate", "POST", summary="Place a simulated inbound call (demo mode)",
-           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"])
+           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"], errors=(404,))
 def simulate_call(body: SimulateIn):
     """Twilio's side of an inbound call, played through the signed webhooks (demo only)."""
     sim = current_app.extensions.get("caseline.voice_simulator")
@@ -419,7 +419,7 @@ class DispositionQuery(BaseModel):
 
 
 @api.route(bp, "/dispositions", summary="Wrap-up codes of a line of work",
-           query=DispositionQuery, response=DispositionsOut, tags=["voice"])
+           query=DispositionQuery, response=DispositionsOut, tags=["voice"], errors=(404,))
 def list_dispositions(query: DispositionQuery):
     """The codes agents choose from after a call of this line of work."""
     codes = callwork.dispositions(database.session(), query.line_of_work,
@@ -430,7 +430,7 @@ def list_dispositions(query: DispositionQuery):
 
 
 @api.route(bp, "/dispositions", "POST", summary="Add a wrap-up code", body=DispositionIn,
-           response=DispositionOut, status=201, tags=["voice"], errors=(403, 409))
+           response=DispositionOut, status=201, tags=["voice"], errors=(403, 404, 409))
 def add_disposition(body: DispositionIn):
     """Supervisors and admins configure the codes per line of work."""
     session = database.session()
