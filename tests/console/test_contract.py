@@ -30,7 +30,6 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from console.demo import seed
-from console.inputs import MAX_ID
 from crm import canned, users
 from crm.models import (
     Attachment,
@@ -63,15 +62,6 @@ def no_server_error(ctx, response, case):
 
 CHECKS = [no_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
-
-# KNOWN ISSUES, fixed in parallel on issue 17's robustness branch: a response matching one of
-# these is not validated for now. Remove each (and this list) once that fix is merged.
-KNOWN_ISSUES = {
-    "an id past the largest BIGINT answers 405 instead of 404":
-        lambda case, response: response.status_code == 405 and any(
-            isinstance(v, int) and v > MAX_ID for v in (case.path_parameters or {}).values()),
-}
-
 
 def _error_code(response) -> str | None:
     try:
@@ -126,16 +116,14 @@ def test_api_keeps_its_documented_contract(live, session, role):
     headers = _bearer(session, f"{role}@caseline.demo")
     ids = _existing_ids(session)
     schema = schemathesis.openapi.from_url(f"{live}/api/v1/openapi.json")
-    failures, tolerated = [], set()
+    failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in schemathesis.GenerationMode:
             try:
-                _fuzz(operation, mode, live, headers, ids, tolerated)
+                _fuzz(operation, mode, live, headers, ids)
             except (Exception, FailureGroup) as exc:
                 failures.append(f"{operation.label} [{mode}]: {exc}")
-    if tolerated:
-        print("tolerated known issues:", *sorted(tolerated), sep="\n  ")
     assert not failures, "\n\n".join(failures)
 
 
@@ -152,7 +140,7 @@ def _cases(operation, mode, ids: dict):
     return st.one_of(generated, real)
 
 
-def _fuzz(operation, mode, base_url: str, headers: dict, ids: dict, tolerated: set) -> None:
+def _fuzz(operation, mode, base_url: str, headers: dict, ids: dict) -> None:
     # Valid input must be refused without the token; input the document forbids, refused.
     checks = CHECKS + ([negative_data_rejection] if mode.is_negative else [ignored_auth])
 
@@ -160,11 +148,6 @@ def _fuzz(operation, mode, base_url: str, headers: dict, ids: dict, tolerated: s
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=_cases(operation, mode, ids))
     def run(case):
-        response = case.call(base_url=base_url, headers=headers)
-        known = [name for name, matches in KNOWN_ISSUES.items() if matches(case, response)]
-        if known:
-            tolerated.update(known)
-            return
-        case.validate_response(response, checks=checks, headers=headers)
+        case.call_and_validate(base_url=base_url, headers=headers, checks=checks)
 
     run()
