@@ -63,6 +63,7 @@ def no_server_error(ctx, response, case):
 CHECKS = [no_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
+
 def _error_code(response) -> str | None:
     try:
         return response.json()["error"]["code"]
@@ -78,10 +79,10 @@ def live(app, session):
     canned.create(session, boss, min(boss.client_ids), "Thanks", "Thanks, {{customer.first_name}}",
                   shared=True)
     session.commit()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # not a line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)
