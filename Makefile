@@ -46,8 +46,9 @@ chromium:
 	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)); \
 	  else echo "browser tests need Chromium: sudo apt-get install -y chromium" >&2; fi; }
 
+# PYTEST_ARGS narrows a run (CI's SQLite pass leaves the browser tests to the other pass).
 test: setup chromium
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: setup
 	$(BIN)/pytest -m "not e2e and not slow"
