@@ -6,15 +6,19 @@ from pydantic import BaseModel, Field
 
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import CaseOut, CustomerOut
 from crm import cases, customers
+from crm.models.customers import CASE_STATUSES, PRIORITIES
 
 
 class CustomerChange(BaseModel):
     """Fields of a customer that staff may change; omitted fields stay as they are."""
 
-    display_name: str | None = Field(default=None, max_length=200)
-    timezone: str | None = Field(default=None, max_length=64)
+    display_name: str | None = Field(default=None, max_length=200,
+                                     json_schema_extra=documented(nullable=False, **NOT_BLANK))
+    timezone: str | None = Field(default=None, max_length=64,
+                                 description="an IANA time zone such as Europe/London")
     language: str | None = Field(default=None, max_length=16)
     external_ref: str | None = Field(default=None, max_length=64)
 
@@ -22,15 +26,19 @@ class CustomerChange(BaseModel):
 class CaseChange(BaseModel):
     """Fields of a case that staff may change; omitted fields stay as they are."""
 
-    status: str | None = None
-    priority: str | None = None
+    status: str | None = Field(default=None, json_schema_extra=documented(
+        nullable=False, enum=list(CASE_STATUSES)))
+    priority: str | None = Field(default=None, json_schema_extra=documented(
+        nullable=False, enum=list(PRIORITIES)))
     owner_id: int | None = Field(
         default=None, description="An active user of the case's client, or null to unassign. "
         "An agent may only take an unowned case or release their own; a supervisor assigns.")
     flags: list[str] | None = Field(
         default=None, max_length=20, description="Compliance flags (supervisor only): tokens of "
-        "1-40 lowercase letters, digits, '_' or '-'; duplicates are dropped.")
-    summary: str | None = Field(default=None, max_length=5000, description="Not null.")
+        "1-40 lowercase letters, digits, '_' or '-'; duplicates are dropped.",
+        json_schema_extra=documented(nullable=False, items={"pattern": "^[a-z0-9_-]{1,40}$"}))
+    summary: str | None = Field(default=None, max_length=5000, description="Not null.",
+                                json_schema_extra=documented(nullable=False))
 
 
 @api.route(bp, "/customers/<int:customer_id>", "PATCH", summary="Change a customer",
@@ -45,7 +53,7 @@ def patch_customer(customer_id: int, body: CustomerChange):
 
 
 @api.route(bp, "/cases/<int:case_id>", "PATCH", summary="Change a case", body=CaseChange,
-           response=CaseOut, tags=["cases"])
+           response=CaseOut, tags=["cases"], errors=(403,))
 def patch_case(case_id: int, body: CaseChange):
     """Change a case's status, priority, owner, flags or summary (403 without the role)."""
     session = database.session()

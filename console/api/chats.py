@@ -10,7 +10,7 @@ from crm import chat_identity
 
 @api.route(bp, "/chat-visits/<int:visit_id>/verify", "POST",
            summary="Mark a chat visitor verified as the case's customer (audited)",
-           response=ChatVisitOut, tags=["chat"])
+           response=ChatVisitOut, tags=["chat"], errors=(409,))
 def verify_visit(visit_id: int):
     """After checking (security questions): the chat is the customer's; 409 if not unverified."""
     session = database.session()
@@ -21,7 +21,7 @@ def verify_visit(visit_id: int):
 
 @api.route(bp, "/chat-visits/<int:visit_id>/move", "POST",
            summary="Move a chat to a new customer and case of its own (audited)",
-           response=ChatVisitOut, tags=["chat"])
+           response=ChatVisitOut, tags=["chat"], errors=(409, 422))
 def move_visit(visit_id: int):
     """The visitor is not the customer: a new case for them; `case_id` is where it went."""
     session = database.session()

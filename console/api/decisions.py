@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.workspace_schemas import DecisionOut
 from crm import decisions
 
@@ -13,8 +14,10 @@ from crm import decisions
 class DecisionIn(BaseModel):
     """A judgement call to be signed off by someone else."""
 
-    kind: str = Field(description=f"one of {', '.join(decisions.KINDS)}")
-    summary: str = Field(max_length=decisions.MAX_TEXT, description="what is to be decided")
+    kind: str = Field(description="what kind of decision",
+                      json_schema_extra=documented(enum=list(decisions.KINDS)))
+    summary: str = Field(max_length=decisions.MAX_TEXT, description="what is to be decided",
+                         json_schema_extra=documented(**NOT_BLANK))
 
 
 class VerdictIn(BaseModel):
@@ -44,7 +47,8 @@ def request_decision(case_id: int, body: DecisionIn):
 
 
 @api.route(bp, "/decisions/<int:decision_id>/approve", "POST", body=VerdictIn,
-           response=DecisionOut, tags=["decisions"], summary="Approve a decision (reviewer)")
+           response=DecisionOut, tags=["decisions"], summary="Approve a decision (reviewer)",
+           errors=(403, 409))
 def approve_decision(decision_id: int, body: VerdictIn):
     """403 for its maker or without the reviewer role; 409 once decided."""
     return _done(decisions.decide(database.session(), actor(), decision_id, approve=True,
@@ -52,7 +56,8 @@ def approve_decision(decision_id: int, body: VerdictIn):
 
 
 @api.route(bp, "/decisions/<int:decision_id>/reject", "POST", body=VerdictIn,
-           response=DecisionOut, tags=["decisions"], summary="Reject a decision, saying why")
+           response=DecisionOut, tags=["decisions"], summary="Reject a decision, saying why",
+           errors=(403, 409))
 def reject_decision(decision_id: int, body: VerdictIn):
     """As approve; a rejection needs a note."""
     return _done(decisions.decide(database.session(), actor(), decision_id, approve=False,
@@ -60,7 +65,7 @@ def reject_decision(decision_id: int, body: VerdictIn):
 
 
 @api.route(bp, "/decisions", response=DecisionList, tags=["decisions"],
-           summary="Decisions waiting for me to sign off (reviewer)")
+           summary="Decisions waiting for me to sign off (reviewer)", errors=(403,))
 def waiting_decisions():
     """Oldest first; never the reviewer's own requests."""
     items = decisions.waiting_for(database.session(), actor())

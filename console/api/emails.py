@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from channels.email.inbound import store_for
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import InteractionOut
 from console.email_tasks import send_email
 from console.tasks import enqueue
@@ -31,15 +32,16 @@ class EmailAttachmentIn(BaseModel):
     """A file to send: its name and its bytes as base64."""
 
     filename: str = Field(min_length=1, max_length=200)
-    content_base64: str = Field(min_length=1)
+    content_base64: str = Field(min_length=1, json_schema_extra=documented(
+        pattern="^[A-Za-z0-9+/]*={0,2}$"))
 
 
 class EmailIn(BaseModel):
     """An email from the case composer; `in_reply_to` is the interaction id being answered."""
 
     to: str = Field(min_length=3, max_length=320)
-    subject: str = Field(min_length=1, max_length=900)
-    body: str = Field(min_length=1, max_length=100_000)
+    subject: str = Field(min_length=1, max_length=900, json_schema_extra=documented(**NOT_BLANK))
+    body: str = Field(min_length=1, max_length=100_000, json_schema_extra=documented(**NOT_BLANK))
     in_reply_to: int | None = None
     attachments: list[EmailAttachmentIn] = Field(default_factory=list, max_length=20)
 
@@ -47,7 +49,7 @@ class EmailIn(BaseModel):
 @api.route(bp, "/cases/<int:case_id>/emails", "POST", body=EmailIn, response=InteractionOut,
            status=201, tags=["email"],
            summary="Send an email from a case (queued now, sent by a task; attachments as "
-                   "base64, 10 MB in total)")
+                   "base64, 10 MB in total)", errors=(403, 409))
 def post_email(case_id: int, body: EmailIn):
     """Queue the email in this request's transaction, then hand it to the sender task."""
     return queue_and_send(case_id, body)
@@ -89,7 +91,7 @@ def get_email(case_id: int, interaction_id: int):
 
 
 @api.route(bp, "/attachments/<int:attachment_id>", tags=["email"],
-           summary="Download an attachment (or a raw email) of a case you can see")
+           summary="Download an attachment (or a raw email) of a case you can see", errors=(422,))
 def get_attachment(attachment_id: int):
     """The file as a download: never rendered inline, never type-sniffed by the browser."""
     session = database.session()

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import Out
 from crm import fraud
 
@@ -15,7 +16,7 @@ from crm import fraud
 class EscalationIn(BaseModel):
     """What looks wrong on the case."""
 
-    summary: str = Field(max_length=2000)
+    summary: str = Field(max_length=2000, json_schema_extra=documented(**NOT_BLANK))
 
 
 class InvestigationOut(Out):
@@ -38,8 +39,8 @@ class InvestigationList(BaseModel):
 class LinkIn(BaseModel):
     """The other customer (a case reference such as CL-… or a customer id) and why."""
 
-    other: str = Field(max_length=64)
-    reason: str = Field(max_length=2000)
+    other: str = Field(max_length=64, json_schema_extra=documented(**NOT_BLANK))
+    reason: str = Field(max_length=2000, json_schema_extra=documented(**NOT_BLANK))
 
 
 class LinkOut(Out):
@@ -59,7 +60,7 @@ def _committed(out: BaseModel) -> BaseModel:
 
 @api.route(bp, "/cases/<int:case_id>/escalations", "POST", body=EscalationIn,
            response=InvestigationOut, status=201, tags=["fraud"],
-           summary="Escalate a case to the fraud team")
+           summary="Escalate a case to the fraud team", errors=(409,))
 def escalate_case(case_id: int, body: EscalationIn):
     """Anyone working the case may escalate it; 409 while an investigation is open."""
     made = fraud.escalate(database.session(), actor(), case_id, body.summary)
@@ -67,7 +68,7 @@ def escalate_case(case_id: int, body: EscalationIn):
 
 
 @api.route(bp, "/investigations/escalated", response=InvestigationList, tags=["fraud"],
-           summary="Escalations waiting for the fraud team (fraud, supervisor)")
+           summary="Escalations waiting for the fraud team (fraud, supervisor)", errors=(403,))
 def escalated_investigations():
     """Oldest first."""
     items = fraud.escalated(database.session(), actor())
@@ -76,15 +77,17 @@ def escalated_investigations():
 
 
 @api.route(bp, "/customers/<int:customer_id>/links", "POST", body=LinkIn, response=LinkOut,
-           status=201, tags=["fraud"], summary="Link two customers into a fraud ring")
+           status=201, tags=["fraud"], summary="Link two customers into a fraud ring",
+           errors=(403, 409))
 def link_customers(customer_id: int, body: LinkIn):
     """Fraud investigators and supervisors only; audited."""
     made = fraud.link(database.session(), actor(), customer_id, body.other, body.reason)
     return _committed(LinkOut.model_validate(made))
 
 
-@api.route(bp, "/customers/<int:customer_id>/links/<int:other_id>", "DELETE", tags=["fraud"],
-           summary="Remove a mistaken fraud-ring link")
+@api.route(bp, "/customers/<int:customer_id>/links/<int:other_id>", "DELETE", status=204,
+           tags=["fraud"],
+           summary="Remove a mistaken fraud-ring link", errors=(403,))
 def unlink_customers(customer_id: int, other_id: int):
     """Fraud investigators and supervisors only; audited."""
     fraud.unlink(database.session(), actor(), customer_id, other_id)

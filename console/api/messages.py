@@ -9,16 +9,23 @@ from pydantic import BaseModel, Field
 from channels import registry
 from console import database
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import InteractionOut, Out
 from crm import access, canned, mail, outbound
 from crm.errors import Invalid
+
+# Every medium a reply can go by; a server answers 422 for one whose channel it has not installed.
+MEDIA = ("chat", "email", "sms", "whatsapp")
 
 
 class MessageIn(BaseModel):
     """A reply to the customer of a case."""
 
-    medium: str = Field(description="sms, whatsapp, chat (email once its channel is installed)")
-    body: str = Field(max_length=100_000)
+    medium: str = Field(description="sms, whatsapp, chat or email: those whose channel is "
+                        "installed here (see reply-options)",
+                        json_schema_extra=documented(enum=list(MEDIA)))
+    body: str = Field(max_length=100_000, description="SMS and WhatsApp allow fewer characters",
+                      json_schema_extra=documented(**NOT_BLANK))
     to: str | None = Field(default=None, description="a contact point of the customer; "
                            "default: where they last wrote from")
     subject: str | None = Field(default=None, max_length=998)
@@ -27,8 +34,8 @@ class MessageIn(BaseModel):
 class CannedReplyIn(BaseModel):
     """A new canned reply; fields like {{customer.first_name}} are filled in on use."""
 
-    title: str = Field(max_length=120)
-    body: str = Field(max_length=4000)
+    title: str = Field(max_length=120, json_schema_extra=documented(**NOT_BLANK))
+    body: str = Field(max_length=4000, json_schema_extra=documented(**NOT_BLANK))
     shared: bool = Field(default=False, description="shared with the client's staff "
                          "(supervisors only); otherwise personal")
     client_id: int | None = Field(default=None, description="default: your only client")
@@ -82,7 +89,8 @@ class Deleted(BaseModel):
 
 
 @api.route(bp, "/cases/<int:case_id>/messages", "POST", summary="Reply to the customer",
-           body=MessageIn, response=InteractionOut, status=202, tags=["messages"])
+           body=MessageIn, response=InteractionOut, status=202, tags=["messages"],
+           errors=(403, 409))
 def send_message(case_id: int, body: MessageIn):
     """Queue a reply; it is sent after the commit and its status follows live."""
     if body.medium not in registry.media():
@@ -114,7 +122,7 @@ def _send_email(case_id: int, body: MessageIn) -> InteractionOut:
 
 
 @api.route(bp, "/cases/<int:case_id>/reply-options", summary="How the customer of a case can "
-           "be reached", response=ReplyOptions, tags=["messages"])
+           "be reached", response=ReplyOptions, tags=["messages"], errors=(409, 422))
 def reply_options(case_id: int):
     """Each installed medium with its destination, or the reason it is unavailable."""
     session = database.session()
@@ -132,7 +140,7 @@ def list_canned():
 
 
 @api.route(bp, "/canned-replies", "POST", summary="Create a canned reply", body=CannedReplyIn,
-           response=CannedReplyOut, status=201, tags=["messages"])
+           response=CannedReplyOut, status=201, tags=["messages"], errors=(403, 404))
 def create_canned(body: CannedReplyIn):
     """A personal reply, or a shared one (supervisors)."""
     me = actor()
@@ -149,7 +157,7 @@ def create_canned(body: CannedReplyIn):
 
 
 @api.route(bp, "/canned-replies/<int:reply_id>", "DELETE", summary="Delete a canned reply",
-           response=Deleted, tags=["messages"])
+           response=Deleted, tags=["messages"], errors=(403,))
 def delete_canned(reply_id: int):
     """Remove your reply (or a shared one, as supervisor)."""
     session = database.session()

@@ -59,7 +59,7 @@ def _monitor(interaction_id: int, mode: str):
 
 @api.route(bp, "/calls/<int:interaction_id>/listen", "POST",
            summary="Listen in on a live call (supervisors)", response=MonitorOut,
-           tags=["voice"])
+           tags=["voice"], errors=(403, 409, 422, 502))
 def listen(interaction_id: int):
     """The supervisor's browser phone joins the call muted; audited."""
     return _monitor(interaction_id, "listen")
@@ -67,7 +67,7 @@ def listen(interaction_id: int):
 
 @api.route(bp, "/calls/<int:interaction_id>/whisper", "POST",
            summary="Whisper to the agent on a live call (supervisors)", response=MonitorOut,
-           tags=["voice"])
+           tags=["voice"], errors=(403, 409, 422, 502))
 def whisper(interaction_id: int):
     """The supervisor coaches: the agent hears them, the caller does not; audited."""
     return _monitor(interaction_id, "whisper")
@@ -75,7 +75,7 @@ def whisper(interaction_id: int):
 
 @api.route(bp, "/calls/<int:interaction_id>/monitor/stop", "POST",
            summary="Stop listening to a call (supervisors)", response=MonitorOut,
-           tags=["voice"])
+           tags=["voice"], errors=(403, 409, 422, 502))
 def stop(interaction_id: int):
     """The supervisor's browser phone leaves the call; audited."""
     session = database.session()

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, request
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from channels.payloads import validate
+from channels.payloads import MAX_ID, validate
 from crm.errors import Invalid
 
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -31,6 +31,8 @@ class Route:
     status: int = 200
     tags: tuple[str, ...] = ()
     params: list[tuple[str, str]] = field(default_factory=list)
+    errors: tuple[int, ...] = ()
+    view: Any = None  # the function that answers it
 
 
 class Registry:
@@ -41,15 +43,24 @@ class Registry:
         self.routes: list[Route] = []
 
     def route(self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str,
-              body=None, query=None, response=None, status: int = 200, tags=()):
-        """Register a view whose JSON body / query are validated and whose result is dumped."""
+              body=None, query=None, response=None, status: int = 200, tags=(), errors=()):
+        """Register a view whose JSON body / query are validated and whose result is dumped.
+
+        `errors` are the statuses the view itself can answer beyond those every route shares
+        (400, 401; 404 with a path id; 413 and 422 with a body or query): 403 for a role it
+        checks, 409 for a state it refuses, 502/503 for Twilio.
+        """
         params = [(name, _TYPES.get(conv or "", "string")) for conv, name in
                   _CONVERTER.findall(rule)]
+        unknown = set(errors) - set(_ERRORS)
+        if unknown:
+            raise ValueError(f"{rule}: undocumented error statuses {sorted(unknown)}")
         spec = Route(rule, method.lower(), summary, body, query, response, status, tuple(tags),
-                     params)
+                     params, tuple(errors))
         self.routes.append(spec)
 
         def decorator(view):
+            spec.view = view
             @functools.wraps(view)
             def wrapper(**kwargs):
                 if body is not None:
@@ -91,6 +102,27 @@ class Registry:
         }
 
 
+def documented(*, nullable: bool = True, items: dict | None = None, **schema):
+    """A field's JSON schema additions for rules its service checks (with its own messages):
+    allowed values, patterns, lengths (`items`: of each array item); nullable=False when the
+    service refuses null (the field may still be omitted)."""
+
+    def apply(field_schema: dict) -> None:
+        if not nullable and "anyOf" in field_schema:
+            kept = [s for s in field_schema.pop("anyOf") if s.get("type") != "null"]
+            field_schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+            field_schema.pop("default", None)
+        if items:
+            field_schema["items"].update(items)
+        field_schema.update(schema)
+
+    return apply
+
+
+# Text a service refuses when blank (after trimming whitespace).
+NOT_BLANK = {"minLength": 1, "pattern": r"\S"}
+
+
 class ErrorDetail(BaseModel):
     """What went wrong, for people and programs."""
 
@@ -108,30 +140,60 @@ def _ref(model) -> dict:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
+# Why each error status is answered (the body is always ErrorBody).
+_ERRORS = {
+    400: "Malformed request: JSON that cannot be read, text or a number the database cannot "
+         "store (a NUL character, say), or (cookie sessions) a missing CSRF token",
+    401: "Not signed in, or the token is invalid or revoked",
+    403: "Signed in, but the role or the relationship this action needs is missing",
+    404: "Not found, or not visible to you",
+    409: "Refused in the current state (already decided, not on a call, ...)",
+    413: "The request body is too large",
+    422: "Invalid input: the message says which field and why",
+    429: "Too many requests: slow down and try again",
+    502: "Twilio refused or did not answer; nothing changed",
+    503: "Twilio is not configured on this server",
+}
+# An id in a URL: what the route's converter accepts (larger numbers name nothing, 404).
+_ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+
+
+def error_statuses(r: Route) -> list[int]:
+    """Every error status the operation can answer, from its inputs and its declared errors."""
+    found = {400, 401, *r.errors}
+    if r.params:
+        found.add(404)
+    if r.body is not None:
+        found |= {413, 422}
+    if r.query is not None:
+        found.add(422)
+    return sorted(found)
+
+
 def _operation(r: Route) -> dict:
     plain = _CONVERTER.sub(r"\2", r.rule).replace("/", "_").strip("_")
     op: dict[str, Any] = {"summary": r.summary, "tags": list(r.tags),
                           "operationId": f"{r.method}_{plain}"}
-    parameters = [{"name": n, "in": "path", "required": True, "schema": {"type": t}}
+    parameters = [{"name": n, "in": "path", "required": True,
+                   "schema": dict(_ID_SCHEMA) if t == "integer" else {"type": t}}
                   for n, t in r.params]
     if r.query is not None:
+        properties = r.query.model_json_schema()["properties"]
         for name, f in r.query.model_fields.items():
             parameters.append({"name": name, "in": "query", "required": f.is_required(),
                                "description": f.description or "",
-                               "schema": r.query.model_json_schema()["properties"][name]})
+                               "schema": properties[name]})
     if parameters:
         op["parameters"] = parameters
     if r.body is not None:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": _ref(r.body)}}}
-    ok = {"description": "OK"}
+    ok: dict[str, Any] = {"description": "No content" if r.status == 204 else "OK"}
     if r.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(r.response)}}
     error = {"content": {"application/json": {"schema": _ref(ErrorBody)}}}
-    op["responses"] = {str(r.status): ok,
-                       "401": {"description": "Not signed in", **error},
-                       "404": {"description": "Not found", **error},
-                       "422": {"description": "Invalid input", **error}}
+    op["responses"] = {str(r.status): ok, **{
+        str(code): {"description": _ERRORS[code], **error} for code in error_statuses(r)}}
     return op
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from console import database, presence
 from console import routing as console_routing
 from console.api import actor, api, bp
+from console.api.registry import documented
 from crm import board, offers, routing
 from crm.errors import NotFound
 from crm.models import Offer, User, utcnow
@@ -41,8 +42,9 @@ class BoardOut(BaseModel):
 class PresenceIn(BaseModel):
     """A new state for an agent (set by a supervisor)."""
 
-    status: str = Field(max_length=16)
-    reason: str | None = Field(default=None, max_length=80)
+    status: str = Field(max_length=16, json_schema_extra=documented(
+        enum=list(console_routing.SUPERVISOR_CHOICES)))
+    reason: str | None = Field(default=None, max_length=80, description="why away")
 
 
 class AssignIn(BaseModel):
@@ -83,7 +85,7 @@ def board_data(user: User) -> BoardOut:
 
 
 @api.route(bp, "/routing/board", summary="The supervisor's board", response=BoardOut,
-           tags=["routing"])
+           tags=["routing"], errors=(403,))
 def get_board():
     """Queue depth, longest wait, SLA attainment today, agents by state, today's chart."""
     board.require_supervisor(actor())
@@ -92,7 +94,7 @@ def get_board():
 
 @api.route(bp, "/routing/agents/<int:user_id>/presence", "POST",
            summary="Change an agent's state", body=PresenceIn, response=AgentStateOut,
-           tags=["routing"])
+           tags=["routing"], errors=(403, 409))
 def set_agent_presence(user_id: int, body: PresenceIn):
     """A supervisor sets an agent available, away (with a reason), offline…"""
     board.require_supervisor(actor())
@@ -109,7 +111,7 @@ def set_agent_presence(user_id: int, body: PresenceIn):
 
 
 @api.route(bp, "/routing/items/<int:offer_id>/assign", "POST", summary="Re-assign a work item",
-           body=AssignIn, response=PositionOut, tags=["routing"])
+           body=AssignIn, response=PositionOut, tags=["routing"], errors=(403, 409))
 def assign_item(offer_id: int, body: AssignIn):
     """Offer a waiting item to an agent, or hand a taken one over (audited)."""
     session = database.session()
@@ -172,7 +174,7 @@ def my_work():
 
 @api.route(bp, "/routing/items/<int:offer_id>/done", "POST",
            summary="Finish a conversation you took (frees your capacity)", response=PositionOut,
-           tags=["routing"])
+           tags=["routing"], errors=(409,))
 def finish_item(offer_id: int):
     """The agent is done with an SMS, WhatsApp, chat or email item (calls end by wrap-up)."""
     session = database.session()

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from console.api.registry import documented
+from crm.models.customers import CASE_STATUSES, PRIORITIES
+from crm.models.tenancy import ROLES
+from crm.models.timeline import DIRECTIONS, MEDIA
+
+# Values the services write (documented for clients; not re-checked when read back).
+CASE_STATUS = Field(json_schema_extra=documented(enum=list(CASE_STATUSES)))
+PRIORITY = Field(json_schema_extra=documented(enum=list(PRIORITIES)))
 
 
 class Out(BaseModel):
@@ -19,7 +28,7 @@ class UserOut(Out):
     id: int
     name: str
     email: str
-    roles: list[str]
+    roles: list[str] = Field(json_schema_extra=documented(items={"enum": list(ROLES)}))
     timezone: str
 
 
@@ -53,8 +62,8 @@ class CaseOut(Out):
     client_id: int
     customer_id: int
     reference: str
-    status: str
-    priority: str
+    status: str = CASE_STATUS
+    priority: str = PRIORITY
     owner_id: int | None = None
     flags: list[str]
     sensitive: bool
@@ -83,8 +92,8 @@ class RecentContactOut(Out):
     """One contact in brief: a screen pop's digest row (a timeline row adds the rest)."""
 
     id: int
-    medium: str
-    direction: str
+    medium: str = Field(json_schema_extra=documented(enum=list(MEDIA)))
+    direction: str = Field(json_schema_extra=documented(enum=list(DIRECTIONS)))
     status: str
     subject: str | None = None
     body: str

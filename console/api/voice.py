@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Response, current_app
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control, twiml
 from console import database, presence, routing
 from console.api import actor, api, bp
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import DispositionOut, InteractionOut, present
 from console.errors import error_response
 from console.voice import set_presence
@@ -43,10 +44,16 @@ class CallOut(BaseModel):
 
 
 class TransferIn(BaseModel):
-    """Transfer to another agent (user_id) or to a queue (line of work)."""
+    """Transfer to another agent (user_id) or to a queue (line of work), exactly one of them;
+    `warm` (consult the agent first) applies to an agent."""
 
-    user_id: int | None = None
-    queue: str | None = Field(default=None, max_length=32)
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["user_id"], "not": {"required": ["queue"]}},
+        {"required": ["queue"], "not": {"required": ["user_id"]}}]})
+
+    user_id: int | None = Field(default=None, json_schema_extra=documented(nullable=False))
+    queue: str | None = Field(default=None, max_length=32,
+                              json_schema_extra=documented(nullable=False, **NOT_BLANK))
     warm: bool = False
 
 
@@ -59,7 +66,8 @@ class RecordingIn(BaseModel):
 class WrapUpIn(BaseModel):
     """The disposition code (required) and notes of a finished call."""
 
-    disposition: str = Field(min_length=1, max_length=64)
+    disposition: str = Field(min_length=1, max_length=64, description="a code of the call's "
+                             "line of work (see its dispositions)")
     notes: str = Field(default="", max_length=callwork.MAX_NOTES)
 
 
@@ -109,7 +117,7 @@ class CallStateOut(BaseModel):
 
 
 @api.route(bp, "/voice/token", "POST", summary="Browser phone access token",
-           response=VoiceTokenOut, tags=["voice"])
+           response=VoiceTokenOut, tags=["voice"], errors=(503,))
 def voice_token():
     """An AccessToken with a VoiceGrant for the signed-in agent (503 without Twilio)."""
     identity = control.identity_for(actor().id)
@@ -121,7 +129,7 @@ def voice_token():
 
 
 @api.route(bp, "/cases/<int:case_id>/calls", "POST", summary="Click-to-call from a case",
-           body=CallIn, response=CallOut, status=201, tags=["voice"])
+           body=CallIn, response=CallOut, status=201, tags=["voice"], errors=(409,))
 def start_call(case_id: int, body: CallIn):
     """Record an outbound call on the case; the browser phone then dials it via the TwiML App."""
     session = database.session()
@@ -170,7 +178,7 @@ def _reconnect(user_id: int, interaction_id: int):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/hold", "POST", summary="Put the caller on hold",
-           response=CallStateOut, tags=["voice"])
+           response=CallStateOut, tags=["voice"], errors=(409, 422, 502))
 def hold_call(interaction_id: int):
     """Music on hold for the caller (participant hold); the hold timer runs."""
     return _control(interaction_id, lambda s: callwork.hold(s, actor(), interaction_id),
@@ -179,7 +187,7 @@ def hold_call(interaction_id: int):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/resume", "POST", summary="Resume a held call",
-           response=CallStateOut, tags=["voice"])
+           response=CallStateOut, tags=["voice"], errors=(409, 422, 502))
 def resume_call(interaction_id: int):
     """The caller hears the agent again."""
     return _control(interaction_id, lambda s: callwork.resume(s, actor(), interaction_id),
@@ -188,7 +196,7 @@ def resume_call(interaction_id: int):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer", "POST", summary="Transfer a call",
-           body=TransferIn, response=CallStateOut, tags=["voice"])
+           body=TransferIn, response=CallStateOut, tags=["voice"], errors=(409, 502))
 def transfer_call(interaction_id: int, body: TransferIn):
     """Cold transfer to another agent's phone, or back into a queue (offered again)."""
     session = database.session()
@@ -235,7 +243,7 @@ def _consult(session, interaction_id: int, target: User):
 
 @api.route(bp, "/calls/<int:interaction_id>/rejoin", "POST",
            summary="Ring my phone into my live call again", response=CallStateOut,
-           tags=["voice"])
+           tags=["voice"], errors=(409, 422, 502))
 def rejoin_call(interaction_id: int):
     """After a reload the browser has no audio leg: ring it into the call again."""
     agent_id = actor().id
@@ -264,7 +272,7 @@ def my_call():
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer-targets",
            summary="Queues and colleagues a call can be transferred to",
-           response=TransferTargetsOut, tags=["voice"])
+           response=TransferTargetsOut, tags=["voice"], errors=(409, 422))
 def transfer_targets(interaction_id: int):
     """The phone's transfer picker: queues by name, colleagues by name and status."""
     queues, colleagues = callwork.transfer_targets(database.session(), actor(), interaction_id)
@@ -275,7 +283,8 @@ def transfer_targets(interaction_id: int):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer/complete", "POST",
-           summary="Complete a warm transfer", response=CallStateOut, tags=["voice"])
+           summary="Complete a warm transfer", response=CallStateOut, tags=["voice"],
+           errors=(409, 422, 502))
 def complete_transfer(interaction_id: int):
     """Leave the colleague with the caller (three-way), or hand them the held caller."""
     target: dict = {}
@@ -292,7 +301,8 @@ def complete_transfer(interaction_id: int):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/transfer/cancel", "POST",
-           summary="Cancel a warm transfer", response=CallStateOut, tags=["voice"])
+           summary="Cancel a warm transfer", response=CallStateOut, tags=["voice"],
+           errors=(409, 422, 502))
 def cancel_transfer(interaction_id: int):
     """Back to the caller; the colleague is not handed the call (and leaves a three-way)."""
     return _control(interaction_id, lambda s: callwork.cancel_consult(s, actor(), interaction_id),
@@ -301,7 +311,7 @@ def cancel_transfer(interaction_id: int):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/end", "POST", summary="End a call",
-           response=CallStateOut, tags=["voice"])
+           response=CallStateOut, tags=["voice"], errors=(409, 422, 502))
 def end_call(interaction_id: int):
     """Hang up; wrap-up time starts (the agent is in wrap-up, for a limited time)."""
     out = _control(interaction_id, lambda s: callwork.ended(s, actor(), interaction_id),
@@ -313,7 +323,7 @@ def end_call(interaction_id: int):
 
 @api.route(bp, "/calls/<int:interaction_id>/recording", "POST",
            summary="Pause or resume the call recording", body=RecordingIn,
-           response=CallStateOut, tags=["voice"])
+           response=CallStateOut, tags=["voice"], errors=(409, 502))
 def pause_recording(interaction_id: int, body: RecordingIn):
     """Pause while card details are given (PCI DSS), then resume; both audited."""
     return _control(interaction_id, lambda s: callwork.recording(
@@ -322,7 +332,7 @@ def pause_recording(interaction_id: int, body: RecordingIn):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/dispositions", summary="Wrap-up codes for a call",
-           response=DispositionsOut, tags=["voice"])
+           response=DispositionsOut, tags=["voice"], errors=(409, 422))
 def call_dispositions(interaction_id: int):
     """The disposition codes of the call's line of work."""
     session = database.session()
@@ -334,7 +344,7 @@ def call_dispositions(interaction_id: int):
 
 
 @api.route(bp, "/calls/<int:interaction_id>/wrap-up", "POST", summary="Wrap up a call",
-           body=WrapUpIn, response=CallStateOut, tags=["voice"])
+           body=WrapUpIn, response=CallStateOut, tags=["voice"], errors=(409, 502))
 def wrap_up_call(interaction_id: int, body: WrapUpIn):
     """Record the disposition and notes; talk, hold and wrap-up times are kept."""
     out = _control(interaction_id, lambda s: callwork.wrap_up(
@@ -345,7 +355,7 @@ def wrap_up_call(interaction_id: int, body: WrapUpIn):
 
 
 @api.route(bp, "/recordings/<int:attachment_id>", summary="Play a call recording",
-           tags=["voice"])
+           tags=["voice"], errors=(502, 503))
 def play_recording(attachment_id: int):
     """The audio, fetched from Twilio with our credentials (no Twilio URL reaches the page)."""
     session = database.session()
@@ -377,7 +387,7 @@ class SimulatedOut(BaseModel):
 
 
 @api.route(bp, "/voice/simulate", "POST", summary="Place a simulated inbound call (demo mode)",
-           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"])
+           body=SimulateIn, response=SimulatedOut, status=202, tags=["voice"], errors=(404,))
 def simulate_call(body: SimulateIn):
     """Twilio's side of an inbound call, played through the signed webhooks (demo only)."""
     sim = current_app.extensions.get("caseline.voice_simulator")
@@ -391,9 +401,11 @@ def simulate_call(body: SimulateIn):
 class DispositionIn(BaseModel):
     """A new wrap-up code for a line of work."""
 
-    line_of_work: str = Field(min_length=1, max_length=32)
-    code: str = Field(min_length=1, max_length=64)
-    label: str = Field(min_length=1, max_length=120)
+    line_of_work: str = Field(min_length=1, max_length=32,
+                              json_schema_extra=documented(**NOT_BLANK))
+    code: str = Field(min_length=1, max_length=64, description="letters, digits and "
+                      "underscores (stored in lower case)")
+    label: str = Field(min_length=1, max_length=120, json_schema_extra=documented(**NOT_BLANK))
     client_id: int | None = Field(default=None, description="the client whose list it joins "
                                   "(default: your only client; required with several)")
 
@@ -407,7 +419,7 @@ class DispositionQuery(BaseModel):
 
 
 @api.route(bp, "/dispositions", summary="Wrap-up codes of a line of work",
-           query=DispositionQuery, response=DispositionsOut, tags=["voice"])
+           query=DispositionQuery, response=DispositionsOut, tags=["voice"], errors=(404,))
 def list_dispositions(query: DispositionQuery):
     """The codes agents choose from after a call of this line of work."""
     codes = callwork.dispositions(database.session(), query.line_of_work,
@@ -418,7 +430,7 @@ def list_dispositions(query: DispositionQuery):
 
 
 @api.route(bp, "/dispositions", "POST", summary="Add a wrap-up code", body=DispositionIn,
-           response=DispositionOut, status=201, tags=["voice"])
+           response=DispositionOut, status=201, tags=["voice"], errors=(403, 404, 409))
 def add_disposition(body: DispositionIn):
     """Supervisors and admins configure the codes per line of work."""
     session = database.session()

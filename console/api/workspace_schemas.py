@@ -7,7 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import (
+    CASE_STATUS,
+    PRIORITY,
     AgentRef,
     CaseOut,
     ChatVisitOut,
@@ -15,6 +18,7 @@ from console.api.schemas import (
     InteractionOut,
     Out,
 )
+from crm.timeline import MAX_NOTE
 
 
 class CustomerRef(Out):
@@ -51,8 +55,8 @@ class CaseSummaryOut(Out):
 
     id: int
     reference: str
-    status: str
-    priority: str
+    status: str = CASE_STATUS
+    priority: str = PRIORITY
     flags: list[str]
     last_activity_at: datetime
     customer: CustomerRef
@@ -76,14 +80,17 @@ class TimelineQuery(BaseModel):
     """Either `before` (older items, newest first) or `after` (newer items, oldest first)."""
 
     limit: int = Field(50, ge=1, le=200, description="items per page (1-200)")
-    before: str | None = Field(None, description="cursor: items older than this one")
-    after: str | None = Field(None, description="cursor: items newer than this one")
+    before: str | None = Field(None, max_length=200,
+                               description="cursor: items older than this one (not with after)")
+    after: str | None = Field(None, max_length=200,
+                              description="cursor: items newer than this one (not with before)")
 
 
 class NoteIn(BaseModel):
     """A note to add to a case."""
 
-    body: str = Field(..., description="the note's text (plain text, up to 20,000 characters)")
+    body: str = Field(..., description="the note's text (plain text, up to 20,000 characters)",
+                      json_schema_extra=documented(**NOT_BLANK, maxLength=MAX_NOTE))
 
 
 class TaskOut(Out):
