@@ -133,9 +133,20 @@ def choose_presence(user: User, status: str, reason: str | None = None, *,
 
 
 def set_presence(user: User, status: str, reason: str | None = None) -> str:
-    """An agent's (or the system's) status change: tell supervisors, route when available."""
+    """An agent's (or the system's) status change: tell supervisors, route when available.
+
+    Going away (by their own choice or a supervisor's) withdraws what is ringing or offered
+    to them at once: a caller must not wait out the offer's timer for someone who left.
+    """
     presence.set_status(user, status, reason)
     tell_supervisors(user.id)
+    if status == "away":
+        session = database.session()
+        if routing.release_agent(session, user.id, "away"):
+            session.commit()
+            reroute()
+        else:
+            session.commit()
     if status == "available":
         # End the caller's read (on SQLite an open transaction holds the write lock).
         database.session().commit()

@@ -9,6 +9,7 @@ from crm import access, db, events, routing
 from crm.errors import Conflict, NotFound
 from crm.models import (
     Case,
+    ChatVisit,
     Claim,
     Customer,
     DebtAccount,
@@ -121,14 +122,23 @@ def in_hand(session: Session, actor: User) -> list[dict]:
     """The agent's accepted, unfinished items, oldest first, with whom they are about."""
     rows = session.execute(
         select(Offer.id, Offer.medium, Offer.queue, Offer.case_id, Offer.interaction_id,
-               Offer.accepted_at, Case.reference, Customer.display_name)
+               Offer.accepted_at, Case.reference, Customer.display_name,
+               ChatVisit.visitor_name, ChatVisit.claimed, ChatVisit.verified_at)
         .join(Case, Case.id == Offer.case_id).join(Customer, Customer.id == Case.customer_id)
+        .join(Interaction, Interaction.id == Offer.interaction_id)
+        .outerjoin(ChatVisit, (Offer.medium == "chat")
+                   & (ChatVisit.thread_key == Interaction.thread_key))
         .where(Offer.status == "accepted", Offer.accepted_by_id == actor.id,
                Offer.client_id.in_(actor.client_ids))
         .order_by(Offer.accepted_at, Offer.id))
+    # A chat whose visitor only claims to be the customer is named as the visitor named
+    # themselves, and marked: the customer's name would vouch for them.
     return [{"offer_id": r.id, "medium": r.medium, "queue": r.queue, "case_id": r.case_id,
              "interaction_id": r.interaction_id, "accepted_at": r.accepted_at,
-             "reference": r.reference, "customer_name": r.display_name} for r in rows]
+             "reference": r.reference,
+             "unverified": bool(r.claimed and r.verified_at is None),
+             "customer_name": r.visitor_name if r.claimed and r.verified_at is None
+             else r.display_name} for r in rows]
 
 
 def close(session: Session, interaction_id: int, status: str) -> Offer | None:

@@ -234,11 +234,11 @@ def take_back(session: Session, offer: Offer, user_id: int, reason: str,
     return True
 
 
-def release_agent(session: Session, user_id: int) -> int:
-    """An agent went offline: their pending offers go back to the queue."""
+def release_agent(session: Session, user_id: int, reason: str = "offline") -> int:
+    """An agent went offline or away: their pending offers go back to the queue."""
     pending = session.scalars(select(Offer).where(Offer.status == OPEN,
                                                   Offer.offered_user_id == user_id)).all()
-    return sum(take_back(session, o, user_id, "offline", exclude=False) for o in pending)
+    return sum(take_back(session, o, user_id, reason, exclude=False) for o in pending)
 
 
 def _preferred(session: Session, waiting: list[Waiting]) -> dict[int, list[int]]:

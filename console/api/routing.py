@@ -153,7 +153,8 @@ class WorkItemOut(BaseModel):
     interaction_id: int
     accepted_at: datetime | None
     reference: str
-    customer_name: str
+    customer_name: str  # an unverified chat visitor's own name instead
+    unverified: bool = False  # a chat whose visitor claims to be the customer, unchecked
 
 
 class MyWorkOut(BaseModel):

@@ -114,6 +114,7 @@ class InteractionOut(RecentContactOut):
     error: dict | None = None
     wrap_ups: list[dict] = []  # calls: each handling agent's disposition and notes
     unverified: bool = False  # a chat whose visitor claims to be this customer, unchecked
+    visitor_name: str | None = None  # the name that unverified visitor gave
 
 
 def present(schema: type[Out], obj) -> dict:

@@ -66,6 +66,11 @@ class Interaction(Base):
         return bool((self.meta or {}).get("unverified"))
 
     @property
+    def visitor_name(self) -> str | None:
+        """The name an unverified chat visitor gave (shown instead of the customer's)."""
+        return (self.meta or {}).get("visitor") if self.unverified else None
+
+    @property
     def wrap_ups(self) -> list[dict]:
         """A call's wrap-ups, one per agent who handled it: disposition (code and label), notes."""
         return [{"agent_id": w.get("agent_id"), "disposition": w.get("disposition"),

@@ -206,6 +206,8 @@ const GONE = {
   expired: "Not answered in time: the call went back to the queue.",
   declined: "You passed on the call.",
   reassigned: "A supervisor gave the call to a colleague.",
+  away: "You are away: the call went back to the queue.",
+  offline: "You went offline: the call went back to the queue.",
 };
 
 function offered(pop) {

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from console.extensions import socketio
-from crm import identity, timeline
+from crm import events, identity, timeline, users
 from crm.models import AuditEvent, Case, ContactPoint, Customer, InboundAddress, Interaction
+from tests.voice_support import connect, received, twilio_api  # noqa: F401 (fixtures)
 
 NS = "/chat"
 EMAIL = "ana@example.com"
@@ -136,3 +137,28 @@ def test_only_the_cases_own_staff_verify_and_only_claimed_chats(
     session.commit()
     header = client.get(f"/api/v1/cases/{new.case_id}", headers=auth).get_json()
     assert header["unverified_chats"] == []
+
+
+def test_an_unverified_chat_goes_by_the_visitors_name_on_the_offer_and_in_hand(
+        app, client, session, ana, make_user, connect):
+    agent = make_user("agent")
+    raw = users.issue_token(session, agent)
+    session.commit()
+    headers = {"Authorization": f"Bearer {raw}"}
+    sock = connect(agent)
+    impostor(app, name="Totally Ana")
+    [pop] = [p for p in received(sock, events.OFFER_CREATED)
+             if p["interaction"]["medium"] == "chat"]
+    assert pop["interaction"]["unverified"] is True
+    assert pop["interaction"]["visitor_name"] == "Totally Ana"
+    assert sock.emit(events.OFFER_ACCEPT, {"offer_id": pop["offer_id"]}, namespace="/agent",
+                     callback=True)["ok"]
+    [held] = client.get("/api/v1/routing/my-work", headers=headers).get_json()["items"]
+    # Not under Ana's name: that would vouch for whoever typed her email.
+    assert (held["customer_name"], held["unverified"]) == ("Totally Ana", True)
+    visit_id = client.get(f"/api/v1/cases/{ana.id}",
+                          headers=headers).get_json()["unverified_chats"][0]["id"]
+    assert client.post(f"/api/v1/chat-visits/{visit_id}/verify",
+                       headers=headers).status_code == 200
+    [held] = client.get("/api/v1/routing/my-work", headers=headers).get_json()["items"]
+    assert (held["customer_name"], held["unverified"]) == ("Ana Adeyemi", False)

@@ -136,3 +136,21 @@ def test_only_the_holder_finishes_a_conversation_and_calls_finish_by_wrap_up(
     assert voice.status_code == 409 and voice.get_json()["error"]["code"] == "voice"
     session.expire_all()
     assert session.get(Offer, pop["offer_id"]).status == "accepted"
+
+
+def test_a_supervisor_setting_an_agent_away_withdraws_their_offer_at_once(
+        client, session, make_user, connect):
+    agent, colleague = make_user("agent"), make_user("agent")
+    boss = bearer(session, make_user("supervisor"))
+    sio = connect(agent)
+    text_in(client, "SMwork0009", "is anyone there?")
+    [pop] = received(sio, events.OFFER_CREATED)
+    set_away = client.post(f"/api/v1/routing/agents/{agent.id}/presence", headers=boss,
+                           json={"status": "away", "reason": "break"})
+    assert set_away.status_code == 200, set_away.get_json()
+    [gone] = received(sio, events.OFFER_RESCINDED)
+    assert (gone["offer_id"], gone["reason"]) == (pop["offer_id"], "away")
+    # The customer does not wait out the offer's timer: the next available agent gets it.
+    other = connect(colleague)
+    [again] = received(other, events.OFFER_CREATED)
+    assert again["offer_id"] == pop["offer_id"] and again["attempt"] > pop["attempt"]

@@ -114,6 +114,7 @@ export class CaseView {
       button.disabled = true;
       try {
         const done = await post(`/chat-visits/${visit.id}/${action}`, {});
+        window.dispatchEvent(new CustomEvent("caseline:in-hand-changed"));
         if (action === "move") window.location.hash = `case/${done.case_id}`;
         else this.reopen(this.caseId);
       } catch (err) { fill(error, err.message); } finally { button.disabled = false; }
@@ -124,12 +125,18 @@ export class CaseView {
         `Chat from "${v.visitor_name}", who gave ${v.contact || "this customer's details"}: `
         + "not verified as this customer. ",
         h("button", { type: "button", class: "small", onclick: (e) => {
-          if (window.confirm(`Have you checked that ${v.visitor_name} is ${this.case?.customer.display_name}?`)) {
+          const customer = this.case?.customer.display_name || "this customer";
+          if (window.confirm(`Have you checked (security questions) that the chat visitor who `
+              + `gave the name "${v.visitor_name}" is ${customer}?`)) {
             act(v, "verify", e.currentTarget);
           }
         } }, "Mark verified"), " ",
-        h("button", { type: "button", class: "small secondary", onclick: (e) => act(v, "move", e.currentTarget) },
-          "Move to a case of its own"))), error);
+        h("button", { type: "button", class: "small secondary", onclick: (e) => {
+          if (window.confirm(`Move this chat with "${v.visitor_name}" to a new customer and case `
+              + "of its own? Its messages leave this case.")) {
+            act(v, "move", e.currentTarget);
+          }
+        } }, "Move to a case of its own"))), error);
   }
 
   renderDigest(d) {

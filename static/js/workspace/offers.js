@@ -8,6 +8,7 @@ import { icon } from "./format.js";
 const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", email: "Email" };
 const GONE = { taken: "Another agent took it.", expired: "The offer ran out.",
                declined: "Passed on.", offline: "Offer withdrawn.", reassigned: "Re-assigned.",
+               away: "You are away: it went back to the queue.",
                abandoned: "The customer left." };
 const SNIPPET = 140;
 
@@ -30,6 +31,8 @@ export class Offers {
     socket.on("offer.rescinded", (msg) => this.rescinded(msg));
     socket.on("connect", () => this.reload());
     if (socket.connected) this.reload();
+    // A chat verified or moved to a case of its own: the tray names it anew.
+    window.addEventListener("caseline:in-hand-changed", () => this.loadInHand());
     setInterval(() => this.tick(), 1000);
   }
 
@@ -43,7 +46,10 @@ export class Offers {
     const card = { pop, deadline: performance.now() + seconds * 1000 };
     card.count = h("span", { class: "offer-count", "aria-label": "seconds left" });
     const medium = pop.interaction.medium;
-    const who = pop.customer?.display_name || pop.interaction.from_addr || "Unknown customer";
+    // An unverified chat visitor goes by the name they gave: the customer's would vouch for them.
+    const claimed = pop.interaction.unverified;
+    const who = claimed ? `${pop.interaction.visitor_name || "Chat visitor"} (unverified)`
+      : pop.customer?.display_name || pop.interaction.from_addr || "Unknown customer";
     const subject = medium === "email" && pop.interaction.subject;
     card.el = h("article", {
       class: `offer-card medium-${medium}`, dataset: { offerId: pop.offer_id, attempt: pop.attempt },
@@ -148,6 +154,7 @@ export class Offers {
       h("span", { class: "in-hand-item", dataset: { offerId: w.offer_id, caseId: w.case_id } },
         h("button", { type: "button", class: "link", title: `Open ${w.reference}`, onclick: () => this.openCase(w.case_id) },
           `${icon(w.medium)} ${w.customer_name || w.reference}`),
+        w.unverified ? h("span", { class: "badge danger" }, "unverified") : null,
         h("span", { class: "muted" }, ` ${MEDIA[w.medium] || w.medium} · ${w.reference} `),
         h("button", { type: "button", class: "in-hand-done secondary", title: "Finished: frees you for more",
                       onclick: () => this.done(w.offer_id) }, "Done"))));
