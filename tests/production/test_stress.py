@@ -24,7 +24,7 @@ from tests.production.processes import (
     wait_ready,
 )
 
-SECONDS = 12
+SECONDS = int(os.environ.get("STRESS_SECONDS", "12"))
 SHARED_CONNECTION = re.compile(r"prepared statement|EMPTY_QUERY|another command is already"
                                r"|InterfaceError|Traceback", re.I)
 
