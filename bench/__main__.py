@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 import bench
 from bench.harness import print_table
-from console.migrate import upgrade
-from crm import tenancy, users
-from crm.db import make_engine, make_session_factory
+from console.core.migrate import upgrade
+from crm.core.db import make_engine, make_session_factory
+from crm.tenancy import clients as tenancy
+from crm.tenancy import users
 
 
 @dataclass

@@ -7,7 +7,7 @@ import random
 from sqlalchemy import insert, text
 
 from bench.harness import row, sample
-from crm import identity
+from crm.customers import identity
 from crm.models import Case, ContactPoint, Customer
 
 N_CUSTOMERS = 20_000

@@ -52,7 +52,7 @@ def _bare_app() -> Flask:
 
 def _full_app(url: str, base: str):
     from console.app import create_app
-    from console.config import Settings
+    from console.core.config import Settings
 
     settings = Settings(database_url=url, instance_path=tempfile.mkdtemp(prefix="bench-"),
                         secret_key="bench-" + "k" * 40, tasks_mode="thread",

@@ -10,9 +10,11 @@ from sqlalchemy import text
 
 from bench import fanout
 from bench.harness import row, sample
-from console.demo_data.bulk import insert_rows
-from crm import identity, routing, timeline
+from console.demo.data.bulk import insert_rows
+from crm.cases import timeline
+from crm.customers import identity
 from crm.models import Offer, User, utcnow
+from crm.routing import router as routing
 
 AGENTS, WAITING, N = 200, 1000, 30
 LINES = ("insurance", "fraud", "collections", "general")

@@ -8,10 +8,10 @@ import time
 from sqlalchemy import text
 
 from bench.harness import budget, row, sample
-from crm import users
-from crm.identity import normalise_phone
+from crm.customers.identity import normalise_phone
+from crm.customers.search import search_customers
 from crm.models import Client
-from crm.search import search_customers
+from crm.tenancy import users
 
 N_CUSTOMERS = 1_000_000
 FIRST_NUMBER = 2012000000  # +1 201 200 0000: a real US area code and exchange range
@@ -104,7 +104,8 @@ def run(env) -> list:
     base = sample(raw, 2000)
     note = f"{N_CUSTOMERS:,} customers loaded in {loaded:.0f} s; target p99 < 5 ms"
     return [
-        row(f"crm.search.search_customers (phone in another format, {N_CUSTOMERS:,} customers)",
+        row("crm.customers.search.search_customers"
+            f" (phone in another format, {N_CUSTOMERS:,} customers)",
             searched, "raw indexed SELECT (E.164 given)", base,
             f"{note}; {len(searched)} samples"),
         row("normalise_phone + the same indexed SELECT", sample(normalise_and_select, 2000),

@@ -21,8 +21,8 @@ import aiohttp
 import requests
 
 from bench.harness import row
-from crm import users
 from crm.models import Client, User
+from crm.tenancy import users
 
 AGENTS = int(os.environ.get("BENCH_SOCKET_AGENTS", "2000"))
 STRANGERS = int(os.environ.get("BENCH_SOCKET_STRANGERS", "400"))

@@ -10,10 +10,11 @@ from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
 from bench.harness import row, sample, sample_pair, skipped
-from console.demo_data.bulk import insert_rows
-from crm import timeline, users
+from console.demo.data.bulk import insert_rows
+from crm.cases import timeline
 from crm.models import Case, Client, Customer, Interaction, utcnow
 from crm.models.base import UTCDateTime
+from crm.tenancy import users
 
 SMALL, LARGE, DEEP = 100, 100_000, 10_000
 PAGE = 50
@@ -137,7 +138,7 @@ def _http(env, actor, case_id: int) -> list:
     from flask import Flask, jsonify
 
     from console.app import create_app
-    from console.config import Settings
+    from console.core.config import Settings
 
     path = f"/api/v1/cases/{case_id}/timeline"
     name = f"GET {path.replace(str(case_id), '<id>')} first page ({LARGE:,} items)"
@@ -160,7 +161,7 @@ def _http(env, actor, case_id: int) -> list:
         bare_client = bare.test_client()
         real = sample(lambda: client.get(f"{path}?limit={PAGE}", headers=headers), N)
         base = sample(lambda: bare_client.get("/t"), N)
-        from console.database import get_db
+        from console.core.database import get_db
 
         get_db(app).engine.dispose()
     return [row(name, real, "bare Flask route, same JSON", base, f"{len(body):,} bytes")]

@@ -21,8 +21,8 @@ import socketio
 from twilio.request_validator import RequestValidator
 
 from bench.harness import row
-from crm import users
 from crm.models import Client
+from crm.tenancy import users
 
 N = int(os.environ.get("BENCH_VOICE_CALLS", "500"))
 WARMUP = 20

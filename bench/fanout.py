@@ -22,8 +22,8 @@ import socketio
 
 from bench.bench_voice import serving
 from bench.harness import row, skipped
-from crm import users
 from crm.models import Client
+from crm.tenancy import users
 
 SOCKETS = int(os.environ.get("BENCH_FANOUT_SOCKETS", "500"))
 ROUNDS = int(os.environ.get("BENCH_FANOUT_ROUNDS", "50"))

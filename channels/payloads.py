@@ -11,8 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from crm.db import MAX_ID
-from crm.errors import DomainError, Invalid
+from crm.core.db import MAX_ID
+from crm.core.errors import DomainError, Invalid
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

@@ -18,7 +18,7 @@ def db_session() -> Session:
 
 def committed(work: Callable[[Session], Any], **batching) -> Any:
     """work(session), committed in a transaction it may share with concurrent webhooks
-    (crm.batching.GroupCommit; batching: its item and many): its result once stored, or its
+    (crm.core.batching.GroupCommit; batching: its item and many): its result once stored, or its
     error.
 
     A context already in a transaction (a CLI command, a test driving the app) commits the

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from console.config import ROOT, Settings
-from console.database import register_database
-from console.email_web import register as register_email
-from console.errors import register_error_handlers, register_socket_error_handler
-from console.extensions import csrf, login_manager, socketio
-from console.inputs import register_input_checks
-from console.logs import configure_logging
-from console.messaging import register_messaging
+from console.core.config import ROOT, Settings
+from console.core.database import register_database
+from console.core.errors import register_error_handlers, register_socket_error_handler
+from console.core.extensions import csrf, login_manager, socketio
+from console.core.inputs import register_input_checks
+from console.core.logs import configure_logging
+from console.core.tasks import register_tasks
+from console.email.pages import register as register_email
+from console.messaging.wiring import register_messaging
 from console.realtime import gatekeeper, register_agent_namespace, register_listeners
-from console.tasks import register_tasks
-from crm import events
+from crm.core import events
 
 
 def create_app(settings: Settings | None = None, *, check_database: bool = False) -> Flask:
@@ -77,8 +77,9 @@ def async_mode() -> str:
 
 def register_blueprints(app: Flask) -> None:
     """Mount pages, auth, the API and the probes."""
-    from console import auth, health
     from console.api import bp as api_bp
+    from console.auth import sign_in as auth
+    from console.core import health
     from console.web import bp as web_bp
 
     for bp in (health.bp, auth.bp, api_bp, web_bp):
@@ -96,12 +97,14 @@ def register_realtime(app: Flask) -> None:
     register_agent_namespace()
     gatekeeper.register(app)
     register_listeners(app)
-    from console.voice import register_voice  # issue 5: offers, presence, call connect
+    from console.voice.screen_pop import register_voice  # issue 5: offers, presence, call connect
 
     register_voice(app)
-    from console.routing import register_routing  # issue 4: the router, presence, board
+    from console.routing.service import register_routing  # issue 4: the router, presence, board
 
     register_routing(app)
-    from console.offers import register_offer_handlers  # issue 4: accept/decline, any medium
+    from console.routing.offers import (
+        register_offer_handlers,  # issue 4: accept/decline, any medium
+    )
 
     register_offer_handlers()

@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from console.app import create_app
-from console.config import ConfigError
-from crm import users as user_service
+from console.core.config import ConfigError
+from crm.tenancy import users as user_service
 
 
 def _factory():
@@ -30,7 +30,7 @@ def settings():
 
 
 def _check_database() -> None:
-    from console.database import get_db
+    from console.core.database import get_db
 
     get_db().check()
 
@@ -41,7 +41,7 @@ def _check_database() -> None:
 def serve(host: str, port: int):
     """Serve the console (in-process tasks and sockets unless REDIS_URL is set)."""
     _check_database()
-    from console.server import run
+    from console.core.server import run
 
     run(current_app._get_current_object(), host, port)
 
@@ -53,7 +53,7 @@ def worker(concurrency: int):
     _check_database()
     if not settings().redis_url:
         raise ConfigError("caseline worker needs REDIS_URL (the Celery broker)")
-    from console.tasks import celery
+    from console.core.tasks import celery
 
     celery.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}",
                         "--pool=threads"])
@@ -64,7 +64,7 @@ def beat():
     """Run Celery beat, the periodic scheduler (exactly one per deployment)."""
     if not settings().redis_url:
         raise ConfigError("caseline beat needs REDIS_URL (the Celery broker)")
-    from console.tasks import celery
+    from console.core.tasks import celery
 
     os.makedirs(current_app.instance_path, exist_ok=True)  # its schedule file lives there
     celery.start(["beat", "--loglevel=INFO", "--schedule",
@@ -80,7 +80,7 @@ def db():
 def db_upgrade():
     """Apply every migration."""
     _check_database()
-    from console.migrate import upgrade
+    from console.core.migrate import upgrade
 
     upgrade(settings().database_url)
     click.echo("database is up to date")
@@ -91,7 +91,7 @@ def db_upgrade():
 def seed_demo(seed: int):
     """Load deterministic demo data (users for every role, customers and histories)."""
     _check_database()
-    from console.demo import seed as seed_data
+    from console.demo.seed import seed as seed_data
 
     summary = seed_data(seed=seed)
     click.echo(summary)
@@ -103,9 +103,9 @@ def seed_demo(seed: int):
 def demo(host: str, port: int):
     """Migrate, seed demo data when empty, and serve with the channel simulator."""
     _check_database()
-    from console.demo import print_logins, seed_if_empty
-    from console.migrate import upgrade
-    from console.server import run
+    from console.core.migrate import upgrade
+    from console.core.server import run
+    from console.demo.seed import print_logins, seed_if_empty
 
     upgrade(settings().database_url)
     click.echo(seed_if_empty())
@@ -130,9 +130,9 @@ def users():
               help="Client slug(s) the user works for; default: every client.")
 def users_create(email, name, roles, password, client_slugs):
     """Create a staff user."""
-    from console.database import session
-    from crm import tenancy
-    from crm.errors import DomainError
+    from console.core.database import session
+    from crm.core.errors import DomainError
+    from crm.tenancy import clients as tenancy
 
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -151,8 +151,8 @@ def users_create(email, name, roles, password, client_slugs):
 @click.option("--label", default="cli")
 def users_token(email, label):
     """Print a new API token for a user (shown once)."""
-    from console.database import session
-    from crm.errors import DomainError
+    from console.core.database import session
+    from crm.core.errors import DomainError
 
     s = session()
     try:
@@ -180,8 +180,8 @@ def users_revoke_tokens(email):
 
 
 def _change_user(email, change):
-    from console.database import session
-    from crm.errors import DomainError
+    from console.core.database import session
+    from crm.core.errors import DomainError
 
     s = session()
     try:

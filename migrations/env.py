@@ -4,7 +4,7 @@ import os
 
 from alembic import context
 
-from crm.db import make_engine
+from crm.core.db import make_engine
 from crm.models import Base
 
 config = context.config

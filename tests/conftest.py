@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import text
 
 from console.app import create_app
-from console.config import Settings
-from console.database import session as db_session
-from console.migrate import upgrade
-from crm import tenancy, users
-from crm.db import make_engine
+from console.core.config import Settings
+from console.core.database import session as db_session
+from console.core.migrate import upgrade
+from crm.core.db import make_engine
 from crm.models import Base, Client
+from crm.tenancy import clients as tenancy
+from crm.tenancy import users
 
 users.configure_hasher(time_cost=1, memory_cost=1024, parallelism=1)
 
@@ -83,7 +84,7 @@ def app(settings):
     app = create_app(settings)
     app.config.update(TESTING=True)
     yield app
-    from console.database import get_db
+    from console.core.database import get_db
 
     get_db(app).engine.dispose()
 

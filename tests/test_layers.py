@@ -25,8 +25,8 @@ def test_a_domain_module_importing_the_console_breaks_them(tmp_path):
         shutil.copytree(ROOT / name, tmp_path / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    with (tmp_path / "crm" / "cases.py").open("a") as f:
-        f.write("\nfrom console import database  # noqa: E402 (the mistake under test)\n")
+    with (tmp_path / "crm" / "cases" / "records.py").open("a") as f:
+        f.write("\nfrom console.core import database  # noqa: E402 (the mistake under test)\n")
     done = _lint(tmp_path)
     assert done.returncode != 0
-    assert "crm.cases -> console.database" in done.stdout
+    assert "crm.cases.records -> console.core.database" in done.stdout

@@ -130,8 +130,9 @@ def twilio_api(app):
 @pytest.fixture
 def connect(app, session):
     """An /agent socket for a user, optionally marked available."""
-    from console.extensions import socketio
-    from crm import events, users
+    from console.core.extensions import socketio
+    from crm.core import events
+    from crm.tenancy import users
 
     sockets = []
 
@@ -163,8 +164,8 @@ def live_call(request, client, session, agent):
     """An inbound call (the test module's CALL sid) the agent has accepted, conferenced."""
     from sqlalchemy import select
 
-    from crm import offers
     from crm.models import Offer, User
+    from crm.routing import offers
 
     post(client, HOOKS + "/incoming", incoming(request.module.CALL))
     offer = session.scalars(select(Offer)).one()

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from channels.base import ChannelAdapter, OutboundMessage, SendResult
 from channels.web import socketio
-from crm import events
-from crm.outbound import Rules
+from crm.core import events
+from crm.messaging.outbound import Rules
 
 from .tokens import MAX_AGE
 

@@ -13,8 +13,9 @@ from channels.chat.adapter import CHAT_NS, visit_room, visitor_payload
 from channels.chat.ratelimit import Limiter
 from channels.payloads import refusal, socket_event
 from channels.web import db_session, settings
-from crm import chat, events
-from crm.errors import DomainError
+from crm.chat import visits as chat
+from crm.core import events
+from crm.core.errors import DomainError
 
 # sid -> Visit for this process's connections (chat sockets are sticky to a process).
 _visits: dict[str, chat.Visit] = {}
@@ -22,7 +23,7 @@ _fail = refusal
 
 
 class StartIn(BaseModel):
-    """chat.start: the widget's key and who the visitor says they are (crm.chat checks them)."""
+    """chat.start: the widget's key and who the visitor says they are (crm.chat.visits checks)."""
 
     key: str = Field("", max_length=200)
     name: str = Field("", max_length=1000)

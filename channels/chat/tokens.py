@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from crm.chat import Visit
+from crm.chat.visits import Visit
 
 SALT = "caseline.chat.visitor"
 MAX_AGE = 7 * 24 * 3600

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from channels.email.parse import parse
-from crm.mail_inbound import Landed, receive_email
-from crm.storage import FileStore, instance_store
+from crm.core.storage import FileStore, instance_store
+from crm.email.receiving import Landed, receive_email
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 

@@ -15,8 +15,8 @@ import nh3
 
 from channels.email.headers import MSGID, decode, header, message_ids, raw_header
 from channels.email.signals import bounce_of, is_auto_reply
-from crm.files import safe_filename, sniff
-from crm.mail_inbound import EmailFile, InboundEmail
+from crm.core.files import safe_filename, sniff
+from crm.email.receiving import EmailFile, InboundEmail
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import re
 from email.message import Message
 
 from channels.email.headers import header, message_ids
-from crm.mail_inbound import Bounce
+from crm.email.receiving import Bounce
 
 _AUTO_SUBJECT = re.compile(r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?reply|"
                            r"auto:|abwesenheitsnotiz|réponse automatique|respuesta automática)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from channels import registry
 from channels.sms.adapters import SmsAdapter, TwilioMessagingAdapter, WhatsAppAdapter
-from crm import outbound
+from crm.messaging import outbound
 
 
 def _factory(cls: type[TwilioMessagingAdapter]):

@@ -16,7 +16,7 @@ from channels.base import (
     TemporarySendError,
 )
 from channels.twilio.rest import make_client
-from crm.outbound import Rules
+from crm.messaging.outbound import Rules
 
 STATUS_PATH = "/webhooks/twilio/messaging/status"
 
@@ -35,7 +35,7 @@ class TwilioMessagingAdapter(ChannelAdapter):
 
     @classmethod
     def rules(cls) -> Rules:
-        """The guardrails crm.outbound applies before anything is queued."""
+        """The guardrails crm.messaging.outbound applies before anything is queued."""
         return Rules(cls.medium, "phone", cls.max_body, cls.reply_window)
 
     def address(self, number: str) -> str:

@@ -20,7 +20,7 @@ from twilio.http.response import Response
 
 log = logging.getLogger(__name__)
 DEMO_ACCOUNT_SID = "AC" + "0" * 32
-# (url, params) -> None; set by console.simulator to post signed callbacks in-process.
+# (url, params) -> None; set by console.demo.simulator to post signed callbacks in-process.
 poster: Callable[[str, dict], None] | None = None
 _client: FakeTwilio | None = None
 

@@ -9,9 +9,10 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from channels.twilio.signature import twilio_signed
 from channels.web import committed, db_session, settings
-from crm import delivery, messaging
-from crm.errors import Invalid
-from crm.inbound import InboundMessage
+from crm.cases.landing import InboundMessage
+from crm.core.errors import Invalid
+from crm.messaging import delivery
+from crm.messaging import texts as messaging
 from crm.models import Interaction
 
 log = logging.getLogger(__name__)

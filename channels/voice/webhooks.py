@@ -7,9 +7,11 @@ from sqlalchemy.orm import Session
 
 from channels.twilio.signature import twilio_signed
 from channels.voice import adapter, control, twiml  # noqa: F401  (adapter registers itself)
-from crm import calls, callwork, offers, routing
-from crm.errors import Invalid
+from crm.core.errors import Invalid
 from crm.models import Interaction, User
+from crm.routing import offers
+from crm.routing import router as routing
+from crm.voice import calls, callwork
 
 bp = Blueprint("twilio_voice", __name__, url_prefix="/webhooks/twilio/voice")
 DEFAULT_VOICEMAIL_AFTER = 60

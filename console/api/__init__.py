@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from console.api.registry import Registry
-from console.auth import bearer_token, current_actor
-from console.errors import error_response
-from console.extensions import csrf
+from console.auth.sign_in import bearer_token, current_actor
+from console.core.errors import error_response
+from console.core.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 api = Registry("Caseline API", "1.0", bp.url_prefix)

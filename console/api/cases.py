@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from console import database
 from console.api import actor, api, bp
 from console.api.schemas import ChatVisitOut
 from console.api.workspace_schemas import (
@@ -15,8 +14,11 @@ from console.api.workspace_schemas import (
     WorkLineOut,
     timeline_item,
 )
-from crm import cases, chat_identity, digest, timeline, worklist
-from crm.errors import Invalid
+from console.core import database
+from crm.cases import digest, timeline, worklist
+from crm.cases import records as cases
+from crm.chat import verification as chat_identity
+from crm.core.errors import Invalid
 
 
 @api.route(bp, "/cases/<int:case_id>", summary="A case header: customer, status, owner, "

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from console import database
 from console.api import actor, api, bp
 from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import CaseOut, CustomerOut
-from crm import cases, customers
+from console.core import database
+from crm.cases import records as cases
+from crm.customers import details as customers
 from crm.models.customers import CASE_STATUSES, PRIORITIES
 
 

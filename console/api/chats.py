@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from console import database
 from console.api import actor, api, bp
 from console.api.schemas import ChatVisitOut
-from crm import chat_identity
+from console.core import database
+from crm.chat import verification as chat_identity
 
 
 @api.route(bp, "/chat-visits/<int:visit_id>/verify", "POST",

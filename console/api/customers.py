@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import current_app
 
-from console import database
 from console.api import actor, api, bp
 from console.api.schemas import CustomerOut
 from console.api.workspace_schemas import (
@@ -14,7 +13,8 @@ from console.api.workspace_schemas import (
     SearchOut,
     SearchQuery,
 )
-from crm import profile, search
+from console.core import database
+from crm.customers import profile, search
 
 
 @api.route(bp, "/customers", summary="Search customers by name, phone (any format or its "

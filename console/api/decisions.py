@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from console import database
 from console.api import actor, api, bp
 from console.api.registry import NOT_BLANK, documented
 from console.api.workspace_schemas import DecisionOut
-from crm import decisions
+from console.core import database
+from crm.signoff import decisions
 
 
 class DecisionIn(BaseModel):

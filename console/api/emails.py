@@ -9,14 +9,15 @@ from flask import current_app, request, send_file, url_for
 from pydantic import BaseModel, Field
 
 from channels.email.inbound import store_for
-from console import database
 from console.api import actor, api, bp
 from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import InteractionOut
-from console.email_tasks import send_email
-from console.tasks import enqueue
-from crm import files, mail
-from crm.errors import Invalid
+from console.core import database
+from console.core.tasks import enqueue
+from console.email.mail_tasks import send_email
+from crm.core import files
+from crm.core.errors import Invalid
+from crm.email import sending as mail
 
 
 class EmailOut(InteractionOut):

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from console import database
 from console.api import actor, api, bp
 from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import Out
-from crm import fraud
+from console.core import database
+from crm.fraud import escalations as fraud
 
 
 class EscalationIn(BaseModel):

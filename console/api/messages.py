@@ -7,12 +7,14 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from channels import registry
-from console import database
 from console.api import actor, api, bp
 from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import InteractionOut, Out
-from crm import access, canned, mail, outbound
-from crm.errors import Invalid
+from console.core import database
+from crm.core.errors import Invalid
+from crm.email import sending as mail
+from crm.messaging import canned, outbound
+from crm.tenancy import access
 
 # Every medium a reply can go by; a server answers 422 for one whose channel it has not installed.
 MEDIA = ("chat", "email", "sms", "whatsapp")

@@ -8,11 +8,11 @@ from pydantic import BaseModel
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control
-from console import database
 from console.api import actor, api, bp
-from console.errors import error_response
-from crm import monitoring
-from crm.errors import Conflict
+from console.core import database
+from console.core.errors import error_response
+from crm.core.errors import Conflict
+from crm.voice import monitoring
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from channels.payloads import MAX_ID, validate
-from crm.errors import Invalid
+from crm.core.errors import Invalid
 
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 _TYPES = {"int": "integer", "float": "number"}

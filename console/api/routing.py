@@ -7,13 +7,15 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from console import database, presence
-from console import routing as console_routing
 from console.api import actor, api, bp
 from console.api.registry import documented
-from crm import board, offers, routing
-from crm.errors import NotFound
+from console.core import database
+from console.routing import presence
+from console.routing import service as console_routing
+from crm.core.errors import NotFound
 from crm.models import Offer, User, utcnow
+from crm.routing import board, offers
+from crm.routing import router as routing
 
 
 class AgentStateOut(BaseModel):

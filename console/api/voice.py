@@ -9,15 +9,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control, twiml
-from console import database, presence, routing
 from console.api import actor, api, bp
 from console.api.registry import NOT_BLANK, documented
 from console.api.schemas import DispositionOut, InteractionOut, present
-from console.errors import error_response
-from console.voice import set_presence
-from crm import calls, callwork, identity, monitoring
-from crm.errors import NotFound
+from console.core import database
+from console.core.errors import error_response
+from console.routing import presence
+from console.routing import service as routing
+from console.voice.screen_pop import set_presence
+from crm.core.errors import NotFound
+from crm.customers import identity
 from crm.models import Interaction, User
+from crm.voice import calls, callwork, monitoring
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from console import database
 from console.api import actor, api, bp
 from console.api.workspace_schemas import (
     CaseSummaryOut,
@@ -10,7 +9,8 @@ from console.api.workspace_schemas import (
     TaskOut,
     WorklistOut,
 )
-from crm import worklist
+from console.core import database
+from crm.cases import worklist
 
 
 @api.route(bp, "/worklist", summary="The signed-in agent's assigned cases, recent cases and "

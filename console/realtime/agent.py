@@ -8,10 +8,11 @@ from flask_socketio import join_room, leave_room
 from pydantic import BaseModel
 
 from channels.payloads import event_payload, refusal
-from console import database
-from console.auth import LOGIN_ID, actor_from_token, current_actor
-from console.extensions import socketio
-from console.realtime import connections, presence
+from console.auth.sign_in import LOGIN_ID, actor_from_token, current_actor
+from console.core import database
+from console.core.extensions import socketio
+from console.realtime import connections
+from console.realtime import watchers as presence
 from console.realtime.payloads import CaseRef, NoFields
 from console.realtime.rooms import (
     AGENT_NS,
@@ -20,9 +21,11 @@ from console.realtime.rooms import (
     supervisors_rooms,
     user_room,
 )
-from crm import cases, events, users
-from crm.errors import DomainError
+from crm.cases import records as cases
+from crm.core import events
+from crm.core.errors import DomainError
 from crm.models import User
+from crm.tenancy import users
 
 
 def connected_actor() -> User | None:
@@ -77,7 +80,7 @@ def register_agent_namespace() -> None:
         if actor is None:
             raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
         connections.hold(request.sid, actor.id, users.token_digest(token) if token else None)
-        from console import routing  # routing imports realtime; import late
+        from console.routing import service as routing  # routing imports realtime; import late
 
         routing.socket_opened(actor, request.sid)
         join_room(user_room(actor.id))
@@ -94,7 +97,7 @@ def register_agent_namespace() -> None:
         user_id = held.user_id if held else None
         presence.drop(request.sid)
         if user_id is not None:
-            from console import routing
+            from console.routing import service as routing
 
             routing.socket_closed(user_id, request.sid)
 

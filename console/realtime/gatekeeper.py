@@ -14,10 +14,11 @@ import time
 
 from flask import Flask
 
-from console import database
-from console.extensions import socketio
+from console.core import database
+from console.core.extensions import socketio
 from console.realtime import connections
-from crm import events, users
+from crm.core import events
+from crm.tenancy import users
 
 log = logging.getLogger(__name__)
 

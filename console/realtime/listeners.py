@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from console import database
 from console.api.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
 from console.api.workspace_schemas import WorkLineOut
-from console.extensions import socketio
+from console.core import database
+from console.core.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
-from crm import chat_identity, digest, events
+from crm.cases import digest
+from crm.cases.timeline import encode_cursor
+from crm.chat import verification as chat_identity
+from crm.core import events
 from crm.models import Case, Customer, Interaction
-from crm.timeline import encode_cursor
 
 
 def register_listeners(app: Flask) -> None:

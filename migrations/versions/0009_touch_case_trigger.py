@@ -2,7 +2,7 @@
 
 Every inbound message, call and email used to send its own UPDATE of the case after the
 INSERT of the interaction: a round trip per contact on PostgreSQL. The trigger does the same
-inside the INSERT; crm.timeline mirrors it on the case object the session holds.
+inside the INSERT; crm.cases.timeline mirrors it on the case object the session holds.
 
 Revision ID: 0009
 Revises: 0008
@@ -34,7 +34,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop it: crm.timeline's own UPDATE has to come back with it."""
+    """Drop it: crm.cases.timeline's own UPDATE has to come back with it."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS interactions_touch_case ON interactions")
         op.execute("DROP FUNCTION IF EXISTS interactions_touch_case()")

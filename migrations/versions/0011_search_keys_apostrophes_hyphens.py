@@ -1,7 +1,7 @@
 """Names are searchable without their apostrophes and by each part of a hyphenated name.
 
 "Camila O'Brien" was stored as "camila o'brien", so typing "obrien" found nothing; and
-"Smith-Jones" was one word, so "jones" found nothing. crm.identity.search_key now drops
+"Smith-Jones" was one word, so "jones" found nothing. crm.customers.identity.search_key now drops
 apostrophes and parts words at hyphens; this re-keys the names stored the old way (only
 those with such a character change). The folds are copied here as they are at this revision,
 so later changes to search_key do not change what this migration did.

@@ -4,8 +4,8 @@ import pytest
 import responses
 from sqlalchemy import select
 
-from crm import users
 from crm.models import Attachment, AuditEvent, Interaction
+from crm.tenancy import users
 from tests.channels.twilio_fakes import ACCOUNT_SID, post_signed, sms, whatsapp
 
 INCOMING = "/webhooks/twilio/messaging/incoming"

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from console.extensions import socketio
+from console.core.extensions import socketio
 from crm.models import Case, Interaction
 
 NS = "/chat"
@@ -38,8 +38,8 @@ def agent_socket(app, token):
 
 
 def _case_id(session, email="ana@example.com"):
-    from crm.identity import find_customer
-    from crm.tenancy import default_client
+    from crm.customers.identity import find_customer
+    from crm.tenancy.clients import default_client
 
     customer = find_customer(session, default_client(session).id, "email", email)
     case = session.scalars(select(Case).where(Case.customer_id == customer.id)).one()

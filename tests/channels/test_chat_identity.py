@@ -3,9 +3,12 @@
 import pytest
 from sqlalchemy import select
 
-from console.extensions import socketio
-from crm import events, identity, timeline, users
+from console.core.extensions import socketio
+from crm.cases import timeline
+from crm.core import events
+from crm.customers import identity
 from crm.models import AuditEvent, Case, ContactPoint, Customer, InboundAddress, Interaction
+from crm.tenancy import users
 from tests.voice_support import connect, received, twilio_api  # noqa: F401 (fixtures)
 
 NS = "/chat"

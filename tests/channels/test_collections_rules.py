@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from crm import collections, identity, timeline
-from crm.errors import Conflict
+from crm.cases import timeline
+from crm.core.errors import Conflict
+from crm.customers import identity
+from crm.guardrails import collections
 from crm.models import Case, DebtAccount, Interaction
 from tests.channels.twilio_fakes import message_sid, post_signed, sms
 from tests.zones import number_where_it_is

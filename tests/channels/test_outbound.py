@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from console.outbound import send_outbound, sweep_outbound
+from console.messaging.send_tasks import send_outbound, sweep_outbound
 from crm.models import AuditEvent, ContactPoint, Interaction
 from tests.channels.twilio_fakes import (
     OUR_NUMBER,
@@ -121,7 +121,7 @@ def test_status_callbacks_in_any_order_end_in_the_right_status(
 
 def test_failure_reason_reaches_the_agent_live(app, client, session, twilio, api_headers,
                                                token, case_id):
-    from console.extensions import socketio
+    from console.core.extensions import socketio
 
     sio = socketio.test_client(app, namespace="/agent", auth={"token": token})
     sio.emit("case.watch", {"case_id": case_id}, namespace="/agent", callback=True)
@@ -199,7 +199,7 @@ def test_bad_replies_are_clear_4xx_and_store_nothing(client, session, twilio, ap
 
 def test_replies_to_another_clients_case_are_not_found(client, session, twilio, case_id,
                                                        make_user, other_client):
-    from crm import users
+    from crm.tenancy import users
 
     outsider = make_user("agent", clients=[other_client])
     raw = users.issue_token(session, outsider)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from console.database import get_db
+from console.core.database import get_db
 from crm.models import Case, InboundAddress, Interaction, Offer
 from tests.channels.twilio_fakes import (
     AUTH_TOKEN,
@@ -148,7 +148,7 @@ def test_a_webhook_without_message_sid_is_a_clear_4xx(client, session, twilio):
 
 
 def test_inbound_message_reaches_agents_watching_the_case(app, client, session, twilio, token):
-    from console.extensions import socketio
+    from console.core.extensions import socketio
 
     post_signed(client, INCOMING, sms("SMlive0001", "first"))
     case_id = session.scalar(select(Interaction.case_id))

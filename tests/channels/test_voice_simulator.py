@@ -5,8 +5,9 @@ import threading
 from sqlalchemy import select
 
 from channels.voice.simulator import VoiceSimulator
-from crm import callwork, offers
 from crm.models import Interaction, Offer, User
+from crm.routing import offers
+from crm.voice import callwork
 
 
 def test_simulator_signs_with_a_demo_token_and_unanswered_calls_reach_voicemail(app, session):

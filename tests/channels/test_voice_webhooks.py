@@ -183,7 +183,7 @@ def test_recording_plays_through_the_authenticated_proxy(client, session, agent,
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "recording.played"))
     session.rollback()
 
-    from crm import users
+    from crm.tenancy import users
 
     outsider = make_user("agent", clients=[other_client])
     raw = users.issue_token(session, outsider)

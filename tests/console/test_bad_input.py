@@ -4,8 +4,8 @@ import pytest
 from flask_socketio import SocketIO
 from sqlalchemy import func, select
 
-from console.extensions import socketio
-from crm import identity
+from console.core.extensions import socketio
+from crm.customers import identity
 from crm.models import Interaction, Offer
 from tests import voice_support as tw
 from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
@@ -61,7 +61,7 @@ def test_a_number_past_its_columns_range_is_refused_and_the_call_is_untouched(cl
 
 
 def test_a_too_large_id_in_a_json_body_is_a_400(client, session, make_user):
-    from crm import users
+    from crm.tenancy import users
 
     assert tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL)).status_code == 200
     offer = session.scalars(select(Offer)).one()

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from crm import users
 from crm.models import AuditEvent, Interaction
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.voice_support import live_call, settings, twilio_api  # noqa: F401 (fixtures)
 

@@ -3,8 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from crm import identity, users
+from crm.customers import identity
 from crm.models import AuditEvent
+from crm.tenancy import users
 
 
 @pytest.fixture

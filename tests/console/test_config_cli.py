@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from console.config import ConfigError, Settings
+from console.core.config import ConfigError, Settings
 
 CASELINE = [sys.executable, "-c", "from console.cli import main; main()"]
 

@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from console.demo import seed
-from crm import canned, users
+from console.demo.seed import seed
+from crm.messaging import canned
 from crm.models import (
     Attachment,
     CannedReply,
@@ -41,6 +41,7 @@ from crm.models import (
     Offer,
     User,
 )
+from crm.tenancy import users
 from tests.conftest import TEST_DATABASE_URL
 
 pytestmark = [

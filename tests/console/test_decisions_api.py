@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from crm import identity
+from crm.customers import identity
 from crm.models import AuditEvent, Decision
 
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from console.app import create_app
-from console.config import Settings
-from console.database import get_db
-from console.database import session as db_session
-from console.demo import DEMO_PASSWORD, demo_users, seed, seed_if_empty
-from console.migrate import upgrade
-from crm import identity, tenancy
+from console.core.config import Settings
+from console.core.database import get_db
+from console.core.database import session as db_session
+from console.core.migrate import upgrade
+from console.demo.seed import DEMO_PASSWORD, demo_users, seed, seed_if_empty
+from crm.customers import identity
 from crm.models import (
     Case,
     Claim,
@@ -31,6 +31,7 @@ from crm.models import (
     utcnow,
 )
 from crm.models.timeline import MEDIA
+from crm.tenancy import clients as tenancy
 from tests.conftest import TEST_DATABASE_URL, _truncate, csrf_token_from
 
 COUNTED = (Customer, ContactPoint, Case, Interaction, Claim, Investigation, DebtAccount,
@@ -174,7 +175,7 @@ def test_seeding_again_adds_nothing(demo):
 
 def test_demo_customers_are_found_by_partial_phone_and_name(demo):
     """Core-loaded demo rows carry the search keys: part of a number, a name word."""
-    from crm import search
+    from crm.customers import search
     from crm.models import User
 
     app = demo[0]

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from crm import identity
+from crm.customers import identity
 from crm.models import AuditEvent, CustomerLink, Investigation
 
 

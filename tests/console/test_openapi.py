@@ -5,7 +5,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from crm import identity
+from crm.customers import identity
 from crm.models.customers import CASE_STATUSES, PRIORITIES
 
 

@@ -17,9 +17,12 @@ import pytest
 import socketio as sio_client
 
 from console.app import create_app
-from console.config import Settings
-from console.database import session as db_session
-from crm import identity, tenancy, timeline, users
+from console.core.config import Settings
+from console.core.database import session as db_session
+from crm.cases import timeline
+from crm.customers import identity
+from crm.tenancy import clients as tenancy
+from crm.tenancy import users
 
 REDIS = os.environ.get("TEST_REDIS_URL")
 ROOT = Path(__file__).resolve().parents[2]

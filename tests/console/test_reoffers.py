@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from console import routing as console_routing
-from crm import events
+from console.routing import service as console_routing
+from crm.core import events
 from tests import voice_support as tw
 from tests.channels import twilio_fakes as fakes
 from tests.voice_support import connect, received, twilio_api  # noqa: F401 (fixtures)

@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from console import routing as console_routing
-from console.extensions import socketio
-from crm import events, users
+from console.core.extensions import socketio
+from console.routing import service as console_routing
+from crm.core import events
 from crm.models import AuditEvent, Offer, RoutingQueue
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.voice_support import settings, twilio_api  # noqa: F401 (fixtures)
 

@@ -15,10 +15,11 @@ import socketio as sio_client
 from sqlalchemy import select
 
 from console.app import create_app
-from console.config import Settings
-from console.database import session as db_session
-from crm import tenancy, users
+from console.core.config import Settings
+from console.core.database import session as db_session
 from crm.models import Offer
+from crm.tenancy import clients as tenancy
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.console.test_redis_fanout import REDIS, ROOT, _free_port, _wait_up, shared_db  # noqa: F401
 
@@ -84,7 +85,7 @@ def test_two_processes_agree_on_presence_and_never_double_offer(shared_db, tmp_p
         boss_token = users.issue_token(s, boss)
         ids = [u.id for u in people]
         s.commit()
-    from console.database import get_db
+    from console.core.database import get_db
 
     get_db(app).engine.dispose()
 

@@ -5,9 +5,10 @@ import time
 import pytest
 from sqlalchemy import select
 
-from console import routing as console_routing
-from crm import events, users
+from console.routing import service as console_routing
+from crm.core import events
 from crm.models import Offer
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.voice_support import connect, received, twilio_api  # noqa: F401 (fixtures)
 
@@ -48,7 +49,7 @@ def test_a_browser_closing_mid_offer_moves_the_offer_on_after_the_grace_period(
     offer = session.get(Offer, offer_id)
     session.commit()
     assert offer.offered_user_id == second.id and offer.state == "offered"
-    from console import presence
+    from console.routing import presence
 
     assert presence.status_of(first.id) == "offline"
 
@@ -144,7 +145,7 @@ def test_after_a_call_the_agent_is_in_timed_wrap_up_then_offered_the_next(
     headers = {"Authorization": f"Bearer {raw}"}
     assert client.post(f"/api/v1/calls/{ack['interaction_id']}/end",
                        headers=headers).status_code == 200
-    from console import presence
+    from console.routing import presence
 
     assert presence.status_of(agent.id) == "wrap-up"
     assert received(sio, events.OFFER_CREATED) == []  # no offers during wrap-up

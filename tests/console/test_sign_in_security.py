@@ -8,9 +8,9 @@ import time
 import pytest
 
 from console.app import create_app
-from console.config import Settings
-from crm import users
-from crm.errors import DomainError
+from console.core.config import Settings
+from crm.core.errors import DomainError
+from crm.tenancy import users
 from tests.conftest import PASSWORD, csrf_token_from
 
 HERE, THERE = "203.0.113.7", "198.51.100.20"

@@ -2,8 +2,10 @@
 
 import pytest
 
-from console.extensions import socketio
-from crm import events, identity, timeline
+from console.core.extensions import socketio
+from crm.cases import timeline
+from crm.core import events
+from crm.customers import identity
 
 
 def test_unauthenticated_connection_is_refused(app):
@@ -73,7 +75,7 @@ def test_watching_a_case_delivers_its_new_interactions(app, session, token, agen
 
 
 def test_watching_another_clients_case_is_refused(app, session, make_user, other_client, case):
-    from crm import users
+    from crm.tenancy import users
 
     outsider = make_user("agent", clients=[other_client])
     raw = users.issue_token(session, outsider)

@@ -13,8 +13,10 @@ import pytest
 import socketio as sio_client
 import websocket
 
-from console.extensions import socketio
-from crm import identity, timeline, users
+from console.core.extensions import socketio
+from crm.cases import timeline
+from crm.customers import identity
+from crm.tenancy import users
 from tests.production.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

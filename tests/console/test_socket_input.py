@@ -6,10 +6,12 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from console import presence
-from console.extensions import socketio
-from crm import events, identity, users
+from console.core.extensions import socketio
+from console.routing import presence
+from crm.core import events
+from crm.customers import identity
 from crm.models import Interaction, Offer
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.voice_support import connect, settings, twilio_api  # noqa: F401 (fixtures)
 

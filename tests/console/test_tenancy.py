@@ -1,8 +1,12 @@
 """One client's staff never see or change another client's: codes, sockets, board, staff, cases."""
 
 
-from crm import identity, offers, routing, timeline, users
+from crm.cases import timeline
+from crm.customers import identity
 from crm.models import User
+from crm.routing import offers
+from crm.routing import router as routing
+from crm.tenancy import users
 from tests.voice_support import (  # noqa: F401 (fixtures)
     connect,
     live_call,

@@ -4,8 +4,10 @@ import jwt
 import pytest
 from sqlalchemy import select
 
-from crm import identity, offers, users
+from crm.customers import identity
 from crm.models import AuditEvent, Interaction, Offer, User
+from crm.routing import offers
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.voice_support import live_call, settings, twilio_api  # noqa: F401 (fixtures)
 
@@ -15,7 +17,7 @@ CALL = "CA" + "d" * 32
 @pytest.fixture
 def colleague(app, make_user):
     """Another agent of the client, signed in (away): a transfer can reach them."""
-    from console import presence
+    from console.routing import presence
 
     user = make_user("agent")
     with app.app_context():
@@ -268,7 +270,7 @@ def test_pausing_the_recording_for_card_details_is_sent_and_audited(client, sess
 
 
 def test_another_agent_cannot_control_the_call(client, session, make_user, live_call):
-    from crm import users
+    from crm.tenancy import users
 
     other = make_user("agent")
     raw = users.issue_token(session, other)
@@ -299,8 +301,9 @@ def test_holding_an_outbound_call_redirects_the_customers_leg(client, session, a
 def test_warm_transfer_consults_then_hands_over(colleague, app, client, session, auth, agent,
                                                 make_user,
                                                 live_call, twilio_api):
-    from console.extensions import socketio
-    from crm import events, users
+    from console.core.extensions import socketio
+    from crm.core import events
+    from crm.tenancy import users
 
     raw = users.issue_token(session, colleague)
     # A call bridged without a conference (as outbound calls are): the caller holds while
@@ -348,8 +351,9 @@ def test_warm_transfer_consults_then_hands_over(colleague, app, client, session,
 def test_warm_transfer_in_the_conference_is_a_three_way_call(colleague, app, client, session,
                                                              auth, agent,
                                                               make_user, live_call, twilio_api):
-    from console.extensions import socketio
-    from crm import events, users
+    from console.core.extensions import socketio
+    from crm.core import events
+    from crm.tenancy import users
 
     raw = users.issue_token(session, colleague)
     agent_leg = session.get(Interaction, live_call).meta["conference"]["agent_leg"]
@@ -419,7 +423,7 @@ def test_a_control_twilio_refuses_changes_nothing(client, session, auth, live_ca
 
 def test_supervisors_configure_disposition_codes_per_line_of_work(client, session, auth,
                                                                   make_user):
-    from crm import users
+    from crm.tenancy import users
 
     boss = make_user("supervisor")
     raw = users.issue_token(session, boss)
@@ -440,7 +444,7 @@ def test_supervisors_configure_disposition_codes_per_line_of_work(client, sessio
 
 def test_the_transfer_picker_lists_the_calls_queues_and_colleagues_by_status(
         app, client, session, auth, agent, make_user, live_call, default_client):
-    from console import presence
+    from console.routing import presence
     from crm.models import Client, RoutingQueue
 
     free, busy, away = make_user("agent"), make_user("collections"), make_user("fraud")
@@ -477,7 +481,7 @@ def test_a_transfer_to_a_queue_that_does_not_exist_is_refused_and_changes_nothin
 
 
 def test_only_the_agent_on_the_call_sees_where_it_can_go(client, session, make_user, live_call):
-    from crm import users
+    from crm.tenancy import users
 
     raw = users.issue_token(session, make_user("agent"))
     session.commit()
@@ -507,7 +511,7 @@ def test_my_call_is_what_the_phone_shows_again_after_a_reload(client, session, a
     assert client.get("/api/v1/voice/my-call", headers=auth).get_json()["interaction"] is None
     # A finished call of theirs that never went through the console (imported history) asks
     # for nothing.
-    from crm import timeline
+    from crm.cases import timeline
     from crm.models import Case
 
     case = session.get(Case, session.get(Interaction, live_call).case_id)
@@ -516,7 +520,7 @@ def test_my_call_is_what_the_phone_shows_again_after_a_reload(client, session, a
     session.commit()
     assert client.get("/api/v1/voice/my-call", headers=auth).get_json()["interaction"] is None
 
-    from crm import users
+    from crm.tenancy import users
 
     other = {"Authorization": f"Bearer {users.issue_token(session, make_user('agent'))}"}
     session.commit()
@@ -544,7 +548,7 @@ def test_a_reloaded_phone_is_rung_into_its_live_call_again(client, session, auth
         AuditEvent.object_id == str(live_call))).all()[-1] == "call.rejoined"
     session.rollback()
 
-    from crm import users
+    from crm.tenancy import users
 
     other = {"Authorization": f"Bearer {users.issue_token(session, make_user('agent'))}"}
     session.commit()
@@ -561,7 +565,7 @@ def test_a_reloaded_phone_is_rung_into_its_live_call_again(client, session, auth
 
 def test_a_call_is_never_transferred_to_a_colleague_who_cannot_take_it(
         app, client, session, auth, make_user, live_call, twilio_api):
-    from console import presence
+    from console.routing import presence
 
     offline, busy = make_user("agent"), make_user("agent")
     with app.app_context():

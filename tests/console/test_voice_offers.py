@@ -4,10 +4,12 @@ import threading
 
 from sqlalchemy import select
 
-from console.database import get_db
-from crm import events, offers, users
-from crm.errors import Conflict
+from console.core.database import get_db
+from crm.core import events
+from crm.core.errors import Conflict
 from crm.models import Case, InboundAddress, Interaction, Offer, User
+from crm.routing import offers
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.voice_support import connect, received, settings, twilio_api  # noqa: F401 (fixtures)
 
@@ -31,7 +33,8 @@ def test_available_agent_gets_the_screen_pop_before_answering(client, session, m
 
 def test_screen_pop_carries_the_callers_history_and_flags(client, session, make_user, connect,
                                                           default_client):
-    from crm import identity, timeline
+    from crm.cases import timeline
+    from crm.customers import identity
 
     _, case, _ = identity.find_or_create(session, default_client.id, tw.CALLER)
     case.flags = ["vulnerable"]
@@ -255,7 +258,7 @@ def test_an_agent_on_a_call_gets_no_offers_until_wrapped_up(client, session, mak
 def test_the_screen_pop_goes_out_before_the_case_rooms_news_of_the_call(
         client, session, make_user, connect, default_client):
     # An agent watching the caller's case gets both; the pop (the phone is ringing) first.
-    from crm import identity
+    from crm.customers import identity
 
     _, case, _ = identity.find_or_create(session, default_client.id, tw.CALLER)
     session.commit()

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from channels.voice.simulator import VoiceSimulator
-from console import voice
+from console.voice import screen_pop as voice
 from crm.models import Interaction, Offer, Task, utcnow
 from tests import voice_support as tw
 from tests.voice_support import live_call, settings, twilio_api  # noqa: F401 (fixtures)

@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from console import presence
-from crm import events, users
+from console.routing import presence
+from crm.core import events
 from crm.models import Offer, User
+from crm.tenancy import users
 from tests import voice_support as tw
 from tests.channels import twilio_fakes as fakes
 from tests.voice_support import connect, received, twilio_api  # noqa: F401 (fixtures)

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from crm import identity, timeline
+from crm.cases import timeline
+from crm.customers import identity
 from crm.models import (
     AuditEvent,
     Claim,

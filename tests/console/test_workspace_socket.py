@@ -6,8 +6,11 @@ import os
 
 import pytest
 
-from console.extensions import socketio
-from crm import events, identity, timeline, users
+from console.core.extensions import socketio
+from crm.cases import timeline
+from crm.core import events
+from crm.customers import identity
+from crm.tenancy import users
 
 
 @pytest.fixture
@@ -97,7 +100,7 @@ def test_a_note_posted_through_the_api_reaches_watchers_with_its_cursor(
 
 
 def test_a_case_status_change_reaches_watchers(connect, make_user, case, session, agent):
-    from crm import cases
+    from crm.cases import records as cases
 
     watcher = connect(make_user("agent"))
     watch(watcher, case.id)
@@ -111,7 +114,7 @@ def test_a_case_status_change_reaches_watchers(connect, make_user, case, session
 
 def test_an_escalation_reaches_watchers_with_the_cases_lines_of_work(connect, make_user, case,
                                                                     session, agent):
-    from crm import fraud
+    from crm.fraud import escalations as fraud
 
     watcher = connect(make_user("agent"))
     watch(watcher, case.id)
@@ -135,7 +138,7 @@ def test_viewers_are_shared_by_web_processes_through_redis():
     """Two processes' stores on one Redis: each sees the other's watchers."""
     import redis
 
-    from console.realtime.presence import RedisViewers
+    from console.realtime.watchers import RedisViewers
 
     url = os.environ["TEST_REDIS_URL"]
     one, two = (RedisViewers(redis.Redis.from_url(url, decode_responses=True))

@@ -9,10 +9,10 @@ import time
 import pytest
 from sqlalchemy import event, func, select
 
-from console.database import get_db
-from crm import identity
-from crm.batching import GroupCommit
-from crm.errors import Invalid
+from console.core.database import get_db
+from crm.core.batching import GroupCommit
+from crm.core.errors import Invalid
+from crm.customers import identity
 from crm.models import ContactPoint, Customer
 
 

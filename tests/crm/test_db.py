@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from crm import db
+from crm.core import db
 
 
 @pytest.fixture

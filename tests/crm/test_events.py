@@ -1,6 +1,7 @@
 """Domain events reach listeners only after their transaction commits."""
 
-from crm import events, identity
+from crm.core import events
+from crm.customers import identity
 
 
 def test_events_wait_for_commit_and_vanish_on_rollback(session, default_client):

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from console.database import get_db
-from crm import identity, timeline
-from crm.errors import Invalid
+from console.core.database import get_db
+from crm.cases import timeline
+from crm.core.errors import Invalid
+from crm.customers import identity
 from crm.models import AuditEvent, Case, ContactPoint, Customer, Interaction
 
 

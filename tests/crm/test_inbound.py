@@ -2,8 +2,8 @@
 
 import pytest
 
-from crm import inbound
-from crm.errors import NotFound
+from crm.cases import landing as inbound
+from crm.core.errors import NotFound
 from crm.models import InboundAddress
 
 
@@ -43,7 +43,7 @@ def test_one_message_delivered_concurrently_is_stored_once(app, default_client):
 
     from sqlalchemy import func, select
 
-    from console.database import get_db
+    from console.core.database import get_db
     from crm.models import Interaction
 
     factory = get_db(app).factory

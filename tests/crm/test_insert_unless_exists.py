@@ -2,7 +2,8 @@
 
 from sqlalchemy import select
 
-from crm import db, identity
+from crm.core import db
+from crm.customers import identity
 from crm.models import Interaction, Offer
 
 KEY = ["client_id", "medium", "provider_id"]

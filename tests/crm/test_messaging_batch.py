@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import event, func, select
 
-from console.database import get_db
-from crm import identity, messaging
-from crm.inbound import InboundMessage
+from console.core.database import get_db
+from crm.cases.landing import InboundMessage
+from crm.customers import identity
+from crm.messaging import texts as messaging
 from crm.models import AuditEvent, Case, ContactPoint, Customer, Interaction, Offer
 
 OURS = "+15005550006"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crm.messaging import keyword
+from crm.messaging.texts import keyword
 
 
 @pytest.mark.parametrize("body", ["STOP", "stop", " Stop. ", "QUIT", "END", "REVOKE", "OPT OUT",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from crm import events, identity, routing, timeline
+from crm.cases import timeline
+from crm.core import events
+from crm.customers import identity
 from crm.models import Offer, utcnow
+from crm.routing import router as routing
 
 
 def test_each_offer_is_a_new_attempt_and_a_stale_read_cannot_offer_the_item(

@@ -11,9 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from crm import events, identity, offers, routing, tenancy, timeline, users
-from crm.errors import Conflict
+from crm.cases import timeline
+from crm.core import events
+from crm.core.errors import Conflict
+from crm.customers import identity
 from crm.models import Offer, RoutingQueue, utcnow
+from crm.routing import offers
+from crm.routing import router as routing
+from crm.tenancy import clients as tenancy
+from crm.tenancy import users
 
 MEDIA = ("voice", "chat", "sms", "whatsapp", "email")
 QUEUES = ("insurance", "fraud", "collections", "general")

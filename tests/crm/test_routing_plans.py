@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from crm import identity, routing, tenancy, timeline, users
+from crm.cases import timeline
+from crm.customers import identity
 from crm.models import Offer
 from crm.models.voice import LIVE_INDEXES
+from crm.routing import router as routing
+from crm.tenancy import clients as tenancy
+from crm.tenancy import users
 
 # Indexes whose rows are live work only, or one row per key.
 LIVE_ONLY = set(LIVE_INDEXES) | {"sqlite_autoindex_offers_1"}

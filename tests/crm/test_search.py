@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, text
 
-from crm import identity, search
+from crm.customers import identity, search
 from crm.models import Base, Claim, DebtAccount
 
 
@@ -114,7 +114,7 @@ def test_merged_duplicates_are_not_found(session, agent, people, default_client)
 
 
 def test_empty_and_too_long_searches(session, agent, people):
-    from crm.errors import Invalid
+    from crm.core.errors import Invalid
 
     assert search.search_customers(session, agent, "   ") == []
     with pytest.raises(Invalid):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import text
 
-from console.migrate import alembic_config, upgrade
-from crm.db import make_engine
+from console.core.migrate import alembic_config, upgrade
+from crm.core.db import make_engine
 from crm.models.workspace import write_name_keys
 
 NAMES = {1: ("Camila O'Brien", "camila o'brien"), 2: ("Ana Smith-Jones", "ana smith-jones"),

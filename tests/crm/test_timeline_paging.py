@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from crm import identity, timeline
+from crm.cases import timeline
+from crm.customers import identity
 from crm.models import utcnow
 
 

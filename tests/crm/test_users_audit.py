@@ -5,9 +5,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from crm import cases, identity, timeline, users
-from crm.errors import Forbidden, Invalid, NotFound
+from crm.cases import records as cases
+from crm.cases import timeline
+from crm.core.errors import Forbidden, Invalid, NotFound
+from crm.customers import identity
 from crm.models import ApiToken, AuditEvent
+from crm.tenancy import users
 from tests.conftest import PASSWORD
 
 
@@ -91,7 +94,7 @@ def test_the_audit_trail_is_append_only(session, agent):
 
 
 def test_opt_outs_are_per_medium_and_audited(session, agent, default_client):
-    from crm import customers
+    from crm.customers import details as customers
 
     customer, _, _ = identity.find_or_create(session, default_client.id, "+14155550100")
     contact = customer.contact_points[0]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import command
 from sqlalchemy import text
 
-from console.migrate import alembic_config, upgrade
-from crm.db import make_engine
+from console.core.migrate import alembic_config, upgrade
+from crm.core.db import make_engine
 
 
 def test_upgrade_backfills_digits_and_name_keys_and_downgrades(tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crm import digest, identity, profile, worklist
+from crm.cases import digest, worklist
+from crm.customers import identity, profile
 from crm.models import RecentCase
 from crm.models.workspace import name_keys, reversed_digits
 

@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from crm.db import make_engine
+from crm.core.db import make_engine
 
 XSS = '<img src=x onerror="window.__pwned = 1; alert(1)">'
 

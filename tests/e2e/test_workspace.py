@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert, select
 
-from crm.db import make_engine
+from crm.core.db import make_engine
 from crm.models import Case, Client, ContactPoint, Customer, Interaction
 from crm.models.workspace import reversed_digits, write_name_keys
 from tests.e2e.test_voice_phone import signed_in
@@ -23,7 +23,7 @@ MEDIA = [("sms", "inbound"), ("voice", "outbound"), ("email", "inbound"), ("note
 
 def _person(conn, client_id, name, reference, contact: dict, **customer) -> int:
     """A customer (searchable by name) with one contact point and a case; the case id."""
-    from crm.identity import search_key
+    from crm.customers.identity import search_key
 
     cid = conn.execute(insert(Customer.__table__).values(
         client_id=client_id, display_name=name, search_name=search_key(name), **customer)

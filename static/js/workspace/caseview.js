@@ -7,7 +7,7 @@ import { CHANGED } from "./worklist.js";
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
 
 const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_account: "Debt account" };
-// As crm.decisions.KINDS (by line of work: insurance, fraud, collections; then other).
+// As crm.signoff.decisions.KINDS (by line of work: insurance, fraud, collections; then other).
 const DECISION_KINDS = ["claim_payout", "ex_gratia_payment", "claim_rejection", "account_freeze",
   "fraud_referral", "refund_unauthorised", "settlement_offer", "hardship_plan", "write_off", "other"];
 const label = (kind) => kind.replaceAll("_", " ");

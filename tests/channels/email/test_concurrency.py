@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from console.email_tasks import send_email
-from crm import mail
+from console.email.mail_tasks import send_email
+from crm.email import sending as mail
 from crm.models import Attachment, Interaction
 from tests.channels.email.conftest import TOKEN
 

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from channels.email import sink
-from console import email_demo
+from console.demo import sim_email as email_demo
 from crm.models import Interaction
 
 

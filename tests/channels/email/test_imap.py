@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from console.email_tasks import poll_imap
-from crm.db import make_engine
+from console.email.mail_tasks import poll_imap
+from crm.core.db import make_engine
 from crm.models import Interaction
 from tests.channels.email.imap_server import ImapServer, Mailbox
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from crm import identity, timeline
+from crm.cases import timeline
+from crm.customers import identity
 from crm.models import Attachment, Case, Customer, Interaction
 from tests.channels.email.conftest import TOKEN
 

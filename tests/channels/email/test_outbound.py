@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select, update
 
 from channels.email.inbound import store_for
-from console.email_tasks import send_email, sweep_email
-from crm import mail, users
+from console.email.mail_tasks import send_email, sweep_email
+from crm.email import sending as mail
 from crm.models import AuditEvent, Case, ContactPoint, DebtAccount, Interaction, utcnow
+from crm.tenancy import users
 from tests.zones import zone_where_it_is
 
 CUSTOMER_MAIL = (b"From: Lerato Naidoo <lerato@example.co.za>\r\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from crm import users
 from crm.models import Interaction
+from crm.tenancy import users
 
 CORPUS = Path(__file__).resolve().parents[1] / "email_corpus"
 

@@ -1,0 +1,1 @@
+"""Who is calling (sessions, API tokens) and limits on failed sign-ins."""

@@ -1,0 +1,1 @@
+"""Console plumbing: config, database sessions, errors, input checks, logs, tasks, server."""

@@ -1,0 +1,1 @@
+"""Everything only `make demo` needs: demo data and the channel simulator."""

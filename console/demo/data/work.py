@@ -1,0 +1,182 @@
+"""Lines of work on demo cases: claims, fraud investigations, debts, promises, decisions, tasks."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from console.demo.data.people import Person
+from crm.signoff import decisions
+
+CREDITORS = ["Northwind Bank", "Contoso Retail Credit", "Fabrikam Auto Finance",
+             "Tailspin Telecom", "Woodgrove Card Services"]
+CLAIM_KINDS = ["Water damage to kitchen ceiling", "Rear-end collision on the freeway",
+               "Stolen bicycle from the garage", "Hail damage to roof and car",
+               "Burst geyser flooded the bathroom", "Cracked windscreen",
+               "Laptop stolen from a hotel room", "Storm blew over the boundary wall",
+               "Dog bite at the front gate", "Kitchen fire from a pan on the stove"]
+FRAUD_KINDS = ["Card-not-present transactions the customer does not recognise",
+               "SIM swap followed by a password reset", "Same invoice submitted on two claims",
+               "Account opened with a mismatched ID document",
+               "Phishing call impersonating the bank", "Claim for a phone reported sold"]
+CLAIM_STATUSES = ["open", "open", "assessing", "awaiting_documents", "approved", "settled",
+                  "rejected"]
+DECISION_KINDS = {line: list(kinds) for line, kinds in decisions.KINDS_BY_LINE.items()}
+TASK_TITLES = {
+    "insurance": ["Call back about the assessor's visit", "Chase the repair quote",
+                  "Review uploaded photos", "Confirm banking details for payout"],
+    "fraud": ["Verify ID documents", "Request bank statements", "Call back after card block",
+              "Check device fingerprint report"],
+    "collections": ["Call back on promise date", "Send payment plan letter",
+                    "Confirm income and expenses", "Follow up on dispute evidence"],
+}
+
+
+@dataclass
+class CaseWork:
+    """References of one case's lines of work, which its history talks about."""
+
+    claims: list[str] = field(default_factory=list)
+    investigations: list[str] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    creditors: list[str] = field(default_factory=list)
+
+
+class WorkMaker:
+    """Builds rows for the lines of work, from the same seeded random generator."""
+
+    def __init__(self, rng: random.Random, now: datetime, client_id: int, staff: dict[str, int]):
+        self.rng, self.now, self.client_id, self.staff = rng, now, client_id, staff
+        self.claims: list[dict] = []
+        self.investigations: list[dict] = []
+        self.accounts: list[dict] = []
+        self.account_cases: list[int] = []
+        self.decisions: list[dict] = []
+        self.tasks: list[dict] = []
+        self._serial = 0
+
+    def lines_for(self, case_id: int, person: Person, long: bool = False) -> CaseWork:
+        """Claims, investigations and debt accounts of one case."""
+        rng, work = self.rng, CaseWork()
+        for line in person.lines:
+            count = 3 if long else rng.choice([1, 1, 1, 2])
+            for _ in range(count):
+                when = self._between(person.since, self.now - timedelta(days=3))
+                if line == "insurance":
+                    work.claims.append(self._claim(case_id, when))
+                elif line == "fraud":
+                    work.investigations.append(self._investigation(case_id, when))
+                    break
+                else:
+                    creditor = rng.choice(CREDITORS)
+                    work.accounts.append(self._account(case_id, when, creditor))
+                    work.creditors.append(creditor)
+        self._decisions(case_id, person)
+        return work
+
+    def promises(self, account_ids: list[int]) -> list[dict]:
+        """Promises to pay on the debt accounts just written (ids in creation order)."""
+        rows = []
+        for account_id, case_id in zip(account_ids, self.account_cases, strict=True):
+            for k in range(self.rng.choice([0, 1, 1, 2, 3, 4])):
+                age = self.rng.randint(-20, 400) if k else self.rng.randint(-20, 30)
+                due = (self.now - timedelta(days=age)).date()
+                status = "open" if age <= 0 else self.rng.choice(["kept", "kept", "broken"])
+                rows.append({"client_id": self.client_id, "case_id": case_id,
+                             "debt_account_id": account_id,
+                             "amount_cents": self.rng.randint(20, 400) * 500,
+                             "due_on": due, "status": status,
+                             "created_by_id": self.staff["collections"],
+                             "created_at": self.now - timedelta(days=max(age, 0) + 7)})
+        return rows
+
+    def tasks_for(self, case_id: int, person: Person, mine: bool) -> None:
+        """Open follow-ups (some due today, some the demo agent's) and a few done ones."""
+        rng = self.rng
+        count = rng.choice([0, 1, 1, 2, 3]) + (2 if mine else 0)
+        for k in range(count):
+            line = rng.choice(person.lines)
+            title = rng.choice(TASK_TITLES[line])
+            done = k > 0 and rng.random() < 0.3
+            due_roll = rng.random()
+            if due_roll < 0.25:  # due today, at a working hour
+                due = datetime.combine(self.now.date(), time(rng.randint(8, 17), rng.choice(
+                    [0, 15, 30, 45])), self.now.tzinfo)
+            elif due_roll < 0.45:
+                due = self.now - timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 8))
+            else:
+                due = self.now + timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 8))
+            owner = self.staff["agent"] if mine and k < 2 else self.staff[self._role(line)]
+            self.tasks.append({
+                "client_id": self.client_id, "case_id": case_id,
+                "kind": "callback" if title.startswith("Call back") else "follow_up",
+                "title": title, "status": "done" if done else "open",
+                "due_at": due, "assignee_id": owner, "created_by_id": self.staff[self._role(line)],
+                "source_interaction_id": None,
+                "created_at": due - timedelta(days=rng.randint(1, 9)),
+                "completed_at": due if done else None})
+
+    def _claim(self, case_id: int, when: datetime) -> str:
+        number = f"CLM-{when.year}-{self._next():06d}"
+        self.claims.append({
+            "client_id": self.client_id, "case_id": case_id, "number": number,
+            "policy_number": f"POL-{self.rng.randint(1000000, 9999999)}",
+            "status": self.rng.choice(CLAIM_STATUSES),
+            "loss_date": (when - timedelta(days=self.rng.randint(0, 10))).date(),
+            "amount_cents": self.rng.randint(200, 150_000) * 100,
+            "description": self.rng.choice(CLAIM_KINDS), "created_at": when})
+        return number
+
+    def _investigation(self, case_id: int, when: datetime) -> str:
+        ref = f"INV-{when.year}-{self._next():05d}"
+        self.investigations.append({
+            "client_id": self.client_id, "case_id": case_id, "reference": ref,
+            "status": self.rng.choice(["open", "open", "escalated", "closed"]),
+            "risk_score": self.rng.randint(35, 98), "summary": self.rng.choice(FRAUD_KINDS),
+            "created_at": when})
+        return ref
+
+    def _account(self, case_id: int, when: datetime, creditor: str) -> str:
+        number = f"{self.rng.choice([40, 41, 52, 60])}{self._next():08d}"
+        rng = self.rng
+        self.accounts.append({
+            "client_id": self.client_id, "case_id": case_id, "account_number": number,
+            "creditor": creditor, "balance_cents": rng.randint(150, 25_000) * 100,
+            "currency": "USD", "status": rng.choice(["open", "open", "payment_plan", "settled"]),
+            "delinquent_since": (when - timedelta(days=rng.randint(30, 200))).date(),
+            "attorney_represented": rng.random() < 0.06, "disputed": rng.random() < 0.1,
+            "ceased": rng.random() < 0.03, "created_at": when})
+        self.account_cases.append(case_id)
+        return number
+
+    def _decisions(self, case_id: int, person: Person) -> None:
+        rng = self.rng
+        for _ in range(rng.choice([0, 0, 1, 1, 2])):
+            line = rng.choice(person.lines)
+            kind = rng.choice(DECISION_KINDS[line])
+            pending = rng.random() < 0.55
+            made = self.now - timedelta(days=rng.randint(0, 3) if pending else rng.randint(5, 600),
+                                        hours=rng.randint(0, 9))
+            self.decisions.append({
+                "client_id": self.client_id, "case_id": case_id, "kind": kind,
+                "summary": f"{kind.replace('_', ' ').capitalize()} proposed for {person.name}",
+                "status": "pending" if pending else rng.choice(["approved", "approved",
+                                                                 "rejected"]),
+                "maker_id": self.staff[self._role(line)],
+                "checker_id": None if pending else self.staff["reviewer"],
+                "decided_at": None if pending else made + timedelta(hours=rng.randint(1, 30)),
+                "created_at": made})
+
+    @staticmethod
+    def _role(line: str) -> str:
+        return {"insurance": "claims", "fraud": "fraud", "collections": "collections"}[line]
+
+    def _between(self, start: datetime, end: datetime) -> datetime:
+        if end <= start:
+            return start
+        return start + (end - start) * self.rng.random()
+
+    def _next(self) -> int:
+        self._serial += 1
+        return 1000 + self._serial * 7 + self.rng.randint(0, 6)

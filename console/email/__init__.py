@@ -1,0 +1,1 @@
+"""Email in the console: send and poll tasks, the email pages."""

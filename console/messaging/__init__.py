@@ -1,0 +1,1 @@
+"""Messaging and web chat in the console: wiring, send tasks, media."""

@@ -1,0 +1,1 @@
+"""Routing in the console: when to route, agent presence, offers over /agent."""

@@ -1,0 +1,1 @@
+"""Voice in the console: screen pops, accepting calls and connecting them."""

@@ -1,0 +1,1 @@
+"""Cases: reading and changing them, their timeline, digest and worklists, landing contacts."""

@@ -1,0 +1,1 @@
+"""Web chat: visits resolved to a case, and verifying who a visitor is."""

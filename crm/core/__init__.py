@@ -1,0 +1,1 @@
+"""Shared plumbing of the domain: database, events, errors, group commit, audit, files."""

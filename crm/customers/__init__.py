@@ -1,0 +1,1 @@
+"""Customers: who they are, their contact points, search, merges and the customer pane."""

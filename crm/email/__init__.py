@@ -1,0 +1,1 @@
+"""Email: sending from a case and landing inbound mail, threads and bounces."""

@@ -1,0 +1,1 @@
+"""Fraud work: escalations to the fraud team and fraud-ring links."""

@@ -1,0 +1,1 @@
+"""Send-time rules checked before anything goes out (the collections contact rules)."""

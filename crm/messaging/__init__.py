@@ -1,0 +1,1 @@
+"""Messaging: inbound texts, the outbound queue and delivery, canned replies."""

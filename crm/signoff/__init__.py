@@ -1,0 +1,1 @@
+"""Four-eyes sign-off: a judgement call asked by one person and decided by another."""

@@ -1,0 +1,1 @@
+"""Clients (tenants), staff accounts, and which clients' data an actor may see."""

@@ -1,0 +1,31 @@
+"""Tenant scoping: which clients' data an actor may see, enforced in every service."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select
+
+from crm.core.errors import Forbidden, NotFound
+from crm.models import User
+
+
+def client_ids(actor: User) -> set[int]:
+    """The clients whose data the actor may read or change."""
+    return actor.client_ids
+
+
+def scope(stmt: Select, actor: User, client_column) -> Select:
+    """Restrict a query to the actor's clients."""
+    return stmt.where(client_column.in_(client_ids(actor)))
+
+
+def ensure_visible(actor: User, obj, what: str = "object"):
+    """Return obj when the actor may see it; otherwise NotFound (never reveal that it exists)."""
+    if obj is None or obj.client_id not in client_ids(actor):
+        raise NotFound(f"{what} not found")
+    return obj
+
+
+def require_role(actor: User, *roles: str) -> None:
+    """Refuse unless the actor holds one of the roles."""
+    if not actor.has_role(*roles):
+        raise Forbidden(f"this needs the role {' or '.join(roles)}")
