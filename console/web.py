@@ -23,7 +23,7 @@ def index():
 def board():
     """The supervisor's live board (queues, agents, today's chart)."""
     if not current_user.has_role("supervisor"):
-        abort(403)
+        abort(403, description="The board is for supervisors. Your console is at /.")
     return _page("board.html")
 
 

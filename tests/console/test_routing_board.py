@@ -211,3 +211,10 @@ def test_work_is_never_handed_to_someone_offline_and_a_hand_over_tells_the_holde
     assert moved.status_code == 200 and moved.json["state"] == "assigned"
     # The agent it was taken from is told (their tray drops it), once.
     assert [m["reason"] for m in received(a, events.OFFER_RESCINDED)] == ["reassigned"]
+
+
+def test_an_agent_opening_the_board_page_is_told_where_to_go(client, make_user, login):
+    login(make_user("agent"))
+    page = client.get("/board")
+    assert page.status_code == 403
+    assert "The board is for supervisors" in page.get_data(as_text=True)
