@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from channels import registry
 from channels.chat.adapter import ChatAdapter
-from crm.messaging import outbound
+from crm import guardrails
 
 registry.register(ChatAdapter.medium, ChatAdapter)
-outbound.register_rules(ChatAdapter.rules())
+guardrails.register(ChatAdapter.rules())

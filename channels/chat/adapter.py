@@ -8,7 +8,7 @@ from typing import ClassVar
 from channels.base import ChannelAdapter, OutboundMessage, SendResult
 from channels.web import socketio
 from crm.core import events
-from crm.messaging.outbound import Rules
+from crm.guardrails import Medium
 
 from .tokens import MAX_AGE
 
@@ -31,10 +31,10 @@ class ChatAdapter(ChannelAdapter):
         self.settings = settings
 
     @classmethod
-    def rules(cls) -> Rules:
+    def rules(cls) -> Medium:
         """Chat replies go to the case's chat session, signed with the agent's name, while
         the visitor's session can still be resumed (a reply after that reaches nobody)."""
-        return Rules(cls.medium, "thread", cls.max_body, timedelta(seconds=MAX_AGE),
+        return Medium(cls.medium, "thread", cls.max_body, timedelta(seconds=MAX_AGE),
                      sender_is_agent=True)
 
     def send(self, message: OutboundMessage) -> SendResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from channels import registry
 from channels.sms.adapters import SmsAdapter, TwilioMessagingAdapter, WhatsAppAdapter
-from crm.messaging import outbound
+from crm import guardrails
 
 
 def _factory(cls: type[TwilioMessagingAdapter]):
@@ -23,4 +23,4 @@ def _factory(cls: type[TwilioMessagingAdapter]):
 
 for _cls in (SmsAdapter, WhatsAppAdapter):
     registry.register(_cls.medium, _factory(_cls))
-    outbound.register_rules(_cls.rules())
+    guardrails.register(_cls.rules())

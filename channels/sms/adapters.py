@@ -16,7 +16,7 @@ from channels.base import (
     TemporarySendError,
 )
 from channels.twilio.rest import make_client
-from crm.messaging.outbound import Rules
+from crm.guardrails import Medium
 
 STATUS_PATH = "/webhooks/twilio/messaging/status"
 
@@ -34,9 +34,9 @@ class TwilioMessagingAdapter(ChannelAdapter):
         self.http_client = http_client
 
     @classmethod
-    def rules(cls) -> Rules:
-        """The guardrails crm.messaging.outbound applies before anything is queued."""
-        return Rules(cls.medium, "phone", cls.max_body, cls.reply_window)
+    def rules(cls) -> Medium:
+        """This medium as data for crm.guardrails (texts to a debtor carry the STOP footer)."""
+        return Medium(cls.medium, "phone", cls.max_body, cls.reply_window, stop_footer=True)
 
     def address(self, number: str) -> str:
         """A phone number as Twilio wants it on this medium."""

@@ -9,15 +9,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from crm import guardrails
 from crm.cases import records as cases
 from crm.cases import timeline
 from crm.core import audit, events
-from crm.core.errors import Forbidden, Invalid, NotFound
+from crm.core.errors import Invalid, NotFound
 from crm.core.files import safe_filename, sniff
 from crm.core.storage import BlobStore
 from crm.customers import identity
 from crm.email.receiving import CASE_TOKEN
-from crm.guardrails import collections
 from crm.models import (
     Attachment,
     Case,
@@ -73,8 +73,8 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     case = cases.get(session, actor, case_id, audit_view=False)
     address = identity.normalise_email(to)
     _refuse_unless_customers(session, case, address)
-    refuse_if_opted_out(session, case.client_id, address)
-    collections.check(session, case, "email")
+    guardrails.check(session, case, guardrails.describe("email"),
+                     point=_contact_point(session, case.client_id, address))
     subject = " ".join((subject or "").split())
     if not subject:
         raise Invalid("an email needs a subject")
@@ -115,11 +115,9 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
 
 
 def refuse_if_opted_out(session: Session, client_id: int, address: str) -> None:
-    """Forbidden when the address has opted out of email."""
-    cp = _contact_point(session, client_id, address)
-    if cp is not None and (cp.opt_outs or {}).get("email"):
-        raise Forbidden(f"{address} opted out of email on {cp.opt_outs['email'][:10]}; "
-                        "choose another channel", code="opted_out")
+    """Forbidden when the address has opted out of email (re-checked when the task sends)."""
+    guardrails.refuse_opted_out(_contact_point(session, client_id, address),
+                                guardrails.describe("email"))
 
 
 def _refuse_unless_customers(session: Session, case: Case, address: str) -> None:

@@ -1,1 +1,11 @@
-"""Send-time rules checked before anything goes out (the collections contact rules)."""
+"""Send-time guardrails: the one place that decides whether anything may reach a customer.
+
+`check` (raise the refusal) and `reason` (the composer's greyed-out text) apply the same
+ordered rules (crm.guardrails.rules); each medium is data (crm.guardrails.media).
+"""
+
+from crm.guardrails.media import Medium, describe, register
+from crm.guardrails.rules import check, last_inbound, reason, refuse_opted_out
+
+__all__ = ["Medium", "check", "describe", "last_inbound", "reason", "refuse_opted_out",
+           "register"]

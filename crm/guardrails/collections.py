@@ -1,4 +1,4 @@
-"""Collections contact rules (Regulation F, 12 CFR 1006), checked before anything goes out.
+"""Collections contact rules (Regulation F, 12 CFR 1006), run by crm.guardrails.check.
 
 They apply to a case with an open debt account, on every medium an agent reaches the customer
 by: a call, a text, a WhatsApp message, an email or a chat reply. A refusal is a Conflict
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from crm.cases.digest import CLOSED
 from crm.core.errors import Conflict
+from crm.guardrails.media import Medium, describe
 from crm.models import Case, ContactPoint, Customer, DebtAccount, Interaction, utcnow
 
 DAY_STARTS, DAY_ENDS = time(8, 0), time(21, 0)  # the consumer's convenient hours
@@ -32,8 +33,10 @@ def open_debts(session: Session, case_id: int) -> list[DebtAccount]:
         DebtAccount.case_id == case_id, DebtAccount.status.not_in(CLOSED))))
 
 
-def check(session: Session, case: Case, medium: str, now: datetime | None = None) -> None:
+def check(session: Session, case: Case, medium: str | Medium,
+          now: datetime | None = None) -> None:
     """Conflict when the rules bar reaching this case's customer on this medium now."""
+    medium = describe(medium) if isinstance(medium, str) else medium
     debts = open_debts(session, case.id)
     if not debts:
         return
@@ -45,17 +48,16 @@ def check(session: Session, case: Case, medium: str, now: datetime | None = None
         raise Conflict("the customer asked in writing that we stop contacting them about this "
                        "debt", code="ceased")
     _convenient_time(session, case, now)
-    if medium == "voice":
+    if medium.rings:
         _call_frequency(session, case, now)
 
 
 OPT_OUT_TEXT = "Reply STOP to opt out."
 
 
-def with_opt_out(session: Session, case: Case, medium: str, body: str) -> str:
+def with_opt_out(session: Session, case: Case, medium: Medium, body: str) -> str:
     """A collections text carries a simple way to opt out of electronic contact (rule 4)."""
-    if medium not in ("sms", "whatsapp") or not open_debts(session, case.id) \
-            or "STOP" in body.upper():
+    if not medium.stop_footer or "STOP" in body.upper() or not open_debts(session, case.id):
         return body
     return f"{body}\n{OPT_OUT_TEXT}"
 

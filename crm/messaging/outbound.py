@@ -8,46 +8,20 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm import guardrails
 from crm.cases import records as cases
 from crm.cases import timeline
 from crm.chat import visits as chat
 from crm.core import audit, events
-from crm.core.errors import Conflict, Invalid
+from crm.core.errors import Invalid
 from crm.customers import identity
-from crm.guardrails import collections
+from crm.guardrails import Medium, collections
 from crm.messaging.delivery import STATUS_RANK
 from crm.models import Case, ContactPoint, Interaction, User, utcnow
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What a medium allows, as data (registered by its channel adapter)."""
-
-    medium: str
-    address: str  # "phone", "email" or "thread" (a live chat session)
-    max_body: int = 100_000
-    reply_window: timedelta | None = None
-    sender_is_agent: bool = False  # the customer sees the agent's name as the sender
-
-
-_rules: dict[str, Rules] = {}
-
-
-def register_rules(rules: Rules) -> None:
-    """Declare the limits of a medium (channels call this when their adapter registers)."""
-    _rules[rules.medium] = rules
-
-
-def rules_for(medium: str) -> Rules:
-    """The rules of a medium; media nobody declared get generous defaults."""
-    if medium in _rules:
-        return _rules[medium]
-    return Rules(medium, {"email": "email", "chat": "thread"}.get(medium, "phone"))
 
 
 def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str,
@@ -55,20 +29,17 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
           extra: dict | None = None) -> Interaction:
     """Store a reply as a `queued` outbound interaction; it is sent after the commit."""
     case = cases.get(session, actor, case_id, audit_view=False)
-    rules = rules_for(medium)
+    rules = guardrails.describe(medium)
     text = (body or "").strip()
     if not text:
         raise Invalid("a message needs some text")
-    text = collections.with_opt_out(session, case, medium, text)
-    if len(text) > rules.max_body:
-        raise Invalid(f"a {medium} message can have at most {rules.max_body} characters "
+    text = collections.with_opt_out(session, case, rules, text)
+    if len(text) > rules.body_limit:
+        raise Invalid(f"a {medium} message can have at most {rules.body_limit} characters "
                       f"(this one has {len(text)})")
     dest, point = _destination(session, case, rules, to)
-    refuse_opted_out(point, medium)
-    last = _last_inbound(session, case.id, medium)
-    if rules.reply_window is not None:
-        _check_window(rules, last)
-    collections.check(session, case, medium)
+    guardrails.check(session, case, rules, point=point)
+    last = guardrails.last_inbound(session, case.id, medium)
     sender = actor.name if rules.sender_is_agent else (reply_address(last) if last else None)
     item = _store(session, case, rules, body=text, to=dest, sender=sender, subject=subject,
                   agent=actor, extra=extra)
@@ -80,17 +51,8 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
 def queue_system(session: Session, case: Case, *, medium: str, to: str, body: str,
                  sender: str | None = None, kind: str = "system") -> Interaction:
     """Queue a message the system itself must send (an opt-out confirmation): no guardrails."""
-    return _store(session, case, rules_for(medium), body=body, to=to, sender=sender,
+    return _store(session, case, guardrails.describe(medium), body=body, to=to, sender=sender,
                   subject=None, agent=None, extra={"kind": kind})
-
-
-def refuse_opted_out(point: ContactPoint | None, medium: str) -> None:
-    """409 when the customer opted this contact point out of the medium: nothing goes out."""
-    if point is not None and medium in (point.opt_outs or {}):
-        what, undone = (("calls", "no call was made") if medium == "voice"
-                        else (f"{medium} messages", "nothing was sent"))
-        raise Conflict(f"{point.value} opted out of {what} on {point.opt_outs[medium][:10]}; "
-                       f"{undone}", code="opted_out")
 
 
 def _store(session, case, rules, *, body, to, sender, subject, agent, extra) -> Interaction:
@@ -100,16 +62,16 @@ def _store(session, case, rules, *, body, to, sender, subject, agent, extra) -> 
     if rules.address == "thread":  # a reply in an unverified visit is part of it: shown so
         meta.update(chat.identity_marks(chat.visit_of(session, thread)))
     item, _ = timeline.record(
-        session, case, medium=rules.medium, direction="outbound", status="queued",
+        session, case, medium=rules.name, direction="outbound", status="queued",
         status_seq=STATUS_RANK["queued"], body=body, subject=subject, to_addr=to,
         from_addr=sender, agent_id=agent.id if agent else None, thread_key=thread, meta=meta,
         occurred_at=utcnow())
     events.emit(session, events.OUTBOUND_QUEUED, interaction_id=item.id, case_id=case.id,
-                client_id=case.client_id, medium=rules.medium)
+                client_id=case.client_id, medium=rules.name)
     return item
 
 
-def _destination(session, case: Case, rules: Rules, to: str | None):
+def _destination(session, case: Case, rules: Medium, to: str | None):
     """(address, contact point) the reply goes to: given, or where the customer last wrote."""
     if rules.address == "thread":
         threads = chat_threads(session, case.id)
@@ -127,21 +89,21 @@ def _destination(session, case: Case, rules: Rules, to: str | None):
         if point is None:
             raise Invalid(f"{value} is not a {rules.address} of this customer")
         return value, point
-    last = _last_inbound(session, case.id, rules.medium)
+    last = guardrails.last_inbound(session, case.id, rules.name)
     if last is not None and last.from_addr:
         _, value = identity.normalise_contact(last.from_addr, kind=rules.address)
         point = next((p for p in points if p.value == value), None)
         if point is not None:
             return value, point
     if not points:
-        raise Invalid(f"this customer has no {rules.address} to reach by {rules.medium}")
+        raise Invalid(f"this customer has no {rules.address} to reach by {rules.name}")
     return points[0].value, points[0]
 
 
 def default_destination(session: Session, actor: User, case_id: int, medium: str) -> str:
     """Where a reply on a medium goes when no address is given: where they last wrote from."""
     case = cases.get(session, actor, case_id, audit_view=False)
-    return _destination(session, case, rules_for(medium), None)[0]
+    return _destination(session, case, guardrails.describe(medium), None)[0]
 
 
 def chat_threads(session: Session, case_id: int) -> list[str]:
@@ -152,25 +114,6 @@ def chat_threads(session: Session, case_id: int) -> list[str]:
             Interaction.direction == "inbound", Interaction.thread_key.is_not(None))
         .order_by(Interaction.occurred_at.desc()).limit(50))
     return list(dict.fromkeys(r[0] for r in rows))
-
-
-def _last_inbound(session, case_id: int, medium: str) -> Interaction | None:
-    return session.scalars(
-        select(Interaction).where(Interaction.case_id == case_id, Interaction.medium == medium,
-                                  Interaction.direction == "inbound")
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)).first()
-
-
-def _check_window(rules: Rules, last: Interaction | None) -> None:
-    hours = int(rules.reply_window.total_seconds() // 3600)
-    if last is not None and last.occurred_at >= utcnow() - rules.reply_window:
-        return
-    if rules.address == "thread":  # a chat visit: nobody is left to read the reply
-        raise Conflict(f"the visitor's chat session has ended (nothing from them in the last "
-                       f"{hours // 24} days); reply on another channel", code="outside_window")
-    raise Conflict(f"the customer has not written on {rules.medium} in the last {hours} "
-                   "hours, so a free-form reply is not allowed (only an approved template)",
-                   code="outside_window")
 
 
 def reply_address(last: Interaction) -> str | None:
@@ -199,22 +142,13 @@ def options(session: Session, actor: User, case_id: int, media: list[str]
     case = cases.get(session, actor, case_id, audit_view=False)
     out = []
     for medium in media:
-        rules = rules_for(medium)
+        rules = guardrails.describe(medium)
         try:
             dest, point = _destination(session, case, rules, None)
         except Invalid as exc:
             out.append(Option(medium, None, False, exc.message))
             continue
-        reason = None
-        if point is not None and medium in (point.opt_outs or {}):
-            reason = f"opted out of {medium}"
-        else:
-            try:
-                if rules.reply_window is not None:
-                    _check_window(rules, _last_inbound(session, case.id, medium))
-                collections.check(session, case, medium)
-            except Conflict as exc:
-                reason = exc.message
+        reason = guardrails.reason(session, case, rules, point=point)
         visit = chat.visit_of(session, dest) if rules.address == "thread" else None
         out.append(Option(medium, dest, reason is None, reason,
                           bool(visit and visit.unverified)))

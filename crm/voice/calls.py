@@ -8,14 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from crm import guardrails
 from crm.cases import landing as inbound
 from crm.cases import records as cases
 from crm.cases import timeline
 from crm.core import audit, events
-from crm.core.errors import Conflict, Invalid, NotFound
+from crm.core.errors import Invalid, NotFound
 from crm.customers import identity
-from crm.guardrails import collections
-from crm.messaging import outbound
 from crm.models import (
     Attachment,
     Case,
@@ -245,9 +244,6 @@ def start_outbound(session: Session, actor: User, case_id: int, *, to: str | Non
     one they asked not to be called on, nor on a case flagged do-not-call.
     """
     case = cases.get(session, actor, case_id)
-    if "do_not_call" in (case.flags or []):
-        raise Conflict("this case is flagged do not call; no call was made", code="do_not_call")
-    collections.check(session, case, "voice")
     phones = {p.value: p for p in session.scalars(select(ContactPoint).where(
         ContactPoint.customer_id == case.customer_id, ContactPoint.kind == "phone")
         .order_by(ContactPoint.id))}
@@ -259,7 +255,7 @@ def start_outbound(session: Session, actor: User, case_id: int, *, to: str | Non
         raise Invalid("this customer has no phone number")
     if number not in phones:
         raise Invalid("that number is not one of this customer's")
-    outbound.refuse_opted_out(phones[number], "voice")
+    guardrails.check(session, case, guardrails.describe("voice"), point=phones[number])
     item, _ = timeline.record(session, case, medium="voice", direction="outbound",
                               status="queued", body="Outbound call", from_addr=caller_id,
                               to_addr=number, agent_id=actor.id, occurred_at=utcnow())

@@ -1,0 +1,53 @@
+"""What each medium is, as plain data the guardrails read (no `if medium == …` anywhere else).
+
+Channel adapters describe their media (`register`); the two media the crm itself drives,
+email and calls, are described here so the rules hold whether or not a channel is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from crm.core.errors import Conflict, DomainError, Forbidden
+
+
+@dataclass(frozen=True)
+class Medium:
+    """One medium's limits and the rules that follow from them."""
+
+    name: str
+    address: str  # "phone", "email" or "thread" (a live chat session)
+    body_limit: int = 100_000
+    window: timedelta | None = None  # free-form replies only this long after they wrote
+    sender_is_agent: bool = False  # the customer sees the agent's name as the sender
+    stop_footer: bool = False  # a collections text carries "Reply STOP to opt out."
+    rings: bool = False  # a call: do-not-call and the weekly call limits apply
+    opt_out_noun: str = ""  # what they opted out of, in a refusal ("calls", "email")
+    opt_out_outcome: str = "nothing was sent"
+    opt_out_error: type[DomainError] = Conflict
+
+    @property
+    def opted_out_of(self) -> str:
+        """What a customer who opted out of this medium no longer gets."""
+        return self.opt_out_noun or f"{self.name} messages"
+
+
+EMAIL = Medium("email", "email", opt_out_noun="email", opt_out_outcome="choose another channel",
+               opt_out_error=Forbidden)  # the email API has always answered 403 here
+VOICE = Medium("voice", "phone", rings=True, opt_out_noun="calls",
+               opt_out_outcome="no call was made")
+
+_media: dict[str, Medium] = {m.name: m for m in (EMAIL, VOICE)}
+
+
+def register(medium: Medium) -> None:
+    """Declare a medium's data (channels call this when their adapter registers)."""
+    _media[medium.name] = medium
+
+
+def describe(name: str) -> Medium:
+    """The data of a medium; media nobody declared get generous defaults."""
+    if name in _media:
+        return _media[name]
+    return Medium(name, "phone")

@@ -1,0 +1,109 @@
+"""The one send-time check every outbound path asks before anything reaches a customer.
+
+The rules run in this order, the first that refuses wins (so the answer names the most
+fundamental reason, one the agent cannot wait out):
+
+1. do_not_call — the case is flagged do-not-call (media that ring);
+2. opted_out — the customer opted this contact point out of the medium;
+3. outside_window — the medium's reply window has closed (WhatsApp 24 h, a chat visit);
+4. the collections rules, only while the case has an open debt (crm.guardrails.collections):
+   attorney_represented, ceased, unknown_time_zone / inconvenient_time, then
+   call_frequency (media that ring).
+
+What differs by medium is data on its `Medium`, never a branch on its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.core.errors import Conflict, DomainError
+from crm.guardrails import collections
+from crm.guardrails.media import Medium
+from crm.models import Case, ContactPoint, Interaction, utcnow
+
+
+class Attempt(NamedTuple):
+    """One prospective send: what the rules look at."""
+
+    session: Session
+    case: Case
+    medium: Medium
+    point: ContactPoint | None
+    now: datetime
+
+
+def do_not_call(a: Attempt) -> None:
+    """A case flagged do-not-call is never rung."""
+    if a.medium.rings and "do_not_call" in (a.case.flags or []):
+        raise Conflict("this case is flagged do not call; no call was made", code="do_not_call")
+
+
+def opted_out(a: Attempt) -> None:
+    """Nothing goes to a contact point opted out of the medium."""
+    refuse_opted_out(a.point, a.medium)
+
+
+def outside_window(a: Attempt) -> None:
+    """A free-form reply only while the customer's last message is recent enough."""
+    window = a.medium.window
+    if window is None:
+        return
+    last = last_inbound(a.session, a.case.id, a.medium.name)
+    if last is not None and last.occurred_at >= a.now - window:
+        return
+    hours = int(window.total_seconds() // 3600)
+    if a.medium.address == "thread":  # a chat visit: nobody is left to read the reply
+        raise Conflict(f"the visitor's chat session has ended (nothing from them in the last "
+                       f"{hours // 24} days); reply on another channel", code="outside_window")
+    raise Conflict(f"the customer has not written on {a.medium.name} in the last {hours} "
+                   "hours, so a free-form reply is not allowed (only an approved template)",
+                   code="outside_window")
+
+
+def collections_rules(a: Attempt) -> None:
+    """Regulation F: attorney, cease, convenient hours, call frequency (open debts only)."""
+    collections.check(a.session, a.case, a.medium, a.now)
+
+
+RULES: tuple[Callable[[Attempt], None], ...] = (
+    do_not_call, opted_out, outside_window, collections_rules)
+
+
+def check(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,
+          now: datetime | None = None) -> None:
+    """Raise the first rule's refusal (a DomainError with its code) when this send is barred."""
+    attempt = Attempt(session, case, medium, point, now or utcnow())
+    for rule in RULES:
+        rule(attempt)
+
+
+def reason(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,
+           now: datetime | None = None) -> str | None:
+    """Why the composer greys this medium out (the same rules, same order), or None."""
+    try:
+        check(session, case, medium, point=point, now=now)
+    except DomainError as exc:
+        return f"opted out of {medium.name}" if exc.code == "opted_out" else exc.message
+    return None
+
+
+def refuse_opted_out(point: ContactPoint | None, medium: Medium) -> None:
+    """The opt-out rule alone (the email task re-checks it at send time)."""
+    if point is not None and medium.name in (point.opt_outs or {}):
+        raise medium.opt_out_error(
+            f"{point.value} opted out of {medium.opted_out_of} on "
+            f"{point.opt_outs[medium.name][:10]}; {medium.opt_out_outcome}", code="opted_out")
+
+
+def last_inbound(session: Session, case_id: int, medium: str) -> Interaction | None:
+    """The customer's latest message on a medium in this case."""
+    return session.scalars(
+        select(Interaction).where(Interaction.case_id == case_id, Interaction.medium == medium,
+                                  Interaction.direction == "inbound")
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)).first()
