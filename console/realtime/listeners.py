@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from console.api.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
-from console.api.workspace_schemas import WorkLineOut
+from console.api.core.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
+from console.api.core.workspace_schemas import WorkLineOut
 from console.core import database
 from console.core.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room

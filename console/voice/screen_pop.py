@@ -12,8 +12,7 @@ from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control
-from console.api.routing import PresenceIn
-from console.api.schemas import ScreenPopOut, present
+from console.api.core.schemas import ScreenPopOut, present
 from console.core import database
 from console.core.extensions import socketio
 from console.core.tasks import celery, enqueue, periodic
@@ -22,6 +21,7 @@ from console.realtime.rooms import AGENT_NS, user_room
 from console.routing import offers as console_offers
 from console.routing import presence
 from console.routing import service as routing
+from console.routing.payloads import PresenceIn
 from crm.core import db, events
 from crm.core.errors import DomainError
 from crm.customers import details as customers

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from console.api.registry import NOT_BLANK, documented
-from console.api.schemas import (
+from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.schemas import (
     CASE_STATUS,
     PRIORITY,
     AgentRef,
