@@ -61,14 +61,6 @@ def register_agent_events(table) -> None:
         socketio.on(name, namespace=AGENT_NS)(agent_event(handler, model))
 
 
-def on_agent_event(name: str, model: type[BaseModel] = NoFields):
-    """Decorator form of register_agent_events, for a single handler."""
-    def register(handler):
-        register_agent_events(((name, model, handler),))
-        return handler
-    return register
-
-
 # What else a socket opening or closing means, as then(user, sid) and then(user_id, sid):
 # routing (presence) sets them, and imports this module, so this one cannot import it.
 _on_open: list[Callable[[User, str], None]] = []
