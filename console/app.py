@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from channels.voice.webhooks import bp as voice_bp
 from console.api import bp as api_bp
@@ -54,8 +55,6 @@ def register_proxy_fix(app: Flask, settings: Settings) -> None:
     socket traffic and the chat's limits would key every visitor by nginx's address.
     """
     if settings.production:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 

@@ -18,7 +18,7 @@ from console.api.core.schemas import (
     InteractionOut,
     Out,
 )
-from crm.cases.timeline import MAX_NOTE
+from crm.cases.timeline import MAX_NOTE, encode_cursor
 
 
 class CustomerRef(Out):
@@ -209,7 +209,5 @@ class WorklistOut(BaseModel):
 
 def timeline_item(item) -> TimelineItemOut:
     """An interaction as a timeline row, with its cursor."""
-    from crm.cases.timeline import encode_cursor
-
     return TimelineItemOut.model_validate(
         {**InteractionOut.model_validate(item).model_dump(), "cursor": encode_cursor(item)})
