@@ -9,8 +9,8 @@ from flask import request
 
 from console.app import create_app
 from console.core.extensions import socketio
-from console.core.server import run
 from console.realtime.rooms import AGENT_NS, user_room
+from console.server import run
 
 BARE_EVENT = "bench.ping"
 

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from channels.voice.webhooks import bp as voice_bp
+from console.api import bp as api_bp
+from console.auth import sign_in as auth
+from console.core import health
 from console.core.config import ROOT, Settings
 from console.core.database import register_database
 from console.core.errors import register_error_handlers, register_socket_error_handler
@@ -14,6 +19,10 @@ from console.core.tasks import register_tasks
 from console.email.pages import register as register_email
 from console.messaging.wiring import register_messaging
 from console.realtime import gatekeeper, register_agent_namespace, register_listeners
+from console.routing.offers import register_offer_handlers
+from console.routing.service import register_routing
+from console.voice.screen_pop import register_voice
+from console.web import bp as web_bp
 from crm.core import events
 
 
@@ -46,8 +55,6 @@ def register_proxy_fix(app: Flask, settings: Settings) -> None:
     socket traffic and the chat's limits would key every visitor by nginx's address.
     """
     if settings.production:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 
@@ -77,16 +84,9 @@ def async_mode() -> str:
 
 def register_blueprints(app: Flask) -> None:
     """Mount pages, auth, the API and the probes."""
-    from console.api import bp as api_bp
-    from console.auth import sign_in as auth
-    from console.core import health
-    from console.web import bp as web_bp
-
     for bp in (health.bp, auth.bp, api_bp, web_bp):
         app.register_blueprint(bp)
     register_email(app)
-    from channels.voice.webhooks import bp as voice_bp  # issue 5: Twilio Voice webhooks
-
     app.register_blueprint(voice_bp)
 
 
@@ -97,14 +97,6 @@ def register_realtime(app: Flask) -> None:
     register_agent_namespace()
     gatekeeper.register(app)
     register_listeners(app)
-    from console.voice.screen_pop import register_voice  # issue 5: offers, presence, call connect
-
     register_voice(app)
-    from console.routing.service import register_routing  # issue 4: the router, presence, board
-
     register_routing(app)
-    from console.routing.offers import (
-        register_offer_handlers,  # issue 4: accept/decline, any medium
-    )
-
     register_offer_handlers()

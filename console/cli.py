@@ -41,7 +41,7 @@ def _check_database() -> None:
 def serve(host: str, port: int):
     """Serve the console (in-process tasks and sockets unless REDIS_URL is set)."""
     _check_database()
-    from console.core.server import run
+    from console.server import run
 
     run(current_app._get_current_object(), host, port)
 
@@ -104,8 +104,8 @@ def demo(host: str, port: int):
     """Migrate, seed demo data when empty, and serve with the channel simulator."""
     _check_database()
     from console.core.migrate import upgrade
-    from console.core.server import run
     from console.demo.seed import print_logins, seed_if_empty
+    from console.server import run
 
     upgrade(settings().database_url)
     click.echo(seed_if_empty())

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from channels.voice import control
-from console.api.schemas import UserOut, present
+from console.api.core.schemas import UserOut, present
 
 bp = Blueprint("web", __name__)
 

@@ -30,3 +30,18 @@ def test_a_domain_module_importing_the_console_breaks_them(tmp_path):
     done = _lint(tmp_path)
     assert done.returncode != 0
     assert "crm.cases.records -> console.core.database" in done.stdout
+
+
+def test_signing_out_that_imports_the_sockets_breaks_them(tmp_path):
+    # How logout once reached realtime (a late import); the sockets hook into sign-out now.
+    for name in ("console", "channels", "crm"):
+        shutil.copytree(ROOT / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with (tmp_path / "console" / "auth" / "sign_in.py").open("a") as f:
+        f.write("\n\ndef _end(login_id):\n"
+                "    from console.realtime.agent import end_sign_in\n\n"
+                "    end_sign_in(login_id)\n")
+    done = _lint(tmp_path)
+    assert done.returncode != 0
+    assert "console.auth.sign_in -> console.realtime.agent" in done.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from channels.base import ChannelAdapter, OutboundMessage, SendResult
@@ -47,7 +47,5 @@ class ChatAdapter(ChannelAdapter):
 
 def visitor_payload(ident: int, side: str, body: str, name: str | None, at=None) -> dict:
     """The only shape a visitor ever sees: no ids of staff, cases or other visitors."""
-    from datetime import UTC, datetime
-
     return {"id": ident, "from": side, "body": body, "name": name or "",
             "at": (at or datetime.now(UTC)).isoformat()}

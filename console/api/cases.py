@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from console.api import actor, api, bp
-from console.api.schemas import ChatVisitOut
-from console.api.workspace_schemas import (
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.schemas import ChatVisitOut
+from console.api.core.workspace_schemas import (
     CaseDetailOut,
     DigestOut,
     NoteIn,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from console.api import actor, api, bp
-from console.api.registry import NOT_BLANK, documented
-from console.api.schemas import CaseOut, CustomerOut
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.schemas import CaseOut, CustomerOut
 from console.core import database
 from crm.cases import records as cases
 from crm.customers import details as customers

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from console.api import actor, api, bp
-from console.api.schemas import ChatVisitOut
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.schemas import ChatVisitOut
 from console.core import database
 from crm.chat import verification as chat_identity
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from console.api import actor, api, bp
-from console.api.schemas import CustomerOut
-from console.api.workspace_schemas import (
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.schemas import CustomerOut
+from console.api.core.workspace_schemas import (
     CustomerDetailOut,
     LinkedOut,
     SearchHitOut,

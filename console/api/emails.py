@@ -9,9 +9,9 @@ from flask import current_app, request, send_file, url_for
 from pydantic import BaseModel, Field
 
 from channels.email.inbound import store_for
-from console.api import actor, api, bp
-from console.api.registry import NOT_BLANK, documented
-from console.api.schemas import InteractionOut
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.schemas import InteractionOut
 from console.core import database
 from console.core.tasks import enqueue
 from console.email.mail_tasks import send_email

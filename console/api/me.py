@@ -1,7 +1,7 @@
 """Who am I: the signed-in user."""
 
-from console.api import actor, api, bp
-from console.api.schemas import UserOut
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.schemas import UserOut
 
 
 @api.route(bp, "/me", summary="The signed-in user", response=UserOut, tags=["users"])

@@ -7,9 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from channels import registry
-from console.api import actor, api, bp
-from console.api.registry import NOT_BLANK, documented
-from console.api.schemas import InteractionOut, Out
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.schemas import InteractionOut, Out
+from console.api.emails import EmailIn, queue_and_send
 from console.core import database
 from crm.core.errors import Invalid
 from crm.email import sending as mail
@@ -111,8 +112,6 @@ def send_message(case_id: int, body: MessageIn):
 
 
 def _send_email(case_id: int, body: MessageIn) -> InteractionOut:
-    from console.api.emails import EmailIn, queue_and_send
-
     session = database.session()
     to = body.to or outbound.default_destination(session, actor(), case_id, "email")
     # Unvalidated on purpose: the mail service checks address, subject and text and says in

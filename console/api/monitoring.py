@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control
-from console.api import actor, api, bp
+from console.api.core.blueprint import actor, api, bp
 from console.core import database
 from console.core.errors import error_response
 from crm.core.errors import Conflict

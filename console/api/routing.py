@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from console.api import actor, api, bp
-from console.api.registry import documented
+from console.api.core.blueprint import actor, api, bp
 from console.core import database
 from console.routing import presence
 from console.routing import service as console_routing
+from console.routing.payloads import PresenceIn
 from crm.core.errors import NotFound
 from crm.models import Offer, User, utcnow
 from crm.routing import board, offers
@@ -39,14 +39,6 @@ class BoardOut(BaseModel):
     items: list[dict]  # live work, most urgent first (board.live_items)
     chart: list[dict]
     at: str
-
-
-class PresenceIn(BaseModel):
-    """A new state for an agent (set by a supervisor)."""
-
-    status: str = Field(max_length=16, json_schema_extra=documented(
-        enum=list(console_routing.SUPERVISOR_CHOICES)))
-    reason: str | None = Field(default=None, max_length=80, description="why away")
 
 
 class AssignIn(BaseModel):

@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control, twiml
-from console.api import actor, api, bp
-from console.api.registry import NOT_BLANK, documented
-from console.api.schemas import DispositionOut, InteractionOut, present
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.schemas import DispositionOut, InteractionOut, present
 from console.core import database
 from console.core.errors import error_response
 from console.routing import presence

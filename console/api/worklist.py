@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from console.api import actor, api, bp
-from console.api.workspace_schemas import (
+from console.api.core.blueprint import actor, api, bp
+from console.api.core.workspace_schemas import (
     CaseSummaryOut,
     RecentCaseOut,
     TaskOut,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
@@ -103,6 +104,17 @@ def _new_csrf_secret() -> None:
     g.pop(field, None)
 
 
+# What else signing out means, as then(login_id): set by the socket layer, which imports
+# this module (so this one cannot import it).
+_on_sign_out: list[Callable[[str], None]] = []
+
+
+def when_signed_out(then: Callable[[str], None]) -> None:
+    """Run `then(login_id)` after a browser signs out (once, however often registered)."""
+    if then not in _on_sign_out:
+        _on_sign_out.append(then)
+
+
 @bp.post("/logout")
 def logout():
     """Sign out (POST with CSRF, so another site cannot sign you out)."""
@@ -113,9 +125,8 @@ def logout():
     _new_csrf_secret()
     if login_id:
         _sign_ins().end(login_id)
-        from console.realtime.agent import end_sign_in  # realtime imports auth; import late
-
-        end_sign_in(login_id)  # a tab left open must not go on receiving calls and cases
+        for then in _on_sign_out:
+            then(login_id)  # realtime: a tab left open must not go on receiving calls and cases
     flash("You are signed out.")
     return redirect(url_for("auth.login"))
 

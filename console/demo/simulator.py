@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from flask import Flask
+
+from channels.voice.simulator import VoiceSimulator
+from console.demo import sim_email as email_demo
+from console.demo import sim_messaging
 
 log = logging.getLogger(__name__)
 
@@ -12,9 +17,6 @@ log = logging.getLogger(__name__)
 def start(app: Flask) -> None:
     """Start the simulators the channels provide."""
     log.info("channel simulator enabled")
-    from console.demo import sim_email as email_demo
-    from console.demo import sim_messaging
-
     email_demo.start(app)
     sim_messaging.start(app)
     start_voice(app)
@@ -23,10 +25,6 @@ def start(app: Flask) -> None:
 def start_voice(app: Flask) -> None:
     """Simulated inbound calls: one on demand (`POST /api/v1/voice/simulate`), and one every
     CASELINE_SIM_CALL_EVERY seconds (default 120; 0 = only on demand)."""
-    import os
-
-    from channels.voice.simulator import VoiceSimulator
-
     sim = VoiceSimulator(app)
     app.extensions["caseline.voice_simulator"] = sim
     every = float(os.environ.get("CASELINE_SIM_CALL_EVERY", "120"))

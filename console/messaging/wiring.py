@@ -13,7 +13,7 @@ from console.core import database
 from console.core.extensions import csrf, socketio
 from console.core.tasks import enqueue
 from console.messaging.send_tasks import fetch_media, send_outbound
-from console.realtime.agent import on_agent_event
+from console.realtime.agent import register_agent_events
 from console.realtime.payloads import TypingIn
 from console.realtime.rooms import AGENT_NS, case_room
 from crm.cases import records as cases
@@ -22,33 +22,39 @@ from crm.core.errors import DomainError
 from crm.messaging.outbound import chat_threads
 
 
+def on_queued(_name: str, payload: dict) -> None:
+    """A message queued to go out: send it in a task."""
+    enqueue(send_outbound, payload["interaction_id"])
+
+
+def on_media(_name: str, payload: dict) -> None:
+    """An inbound attachment: fetch it in a task."""
+    enqueue(fetch_media, payload["attachment_id"])
+
+
+def on_visitor_typing(_name: str, payload: dict) -> None:
+    """A chat visitor typing: the case's watchers see it."""
+    socketio.emit(events.TYPING, {"case_id": payload["case_id"], "who": "visitor",
+                                  "name": payload["name"], "typing": payload["typing"],
+                                  "medium": "chat", "at": payload["at"]},
+                  to=case_room(payload["case_id"]), namespace=AGENT_NS)
+
+
+LISTENERS = (
+    (events.OUTBOUND_QUEUED, on_queued),
+    (events.MEDIA_RECEIVED, on_media),
+    (events.CHAT_TYPING, on_visitor_typing),
+)
+
+
 def register_messaging(app: Flask) -> None:
     """Mount the SMS/WhatsApp webhooks and the chat widget; wire sends and typing."""
     for bp in (sms_bp, chat_bp):
         csrf.exempt(bp)  # Twilio signs its webhooks; the widget page posts nothing
         app.register_blueprint(bp)
     register_chat_namespace(socketio)
-    _register_agent_typing()
-
-    def on_queued(_name: str, payload: dict) -> None:
-        enqueue(send_outbound, payload["interaction_id"])
-
-    def on_media(_name: str, payload: dict) -> None:
-        enqueue(fetch_media, payload["attachment_id"])
-
-    def on_visitor_typing(_name: str, payload: dict) -> None:
-        socketio.emit(events.TYPING, {"case_id": payload["case_id"], "who": "visitor",
-                                      "name": payload["name"], "typing": payload["typing"],
-                                      "medium": "chat", "at": payload["at"]},
-                      to=case_room(payload["case_id"]), namespace=AGENT_NS)
-
-    events.subscribe(events.OUTBOUND_QUEUED, on_queued)
-    events.subscribe(events.MEDIA_RECEIVED, on_media)
-    events.subscribe(events.CHAT_TYPING, on_visitor_typing)
-
-
-def _register_agent_typing() -> None:
-    on_agent_event(events.TYPING, TypingIn)(_agent_typing)
+    register_agent_events(((events.TYPING, TypingIn, _agent_typing),))
+    events.subscribe_all(LISTENERS)
 
 
 def _agent_typing(actor, data: TypingIn) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import request
 from flask import session as cookie
 from flask_socketio import join_room, leave_room
 from pydantic import BaseModel
 
 from channels.payloads import event_payload, refusal
-from console.auth.sign_in import LOGIN_ID, actor_from_token, current_actor
+from console.auth.sign_in import LOGIN_ID, actor_from_token, current_actor, when_signed_out
 from console.core import database
 from console.core.extensions import socketio
 from console.realtime import connections
@@ -37,23 +39,44 @@ def connected_actor() -> User | None:
 fail = refusal  # a socket handler's refusal (the shape of the HTTP API's errors)
 
 
-def on_agent_event(name: str, model: type[BaseModel] = NoFields):
-    """Register handler(actor, payload) for a client event on /agent: a socket without a
-    signed-in user gets the same refusal from every handler, and arguments that are not one
-    object valid for the model an error ack (channels.payloads, as the API checks bodies)."""
-    def register(handler):
-        def handle(*args):
-            actor = connected_actor()
-            if actor is None:
-                return fail("unauthorized", "not signed in")
-            try:
-                payload = event_payload(model, args)
-            except DomainError as exc:
-                return fail(exc.code, exc.message)
-            return handler(actor, payload)
-        socketio.on(name, namespace=AGENT_NS)(handle)
-        return handler
-    return register
+def agent_event(handler: Callable, model: type[BaseModel] = NoFields) -> Callable:
+    """handler(actor, payload) as a /agent event handler: a socket without a signed-in user
+    gets the same refusal from every handler, and arguments that are not one object valid
+    for the model an error ack (channels.payloads, as the API checks bodies)."""
+    def handle(*args):
+        actor = connected_actor()
+        if actor is None:
+            return fail("unauthorized", "not signed in")
+        try:
+            payload = event_payload(model, args)
+        except DomainError as exc:
+            return fail(exc.code, exc.message)
+        return handler(actor, payload)
+    return handle
+
+
+def register_agent_events(table) -> None:
+    """Attach (event name, payload model, handler(actor, payload)) rows to /agent."""
+    for name, model, handler in table:
+        socketio.on(name, namespace=AGENT_NS)(agent_event(handler, model))
+
+
+# What else a socket opening or closing means, as then(user, sid) and then(user_id, sid):
+# routing (presence) sets them, and imports this module, so this one cannot import it.
+_on_open: list[Callable[[User, str], None]] = []
+_on_close: list[Callable[[int, str], None]] = []
+
+
+def when_socket_opened(then: Callable[[User, str], None]) -> None:
+    """Run `then(user, sid)` when a signed-in socket connects (before it joins its rooms)."""
+    if then not in _on_open:
+        _on_open.append(then)
+
+
+def when_socket_closed(then: Callable[[int, str], None]) -> None:
+    """Run `then(user_id, sid)` when a signed-in socket goes away."""
+    if then not in _on_close:
+        _on_close.append(then)
 
 
 def end_sign_in(login_id: str) -> None:
@@ -68,52 +91,64 @@ def _error(exc: DomainError) -> dict:
     return fail(exc.code, exc.message)
 
 
+def connect(auth=None):
+    """A staff socket: a bearer token (as a string) or the sign-in cookie, else refused."""
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if token is not None and not isinstance(token, str):
+        raise ConnectionRefusedError("unauthorized: the token must be a string")
+    actor = actor_from_token(token) if token else current_actor()
+    if actor is None:
+        raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
+    connections.hold(request.sid, actor.id, users.token_digest(token) if token else None)
+    for then in _on_open:
+        then(actor, request.sid)
+    join_room(user_room(actor.id))
+    if not token and cookie.get(LOGIN_ID):
+        join_room(login_room(cookie[LOGIN_ID]))  # signing out in any tab ends this one
+    if actor.has_role("supervisor"):
+        for room in supervisors_rooms(actor.client_ids):  # their clients' only
+            join_room(room)
+    return True
+
+
+def disconnect(*_args) -> None:
+    """A staff socket went: forget it, its case watching, and (routing) its presence."""
+    held = connections.forget(request.sid)
+    user_id = held.user_id if held else None
+    presence.drop(request.sid)
+    if user_id is not None:
+        for then in _on_close:
+            then(user_id, request.sid)
+
+
+def watch(actor, data: CaseRef):
+    """Watch a case the actor may see: its room's emits, and who else is looking."""
+    try:
+        case = cases.get(database.session(), actor, data.case_id)
+    except DomainError as exc:
+        return _error(exc)
+    database.session().commit()  # the audit row of a sensitive view
+    join_room(case_room(case.id))
+    presence.watch(case.id, request.sid, actor.id, actor.name)
+    return {"ok": True, "case_id": case.id}
+
+
+def unwatch(_actor, data: CaseRef):
+    """Stop watching a case."""
+    leave_room(case_room(data.case_id))
+    presence.unwatch(data.case_id, request.sid)
+    return {"ok": True}
+
+
+EVENTS = (
+    (events.CASE_WATCH, CaseRef, watch),
+    (events.CASE_UNWATCH, CaseRef, unwatch),
+)
+
+
 def register_agent_namespace() -> None:
-    """Attach the /agent handlers to the Socket.IO server."""
-
-    @socketio.on("connect", namespace=AGENT_NS)
-    def _connect(auth=None):
-        token = auth.get("token") if isinstance(auth, dict) else None
-        if token is not None and not isinstance(token, str):
-            raise ConnectionRefusedError("unauthorized: the token must be a string")
-        actor = actor_from_token(token) if token else current_actor()
-        if actor is None:
-            raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
-        connections.hold(request.sid, actor.id, users.token_digest(token) if token else None)
-        from console.routing import service as routing  # routing imports realtime; import late
-
-        routing.socket_opened(actor, request.sid)
-        join_room(user_room(actor.id))
-        if not token and cookie.get(LOGIN_ID):
-            join_room(login_room(cookie[LOGIN_ID]))  # signing out in any tab ends this one
-        if actor.has_role("supervisor"):
-            for room in supervisors_rooms(actor.client_ids):  # their clients' only
-                join_room(room)
-        return True
-
-    @socketio.on("disconnect", namespace=AGENT_NS)
-    def _disconnect(*_args):
-        held = connections.forget(request.sid)
-        user_id = held.user_id if held else None
-        presence.drop(request.sid)
-        if user_id is not None:
-            from console.routing import service as routing
-
-            routing.socket_closed(user_id, request.sid)
-
-    @on_agent_event(events.CASE_WATCH, CaseRef)
-    def _watch(actor, data: CaseRef):
-        try:
-            case = cases.get(database.session(), actor, data.case_id)
-        except DomainError as exc:
-            return _error(exc)
-        database.session().commit()  # the audit row of a sensitive view
-        join_room(case_room(case.id))
-        presence.watch(case.id, request.sid, actor.id, actor.name)
-        return {"ok": True, "case_id": case.id}
-
-    @on_agent_event(events.CASE_UNWATCH, CaseRef)
-    def _unwatch(_actor, data: CaseRef):
-        leave_room(case_room(data.case_id))
-        presence.unwatch(data.case_id, request.sid)
-        return {"ok": True}
+    """Attach the /agent handlers to the Socket.IO server; signing out ends its sockets."""
+    socketio.on("connect", namespace=AGENT_NS)(connect)
+    socketio.on("disconnect", namespace=AGENT_NS)(disconnect)
+    register_agent_events(EVENTS)
+    when_signed_out(end_sign_in)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from console.api.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
-from console.api.workspace_schemas import WorkLineOut
+from console.api.core.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
+from console.api.core.workspace_schemas import WorkLineOut
 from console.core import database
 from console.core.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room
@@ -16,60 +16,75 @@ from crm.chat import verification as chat_identity
 from crm.core import events
 from crm.models import Case, Customer, Interaction
 
+_app: Flask | None = None  # the app whose context the listeners work in
+
+
+def _nobody_watching(case_id: int | None) -> bool:
+    # Skip building payloads nobody receives. Only knowable in one process: with Redis,
+    # sockets on other processes may be in the room, so we always emit.
+    if case_id is None or _app.config["CASELINE"].redis_url:
+        return False
+    manager = socketio.server.manager
+    return next(iter(manager.get_participants(AGENT_NS, case_room(case_id))), None) is None
+
+
+def on_interaction(name: str, payload: dict) -> None:
+    """A new or changed entry on a case's timeline, to the case's watchers."""
+    if _nobody_watching(payload.get("case_id")):
+        return
+    with _app.app_context():
+        item = database.session().get(Interaction, payload["interaction_id"])
+        if item is None:
+            return
+        socketio.emit(name, {"id": item.id, "case_id": item.case_id, "at": payload["at"],
+                             "interaction": present(InteractionOut, item),
+                             "cursor": encode_cursor(item)},
+                      to=case_room(item.case_id), namespace=AGENT_NS)
+
+
+def on_case(name: str, payload: dict) -> None:
+    """A changed case header, to the case's watchers."""
+    if _nobody_watching(payload.get("case_id")):
+        return
+    with _app.app_context():
+        case = database.session().get(Case, payload["case_id"])
+        if case is None:
+            return
+        # With its open lines of work: an escalation shows on every open page of the case.
+        header = {**present(CaseOut, case), "open_work": [
+            present(WorkLineOut, w) for w in digest.open_work(database.session(), case)],
+            "unverified_chats": [present(ChatVisitOut, v) for v in
+                                 chat_identity.unverified(database.session(), case.id)]}
+        socketio.emit(events.CASE_UPDATED, {"id": case.id, "case_id": case.id,
+                                            "at": payload["at"], "case": header},
+                      to=case_room(case.id), namespace=AGENT_NS)
+
+
+def on_customer(name: str, payload: dict) -> None:
+    """A changed customer, to the watchers of their case."""
+    with _app.app_context():
+        session = database.session()
+        customer = session.get(Customer, payload["customer_id"])
+        case_id = session.scalar(select(Case.id).where(Case.customer_id == customer.id)) \
+            if customer is not None else None
+        if case_id is None:
+            return
+        socketio.emit(events.CUSTOMER_UPDATED, {
+            "id": customer.id, "customer_id": customer.id, "case_id": case_id,
+            "at": payload["at"], "customer": present(CustomerOut, customer)},
+            to=case_room(case_id), namespace=AGENT_NS)
+
+
+LISTENERS = (
+    (events.CUSTOMER_UPDATED, on_customer),
+    (events.INTERACTION_CREATED, on_interaction),
+    (events.INTERACTION_UPDATED, on_interaction),
+    (events.CASE_UPDATED, on_case),
+)
+
 
 def register_listeners(app: Flask) -> None:
     """Subscribe the socket fan-out to the domain events it shows live."""
-
-    def nobody_watching(case_id: int | None) -> bool:
-        # Skip building payloads nobody receives. Only knowable in one process: with Redis,
-        # sockets on other processes may be in the room, so we always emit.
-        if case_id is None or app.config["CASELINE"].redis_url:
-            return False
-        manager = socketio.server.manager
-        return next(iter(manager.get_participants(AGENT_NS, case_room(case_id))), None) is None
-
-    def on_interaction(name: str, payload: dict) -> None:
-        if nobody_watching(payload.get("case_id")):
-            return
-        with app.app_context():
-            item = database.session().get(Interaction, payload["interaction_id"])
-            if item is None:
-                return
-            socketio.emit(name, {"id": item.id, "case_id": item.case_id, "at": payload["at"],
-                                 "interaction": present(InteractionOut, item),
-                                 "cursor": encode_cursor(item)},
-                          to=case_room(item.case_id), namespace=AGENT_NS)
-
-    def on_case(name: str, payload: dict) -> None:
-        if nobody_watching(payload.get("case_id")):
-            return
-        with app.app_context():
-            case = database.session().get(Case, payload["case_id"])
-            if case is None:
-                return
-            # With its open lines of work: an escalation shows on every open page of the case.
-            header = {**present(CaseOut, case), "open_work": [
-                present(WorkLineOut, w) for w in digest.open_work(database.session(), case)],
-                "unverified_chats": [present(ChatVisitOut, v) for v in
-                                     chat_identity.unverified(database.session(), case.id)]}
-            socketio.emit(events.CASE_UPDATED, {"id": case.id, "case_id": case.id,
-                                                "at": payload["at"], "case": header},
-                          to=case_room(case.id), namespace=AGENT_NS)
-
-    def on_customer(name: str, payload: dict) -> None:
-        with app.app_context():
-            session = database.session()
-            customer = session.get(Customer, payload["customer_id"])
-            case_id = session.scalar(select(Case.id).where(Case.customer_id == customer.id)) \
-                if customer is not None else None
-            if case_id is None:
-                return
-            socketio.emit(events.CUSTOMER_UPDATED, {
-                "id": customer.id, "customer_id": customer.id, "case_id": case_id,
-                "at": payload["at"], "customer": present(CustomerOut, customer)},
-                to=case_room(case_id), namespace=AGENT_NS)
-
-    events.subscribe(events.CUSTOMER_UPDATED, on_customer)
-    events.subscribe(events.INTERACTION_CREATED, on_interaction)
-    events.subscribe(events.INTERACTION_UPDATED, on_interaction)
-    events.subscribe(events.CASE_UPDATED, on_case)
+    global _app
+    _app = app
+    events.subscribe_all(LISTENERS)

@@ -1,5 +1,5 @@
 """What the /agent events take: pydantic models, checked strictly by channels.payloads (the
-supervisor's presence route and the agent's own presence.set share console.api's PresenceIn)."""
+supervisor's presence route and the agent's own presence.set share console.routing's PresenceIn)."""
 
 from __future__ import annotations
 

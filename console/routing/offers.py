@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC
 
 from console.core import database
-from console.realtime.agent import fail, on_agent_event
+from console.realtime.agent import fail, register_agent_events
 from console.realtime.payloads import OfferRef
 from crm.core import events
 from crm.core.errors import DomainError
@@ -61,13 +61,22 @@ def decline(actor: User, offer_id: int) -> dict:
     return {"ok": True, "offer_id": offer_id}
 
 
+def accept_event(actor: User, data: OfferRef) -> dict:
+    """offer.accept on /agent."""
+    return accept(actor, data.offer_id)
+
+
+def decline_event(actor: User, data: OfferRef) -> dict:
+    """offer.decline on /agent."""
+    return decline(actor, data.offer_id)
+
+
+EVENTS = (
+    (events.OFFER_ACCEPT, OfferRef, accept_event),
+    (events.OFFER_DECLINE, OfferRef, decline_event),
+)
+
+
 def register_offer_handlers() -> None:
     """offer.accept and offer.decline on /agent."""
-    for name, act in ((events.OFFER_ACCEPT, accept), (events.OFFER_DECLINE, decline)):
-        on_agent_event(name, OfferRef)(_handler(act))
-
-
-def _handler(act: Callable[[User, int], dict]):
-    def handle(actor: User, data: OfferRef) -> dict:
-        return act(actor, data.offer_id)
-    return handle
+    register_agent_events(EVENTS)

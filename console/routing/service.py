@@ -13,6 +13,7 @@ from flask import Flask, current_app, has_app_context
 from console.core import database
 from console.core.extensions import socketio
 from console.core.tasks import celery, periodic
+from console.realtime.agent import when_socket_closed, when_socket_opened
 from console.realtime.rooms import AGENT_NS, supervisors_room, supervisors_rooms, user_room
 from console.routing import presence
 from crm.core import events
@@ -213,70 +214,90 @@ def go_offline(user_id: int) -> None:
     reroute()
 
 
+def on_queued(_name: str, payload: dict) -> None:
+    """Work queued (or done): route again, unless it was routed in its own transaction."""
+    if payload.get("routed"):
+        return  # routed in the transaction that queued it
+    with _app.app_context():
+        reroute()
+
+
+def route_now(session, _name: str, payload: dict) -> None:
+    """Route queued work in the transaction that queued it."""
+    # The pass joins the transaction that queued the work, so the offer commits with it
+    # and the screen pop follows the commit at once (no second transaction to wait for).
+    # Inside a routing pass it asks for another round instead (as reroute does), and
+    # without this app's context it is left to the pass after commit.
+    if getattr(_local, "busy", False) or not has_app_context() \
+            or current_app._get_current_object() is not _app:
+        return
+    agents = presence.agents()
+    if any(a.status == "available" and a.connected and a.active for a in agents):
+        routing.route(session, agents, timeout=offer_timeout(), expiring=False,
+                      table=_rules(session))
+    payload["routed"] = True
+
+
+def on_withdrawn(_name: str, payload: dict) -> None:
+    """An offer taken back: its agent's screen pop goes."""
+    rescind([payload["user_id"]], payload["offer_id"], payload["attempt"],
+            payload["reason"], payload["at"])
+
+
+def _routed(payload: dict) -> bool:
+    # Calls queue themselves; notes and replies are not work to route.
+    return payload.get("direction") == "inbound" and payload.get("medium") in (
+        "sms", "whatsapp", "chat", "email")
+
+
+def on_interaction(session, _name: str, payload: dict) -> None:
+    """An inbound message queues for routing in the transaction that stores it."""
+    # The first message's turn queues every message the transaction holds, in one statement
+    # (the others' turns find theirs done).
+    if _routed(payload):
+        routing.enqueue_many(session, [p["interaction_id"] for name, p in events.pending(
+            session) if name == events.INTERACTION_CREATED and _routed(p)])
+
+
+def nudge(name: str, payload: dict) -> None:
+    """queue.stats to the supervisors of the work's client (and whoever it escalates to)."""
+    # The board refetches its (tenant-scoped) figures; the nudge itself carries only ids.
+    note = {"id": payload.get("offer_id") or payload.get("interaction_id"),
+            "event": name, "client_id": payload.get("client_id"),
+            "queue": payload.get("queue"), "at": payload["at"]}
+    if note["client_id"] is not None:  # the work's client's supervisors, nobody else's
+        socketio.emit(events.QUEUE_STATS, note, to=supervisors_room(note["client_id"]),
+                      namespace=AGENT_NS)
+    for uid in payload.get("escalate_to") or ():
+        socketio.emit(events.QUEUE_STATS, note, to=user_room(uid), namespace=AGENT_NS)
+
+
+# Subscribed in this order (nudge before on_queued: the board hears of work first).
+LISTENERS = (
+    *((name, nudge) for name in (events.WORK_QUEUED, events.OFFER_CREATED,
+                                 events.OFFER_ACCEPTED, events.WORK_DONE,
+                                 events.SLA_BREACHED, events.OFFER_CLOSED)),
+    (events.WORK_QUEUED, on_queued),
+    # Urgent, as the screen pop is: an offer taken back goes out before the offer that
+    # follows it in the same commit (often the same item, offered again to the same agent).
+    (events.OFFER_WITHDRAWN, on_withdrawn, {"urgent": True}),
+    (events.WORK_DONE, on_queued),
+)
+IN_TRANSACTION = (
+    (events.INTERACTION_CREATED, on_interaction),
+    (events.WORK_QUEUED, route_now),
+)
+
+
 def register_routing(app: Flask) -> None:
-    """Listeners: new work routes; withdrawn offers are rescinded; inbound messages queue."""
+    """Listeners: new work routes; withdrawn offers are rescinded; inbound messages queue;
+    sockets opening and closing move presence."""
     global _app
     _app = app
     forget_rules()
-
-    def on_queued(_name: str, payload: dict) -> None:
-        if payload.get("routed"):
-            return  # routed in the transaction that queued it
-        with app.app_context():
-            reroute()
-
-    def route_now(session, _name: str, payload: dict) -> None:
-        # The pass joins the transaction that queued the work, so the offer commits with it
-        # and the screen pop follows the commit at once (no second transaction to wait for).
-        # Inside a routing pass it asks for another round instead (as reroute does), and
-        # without this app's context it is left to the pass after commit.
-        if getattr(_local, "busy", False) or not has_app_context() \
-                or current_app._get_current_object() is not app:
-            return
-        agents = presence.agents()
-        if any(a.status == "available" and a.connected and a.active for a in agents):
-            routing.route(session, agents, timeout=offer_timeout(), expiring=False,
-                          table=_rules(session))
-        payload["routed"] = True
-
-    def on_withdrawn(_name: str, payload: dict) -> None:
-        rescind([payload["user_id"]], payload["offer_id"], payload["attempt"],
-                payload["reason"], payload["at"])
-
-    def routed(payload: dict) -> bool:
-        # Calls queue themselves; notes and replies are not work to route.
-        return payload.get("direction") == "inbound" and payload.get("medium") in (
-            "sms", "whatsapp", "chat", "email")
-
-    def on_interaction(session, _name: str, payload: dict) -> None:
-        # In the messages' own transaction: stored and queued for routing together. The first
-        # message's turn queues every message the transaction holds, in one statement (the
-        # others' turns find theirs done).
-        if routed(payload):
-            routing.enqueue_many(session, [p["interaction_id"] for name, p in events.pending(
-                session) if name == events.INTERACTION_CREATED and routed(p)])
-
-    def nudge(name: str, payload: dict) -> None:
-        # The board refetches its (tenant-scoped) figures; the nudge itself carries only ids.
-        note = {"id": payload.get("offer_id") or payload.get("interaction_id"),
-                "event": name, "client_id": payload.get("client_id"),
-                "queue": payload.get("queue"), "at": payload["at"]}
-        if note["client_id"] is not None:  # the work's client's supervisors, nobody else's
-            socketio.emit(events.QUEUE_STATS, note, to=supervisors_room(note["client_id"]),
-                          namespace=AGENT_NS)
-        for uid in payload.get("escalate_to") or ():
-            socketio.emit(events.QUEUE_STATS, note, to=user_room(uid), namespace=AGENT_NS)
-
-    for name in (events.WORK_QUEUED, events.OFFER_CREATED, events.OFFER_ACCEPTED,
-                 events.WORK_DONE, events.SLA_BREACHED, events.OFFER_CLOSED):
-        events.subscribe(name, nudge)
-    events.subscribe(events.WORK_QUEUED, on_queued)
-    # Urgent, as the screen pop is: an offer taken back goes out before the offer that follows
-    # it in the same commit (often the same item, offered again to the same agent).
-    events.subscribe(events.OFFER_WITHDRAWN, on_withdrawn, urgent=True)
-    events.subscribe_in_transaction(events.INTERACTION_CREATED, on_interaction)
-    events.subscribe_in_transaction(events.WORK_QUEUED, route_now)
-    events.subscribe(events.WORK_DONE, on_queued)
+    events.subscribe_all(LISTENERS, IN_TRANSACTION)
+    when_socket_opened(socket_opened)
+    when_socket_closed(socket_closed)
 
 
 @periodic(timedelta(seconds=5))

@@ -12,16 +12,17 @@ from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control
-from console.api.routing import PresenceIn
-from console.api.schemas import ScreenPopOut, present
+from console.api.core.schemas import ScreenPopOut, present
 from console.core import database
 from console.core.extensions import socketio
 from console.core.tasks import celery, enqueue, periodic
-from console.realtime.agent import fail, on_agent_event
+from console.realtime.agent import fail, register_agent_events
+from console.realtime.payloads import NoFields
 from console.realtime.rooms import AGENT_NS, user_room
 from console.routing import offers as console_offers
 from console.routing import presence
 from console.routing import service as routing
+from console.routing.payloads import PresenceIn
 from crm.core import db, events
 from crm.core.errors import DomainError
 from crm.customers import details as customers
@@ -30,6 +31,7 @@ from crm.routing import offers
 from crm.voice import calls, monitoring
 
 log = logging.getLogger(__name__)
+_app: Flask | None = None  # the app whose context the listeners work in
 
 
 _POP = (select(Offer, Interaction, Case)
@@ -176,74 +178,90 @@ def reconcile_calls() -> int:
     return ended
 
 
-def register_voice(app: Flask) -> None:
-    """Socket handlers for presence and offers; listeners that route and rescind offers."""
-    def pop_now(session, _name: str, payload: dict) -> None:
-        # Built in the transaction that made the offer (the objects are at hand, no second
-        # transaction): the pop goes out the moment it commits.
-        if "user_id" in payload:
-            parts = held_parts(session, payload["offer_id"]) or pop_parts(
-                session, params={"offer_id": payload["offer_id"]})
-            if parts is not None:
-                payload["pop"] = screen_pop(session, *parts)
+def pop_now(session, _name: str, payload: dict) -> None:
+    """Build an agent's screen pop in the transaction that made the offer."""
+    # The objects are at hand (no second transaction): the pop goes out the moment it commits.
+    if "user_id" in payload:
+        parts = held_parts(session, payload["offer_id"]) or pop_parts(
+            session, params={"offer_id": payload["offer_id"]})
+        if parts is not None:
+            payload["pop"] = screen_pop(session, *parts)
 
-    def on_created(_name: str, payload: dict) -> None:
-        if "user_id" not in payload:
-            return
-        if "pop" in payload:
-            pop_screen(payload["user_id"], payload["pop"])
-            return
-        with app.app_context():
-            session = database.session()
-            _offer_to(session, payload["offer_id"], payload["user_id"])
-            session.commit()
 
-    def offered(offer_id: int) -> list[int] | None:
-        # Read and end the transaction at once: on SQLite an open one holds the write lock.
+def on_created(_name: str, payload: dict) -> None:
+    """An offer to an agent: their screen pops (the one built in the transaction, if any)."""
+    if "user_id" not in payload:
+        return
+    if "pop" in payload:
+        pop_screen(payload["user_id"], payload["pop"])
+        return
+    with _app.app_context():
         session = database.session()
-        offer = session.get(Offer, offer_id)
-        found = list(offer.offered_to or []) if offer else None
+        _offer_to(session, payload["offer_id"], payload["user_id"])
         session.commit()
-        return found
 
-    def on_accepted(_name: str, payload: dict) -> None:
-        with app.app_context():
-            found = offered(payload["offer_id"])
-            if found is not None:
-                # A supervisor's hand-over takes the item from whoever held it too.
-                previous = [payload["previous"]] if payload.get("previous") else []
-                routing.rescind([u for u in (*found, *previous) if u != payload["user_id"]],
-                                payload["offer_id"], payload["attempt"],
-                                "reassigned" if payload.get("reassigned") else "taken",
-                                payload["at"])
-                enqueue(connect_call, payload["offer_id"])
 
-    def on_closed(_name: str, payload: dict) -> None:
-        with app.app_context():
-            found = offered(payload["offer_id"])
-            if found is not None:
-                routing.rescind(found, payload["offer_id"], payload["attempt"],
-                                payload["reason"], payload["at"])
+def _offered(offer_id: int) -> list[int] | None:
+    # Read and end the transaction at once: on SQLite an open one holds the write lock.
+    session = database.session()
+    offer = session.get(Offer, offer_id)
+    found = list(offer.offered_to or []) if offer else None
+    session.commit()
+    return found
 
-    def on_transferred(_name: str, payload: dict) -> None:
-        # The colleague's screen pops the call they were handed (their phone then rings).
-        with app.app_context():
-            session = database.session()
-            parts = pop_parts(session, Offer.interaction_id == payload["interaction_id"])
-            pop = screen_pop(session, *parts) if parts is not None else None
-            session.commit()
-            if pop is not None:
-                socketio.emit(events.CALL_TRANSFERRED, {**pop, "by": payload["by"],
-                                                        "at": payload["at"]},
-                              to=user_room(payload["user_id"]), namespace=AGENT_NS)
 
-    events.subscribe(events.CALL_TRANSFERRED, on_transferred)
-    events.subscribe_in_transaction(events.OFFER_CREATED, pop_now)
-    events.subscribe(events.OFFER_CREATED, on_created, urgent=True)  # the caller is ringing
-    events.subscribe(events.OFFER_ACCEPTED, on_accepted)
-    events.subscribe(events.OFFER_CLOSED, on_closed)
+def on_accepted(_name: str, payload: dict) -> None:
+    """An item taken: the others it was offered to lose it; a call is bridged."""
+    with _app.app_context():
+        found = _offered(payload["offer_id"])
+        if found is not None:
+            # A supervisor's hand-over takes the item from whoever held it too.
+            previous = [payload["previous"]] if payload.get("previous") else []
+            routing.rescind([u for u in (*found, *previous) if u != payload["user_id"]],
+                            payload["offer_id"], payload["attempt"],
+                            "reassigned" if payload.get("reassigned") else "taken",
+                            payload["at"])
+            enqueue(connect_call, payload["offer_id"])
+
+
+def on_closed(_name: str, payload: dict) -> None:
+    """An offer closed unanswered: everyone it was offered to loses it."""
+    with _app.app_context():
+        found = _offered(payload["offer_id"])
+        if found is not None:
+            routing.rescind(found, payload["offer_id"], payload["attempt"],
+                            payload["reason"], payload["at"])
+
+
+def on_transferred(_name: str, payload: dict) -> None:
+    """The colleague's screen pops the call they were handed (their phone then rings)."""
+    with _app.app_context():
+        session = database.session()
+        parts = pop_parts(session, Offer.interaction_id == payload["interaction_id"])
+        pop = screen_pop(session, *parts) if parts is not None else None
+        session.commit()
+        if pop is not None:
+            socketio.emit(events.CALL_TRANSFERRED, {**pop, "by": payload["by"],
+                                                    "at": payload["at"]},
+                          to=user_room(payload["user_id"]), namespace=AGENT_NS)
+
+
+LISTENERS = (
+    (events.CALL_TRANSFERRED, on_transferred),
+    (events.OFFER_CREATED, on_created, {"urgent": True}),  # the caller is ringing
+    (events.OFFER_ACCEPTED, on_accepted),
+    (events.OFFER_CLOSED, on_closed),
+)
+IN_TRANSACTION = ((events.OFFER_CREATED, pop_now),)
+
+
+def register_voice(app: Flask) -> None:
+    """Socket handlers for presence and offers; listeners that pop screens and rescind offers."""
+    global _app
+    _app = app
+    events.subscribe_all(LISTENERS, IN_TRANSACTION)
     console_offers.when_taken("voice", _answered)
-    _register_socket_handlers()
+    register_agent_events(EVENTS)
 
 
 def set_presence(actor, status: str, reason: str | None = None) -> str:
@@ -259,19 +277,27 @@ def _answered(actor, offer: Offer) -> dict:
             "simulated": not control.rest_configured()}
 
 
-def _register_socket_handlers() -> None:
-    @on_agent_event(events.PRESENCE_SET, PresenceIn)
-    def _presence(actor, data: PresenceIn):
-        try:
-            status = routing.choose_presence(actor, data.status, data.reason)
-        except DomainError as exc:
-            return fail(exc.code, exc.message)
-        return {"ok": True, "status": status}
+def presence_set(actor, data: PresenceIn):
+    """The agent's own choice of state (refused while on a call)."""
+    try:
+        status = routing.choose_presence(actor, data.status, data.reason)
+    except DomainError as exc:
+        return fail(exc.code, exc.message)
+    return {"ok": True, "status": status}
 
-    @on_agent_event(events.PRESENCE_GET)
-    def _presence_now(actor, _data):
-        return {"ok": True, "status": presence.status_of(actor.id)}
 
-    @on_agent_event(events.OFFER_PENDING)
-    def _pending(actor, _data):
-        return {"ok": True, "offers": pending_pops(actor.id)}
+def presence_get(actor, _data):
+    """The agent's state now."""
+    return {"ok": True, "status": presence.status_of(actor.id)}
+
+
+def offers_pending(actor, _data):
+    """The screen pops of what is offered to the agent now (after a reload or reconnect)."""
+    return {"ok": True, "offers": pending_pops(actor.id)}
+
+
+EVENTS = (
+    (events.PRESENCE_SET, PresenceIn, presence_set),
+    (events.PRESENCE_GET, NoFields, presence_get),
+    (events.OFFER_PENDING, NoFields, offers_pending),
+)

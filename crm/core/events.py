@@ -57,6 +57,15 @@ def subscribe_in_transaction(name: str, listener: InTransaction) -> None:
         _joining[name].append(listener)
 
 
+def subscribe_all(listeners=(), in_transaction=()) -> None:
+    """Subscribe a table's rows in order: (name, listener) or (name, listener, {"urgent":
+    True}) after commit, and (name, listener) rows that join the transaction."""
+    for name, listener, *options in listeners:
+        subscribe(name, listener, **(options[0] if options else {}))
+    for name, listener in in_transaction:
+        subscribe_in_transaction(name, listener)
+
+
 def clear_listeners() -> None:
     """Forget every listener (a new app, or a test, registers its own)."""
     _listeners.clear()

@@ -81,7 +81,7 @@ def test_inbound_media_is_copied_into_our_storage(client, session, twilio, api_h
     assert got.status_code == 200 and got.data == b"\x89PNG fake image"
     assert client.get(f"/api/v1/attachments/{att.id}").status_code == 401
     # What the timeline shows (API, socket, page) never points at Twilio.
-    from console.api.schemas import InteractionOut, present
+    from console.api.core.schemas import InteractionOut, present
 
     shown = present(InteractionOut, session.get(Interaction, att.interaction_id))
     assert shown["attachments"][0]["content_type"] == "image/png"

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from console.api.registry import NOT_BLANK, documented
-from console.api.schemas import (
+from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.schemas import (
     CASE_STATUS,
     PRIORITY,
     AgentRef,
@@ -18,7 +18,7 @@ from console.api.schemas import (
     InteractionOut,
     Out,
 )
-from crm.cases.timeline import MAX_NOTE
+from crm.cases.timeline import MAX_NOTE, encode_cursor
 
 
 class CustomerRef(Out):
@@ -209,7 +209,5 @@ class WorklistOut(BaseModel):
 
 def timeline_item(item) -> TimelineItemOut:
     """An interaction as a timeline row, with its cursor."""
-    from crm.cases.timeline import encode_cursor
-
     return TimelineItemOut.model_validate(
         {**InteractionOut.model_validate(item).model_dump(), "cursor": encode_cursor(item)})
