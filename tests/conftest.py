@@ -191,3 +191,39 @@ def as_user(session, make_user):
         return user, {"Authorization": f"Bearer {raw}"}
 
     return make
+
+
+@pytest.fixture
+def twilio_api(app):
+    """Twilio's REST API stand-in (tests.voice_support.RecordingTwilio) installed in the app."""
+    from tests.voice_support import RecordingTwilio
+
+    fake = RecordingTwilio()
+    app.extensions["caseline.twilio_http"] = fake
+    return fake
+
+
+@pytest.fixture
+def connect(app, session):
+    """An /agent socket for a user, optionally marked available."""
+    from console.core.extensions import socketio
+    from crm.core import events
+
+    sockets = []
+
+    def do(user, available=True):
+        raw = users.issue_token(session, user)
+        session.commit()
+        sio = socketio.test_client(app, namespace="/agent", auth={"token": raw})
+        assert sio.is_connected("/agent")
+        if available:
+            ack = sio.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
+                           callback=True)
+            assert ack["ok"] and ack["status"] == "available"
+        sockets.append(sio)
+        return sio
+
+    yield do
+    for sio in sockets:
+        if sio.is_connected("/agent"):
+            sio.disconnect(namespace="/agent")

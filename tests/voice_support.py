@@ -1,4 +1,6 @@
-"""Helpers for voice tests: Twilio-signed webhooks and a recording stand-in for Twilio's API."""
+"""Helpers for voice tests: Twilio-signed webhooks and a recording stand-in for Twilio's API.
+
+The fixtures built on them (twilio_api, connect, live_call) live in the conftest.py files."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ import json
 import logging
 import zlib
 
-import pytest
 from twilio.http import HttpClient
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
@@ -112,63 +113,6 @@ def recording(call_sid: str, recording_sid: str = "RE" + "2" * 32, duration: int
             "RecordingStartTime": "Sat, 28 Nov 2026 10:00:05 +0000"}
 
 
-@pytest.fixture
-def settings(settings):
-    """Test settings with a Twilio account (its REST API is the recording stand-in below)."""
-    configure(settings)
-    return settings
-
-
-@pytest.fixture(autouse=True)
-def twilio_api(app):
-    """Twilio's REST API stand-in: no test may reach the real one."""
-    fake = RecordingTwilio()
-    app.extensions["caseline.twilio_http"] = fake
-    return fake
-
-
-@pytest.fixture
-def connect(app, session):
-    """An /agent socket for a user, optionally marked available."""
-    from console.core.extensions import socketio
-    from crm.core import events
-    from crm.tenancy import users
-
-    sockets = []
-
-    def do(user, available=True):
-        raw = users.issue_token(session, user)
-        session.commit()
-        sio = socketio.test_client(app, namespace="/agent", auth={"token": raw})
-        assert sio.is_connected("/agent")
-        if available:
-            ack = sio.emit(events.PRESENCE_SET, {"status": "available"}, namespace="/agent",
-                           callback=True)
-            assert ack["ok"] and ack["status"] == "available"
-        sockets.append(sio)
-        return sio
-
-    yield do
-    for sio in sockets:
-        if sio.is_connected("/agent"):
-            sio.disconnect(namespace="/agent")
-
-
 def received(sio, name):
     """The payloads of one event name a test socket has received."""
     return [m["args"][0] for m in sio.get_received("/agent") if m["name"] == name]
-
-
-@pytest.fixture
-def live_call(request, client, session, agent):
-    """An inbound call (the test module's CALL sid) the agent has accepted, conferenced."""
-    from sqlalchemy import select
-
-    from crm.models import Offer, User
-    from crm.routing import offers
-
-    post(client, HOOKS + "/incoming", incoming(request.module.CALL))
-    offer = session.scalars(select(Offer)).one()
-    offers.accept(session, session.get(User, agent.id), offer.id)
-    session.commit()
-    return offer.interaction_id

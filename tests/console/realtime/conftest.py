@@ -1,0 +1,1 @@
+"""Fixtures shared by the tests of console/realtime (tests/console/conftest.py has shared_db)."""

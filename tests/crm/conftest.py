@@ -1,0 +1,1 @@
+"""Fixtures shared by the domain's tests (tests/conftest.py has the database and users)."""

@@ -1,0 +1,1 @@
+"""Fixtures shared by the tests of crm/core (none beyond tests/conftest.py yet)."""

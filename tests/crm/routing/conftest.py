@@ -1,0 +1,1 @@
+"""Fixtures shared by the tests of crm/routing (none beyond tests/conftest.py yet)."""

@@ -1,0 +1,1 @@
+"""Fixtures shared by the tests of crm/tenancy (none beyond tests/conftest.py yet)."""
