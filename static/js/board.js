@@ -1,22 +1,11 @@
 // The supervisor's board: refetches its figures whenever the server nudges (queue.stats,
 // presence.updated), so the page is live without carrying tenant data on a shared room.
 import { socket } from "/static/js/agent-socket.js";
+import { get, post } from "/static/js/api.js";
 
 const $ = (id) => document.getElementById(id);
-const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const STATES = ["available", "away", "offline"];  // busy and wrap-up follow calls
 
-async function api(method, path, body) {
-  const resp = await fetch("/api/v1" + path, {
-    method, credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await resp.json().catch(() => ({}));
-  if (resp.status === 401) location.assign("/login?next=/board"); // signed out elsewhere
-  if (!resp.ok) throw new Error((data.error && data.error.message) || resp.statusText);
-  return data;
-}
 
 const secs = (n) => (n >= 3600 ? `${Math.floor(n / 3600)}h ${Math.floor(n % 3600 / 60)}m`
   : n >= 60 ? `${Math.floor(n / 60)}m ${n % 60}s` : `${n}s`);
@@ -115,7 +104,7 @@ function assignCell(td, item, agents) {
     go.disabled = true;
     picked.delete(item.offer_id);
     try {
-      await api("POST", `/routing/items/${item.offer_id}/assign`, { user_id: Number(pick.value) });
+      await post(`/routing/items/${item.offer_id}/assign`, { user_id: Number(pick.value) });
       $("board-message").textContent = `Item #${item.offer_id} re-assigned to `
         + `${pick.selectedOptions[0].textContent.replace(/ \(.*\)$/, "")}.`;
     } catch (err) { $("board-message").textContent = err.message; }
@@ -141,7 +130,7 @@ function agentRows(board) {
     pick.addEventListener("change", async () => {
       if (!pick.value) return;
       pick.blur();  // the row shows the new state at once
-      try { await api("POST", `/routing/agents/${a.user_id}/presence`, { status: pick.value }); }
+      try { await post(`/routing/agents/${a.user_id}/presence`, { status: pick.value }); }
       catch (err) { $("board-message").textContent = err.message; }
       refresh();
     });
@@ -180,7 +169,7 @@ async function monitor(id, action) {
   // The phone answers the ring into the conference as a monitor, not as a call of its own.
   if (action !== "stop") tell({ interaction_id: id, mode: action });
   try {
-    const out = await api("POST", `/calls/${id}/${action === "stop" ? "monitor/stop" : action}`);
+    const out = await post(`/calls/${id}/${action === "stop" ? "monitor/stop" : action}`);
     listening = out.mode ? { id, mode: out.mode } : null;
     $("board-monitor").textContent = out.mode
       ? `${out.mode === "listen" ? "Listening to" : "Whispering to the agent on"} call #${id}`
@@ -225,7 +214,7 @@ function chart(hours) {
 
 let pending = null;
 async function refresh() {
-  try { render(await api("GET", "/routing/board")); }
+  try { render(await get("/routing/board")); }
   catch (err) { $("board-message").textContent = err.message; }
 }
 function soon() {

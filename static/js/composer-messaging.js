@@ -1,7 +1,7 @@
 // Messaging in the workspace composer: SMS, WhatsApp, chat and email register as media of
 // the case composer, offered only where the customer can be reached (reply-options), with the
 // medium they last used preselected, canned replies, and chat typing both ways.
-import { get, post } from "/static/js/workspace/api.js";
+import { get, post } from "/static/js/api.js";
 import { registerMedium } from "/static/js/workspace/composer.js";
 import { h } from "/static/js/workspace/dom.js";
 

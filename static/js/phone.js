@@ -2,8 +2,8 @@
 // Uses @twilio/voice-sdk when Twilio is configured; otherwise shows a simulated call, so the
 // whole flow works in demo mode. Shares the tab's one /agent socket (agent-socket.js).
 import { socket } from "/static/js/agent-socket.js";
+import { get, post } from "/static/js/api.js";
 
-const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const ME = Number(document.querySelector('meta[name="caseline-user"]')?.content || 0);
 const state = { offer: null, call: null, device: null, twilioCall: null, held: false,
                 muted: false, paused: false, startedAt: 0, holdStartedAt: 0, holdMs: 0,
@@ -89,17 +89,6 @@ function guarded(id, action) {
   });
 }
 
-async function api(method, path, body) {
-  const resp = await fetch(`/api/v1${path}`, {
-    method, credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await resp.json().catch(() => ({}));
-  if (resp.status === 401) { signedOut(); throw new Error("You are signed out."); }
-  if (!resp.ok) throw new Error(data.error?.message || `request failed (${resp.status})`);
-  return data;
-}
 
 // --- Twilio Device (only when the server can issue a token) ---------------------------
 async function startDevice() {
@@ -108,7 +97,7 @@ async function startDevice() {
     return;
   }
   let grant;
-  try { grant = await api("POST", "/voice/token"); } catch (err) {
+  try { grant = await post("/voice/token"); } catch (err) {
     bar.dataset.mode = "simulated";
     return;
   }
@@ -142,7 +131,7 @@ async function startDevice() {
     }
   });
   device.on("tokenWillExpire", async () => {
-    device.updateToken((await api("POST", "/voice/token")).token);
+    device.updateToken((await post("/voice/token")).token);
   });
   device.on("error", (err) => say(`phone: ${err.message}`));
   await device.register();
@@ -304,7 +293,7 @@ async function loadTransferTargets(interactionId) {
   };
   select.replaceChildren(option("", "Transfer to…"));
   let targets;
-  try { targets = await api("GET", `/calls/${interactionId}/transfer-targets`); } catch (err) {
+  try { targets = await get(`/calls/${interactionId}/transfer-targets`); } catch (err) {
     return say(`Transfer targets: ${err.message}`);
   }
   if (state.call !== interactionId) return;
@@ -324,7 +313,7 @@ function renderTimer() {
 }
 
 function control(path, body) {
-  return api("POST", `/calls/${state.call}/${path}`, body);
+  return post(`/calls/${state.call}/${path}`, body);
 }
 
 guarded("phone-hold", async () => {
@@ -437,7 +426,7 @@ guarded("phone-end", async () => {
 
 // After a reload: the call we are on (its controls and timers) or the wrap-up it still needs.
 async function resumeCall() {
-  const mine = await api("GET", "/voice/my-call").catch(() => ({}));
+  const mine = await get("/voice/my-call").catch(() => ({}));
   const item = mine.interaction;
   if (!item || state.call) return;
   // The workspace shows the call's case again, as the screen pop did.
@@ -452,7 +441,7 @@ async function resumeCall() {
   // The reload dropped the browser's audio leg: once the phone is registered again, the
   // server rings it back into the call (answered at once, as state.call is set).
   deviceReady.then(() => state.device && state.call === item.id
-    && api("POST", `/calls/${item.id}/rejoin`).catch((err) => say(err.message)));
+    && post(`/calls/${item.id}/rejoin`).catch((err) => say(err.message)));
   const held = Boolean(t.hold_started_at);
   Object.assign(state, {
     startedAt: Date.parse(mine.answered_at) || Date.now(), held, paused: mine.recording_paused,
@@ -467,7 +456,7 @@ async function resumeCall() {
 
 async function wrapUp() {
   clearInterval(state.tick);
-  const codes = await api("GET", `/calls/${state.call}/dispositions`).catch(() => ({ items: [] }));
+  const codes = await get(`/calls/${state.call}/dispositions`).catch(() => ({ items: [] }));
   const select = $("phone-disposition");
   select.replaceChildren(new Option("Choose…", ""),
     ...codes.items.map((c) => new Option(c.label, c.code)));
@@ -484,7 +473,7 @@ $("phone-wrapup").addEventListener("submit", async (event) => {
   if (submit.disabled) return; // sent already (Enter pressed twice)
   submit.disabled = true;
   try {
-    await api("POST", `/calls/${state.call}/wrap-up`,
+    await post(`/calls/${state.call}/wrap-up`,
               { disposition, notes: $("phone-notes").value });
   } catch (err) { return say(err.message); } finally { submit.disabled = false; }
   Object.assign(state, { call: null, offer: null, twilioCall: null });
@@ -495,7 +484,7 @@ $("phone-wrapup").addEventListener("submit", async (event) => {
 
 // --- click-to-call and the demo simulator ----------------------------------------------
 export async function dial(caseId, to) {
-  const out = await api("POST", `/cases/${caseId}/calls`, to ? { to } : {});
+  const out = await post(`/cases/${caseId}/calls`, to ? { to } : {});
   if (state.device) {
     state.call = out.interaction.id;
     state.twilioCall = await state.device.connect({ params: out.params });
@@ -512,7 +501,7 @@ document.addEventListener("click", (event) => {
 
 $("phone-simulate").addEventListener("click", async () => {
   try {
-    await api("POST", "/voice/simulate", {});
+    await post("/voice/simulate", {});
     if (!state.offer && !state.call) say("A simulated call is on its way."); // not rung yet
   } catch (err) { say(err.message); }
 });

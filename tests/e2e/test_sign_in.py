@@ -28,7 +28,7 @@ def test_a_page_whose_sign_in_is_gone_goes_back_to_the_sign_in_page(new_page, si
     # The workspace's next request (any of them may come first and lead the way; the page may
     # have left for the sign-in page already).
     with suppress(Error):
-        page.evaluate("import('/static/js/workspace/api.js').then((m) => m.get('/worklist'))"
+        page.evaluate("import('/static/js/api.js').then((m) => m.get('/worklist'))"
                       ".catch(() => null)")
     # (Polled, not awaited as one navigation: the phone may head there in the same moment.)
     expect(page).to_have_url(live_server + "/login?next=%2F")

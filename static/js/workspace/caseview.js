@@ -1,5 +1,5 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
-import { CASE_NOT_FOUND, caseProblem, get, post } from "./api.js";
+import { CASE_NOT_FOUND, caseProblem, get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { holds, icon, me, money, when } from "./format.js";
 import { CHANGED } from "./worklist.js";

@@ -1,6 +1,6 @@
 // The composer: one box for everything an agent sends or records on a case. Media register
 // here; today only internal notes, later issues add SMS, WhatsApp, email, chat and calls.
-import { post } from "./api.js";
+import { post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 
 const media = new Map();

@@ -1,5 +1,5 @@
 // The customer pane: contact points with opt-out/consent state, local time, language, links.
-import { get, post } from "./api.js";
+import { get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { holds, localNow, when } from "./format.js";
 

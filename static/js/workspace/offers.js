@@ -1,7 +1,7 @@
 // Work offered to the agent (SMS, WhatsApp, chat, email) as cards with a countdown, and the
 // conversations they took ("in hand") with a Done that frees their capacity. Calls are the
 // phone bar's (phone.js).
-import { ApiError, get, post } from "./api.js";
+import { ApiError, get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { icon } from "./format.js";
 

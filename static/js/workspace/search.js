@@ -1,6 +1,6 @@
 // One search box, results as you type: name, phone (any format or its last digits), email,
 // case reference, account or claim number.
-import { get, qs } from "./api.js";
+import { get, qs } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 
 const DELAY_MS = 150;

@@ -1,5 +1,5 @@
 // The case timeline: newest first, paged back by cursor, live items merged in by id.
-import { caseProblem, get, qs } from "./api.js";
+import { caseProblem, get, qs } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
 

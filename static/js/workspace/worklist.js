@@ -1,6 +1,6 @@
 // The left pane: the agent's assigned cases, recent cases and open tasks, with counts; for
 // reviewers the decisions waiting for their sign-off, for the fraud team its escalations.
-import { get } from "./api.js";
+import { get } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { holds, when } from "./format.js";
 

@@ -1,4 +1,5 @@
-// The REST API under /api/v1, signed in by the session cookie (writes carry the CSRF token).
+// The REST API under /api/v1 for every page part (workspace, phone, board): signed in by the
+// session cookie, writes carry the CSRF token, a 401 goes back to the sign-in page.
 
 const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
@@ -16,7 +17,8 @@ async function call(method, path, body) {
     credentials: "same-origin",
     headers: {
       Accept: "application/json",
-      ...(body === undefined ? {} : { "Content-Type": "application/json", "X-CSRFToken": csrf() }),
+      ...(method === "GET" ? {} : { "X-CSRFToken": csrf() }),
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
