@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.pages import OUR_NUMBER, TOKEN
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 CASELINE = [sys.executable, "-c", "from console.cli import main; main()"]
@@ -167,3 +169,27 @@ def sign_in(live_server):
         return page
 
     return do
+
+
+@pytest.fixture(scope="module")
+def demo_server(server_env, tmp_path_factory):
+    """A console in demo mode: the call simulator on, calls only on demand; (URL, its db)."""
+    tmp = tmp_path_factory.mktemp("voice-e2e")
+    db = tmp / "voice.db"
+    env = {**server_env, "DATABASE_URL": copy_of_served_db(server_env, db),
+           "CASELINE_SIMULATOR": "1", "CASELINE_SIM_CALL_EVERY": "0",
+           "INSTANCE_PATH": str(tmp / "instance")}
+    base, proc = start_server(env)
+    yield base, Path(db)
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def sms_server(server_env, tmp_path_factory):
+    """A console with a (fake) Twilio number, so signed SMS webhooks are accepted."""
+    base, proc = start_sms_console(server_env, tmp_path_factory.mktemp("offers-e2e"), "offers",
+                                   TWILIO_AUTH_TOKEN=TOKEN, TWILIO_PHONE_NUMBER=OUR_NUMBER)
+    yield base
+    proc.terminate()
+    proc.wait(10)

@@ -5,11 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.test_voice_phone import (  # noqa: F401
-    demo_server,
-    on_a_simulated_call,
-    signed_in,
-)
+from tests.e2e.pages import on_a_simulated_call, signed_in
 
 
 def _grows(page, selector: str, than: int) -> None:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from twilio.request_validator import RequestValidator
 
 from tests.e2e.conftest import start_sms_console
-from tests.e2e.test_voice_phone import signed_in
+from tests.e2e.pages import signed_in
 
 TOKEN = "e2e-reoffers-auth-token-012345678"
 OUR_NUMBER = "+15005550006"

@@ -3,82 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import CASELINE, ROOT, _free_port, copy_of_served_db
-
-
-@pytest.fixture(scope="module")
-def demo_server(server_env, tmp_path_factory):
-    """A console in demo mode: the call simulator on, calls only on demand."""
-    tmp = tmp_path_factory.mktemp("voice-e2e")
-    db = tmp / "voice.db"
-    env = {**server_env, "DATABASE_URL": copy_of_served_db(server_env, db),
-           "CASELINE_SIMULATOR": "1", "CASELINE_SIM_CALL_EVERY": "0",
-           "INSTANCE_PATH": str(tmp / "instance")}
-    port = _free_port()
-    proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(proc.stdout.read().decode()) from None
-            time.sleep(0.2)
-    yield base, Path(db)
-    proc.terminate()
-    proc.wait(10)
-
-
-def signed_in(new_page, base, email):
-    page = new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "caseline-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
-    return page
-
-
-def on_a_simulated_call(page) -> None:
-    """The agent goes available, a simulated call pops, and they answer it."""
-    state = page.locator("#phone-state")
-    # The server has told the page their status (and brought back a call they are still on).
-    expect(state).not_to_have_text(re.compile(r"^(offline|busy)$"))
-    _finish_a_call_left_over(page)
-    if state.inner_text() != "available":  # it remembers an agent left available earlier
-        page.click("#phone-presence")
-    expect(state).to_have_text("available")
-    page.click("#phone-simulate")
-    expect(page.locator("#phone-offer")).to_be_visible()
-    page.click("#phone-answer")
-    expect(page.locator("#phone-state")).to_have_text("on call")
-
-
-def _finish_a_call_left_over(page) -> None:
-    # A browser whose renderer crashed mid-test (a rerun follows) left its agent on a call.
-    state, wrap_up = page.locator("#phone-state"), page.locator("#phone-wrapup")
-    if state.inner_text() in ("on call", "on hold", "consulting"):
-        page.click("#phone-end")
-        expect(wrap_up).to_be_visible()
-    elif state.inner_text() == "wrap-up":
-        expect(wrap_up).to_be_visible()
-    if wrap_up.is_visible():
-        page.select_option("#phone-disposition", index=1)
-        page.click("#phone-wrapup-submit")
-        expect(wrap_up).to_be_hidden()
+from tests.e2e.pages import on_a_simulated_call, signed_in
 
 
 def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new_page,

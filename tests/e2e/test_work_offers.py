@@ -3,41 +3,10 @@
 from __future__ import annotations
 
 import re
-import urllib.parse
-import urllib.request
 
-import pytest
 from playwright.sync_api import expect
-from twilio.request_validator import RequestValidator
 
-from tests.e2e.conftest import start_sms_console
-from tests.e2e.test_voice_phone import signed_in
-
-TOKEN = "e2e-offers-auth-token-0123456789"
-OUR_NUMBER = "+15005550006"
-HOOK = "/webhooks/twilio/messaging/incoming"
-
-
-@pytest.fixture(scope="module")
-def sms_server(server_env, tmp_path_factory):
-    """A console with a (fake) Twilio number, so signed SMS webhooks are accepted."""
-    base, proc = start_sms_console(server_env, tmp_path_factory.mktemp("offers-e2e"), "offers",
-                                   TWILIO_AUTH_TOKEN=TOKEN, TWILIO_PHONE_NUMBER=OUR_NUMBER)
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-def text_in(base: str, sid: str, body: str, sender: str) -> None:
-    """An inbound SMS webhook, signed as Twilio signs it."""
-    params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": "AC" + "1" * 32,
-              "From": sender, "To": OUR_NUMBER, "Body": body, "NumMedia": "0",
-              "NumSegments": "1", "SmsStatus": "received", "ApiVersion": "2010-04-01"}
-    signature = RequestValidator(TOKEN).compute_signature(base + HOOK, params)
-    req = urllib.request.Request(base + HOOK, data=urllib.parse.urlencode(params).encode(),
-                                 headers={"X-Twilio-Signature": signature})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert resp.status == 200
+from tests.e2e.pages import signed_in, text_in
 
 
 def test_an_agent_accepts_an_sms_offer_works_it_in_the_case_and_finishes(new_page,

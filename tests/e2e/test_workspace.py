@@ -13,8 +13,7 @@ from sqlalchemy import insert, select
 from crm.core.db import make_engine
 from crm.models import Case, Client, ContactPoint, Customer, Interaction
 from crm.models.workspace import reversed_digits, write_name_keys
-from tests.e2e.test_voice_phone import signed_in
-from tests.e2e.test_work_offers import sms_server, text_in  # noqa: F401 (sms_server: fixture)
+from tests.e2e.pages import signed_in, text_in
 
 LONG = 5_000
 MEDIA = [("sms", "inbound"), ("voice", "outbound"), ("email", "inbound"), ("note", "internal"),
