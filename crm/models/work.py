@@ -57,10 +57,16 @@ class DebtAccount(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     account_number: Mapped[str] = mapped_column(String(64))
     creditor: Mapped[str] = mapped_column(String(200), default="")
+    original_balance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     balance_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
-    status: Mapped[str] = mapped_column(String(24), default="open")
+    # active, disputed, ceased, payment_plan, settled, paid, closed, time_barred
+    status: Mapped[str] = mapped_column(String(24), default="active")
     delinquent_since: Mapped[date | None]
+    charge_off_date: Mapped[date | None]
+    statute_of_limitations_on: Mapped[date | None]  # past it, the debt is time-barred
+    validation_notice_sent_on: Mapped[date | None]
+    validated_on: Mapped[date | None]  # verification of a disputed debt was sent
     attorney_represented: Mapped[bool] = mapped_column(default=False)
     disputed: Mapped[bool] = mapped_column(default=False)
     ceased: Mapped[bool] = mapped_column(default=False)

@@ -140,11 +140,18 @@ class WorkMaker:
     def _account(self, case_id: int, when: datetime, creditor: str) -> str:
         number = f"{self.rng.choice([40, 41, 52, 60])}{self._next():08d}"
         rng = self.rng
+        balance = rng.randint(150, 25_000) * 100
+        delinquent = (when - timedelta(days=rng.randint(30, 200))).date()
         self.accounts.append({
             "client_id": self.client_id, "case_id": case_id, "account_number": number,
-            "creditor": creditor, "balance_cents": rng.randint(150, 25_000) * 100,
-            "currency": "USD", "status": rng.choice(["open", "open", "payment_plan", "settled"]),
-            "delinquent_since": (when - timedelta(days=rng.randint(30, 200))).date(),
+            "creditor": creditor, "balance_cents": balance,
+            "original_balance_cents": balance + rng.randint(0, 50) * 1000,
+            "currency": "USD",
+            "status": rng.choice(["active", "active", "payment_plan", "settled"]),
+            "delinquent_since": delinquent,
+            "charge_off_date": delinquent + timedelta(days=180),
+            "statute_of_limitations_on": delinquent + timedelta(days=3 * 365),
+            "validation_notice_sent_on": delinquent + timedelta(days=rng.randint(20, 40)),
             "attorney_represented": rng.random() < 0.06, "disputed": rng.random() < 0.1,
             "ceased": rng.random() < 0.03, "created_at": when})
         self.account_cases.append(case_id)
