@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from channels.email.inbound import store_for
 from console.api.core.blueprint import actor, api, bp
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import InteractionOut
 from console.core import database
 from console.email.mail_tasks import message_domain, opt_out_url

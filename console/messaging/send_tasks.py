@@ -103,7 +103,7 @@ def sweep_outbound() -> int:
 @celery.task(name="caseline.fetch_media")
 def fetch_media(attachment_id: int) -> str:
     """Copy an inbound message's media from Twilio into our storage (once)."""
-    from channels.sms.media import MediaError, download
+    from channels.sms.media_download import MediaError, download
 
     session = database.session()
     att = session.get(Attachment, attachment_id)
