@@ -19,6 +19,19 @@ branch_labels = None
 depends_on = None
 
 
+# The collections wrap-up codes (crm.collections.outcomes.CODES as of this revision), seeded as
+# every client's codes: a client who adds a code of their own keeps these beside it.
+CODES = [("right_party_contact", "Right party contact"), ("wrong_party", "Wrong party"),
+         ("no_answer", "No answer"), ("left_message", "Left message"),
+         ("promise_to_pay", "Promise to pay"), ("refused", "Refused to pay"),
+         ("dispute", "Dispute raised"), ("cease_request", "Cease request"),
+         ("attorney", "Attorney represents the debtor"), ("bankrupt", "Bankrupt"),
+         ("deceased", "Deceased")]
+_codes = sa.table("disposition_codes", sa.column("client_id", BigId),
+                  sa.column("line_of_work", sa.String), sa.column("code", sa.String),
+                  sa.column("label", sa.String), sa.column("active", sa.Boolean))
+
+
 def _fk(table: str, column: str, target: str, **kw) -> sa.Column:
     return sa.Column(column, BigId, sa.ForeignKey(
         f"{target}.id", name=f"fk_{table}_{column}_{target}", **kw), nullable=column not in (
@@ -85,10 +98,18 @@ def upgrade() -> None:
         batch.add_column(sa.Column("stop_reason", sa.String(32)))
         batch.add_column(sa.Column("attorney_name", sa.String(200)))
         batch.add_column(sa.Column("attorney_phone", sa.String(40)))
+    have = set(op.get_bind().scalars(sa.select(_codes.c.code).where(
+        _codes.c.client_id.is_(None), _codes.c.line_of_work == "collections")))
+    op.bulk_insert(_codes, [{"client_id": None, "line_of_work": "collections", "code": code,
+                             "label": label, "active": True}
+                            for code, label in CODES if code not in have])
 
 
 def downgrade() -> None:
-    """Drop them again."""
+    """Drop them again (and the shared collections codes of this revision)."""
+    op.execute(_codes.delete().where(_codes.c.client_id.is_(None),
+                                     _codes.c.line_of_work == "collections",
+                                     _codes.c.code.in_([c for c, _ in CODES])))
     with op.batch_alter_table("debt_accounts") as batch:
         for name in ("attorney_phone", "attorney_name", "stop_reason"):
             batch.drop_column(name)
