@@ -149,3 +149,21 @@ def test_a_deep_settlement_is_signed_off_by_a_reviewer(client, session, debt, as
     small = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
         "amount_cents": 95_000, "as": "bogus"})
     assert small.status_code == 422
+
+
+def test_the_same_payment_posted_twice_at_once_is_posted_once(app, session, debt, agent_h):
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"amount_cents": 1000, "paid_on": day(), "reference": "RACE-1", "method": "card"}
+
+    def send(_):
+        with app.test_client() as c:
+            return c.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h,
+                          json=body).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = sorted(pool.map(send, range(4)))
+    assert codes == [200, 200, 200, 201]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Payment)) == 1
+    assert session.get(DebtAccount, debt.id).balance_cents == 99_000
