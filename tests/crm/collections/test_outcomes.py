@@ -10,6 +10,7 @@ from crm.core.errors import DomainError, Invalid
 from crm.guardrails import collections as rules
 from crm.models import AuditEvent, DebtAccount, Interaction, Promise, utcnow
 from crm.voice import callwork
+from tests.conftest import TEST_DATABASE_URL
 from tests.crm.collections.conftest import TODAY
 
 
@@ -81,3 +82,14 @@ def test_codes_that_change_nothing_change_nothing(session, collector, call, debt
         outcomes.apply(session, collector, call, code)
     session.commit()
     assert session.get(DebtAccount, debt.id).status == "active"
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="PostgreSQL test runs truncate the rows "
+                    "migration 0018 seeds; the SQLite template keeps them")
+def test_a_clients_own_collections_code_keeps_the_seeded_ones(session, default_client,
+                                                              make_user):
+    callwork.add_disposition(session, make_user("supervisor"), "collections", "hardship",
+                             "Hardship plan", default_client.id)
+    session.commit()
+    codes = [c for c, _ in callwork.dispositions(session, "collections", default_client.id)]
+    assert codes[:12] == [*(c for c, _ in outcomes.CODES), "hardship"]
