@@ -32,6 +32,7 @@ class Route:
     tags: tuple[str, ...] = ()
     params: list[tuple[str, str]] = field(default_factory=list)
     errors: tuple[int, ...] = ()
+    also: tuple[int, ...] = ()  # other success statuses with the same body (200: it existed)
     view: Any = None  # the function that answers it
 
 
@@ -43,12 +44,15 @@ class Registry:
         self.routes: list[Route] = []
 
     def route(self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str,
-              body=None, query=None, response=None, status: int = 200, tags=(), errors=()):
+              body=None, query=None, response=None, status: int = 200, tags=(), errors=(),
+              also=()):
         """Register a view whose JSON body / query are validated and whose result is dumped.
 
         `errors` are the statuses the view itself can answer beyond those every route shares
         (400, 401; 404 with a path id; 413 and 422 with a body or query): 403 for a role it
-        checks, 409 for a state it refuses, 502/503 for Twilio.
+        checks, 409 for a state it refuses, 502/503 for Twilio. `also`: other success statuses
+        the view answers itself, as (model, status), with the same body (an idempotent create
+        answers 200 with what was there).
         """
         params = [(name, _TYPES.get(conv or "", "string")) for conv, name in
                   _CONVERTER.findall(rule)]
@@ -56,7 +60,7 @@ class Registry:
         if unknown:
             raise ValueError(f"{rule}: undocumented error statuses {sorted(unknown)}")
         spec = Route(rule, method.lower(), summary, body, query, response, status, tuple(tags),
-                     params, tuple(errors))
+                     params, tuple(errors), tuple(also))
         self.routes.append(spec)
 
         def decorator(view):
@@ -70,6 +74,8 @@ class Registry:
                 result = view(**kwargs)
                 if isinstance(result, BaseModel):
                     return jsonify(result.model_dump(mode="json")), status
+                if isinstance(result, tuple) and isinstance(result[0], BaseModel):
+                    return jsonify(result[0].model_dump(mode="json")), result[1]
                 return result
 
             bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
@@ -192,7 +198,7 @@ def _operation(r: Route) -> dict:
     if r.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(r.response)}}
     error = {"content": {"application/json": {"schema": _ref(ErrorBody)}}}
-    op["responses"] = {str(r.status): ok, **{
+    op["responses"] = {str(r.status): ok, **{str(code): ok for code in r.also}, **{
         str(code): {"description": _ERRORS[code], **error} for code in error_statuses(r)}}
     return op
 
