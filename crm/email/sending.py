@@ -18,6 +18,7 @@ from crm.core.files import safe_filename, sniff
 from crm.core.storage import BlobStore
 from crm.customers import identity
 from crm.email.receiving import CASE_TOKEN
+from crm.guardrails import collections
 from crm.models import (
     Attachment,
     Case,
@@ -73,8 +74,9 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     case = cases.get(session, actor, case_id, audit_view=False)
     address = identity.normalise_email(to)
     _refuse_unless_customers(session, case, address)
-    guardrails.check(session, case, guardrails.describe("email"),
-                     point=_contact_point(session, case.client_id, address))
+    rules = guardrails.describe("email")
+    guardrails.check(session, case, rules, point=_contact_point(session, case.client_id, address),
+                     body=f"{subject or ''}\n{body or ''}", actor=actor)
     subject = " ".join((subject or "").split())
     if not subject:
         raise Invalid("an email needs a subject")
@@ -85,6 +87,7 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
         raise Invalid("an email needs a body")
     if len(text) > MAX_BODY:
         raise Invalid(f"an email body can have at most {MAX_BODY} characters")
+    text = collections.with_disclosures(session, case, rules, text)
     if not CASE_TOKEN.search(subject):
         # The token lets a reply thread even when a mail client drops every header we set.
         subject = f"{subject} [{case.reference}]"
