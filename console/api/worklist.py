@@ -42,9 +42,9 @@ class CollectionsQuery(BaseModel):
     client: int | None = Field(default=None, ge=1, le=2**62, description="a client's id")
     bucket: str | None = Field(default=None, description="ageing bucket (days past due)",
                                json_schema_extra=documented(
-                                   enum=list(collections_worklist.BUCKETS)))
+                                   nullable=False, enum=list(collections_worklist.BUCKETS)))
     status: str | None = Field(default=None, json_schema_extra=documented(
-        enum=list(collections_worklist.STATUSES)))
+        nullable=False, enum=list(collections_worklist.STATUSES)))
 
 
 class CollectionsRowOut(BaseModel):

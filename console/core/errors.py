@@ -51,8 +51,12 @@ def register_error_handlers(app: Flask) -> None:
             # blocked contact attempt on the case) is kept in a transaction of its own.
             database.discard()
             session = database.session()
-            exc.aftermath(session)
-            session.commit()
+            try:
+                exc.aftermath(session)
+                session.commit()
+            except Exception:  # the refusal still stands; losing its record must not hide it
+                log.exception("could not keep what a refusal leaves behind")
+                database.discard()
         return error_response(exc.status, exc.code, exc.message)
 
     @app.errorhandler(CSRFError)
