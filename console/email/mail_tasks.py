@@ -31,11 +31,14 @@ def send_email(interaction_id: int) -> str:
     if job is None:
         return "not queued"
     try:
-        mail.refuse_if_opted_out(session, job.client_id, job.to)
+        mail.recheck(session, interaction_id, job.client_id, job.to)
         message = _message(job, settings)
         result = registry.adapter_for("email", settings).send(message)
     except DomainError as exc:
         mail.mark_failed(session, interaction_id, exc.message)
+        if exc.aftermath is not None:  # a blocked attempt, kept on the case
+            exc.aftermath(session)
+            session.commit()
         return "failed"
     except PermanentSendError as exc:
         mail.mark_failed(session, interaction_id, str(exc))

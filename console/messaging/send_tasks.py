@@ -11,7 +11,9 @@ from channels import registry
 from channels.base import OutboundMessage, PermanentSendError, TemporarySendError
 from console.core import database
 from console.core.tasks import celery, enqueue, periodic
+from crm import guardrails
 from crm.core import events
+from crm.core.errors import DomainError
 from crm.core.storage import FileStore, instance_store
 from crm.messaging import delivery
 from crm.models import Attachment, Interaction
@@ -42,6 +44,15 @@ def send_outbound(interaction_id: int) -> str:
             "code": "no_channel", "message": f"no channel sends {item.medium} messages"})
         session.commit()
         return "no adapter"
+    try:
+        guardrails.at_send_time(session, item)
+    except DomainError as exc:
+        # What was allowed when queued may not be now (a retry at night, a cease since).
+        delivery.advance(session, item.id, "failed", error={"code": exc.code,
+                                                            "message": exc.message})
+        exc.aftermath(session)
+        session.commit()
+        return f"refused: {exc.code}"
     try:
         result = adapter.send(_message(item))
     except PermanentSendError as exc:

@@ -75,8 +75,9 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     address = identity.normalise_email(to)
     _refuse_unless_customers(session, case, address)
     rules = guardrails.describe("email")
-    guardrails.check(session, case, rules, point=_contact_point(session, case.client_id, address),
-                     body=f"{subject or ''}\n{body or ''}", actor=actor)
+    lifted = guardrails.check(session, case, rules,
+                              point=_contact_point(session, case.client_id, address),
+                              body=f"{subject or ''}\n{body or ''}", actor=actor)
     subject = " ".join((subject or "").split())
     if not subject:
         raise Invalid("an email needs a subject")
@@ -98,7 +99,7 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     on_debt = session.scalar(select(DebtAccount.id).where(DebtAccount.case_id == case.id)
                              .limit(1)) is not None
     meta = {"in_reply_to": in_reply_to, "references": references, "opt_out": on_debt,
-            "attempts": 0}
+            "attempts": 0, **({guardrails.LIFTED: list(lifted)} if lifted else {})}
     if on_debt and link_base:
         # The sender task may run in another process with no request to ask; without
         # PUBLIC_BASE_URL the opt-out link points where the agent reached the console.
@@ -121,6 +122,13 @@ def refuse_if_opted_out(session: Session, client_id: int, address: str) -> None:
     """Forbidden when the address has opted out of email (re-checked when the task sends)."""
     guardrails.refuse_opted_out(_contact_point(session, client_id, address),
                                 guardrails.describe("email"))
+
+
+def recheck(session: Session, interaction_id: int, client_id: int, address: str) -> None:
+    """The guardrail again as the task sends: the opt-out, and for what an agent wrote every
+    rule (a retry may fall at night, or after a cease request)."""
+    refuse_if_opted_out(session, client_id, address)
+    guardrails.at_send_time(session, session.get(Interaction, interaction_id))
 
 
 def _refuse_unless_customers(session: Session, case: Case, address: str) -> None:

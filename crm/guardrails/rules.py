@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from crm.core.errors import Conflict, DomainError
 from crm.guardrails import blocked, collections
 from crm.guardrails.attempt import Attempt
-from crm.guardrails.media import Medium
+from crm.guardrails.media import Medium, describe
 from crm.models import Case, ContactPoint, Interaction, User, utcnow
 
 
@@ -59,23 +59,51 @@ def outside_window(a: Attempt) -> None:
                    code="outside_window")
 
 
+LIFTED = "overridden_rules"  # the meta key a queued send keeps them under
+
 RULES: tuple[Callable[[Attempt], None], ...] = (
     do_not_call, opted_out, outside_window, *collections.RULES)
 
 
 def check(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,
           now: datetime | None = None, body: str | None = None,
-          actor: User | None = None) -> None:
+          actor: User | None = None) -> tuple[str, ...]:
     """Raise the first rule's refusal (a DomainError with its code) when this send is barred;
-    an override waiting for the rule is spent instead."""
+    an override waiting for the rule is spent instead. Returns the rules overrides lifted (a
+    queued send keeps them, so its send-time re-check lifts them too)."""
     attempt = _attempt(session, case, medium, point, now, body, actor)
+    lifted = []
     for rule in RULES:
         try:
             rule(attempt)
         except DomainError as exc:
             if blocked.use_override(session, attempt, exc.code):
+                lifted.append(exc.code)
                 continue
             raise blocked.refused(exc, attempt) from None
+    return tuple(lifted)
+
+
+def at_send_time(session: Session, item: Interaction, now: datetime | None = None) -> None:
+    """The same rules when a queued message an agent wrote finally goes (a retry may fall at
+    night, or after a cease request): its words were read when it was queued, and the rules
+    an override lifted then stay lifted. System messages (the one opt-out confirmation the
+    TCPA allows) are not re-checked."""
+    if item.agent_id is None:
+        return
+    case = session.get(Case, item.case_id)
+    medium = describe(item.medium)
+    point = session.scalars(select(ContactPoint).where(
+        ContactPoint.customer_id == case.customer_id, ContactPoint.kind == medium.address,
+        ContactPoint.value == item.to_addr)).first()
+    attempt = _attempt(session, case, medium, point, now, None, session.get(User, item.agent_id))
+    lifted = set((item.meta or {}).get(LIFTED) or ())
+    for rule in RULES:
+        try:
+            rule(attempt)
+        except DomainError as exc:
+            if exc.code not in lifted:
+                raise blocked.refused(exc, attempt) from None
 
 
 def reason(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,

@@ -39,7 +39,9 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
         raise Invalid(f"a {medium} message can have at most {rules.body_limit} characters "
                       f"(this one has {len(text)})")
     dest, point = _destination(session, case, rules, to)
-    guardrails.check(session, case, rules, point=point, body=said, actor=actor)
+    lifted = guardrails.check(session, case, rules, point=point, body=said, actor=actor)
+    if lifted:
+        extra = {**(extra or {}), guardrails.LIFTED: list(lifted)}
     last = guardrails.last_inbound(session, case.id, medium)
     sender = actor.name if rules.sender_is_agent else (reply_address(last) if last else None)
     item = _store(session, case, rules, body=text, to=dest, sender=sender, subject=subject,

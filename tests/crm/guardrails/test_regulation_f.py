@@ -246,3 +246,40 @@ def test_calls_left_this_week(session, default_client):
     _, plain, _ = identity.find_or_create(session, default_client.id, "+12125550111")
     session.commit()
     assert collections.calls_left(session, plain, NOON_NY) is None
+
+
+def _queued(session, case, agent, lifted=()):
+    item, _ = timeline.record(session, case, medium="voice", direction="outbound",
+                              status="queued", body="hello", to_addr="+12125550100",
+                              agent_id=agent.id, occurred_at=NOON_NY,
+                              meta={guardrails.LIFTED: list(lifted)} if lifted else {})
+    session.commit()
+    return item
+
+
+def test_a_queued_send_meets_the_rules_again_when_it_goes(session, default_client, agent):
+    case, _, debt = _debtor(session, default_client)
+    item = _queued(session, case, agent)
+    guardrails.at_send_time(session, item, NOON_NY)  # as when queued
+    debt.ceased = True  # the written cease request arrived before the retry
+    session.commit()
+    with pytest.raises(DomainError) as refused:
+        guardrails.at_send_time(session, item, NOON_NY + timedelta(minutes=5))
+    assert refused.value.code == "ceased"
+    refused.value.aftermath(session)
+    session.commit()
+    assert session.scalars(select(BlockedAttempt.rule)).all() == ["ceased"]
+
+
+def test_a_rule_an_override_lifted_when_queued_stays_lifted_when_it_goes(
+        session, default_client, agent):
+    case, _, _ = _debtor(session, default_client)
+    night = NOON_NY + timedelta(hours=11)  # 23:00 in New York
+    with pytest.raises(DomainError):
+        guardrails.at_send_time(session, _queued(session, case, agent), night)
+    guardrails.at_send_time(session, _queued(session, case, agent, ["inconvenient_time"]),
+                            night)
+    system, _ = timeline.record(session, case, medium="sms", direction="outbound",
+                                status="queued", body="You are unsubscribed", to_addr="x",
+                                occurred_at=night)
+    guardrails.at_send_time(session, system, night)  # the TCPA confirmation is not re-checked
