@@ -1,4 +1,5 @@
-"""The collections worklist in a real browser: a supervisor filters it and opens an account."""
+"""The collections worklist in a real browser: a supervisor filters it, opens an account and
+records a time the debtor named as inconvenient."""
 
 from __future__ import annotations
 
@@ -33,3 +34,10 @@ def test_a_supervisor_filters_the_collections_worklist_and_opens_the_case(
     expect(row).to_contain_text("400 days past due, 90+ (+20)")
     row.click()
     expect(page.locator("#case-customer")).to_have_text("Barred Debtor-E2E")
+    # The agent records what the debtor said: "not on Sundays".
+    form = page.locator("#restriction-form")
+    form.locator("input[value=sun]").check()
+    form.locator("input[name=note]").fill("never on Sunday")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#contact-rules .restriction")).to_contain_text("on sun")
+    expect(page.locator("#contact-rules .restriction")).to_contain_text("never on Sunday")
