@@ -10,7 +10,7 @@ from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control, twiml
 from console.api.core.blueprint import actor, api, bp
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import DispositionOut, InteractionOut, present
 from console.core import database
 from console.core.errors import error_response

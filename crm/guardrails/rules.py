@@ -84,7 +84,8 @@ def check(session: Session, case: Case, medium: Medium, *, point: ContactPoint |
     return tuple(lifted)
 
 
-def at_send_time(session: Session, item: Interaction, now: datetime | None = None) -> None:
+def at_send_time(session: Session, item: Interaction, now: datetime | None = None, *,
+                 point: ContactPoint | None = None) -> None:
     """The same rules when a queued message an agent wrote finally goes (a retry may fall at
     night, or after a cease request): its words were read when it was queued, and the rules
     an override lifted then stay lifted. System messages (the one opt-out confirmation the
@@ -93,7 +94,7 @@ def at_send_time(session: Session, item: Interaction, now: datetime | None = Non
         return
     case = session.get(Case, item.case_id)
     medium = describe(item.medium)
-    point = session.scalars(select(ContactPoint).where(
+    point = point or session.scalars(select(ContactPoint).where(
         ContactPoint.customer_id == case.customer_id, ContactPoint.kind == medium.address,
         ContactPoint.value == item.to_addr)).first()
     attempt = _attempt(session, case, medium, point, now, None, session.get(User, item.agent_id))

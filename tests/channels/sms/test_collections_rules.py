@@ -170,7 +170,7 @@ def test_a_queued_text_is_checked_again_when_it_goes(session, default_client, tw
                               to_addr=number, agent_id=agent.id)
     debt.ceased = True  # the cease request arrived while the text waited for a retry
     session.commit()
-    assert send_outbound.apply(args=(item.id,)).get() == "refused: ceased"
+    assert send_outbound.apply(args=(item.id,)).get().startswith("failed: the customer asked")
     session.refresh(item)
     assert (item.status, item.error["code"]) == ("failed", "ceased") and twilio.messages == []
     assert session.scalars(select(BlockedAttempt.rule)).all() == ["ceased"]
