@@ -35,7 +35,7 @@ class ChatAdapter(ChannelAdapter):
         """Chat replies go to the case's chat session, signed with the agent's name, while
         the visitor's session can still be resumed (a reply after that reaches nobody)."""
         return Medium(cls.medium, "thread", cls.max_body, timedelta(seconds=MAX_AGE),
-                     sender_is_agent=True)
+                      sender_is_agent=True, time_barred_notice=True)
 
     def send(self, message: OutboundMessage) -> SendResult:
         """Emit the reply to the visitor's room."""

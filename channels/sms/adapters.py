@@ -35,8 +35,10 @@ class TwilioMessagingAdapter(ChannelAdapter):
 
     @classmethod
     def rules(cls) -> Medium:
-        """This medium as data for crm.guardrails (texts to a debtor carry the STOP footer)."""
-        return Medium(cls.medium, "phone", cls.max_body, cls.reply_window, stop_footer=True)
+        """This medium as data for crm.guardrails (texts to a debtor carry the STOP footer and,
+        on a time-barred debt, the disclosure)."""
+        return Medium(cls.medium, "phone", cls.max_body, cls.reply_window, stop_footer=True,
+                      time_barred_notice=True)
 
     def address(self, number: str) -> str:
         """A phone number as Twilio wants it on this medium."""

@@ -1,8 +1,11 @@
-"""The agent's worklist."""
+"""The agent's worklist, and the collections worklist."""
 
 from __future__ import annotations
 
+from pydantic import BaseModel, Field
+
 from console.api.core.blueprint import actor, api, bp
+from console.api.core.openapi import documented
 from console.api.core.workspace_schemas import (
     CaseSummaryOut,
     RecentCaseOut,
@@ -10,7 +13,7 @@ from console.api.core.workspace_schemas import (
     WorklistOut,
 )
 from console.core import database
-from crm.cases import worklist
+from crm.cases import collections_worklist, worklist
 
 
 @api.route(bp, "/worklist", summary="The signed-in agent's assigned cases, recent cases and "
@@ -26,5 +29,77 @@ def get_worklist():
                                               "viewed_at": at}) for c, at in w.recent],
         tasks=[TaskOut.model_validate(t) for t in w.tasks],
         tasks_count=w.tasks_count, tasks_due_count=w.tasks_due_count)
+    session.commit()
+    return out
+
+
+class CollectionsQuery(BaseModel):
+    """Which page of the collections worklist, and its filters."""
+
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    per_page: int = Field(default=collections_worklist.PER_PAGE, ge=1,
+                          le=collections_worklist.MAX_PER_PAGE)
+    client: int | None = Field(default=None, ge=1, le=2**62, description="a client's id")
+    bucket: str | None = Field(default=None, description="ageing bucket (days past due)",
+                               json_schema_extra=documented(
+                                   nullable=False, enum=list(collections_worklist.BUCKETS)))
+    status: str | None = Field(default=None, json_schema_extra=documented(
+        nullable=False, enum=list(collections_worklist.STATUSES)))
+
+
+class CollectionsRowOut(BaseModel):
+    """One account due for contact now, and why it is where it is."""
+
+    debt_id: int
+    case_id: int
+    case_reference: str
+    client_id: int
+    customer_id: int
+    customer_name: str
+    customer_timezone: str | None = None
+    account_number: str
+    creditor: str
+    balance_cents: int
+    currency: str
+    status: str
+    ageing_bucket: str
+    days_past_due: int
+    priority: int = Field(description="the sum of the points its reasons give")
+    reasons: list[str]
+    calls_left: int | None = Field(description="call attempts left in the last 7 days")
+    blocked_reason: str | None = Field(description="why a call now would still be refused")
+
+
+class CollectionsPageOut(BaseModel):
+    """A page of the collections worklist."""
+
+    items: list[CollectionsRowOut]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+@api.route(bp, "/worklists/collections", query=CollectionsQuery, response=CollectionsPageOut,
+           tags=["worklist"], errors=(403,),
+           summary="Debt accounts the guardrail lets us contact now, most urgent first, "
+                   "with the reasons (collections, supervisor)")
+def collections_list(query: CollectionsQuery):
+    """Paged; filters by client, ageing bucket and status."""
+    session = database.session()
+    got = collections_worklist.due_now(session, actor(), page=query.page,
+                                       per_page=query.per_page, client_id=query.client,
+                                       bucket=query.bucket, status=query.status)
+    out = CollectionsPageOut(
+        items=[CollectionsRowOut(
+            debt_id=r.debt.id, case_id=r.case.id, case_reference=r.case.reference,
+            client_id=r.debt.client_id, customer_id=r.case.customer_id,
+            customer_name=r.case.customer.display_name,
+            customer_timezone=r.case.customer.timezone, account_number=r.debt.account_number,
+            creditor=r.debt.creditor, balance_cents=r.debt.balance_cents,
+            currency=r.debt.currency, status=r.debt.status, ageing_bucket=r.ageing_bucket,
+            days_past_due=r.days_past_due, priority=r.score, reasons=r.reasons,
+            calls_left=r.calls_left, blocked_reason=r.blocked_reason) for r in got.items],
+        total=got.total, page=got.page, per_page=got.per_page, pages=got.pages)
     session.commit()
     return out

@@ -46,6 +46,17 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
+        if exc.aftermath is not None:
+            # The refused request is undone, then what the refusal must leave behind (a
+            # blocked contact attempt on the case) is kept in a transaction of its own.
+            database.discard()
+            session = database.session()
+            try:
+                exc.aftermath(session)
+                session.commit()
+            except Exception:  # the refusal still stands; losing its record must not hide it
+                log.exception("could not keep what a refusal leaves behind")
+                database.discard()
         return error_response(exc.status, exc.code, exc.message)
 
     @app.errorhandler(CSRFError)

@@ -41,7 +41,12 @@ def send_outbound(interaction_id: int) -> str:
     except KeyError:
         return _failed(session, item.id, "no_channel", f"no channel sends {item.medium} messages")
     except DomainError as exc:
-        return _failed(session, item.id, exc.code or "refused", exc.message)
+        # What was allowed when queued may not be now (an opt-out, a retry at night, a cease).
+        outcome = _failed(session, item.id, exc.code or "refused", exc.message)
+        if exc.aftermath is not None:  # kept on the case as a blocked attempt
+            exc.aftermath(session)
+            session.commit()
+        return outcome
     except PermanentSendError as exc:
         return _failed(session, item.id, "rejected", str(exc))
     except Exception as exc:

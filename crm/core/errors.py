@@ -1,11 +1,22 @@
 """Domain errors that callers turn into clear 4xx responses."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 class DomainError(Exception):
     """Base class: a request the domain refuses, with a stable code and a human message."""
 
     code = "invalid"
     status = 400
+    # Work to do in a transaction of its own once the refused request is rolled back (a
+    # blocked contact attempt is kept although nothing else of the request is).
+    aftermath: Callable[[Session], object] | None = None
 
     def __init__(self, message: str, *, code: str | None = None):
         super().__init__(message)

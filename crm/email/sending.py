@@ -18,6 +18,7 @@ from crm.core.files import safe_filename, sniff
 from crm.core.storage import BlobStore
 from crm.customers import identity
 from crm.email.receiving import CASE_TOKEN
+from crm.guardrails import collections
 from crm.messaging.delivery import STATUS_RANK
 from crm.models import (
     Attachment,
@@ -57,8 +58,10 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     case = cases.get(session, actor, case_id, audit_view=False)
     address = identity.normalise_email(to)
     _refuse_unless_customers(session, case, address)
-    guardrails.check(session, case, guardrails.describe("email"),
-                     point=_contact_point(session, case.client_id, address))
+    rules = guardrails.describe("email")
+    lifted = guardrails.check(session, case, rules,
+                              point=_contact_point(session, case.client_id, address),
+                              body=f"{subject or ''}\n{body or ''}", actor=actor)
     subject = " ".join((subject or "").split())
     if not subject:
         raise Invalid("an email needs a subject")
@@ -81,6 +84,7 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     headers = {"Message-ID": message_id, "In-Reply-To": in_reply_to,
                "References": " ".join(references) or None, "X-Caseline-Case": case.reference}
     if _on_debt(session, case):
+        text = collections.with_disclosures(session, case, rules, text)
         text, unsubscribe = _with_opt_out(text, case, address, opt_out_link)
         headers.update(unsubscribe)
     item, _ = timeline.record(
@@ -88,7 +92,8 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
         status_seq=STATUS_RANK["queued"], body=text, subject=subject, to_addr=address,
         agent_id=actor.id, occurred_at=utcnow(), thread_key=message_id,
         meta={"headers": {k: v for k, v in headers.items() if v}, "in_reply_to": in_reply_to,
-              "references": references, "attempts": 0})
+              "references": references, "attempts": 0,
+              **({guardrails.LIFTED: list(lifted)} if lifted else {})})
     item.provider_id = message_id
     for name, data in files:
         key, digest = store.put(data)

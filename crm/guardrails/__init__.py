@@ -5,7 +5,14 @@ ordered rules (crm.guardrails.rules); each medium is data (crm.guardrails.media)
 """
 
 from crm.guardrails.media import Medium, describe, register
-from crm.guardrails.rules import check, last_inbound, reason, refuse_opted_out
+from crm.guardrails.rules import (
+    LIFTED,
+    at_send_time,
+    check,
+    last_inbound,
+    reason,
+    refuse_opted_out,
+)
 
-__all__ = ["Medium", "check", "describe", "last_inbound", "reason", "refuse_opted_out",
-           "register"]
+__all__ = ["LIFTED", "Medium", "at_send_time", "check", "describe", "last_inbound", "reason",
+           "refuse_opted_out", "register"]

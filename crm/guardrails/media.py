@@ -22,6 +22,7 @@ class Medium:
     window: timedelta | None = None  # free-form replies only this long after they wrote
     sender_is_agent: bool = False  # the customer sees the agent's name as the sender
     stop_footer: bool = False  # a collections text carries "Reply STOP to opt out."
+    time_barred_notice: bool = False  # written: a time-barred debt's message says so
     rings: bool = False  # a call: do-not-call and the weekly call limits apply
     opt_out_noun: str = ""  # what they opted out of, in a refusal ("calls", "email")
     opt_out_outcome: str = "nothing was sent"
@@ -37,8 +38,9 @@ class Medium:
 
 
 # The email API has always answered 403 to an opted-out address.
-EMAIL = Medium("email", "email", opt_out_noun="email", opt_out_outcome="choose another channel",
-               opt_out_error=Forbidden, resend_interrupted=True)
+EMAIL = Medium("email", "email", time_barred_notice=True, opt_out_noun="email",
+               opt_out_outcome="choose another channel", opt_out_error=Forbidden,
+               resend_interrupted=True)
 VOICE = Medium("voice", "phone", rings=True, opt_out_noun="calls",
                opt_out_outcome="no call was made")
 

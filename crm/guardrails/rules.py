@@ -6,36 +6,29 @@ fundamental reason, one the agent cannot wait out):
 1. do_not_call — the case is flagged do-not-call (media that ring);
 2. opted_out — the customer opted this contact point out of the medium;
 3. outside_window — the medium's reply window has closed (WhatsApp 24 h, a chat visit);
-4. the collections rules, only while the case has an open debt (crm.guardrails.collections):
-   attorney_represented, ceased, unknown_time_zone / inconvenient_time, then
-   call_frequency (media that ring).
+4. the collections rules, only while the case has a debt under collection
+   (crm.guardrails.collections): attorney_represented, ceased, disputed,
+   unknown_time_zone / inconvenient_time, named_inconvenient_time / inconvenient_place,
+   threat_of_suit (a message's words), then call_frequency (media that ring).
 
-What differs by medium is data on its `Medium`, never a branch on its name.
+A refusal a supervisor overrode lets one attempt through (crm.guardrails.blocked); any other
+refusal is kept on the case once the request is rolled back. What differs by medium is data
+on its `Medium`, never a branch on its name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.errors import Conflict, DomainError
-from crm.guardrails import collections
-from crm.guardrails.media import Medium
-from crm.models import Case, ContactPoint, Interaction, utcnow
-
-
-class Attempt(NamedTuple):
-    """One prospective send: what the rules look at."""
-
-    session: Session
-    case: Case
-    medium: Medium
-    point: ContactPoint | None
-    now: datetime
+from crm.guardrails import blocked, collections
+from crm.guardrails.attempt import Attempt
+from crm.guardrails.media import Medium, describe
+from crm.models import Case, ContactPoint, Interaction, User, utcnow
 
 
 def do_not_call(a: Attempt) -> None:
@@ -66,31 +59,71 @@ def outside_window(a: Attempt) -> None:
                    code="outside_window")
 
 
-def collections_rules(a: Attempt) -> None:
-    """Regulation F: attorney, cease, convenient hours, call frequency (open debts only)."""
-    collections.check(a.session, a.case, a.medium, a.now)
-
+LIFTED = "overridden_rules"  # the meta key a queued send keeps them under
 
 RULES: tuple[Callable[[Attempt], None], ...] = (
-    do_not_call, opted_out, outside_window, collections_rules)
+    do_not_call, opted_out, outside_window, *collections.RULES)
 
 
 def check(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,
-          now: datetime | None = None) -> None:
-    """Raise the first rule's refusal (a DomainError with its code) when this send is barred."""
-    attempt = Attempt(session, case, medium, point, now or utcnow())
+          now: datetime | None = None, body: str | None = None,
+          actor: User | None = None) -> tuple[str, ...]:
+    """Raise the first rule's refusal (a DomainError with its code) when this send is barred;
+    an override waiting for the rule is spent instead. Returns the rules overrides lifted (a
+    queued send keeps them, so its send-time re-check lifts them too)."""
+    attempt = _attempt(session, case, medium, point, now, body, actor)
+    lifted = []
     for rule in RULES:
-        rule(attempt)
+        try:
+            rule(attempt)
+        except DomainError as exc:
+            if blocked.use_override(session, attempt, exc.code):
+                lifted.append(exc.code)
+                continue
+            raise blocked.refused(exc, attempt) from None
+    return tuple(lifted)
+
+
+def at_send_time(session: Session, item: Interaction, now: datetime | None = None, *,
+                 point: ContactPoint | None = None) -> None:
+    """The same rules when a queued message an agent wrote finally goes (a retry may fall at
+    night, or after a cease request): its words were read when it was queued, and the rules
+    an override lifted then stay lifted. System messages (the one opt-out confirmation the
+    TCPA allows) are not re-checked."""
+    if item.agent_id is None:
+        return
+    case = session.get(Case, item.case_id)
+    medium = describe(item.medium)
+    point = point or session.scalars(select(ContactPoint).where(
+        ContactPoint.customer_id == case.customer_id, ContactPoint.kind == medium.address,
+        ContactPoint.value == item.to_addr)).first()
+    attempt = _attempt(session, case, medium, point, now, None, session.get(User, item.agent_id))
+    lifted = set((item.meta or {}).get(LIFTED) or ())
+    for rule in RULES:
+        try:
+            rule(attempt)
+        except DomainError as exc:
+            if exc.code not in lifted:
+                raise blocked.refused(exc, attempt) from None
 
 
 def reason(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,
            now: datetime | None = None) -> str | None:
     """Why the composer greys this medium out (the same rules, same order), or None."""
-    try:
-        check(session, case, medium, point=point, now=now)
-    except DomainError as exc:
-        return f"opted out of {medium.name}" if exc.code == "opted_out" else exc.message
+    attempt = _attempt(session, case, medium, point, now, None, None)
+    for rule in RULES:
+        try:
+            rule(attempt)
+        except DomainError as exc:
+            if blocked.waiting_override(session, attempt, exc.code) is not None:
+                continue
+            return f"opted out of {medium.name}" if exc.code == "opted_out" else exc.message
     return None
+
+
+def _attempt(session, case, medium, point, now, body, actor) -> Attempt:
+    return Attempt(session, case, medium, point, now or utcnow(), body,
+                   tuple(collections.open_debts(session, case.id)), actor)
 
 
 def refuse_opted_out(point: ContactPoint | None, medium: Medium) -> None:

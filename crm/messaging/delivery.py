@@ -52,7 +52,9 @@ def claim(session: Session, interaction_id: int) -> Interaction | None:
 
 
 def recheck(session: Session, item: Interaction) -> None:
-    """Refuse (a DomainError) a claimed message whose address opted out since it was queued."""
+    """Refuse (a DomainError) a claimed message whose address opted out since it was queued,
+    or, for what an agent wrote, that the guardrail bars now (a retry at night, a cease
+    request since: crm.guardrails.at_send_time)."""
     rules = guardrails.describe(item.medium)
     if (item.meta or {}).get("system") or rules.address == "thread":
         return  # an opt-out confirmation goes to the one who just opted out, by design
@@ -61,6 +63,7 @@ def recheck(session: Session, item: Interaction) -> None:
         ContactPoint.client_id == item.client_id, ContactPoint.kind == rules.address,
         ContactPoint.value == value)).first()
     guardrails.refuse_opted_out(point, rules)
+    guardrails.at_send_time(session, item, point=point)
 
 
 def accepted(session: Session, interaction_id: int, provider_id: str, status: str, *,

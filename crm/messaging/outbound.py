@@ -33,12 +33,15 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
     text = (body or "").strip()
     if not text:
         raise Invalid("a message needs some text")
-    text = collections.with_opt_out(session, case, rules, text)
+    said = text  # the agent's own words: what the rules read (not the footers added to them)
+    text = collections.with_disclosures(session, case, rules, text)
     if len(text) > rules.body_limit:
         raise Invalid(f"a {medium} message can have at most {rules.body_limit} characters "
                       f"(this one has {len(text)})")
     dest, point = _destination(session, case, rules, to)
-    guardrails.check(session, case, rules, point=point)
+    lifted = guardrails.check(session, case, rules, point=point, body=said, actor=actor)
+    if lifted:
+        extra = {**(extra or {}), guardrails.LIFTED: list(lifted)}
     last = guardrails.last_inbound(session, case.id, medium)
     sender = actor.name if rules.sender_is_agent else (reply_address(last) if last else None)
     item = _store(session, case, rules, body=text, to=dest, sender=sender, subject=subject,

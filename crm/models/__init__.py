@@ -4,6 +4,7 @@ from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
 from crm.models.collections import Payment, PaymentPlan, Settlement
+from crm.models.contact import BlockedAttempt, ContactRestriction
 from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
@@ -34,12 +35,14 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Base",
+    "BlockedAttempt",
     "CannedReply",
     "Case",
     "ChatVisit",
     "Claim",
     "Client",
     "ContactPoint",
+    "ContactRestriction",
     "Customer",
     "CustomerLink",
     "CustomerNameKey",

@@ -255,7 +255,8 @@ def start_outbound(session: Session, actor: User, case_id: int, *, to: str | Non
         raise Invalid("this customer has no phone number")
     if number not in phones:
         raise Invalid("that number is not one of this customer's")
-    guardrails.check(session, case, guardrails.describe("voice"), point=phones[number])
+    guardrails.check(session, case, guardrails.describe("voice"), point=phones[number],
+                     actor=actor)
     item, _ = timeline.record(session, case, medium="voice", direction="outbound",
                               status="queued", body="Outbound call", from_addr=caller_id,
                               to_addr=number, agent_id=actor.id, occurred_at=utcnow())

@@ -38,5 +38,6 @@ export const caseProblem = (err) => (err?.code === "not_found" ? CASE_NOT_FOUND 
 
 export const get = (path) => call("GET", path);
 export const post = (path, body) => call("POST", path, body);
+export const del = (path) => call("DELETE", path);
 export const qs = (params) =>
   new URLSearchParams(Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== ""));

@@ -514,13 +514,18 @@ $("phone-wrapup").addEventListener("submit", async (event) => {
 });
 
 // --- click-to-call and the demo simulator ----------------------------------------------
+// Before dialling a debtor the phone says how many call attempts the week has left (the
+// 7-in-7 rule); a refused call is still asked for, so the server keeps it for an override.
 export async function dial(caseId, to) {
+  const allowance = await get(`/cases/${caseId}/call-allowance`).catch(() => null);
+  const left = allowance?.limited ? ` · ${allowance.calls_left} of ${allowance.calls_per_week} calls left this week` : "";
+  if (left) say(`Calls left this week: ${allowance.calls_left} of ${allowance.calls_per_week}`);
   const out = await post(`/cases/${caseId}/calls`, to ? { to } : {});
   if (state.device) {
     state.call = out.interaction.id;
     state.twilioCall = await state.device.connect({ params: out.params });
   }
-  startCall(out.interaction.id, `Calling ${out.params.To}` + (state.device ? "" : " (simulated)"));
+  startCall(out.interaction.id, `Calling ${out.params.To}` + (state.device ? "" : " (simulated)") + left);
   return out;
 }
 document.addEventListener("click", (event) => {

@@ -1,5 +1,6 @@
 // The customer pane: contact points with opt-out/consent state, local time, language, links.
 import { get, post } from "/static/js/api.js";
+import { ContactRules } from "./contact-rules.js";
 import { fill, h } from "./dom.js";
 import { holds, localNow, when } from "./format.js";
 
@@ -66,7 +67,8 @@ export class CustomerPane {
         ? h("ul", { class: "linked" }, c.linked.map((l) => h("li", {}, `${l.display_name} (${l.relation}, #${l.id})`)))
         : h("p", { class: "muted" }, "None"),
       // Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
-      holds("fraud", "supervisor") ? this.linkForm(c) : null);
+      holds("fraud", "supervisor") ? this.linkForm(c) : null,
+      new ContactRules(c, () => this.open(c.id)).element());
   }
 
   // Link this customer to another (case reference or customer id), saying why.

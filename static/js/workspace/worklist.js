@@ -1,6 +1,8 @@
 // The left pane: the agent's assigned cases, recent cases and open tasks, with counts; for
-// reviewers the decisions waiting for their sign-off, for the fraud team its escalations.
+// reviewers the decisions waiting for their sign-off, for the fraud team its escalations, for
+// collections the accounts due for contact now.
 import { get } from "/static/js/api.js";
+import { CollectionsList } from "./collections.js";
 import { fill, h } from "./dom.js";
 import { holds, when } from "./format.js";
 
@@ -10,16 +12,18 @@ export class Worklist {
   constructor(root, openCase) {
     this.root = root;
     this.openCase = openCase;
+    this.collections = new CollectionsList(() => this.load(), openCase);
     setInterval(() => this.load(), 60_000);
     window.addEventListener(CHANGED, () => this.load()); // this page signed off or escalated
   }
 
   async load() {
     try {
-      const [w, signOff, escalated] = await Promise.all([get("/worklist"),
+      const [w, signOff, escalated, due] = await Promise.all([get("/worklist"),
         holds("reviewer", "supervisor") ? get("/decisions") : null,
-        holds("fraud", "supervisor") ? get("/investigations/escalated") : null]);
-      this.render(w, signOff?.items, escalated?.items);
+        holds("fraud", "supervisor") ? get("/investigations/escalated") : null,
+        holds("collections", "supervisor", "admin") ? this.collections.fetch() : null]);
+      this.render(w, signOff?.items, escalated?.items, due);
     } catch (err) {
       fill(this.root, h("p", { class: "error" }, err.message));
     }
@@ -46,8 +50,9 @@ export class Worklist {
       h("span", { class: "wl-name" }, title), h("span", { class: "wl-meta muted" }, meta)));
   }
 
-  render(w, signOff, escalated) {
+  render(w, signOff, escalated, due) {
     fill(this.root,
+      due ? this.collections.section(due) : null,
       signOff ? this.section("wl-sign-off", "Awaiting my sign-off", signOff.length, signOff.map((d) =>
         this.workButton(d.case_id, `${d.kind.replaceAll("_", " ")}: ${d.summary}`, `asked ${when(d.created_at)}`))) : null,
       escalated ? this.section("wl-escalated", "Fraud escalations", escalated.length, escalated.map((i) =>

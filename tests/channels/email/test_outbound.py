@@ -457,3 +457,17 @@ def test_list_unsubscribe_is_sent_as_a_literal_url_never_as_encoded_words(
         assert f"References: {long_id}" in lines
         assert not [line for line in lines if "=?" in line]
     session.commit()
+
+
+def test_a_time_barred_debts_email_says_so_and_never_threatens_suit(client, auth, debt_case,
+                                                                   smtp, session):
+    debt = session.scalars(select(DebtAccount)).one()
+    debt.status = "time_barred"
+    session.commit()
+    threat = reply(client, auth, debt_case, body="Pay now or we will take legal action.")
+    assert (threat.status_code, threat.get_json()["error"]["code"]) == (409, "threat_of_suit")
+    assert reply(client, auth, debt_case).status_code == 201
+    [msg] = smtp.messages()
+    text = " ".join(msg.get_body(("plain",)).get_content().split())
+    assert "Because of the age of this debt, we will not sue you for it." in text
+    assert "To stop receiving emails from us" in text  # the opt-out footer still follows

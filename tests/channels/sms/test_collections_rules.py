@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from console.messaging.send_tasks import send_outbound
 from crm.cases import timeline
 from crm.core.errors import Conflict
 from crm.customers import identity
 from crm.guardrails import collections
-from crm.models import Case, DebtAccount, Interaction
+from crm.models import BlockedAttempt, Case, DebtAccount, Interaction
 from tests.channels.twilio_fakes import message_sid, post_signed, sms
 from tests.zones import number_where_it_is
 
@@ -157,3 +158,19 @@ def test_a_reply_or_a_call_at_night_is_refused_and_nothing_is_stored(client, ses
                        json={"medium": "sms", "body": "Your balance is due"}).status_code == 202
     # Every collections text says how to stop them (what was sent is what the timeline shows).
     assert twilio.messages[-1]["Body"] == "Your balance is due\nReply STOP to opt out."
+
+
+def test_a_queued_text_is_checked_again_when_it_goes(session, default_client, twilio, agent):
+    number, _ = number_where_it_is(day=True)
+    _, case, _ = identity.find_or_create(session, default_client.id, number)
+    debt = DebtAccount(client_id=default_client.id, case_id=case.id, account_number="ACC-Q")
+    session.add(debt)
+    item, _ = timeline.record(session, case, medium="sms", direction="outbound",
+                              status="queued", status_seq=0, body="Your balance is due",
+                              to_addr=number, agent_id=agent.id)
+    debt.ceased = True  # the cease request arrived while the text waited for a retry
+    session.commit()
+    assert send_outbound.apply(args=(item.id,)).get().startswith("failed: the customer asked")
+    session.refresh(item)
+    assert (item.status, item.error["code"]) == ("failed", "ceased") and twilio.messages == []
+    assert session.scalars(select(BlockedAttempt.rule)).all() == ["ceased"]

@@ -1,0 +1,182 @@
+"""The collections worklist: debt accounts the guardrail lets us contact now, most urgent first.
+
+Priority is a sum of points, each shown on the row as a reason, so an agent can see why an
+account is where it is:
+
+- balance: 1 point per 100 of the currency's major unit, at most 30;
+- ageing (days since `delinquent_since`): 1-30 days 5, 31-60 10, 61-90 15, over 90 20;
+- each broken promise 10, at most 30;
+- each promise or plan instalment due today or earlier and still open 25, at most 50 (money
+  that should have come in: the first call of the day).
+
+Ties go to the larger balance. Filtering happens in SQL: debts under collection, no
+attorney, no cease request, no dispute awaiting validation, and a customer whose profile
+time zone is one of those where it is now 08:00-21:00 (computed here, in Python, for every
+zone). Customers without a zone on their profile are left out until one is set. The rows of
+the page then meet the full guardrail for a call (their numbers' zones, the times and places
+they named, 7 in 7 days): a row it still refuses says why.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from sqlalchemy import Integer, and_, case, func, literal, not_, or_, select
+from sqlalchemy.orm import Session
+
+from crm import guardrails
+from crm.cases.digest import CLOSED
+from crm.core.errors import Invalid
+from crm.guardrails import collections
+from crm.models import Case, Customer, DebtAccount, Promise, User, utcnow
+from crm.tenancy import access
+
+BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+BUCKET_POINTS = {"current": 0, "1-30": 5, "31-60": 10, "61-90": 15, "90+": 20}
+STATUSES = ("active", "disputed", "ceased", "payment_plan", "time_barred")
+PER_PAGE, MAX_PER_PAGE = 50, 200
+VIEWERS = ("collections", "supervisor")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One account on the worklist, with the reasons for its place."""
+
+    debt: DebtAccount
+    case: Case
+    score: int
+    reasons: list[str]
+    ageing_bucket: str
+    days_past_due: int
+    calls_left: int | None
+    blocked_reason: str | None  # why a call now would still be refused, if it would
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the worklist and the size of the whole."""
+
+    items: list[Row]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    zones_in_hours: int = field(default=0)
+
+
+def bucket_of(delinquent_since: date | None, today: date) -> tuple[str, int]:
+    """(ageing bucket, days past due) of an account."""
+    days = max(0, (today - delinquent_since).days) if delinquent_since else 0
+    for name, upto in (("current", 0), ("1-30", 30), ("31-60", 60), ("61-90", 90)):
+        if days <= upto:
+            return name, days
+    return "90+", days
+
+
+def zones_in_hours(now: datetime) -> list[str]:
+    """Every IANA zone where the wall clock now reads 08:00-20:59."""
+    return [z for z in _zones() if collections.DAY_STARTS <= now.astimezone(
+        ZoneInfo(z)).time() < collections.DAY_ENDS]
+
+
+def due_now(session: Session, actor: User, *, page: int = 1, per_page: int = PER_PAGE,
+            client_id: int | None = None, bucket: str | None = None,
+            status: str | None = None, now: datetime | None = None) -> Page:
+    """The page of accounts due for contact now, most urgent first."""
+    access.require_role(actor, *VIEWERS)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise Invalid(f"page starts at 1; per_page is 1-{MAX_PER_PAGE}")
+    if bucket is not None and bucket not in BUCKETS:
+        raise Invalid(f"bucket must be one of {', '.join(BUCKETS)}")
+    if status is not None and status not in STATUSES:
+        raise Invalid(f"status must be one of {', '.join(STATUSES)}")
+    now = now or utcnow()
+    today = now.date()
+    clients = access.client_ids(actor)
+    if client_id is not None:
+        clients = clients & {client_id}
+    zones = zones_in_hours(now)
+    points = _points(today)
+    stmt = (select(DebtAccount, Case, *points.values())
+            .join(Case, Case.id == DebtAccount.case_id)
+            .join(Customer, Customer.id == Case.customer_id)
+            .where(DebtAccount.client_id.in_(clients), DebtAccount.status.not_in(CLOSED),
+                   not_(DebtAccount.attorney_represented), not_(DebtAccount.ceased),
+                   not_(and_(or_(DebtAccount.disputed, DebtAccount.status == "disputed"),
+                             DebtAccount.validated_on.is_(None))),
+                   Customer.timezone.in_(zones)))
+    if bucket is not None:
+        stmt = stmt.where(_in_bucket(bucket, today))
+    if status is not None:
+        stmt = stmt.where(DebtAccount.status == status)
+    total = session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(DebtAccount.id).subquery())) or 0
+    score = sum(points.values(), literal(0))
+    rows = session.execute(stmt.order_by(score.desc(), DebtAccount.balance_cents.desc(),
+                                         DebtAccount.id)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    voice = guardrails.describe("voice")
+    items = []
+    for debt, case_, *values in rows:
+        got = dict(zip(points, values, strict=True))
+        name, days = bucket_of(debt.delinquent_since, today)
+        items.append(Row(debt, case_, sum(got.values()), _reasons(debt, got, name, days), name,
+                         days, collections.calls_left(session, case_, now),
+                         guardrails.reason(session, case_, voice, now=now)))
+    return Page(items, total, page, per_page, math.ceil(total / per_page), len(zones))
+
+
+def _points(today: date) -> dict:
+    """The score's parts as SQL expressions, labelled (see the module's docstring)."""
+    balance = DebtAccount.balance_cents // 10_000
+    ageing = case(*[(_in_bucket(b, today), BUCKET_POINTS[b]) for b in BUCKETS[1:]], else_=0)
+    broken = _count(Promise.status == "broken")
+    due = _count(Promise.status == "open", Promise.due_on <= today)
+    return {
+        "balance": case((balance > 30, 30), (balance < 0, 0), else_=balance).label("p_balance"),
+        "ageing": ageing.label("p_ageing"),
+        "broken": case((broken > 3, 30), else_=broken * 10).label("p_broken"),
+        "due": case((due > 2, 50), else_=due * 25).label("p_due"),
+    }
+
+
+def _count(*where):
+    return (select(func.count(Promise.id)).where(Promise.debt_account_id == DebtAccount.id,
+                                                 *where)
+            .correlate(DebtAccount).scalar_subquery()).cast(Integer)
+
+
+def _in_bucket(bucket: str, today: date):
+    since = DebtAccount.delinquent_since
+    if bucket == "current":
+        return or_(since.is_(None), since >= today)
+    lo, hi = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}[bucket]
+    older = since <= today - timedelta(days=lo)
+    return older if hi is None else and_(older, since >= today - timedelta(days=hi))
+
+
+def _reasons(debt: DebtAccount, got: dict, bucket: str, days: int) -> list[str]:
+    out = []
+    if got["due"]:
+        due = got["due"] // 25
+        out.append(f"{due}{' or more' if due == 2 else ''} promise or instalment due and "
+                   f"unpaid (+{got['due']})")
+    if got["broken"]:
+        broken = got["broken"] // 10
+        out.append(f"{broken}{' or more' if broken == 3 else ''} broken "
+                   f"promise{'s' if broken > 1 else ''} (+{got['broken']})")
+    if got["ageing"]:
+        out.append(f"{days} days past due, {bucket} (+{got['ageing']})")
+    if got["balance"]:
+        out.append(f"balance {debt.balance_cents / 100:,.2f} {debt.currency} "
+                   f"(+{got['balance']})")
+    return out or ["no arrears yet"]
+
+
+@lru_cache(maxsize=1)
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))

@@ -1,0 +1,63 @@
+// The collections worklist (collections agents and supervisors): accounts the guardrail lets
+// us contact now, most urgent first, each with the reasons for its place; filters and pages.
+import { get } from "/static/js/api.js";
+import { h } from "./dom.js";
+
+const BUCKETS = ["current", "1-30", "31-60", "61-90", "90+"];
+const STATUSES = ["active", "payment_plan", "time_barred", "disputed"];
+const PER_PAGE = 25;
+
+export class CollectionsList {
+  constructor(reload, openCase) {
+    this.reload = reload;
+    this.openCase = openCase;
+    this.filters = { page: 1, bucket: "", status: "" };
+  }
+
+  fetch() {
+    const q = new URLSearchParams({ page: this.filters.page, per_page: PER_PAGE });
+    if (this.filters.bucket) q.set("bucket", this.filters.bucket);
+    if (this.filters.status) q.set("status", this.filters.status);
+    return get(`/worklists/collections?${q}`);
+  }
+
+  set(change) {
+    Object.assign(this.filters, change);
+    this.reload();
+  }
+
+  choice(label, name, options) {
+    return h("label", { class: "wl-filter" }, `${label} `, h("select", {
+      name, onchange: (e) => this.set({ [name]: e.target.value, page: 1 }),
+    }, h("option", { value: "" }, "all"), options.map((o) =>
+      h("option", { value: o, selected: this.filters[name] === o }, o.replaceAll("_", " ")))));
+  }
+
+  row(r) {
+    const money = (r.balance_cents / 100).toLocaleString(undefined, { minimumFractionDigits: 2 });
+    const calls = r.calls_left === null ? "" : ` · ${r.calls_left} calls left this week`;
+    return h("li", {}, h("button", {
+      type: "button", class: "wl-case wl-debt", dataset: { caseId: r.case_id, debtId: r.debt_id },
+      title: r.reasons.join("\n"), onclick: () => this.openCase(r.case_id),
+    },
+    h("span", { class: "wl-name" }, `${r.customer_name} · ${money} ${r.currency}`),
+    h("span", { class: "wl-meta muted" }, `${r.case_reference} · ${r.ageing_bucket} · priority ${r.priority}${calls}`),
+    h("span", { class: "wl-meta muted wl-reasons" }, r.reasons.join("; ")),
+    r.blocked_reason ? h("span", { class: "wl-meta error" }, `No call now: ${r.blocked_reason}`) : null));
+  }
+
+  section(data) {
+    const { page, pages, total } = data;
+    return h("section", { class: "wl-section", id: "wl-collections" },
+      h("h3", {}, "Collections due now ", h("span", { class: "count" }, String(total))),
+      h("div", { class: "wl-filters" }, this.choice("Ageing", "bucket", BUCKETS),
+        this.choice("Status", "status", STATUSES)),
+      data.items.length ? h("ul", {}, data.items.map((r) => this.row(r)))
+        : h("p", { class: "muted" }, "Nothing to contact at this hour."),
+      pages > 1 ? h("p", { class: "wl-pager" },
+        h("button", { type: "button", disabled: page <= 1, onclick: () => this.set({ page: page - 1 }) }, "‹ Prev"),
+        ` page ${page} of ${pages} `,
+        h("button", { type: "button", disabled: page >= pages, onclick: () => this.set({ page: page + 1 }) }, "Next ›"))
+        : null);
+  }
+}

@@ -1,0 +1,115 @@
+// Regulation F in the customer pane: the times and places the debtor named as inconvenient,
+// a spoken "don't call / text / email me", validation sent on a disputed debt, and the
+// attempts the guardrail blocked on the case (a supervisor overrides one, saying why).
+import { del, get, post } from "/static/js/api.js";
+import { fill, h } from "./dom.js";
+import { holds, when } from "./format.js";
+
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const MEDIA = { voice: "call", sms: "text", whatsapp: "WhatsApp", email: "email" };
+
+export class ContactRules {
+  constructor(customer, reload) {
+    this.c = customer;
+    this.reload = reload;
+    this.root = h("section", { class: "contact-rules", id: "contact-rules" });
+    this.error = h("p", { class: "error", id: "contact-rules-error", role: "alert" });
+  }
+
+  element() {
+    this.load();
+    return this.root;
+  }
+
+  async load() {
+    const c = this.c;
+    try {
+      const [rules, blocked, digest] = await Promise.all([
+        get(`/customers/${c.id}/contact-restrictions`),
+        c.case_id ? get(`/cases/${c.case_id}/blocked-attempts`) : { items: [] },
+        c.case_id ? get(`/cases/${c.case_id}/digest`) : { open_work: [] }]);
+      this.render(rules.items, blocked.items, digest.open_work.filter((w) => w.kind === "debt_account"));
+    } catch (err) { fill(this.root, h("p", { class: "error" }, err.message)); }
+  }
+
+  async act(request) {
+    try { await request(); this.reload(); } catch (err) { fill(this.error, err.message); }
+  }
+
+  render(rules, blocked, debts) {
+    fill(this.root,
+      h("h3", {}, "Inconvenient times and places"),
+      rules.length ? h("ul", { class: "restrictions" }, rules.map((r) => h("li", { class: "restriction", dataset: { id: r.id } },
+        `${r.summary}${r.contact_point_id ? ` · ${this.pointName(r.contact_point_id)}` : ""}`,
+        r.note ? h("span", { class: "muted" }, ` "${r.note}"`) : null, " ",
+        h("button", { type: "button", class: "small secondary", onclick: () => this.act(() => del(`/contact-restrictions/${r.id}`)) }, "Remove"))))
+        : h("p", { class: "muted" }, "None named."),
+      this.restrictionForm(),
+      this.optOutForm(),
+      debts.length && holds("collections", "supervisor", "admin") ? this.validation(debts) : null,
+      blocked.length ? [h("h3", {}, "Blocked attempts"), h("ul", { class: "blocked-attempts" }, blocked.slice(0, 10).map((b) => this.blockedRow(b)))] : null,
+      this.error);
+  }
+
+  pointName(id) {
+    return this.c.contact_points.find((p) => p.id === id)?.value || `#${id}`;
+  }
+
+  pointSelect(name, anyLabel) {
+    return h("select", { name }, anyLabel ? h("option", { value: "" }, anyLabel) : null,
+      this.c.contact_points.filter((p) => p.kind !== "chat").map((p) => h("option", { value: p.id }, p.value)));
+  }
+
+  restrictionForm() {
+    const boxes = DAYS.map((d) => h("label", { class: "day" }, h("input", { type: "checkbox", value: d }), d));
+    const starts = h("input", { type: "time", name: "starts", title: "from (their time)" });
+    const ends = h("input", { type: "time", name: "ends", title: "until (their time)" });
+    const point = this.pointSelect("contact_point_id", "any contact point");
+    const note = h("input", { name: "note", placeholder: "What they said (\"not before 10\")", maxlength: 500 });
+    const form = h("form", { class: "restriction-form", id: "restriction-form" },
+      h("div", {}, boxes), h("div", {}, "from ", starts, " until ", ends, " at ", point), note,
+      h("button", { type: "submit", class: "small" }, "Record inconvenient time/place"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.act(() => post(`/customers/${this.c.id}/contact-restrictions`, {
+        days: boxes.map((b) => b.firstChild).filter((i) => i.checked).map((i) => i.value),
+        starts: starts.value || null, ends: ends.value || null,
+        contact_point_id: point.value ? Number(point.value) : null, note: note.value }));
+    });
+    return form;
+  }
+
+  optOutForm() {
+    const point = this.pointSelect("contact_point");
+    const medium = h("select", { name: "medium" }, Object.entries(MEDIA).map(([m, label]) => h("option", { value: m }, `don't ${label} me`)));
+    const note = h("input", { name: "note", placeholder: "Their words", maxlength: 500 });
+    const form = h("form", { class: "opt-out-form", id: "opt-out-form" }, point, " ", medium, " ", note,
+      h("button", { type: "submit", class: "small" }, "Record request"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (!point.value) return;
+      this.act(() => post(`/contact-points/${point.value}/opt-outs`, { medium: medium.value, source: "spoken", note: note.value }));
+    });
+    return form;
+  }
+
+  validation(debts) {
+    const disputed = debts.filter((d) => d.status === "disputed");
+    if (!disputed.length) return null;
+    return h("div", { class: "validation" }, disputed.map((d) => h("p", {},
+      `Debt ${d.reference} is disputed: no collection until validation is sent. `,
+      h("button", { type: "button", class: "small", dataset: { debtId: d.id },
+        onclick: () => this.act(() => post(`/debts/${d.id}/validation`, {})) }, "Validation sent today"))));
+  }
+
+  blockedRow(b) {
+    const done = b.overridden_at ? ` · overridden: "${b.override_reason}"` : "";
+    const canOverride = b.overridable && !b.overridden_at && holds("supervisor", "admin");
+    return h("li", { class: "blocked", dataset: { id: b.id } },
+      `${when(b.occurred_at)} · ${MEDIA[b.medium] || b.medium} · ${b.rule.replaceAll("_", " ")}${done}`, " ",
+      canOverride ? h("button", { type: "button", class: "small secondary", onclick: () => {
+        const reason = window.prompt("Why may this contact go ahead? (audited)");
+        if (reason && reason.trim()) this.act(() => post(`/blocked-attempts/${b.id}/override`, { reason }));
+      } }, "Override") : null);
+  }
+}

@@ -1,0 +1,43 @@
+"""The collections worklist in a real browser: a supervisor filters it, opens an account and
+records a time the debtor named as inconvenient."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import insert
+
+from crm.models import DebtAccount
+from tests.e2e.test_workspace import _person, _served_db
+from tests.zones import zone_where_it_is
+
+
+def test_a_supervisor_filters_the_collections_worklist_and_opens_the_case(
+        new_page, sign_in, live_server, server_env):
+    with _served_db(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id = _person(conn, client_id, "Barred Debtor-E2E", "CL-E2EDEBT1",
+                          {"kind": "email", "value": "barred.e2e@example.com"},
+                          timezone=zone_where_it_is(12))
+        conn.execute(insert(DebtAccount.__table__).values(
+            client_id=client_id, case_id=case_id, account_number="E2E-TB-1",
+            creditor="Old Bank", balance_cents=100_000_000, original_balance_cents=100_000_000,
+            currency="USD", status="time_barred", attorney_represented=False, disputed=False,
+            ceased=False, created_at=datetime.now(UTC),
+            delinquent_since=(datetime.now(UTC) - timedelta(days=400)).date()))
+    page = sign_in(new_page(), "supervisor@caseline.demo")
+    section = page.locator("#wl-collections")
+    expect(section).to_contain_text("Collections due now")
+    section.locator("select[name=status]").select_option("time_barred")
+    row = section.locator(".wl-debt", has_text="Barred Debtor-E2E")
+    expect(row).to_contain_text("90+")
+    expect(row).to_contain_text("400 days past due, 90+ (+20)")
+    row.click()
+    expect(page.locator("#case-customer")).to_have_text("Barred Debtor-E2E")
+    # The agent records what the debtor said: "not on Sundays".
+    form = page.locator("#restriction-form")
+    form.locator("input[value=sun]").check()
+    form.locator("input[name=note]").fill("never on Sunday")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#contact-rules .restriction")).to_contain_text("on sun")
+    expect(page.locator("#contact-rules .restriction")).to_contain_text("never on Sunday")
