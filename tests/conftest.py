@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+from contextlib import closing
 
 import pytest
 from sqlalchemy import text
@@ -41,8 +43,17 @@ def template_db(tmp_path_factory):
         upgrade(TEST_DATABASE_URL)
         engine.dispose()
         return TEST_DATABASE_URL
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    upgrade(f"sqlite:///{path}")
+    folder = tmp_path_factory.mktemp("template")
+    upgrade(f"sqlite:///{folder / 'migrated.db'}")
+    # Each test copies one file, so the template must hold everything in that file: a copy
+    # of the migrated file while pages still sat in its write-ahead log (the background
+    # checkpointer keeps a connection open a while) lacked tables. SQLite's backup reads
+    # through the log; the copy it writes is left out of WAL mode.
+    path = folder / "template.db"
+    with closing(sqlite3.connect(folder / "migrated.db")) as source, \
+            closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
     return path
 
 

@@ -55,14 +55,21 @@ def awaiting_validation(debt: DebtAccount) -> bool:
     return (debt.disputed or debt.status == "disputed") and debt.validated_on is None
 
 
+# Why contact stopped (DebtAccount.stop_reason, set by a wrap-up code), in the refusal's words.
+_STOPPED = {"": "the customer asked that we stop contacting them",
+            "cease_request": "the customer asked that we stop contacting them",
+            "bankrupt": "the customer is in bankruptcy", "deceased": "the customer has died"}
+
+
 def attorney_or_ceased(a: Attempt) -> None:
     """An attorney on the debt, or a written request to cease, stops all contact."""
     if any(d.attorney_represented for d in a.debts):
         raise Conflict("the customer has an attorney for this debt: contact the attorney, not "
                        "the customer", code="attorney_represented")
-    if any(d.ceased for d in a.debts):
-        raise Conflict("the customer asked in writing that we stop contacting them about this "
-                       "debt", code="ceased")
+    stopped = next((d for d in a.debts if d.ceased), None)
+    if stopped is not None:
+        why = _STOPPED.get(stopped.stop_reason or "", _STOPPED[""])
+        raise Conflict(f"{why}: no more contact about this debt", code="ceased")
 
 
 def disputed(a: Attempt) -> None:

@@ -48,6 +48,9 @@ def test_a_cease_bankruptcy_or_death_stops_contact(session, collector, call, deb
     with pytest.raises(DomainError) as refused:
         rules.check(session, debtor_case, "sms")
     assert refused.value.code == "ceased"
+    # The refusal says why in words an agent can repeat (not "asked in writing" for a death).
+    assert {"cease_request": "asked that we stop", "bankrupt": "bankruptcy",
+            "deceased": "has died"}[code] in refused.value.message
 
 
 def test_an_attorney_is_recorded_and_stops_contact(session, collector, call, debt):
