@@ -4,6 +4,7 @@ from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
 from crm.models.customers import Case, ContactPoint, Customer
+from crm.models.imports import Import, ImportReject
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
 from crm.models.tenancy import (
@@ -45,6 +46,8 @@ __all__ = [
     "DebtAccount",
     "Decision",
     "DispositionCode",
+    "Import",
+    "ImportReject",
     "InboundAddress",
     "Interaction",
     "Investigation",

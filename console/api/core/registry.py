@@ -33,6 +33,8 @@ class Route:
     params: list[tuple[str, str]] = field(default_factory=list)
     errors: tuple[int, ...] = ()
     view: Any = None  # the function that answers it
+    form: type[BaseModel] | None = None  # a multipart form (with a file) the view reads itself
+    produces: str = "application/json"
 
 
 class Registry:
@@ -43,12 +45,15 @@ class Registry:
         self.routes: list[Route] = []
 
     def route(self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str,
-              body=None, query=None, response=None, status: int = 200, tags=(), errors=()):
+              body=None, query=None, response=None, status: int = 200, tags=(), errors=(),
+              form=None, produces: str = "application/json"):
         """Register a view whose JSON body / query are validated and whose result is dumped.
 
         `errors` are the statuses the view itself can answer beyond those every route shares
         (400, 401; 404 with a path id; 413 and 422 with a body or query): 403 for a role it
-        checks, 409 for a state it refuses, 502/503 for Twilio.
+        checks, 409 for a state it refuses, 502/503 for Twilio. `form`: the multipart fields
+        (a file upload) the view reads from the request itself; `produces`: the content type
+        of a successful answer that is not JSON (say, CSV text).
         """
         params = [(name, _TYPES.get(conv or "", "string")) for conv, name in
                   _CONVERTER.findall(rule)]
@@ -56,7 +61,7 @@ class Registry:
         if unknown:
             raise ValueError(f"{rule}: undocumented error statuses {sorted(unknown)}")
         spec = Route(rule, method.lower(), summary, body, query, response, status, tuple(tags),
-                     params, tuple(errors))
+                     params, tuple(errors), form=form, produces=produces)
         self.routes.append(spec)
 
         def decorator(view):
@@ -79,7 +84,7 @@ class Registry:
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI 3.1 document for every registered route."""
-        models = {m for r in self.routes for m in (r.body, r.query, r.response) if m}
+        models = {m for r in self.routes for m in (r.body, r.query, r.response, r.form) if m}
         models |= {ErrorBody}
         keys = [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)]
         _, schema = models_json_schema(keys, ref_template="#/components/schemas/{model}")
@@ -163,7 +168,7 @@ def error_statuses(r: Route) -> list[int]:
     found = {400, 401, *r.errors}
     if r.params:
         found.add(404)
-    if r.body is not None:
+    if r.body is not None or r.form is not None:
         found |= {413, 422}
     if r.query is not None:
         found.add(422)
@@ -188,9 +193,14 @@ def _operation(r: Route) -> dict:
     if r.body is not None:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": _ref(r.body)}}}
+    if r.form is not None:
+        op["requestBody"] = {"required": True,
+                             "content": {"multipart/form-data": {"schema": _ref(r.form)}}}
     ok: dict[str, Any] = {"description": "No content" if r.status == 204 else "OK"}
     if r.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(r.response)}}
+    elif r.produces != "application/json":
+        ok["content"] = {r.produces: {"schema": {"type": "string"}}}
     error = {"content": {"application/json": {"schema": _ref(ErrorBody)}}}
     op["responses"] = {str(r.status): ok, **{
         str(code): {"description": _ERRORS[code], **error} for code in error_statuses(r)}}
