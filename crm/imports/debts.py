@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from crm.customers.identity import new_case_reference, search_key
@@ -87,39 +88,53 @@ def apply(session: Session, client_id: int, actor, records: list[Record]) -> App
 def _known(conn, client_id: int, records: list[Record]):
     # owners: every key of these rows already in the database -> its customer's _Person.
     refs = {r.external_ref for r in records if r.external_ref}
-    points = {("phone", r.phone) for r in records if r.phone} | \
-             {("email", r.email) for r in records if r.email}
     found: dict[tuple[str, str], int] = {}
     if refs:
-        rows = conn.execute(select(_customers.c.external_ref, _customers.c.id,
-                                   _customers.c.merged_into_id)
-                            .where(_customers.c.client_id == client_id,
-                                   _customers.c.external_ref.in_(refs))
-                            .order_by(_customers.c.id)).all()
+        rows = conn.execute(_among(conn, select(
+            _customers.c.external_ref, _customers.c.id, _customers.c.merged_into_id)
+            .where(_customers.c.client_id == client_id).order_by(_customers.c.id),
+            _customers.c.external_ref, refs)).all()
         for ref, cid, merged in rows:  # a merged duplicate's reference names its survivor
             found.setdefault(("ref", ref), merged or cid)
     for kind in ("phone", "email"):
-        values = [v for k, v in points if k == kind]
+        values = {getattr(r, kind) for r in records if getattr(r, kind)}
         if values:
-            for value, cid in conn.execute(select(_points.c.value, _points.c.customer_id).where(
-                    _points.c.client_id == client_id, _points.c.kind == kind,
-                    _points.c.value.in_(values))):
+            for value, cid in conn.execute(_among(conn, select(
+                    _points.c.value, _points.c.customer_id).where(
+                    _points.c.client_id == client_id, _points.c.kind == kind),
+                    _points.c.value, values)):
                 found[(kind, value)] = cid
-    numbers = {r.account_number for r in records}
-    for number, cid in conn.execute(
-            select(_accounts.c.account_number, _cases.c.customer_id)
+    for number, cid in conn.execute(_among(conn, select(
+            _accounts.c.account_number, _cases.c.customer_id)
             .join(_cases, _cases.c.id == _accounts.c.case_id)
-            .where(_accounts.c.client_id == client_id, _accounts.c.account_number.in_(numbers))):
+            .where(_accounts.c.client_id == client_id),
+            _accounts.c.account_number, {r.account_number for r in records})):
         found[("account", number)] = cid
     people: dict[int, _Person] = {}
     ids = set(found.values())
     if ids:
-        for cid, ref, zone in conn.execute(select(
-                _customers.c.id, _customers.c.external_ref, _customers.c.timezone)
-                .where(_customers.c.id.in_(ids))):
+        for cid, ref, zone in conn.execute(_among(conn, select(
+                _customers.c.id, _customers.c.external_ref, _customers.c.timezone),
+                _customers.c.id, ids)):
             people[cid] = _Person(cid, ref, zone)
     owners = {key: people[cid] for key, cid in found.items() if cid in people}
     return owners, people
+
+
+def _among(conn, stmt, key, values):
+    """stmt narrowed to rows whose key is one of values (a set, so no row comes twice).
+
+    On PostgreSQL the values are a table joined to stmt, each then looked up by its index.
+    `key IN (...)` (or `= ANY(:array)`) is, in the generic plan psycopg's prepared statements
+    get, a filter matching every row against every value: 1,000 values by 100,000 rows of a
+    batch in an import took seconds.
+    """
+    values = list(values)
+    if conn.dialect.name != "postgresql":
+        return stmt.where(key.in_(values))
+    wanted = func.unnest(literal(values, postgresql.ARRAY(key.type))) \
+        .table_valued("value").render_derived(name="wanted")
+    return stmt.join(wanted, key == wanted.c.value)
 
 
 def _keys(record: Record) -> list[tuple[str, str]]:
@@ -164,11 +179,12 @@ def _create_people(conn, client_id: int, people: list[_Person], audit) -> dict[i
     # New customers, their contact points, name keys and cases: customer id -> case id.
     if not people:
         return {}
-    rows = conn.execute(insert(_customers).returning(_customers.c.id,
-                                                     sort_by_parameter_order=True), [
-        {"client_id": client_id, "display_name": p.name, "search_name": search_key(p.name),
-         "external_ref": p.external_ref, "timezone": p.time_zone} for p in people]).all()
-    for person, (cid,) in zip(people, rows, strict=True):
+    ids = _new_ids(conn, _customers, len(people))
+    conn.execute(insert(_customers), [
+        {"id": cid, "client_id": client_id, "display_name": p.name,
+         "search_name": search_key(p.name), "external_ref": p.external_ref,
+         "timezone": p.time_zone} for cid, p in zip(ids, people, strict=True)])
+    for person, cid in zip(people, ids, strict=True):
         person.id = cid
         audit.add("customer.created", "customer", cid, after={
             "external_ref": person.external_ref,
@@ -177,10 +193,26 @@ def _create_people(conn, client_id: int, people: list[_Person], audit) -> dict[i
     if keys:
         conn.execute(insert(CustomerNameKey.__table__), keys)
     _add_points(conn, client_id, people)
-    cases = conn.execute(insert(_cases).returning(_cases.c.id, sort_by_parameter_order=True), [
-        {"client_id": client_id, "customer_id": p.id, "reference": new_case_reference()}
-        for p in people]).all()
-    return {p.id: case_id for p, (case_id,) in zip(people, cases, strict=True)}
+    cases = _new_ids(conn, _cases, len(people))
+    conn.execute(insert(_cases), [
+        {"id": case_id, "client_id": client_id, "customer_id": p.id,
+         "reference": new_case_reference()} for case_id, p in zip(cases, people, strict=True)])
+    return {p.id: case_id for p, case_id in zip(people, cases, strict=True)}
+
+
+def _new_ids(conn, table, n: int) -> list[int]:
+    # Ids for rows inserted next, so a batch is one plain executemany: an INSERT .. RETURNING
+    # that must keep the rows' order runs one row a statement on SQLite.
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(_NEXT_IDS, {"table": table.name, "n": n}).scalars())
+    # SQLite: every transaction begins IMMEDIATE, holding the write lock, so no other writer
+    # takes these ids before this one commits.
+    top = conn.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + n + 1))
+
+
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :n)")
 
 
 def _add_points(conn, client_id: int, people: list[_Person]) -> None:
@@ -213,16 +245,16 @@ def _cases_of(conn, customer_ids) -> dict[int, int]:
     ids = set(customer_ids)
     if not ids:
         return {}
-    return dict(conn.execute(select(_cases.c.customer_id, _cases.c.id)
-                             .where(_cases.c.customer_id.in_(ids))).all())
+    return dict(conn.execute(_among(conn, select(_cases.c.customer_id, _cases.c.id),
+                                    _cases.c.customer_id, ids)).all())
 
 
 def _accounts_of(conn, client_id: int, records: list[Record]) -> dict[str, dict]:
     numbers = {r.account_number for r in records}
-    rows = conn.execute(select(_accounts.c.id, _accounts.c.account_number, _accounts.c.case_id,
-                               *(_accounts.c[f] for f in FIGURES))
-                        .where(_accounts.c.client_id == client_id,
-                               _accounts.c.account_number.in_(numbers))).mappings()
+    rows = conn.execute(_among(conn, select(
+        _accounts.c.id, _accounts.c.account_number, _accounts.c.case_id,
+        *(_accounts.c[f] for f in FIGURES)).where(_accounts.c.client_id == client_id),
+        _accounts.c.account_number, numbers)).mappings()
     return {row["account_number"]: dict(row) for row in rows}
 
 
@@ -241,9 +273,11 @@ def _write_accounts(conn, client_id: int, final: dict, existing: dict, audit) ->
             audit.add("debt_account.updated", "debt_account", old["id"],
                       before=_plain({f: old[f] for f in diff}), after=_plain(diff))
     if new:
-        made = conn.execute(insert(_accounts).returning(_accounts.c.id,
-                                                        sort_by_parameter_order=True), new).all()
-        for values, (account_id,) in zip(new, made, strict=True):
+        made = _new_ids(conn, _accounts, len(new))
+        for values, account_id in zip(new, made, strict=True):
+            values["id"] = account_id
+        conn.execute(insert(_accounts), new)
+        for values, account_id in zip(new, made, strict=True):
             audit.add("debt_account.imported", "debt_account", account_id,
                       after=_plain({f: values[f] for f in ("account_number", *FIGURES)}))
     if changed:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -188,7 +188,7 @@ def _apply_batch(session, import_id, client_id, actor_id, done, chunk, where, re
     applied = debts.apply(session, client_id, actor, records) if records else debts.Applied()
     refused += applied.refused
     if refused:
-        session.execute(ImportReject.__table__.insert(), [
+        session.execute(insert(ImportReject), [
             {"import_id": import_id, "row": row, "values": _storable(chunk[row - done - 2]),
              "reason": reason} for row, reason in sorted(refused)])
     moved = session.execute(
