@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, func, insert, literal, select, text, update
+from sqlalchemy import bindparam, func, literal, select, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from crm.core import db
 from crm.customers.identity import new_case_reference, search_key
 from crm.imports.rows import Record
 from crm.models import AuditEvent, Case, ContactPoint, Customer, CustomerNameKey, DebtAccount
@@ -180,7 +181,7 @@ def _create_people(conn, client_id: int, people: list[_Person], audit) -> dict[i
     if not people:
         return {}
     ids = _new_ids(conn, _customers, len(people))
-    conn.execute(insert(_customers), [
+    db.bulk_insert(conn, _customers, [
         {"id": cid, "client_id": client_id, "display_name": p.name,
          "search_name": search_key(p.name), "external_ref": p.external_ref,
          "timezone": p.time_zone} for cid, p in zip(ids, people, strict=True)])
@@ -191,10 +192,10 @@ def _create_people(conn, client_id: int, people: list[_Person], audit) -> dict[i
             "contacts": [f"{k}:{v}" for k, v in person.new_points]})
     keys = [k for p in people for k in name_key_rows(p.id, client_id, search_key(p.name))]
     if keys:
-        conn.execute(insert(CustomerNameKey.__table__), keys)
+        db.bulk_insert(conn, CustomerNameKey.__table__, keys)
     _add_points(conn, client_id, people)
     cases = _new_ids(conn, _cases, len(people))
-    conn.execute(insert(_cases), [
+    db.bulk_insert(conn, _cases, [
         {"id": case_id, "client_id": client_id, "customer_id": p.id,
          "reference": new_case_reference()} for case_id, p in zip(cases, people, strict=True)])
     return {p.id: case_id for p, case_id in zip(people, cases, strict=True)}
@@ -220,7 +221,7 @@ def _add_points(conn, client_id: int, people: list[_Person]) -> None:
              "digits_rev": contact_digits(kind, value), "opt_outs": {}, "consents": {}}
             for p in people for kind, value in p.new_points]
     if rows:
-        conn.execute(insert(_points), rows)
+        db.bulk_insert(conn, _points, rows)
 
 
 def _update_people(conn, client_id: int, people: list[_Person], audit) -> None:
@@ -276,7 +277,7 @@ def _write_accounts(conn, client_id: int, final: dict, existing: dict, audit) ->
         made = _new_ids(conn, _accounts, len(new))
         for values, account_id in zip(new, made, strict=True):
             values["id"] = account_id
-        conn.execute(insert(_accounts), new)
+        db.bulk_insert(conn, _accounts, new)
         for values, account_id in zip(new, made, strict=True):
             audit.add("debt_account.imported", "debt_account", account_id,
                       after=_plain({f: values[f] for f in ("account_number", *FIGURES)}))
@@ -310,5 +311,5 @@ class _Audit:
     def flush(self, conn) -> None:
         """Write them."""
         if self.rows:
-            conn.execute(insert(_audit), self.rows)
+            db.bulk_insert(conn, _audit, self.rows)
             self.rows.clear()
