@@ -202,8 +202,8 @@ def _create_people(conn, client_id: int, people: list[_Person], audit) -> dict[i
 
 
 def _new_ids(conn, table, n: int) -> list[int]:
-    # Ids for rows inserted next, so a batch is one plain executemany: an INSERT .. RETURNING
-    # that must keep the rows' order runs one row a statement on SQLite.
+    # Ids for the rows inserted next, so they go in by bulk_insert with no RETURNING (an
+    # INSERT .. RETURNING that must keep the rows' order runs a statement a row on SQLite).
     if conn.dialect.name == "postgresql":
         return list(conn.execute(_NEXT_IDS, {"table": table.name, "n": n}).scalars())
     # SQLite: every transaction begins IMMEDIATE, holding the write lock, so no other writer
