@@ -18,7 +18,8 @@ class OutboundMessage:
     subject: str | None = None
     status_callback: str | None = None
     headers: dict = field(default_factory=dict)
-    attachments: tuple = ()
+    attachments: tuple = ()  # (filename, content type, bytes) of files we hold
+    media_urls: tuple = ()  # public URLs a provider fetches itself (MMS, WhatsApp media)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class SendResult:
     provider_id: str
     status: str
     raw: dict = field(default_factory=dict)
+    sender: str | None = None  # the address it actually went out from, when it says
+    evidence: bytes | None = None  # the exact bytes sent, kept on the case (an .eml)
 
 
 class PermanentSendError(Exception):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from channels.base import ChannelAdapter, OutboundMessage, SendResult
-from channels.web import socketio
+from channels.host import socketio
 from crm.core import events
 from crm.guardrails import Medium
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from channels.chat import tokens
 from channels.chat.adapter import CHAT_NS, visit_room, visitor_payload
 from channels.chat.ratelimit import Limiter
+from channels.host import db_session, settings
 from channels.payloads import refusal, socket_event
-from channels.web import db_session, settings
 from crm.chat import visits as chat
 from crm.core import events
 from crm.core.errors import DomainError

@@ -3,4 +3,4 @@
 from channels import registry
 from channels.email.outbound import EmailAdapter
 
-registry.register("email", EmailAdapter, own_pipeline=True)
+registry.register("email", EmailAdapter)

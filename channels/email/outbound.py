@@ -7,10 +7,11 @@ import re
 import smtplib
 import ssl
 import sys
+from dataclasses import replace
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import default
-from email.utils import formatdate, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import unquote, urlsplit
 
 from channels.base import (
@@ -122,10 +123,20 @@ class EmailAdapter(ChannelAdapter):
         self.url = settings.smtp_url
         self.sender = settings.email_from
 
+    def reply_to(self, case_reference: str) -> str:
+        """Our address plus the case (cases+CL-…@): a reply threads by address alone too."""
+        name, address = parseaddr(self.sender)
+        local, _, domain = address.partition("@")
+        return formataddr((name, f"{local}+{case_reference}@{domain}"))
+
     def send(self, message: OutboundMessage) -> SendResult:
         """Hand the message to the SMTP server; 4xx and network trouble are temporary."""
         if not self.url:
             raise TemporarySendError("SMTP_URL is not configured")
+        case_reference = message.headers.get("X-Caseline-Case")
+        if case_reference:
+            message = replace(message, headers={"Reply-To": self.reply_to(case_reference),
+                                                **message.headers})
         mail = compose(message, self.sender)
         if [a.addr_spec for a in mail["To"].addresses] != [message.to]:
             # The envelope must name exactly the one recipient the header shows.
@@ -146,7 +157,7 @@ class EmailAdapter(ChannelAdapter):
             code, reason = next(iter(refused.values()))
             raise _by_code(code, reason)
         return SendResult(provider_id=str(mail["Message-ID"] or ""), status="sent",
-                          raw={"from": envelope_from, "message": mail.as_bytes()})
+                          sender=envelope_from, evidence=mail.as_bytes())
 
 
 def _by_code(code: int, reason) -> Exception:

@@ -59,8 +59,8 @@ class TwilioMessagingAdapter(ChannelAdapter):
         callback = message.status_callback or self.status_callback(message.interaction_id)
         if callback:
             kwargs["status_callback"] = callback
-        if message.attachments and "media" in self.capabilities:
-            kwargs["media_url"] = list(message.attachments)
+        if message.media_urls and "media" in self.capabilities:
+            kwargs["media_url"] = list(message.media_urls)
         try:
             created = make_client(self.settings, self.http_client).messages.create(**kwargs)
         except TwilioRestException as exc:

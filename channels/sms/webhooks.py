@@ -7,8 +7,8 @@ import logging
 from flask import Blueprint, Response, request
 from twilio.twiml.messaging_response import MessagingResponse
 
+from channels.host import committed, db_session, settings
 from channels.twilio.signature import twilio_signed
-from channels.web import committed, db_session, settings
 from crm.cases.landing import InboundMessage
 from crm.core.errors import Invalid
 from crm.messaging import delivery

@@ -5,6 +5,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     changes,
     chats,
     customers,
+    debts,
     decisions,
     emails,
     fraud,

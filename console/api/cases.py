@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from console.api.core.blueprint import actor, api, bp
+from console.api.core.debt_schemas import debt_out
 from console.api.core.schemas import ChatVisitOut
 from console.api.core.workspace_schemas import (
     CaseDetailOut,
@@ -18,7 +19,9 @@ from console.core import database
 from crm.cases import digest, timeline, worklist
 from crm.cases import records as cases
 from crm.chat import verification as chat_identity
+from crm.collections import accounts as debts
 from crm.core.errors import Invalid
+from crm.models import utcnow
 
 
 @api.route(bp, "/cases/<int:case_id>", summary="A case header: customer, status, owner, "
@@ -31,7 +34,8 @@ def get_case(case_id: int):
     out = CaseDetailOut.model_validate(case).model_copy(update={"open_work": [
         WorkLineOut.model_validate(w) for w in digest.open_work(session, case)],
         "unverified_chats": [ChatVisitOut.model_validate(v)
-                             for v in chat_identity.unverified(session, case.id)]})
+                             for v in chat_identity.unverified(session, case.id)],
+        "debts": [debt_out(d, utcnow().date()) for d in debts.of_case(session, case.id)]})
     session.commit()
     return out
 

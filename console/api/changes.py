@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from console.api.core.blueprint import actor, api, bp
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import CaseOut, CustomerOut
 from console.core import database
 from crm.cases import records as cases

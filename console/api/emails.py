@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import partial
 
 from flask import current_app, request, send_file, url_for
 from pydantic import BaseModel, Field
 
 from channels.email.inbound import store_for
 from console.api.core.blueprint import actor, api, bp
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import InteractionOut
 from console.core import database
-from console.core.tasks import enqueue
-from console.email.mail_tasks import send_email
+from console.email.mail_tasks import message_domain, opt_out_url
 from crm.core import files
 from crm.core.errors import Invalid
 from crm.email import sending as mail
@@ -57,15 +57,17 @@ def post_email(case_id: int, body: EmailIn):
 
 
 def queue_and_send(case_id: int, body: EmailIn) -> InteractionOut:
-    """Queue an email for a case (committed), then enqueue its send."""
+    """Queue an email for a case (committed); the send pipeline sends it."""
     session = database.session()
+    settings = current_app.config["CASELINE"]
     item = mail.queue_email(session, actor(), case_id, to=body.to, subject=body.subject,
                             body=body.body, in_reply_to_id=body.in_reply_to,
                             attachments=[(a.filename, _decode(a)) for a in body.attachments],
-                            store=store_for(current_app.config["CASELINE"]),
-                            link_base=request.url_root)
-    session.commit()
-    enqueue(send_email, item.id)
+                            store=store_for(settings),
+                            opt_out_link=partial(opt_out_url, settings,
+                                                 link_base=request.url_root),
+                            message_domain=message_domain(settings))
+    session.commit()  # the send task starts after the commit (embedded: before this returns)
     session.refresh(item)
     out = InteractionOut.model_validate(item)
     session.commit()

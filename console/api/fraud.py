@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from console.api.core.blueprint import actor, api, bp
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import Out
 from console.core import database
 from crm.fraud import escalations as fraud

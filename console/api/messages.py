@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from channels import registry
 from console.api.core.blueprint import actor, api, bp
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import InteractionOut, Out
 from console.api.emails import EmailIn, queue_and_send
 from console.core import database

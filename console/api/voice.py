@@ -10,7 +10,7 @@ from twilio.base.exceptions import TwilioException
 
 from channels.voice import bridge, control, twiml
 from console.api.core.blueprint import actor, api, bp
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import DispositionOut, InteractionOut, present
 from console.core import database
 from console.core.errors import error_response
@@ -72,6 +72,15 @@ class WrapUpIn(BaseModel):
     disposition: str = Field(min_length=1, max_length=64, description="a code of the call's "
                              "line of work (see its dispositions)")
     notes: str = Field(default="", max_length=callwork.MAX_NOTES)
+    # What a collections code needs: promise_to_pay an amount and day, attorney a name.
+    debt_account_id: int | None = Field(default=None, description="which debt account, when "
+                                        "the case has several")
+    amount_cents: int | None = Field(default=None, description="promise_to_pay: how much")
+    due_on: str | None = Field(default=None, description="promise_to_pay: by when "
+                               "(YYYY-MM-DD)")
+    attorney_name: str | None = Field(default=None, max_length=200,
+                                      description="attorney: who represents the debtor")
+    attorney_phone: str | None = Field(default=None, max_length=40)
 
 
 class DispositionsOut(BaseModel):
@@ -346,12 +355,17 @@ def call_dispositions(interaction_id: int):
                                                                         item.client_id)])
 
 
+WRAP_UP_DETAILS = {"debt_account_id", "amount_cents", "due_on", "attorney_name",
+                   "attorney_phone"}
+
+
 @api.route(bp, "/calls/<int:interaction_id>/wrap-up", "POST", summary="Wrap up a call",
            body=WrapUpIn, response=CallStateOut, tags=["voice"], errors=(409, 502))
 def wrap_up_call(interaction_id: int, body: WrapUpIn):
     """Record the disposition and notes; talk, hold and wrap-up times are kept."""
     out = _control(interaction_id, lambda s: callwork.wrap_up(
-        s, actor(), interaction_id, disposition=body.disposition, notes=body.notes))
+        s, actor(), interaction_id, disposition=body.disposition, notes=body.notes,
+        details=body.model_dump(include=WRAP_UP_DETAILS, exclude_none=True)))
     if presence.status_of(actor().id) in ("busy", "wrap-up"):
         set_presence(actor(), "available")  # ready for the next call
     return out

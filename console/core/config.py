@@ -42,6 +42,11 @@ class Settings:
     simulator: bool = False
     # "thread" runs tasks in-process after commit, "eager" inline (tests), "celery" via broker.
     tasks_mode: str = "thread"
+    # Collections: how short of its amount a promise may be and still be kept, the days after
+    # its due day a payment still keeps it, and the settlement discount an agent may give alone.
+    collections_promise_tolerance_cents: int = 100
+    collections_promise_grace_days: int = 2
+    collections_settlement_free_discount_pct: int = 10
     extra: dict = field(default_factory=dict)
 
     @property
@@ -64,7 +69,7 @@ class Settings:
                 continue
             raw = env.get(f.name.upper())
             if raw not in (None, ""):
-                values[f.name] = raw
+                values[f.name] = _whole(f.name, raw) if f.type == "int" else raw
         values["env"] = env.get("CASELINE_ENV", "development")
         values["log_format"] = env.get("LOG_FORMAT", "json" if values["env"] == "production"
                                        else "text")
@@ -109,6 +114,12 @@ class Settings:
             "MAX_CONTENT_LENGTH": 1024 * 1024,
             "JSON_SORT_KEYS": False,
         }
+
+
+def _whole(name: str, raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise ConfigError(f"{name.upper()} must be a whole number of 0 or more")
+    return int(raw)
 
 
 def _instance_secret(instance: Path) -> str:

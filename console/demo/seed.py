@@ -26,6 +26,8 @@ from crm.models import (
     Decision,
     Interaction,
     Investigation,
+    Payment,
+    PaymentPlan,
     Promise,
     Task,
     Team,
@@ -243,7 +245,12 @@ class _Loader:
         insert_rows(self.session, Claim, w.claims)
         insert_rows(self.session, Investigation, w.investigations)
         account_ids = insert_returning_ids(self.session, DebtAccount, w.accounts)
-        insert_rows(self.session, Promise, w.promises(account_ids))
+        promises = w.promises(account_ids)
+        plans = w.plans(account_ids)
+        plan_ids = insert_returning_ids(self.session, PaymentPlan, plans) if plans else []
+        promises += w.instalments(plans, plan_ids)
+        insert_rows(self.session, Promise, promises)
+        insert_rows(self.session, Payment, w.payments(promises))
         insert_rows(self.session, Decision, w.decisions)
         insert_rows(self.session, Task, w.tasks)
 

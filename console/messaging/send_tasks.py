@@ -1,9 +1,9 @@
-"""Outbound sending tasks: send once per interaction, sweep up stragglers, fetch media."""
+"""The send task of every medium: send once per interaction, sweep up stragglers; media."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 
@@ -12,13 +12,13 @@ from channels.base import OutboundMessage, PermanentSendError, TemporarySendErro
 from console.core import database
 from console.core.tasks import celery, enqueue, periodic
 from crm.core import events
+from crm.core.errors import DomainError
 from crm.core.storage import FileStore, instance_store
 from crm.messaging import delivery
-from crm.models import Attachment, Interaction
+from crm.models import Attachment, Interaction, utcnow
 
 log = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=1)
-# Twilio answers within seconds; a send still "sending" after this was cut off mid-way.
+# Providers answer within seconds; a send still "sending" after this was cut off mid-way.
 INTERRUPTED_AFTER = timedelta(minutes=10)
 
 
@@ -29,65 +29,71 @@ def file_store() -> FileStore:
 
 @celery.task(name="caseline.send_outbound")
 def send_outbound(interaction_id: int) -> str:
-    """Send one queued outbound interaction through its channel adapter, at most once."""
+    """Send one queued outbound message (any medium) through its channel adapter, at most once."""
     session = database.session()
     item = delivery.claim(session, interaction_id)
     if item is None:
         return "not queued (already sent or being sent)"
-    settings = current_app.config["CASELINE"]
     try:
-        adapter = registry.adapter_for(item.medium, settings)
-    except KeyError:
-        delivery.advance(session, item.id, "failed", error={
-            "code": "no_channel", "message": f"no channel sends {item.medium} messages"})
-        session.commit()
-        return "no adapter"
-    try:
+        delivery.recheck(session, item)
+        adapter = registry.adapter_for(item.medium, current_app.config["CASELINE"])
         result = adapter.send(_message(item))
+    except KeyError:
+        return _failed(session, item.id, "no_channel", f"no channel sends {item.medium} messages")
+    except DomainError as exc:
+        return _failed(session, item.id, exc.code or "refused", exc.message)
     except PermanentSendError as exc:
-        delivery.advance(session, item.id, "failed",
-                         error={"code": "rejected", "message": str(exc)})
-        outcome = f"failed: {exc}"
-    except (TemporarySendError, Exception) as exc:
+        return _failed(session, item.id, "rejected", str(exc))
+    except Exception as exc:
+        # Never strand a claimed message in `sending`: a bug is retried like a timeout, logged.
+        session.rollback()
         if not isinstance(exc, TemporarySendError):
-            log.exception("sending interaction %s failed unexpectedly", item.id)
-        delivery.retry_later(session, item.id, str(exc) or type(exc).__name__)
-        outcome = f"will retry: {exc}"
+            log.exception("sending interaction %s failed unexpectedly", interaction_id)
+        due_at = delivery.retry_later(session, interaction_id, str(exc) or type(exc).__name__)
         session.commit()
-        _retry(item.id)
-        return outcome
-    else:
-        delivery.accepted(session, item.id, result.provider_id, result.status)
-        outcome = f"sent as {result.provider_id}"
+        _retry(interaction_id, due_at)
+        return f"will retry: {exc}" if due_at else f"failed: {exc}"
+    delivery.accepted(session, item.id, result.provider_id, result.status,
+                      sender=result.sender, evidence=result.evidence, store=file_store())
     session.commit()
-    return outcome
+    return f"sent as {result.provider_id}"
+
+
+def _failed(session, interaction_id: int, code: str, message: str) -> str:
+    delivery.fail(session, interaction_id, code, message)
+    session.commit()
+    return f"failed: {message}"
 
 
 def _message(item: Interaction) -> OutboundMessage:
     meta = item.meta or {}
+    store = file_store()
+    files = []
+    for att in item.attachments:
+        if att.kind == "file" and att.storage_key:
+            with store.open(att.storage_key) as fh:
+                files.append((att.filename, att.content_type, fh.read()))
     return OutboundMessage(interaction_id=item.id, to=item.to_addr or "", body=item.body,
                            sender=item.from_addr, subject=item.subject,
-                           headers=dict(meta.get("headers") or {}),
-                           attachments=tuple(meta.get("attachments") or ()))
+                           headers=dict(meta.get("headers") or {}), attachments=tuple(files),
+                           media_urls=tuple(meta.get("media_urls") or ()))
 
 
-def _retry(interaction_id: int) -> None:
-    # With a broker, retry with backoff; embedded, the sweeper picks it up a minute later.
-    if current_app.config["CASELINE"].tasks_mode == "celery":
-        item = database.session().get(Interaction, interaction_id)
-        attempts = int((item.meta or {}).get("attempts", 1)) if item else 1
-        if item is not None and item.status == "queued":
-            send_outbound.apply_async(args=(interaction_id,), countdown=30 * 2 ** attempts)
+def _retry(interaction_id: int, due_at: datetime | None) -> None:
+    # With a broker, retry at the backoff; embedded, the sweeper picks it up when it is due.
+    if due_at is not None and current_app.config["CASELINE"].tasks_mode == "celery":
+        countdown = max(0.0, (due_at - utcnow()).total_seconds())
+        send_outbound.apply_async(args=(interaction_id,), countdown=countdown)
 
 
 @periodic(timedelta(seconds=30))
 @celery.task(name="caseline.sweep_outbound")
 def sweep_outbound() -> int:
-    """Re-enqueue outbound messages left queued (a broker outage delays but loses nothing)."""
+    """Send what is due (retries, and what a broker outage left queued); settle dead sends."""
     session = database.session()
-    delivery.interrupted(session, INTERRUPTED_AFTER, registry.generic_media())
+    delivery.interrupted(session, INTERRUPTED_AFTER, registry.media())
     session.commit()
-    ids = delivery.stale_queued(session, STALE_AFTER, registry.generic_media())
+    ids = delivery.due(session, registry.media())
     session.rollback()
     for ident in ids:
         enqueue(send_outbound, ident)
@@ -97,7 +103,7 @@ def sweep_outbound() -> int:
 @celery.task(name="caseline.fetch_media")
 def fetch_media(attachment_id: int) -> str:
     """Copy an inbound message's media from Twilio into our storage (once)."""
-    from channels.sms.media import MediaError, download
+    from channels.sms.media_download import MediaError, download
 
     session = database.session()
     att = session.get(Attachment, attachment_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from console.api.core.registry import documented
+from console.api.core.openapi import documented
 from console.routing.service import SUPERVISOR_CHOICES
 
 

@@ -19,6 +19,9 @@ CASE_UPDATED = "case.updated"
 CUSTOMER_UPDATED = "customer.updated"
 CUSTOMERS_MERGED = "customer.merged"
 TASK_CREATED = "task.created"
+# A four-eyes decision was approved or rejected ({decision_id, status}); what it decided
+# (a settlement, say) applies itself from a listener, so the decisions module knows no subject.
+DECISION_DECIDED = "decision.decided"
 # Messaging: an outbound interaction was stored "queued" (the console enqueues its send task);
 # an inbound attachment awaits download into our storage; a chat visitor is typing.
 OUTBOUND_QUEUED = "outbound.queued"

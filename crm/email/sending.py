@@ -1,12 +1,12 @@
-"""Outbound email on a case: queued with the request, claimed once, settled by the sender."""
+"""Outbound email on a case: checked, queued with its headers; crm.messaging.delivery sends it."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm import guardrails
@@ -18,6 +18,7 @@ from crm.core.files import safe_filename, sniff
 from crm.core.storage import BlobStore
 from crm.customers import identity
 from crm.email.receiving import CASE_TOKEN
+from crm.messaging.delivery import STATUS_RANK
 from crm.models import (
     Attachment,
     Case,
@@ -32,29 +33,8 @@ from crm.models import (
 MAX_SUBJECT = 900
 MAX_BODY = 100_000
 MAX_ATTACHMENTS_BYTES = 10 * 1024 * 1024
-MAX_ATTEMPTS = 5
-BACKOFF = timedelta(seconds=30)
-# A send takes seconds; `sending` this long means the worker died mid-send.
-STALE_SENDING = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class Sendable:
-    """Everything the sender needs for one claimed email (ids and bytes, no ORM objects)."""
-
-    interaction_id: int
-    case_id: int
-    client_id: int
-    case_reference: str
-    to: str
-    subject: str
-    body: str
-    message_id: str
-    in_reply_to: str | None
-    references: tuple[str, ...]
-    opt_out: bool
-    attachments: tuple[tuple[str, str, str], ...]  # (filename, content type, storage key)
-    link_base: str | None = None  # the console's URL as the sender reached it (see queue_email)
+# (case id, address) -> the signed opt-out URL; the console signs it with its secret.
+OptOutLink = Callable[[int, str], str]
 
 
 @dataclass(frozen=True)
@@ -68,8 +48,12 @@ class OptOutTarget:
 
 def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject: str,
                 body: str, in_reply_to_id: int | None = None, attachments=(),
-                store: BlobStore | None = None, link_base: str | None = None) -> Interaction:
-    """Write an outbound email as `queued` in the caller's transaction; the task sends it."""
+                store: BlobStore | None = None, opt_out_link: OptOutLink | None = None,
+                message_domain: str = "caseline.local") -> Interaction:
+    """Write an outbound email as `queued`, headers and all; the send pipeline delivers it.
+
+    `opt_out_link(case_id, address)` is the signed link a collections email must carry.
+    """
     case = cases.get(session, actor, case_id, audit_view=False)
     address = identity.normalise_email(to)
     _refuse_unless_customers(session, case, address)
@@ -92,17 +76,20 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     files = _checked_files(attachments)
     if files and store is None:
         raise Invalid("attachments need a file store")
-    on_debt = session.scalar(select(DebtAccount.id).where(DebtAccount.case_id == case.id)
-                             .limit(1)) is not None
-    meta = {"in_reply_to": in_reply_to, "references": references, "opt_out": on_debt,
-            "attempts": 0}
-    if on_debt and link_base:
-        # The sender task may run in another process with no request to ask; without
-        # PUBLIC_BASE_URL the opt-out link points where the agent reached the console.
-        meta["link_base"] = link_base
+    # Fixed now, so a retry re-sends the same message and a reply can name it at once.
+    message_id = f"<cl.{secrets.token_hex(12)}@{message_domain}>"
+    headers = {"Message-ID": message_id, "In-Reply-To": in_reply_to,
+               "References": " ".join(references) or None, "X-Caseline-Case": case.reference}
+    if _on_debt(session, case):
+        text, unsubscribe = _with_opt_out(text, case, address, opt_out_link)
+        headers.update(unsubscribe)
     item, _ = timeline.record(
-        session, case, medium="email", direction="outbound", status="queued", body=text,
-        subject=subject, to_addr=address, agent_id=actor.id, occurred_at=utcnow(), meta=meta)
+        session, case, medium="email", direction="outbound", status="queued",
+        status_seq=STATUS_RANK["queued"], body=text, subject=subject, to_addr=address,
+        agent_id=actor.id, occurred_at=utcnow(), thread_key=message_id,
+        meta={"headers": {k: v for k, v in headers.items() if v}, "in_reply_to": in_reply_to,
+              "references": references, "attempts": 0})
+    item.provider_id = message_id
     for name, data in files:
         key, digest = store.put(data)
         session.add(Attachment(interaction_id=item.id, kind="file", filename=name,
@@ -111,13 +98,28 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
     session.flush()
     audit.record(session, actor, "email.queued", item, client_id=case.client_id,
                  after={"case_id": case.id, "to": address})
+    events.emit(session, events.OUTBOUND_QUEUED, interaction_id=item.id, case_id=case.id,
+                client_id=case.client_id, medium="email")
     return item
 
 
-def refuse_if_opted_out(session: Session, client_id: int, address: str) -> None:
-    """Forbidden when the address has opted out of email (re-checked when the task sends)."""
-    guardrails.refuse_opted_out(_contact_point(session, client_id, address),
-                                guardrails.describe("email"))
+def _on_debt(session: Session, case: Case) -> bool:
+    return session.scalar(select(DebtAccount.id).where(DebtAccount.case_id == case.id)
+                          .limit(1)) is not None
+
+
+def _with_opt_out(text: str, case: Case, address: str, opt_out_link: OptOutLink | None
+                  ) -> tuple[str, dict]:
+    # A collections email carries a simple way to opt out (Regulation F), in the footer and
+    # as List-Unsubscribe (RFC 2369); the footer is stored, so the timeline shows it too.
+    if opt_out_link is None:
+        raise Invalid("cannot build the opt-out link: set PUBLIC_BASE_URL")
+    link = opt_out_link(case.id, address)
+    headers = {"List-Unsubscribe": f"<{link}>"}
+    if link.startswith("https://"):
+        # RFC 8058 one-click is defined for an HTTPS URI only; mail clients ignore it else.
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return f"{text}\n\n--\nTo stop receiving emails from us at this address: {link}\n", headers
 
 
 def _refuse_unless_customers(session: Session, case: Case, address: str) -> None:
@@ -126,102 +128,6 @@ def _refuse_unless_customers(session: Session, case: Case, address: str) -> None
     cp = _contact_point(session, case.client_id, address)
     if cp is None or cp.customer_id != case.customer_id:
         raise Invalid(f"{address} is not an email address of this customer")
-
-
-def claim(session: Session, interaction_id: int, domain: str) -> Sendable | None:
-    """Move one queued email to `sending` (a conditional UPDATE: only one sender wins)."""
-    won = session.execute(
-        update(Interaction)
-        .where(Interaction.id == interaction_id, Interaction.medium == "email",
-               Interaction.direction == "outbound", Interaction.status == "queued")
-        .values(status="sending", updated_at=utcnow())
-    ).rowcount
-    if not won:
-        session.rollback()
-        return None
-    item = session.get(Interaction, interaction_id)
-    session.refresh(item)
-    if not item.thread_key:
-        # Our Message-ID is fixed on first claim, so a retry re-sends the same message.
-        item.thread_key = f"<cl.{secrets.token_hex(12)}@{domain}>"
-        item.provider_id = item.thread_key
-    case = session.get(Case, item.case_id)
-    meta = item.meta or {}
-    sendable = Sendable(
-        interaction_id=item.id, case_id=case.id, client_id=case.client_id,
-        case_reference=case.reference, to=item.to_addr, subject=item.subject or "",
-        body=item.body, message_id=item.thread_key, in_reply_to=meta.get("in_reply_to"),
-        references=tuple(meta.get("references") or ()), opt_out=bool(meta.get("opt_out")),
-        attachments=tuple((a.filename, a.content_type, a.storage_key)
-                          for a in item.attachments if a.kind == "file"),
-        link_base=meta.get("link_base"))
-    session.commit()
-    return sendable
-
-
-def mark_sent(session: Session, interaction_id: int, *, sender: str, raw: bytes | None = None,
-              store: BlobStore | None = None) -> None:
-    """The SMTP server accepted the message; what we sent is kept as evidence."""
-    if raw and store is not None:
-        key, digest = store.put(raw, suffix="eml")
-        session.add(Attachment(interaction_id=interaction_id, kind="raw", filename="message.eml",
-                               content_type="message/rfc822", size=len(raw), storage_key=key,
-                               sha256=digest))
-    _settle(session, interaction_id, "sent", from_addr=sender)
-
-
-def _error(code: str, reason: str) -> dict:
-    # The same {code, message} shape every channel shows the agent (Interaction.error).
-    return {"code": code, "message": reason[:500]}
-
-
-def mark_failed(session: Session, interaction_id: int, reason: str) -> None:
-    """A permanent refusal (5xx, opted out, too many attempts): never retried."""
-    _settle(session, interaction_id, "failed", error=_error("rejected", reason))
-
-
-def mark_retry(session: Session, interaction_id: int, reason: str,
-               now: datetime | None = None) -> bool:
-    """A temporary failure: back to `queued` with a backoff, or failed after MAX_ATTEMPTS."""
-    item = session.get(Interaction, interaction_id)
-    attempts = int((item.meta or {}).get("attempts", 0)) + 1
-    if attempts >= MAX_ATTEMPTS:
-        _settle(session, interaction_id, "failed", error=_error("gave_up", reason),
-                attempts=attempts)
-        return False
-    due = (now or utcnow()) + BACKOFF * (2 ** (attempts - 1))
-    _settle(session, interaction_id, "queued", error=_error("retrying", reason),
-            attempts=attempts,
-            next_attempt_at=due.isoformat())
-    return True
-
-
-def due(session: Session, now: datetime | None = None, limit: int = 100) -> list[int]:
-    """Queued emails whose backoff has passed (the sweeper re-enqueues them)."""
-    now = now or utcnow()
-    rows = session.execute(
-        select(Interaction.id, Interaction.meta).where(
-            Interaction.status == "queued", Interaction.medium == "email",
-            Interaction.direction == "outbound").order_by(Interaction.id).limit(limit * 5)
-    ).all()
-    session.rollback()
-    ready = [i for i, meta in rows
-             if not (meta or {}).get("next_attempt_at")
-             or datetime.fromisoformat(meta["next_attempt_at"]) <= now]
-    return ready[:limit]
-
-
-def recover_stale(session: Session, now: datetime | None = None) -> int:
-    """Put emails stuck in `sending` back in the queue (same Message-ID when re-sent)."""
-    cutoff = (now or utcnow()) - STALE_SENDING
-    count = session.execute(
-        update(Interaction)
-        .where(Interaction.status == "sending", Interaction.medium == "email",
-               Interaction.direction == "outbound", Interaction.updated_at < cutoff)
-        .values(status="queued", updated_at=utcnow())
-    ).rowcount
-    session.commit()
-    return count
 
 
 def _opt_out_link(session: Session, case_id: int, address: str) -> tuple[
@@ -255,17 +161,6 @@ def opt_out(session: Session, case_id: int, address: str) -> ContactPoint:
         events.emit(session, events.CUSTOMER_UPDATED, customer_id=cp.customer_id,
                     client_id=case.client_id)
     return cp
-
-
-def _settle(session, interaction_id, status, *, from_addr=None, **meta) -> None:
-    item = session.get(Interaction, interaction_id)
-    item.status = status
-    if from_addr:
-        item.from_addr = from_addr[:320]
-    item.meta = {**(item.meta or {}), **meta}
-    events.emit(session, events.INTERACTION_UPDATED, interaction_id=item.id,
-                case_id=item.case_id, client_id=item.client_id)
-    session.commit()
 
 
 def _contact_point(session, client_id, address) -> ContactPoint | None:

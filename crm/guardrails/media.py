@@ -26,6 +26,9 @@ class Medium:
     opt_out_noun: str = ""  # what they opted out of, in a refusal ("calls", "email")
     opt_out_outcome: str = "nothing was sent"
     opt_out_error: type[DomainError] = Conflict
+    # A send cut off mid-way is sent again (email: the same Message-ID lets mail clients see
+    # one message), not failed for an agent to check.
+    resend_interrupted: bool = False
 
     @property
     def opted_out_of(self) -> str:
@@ -33,8 +36,9 @@ class Medium:
         return self.opt_out_noun or f"{self.name} messages"
 
 
+# The email API has always answered 403 to an opted-out address.
 EMAIL = Medium("email", "email", opt_out_noun="email", opt_out_outcome="choose another channel",
-               opt_out_error=Forbidden)  # the email API has always answered 403 here
+               opt_out_error=Forbidden, resend_interrupted=True)
 VOICE = Medium("voice", "phone", rings=True, opt_out_noun="calls",
                opt_out_outcome="no call was made")
 

@@ -52,7 +52,7 @@ def queue_system(session: Session, case: Case, *, medium: str, to: str, body: st
                  sender: str | None = None, kind: str = "system") -> Interaction:
     """Queue a message the system itself must send (an opt-out confirmation): no guardrails."""
     return _store(session, case, guardrails.describe(medium), body=body, to=to, sender=sender,
-                  subject=None, agent=None, extra={"kind": kind})
+                  subject=None, agent=None, extra={"kind": kind, "system": True})
 
 
 def _store(session, case, rules, *, body, to, sender, subject, agent, extra) -> Interaction:

@@ -3,6 +3,7 @@
 from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
+from crm.models.collections import Payment, PaymentPlan, Settlement
 from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.imports import Import, ImportReject
 from crm.models.messaging import CannedReply
@@ -52,9 +53,12 @@ __all__ = [
     "Interaction",
     "Investigation",
     "Offer",
+    "Payment",
+    "PaymentPlan",
     "Promise",
     "RecentCase",
     "RoutingQueue",
+    "Settlement",
     "Task",
     "Team",
     "User",

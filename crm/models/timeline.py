@@ -49,6 +49,7 @@ class Interaction(Base):
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    next_attempt_at: Mapped[datetime | None]  # a queued send's retry is due (after a backoff)
 
     agent: Mapped[User | None] = relationship(lazy="joined")
     attachments: Mapped[list[Attachment]] = relationship(

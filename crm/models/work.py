@@ -70,6 +70,10 @@ class DebtAccount(Base):
     attorney_represented: Mapped[bool] = mapped_column(default=False)
     disputed: Mapped[bool] = mapped_column(default=False)
     ceased: Mapped[bool] = mapped_column(default=False)
+    # Why contact stopped (cease_request, bankrupt, deceased), and the debtor's attorney.
+    stop_reason: Mapped[str | None] = mapped_column(String(32))
+    attorney_name: Mapped[str | None] = mapped_column(String(200))
+    attorney_phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -84,7 +88,12 @@ class Promise(Base):
     debt_account_id: Mapped[int] = mapped_column(ForeignKey("debt_accounts.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     due_on: Mapped[date]
+    # open, kept, broken; cancelled when the plan it belongs to broke before it fell due.
     status: Mapped[str] = mapped_column(String(16), default="open")
+    paid_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # payments applied to it
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("payment_plans.id"), index=True)
+    settlement_id: Mapped[int | None] = mapped_column(ForeignKey("settlements.id"))
+    closed_on: Mapped[date | None]  # the day it was kept or broken
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -67,6 +67,8 @@ def decide(session: Session, actor: User, decision_id: int, *, approve: bool,
                  + (f". {note}" if note else ""))
     events.emit(session, events.CASE_UPDATED, case_id=decision.case_id,
                 client_id=decision.client_id)
+    events.emit(session, events.DECISION_DECIDED, decision_id=decision.id, status=status,
+                kind=decision.kind, case_id=decision.case_id, client_id=decision.client_id)
     return decision
 
 

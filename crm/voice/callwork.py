@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from crm.collections import outcomes
 from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid, NotFound
 from crm.models import AuditEvent, DispositionCode, Interaction, Offer, User, utcnow
@@ -23,8 +24,7 @@ DEFAULT_CODES = {
                 ("no_action", "No action needed"), ("wrong_number", "Wrong number")],
     "insurance": [("fnol", "First notice of loss taken"), ("claim_update", "Claim status given")],
     "fraud": [("verified", "Identity verified"), ("escalated", "Escalated to investigator")],
-    "collections": [("promise", "Promise to pay"), ("dispute", "Dispute raised"),
-                    ("refused", "Refused to pay")],
+    "collections": outcomes.CODES,
 }
 
 
@@ -346,8 +346,12 @@ def recording(session: Session, actor: User, interaction_id: int, *, paused: boo
 
 
 def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: str,
-            notes: str = "") -> Interaction:
-    """Close the agent's work on a call with a disposition code (required) and notes."""
+            notes: str = "", details: dict | None = None) -> Interaction:
+    """Close the agent's work on a call with a disposition code (required) and notes.
+
+    details: what a collections code needs (a promise's amount and day, the attorney), which
+    it applies to the case's debt accounts (crm.collections.outcomes).
+    """
     item = get_call(session, actor, interaction_id, handed_on=True)
     codes = dict(dispositions(session, line_of(item), item.client_id))
     if not disposition:
@@ -357,6 +361,7 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise Invalid(f"wrap-up notes can have at most {MAX_NOTES} characters")
+    outcomes.apply(session, actor, item, disposition, details)
     handed_on = _handed_on_part(item, actor.id)
     t = dict(handed_on) if handed_on is not None else _ended(item)
     t["wrap_up_seconds"] = _seconds_since(t["ended_at"])

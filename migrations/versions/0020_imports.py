@@ -1,7 +1,7 @@
 """Portfolio imports: the uploaded file's progress, and the rows it refused.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0021
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from crm.models.base import BigId, Json, UTCDateTime
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -54,6 +54,14 @@ bar.innerHTML = `
   </section>
   <form id="phone-wrapup" hidden>
     <label>Disposition <select id="phone-disposition" aria-required="true"></select></label>
+    <span id="phone-promise" hidden>
+      <label>Amount <input id="phone-promise-amount" size="8" placeholder="50.00"></label>
+      <label>By <input id="phone-promise-due" type="date"></label>
+    </span>
+    <span id="phone-attorney" hidden>
+      <label>Attorney <input id="phone-attorney-name" maxlength="200"></label>
+      <label>Phone <input id="phone-attorney-phone" maxlength="40"></label>
+    </span>
     <label>Notes <textarea id="phone-notes" rows="2" maxlength="5000"></textarea></label>
     <button type="submit" id="phone-wrapup-submit">Finish wrap-up</button>
   </form>
@@ -461,8 +469,31 @@ async function wrapUp() {
   select.replaceChildren(new Option("Choose…", ""),
     ...codes.items.map((c) => new Option(c.label, c.code)));
   $("phone-notes").value = "";
+  for (const id of ["phone-promise-amount", "phone-attorney-name", "phone-attorney-phone"]) $(id).value = "";
+  $("phone-promise-due").value = "";
+  askDetails();
   show("phone-wrapup");
   setState("wrap-up");
+}
+
+// A collections code asks what it records: a promise's amount and day, the attorney.
+function askDetails() {
+  const code = $("phone-disposition").value;
+  $("phone-promise").hidden = code !== "promise_to_pay";
+  $("phone-attorney").hidden = code !== "attorney";
+}
+$("phone-disposition").addEventListener("change", askDetails);
+
+function details(code) {
+  if (code === "promise_to_pay") {
+    const match = /^\s*\$?\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec($("phone-promise-amount").value.replaceAll(",", ""));
+    return { amount_cents: match ? Number(match[1]) * 100 + Number((match[2] || "0").padEnd(2, "0")) : null,
+             due_on: $("phone-promise-due").value || null };
+  }
+  if (code === "attorney") {
+    return { attorney_name: $("phone-attorney-name").value, attorney_phone: $("phone-attorney-phone").value || null };
+  }
+  return {};
 }
 
 $("phone-wrapup").addEventListener("submit", async (event) => {
@@ -474,7 +505,7 @@ $("phone-wrapup").addEventListener("submit", async (event) => {
   submit.disabled = true;
   try {
     await post(`/calls/${state.call}/wrap-up`,
-              { disposition, notes: $("phone-notes").value });
+              { disposition, notes: $("phone-notes").value, ...details(disposition) });
   } catch (err) { return say(err.message); } finally { submit.disabled = false; }
   Object.assign(state, { call: null, offer: null, twilioCall: null });
   show(null);

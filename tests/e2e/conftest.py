@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from tests.e2e.databases import PostgresDatabases, SqliteDatabases, served_db
 from tests.e2e.pages import OUR_NUMBER, TOKEN
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 ROOT = Path(__file__).resolve().parents[2]
 CASELINE = [sys.executable, "-c", "from console.cli import main; main()"]
 
@@ -51,36 +51,38 @@ def chromium_path():
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def server_env(tmp_path_factory, template_db):
-    """Environment of the served console: its own SQLite copy with the demo data."""
-    tmp = tmp_path_factory.mktemp("e2e")
-    db = tmp / "e2e.db"
-    if isinstance(template_db, Path):
-        shutil.copy(template_db, db)
-        url = f"sqlite:///{db}"
-    else:
-        url = f"sqlite:///{db}"
-        subprocess.run([*CASELINE, "db", "upgrade"], check=True, cwd=ROOT,
-                       env={**os.environ, "DATABASE_URL": url})
+def _console_env(instance: Path) -> dict:
+    """The environment of a served console (or a `caseline` command): no Redis, tasks in
+    threads, as a developer's `caseline serve`; DATABASE_URL is added by the caller."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASELINE_", "REDIS_"))}
-    env.update(DATABASE_URL=url, INSTANCE_PATH=str(tmp / "instance"), CASELINE_TASKS="thread")
-    subprocess.run([*CASELINE, "seed-demo"], check=True, cwd=ROOT, env=env,
-                   capture_output=True)
+    env.update(INSTANCE_PATH=str(instance), CASELINE_TASKS="thread")
     return env
 
 
-def copy_of_served_db(server_env: dict, dest: Path) -> str:
-    """A consistent copy of the served console's live database (SQLite's backup API: a plain
-    file copy would miss what is still in its write-ahead log); its URL."""
-    source = sqlite3.connect(server_env["DATABASE_URL"].removeprefix("sqlite:///"))
-    copy = sqlite3.connect(dest)
+@pytest.fixture(scope="session")
+def served_databases(tmp_path_factory):
+    """The demo data migrated and seeded once, in SQLite or (with TEST_DATABASE_URL) in
+    PostgreSQL; `.copy(name)` gives a served console a database of its own."""
+    tmp = tmp_path_factory.mktemp("e2e-databases")
+    databases = (PostgresDatabases(TEST_DATABASE_URL) if TEST_DATABASE_URL
+                 else SqliteDatabases(tmp))
     try:
-        source.backup(copy)
+        env = {**_console_env(tmp / "instance"), "DATABASE_URL": databases.template_url}
+        for command in (["db", "upgrade"], ["seed-demo"]):
+            done = subprocess.run([*CASELINE, *command], cwd=ROOT, env=env,
+                                  capture_output=True, text=True)
+            if done.returncode:
+                raise RuntimeError(f"caseline {' '.join(command)}:\n{done.stdout}{done.stderr}")
+        yield databases
     finally:
-        copy.close()
-        source.close()
-    return f"sqlite:///{dest}"
+        databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def server_env(served_databases, tmp_path_factory):
+    """Environment of the served console: its own copy of the demo database."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    return {**_console_env(tmp / "instance"), "DATABASE_URL": served_databases.copy("live")}
 
 
 def start_server(env: dict, port: int | None = None) -> tuple[str, subprocess.Popen]:
@@ -102,16 +104,15 @@ def start_server(env: dict, port: int | None = None) -> tuple[str, subprocess.Po
     raise RuntimeError("the console did not start in 30 s")
 
 
-def start_sms_console(server_env: dict, tmp: Path, name: str, **settings: str
+def start_sms_console(server_env: dict, database_url: str, tmp: Path, **settings: str
                       ) -> tuple[str, subprocess.Popen]:
-    """A console on a copy of the served database whose only waiting work is what the test
-    sends it (settings: e.g. a fake Twilio number, so signed webhooks are accepted)."""
-    url = copy_of_served_db(server_env, tmp / f"{name}.db")
-    with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
-        db.execute("UPDATE offers SET status = 'abandoned' WHERE status = 'open'")
+    """A console on database_url (a copy of the demo data) whose only waiting work is what
+    the test sends it (settings: e.g. a fake Twilio number, so signed webhooks are accepted)."""
+    with served_db(database_url) as conn:
+        conn.execute(text("UPDATE offers SET status = 'abandoned' WHERE status = 'open'"))
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**server_env, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "i"),
+    env = {**server_env, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp / "i"),
            "PUBLIC_BASE_URL": base, **settings}
     return start_server(env, port)
 
@@ -172,24 +173,26 @@ def sign_in(live_server):
 
 
 @pytest.fixture(scope="module")
-def demo_server(server_env, tmp_path_factory):
-    """A console in demo mode: the call simulator on, calls only on demand; (URL, its db)."""
+def demo_server(server_env, served_databases, tmp_path_factory):
+    """A console in demo mode: the call simulator on, calls only on demand; (URL, its
+    database's URL)."""
     tmp = tmp_path_factory.mktemp("voice-e2e")
-    db = tmp / "voice.db"
-    env = {**server_env, "DATABASE_URL": copy_of_served_db(server_env, db),
-           "CASELINE_SIMULATOR": "1", "CASELINE_SIM_CALL_EVERY": "0",
-           "INSTANCE_PATH": str(tmp / "instance")}
+    url = served_databases.copy("voice")
+    env = {**server_env, "DATABASE_URL": url, "CASELINE_SIMULATOR": "1",
+           "CASELINE_SIM_CALL_EVERY": "0", "INSTANCE_PATH": str(tmp / "instance")}
     base, proc = start_server(env)
-    yield base, Path(db)
+    yield base, url
     proc.terminate()
     proc.wait(10)
 
 
 @pytest.fixture(scope="module")
-def sms_server(server_env, tmp_path_factory):
-    """A console with a (fake) Twilio number, so signed SMS webhooks are accepted."""
-    base, proc = start_sms_console(server_env, tmp_path_factory.mktemp("offers-e2e"), "offers",
+def sms_server(server_env, served_databases, tmp_path_factory):
+    """A console with a (fake) Twilio number, so signed SMS webhooks are accepted; (URL, its
+    database's URL)."""
+    url = served_databases.copy("offers")
+    base, proc = start_sms_console(server_env, url, tmp_path_factory.mktemp("offers-e2e"),
                                    TWILIO_AUTH_TOKEN=TOKEN, TWILIO_PHONE_NUMBER=OUR_NUMBER)
-    yield base
+    yield base, url
     proc.terminate()
     proc.wait(10)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from tests.e2e.databases import served_db
 from tests.e2e.pages import on_a_simulated_call, signed_in
 
 
@@ -54,7 +55,7 @@ def test_agents_cannot_open_the_board(new_page, demo_server):
 
 def test_supervisor_listens_whispers_and_stops_on_a_live_call(new_page, demo_server):
     # Demo mode has no Twilio: the board says the monitor is simulated; it is still audited.
-    base, db = demo_server
+    base, db_url = demo_server
     boss = signed_in(new_page, base, "supervisor@caseline.demo")
     boss.goto(base + "/board")
     agent = signed_in(new_page, base, "claims@caseline.demo")
@@ -75,13 +76,11 @@ def test_supervisor_listens_whispers_and_stops_on_a_live_call(new_page, demo_ser
     row.locator("button[data-monitor=stop]").click()
     expect(status).to_have_text(f"Stopped listening to call #{call_id}.")
 
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
+    with served_db(db_url) as conn:
         actions = [a for (a,) in conn.execute(text(
             "SELECT action FROM audit_events WHERE object_type = 'interaction' AND object_id = "
             ":id AND action IN ('call.listen', 'call.whisper', 'call.monitor_stopped') "
             "ORDER BY id"), {"id": str(call_id)})]
-    engine.dispose()
     assert actions == ["call.listen", "call.whisper", "call.monitor_stopped"]
 
     agent.click("#phone-end")  # the agent is free again for the module's other tests

@@ -10,17 +10,17 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CASELINE, ROOT, _free_port, copy_of_served_db
+from tests.e2e.conftest import CASELINE, ROOT, _free_port
 
 TOKEN = "e2e-inbound-token"
 HOSTILE = (ROOT / "tests/channels/email_corpus/12_html_only_hostile.eml").read_bytes()
 
 
 @pytest.fixture(scope="module")
-def mail_server(server_env, tmp_path_factory):
+def mail_server(server_env, served_databases, tmp_path_factory):
     """A console with inbound email enabled, on its own copy of the demo database."""
     tmp = tmp_path_factory.mktemp("e2e-email")
-    env = {**server_env, "DATABASE_URL": copy_of_served_db(server_env, tmp / "email.db"),
+    env = {**server_env, "DATABASE_URL": served_databases.copy("email"),
            "INBOUND_EMAIL_TOKEN": TOKEN, "INSTANCE_PATH": str(tmp / "instance")}
     port = _free_port()
     proc = subprocess.Popen([*CASELINE, "serve", "--port", str(port)], cwd=ROOT, env=env,

@@ -8,7 +8,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import copy_of_served_db, start_server
+from tests.e2e.conftest import start_server
 from tests.e2e.pages import signed_in
 
 ROWS = 20_000  # enough batches (of 1,000) to see the bar between 0 and 100 %
@@ -29,10 +29,10 @@ def _portfolio() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def import_server(server_env, tmp_path_factory):
+def import_server(server_env, served_databases, tmp_path_factory):
     """A console of its own: the imported customers stay out of the other tests' database."""
     tmp = tmp_path_factory.mktemp("imports-e2e")
-    env = {**server_env, "DATABASE_URL": copy_of_served_db(server_env, tmp / "imports.db"),
+    env = {**server_env, "DATABASE_URL": served_databases.copy("imports"),
            "INSTANCE_PATH": str(tmp / "instance")}
     base, proc = start_server(env)
     yield base

@@ -35,10 +35,10 @@ REPLAY_FIRST_RESCIND = """([socket, offerId]) => {
 
 
 @pytest.fixture(scope="module")
-def console(server_env, tmp_path_factory):
+def console(server_env, served_databases, tmp_path_factory):
     """A console with a (fake) Twilio number and offers that run out after a few seconds."""
     base, proc = start_sms_console(
-        server_env, tmp_path_factory.mktemp("reoffers-e2e"), "reoffers",
+        server_env, served_databases.copy("reoffers"), tmp_path_factory.mktemp("reoffers-e2e"),
         TWILIO_AUTH_TOKEN=TOKEN, TWILIO_PHONE_NUMBER=OUR_NUMBER,
         ROUTING_OFFER_TIMEOUT_SECONDS=str(OFFER_SECONDS))
     yield base

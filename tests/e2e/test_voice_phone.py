@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from tests.e2e.databases import served_db
 from tests.e2e.pages import on_a_simulated_call, signed_in
 
 
 def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new_page,
                                                                               demo_server):
-    base, db = demo_server
+    base, db_url = demo_server
     page = signed_in(new_page, base, "agent@caseline.demo")
 
     state = page.locator("#phone-state")
@@ -59,13 +60,11 @@ def test_agent_answers_holds_resumes_transfers_and_wraps_up_a_simulated_call(new
     expect(page.locator(".tl-wrapup").first).to_contain_text(
         "Resolved — Customer asked about their claim; sent to collections.")
 
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
+    with served_db(db_url) as conn:
         row = conn.execute(text("SELECT disposition, meta FROM interactions "
                                 "WHERE medium = 'voice' ORDER BY id DESC LIMIT 1")).one()
         actions = [a for (a,) in conn.execute(text(
             "SELECT action FROM audit_events WHERE action LIKE 'call.%' ORDER BY id"))]
-    engine.dispose()
     assert row.disposition == "resolved"
     assert actions == ["call.held", "call.resumed", "call.transferred", "call.wrapped_up"]
 

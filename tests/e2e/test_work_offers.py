@@ -11,7 +11,7 @@ from tests.e2e.pages import signed_in, text_in
 
 def test_an_agent_accepts_an_sms_offer_works_it_in_the_case_and_finishes(new_page,
                                                                          sms_server):
-    base = sms_server
+    base, _db_url = sms_server
     page = signed_in(new_page, base, "agent@caseline.demo")
     expect(page.locator("#phone-state")).to_have_text("away")
     page.click("#phone-presence")
@@ -47,6 +47,7 @@ def test_an_agent_accepts_an_sms_offer_works_it_in_the_case_and_finishes(new_pag
 
 
 def test_the_shortcut_sheet_lists_taking_offered_work(new_page, sms_server):
-    page = signed_in(new_page, sms_server, "agent@caseline.demo")
+    base, _db_url = sms_server
+    page = signed_in(new_page, base, "agent@caseline.demo")
     page.locator("body").press("?")
     expect(page.locator("#shortcuts")).to_contain_text("Accept / decline the work offered")

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert, select
 
-from crm.core.db import make_engine
 from crm.models import Case, Client, ContactPoint, Customer, Interaction
 from crm.models.workspace import reversed_digits, write_name_keys
+from tests.e2e.databases import served_db
 from tests.e2e.pages import signed_in, text_in
 
 LONG = 5_000
@@ -59,20 +59,16 @@ def _customer(conn, client_id, name, phone, reference, items):
 
 
 @contextmanager
-def _served_db(server_env):
-    """A transaction on the served console's database, and its default client's id."""
-    engine = make_engine(server_env["DATABASE_URL"])
-    try:
-        with engine.begin() as conn:
-            yield conn, conn.execute(select(Client.id).where(Client.slug == "default")).scalar()
-    finally:
-        engine.dispose()
+def _served_db(url):
+    """A transaction on a served console's database, and its default client's id."""
+    with served_db(url) as conn:
+        yield conn, conn.execute(select(Client.id).where(Client.slug == "default")).scalar()
 
 
 @pytest.fixture(scope="session")
 def cases(server_env):
     """Two customers written straight into the served database: a short case and a long one."""
-    with _served_db(server_env) as (conn, client_id):
+    with _served_db(server_env["DATABASE_URL"]) as (conn, client_id):
         made = {
             "short": _customer(conn, client_id, "Zoë Ångström-Test", "+12025550188",
                                "CL-E2ESHORT", 3),
@@ -98,10 +94,9 @@ def _mail_customer(conn, client_id, name, address, reference, emails):
     return case_id
 
 
-@pytest.fixture(scope="session")
-def mail_cases(server_env):
+def _mail_cases(url: str) -> dict:
     """Customers who wrote by email: in a thread with a subject, without one, and a third."""
-    with _served_db(server_env) as (conn, client_id):
+    with _served_db(url) as (conn, client_id):
         made = {
             "thread": _mail_customer(conn, client_id, "Thandi Mailthread", "thandi@example.com",
                                      "CL-E2EMAIL1",
@@ -113,6 +108,18 @@ def mail_cases(server_env):
                                     "CL-E2EMAIL3", [("inbound", "A question")]),
         }
     return made
+
+
+@pytest.fixture(scope="session")
+def mail_cases(server_env):
+    """The email customers in the served console's database."""
+    return _mail_cases(server_env["DATABASE_URL"])
+
+
+@pytest.fixture(scope="module")
+def sms_mail_cases(sms_server):
+    """The email customers in the SMS console's database (a copy of the demo data only)."""
+    return _mail_cases(sms_server[1])
 
 
 def open_by_search(page, typed, name):
@@ -479,8 +486,8 @@ def test_the_email_subject_stays_with_its_case_and_clears_once_sent(new_page, si
 
 
 def test_offer_cards_never_cover_the_composer_or_the_customer(new_page, sms_server,
-                                                              mail_cases):
-    base = sms_server
+                                                              sms_mail_cases):
+    base, _db_url = sms_server
     page = signed_in(new_page, base, "agent@caseline.demo")
     page.set_viewport_size({"width": 1280, "height": 800})
     state = page.locator("#phone-state")
@@ -488,7 +495,7 @@ def test_offer_cards_never_cover_the_composer_or_the_customer(new_page, sms_serv
     if state.inner_text() != "available":
         page.click("#phone-presence")
     expect(state).to_have_text("available")
-    page.goto(f"{base}/#case/{mail_cases['thread']}")
+    page.goto(f"{base}/#case/{sms_mail_cases['thread']}")
     expect(page.locator("#customer-name")).to_have_text("Thandi Mailthread")
     for n in range(4):
         text_in(base, f"SM{n:032x}", f"Customer {n} needs help with a long question about "

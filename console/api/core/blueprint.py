@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from console.api.core.registry import Registry
+from console.api.core.openapi import Registry
 from console.auth.sign_in import bearer_token, current_actor
 from console.core.errors import error_response
 from console.core.extensions import csrf

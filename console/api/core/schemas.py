@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from console.api.core.registry import documented
+from console.api.core.openapi import documented
 from crm.models.customers import CASE_STATUSES, PRIORITIES
 from crm.models.tenancy import ROLES
 from crm.models.timeline import DIRECTIONS, MEDIA

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from console.api.core.registry import NOT_BLANK, documented
+from console.api.core.debt_schemas import DebtOut
+from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import (
     CASE_STATUS,
     PRIORITY,
@@ -48,6 +49,8 @@ class CaseDetailOut(CaseOut):
     open_work: list[WorkLineOut] = []
     # Chats whose visitor typed this customer's email or phone and nobody has verified.
     unverified_chats: list[ChatVisitOut] = []
+    # Every debt account on the case (paid and closed too), with balances and ageing.
+    debts: list[DebtOut] = []
 
 
 class CaseSummaryOut(Out):

@@ -83,12 +83,65 @@ class WorkMaker:
                 age = self.rng.randint(-20, 400) if k else self.rng.randint(-20, 30)
                 due = (self.now - timedelta(days=age)).date()
                 status = "open" if age <= 0 else self.rng.choice(["kept", "kept", "broken"])
+                amount = self.rng.randint(20, 400) * 500
                 rows.append({"client_id": self.client_id, "case_id": case_id,
                              "debt_account_id": account_id,
-                             "amount_cents": self.rng.randint(20, 400) * 500,
-                             "due_on": due, "status": status,
+                             "amount_cents": amount, "due_on": due, "status": status,
+                             "paid_cents": amount if status == "kept" else 0, "plan_id": None,
+                             "closed_on": None if status == "open" else due,
                              "created_by_id": self.staff["collections"],
                              "created_at": self.now - timedelta(days=max(age, 0) + 7)})
+        return rows
+
+    def payments(self, promises: list[dict]) -> list[dict]:
+        """A payment for each kept promise, paid on or a day before its due day."""
+        return [{"client_id": p["client_id"], "case_id": p["case_id"],
+                 "debt_account_id": p["debt_account_id"], "amount_cents": p["amount_cents"],
+                 "paid_on": p["due_on"] - timedelta(days=self.rng.randint(0, 1)),
+                 "method": self.rng.choice(["card", "bank_transfer", "ach", "check"]),
+                 "reference": f"PAY-{self._next():07d}", "reverses_payment_id": None,
+                 "reason": None, "applied": [], "created_by_id": p["created_by_id"],
+                 "created_at": datetime.combine(p["due_on"], time(10), self.now.tzinfo)}
+                for p in promises if p["status"] == "kept"]
+
+    def plans(self, account_ids: list[int]) -> list[dict]:
+        """A running plan on each account whose status says it is on one."""
+        rows = []
+        for account_id, account in zip(account_ids, self.accounts, strict=True):
+            if account["status"] != "payment_plan":
+                continue
+            count = self.rng.choice([6, 12, 18])
+            first = (self.now - timedelta(weeks=self.rng.randint(1, 8))).date()
+            rows.append({"client_id": self.client_id, "case_id": account["case_id"],
+                         "debt_account_id": account_id, "frequency": "weekly",
+                         "instalment_cents": max(1000, account["balance_cents"] // count // 100
+                                                 * 100),
+                         "first_due_on": first, "count": count, "status": "active",
+                         "settlement_id": None, "created_by_id": self.staff["collections"],
+                         "created_at": datetime.combine(first, time(9), self.now.tzinfo)
+                         - timedelta(days=3)})
+        return rows
+
+    def instalments(self, plans: list[dict], plan_ids: list[int]) -> list[dict]:
+        """Each plan's instalments as promises: the past ones kept (one missed now and then),
+        the rest open."""
+        rows, today = [], self.now.date()
+        for plan_id, plan in zip(plan_ids, plans, strict=True):
+            missed = False
+            for n in range(plan["count"]):
+                due = plan["first_due_on"] + timedelta(weeks=n)
+                status = "open"
+                if due < today - timedelta(days=2):
+                    status = "broken" if not missed and self.rng.random() < 0.15 else "kept"
+                    missed = missed or status == "broken"
+                rows.append({"client_id": plan["client_id"], "case_id": plan["case_id"],
+                             "debt_account_id": plan["debt_account_id"],
+                             "amount_cents": plan["instalment_cents"], "due_on": due,
+                             "status": status,
+                             "paid_cents": plan["instalment_cents"] if status == "kept" else 0,
+                             "closed_on": None if status == "open" else due,
+                             "plan_id": plan_id, "created_by_id": plan["created_by_id"],
+                             "created_at": plan["created_at"]})
         return rows
 
     def tasks_for(self, case_id: int, person: Person, mine: bool) -> None:

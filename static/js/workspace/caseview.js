@@ -1,5 +1,6 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
 import { CASE_NOT_FOUND, caseProblem, get, post } from "/static/js/api.js";
+import { debtLine } from "./debts.js";
 import { fill, h } from "./dom.js";
 import { holds, icon, me, money, when } from "./format.js";
 import { CHANGED } from "./worklist.js";
@@ -16,8 +17,14 @@ const label = (kind) => kind.replaceAll("_", " ");
 const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
 
 export class CaseView {
-  constructor({ root, header, digest, viewers, timeline, composer, customerPane }) {
-    Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane });
+  constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel }) {
+    Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane, debtPanel });
+    // A payment or promise changes the account: its line in the header follows.
+    if (debtPanel) debtPanel.onCase = (c) => {
+      if (c.id !== this.caseId) return;
+      this.renderHeader(c);
+      this.composer.setContext({ case: c });
+    };
     this.caseId = null;
     this.case = null;
   }
@@ -32,11 +39,13 @@ export class CaseView {
     this.showViewers([]);
     fill(this.header, h("p", { class: "muted" }, "Loading…"));
     fill(this.digest);
+    this.debtPanel?.open(null);
     const opened = this.timeline.open(caseId);
     try {
       const c = await get(`/cases/${caseId}`);
       if (caseId !== this.caseId) return;
       this.renderHeader(c);
+      this.debtPanel?.open(c);
       this.composer.setContext({ case: c });
       this.customerPane.open(c.customer_id);
       this.loadDigest();
@@ -71,6 +80,7 @@ export class CaseView {
     this.customerPane.clear();
     this.showViewers([]);
     fill(this.digest);
+    this.debtPanel?.open(null);
     fill(this.header, h("p", { class: "error", id: "case-error" }, message));
   }
 
@@ -96,8 +106,11 @@ export class CaseView {
         h("span", { class: `badge priority-${c.priority}` }, `${c.priority} priority`),
         h("span", { class: "badge" }, c.owner ? `owner ${c.owner.name}` : "unassigned"),
         c.flags.map((f) => h("span", { class: "badge flag" }, f))),
-      c.open_work.length
-        ? h("ul", { class: "work-lines" }, c.open_work.map((w) =>
+      (c.debts || []).length
+        ? h("ul", { class: "work-lines debt-lines", id: "case-debts" }, c.debts.map(debtLine))
+        : null,
+      c.open_work.filter((w) => w.kind !== "debt_account").length
+        ? h("ul", { class: "work-lines" }, c.open_work.filter((w) => w.kind !== "debt_account").map((w) =>
           h("li", { class: `work work-${w.kind}` }, `${WORK_LABELS[w.kind] || w.kind} ${w.reference}`,
             h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
         : null,
@@ -244,6 +257,7 @@ export class CaseView {
     if (payload.case_id !== this.caseId || !this.case) return;
     this.renderHeader({ ...this.case, ...payload.case }); // lines of work included
     this.loadDigest();
+    if (this.case.debts?.length) this.debtPanel?.refresh(); // a payment, a promise kept or broken
   }
 
   onViewers(payload) {

@@ -3,6 +3,7 @@ import { socket } from "../console.js";
 import { CaseView } from "./caseview.js";
 import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
+import { DebtPanel } from "./debts.js";
 import { $, fill, h } from "./dom.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
 import { Offers } from "./offers.js";
@@ -25,7 +26,7 @@ const customerPane = new CustomerPane($("#customer-pane"), (customer) => {
 });
 const view = new CaseView({
   root: $("#case-view"), header: $("#case-header"), digest: $("#case-digest"),
-  viewers: $("#viewers"), timeline, composer, customerPane,
+  viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });

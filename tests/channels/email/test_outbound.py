@@ -5,14 +5,18 @@ from __future__ import annotations
 import base64
 import re
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from channels.email.inbound import store_for
-from console.email.mail_tasks import send_email, sweep_email
+from console.email.mail_tasks import opt_out_url
+from console.messaging.send_tasks import send_outbound, sweep_outbound
+from crm.core.errors import Invalid
 from crm.email import sending as mail
+from crm.messaging import delivery
 from crm.models import AuditEvent, Case, ContactPoint, DebtAccount, Interaction, utcnow
 from crm.tenancy import users
 from tests.zones import zone_where_it_is
@@ -127,11 +131,11 @@ def test_temporary_smtp_failure_is_retried_with_backoff(client, auth, inbound, s
     message_id = item.thread_key
     session.commit()
     # Not due yet: the sweeper leaves it alone; once the backoff has passed it is picked up.
-    assert mail.due(session) == []
-    assert mail.due(session, utcnow() + timedelta(minutes=5)) == [item.id]
-    item.meta = {**item.meta, "next_attempt_at": (utcnow() - timedelta(seconds=1)).isoformat()}
+    assert delivery.due(session, ["email"]) == []
+    assert delivery.due(session, ["email"], utcnow() + timedelta(minutes=5)) == [item.id]
+    item.next_attempt_at = utcnow() - timedelta(seconds=1)
     session.commit()
-    assert sweep_email.apply().get() == 1
+    assert sweep_outbound.apply().get() == 1
     session.refresh(item)
     assert item.status == "sent"
     [msg] = smtp.messages()
@@ -146,32 +150,30 @@ def test_permanent_smtp_failure_fails_clearly_and_is_not_retried(client, auth, i
     out = reply(client, auth, case_id).get_json()
     item = session.get(Interaction, out["id"])
     assert item.status == "failed" and "550 5.1.1" in item.meta["error"]["message"]
-    item_id = item.id  # due() rolls back, expiring item; reading it again would hold the lock
+    item_id = item.id
     session.commit()
-    assert mail.due(session, utcnow() + timedelta(days=1)) == []
-    assert send_email.apply(args=[item_id]).get() == "not queued"
+    assert delivery.due(session, ["email"], utcnow() + timedelta(days=1)) == []
+    session.rollback()  # a reader left open would hold SQLite's lock against the task
+    assert send_outbound.apply(args=[item_id]).get().startswith("not queued")
     assert smtp.messages() == []
 
 
 def test_too_many_temporary_failures_end_as_failed(client, auth, inbound, smtp, session):
     case_id, _ = inbound
-    smtp.script = ["421 4.7.0 Try later"] * mail.MAX_ATTEMPTS
+    smtp.script = ["421 4.7.0 Try later"] * delivery.MAX_ATTEMPTS
     out = reply(client, auth, case_id).get_json()
-    for _ in range(mail.MAX_ATTEMPTS - 1):
-        item = session.get(Interaction, out["id"])
-        item.meta = {**item.meta, "next_attempt_at": None}
-        session.commit()
-        send_email.apply(args=[out["id"]])
+    for _ in range(delivery.MAX_ATTEMPTS - 1):
+        send_outbound.apply(args=[out["id"]])
     session.expire_all()
     item = session.get(Interaction, out["id"])
-    assert item.status == "failed" and item.meta["attempts"] == mail.MAX_ATTEMPTS
+    assert item.status == "failed" and item.meta["attempts"] == delivery.MAX_ATTEMPTS
     session.commit()
 
 
 def test_sending_is_idempotent(client, auth, inbound, smtp, session):
     case_id, _ = inbound
     out = reply(client, auth, case_id).get_json()
-    assert send_email.apply(args=[out["id"]]).get() == "not queued"
+    assert send_outbound.apply(args=[out["id"]]).get().startswith("not queued")
     assert len(smtp.messages()) == 1
 
 
@@ -326,17 +328,18 @@ def test_without_public_base_url_the_link_points_where_the_console_is_served(
     assert page.status_code == 200 and email_opt_out(session) is None
 
 
-def test_without_any_public_url_the_email_fails_clearly(app, agent, debt_case, smtp, session,
-                                                        settings, default_client):
+def test_without_any_public_url_the_email_is_refused_clearly(app, agent, debt_case, smtp,
+                                                             session, settings, default_client):
     """Queued with no request to learn the URL from, and no PUBLIC_BASE_URL: no dead link."""
     case_id = debt_case
     settings.public_base_url = None
-    item = mail.queue_email(session, agent, case_id, to="lerato@example.co.za",
-                            subject="Your account", body="A payment is due.")
-    session.commit()
-    assert send_email.apply(args=[item.id]).get() == "failed"
-    session.refresh(item)
-    assert "PUBLIC_BASE_URL" in item.meta["error"]["message"]
+    before = session.scalar(select(func.count()).select_from(Interaction))
+    with pytest.raises(Invalid, match="PUBLIC_BASE_URL"):
+        mail.queue_email(session, agent, case_id, to="lerato@example.co.za",
+                         subject="Your account", body="A payment is due.",
+                         opt_out_link=partial(opt_out_url, settings))
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Interaction)) == before
     assert smtp.messages() == []
     session.commit()
 
@@ -370,10 +373,9 @@ def test_sweeper_sends_what_a_dead_worker_or_broker_left_behind(client, auth, in
     # A worker died mid-send long ago: the email is stuck in `sending`.
     session.execute(update(Interaction).where(Interaction.id == second).values(
         status="sending", updated_at=utcnow() - timedelta(hours=1)))
-    item = session.get(Interaction, first)
-    item.meta = {**item.meta, "next_attempt_at": None}
+    session.get(Interaction, first).next_attempt_at = utcnow()
     session.commit()
-    assert sweep_email.apply().get() == 2
+    assert sweep_outbound.apply().get() == 2
     session.expire_all()
     assert {session.get(Interaction, i).status for i in (first, second)} == {"sent"}
     session.commit()

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from console.messaging.send_tasks import send_outbound, sweep_outbound
-from crm.models import AuditEvent, ContactPoint, Interaction
+from crm.models import AuditEvent, ContactPoint, Interaction, utcnow
 from tests.channels.twilio_fakes import (
     OUR_NUMBER,
     WHATSAPP_NUMBER,
@@ -225,9 +225,9 @@ def test_temporary_failures_stay_queued_and_the_sweeper_sends_them_later(
     item = session.get(Interaction, sent["id"])
     assert item.status == "queued" and item.meta["attempts"] == 1
     session.rollback()
-    assert sweep_outbound.apply().get() == 0  # not stale yet
+    assert sweep_outbound.apply().get() == 0  # its backoff has not passed yet
     session.execute(update(Interaction).where(Interaction.id == sent["id"]).values(
-        updated_at=item.updated_at - timedelta(minutes=2)))
+        next_attempt_at=item.next_attempt_at - timedelta(minutes=2)))
     session.commit()
     twilio.fail_with = None
     assert sweep_outbound.apply().get() == 1
@@ -267,3 +267,21 @@ def test_a_send_cut_off_mid_way_is_marked_failed_not_resent(client, session, twi
     session.refresh(item)
     assert item.status == "failed" and item.error["code"] == "interrupted"
     assert len(twilio.messages) == 1
+
+
+def test_an_opt_out_that_lands_before_the_send_stops_a_queued_reply(
+        client, session, twilio, api_headers, case_id):
+    """The send step checks the address again: a STOP between queue and send wins."""
+    twilio.fail_with = (503, {"code": 20503, "message": "Service unavailable", "status": 503})
+    sent = reply(client, api_headers, case_id).get_json()  # queued for a retry
+    assert post_signed(client, INCOMING, sms("SMin000002", "STOP")).status_code == 200
+    twilio.fail_with = None
+    session.execute(update(Interaction).where(Interaction.id == sent["id"]).values(
+        next_attempt_at=utcnow() - timedelta(minutes=2)))
+    session.commit()
+    sweep_outbound.apply()
+    item = session.get(Interaction, sent["id"])
+    session.refresh(item)
+    assert item.status == "failed" and item.error["code"] == "opted_out"
+    bodies = [m["Body"] for m in twilio.messages]
+    assert "We are on it" not in bodies[1:]  # only the failed first attempt, never after STOP

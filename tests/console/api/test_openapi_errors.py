@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from console.api import api
-from console.api.core.registry import error_statuses
+from console.api.core.openapi import error_statuses
 
 ROOT = Path(__file__).resolve().parents[3]
 STATUS = {"Forbidden": 403, "NotFound": 404, "Conflict": 409, "Invalid": 422}

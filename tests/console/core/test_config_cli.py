@@ -30,6 +30,16 @@ def test_production_without_database_url_refuses():
                            "PUBLIC_BASE_URL": "https://x.example"})
 
 
+def test_collections_terms_are_whole_numbers_from_the_environment(tmp_path):
+    settings = Settings.from_env({"COLLECTIONS_PROMISE_GRACE_DAYS": "5",
+                                  "INSTANCE_PATH": str(tmp_path)})
+    assert (settings.collections_promise_grace_days,
+            settings.collections_promise_tolerance_cents) == (5, 100)
+    with pytest.raises(ConfigError, match="COLLECTIONS_SETTLEMENT_FREE_DISCOUNT_PCT"):
+        Settings.from_env({"COLLECTIONS_SETTLEMENT_FREE_DISCOUNT_PCT": "ten",
+                           "INSTANCE_PATH": str(tmp_path)})
+
+
 def test_unreachable_database_fails_in_one_line():
     out = _run(["serve"], DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
     assert out.returncode == 1

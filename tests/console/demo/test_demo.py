@@ -25,6 +25,8 @@ from crm.models import (
     Decision,
     Interaction,
     Investigation,
+    Payment,
+    PaymentPlan,
     Promise,
     Task,
     User,
@@ -35,7 +37,7 @@ from crm.tenancy import clients as tenancy
 from tests.conftest import TEST_DATABASE_URL, _truncate, csrf_token_from
 
 COUNTED = (Customer, ContactPoint, Case, Interaction, Claim, Investigation, DebtAccount,
-           Promise, Decision, Task, User)
+           Promise, Payment, PaymentPlan, Decision, Task, User)
 
 
 def _app(url: str, tmp: Path):
@@ -162,6 +164,19 @@ def test_the_demo_agent_has_work_and_the_cases_have_lines_of_work(demo):
     assert fraud_cases and all(c.sensitive and "fraud" in c.flags for c in fraud_cases)
     assert pending > 0 and opted_out
     assert len(merged) == len(survivors_with_cases) >= 3
+
+
+def test_collections_cases_have_payments_promises_and_plans(demo):
+    app, _summary, snapshot = demo
+    counts = snapshot["counts"]
+    assert counts["payments"] > 0 and counts["payment_plans"] > 0
+    with app.app_context():
+        s = db_session()
+        statuses = set(s.scalars(select(Promise.status).where(Promise.plan_id.is_not(None))))
+        kept = s.scalars(select(Promise).where(Promise.status == "kept").limit(20)).all()
+        s.commit()
+    assert {"open", "kept"} <= statuses
+    assert all(p.paid_cents == p.amount_cents for p in kept)
 
 
 def test_seeding_again_adds_nothing(demo):

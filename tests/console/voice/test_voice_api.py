@@ -435,7 +435,9 @@ def test_supervisors_configure_disposition_codes_per_line_of_work(client, sessio
     assert client.post("/api/v1/dispositions", json=body, headers=boss_auth).status_code == 409
     listed = client.get("/api/v1/dispositions?line_of_work=collections", headers=auth)
     codes = [c["code"] for c in listed.get_json()["items"]]
-    assert codes[0] == "hardship" and "resolved" in codes  # the general codes still apply
+    # Beside every client's collections codes (seeded by migration 0018; PostgreSQL test runs
+    # truncate them away), and the general codes still apply.
+    assert "hardship" in codes and "resolved" in codes
     bad = client.post("/api/v1/dispositions", headers=boss_auth,
                       json={**body, "code": "no spaces!"})
     assert bad.status_code == 422

@@ -32,6 +32,7 @@ class Route:
     tags: tuple[str, ...] = ()
     params: list[tuple[str, str]] = field(default_factory=list)
     errors: tuple[int, ...] = ()
+    also: tuple[int, ...] = ()  # other success statuses with the same body (200: it existed)
     view: Any = None  # the function that answers it
     form: type[BaseModel] | None = None  # a multipart form (with a file) the view reads itself
     produces: str = "application/json"
@@ -46,14 +47,16 @@ class Registry:
 
     def route(self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str,
               body=None, query=None, response=None, status: int = 200, tags=(), errors=(),
-              form=None, produces: str = "application/json"):
+              also=(), form=None, produces: str = "application/json"):
         """Register a view whose JSON body / query are validated and whose result is dumped.
 
         `errors` are the statuses the view itself can answer beyond those every route shares
         (400, 401; 404 with a path id; 413 and 422 with a body or query): 403 for a role it
-        checks, 409 for a state it refuses, 502/503 for Twilio. `form`: the multipart fields
-        (a file upload) the view reads from the request itself; `produces`: the content type
-        of a successful answer that is not JSON (say, CSV text).
+        checks, 409 for a state it refuses, 502/503 for Twilio. `also`: other success statuses
+        the view answers itself, as (model, status), with the same body (an idempotent create
+        answers 200 with what was there). `form`: the multipart fields (a file upload) the view
+        reads from the request itself; `produces`: the content type of a successful answer
+        that is not JSON (say, CSV text).
         """
         params = [(name, _TYPES.get(conv or "", "string")) for conv, name in
                   _CONVERTER.findall(rule)]
@@ -61,7 +64,7 @@ class Registry:
         if unknown:
             raise ValueError(f"{rule}: undocumented error statuses {sorted(unknown)}")
         spec = Route(rule, method.lower(), summary, body, query, response, status, tuple(tags),
-                     params, tuple(errors), form=form, produces=produces)
+                     params, tuple(errors), tuple(also), form=form, produces=produces)
         self.routes.append(spec)
 
         def decorator(view):
@@ -75,6 +78,8 @@ class Registry:
                 result = view(**kwargs)
                 if isinstance(result, BaseModel):
                     return jsonify(result.model_dump(mode="json")), status
+                if isinstance(result, tuple) and isinstance(result[0], BaseModel):
+                    return jsonify(result[0].model_dump(mode="json")), result[1]
                 return result
 
             bp.add_url_rule(rule, view.__name__, wrapper, methods=[method])
@@ -202,7 +207,7 @@ def _operation(r: Route) -> dict:
     elif r.produces != "application/json":
         ok["content"] = {r.produces: {"schema": {"type": "string"}}}
     error = {"content": {"application/json": {"schema": _ref(ErrorBody)}}}
-    op["responses"] = {str(r.status): ok, **{
+    op["responses"] = {str(r.status): ok, **{str(code): ok for code in r.also}, **{
         str(code): {"description": _ERRORS[code], **error} for code in error_statuses(r)}}
     return op
 

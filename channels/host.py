@@ -1,4 +1,4 @@
-"""What channel webhooks and sockets need from the running app, without importing console."""
+"""The app hosting the channels: what webhooks and sockets need, without importing console."""
 
 from __future__ import annotations
 

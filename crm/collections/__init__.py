@@ -1,0 +1,1 @@
+"""Collections work on a debt account: ageing, payments, promises, plans and settlements."""

@@ -1,0 +1,136 @@
+"""Payments on a debt account: posted once per reference, reversed only by another payment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crm.collections import accounts, inputs, plans, promises
+from crm.collections.terms import DEFAULT, Terms
+from crm.core import audit
+from crm.core.errors import Conflict, Invalid, NotFound
+from crm.models import DebtAccount, Payment, User, utcnow
+from crm.tenancy import access
+
+METHODS = ("card", "bank_transfer", "ach", "check", "cash", "other")
+MAX_REFERENCE = 100
+MAX_LISTED = 200
+REVERSERS = ("supervisor",)
+_MAX_ID = 2**63 - 1
+
+
+def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, reference,
+         method, today: date | None = None, terms: Terms = DEFAULT) -> tuple[Payment, bool]:
+    """Post a payment (and whether it is new): the same reference again is the same payment.
+
+    It lowers the balance, goes towards the oldest open promises, and at a zero balance the
+    account is paid. Audited, on the case.
+    """
+    today = today or utcnow().date()
+    debt = accounts.get(session, actor, debt_id, lock=True)
+    reference = inputs.text(reference, "reference", MAX_REFERENCE)
+    existing = _by_reference(session, debt.id, reference)
+    if existing is not None:
+        return existing, False
+    accounts.workable(debt)
+    amount = inputs.cents(amount_cents, at_most=debt.balance_cents)
+    paid = inputs.day(paid_on, "paid_on")
+    if paid > today:
+        raise Invalid("paid_on cannot be in the future")
+    method = inputs.choice(method, "method", METHODS)
+    payment = Payment(client_id=debt.client_id, case_id=debt.case_id, debt_account_id=debt.id,
+                      amount_cents=amount, paid_on=paid, method=method, reference=reference,
+                      applied=[], created_by_id=actor.id)
+    try:
+        with session.begin_nested():
+            session.add(payment)
+    except IntegrityError:
+        # The same reference posted at the same moment by a retry: the stored one stands.
+        stored = _by_reference(session, debt.id, reference)
+        if stored is None:
+            raise
+        return stored, False
+    before = {"balance_cents": debt.balance_cents, "status": debt.status}
+    debt.balance_cents -= amount
+    promises.apply(session, debt, payment, terms)
+    if debt.balance_cents <= 0 and debt.status not in accounts.FINISHED:
+        debt.status = "paid"
+        for plan in filter(None, [plans.running(session, debt.id)]):
+            plan.status = "completed"
+    audit.record(session, actor, "payment.posted", payment,
+                 after={"debt_account_id": debt.id, "amount_cents": amount,
+                        "paid_on": paid.isoformat(), "method": method, "reference": reference,
+                        "applied": payment.applied})
+    _account_changed(session, actor, debt, before)
+    accounts.on_case(session, debt, actor, f"Payment of {accounts.money(amount, debt.currency)}"
+                     f" received ({method.replace('_', ' ')}, {reference}, {paid.isoformat()})")
+    return payment, True
+
+
+def reverse(session: Session, actor: User, payment_id: int, *, reason,
+            today: date | None = None, terms: Terms = DEFAULT) -> Payment:
+    """Undo a payment with a negative one naming it (supervisors; a reason is required)."""
+    today = today or utcnow().date()
+    original = _visible(session, actor, payment_id)
+    access.require_role(actor, *REVERSERS)
+    reason = inputs.text(reason, "reason", 2000)
+    if original.reverses_payment_id is not None:
+        raise Conflict("this is a reversal: post a new payment instead", code="is_reversal")
+    if session.scalar(select(Payment.id).where(Payment.reverses_payment_id == original.id)):
+        raise Conflict("this payment was already reversed", code="already_reversed")
+    debt = session.get(DebtAccount, original.debt_account_id, with_for_update=True)
+    reversal = Payment(client_id=debt.client_id, case_id=debt.case_id, debt_account_id=debt.id,
+                       amount_cents=-original.amount_cents, paid_on=today,
+                       method=original.method, reference=f"reversal-of-{original.id}",
+                       reverses_payment_id=original.id, reason=reason, applied=[],
+                       created_by_id=actor.id)
+    try:
+        with session.begin_nested():
+            session.add(reversal)
+    except IntegrityError:
+        raise Conflict("this payment was already reversed", code="already_reversed") from None
+    before = {"balance_cents": debt.balance_cents, "status": debt.status}
+    debt.balance_cents += original.amount_cents
+    promises.unapply(session, debt, original.applied or [], today, terms)
+    if debt.status == "paid":
+        debt.status = "active"
+    audit.record(session, actor, "payment.reversed", reversal,
+                 after={"reverses_payment_id": original.id,
+                        "amount_cents": reversal.amount_cents, "reason": reason})
+    _account_changed(session, actor, debt, before)
+    accounts.on_case(session, debt, actor, f"Payment {original.reference} of "
+                     f"{accounts.money(original.amount_cents, debt.currency)} reversed: "
+                     f"{reason}")
+    return reversal
+
+
+def of_account(session: Session, actor: User, debt_id: int) -> list[Payment]:
+    """The account's payments and reversals, newest first."""
+    debt = accounts.get(session, actor, debt_id)
+    return list(session.scalars(select(Payment).where(Payment.debt_account_id == debt.id)
+                                .order_by(Payment.id.desc()).limit(MAX_LISTED)))
+
+
+def _visible(session: Session, actor: User, payment_id: int) -> Payment:
+    payment = (session.get(Payment, payment_id)
+               if isinstance(payment_id, int) and 0 < payment_id <= _MAX_ID else None)
+    if payment is None:
+        raise NotFound("payment not found")
+    try:
+        accounts.get(session, actor, payment.debt_account_id)
+    except NotFound:
+        raise NotFound("payment not found") from None
+    return payment
+
+
+def _by_reference(session: Session, debt_id: int, reference: str) -> Payment | None:
+    return session.scalars(select(Payment).where(Payment.debt_account_id == debt_id,
+                                                 Payment.reference == reference)).first()
+
+
+def _account_changed(session: Session, actor: User, debt: DebtAccount, before: dict) -> None:
+    after = {"balance_cents": debt.balance_cents, "status": debt.status}
+    audit.record(session, actor, "debt.updated", debt, before=before, after=after)

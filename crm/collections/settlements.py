@@ -1,0 +1,127 @@
+"""Settlements: close an account for less than its balance, paid as a promise or a plan.
+
+A discount deeper than the client allows an agent alone waits for four-eyes sign-off (the
+decisions service); the approval event, not the decisions module, applies it here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.collections import accounts, inputs, plans
+from crm.collections.terms import DEFAULT, Terms
+from crm.core import audit, events
+from crm.core.errors import Invalid
+from crm.models import DebtAccount, Decision, Promise, Settlement, User, utcnow
+from crm.signoff import decisions
+
+SHAPES = ("promise", "plan")
+DECISION_KIND = "settlement_offer"
+
+
+def offer(session: Session, actor: User, debt_id: int, *, amount_cents, as_, due_on=None,
+          frequency=None, first_due_on=None, count=None, today: date | None = None,
+          terms: Terms = DEFAULT) -> Settlement:
+    """Offer to settle; applied now when the discount is within the free one, else it waits
+    for a reviewer's sign-off. Checked in full before anything is stored."""
+    today = today or utcnow().date()
+    debt = accounts.workable(accounts.get(session, actor, debt_id, lock=True))
+    amount = inputs.cents(amount_cents, at_most=debt.balance_cents)
+    shape = inputs.choice(as_, "as", SHAPES)
+    if shape == "promise":
+        due = inputs.day(due_on, "due_on")
+        if due < today:
+            raise Invalid("due_on cannot be in the past")
+        shaped = {"as": "promise", "due_on": due.isoformat()}
+    else:
+        n = plans.instalment_count(count)
+        if n > amount:
+            raise Invalid("count must not exceed the amount in cents")
+        shaped = {"as": "plan", "frequency": inputs.choice(frequency, "frequency",
+                                                            plans.FREQUENCIES),
+                  "first_due_on": inputs.day(first_due_on, "first_due_on").isoformat(),
+                  "count": n}
+        if date.fromisoformat(shaped["first_due_on"]) < today:
+            raise Invalid("first_due_on cannot be in the past")
+    settlement = Settlement(client_id=debt.client_id, case_id=debt.case_id,
+                            debt_account_id=debt.id, amount_cents=amount,
+                            balance_cents=debt.balance_cents, terms=shaped, status="pending",
+                            created_by_id=actor.id)
+    session.add(settlement)
+    session.flush()
+    pct = discount_pct(amount, debt.balance_cents)
+    audit.record(session, actor, "settlement.offered", settlement,
+                 after={"amount_cents": amount, "balance_cents": debt.balance_cents,
+                        "discount_pct": pct, "terms": shaped})
+    if pct > terms.settlement_free_discount_pct:
+        decision = decisions.request(session, actor, debt.case_id, kind=DECISION_KIND,
+                                     summary=_summary(debt, settlement, pct))
+        settlement.decision_id = decision.id
+        return settlement
+    apply(session, actor, settlement, today)
+    return settlement
+
+
+def discount_pct(amount: int, balance: int) -> float:
+    """How far below the balance the amount is, in percent (one decimal)."""
+    return round((balance - amount) * 100 / balance, 1) if balance > 0 else 0.0
+
+
+def apply(session: Session, actor: User, settlement: Settlement, today: date) -> None:
+    """Turn the agreed amount into the promise or plan it was offered as."""
+    debt = accounts.workable(session.get(DebtAccount, settlement.debt_account_id,
+                                         with_for_update=True))
+    terms = settlement.terms
+    if terms["as"] == "promise":
+        due = max(date.fromisoformat(terms["due_on"]), today)
+        session.add(Promise(client_id=debt.client_id, case_id=debt.case_id,
+                            debt_account_id=debt.id, amount_cents=settlement.amount_cents,
+                            due_on=due, status="open", paid_cents=0,
+                            settlement_id=settlement.id,
+                            created_by_id=settlement.created_by_id))
+        said = f"one payment by {due.isoformat()}"
+    else:
+        n = terms["count"]
+        share, rest = divmod(settlement.amount_cents, n)
+        amounts = [share] * (n - 1) + [share + rest]  # the last instalment takes the cents
+        plans.start(session, actor, debt, amounts, terms["frequency"],
+                    max(date.fromisoformat(terms["first_due_on"]), today), today,
+                    settlement_id=settlement.id)
+        said = f"{n} {terms['frequency']} instalments"
+    settlement.status = "applied"
+    session.flush()
+    audit.record(session, actor, "settlement.applied", settlement,
+                 after={"status": "applied", "terms": terms})
+    accounts.on_case(session, debt, actor, "Settlement agreed: "
+                     f"{accounts.money(settlement.amount_cents, debt.currency)} as {said}")
+
+
+def on_decided(session: Session, _name: str, payload: dict) -> None:
+    """A settlement's sign-off was decided: approved, it applies; rejected, it is void."""
+    settlement = session.scalars(select(Settlement).where(
+        Settlement.decision_id == payload["decision_id"])).first()
+    if settlement is None or settlement.status != "pending":
+        return
+    decision = session.get(Decision, settlement.decision_id)
+    checker = session.get(User, decision.checker_id)
+    if decision.status == "approved":
+        apply(session, checker, settlement, utcnow().date())
+    elif decision.status == "rejected":
+        settlement.status = "rejected"
+        audit.record(session, checker, "settlement.rejected", settlement,
+                     after={"status": "rejected"})
+
+
+def _summary(debt: DebtAccount, settlement: Settlement, pct: float) -> str:
+    terms = settlement.terms
+    how = (f"one payment by {terms['due_on']}" if terms["as"] == "promise" else
+           f"{terms['count']} {terms['frequency']} instalments from {terms['first_due_on']}")
+    return (f"Settle {debt.account_number} for "
+            f"{accounts.money(settlement.amount_cents, debt.currency)} (balance "
+            f"{accounts.money(settlement.balance_cents, debt.currency)}, {pct}% off) as {how}")
+
+
+IN_TRANSACTION = ((events.DECISION_DECIDED, on_decided),)

@@ -1,0 +1,171 @@
+// Collections in the workspace: the debt panel (figures, ageing, promises, payments, plans)
+// and the composer's "Promise to pay" action. The server checks everything again.
+import { get, post } from "/static/js/api.js";
+import { registerMedium } from "./composer.js";
+import { fill, h } from "./dom.js";
+import { holds } from "./format.js";
+
+const FINISHED = ["paid", "settled", "closed"];
+const METHODS = ["card", "bank_transfer", "ach", "check", "cash", "other"];
+const FREQUENCIES = ["weekly", "fortnightly", "monthly"];
+const today = () => new Date().toISOString().slice(0, 10);
+const amount = (cents, currency = "USD") =>
+  `${cents < 0 ? "-" : ""}${currency} ${(Math.abs(cents) / 100).toLocaleString(undefined,
+    { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+// "50", "1,250.5" or "$12.30" as cents; null when it is not an amount.
+export function cents(text) {
+  const match = /^\s*\$?\s*(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?\s*$/.exec(text || "");
+  if (!match) return null;
+  return Number(match[1].replaceAll(",", "")) * 100 + Number((match[2] || "0").padEnd(2, "0"));
+}
+const workable = (c) => (c?.debts || []).filter((d) => !FINISHED.includes(d.status));
+
+// The header's one line per account: what is owed, how old, and what limits contact.
+export function debtLine(d) {
+  const marks = [d.disputed && "disputed", d.ceased && `contact stopped${d.stop_reason ? ` (${d.stop_reason.replaceAll("_", " ")})` : ""}`,
+    d.attorney_represented && `attorney${d.attorney_name ? ` ${d.attorney_name}` : ""}`].filter(Boolean);
+  return h("li", { class: "work work-debt_account debt-line", dataset: { id: d.id } },
+    `Debt ${d.account_number}`, d.creditor ? ` · ${d.creditor}` : "",
+    h("span", { class: "muted" }, ` · ${amount(d.balance_cents, d.currency)} of ${amount(d.original_balance_cents, d.currency)}`
+      + ` · ${d.ageing_bucket === "current" ? "current" : `${d.days_past_due} days past due (${d.ageing_bucket})`}`
+      + ` · ${d.status.replaceAll("_", " ")}`),
+    marks.map((m) => h("span", { class: "badge danger" }, m)));
+}
+
+// "50 by 2026-12-20" (or "on"): a promise from the composer's box.
+registerMedium("promise", {
+  label: "Promise to pay",
+  action: "Take promise",
+  placeholder: "Amount and day, e.g. 50.00 by 2026-12-20",
+  available: (context) => workable(context.case).length > 0,
+  send: async (caseId, body, context) => {
+    const match = /^(.*?)\s+(?:by|on)?\s*(\d{4}-\d{2}-\d{2})\s*$/.exec(body.trim());
+    const value = match ? cents(match[1]) : null;
+    if (!value) throw new Error("Write the amount and the day, e.g. 50.00 by 2026-12-20");
+    const [debt] = workable(context.case);
+    await post(`/debts/${debt.id}/promises`, { amount_cents: value, due_on: match[2] });
+    window.dispatchEvent(new CustomEvent("caseline:debts-changed", { detail: { caseId } }));
+    return null; // the promise's note arrives on the timeline live
+  },
+});
+
+export class DebtPanel {
+  constructor(root) {
+    this.root = root;
+    this.caseId = null;
+    window.addEventListener("caseline:debts-changed", (e) => {
+      if (e.detail?.caseId === this.caseId) this.refresh();
+    });
+  }
+
+  open(c) {
+    this.caseId = c?.id ?? null;
+    this.debts = c?.debts || [];
+    this.root.hidden = this.debts.length === 0;
+    fill(this.root, this.debts.length ? h("h2", {}, "Debt accounts") : null,
+      this.debts.map((d) => this.card(d)));
+  }
+
+  async refresh() {
+    const caseId = this.caseId;
+    if (caseId === null) return;
+    try {
+      const c = await get(`/cases/${caseId}`);
+      if (caseId !== this.caseId) return;
+      this.open(c);
+      this.onCase?.(c);
+    } catch { /* the header shows the case's own error */ }
+  }
+
+  card(d) {
+    const promises = h("ul", { class: "debt-promises" }, h("li", { class: "muted" }, "Loading…"));
+    const payments = h("ul", { class: "debt-payments" });
+    const error = h("div", { class: "error", role: "alert" });
+    const dates = [["charged off", d.charge_off_date], ["validation notice", d.validation_notice_sent_on],
+      ["validated", d.validated_on], ["limitations", d.statute_of_limitations_on]]
+      .filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(" · ");
+    const card = h("section", { class: "debt-card", dataset: { id: d.id } },
+      h("ul", { class: "work-lines" }, debtLine(d)),
+      dates ? h("div", { class: "muted" }, dates) : null,
+      h("h3", {}, "Promises"), promises, h("h3", {}, "Payments"), payments,
+      FINISHED.includes(d.status) ? null : [this.paymentForm(d, error), this.planForm(d, error)],
+      error);
+    this.load(d, promises, payments, error);
+    return card;
+  }
+
+  async load(d, promises, payments, error) {
+    try {
+      const [p, pay] = await Promise.all([get(`/debts/${d.id}/promises`), get(`/debts/${d.id}/payments`)]);
+      fill(promises, p.items.length ? p.items.map((x) => h("li", { class: `promise promise-${x.status}` },
+        `${amount(x.amount_cents, d.currency)} by ${x.due_on}${x.plan_id ? " (plan)" : ""} · `,
+        h("strong", {}, x.status), x.paid_cents ? ` · paid ${amount(x.paid_cents, d.currency)}` : ""))
+        : h("li", { class: "muted" }, "none"));
+      fill(payments, pay.items.length ? pay.items.map((x) => h("li", { class: "payment" },
+        `${x.paid_on} · ${amount(x.amount_cents, d.currency)} · ${x.method.replaceAll("_", " ")} · ${x.reference}`,
+        x.reason ? h("span", { class: "muted" }, ` · ${x.reason}`) : null,
+        this.reverseButton(x, pay.items, error))) : h("li", { class: "muted" }, "none"));
+    } catch (err) { fill(error, err.message); }
+  }
+
+  reverseButton(payment, all, error) {
+    const reversed = all.some((x) => x.reverses_payment_id === payment.id);
+    if (!holds("supervisor") || payment.amount_cents < 0 || reversed) return null;
+    return [" ", h("button", { type: "button", class: "small secondary", onclick: async () => {
+      const reason = prompt(`Why is payment ${payment.reference} reversed?`);
+      if (!reason) return;
+      try {
+        await post(`/payments/${payment.id}/reversal`, { reason });
+        this.refresh();
+      } catch (err) { fill(error, err.message); }
+    } }, "Reverse")];
+  }
+
+  paymentForm(d, error) {
+    const value = h("input", { name: "amount", placeholder: "Amount", size: 8, "aria-label": "Payment amount" });
+    const day = h("input", { name: "paid_on", type: "date", value: today(), "aria-label": "Paid on" });
+    const reference = h("input", { name: "reference", placeholder: "Reference", size: 10, maxlength: 100, "aria-label": "Payment reference" });
+    const method = h("select", { name: "method", "aria-label": "Payment method" },
+      METHODS.map((m) => h("option", { value: m }, m.replaceAll("_", " "))));
+    return this.form("Post payment", [value, day, reference, method], error, () => {
+      const c = cents(value.value);
+      if (!c) throw new Error("Write the amount, e.g. 25.00");
+      return post(`/debts/${d.id}/payments`, { amount_cents: c, paid_on: day.value,
+        reference: reference.value, method: method.value });
+    });
+  }
+
+  planForm(d, error) {
+    const value = h("input", { name: "instalment", placeholder: "Instalment", size: 8, "aria-label": "Instalment amount" });
+    const frequency = h("select", { name: "frequency", "aria-label": "Frequency" },
+      FREQUENCIES.map((f) => h("option", { value: f }, f)));
+    const first = h("input", { name: "first_due_on", type: "date", value: today(), "aria-label": "First instalment on" });
+    const count = h("input", { name: "count", type: "number", min: 1, max: 120, value: 6, "aria-label": "Number of instalments" });
+    return this.form("Payment plan", [value, frequency, first, count], error, () => {
+      const c = cents(value.value);
+      if (!c) throw new Error("Write the instalment, e.g. 100.00");
+      return post(`/debts/${d.id}/plans`, { instalment_cents: c, frequency: frequency.value,
+        first_due_on: first.value, count: Number(count.value) });
+    });
+  }
+
+  // A small form behind a link; one request per press.
+  form(title, fields, error, submit) {
+    const button = h("button", { type: "submit", class: "small" }, title);
+    const form = h("form", { class: "debt-form", hidden: true }, fields.map((f) => [f, " "]), button);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (button.disabled) return;
+      button.disabled = true;
+      fill(error);
+      try {
+        await submit();
+        this.refresh();
+      } catch (err) { fill(error, err.message); } finally { button.disabled = false; }
+    });
+    const open = h("button", { type: "button", class: "link", onclick: () => {
+      form.hidden = false; open.hidden = true; fields[0].focus();
+    } }, `${title}…`);
+    return h("div", {}, open, form);
+  }
+}

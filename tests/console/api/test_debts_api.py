@@ -1,0 +1,169 @@
+"""The debts API: the account, payments (idempotent), promises, plans, settlements, wrap-up."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.customers import identity
+from crm.models import DebtAccount, Payment, Promise, Settlement, utcnow
+
+TODAY = utcnow().date()
+
+
+@pytest.fixture
+def case(session, default_client):
+    _, case, _ = identity.find_or_create(session, default_client.id, "+12125550100")
+    session.commit()
+    return case
+
+
+@pytest.fixture
+def debt(session, case):
+    debt = DebtAccount(client_id=case.client_id, case_id=case.id, account_number="ACC-9",
+                       creditor="Acme Bank", original_balance_cents=120_000,
+                       balance_cents=100_000, delinquent_since=TODAY - timedelta(days=45),
+                       charge_off_date=date(2026, 6, 30))
+    session.add(debt)
+    session.commit()
+    return debt
+
+
+@pytest.fixture
+def agent_h(as_user):
+    return as_user("agent")[1]
+
+
+def day(offset=0) -> str:
+    return (TODAY + timedelta(days=offset)).isoformat()
+
+
+def test_the_account_shows_its_figures_and_ageing(client, debt, case, agent_h):
+    resp = client.get(f"/api/v1/debts/{debt.id}", headers=agent_h)
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert {k: body[k] for k in ("id", "case_id", "balance_cents", "original_balance_cents",
+                                 "status", "ageing_bucket", "days_past_due", "currency",
+                                 "charge_off_date", "disputed", "ceased",
+                                 "attorney_represented")} == {
+        "id": debt.id, "case_id": case.id, "balance_cents": 100_000,
+        "original_balance_cents": 120_000, "status": "active", "ageing_bucket": "31-60",
+        "days_past_due": 45, "currency": "USD", "charge_off_date": "2026-06-30",
+        "disputed": False, "ceased": False, "attorney_represented": False}
+    listed = client.get(f"/api/v1/cases/{case.id}", headers=agent_h).get_json()
+    assert [(d["kind"], d["id"]) for d in listed["debts"]] == [("debt_account", debt.id)]
+    assert ("debt_account", debt.id) in [(w["kind"], w["id"]) for w in listed["open_work"]]
+
+
+def test_an_account_of_another_client_is_not_found(client, debt, as_user, other_client):
+    _, stranger = as_user("supervisor", clients=[other_client])
+    for path in ("", "/payments", "/promises", "/plans"):
+        assert client.get(f"/api/v1/debts/{debt.id}{path}", headers=stranger).status_code == 404
+    posted = client.post(f"/api/v1/debts/{debt.id}/payments", headers=stranger, json={
+        "amount_cents": 100, "paid_on": day(), "reference": "X", "method": "card"})
+    assert posted.status_code == 404
+    assert client.get("/api/v1/debts/99999999", headers=stranger).status_code == 404
+
+
+def test_a_payment_posts_once_per_reference(client, session, debt, agent_h):
+    body = {"amount_cents": 2500, "paid_on": day(), "reference": "TX-1", "method": "card"}
+    first = client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h, json=body)
+    again = client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h, json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert client.get(f"/api/v1/debts/{debt.id}", headers=agent_h).get_json()[
+        "balance_cents"] == 97_500
+    listed = client.get(f"/api/v1/debts/{debt.id}/payments", headers=agent_h).get_json()
+    assert [p["reference"] for p in listed["items"]] == ["TX-1"]
+
+
+@pytest.mark.parametrize("bad", [
+    {"amount_cents": 0}, {"amount_cents": "25"}, {"amount_cents": 10**15},
+    {"paid_on": "yesterday"}, {"paid_on": "2026-13-01"}, {"method": "gold"},
+    {"reference": " "}, {"reference": None}])
+def test_bad_payments_are_422_and_store_nothing(client, session, debt, agent_h, bad):
+    body = {"amount_cents": 2500, "paid_on": day(), "reference": "TX-1", "method": "card",
+            **bad}
+    resp = client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h, json=body)
+    assert resp.status_code == 422, resp.get_json()
+    assert session.scalar(select(func.count()).select_from(Payment)) == 0
+
+
+def test_only_a_supervisor_reverses_a_payment(client, session, debt, agent_h, as_user):
+    made = client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h, json={
+        "amount_cents": 2500, "paid_on": day(), "reference": "TX-1", "method": "ach"}).get_json()
+    path = f"/api/v1/payments/{made['id']}/reversal"
+    assert client.post(path, headers=agent_h, json={"reason": "Bounced"}).status_code == 403
+    _, boss = as_user("supervisor")
+    assert client.post(path, headers=boss, json={"reason": " "}).status_code == 422
+    done = client.post(path, headers=boss, json={"reason": "Bounced"})
+    assert done.status_code == 201
+    assert (done.get_json()["amount_cents"], done.get_json()["reverses_payment_id"]) == (
+        -2500, made["id"])
+    assert client.post(path, headers=boss, json={"reason": "Again"}).status_code == 409
+    assert session.get(DebtAccount, debt.id).balance_cents == 100_000
+
+
+def test_promises_are_taken_and_listed_with_their_status(client, debt, agent_h):
+    resp = client.post(f"/api/v1/debts/{debt.id}/promises", headers=agent_h,
+                       json={"amount_cents": 5000, "due_on": day(3)})
+    assert resp.status_code == 201
+    assert client.post(f"/api/v1/debts/{debt.id}/promises", headers=agent_h,
+                       json={"amount_cents": 5000, "due_on": day(-3)}).status_code == 422
+    listed = client.get(f"/api/v1/debts/{debt.id}/promises", headers=agent_h).get_json()
+    assert [(p["amount_cents"], p["status"]) for p in listed["items"]] == [(5000, "open")]
+    client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h, json={
+        "amount_cents": 5000, "paid_on": day(), "reference": "TX-2", "method": "card"})
+    listed = client.get(f"/api/v1/debts/{debt.id}/promises", headers=agent_h).get_json()
+    assert [p["status"] for p in listed["items"]] == ["kept"]
+
+
+def test_a_plan_runs_on_the_account(client, debt, agent_h):
+    resp = client.post(f"/api/v1/debts/{debt.id}/plans", headers=agent_h, json={
+        "instalment_cents": 10_000, "frequency": "monthly", "first_due_on": day(1),
+        "count": 3})
+    assert resp.status_code == 201, resp.get_json()
+    assert client.get(f"/api/v1/debts/{debt.id}", headers=agent_h).get_json()[
+        "status"] == "payment_plan"
+    promises = client.get(f"/api/v1/debts/{debt.id}/promises", headers=agent_h).get_json()
+    assert [p["plan_id"] for p in promises["items"]] == [resp.get_json()["id"]] * 3
+    again = client.post(f"/api/v1/debts/{debt.id}/plans", headers=agent_h, json={
+        "instalment_cents": 10_000, "frequency": "weekly", "first_due_on": day(1),
+        "count": 1})
+    assert again.status_code == 409
+
+
+def test_a_deep_settlement_is_signed_off_by_a_reviewer(client, session, debt, as_user):
+    _, collector = as_user("collections")
+    _, reviewer = as_user("reviewer")
+    offered = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 50_000, "as": "promise", "due_on": day(14)})
+    assert offered.status_code == 201, offered.get_json()
+    body = offered.get_json()
+    assert (body["status"], body["terms"]["as"]) == ("pending", "promise")
+    approved = client.post(f"/api/v1/decisions/{body['decision_id']}/approve",
+                           headers=reviewer, json={})
+    assert approved.status_code == 200
+    assert session.get(Settlement, body["id"]).status == "applied"
+    assert session.scalars(select(Promise.amount_cents)).all() == [50_000]
+    small = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 95_000, "as": "bogus"})
+    assert small.status_code == 422
+
+
+def test_the_same_payment_posted_twice_at_once_is_posted_once(app, session, debt, agent_h):
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"amount_cents": 1000, "paid_on": day(), "reference": "RACE-1", "method": "card"}
+
+    def send(_):
+        with app.test_client() as c:
+            return c.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h,
+                          json=body).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = sorted(pool.map(send, range(4)))
+    assert codes == [200, 200, 200, 201]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Payment)) == 1
+    assert session.get(DebtAccount, debt.id).balance_cents == 99_000

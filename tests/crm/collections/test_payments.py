@@ -1,0 +1,102 @@
+"""Payments: idempotent on the reference, lower the balance, reversed only by a new payment."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.collections import payments, promises
+from crm.core.errors import Conflict, Forbidden, Invalid
+from crm.models import AuditEvent, DebtAccount, Interaction, Payment, Promise
+from tests.crm.collections.conftest import TODAY
+
+
+def pay(session, actor, debt_id, cents=2500, reference="R-1", on=TODAY):
+    made = payments.post(session, actor, debt_id, amount_cents=cents, paid_on=on,
+                         reference=reference, method="card", today=TODAY)
+    session.commit()
+    return made
+
+
+def test_the_same_reference_twice_is_one_payment(session, collector, debt, debtor_case):
+    first, new = pay(session, collector, debt.id)
+    again, new_again = pay(session, collector, debt.id, cents=9999)
+    assert (new, new_again, again.id) == (True, False, first.id)
+    assert session.scalar(select(func.count()).select_from(Payment)) == 1
+    assert session.get(DebtAccount, debt.id).balance_cents == 100_000 - 2500
+    assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "payment.posted"))
+    assert any("Payment of USD 25.00" in b for b in session.scalars(
+        select(Interaction.body).where(Interaction.case_id == debtor_case.id)))
+
+
+def test_the_same_reference_on_another_account_is_another_payment(session, collector, debt,
+                                                                   make_debt):
+    other = make_debt(5000)
+    pay(session, collector, debt.id)
+    _, new = pay(session, collector, other.id)
+    assert new
+
+
+def test_paying_the_balance_makes_the_account_paid(session, collector, make_debt):
+    debt = make_debt(5000)
+    pay(session, collector, debt.id, cents=5000)
+    debt = session.get(DebtAccount, debt.id)
+    assert (debt.balance_cents, debt.status) == (0, "paid")
+    with pytest.raises(Conflict):
+        pay(session, collector, debt.id, cents=1, reference="R-2")
+
+
+@pytest.mark.parametrize(("cents", "on", "method", "reference"), [
+    (0, TODAY, "card", "R"), (100_001, TODAY, "card", "R"), (100, TODAY + timedelta(days=1),
+                                                             "card", "R"),
+    (100, TODAY, "bitcoin", "R"), (100, TODAY, "card", "  "), (100, "07/12/2026", "card", "R")])
+def test_bad_payments_are_refused_and_store_nothing(session, collector, debt, cents, on,
+                                                    method, reference):
+    with pytest.raises(Invalid):
+        payments.post(session, collector, debt.id, amount_cents=cents, paid_on=on,
+                      reference=reference, method=method, today=TODAY)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Payment)) == 0
+    assert session.get(DebtAccount, debt.id).balance_cents == 100_000
+
+
+def test_a_reversal_is_a_payment_of_its_own_and_needs_a_supervisor(session, collector, debt,
+                                                                    make_user):
+    payment, _ = pay(session, collector, debt.id)
+    with pytest.raises(Forbidden):
+        payments.reverse(session, collector, payment.id, reason="Bounced", today=TODAY)
+    session.rollback()
+    supervisor = make_user("supervisor")
+    reversal = payments.reverse(session, supervisor, payment.id, reason="Card chargeback",
+                                today=TODAY)
+    session.commit()
+    assert (reversal.amount_cents, reversal.reverses_payment_id) == (-2500, payment.id)
+    assert session.get(Payment, payment.id).amount_cents == 2500  # never edited
+    assert session.get(DebtAccount, debt.id).balance_cents == 100_000
+    with pytest.raises(Conflict):
+        payments.reverse(session, supervisor, payment.id, reason="Again", today=TODAY)
+    session.rollback()
+    with pytest.raises(Conflict):
+        payments.reverse(session, supervisor, reversal.id, reason="Undo", today=TODAY)
+
+
+def test_reversing_the_payment_that_kept_a_promise_reopens_it(session, collector, debt,
+                                                               make_user):
+    promise = promises.take(session, collector, debt.id, amount_cents=2500,
+                            due_on=TODAY + timedelta(days=3), today=TODAY)
+    session.commit()
+    payment, _ = pay(session, collector, debt.id)
+    assert session.get(Promise, promise.id).status == "kept"
+    payments.reverse(session, make_user("supervisor"), payment.id, reason="Bounced",
+                     today=TODAY)
+    session.commit()
+    promise = session.get(Promise, promise.id)
+    assert (promise.status, promise.paid_cents) == ("open", 0)
+
+
+def test_another_clients_account_is_not_found(session, debt, make_user, other_client):
+    from crm.core.errors import NotFound
+
+    stranger = make_user("supervisor", clients=[other_client])
+    with pytest.raises(NotFound):
+        pay(session, stranger, debt.id)

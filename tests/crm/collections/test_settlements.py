@@ -1,0 +1,78 @@
+"""Settlements: within the free discount they apply at once; deeper ones wait for sign-off."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from crm.collections import payments, settlements
+from crm.collections.terms import Terms
+from crm.core.errors import Invalid
+from crm.models import DebtAccount, Decision, PaymentPlan, Promise, Settlement
+from crm.signoff import decisions
+from tests.crm.collections.conftest import TODAY
+
+TERMS = Terms(settlement_free_discount_pct=10)
+
+
+def offer(session, actor, debt, amount, **shape):
+    shape = shape or {"as_": "promise", "due_on": TODAY + timedelta(days=10)}
+    made = settlements.offer(session, actor, debt.id, amount_cents=amount, today=TODAY,
+                             terms=TERMS, **shape)
+    session.commit()
+    return made
+
+
+def test_a_small_discount_applies_at_once_and_paying_it_settles(session, collector, debt):
+    settlement = offer(session, collector, debt, 92_000)
+    assert (settlement.status, settlement.decision_id) == ("applied", None)
+    promise = session.scalars(select(Promise).where(
+        Promise.settlement_id == settlement.id)).one()
+    assert promise.amount_cents == 92_000
+    payments.post(session, collector, debt.id, amount_cents=92_000, paid_on=TODAY,
+                  reference="S-1", method="bank_transfer", today=TODAY, terms=TERMS)
+    session.commit()
+    debt = session.get(DebtAccount, debt.id)
+    assert (debt.status, debt.balance_cents) == ("settled", 8_000)
+
+
+def test_a_deep_discount_waits_for_sign_off_then_becomes_the_plan(session, collector, debt,
+                                                                   make_user):
+    settlement = offer(session, collector, debt, 60_000, as_="plan", frequency="monthly",
+                       first_due_on=TODAY + timedelta(days=3), count=3)
+    assert settlement.status == "pending"
+    decision = session.get(Decision, settlement.decision_id)
+    assert (decision.kind, decision.status) == ("settlement_offer", "pending")
+    assert "60%" not in decision.summary and "40.0% off" in decision.summary
+    assert session.scalars(select(PaymentPlan)).all() == []
+
+    decisions.decide(session, make_user("reviewer"), decision.id, approve=True)
+    session.commit()
+    assert session.get(Settlement, settlement.id).status == "applied"
+    plan = session.scalars(select(PaymentPlan)).one()
+    amounts = session.scalars(select(Promise.amount_cents).where(Promise.plan_id == plan.id)
+                              ).all()
+    assert (plan.settlement_id, sum(amounts), len(amounts)) == (settlement.id, 60_000, 3)
+    assert session.get(DebtAccount, debt.id).status == "payment_plan"
+
+
+def test_a_rejected_settlement_becomes_nothing(session, collector, debt, make_user):
+    settlement = offer(session, collector, debt, 50_000)
+    decisions.decide(session, make_user("reviewer"), settlement.decision_id, approve=False,
+                     note="Too generous")
+    session.commit()
+    assert session.get(Settlement, settlement.id).status == "rejected"
+    assert session.scalars(select(Promise)).all() == []
+
+
+@pytest.mark.parametrize("shape", [
+    {"as_": "lump"}, {"as_": "promise"}, {"as_": "promise", "due_on": "2026-12-01"},
+    {"as_": "plan", "frequency": "weekly", "first_due_on": TODAY},
+    {"as_": "plan", "frequency": "yearly", "first_due_on": TODAY, "count": 2}])
+def test_bad_terms_are_refused_before_anything_is_stored(session, collector, debt, shape):
+    with pytest.raises(Invalid):
+        settlements.offer(session, collector, debt.id, amount_cents=50_000, today=TODAY,
+                          terms=TERMS, **shape)
+    session.rollback()
+    assert session.scalars(select(Settlement)).all() == []
+    assert session.scalars(select(Decision)).all() == []
