@@ -27,7 +27,17 @@ def board():
     return _page("board.html")
 
 
-def _page(template: str):
+@bp.get("/imports")
+@login_required
+def imports():
+    """The collections manager's portfolio import: upload a CSV, watch it, fetch rejects."""
+    if not current_user.has_role("supervisor"):
+        abort(403, description="Imports are for collections managers. Your console is at /.")
+    return _page("imports.html", clients=sorted(current_user.clients, key=lambda c: c.name))
+
+
+def _page(template: str, **context):
     # The phone asks Twilio for a token only where one can be issued (no 503 in the console).
     return render_template(template, me=present(UserOut, current_user),
-                           phone_mode="twilio" if control.voice_configured() else "simulated")
+                           phone_mode="twilio" if control.voice_configured() else "simulated",
+                           **context)

@@ -10,6 +10,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     decisions,
     emails,
     fraud,
+    imports,
     me,
     messages,
     monitoring,

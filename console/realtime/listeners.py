@@ -9,7 +9,7 @@ from console.api.core.schemas import CaseOut, ChatVisitOut, CustomerOut, Interac
 from console.api.core.workspace_schemas import WorkLineOut
 from console.core import database
 from console.core.extensions import socketio
-from console.realtime.rooms import AGENT_NS, case_room
+from console.realtime.rooms import AGENT_NS, case_room, user_room
 from crm.cases import digest
 from crm.cases.timeline import encode_cursor
 from crm.chat import verification as chat_identity
@@ -75,11 +75,22 @@ def on_customer(name: str, payload: dict) -> None:
             to=case_room(case_id), namespace=AGENT_NS)
 
 
+def on_import_progress(name: str, payload: dict) -> None:
+    """An import's figures after each batch, to every tab of whoever uploaded it."""
+    if payload.get("user_id") is None:
+        return
+    socketio.emit(events.IMPORT_PROGRESS, {"id": payload["import_id"],
+                                           "import_id": payload["import_id"],
+                                           "at": payload["at"], "import": payload["progress"]},
+                  to=user_room(payload["user_id"]), namespace=AGENT_NS)
+
+
 LISTENERS = (
     (events.CUSTOMER_UPDATED, on_customer),
     (events.INTERACTION_CREATED, on_interaction),
     (events.INTERACTION_UPDATED, on_interaction),
     (events.CASE_UPDATED, on_case),
+    (events.IMPORT_PROGRESS, on_import_progress),
 )
 
 

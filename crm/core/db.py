@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import JSON, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
@@ -371,6 +371,56 @@ def _attribute_keys(model) -> tuple[str, ...]:
 def _primary_keys(model) -> tuple[str, ...]:
     mapper = model.__mapper__
     return tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
+
+
+def bulk_insert(conn, table, rows: list[dict]) -> None:
+    """INSERT many rows that all name the same columns; the table's Python-side defaults fill
+    the others, evaluated once for them all (one timestamp for the lot).
+
+    For imports, where rows come by the thousand: most of an executemany's time through
+    SQLAlchemy goes on building and converting each row's parameters. Here each column's
+    converter is found once and the rows go to the driver as tuples; on PostgreSQL by COPY,
+    a third faster again than executemany.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    given = [table.c[name] for name in rows[0]]
+    filled = [c for c in table.c
+              if c.name not in rows[0] and c.default is not None and not c.primary_key]
+    defaults = tuple(c.default.arg(None) if c.default.is_callable else c.default.arg
+                     for c in filled)
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in (*given, *filled))
+    if dialect.name == "postgresql":
+        _copy(conn, f"COPY {quote(table.name)} ({names}) FROM STDIN", given, filled, rows,
+              defaults)
+        return
+    convert = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in given]
+    fixed = tuple(_converted(c, v, dialect) for c, v in zip(filled, defaults, strict=True))
+    marks = ", ".join("?" * (len(given) + len(filled)))
+    # Only our own table's quoted names are in the text; every value is a parameter.
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
+    conn.exec_driver_sql(sql, [
+        tuple(f(row[name]) if f else row[name] for name, f in convert) + fixed
+        for row in rows])
+
+
+def _converted(column, value, dialect):
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process(value) if process else value
+
+
+def _copy(conn, sql: str, given, filled, rows: list[dict], defaults: tuple) -> None:
+    from psycopg.types.json import Jsonb  # the driver, here only: the one dialect using COPY
+
+    json = [isinstance(c.type, JSON) for c in (*given, *filled)]
+    keys = [c.name for c in given]
+    cursor = conn.connection.dbapi_connection.cursor()
+    with cursor.copy(sql) as copy:
+        for row in rows:
+            values = [row[k] for k in keys] + list(defaults)
+            copy.write_row([Jsonb(v) if j else v for j, v in zip(json, values, strict=True)])
 
 
 def upsert_insert(dialect: str):

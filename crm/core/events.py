@@ -27,6 +27,8 @@ DECISION_DECIDED = "decision.decided"
 OUTBOUND_QUEUED = "outbound.queued"
 MEDIA_RECEIVED = "media.received"
 CHAT_TYPING = "chat.typing"
+# A portfolio import committed a batch (or finished): its figures, for whoever uploaded it.
+IMPORT_PROGRESS = "import.progress"
 # A user's access ended (deactivated, tokens revoked): their open sockets must close.
 ACCESS_ENDED = "access.ended"
 

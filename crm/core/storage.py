@@ -1,16 +1,19 @@
-"""Where files live (attachments, media, recordings, raw emails): a small blob-store interface.
+"""Where files live (attachments, media, recordings, raw emails, imports): a small blob store.
 
 The filesystem store under `instance/` is the default; an S3-compatible store implements the
-same three methods.
+same four methods.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
 from pathlib import Path
 from typing import BinaryIO, Protocol
+
+_CHUNK = 1024 * 1024
 
 
 class BlobStore(Protocol):
@@ -18,6 +21,9 @@ class BlobStore(Protocol):
 
     def put(self, data: bytes, *, suffix: str = "") -> tuple[str, str]:
         """Store data; return (key, sha256 hex)."""
+
+    def put_file(self, source: BinaryIO, *, suffix: str = "") -> tuple[str, str]:
+        """Store what a readable file holds, read in chunks; return (key, sha256 hex)."""
 
     def open(self, key: str) -> BinaryIO:
         """A readable file for key (FileNotFoundError when missing)."""
@@ -43,14 +49,23 @@ class FileStore:
 
     def put(self, data: bytes, *, suffix: str = "") -> tuple[str, str]:
         """Write data atomically under a new random key."""
+        return self.put_file(io.BytesIO(data), suffix=suffix)
+
+    def put_file(self, source: BinaryIO, *, suffix: str = "") -> tuple[str, str]:
+        """Copy a readable file in chunks (never whole in memory), atomically, under a new
+        random key."""
         suffix = "".join(c for c in suffix.lower() if c.isalnum())[:10]
         key = secrets.token_hex(16) + (f".{suffix}" if suffix else "")
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
+        digest = hashlib.sha256()
+        with tmp.open("wb") as out:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
         tmp.replace(path)
-        return key, hashlib.sha256(data).hexdigest()
+        return key, digest.hexdigest()
 
     def open(self, key: str) -> BinaryIO:
         """Open a stored blob for reading."""

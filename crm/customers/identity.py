@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import secrets
 import unicodedata
@@ -16,7 +17,8 @@ from crm.core.errors import Conflict, Invalid, NotFound
 from crm.models import Base, Case, ContactPoint, Customer, CustomerNameKey, User
 from crm.models.workspace import contact_digits, name_key_rows
 
-_REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+_REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread
+_REF_SYMBOLS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _REF_ALPHABET)
 
 
 @functools.lru_cache(maxsize=4096)  # parsing is slow, and every inbound call and message asks
@@ -70,7 +72,9 @@ def search_key(name: str) -> str:
 
 def new_case_reference() -> str:
     """A short, unguessable, human-readable case reference such as `CL-7K2M9QXD`."""
-    return "CL-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+    # 40 random bits as 8 base-32 symbols: one call, where choosing each symbol was eight
+    # (an import makes 100,000 of these).
+    return "CL-" + base64.b32encode(secrets.token_bytes(5)).decode().translate(_REF_SYMBOLS)
 
 
 def find_customer(session: Session, client_id: int, kind: str, value: str) -> Customer | None:

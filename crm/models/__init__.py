@@ -6,6 +6,7 @@ from crm.models.chat import ChatVisit
 from crm.models.collections import Payment, PaymentPlan, Settlement
 from crm.models.contact import BlockedAttempt, ContactRestriction
 from crm.models.customers import Case, ContactPoint, Customer
+from crm.models.imports import Import, ImportReject
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
 from crm.models.tenancy import (
@@ -49,6 +50,8 @@ __all__ = [
     "DebtAccount",
     "Decision",
     "DispositionCode",
+    "Import",
+    "ImportReject",
     "InboundAddress",
     "Interaction",
     "Investigation",

@@ -12,15 +12,17 @@ export class ApiError extends Error {
 }
 
 async function call(method, path, body) {
+  // A form (a file upload) goes as multipart, its boundary set by the browser.
+  const form = body instanceof FormData;
   const resp = await fetch(`/api/v1${path}`, {
     method,
     credentials: "same-origin",
     headers: {
       Accept: "application/json",
       ...(method === "GET" ? {} : { "X-CSRFToken": csrf() }),
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...(body === undefined || form ? {} : { "Content-Type": "application/json" }),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined || form ? body : JSON.stringify(body),
   });
   const data = await resp.json().catch(() => null);
   if (resp.status === 401) {

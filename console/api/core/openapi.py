@@ -34,6 +34,8 @@ class Route:
     errors: tuple[int, ...] = ()
     also: tuple[int, ...] = ()  # other success statuses with the same body (200: it existed)
     view: Any = None  # the function that answers it
+    form: type[BaseModel] | None = None  # a multipart form (with a file) the view reads itself
+    produces: str = "application/json"
 
 
 class Registry:
@@ -45,14 +47,16 @@ class Registry:
 
     def route(self, bp: Blueprint, rule: str, method: str = "GET", *, summary: str,
               body=None, query=None, response=None, status: int = 200, tags=(), errors=(),
-              also=()):
+              also=(), form=None, produces: str = "application/json"):
         """Register a view whose JSON body / query are validated and whose result is dumped.
 
         `errors` are the statuses the view itself can answer beyond those every route shares
         (400, 401; 404 with a path id; 413 and 422 with a body or query): 403 for a role it
         checks, 409 for a state it refuses, 502/503 for Twilio. `also`: other success statuses
         the view answers itself, as (model, status), with the same body (an idempotent create
-        answers 200 with what was there).
+        answers 200 with what was there). `form`: the multipart fields (a file upload) the view
+        reads from the request itself; `produces`: the content type of a successful answer
+        that is not JSON (say, CSV text).
         """
         params = [(name, _TYPES.get(conv or "", "string")) for conv, name in
                   _CONVERTER.findall(rule)]
@@ -60,7 +64,7 @@ class Registry:
         if unknown:
             raise ValueError(f"{rule}: undocumented error statuses {sorted(unknown)}")
         spec = Route(rule, method.lower(), summary, body, query, response, status, tuple(tags),
-                     params, tuple(errors), tuple(also))
+                     params, tuple(errors), tuple(also), form=form, produces=produces)
         self.routes.append(spec)
 
         def decorator(view):
@@ -85,7 +89,7 @@ class Registry:
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI 3.1 document for every registered route."""
-        models = {m for r in self.routes for m in (r.body, r.query, r.response) if m}
+        models = {m for r in self.routes for m in (r.body, r.query, r.response, r.form) if m}
         models |= {ErrorBody}
         keys = [(m, "validation") for m in sorted(models, key=lambda m: m.__name__)]
         _, schema = models_json_schema(keys, ref_template="#/components/schemas/{model}")
@@ -169,7 +173,7 @@ def error_statuses(r: Route) -> list[int]:
     found = {400, 401, *r.errors}
     if r.params:
         found.add(404)
-    if r.body is not None:
+    if r.body is not None or r.form is not None:
         found |= {413, 422}
     if r.query is not None:
         found.add(422)
@@ -194,9 +198,14 @@ def _operation(r: Route) -> dict:
     if r.body is not None:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": _ref(r.body)}}}
+    if r.form is not None:
+        op["requestBody"] = {"required": True,
+                             "content": {"multipart/form-data": {"schema": _ref(r.form)}}}
     ok: dict[str, Any] = {"description": "No content" if r.status == 204 else "OK"}
     if r.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(r.response)}}
+    elif r.produces != "application/json":
+        ok["content"] = {r.produces: {"schema": {"type": "string"}}}
     error = {"content": {"application/json": {"schema": _ref(ErrorBody)}}}
     op["responses"] = {str(r.status): ok, **{str(code): ok for code in r.also}, **{
         str(code): {"description": _ERRORS[code], **error} for code in error_statuses(r)}}

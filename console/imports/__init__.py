@@ -1,0 +1,1 @@
+"""Portfolio imports in the console: the background task that works an uploaded file."""

@@ -1,0 +1,1 @@
+"""Portfolio imports: a CSV of customers and their debts, checked row by row and merged."""

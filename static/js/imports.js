@@ -1,0 +1,61 @@
+// The portfolio import page: upload a CSV, then follow its progress live (the uploader's
+// socket gets import.progress after every batch) with a slow poll as the fallback.
+import { socket } from "/static/js/agent-socket.js";
+import { get, post } from "/static/js/api.js";
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 3000;
+let current = null;
+let poller = null;
+
+function show(imp) {
+  if (!current || imp.id !== current) return;
+  const pct = imp.total ? Math.floor((100 * imp.processed) / imp.total) : 0;
+  $("import-run").hidden = false;
+  $("import-progress").value = imp.status === "done" ? 100 : pct;
+  $("import-percent").textContent = `${imp.status === "done" ? 100 : pct}%`;
+  $("import-status").textContent = imp.status === "failed" ? `failed: ${imp.error}` : imp.status;
+  $("import-status").className = imp.status === "failed" ? "error" : "";
+  $("import-rows").textContent = imp.total == null ? "counting rows…"
+    : `${imp.processed.toLocaleString()} of ${imp.total.toLocaleString()} rows`;
+  $("import-accepted").textContent = imp.accepted.toLocaleString();
+  $("import-rejected").textContent = imp.rejected.toLocaleString();
+  $("import-customers").textContent = imp.customers_created.toLocaleString();
+  $("import-created").textContent = imp.accounts_created.toLocaleString();
+  $("import-updated").textContent = imp.accounts_updated.toLocaleString();
+  const over = imp.status === "done" || imp.status === "failed";
+  const link = $("import-rejects");
+  link.hidden = !(over && imp.rejected > 0);
+  link.href = `/api/v1/imports/${imp.id}/rejects.csv`;
+  if (over) stopPolling();
+}
+
+function stopPolling() {
+  clearInterval(poller);
+  poller = null;
+}
+
+async function poll() {
+  try { show(await get(`/imports/${current}`)); } catch { /* the next tick tries again */ }
+}
+
+socket.on("import.progress", (msg) => show(msg.import));
+
+$("import-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const button = $("import-submit");
+  button.disabled = true;
+  $("import-message").textContent = "Uploading…";
+  try {
+    const made = await post("/imports", new FormData(event.target));
+    current = made.id;
+    $("import-message").textContent = `Import #${made.id}: ${made.filename}`;
+    show(made);
+    stopPolling();
+    poller = setInterval(poll, POLL_MS);
+  } catch (err) {
+    $("import-message").textContent = err.message;
+  } finally {
+    button.disabled = false;
+  }
+});
