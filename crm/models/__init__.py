@@ -3,10 +3,9 @@
 from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
-from crm.models.collections import Payment, PaymentPlan, Settlement
-from crm.models.contact import BlockedAttempt, ContactRestriction
+from crm.models.collections import Import, ImportReject, Payment, PaymentPlan, Settlement
 from crm.models.customers import Case, ContactPoint, Customer
-from crm.models.imports import Import, ImportReject
+from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
 from crm.models.tenancy import (
