@@ -1,10 +1,11 @@
-"""Console fixtures: a database shared with served processes, and an accepted live call."""
+"""Console fixtures: a database shared with served processes, an accepted live call, a case."""
 
 import os
 import shutil
 
 import pytest
 
+from crm.customers import identity
 from tests import voice_support as tw
 
 
@@ -34,3 +35,11 @@ def live_call(request, client, session, agent):
     offers.accept(session, session.get(User, agent.id), offer.id)
     session.commit()
     return offer.interaction_id
+
+
+@pytest.fixture
+def case(session, default_client):
+    """A customer's case (they reached us from +14155550100), committed."""
+    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    session.commit()
+    return case

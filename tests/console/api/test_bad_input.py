@@ -5,7 +5,6 @@ from flask_socketio import SocketIO
 from sqlalchemy import func, select
 
 from console.core.extensions import socketio
-from crm.customers import identity
 from crm.models import Interaction, Offer
 from tests import voice_support as tw
 
@@ -32,13 +31,6 @@ def _count(session, model) -> int:
 @pytest.fixture
 def headers(token):
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550142")
-    session.commit()
-    return case
 
 
 def test_an_id_past_what_the_database_holds_names_nothing(client, headers):

@@ -5,17 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crm.customers import identity
 from crm.models import DebtAccount, Payment, Promise, Settlement, utcnow
 
 TODAY = utcnow().date()
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+12125550100")
-    session.commit()
-    return case
 
 
 @pytest.fixture

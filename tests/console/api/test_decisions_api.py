@@ -2,18 +2,9 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import select
 
-from crm.customers import identity
 from crm.models import AuditEvent, Decision
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550123")
-    session.commit()
-    return case
 
 
 def ask(client, headers, case_id, kind="write_off", summary="Write off the last $120"):

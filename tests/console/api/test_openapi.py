@@ -2,10 +2,8 @@
 
 import re
 
-import pytest
 from openapi_spec_validator import validate
 
-from crm.customers import identity
 from crm.models.customers import CASE_STATUSES, PRIORITIES
 
 
@@ -30,13 +28,6 @@ def test_schemas_are_resolvable(client):
 def test_the_document_is_valid_openapi_3(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     validate(doc)  # raises with the first violation of the OpenAPI 3.1 schema
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550123")
-    session.commit()
-    return case
 
 
 def _declared(doc: dict, method: str, path: str, resp) -> None:

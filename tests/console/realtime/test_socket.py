@@ -1,11 +1,9 @@
 """The /agent socket: authenticated connections, case rooms, live timeline events."""
 
-import pytest
 
 from console.core.extensions import socketio
 from crm.cases import timeline
 from crm.core import events
-from crm.customers import identity
 
 
 def test_unauthenticated_connection_is_refused(app):
@@ -52,13 +50,6 @@ def test_signing_out_ends_that_browsers_sockets_and_no_others(app, client, agent
     assert client.get("/api/v1/me").status_code == 401
     assert not socketio.test_client(app, namespace="/agent",
                                     flask_test_client=client).is_connected("/agent")
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
-    session.commit()
-    return case
 
 
 def test_watching_a_case_delivers_its_new_interactions(app, session, token, agent, case):

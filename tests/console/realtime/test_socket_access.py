@@ -15,19 +15,11 @@ import websocket
 
 from console.core.extensions import socketio
 from crm.cases import timeline
-from crm.customers import identity
 from crm.tenancy import users
 from tests.production.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 CASELINE = [sys.executable, "-c", "from console.cli import main; main()"]
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
-    session.commit()
-    return case
 
 
 def test_revoking_a_token_closes_its_sockets_and_no_cookie_socket(

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from console.core.extensions import socketio
 from console.routing import presence
 from crm.core import events
-from crm.customers import identity
 from crm.models import Interaction, Offer
 from crm.tenancy import users
 from tests import voice_support as tw
@@ -25,13 +24,6 @@ def settings(settings):
 
 
 CALL = "CA" + "c" * 32
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550142")
-    session.commit()
-    return case
 
 
 @pytest.fixture

@@ -14,13 +14,6 @@ from crm.tenancy import users
 
 
 @pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
-    session.commit()
-    return case
-
-
-@pytest.fixture
 def connect(app, session):
     """A connected /agent test client for a user."""
     opened = []

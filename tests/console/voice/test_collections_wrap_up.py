@@ -5,17 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.customers import identity
 from crm.models import DebtAccount, Interaction, Promise, utcnow
 
 CALL = "CA" + "e" * 32
-
-
-@pytest.fixture
-def case(session, default_client):
-    _, case, _ = identity.find_or_create(session, default_client.id, "+12125550100")
-    session.commit()
-    return case
 
 
 @pytest.fixture
