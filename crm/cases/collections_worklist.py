@@ -37,7 +37,9 @@ from crm.tenancy import access
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 BUCKET_POINTS = {"current": 0, "1-30": 5, "31-60": 10, "61-90": 15, "90+": 20}
-STATUSES = ("active", "disputed", "ceased", "payment_plan", "time_barred")
+# Statuses a listed account can have (disputed and ceased ones are never due for contact);
+# time_barred also finds accounts past their limitations date, whatever their status says.
+STATUSES = ("active", "payment_plan", "time_barred")
 PER_PAGE, MAX_PER_PAGE = 50, 200
 VIEWERS = ("collections", "supervisor")
 
@@ -111,7 +113,10 @@ def due_now(session: Session, actor: User, *, page: int = 1, per_page: int = PER
                    Customer.timezone.in_(zones)))
     if bucket is not None:
         stmt = stmt.where(_in_bucket(bucket, today))
-    if status is not None:
+    if status == "time_barred":
+        stmt = stmt.where(or_(DebtAccount.status == status,
+                              DebtAccount.statute_of_limitations_on < today))
+    elif status is not None:
         stmt = stmt.where(DebtAccount.status == status)
     total = session.scalar(select(func.count()).select_from(
         stmt.with_only_columns(DebtAccount.id).subquery())) or 0

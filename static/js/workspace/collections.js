@@ -4,7 +4,7 @@ import { get } from "/static/js/api.js";
 import { h } from "./dom.js";
 
 const BUCKETS = ["current", "1-30", "31-60", "61-90", "90+"];
-const STATUSES = ["active", "payment_plan", "time_barred", "disputed"];
+const STATUSES = ["active", "payment_plan", "time_barred"];
 const PER_PAGE = 25;
 
 export class CollectionsList {
@@ -53,7 +53,9 @@ export class CollectionsList {
       h("div", { class: "wl-filters" }, this.choice("Ageing", "bucket", BUCKETS),
         this.choice("Status", "status", STATUSES)),
       data.items.length ? h("ul", {}, data.items.map((r) => this.row(r)))
-        : h("p", { class: "muted" }, "Nothing to contact at this hour."),
+        : h("p", { class: "muted" }, this.filters.bucket || this.filters.status
+          ? "No account matching these filters can be contacted now."
+          : "Nothing to contact at this hour."),
       pages > 1 ? h("p", { class: "wl-pager" },
         h("button", { type: "button", disabled: page <= 1, onclick: () => this.set({ page: page - 1 }) }, "‹ Prev"),
         ` page ${page} of ${pages} `,

@@ -125,10 +125,21 @@ def test_the_client_and_status_filters(session, default_client, other_client, ma
                                 now=NOON_NY)) == []
 
 
+def test_time_barred_finds_accounts_past_their_limitations_date_too(session, default_client,
+                                                                   collector):
+    account(session, default_client)
+    by_status = account(session, default_client, status="time_barred")
+    by_date = account(session, default_client, status="payment_plan",
+                      statute_of_limitations_on=NOON_NY.date() - timedelta(days=1))
+    found = ids(worklist.due_now(session, collector, status="time_barred", now=NOON_NY))
+    assert sorted(found) == sorted([by_status.id, by_date.id])
+
+
 def test_bad_filters_and_roles_are_refused(session, default_client, collector, agent):
     with pytest.raises(Forbidden):
         worklist.due_now(session, agent)
-    for bad in ({"bucket": "ancient"}, {"status": "closed"}, {"page": 0}, {"per_page": 1000}):
+    for bad in ({"bucket": "ancient"}, {"status": "closed"}, {"status": "disputed"},
+                {"page": 0}, {"per_page": 1000}):
         with pytest.raises(Invalid):
             worklist.due_now(session, collector, **bad)
 
