@@ -96,6 +96,14 @@ def get(session: Session, actor: User, import_id: int) -> Import:
     return access.ensure_visible(actor, session.get(Import, import_id), "import")
 
 
+def recent(session: Session, actor: User, limit: int = 20) -> list[Import]:
+    """The newest imports of the actor's clients (a collections manager's history)."""
+    access.require_role(actor, "supervisor")
+    return list(session.scalars(select(Import).where(
+        Import.client_id.in_(access.client_ids(actor)))
+        .order_by(Import.created_at.desc(), Import.id.desc()).limit(limit)))
+
+
 def run(factory: sessionmaker[Session], import_id: int, store: BlobStore, *,
         region: str = "US", batch: int = BATCH) -> None:
     """Work an import through to the end from where it got to; safe to run again."""

@@ -27,7 +27,48 @@ function show(imp) {
   const link = $("import-rejects");
   link.hidden = !(over && imp.rejected > 0);
   link.href = `/api/v1/imports/${imp.id}/rejects.csv`;
-  if (over) stopPolling();
+  if (over) {
+    stopPolling();
+    history();
+  }
+}
+
+// The last imports, so a finished run (and its rejects) is still there after a reload.
+async function history() {
+  let items;
+  try { ({ items } = await get("/imports")); } catch { return; }
+  const body = $("import-history-rows");
+  body.replaceChildren(...(items.length ? items.map(historyRow) : [emptyRow()]));
+}
+
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+function emptyRow() {
+  const tr = document.createElement("tr");
+  const td = cell("None yet.");
+  td.colSpan = 6;
+  td.className = "muted";
+  tr.append(td);
+  return tr;
+}
+
+function historyRow(imp) {
+  const tr = document.createElement("tr");
+  const link = cell("");
+  if (imp.rejected > 0 && (imp.status === "done" || imp.status === "failed")) {
+    const a = document.createElement("a");
+    a.href = `/api/v1/imports/${imp.id}/rejects.csv`;
+    a.textContent = "rejected rows";
+    link.append(a);
+  }
+  tr.append(cell(new Date(imp.created_at).toLocaleString()), cell(imp.filename),
+    cell(imp.status === "failed" ? `failed: ${imp.error}` : imp.status),
+    cell(imp.accepted.toLocaleString()), cell(imp.rejected.toLocaleString()), link);
+  return tr;
 }
 
 function stopPolling() {
@@ -46,6 +87,7 @@ $("import-form").addEventListener("submit", async (event) => {
   const button = $("import-submit");
   button.disabled = true;
   $("import-message").textContent = "Uploading…";
+  $("import-run").hidden = true;  // the previous run's figures are not this one's
   try {
     const made = await post("/imports", new FormData(event.target));
     current = made.id;
@@ -59,3 +101,5 @@ $("import-form").addEventListener("submit", async (event) => {
     button.disabled = false;
   }
 });
+
+history();

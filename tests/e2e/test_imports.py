@@ -69,3 +69,9 @@ def test_an_import_shows_live_progress_final_counts_and_rejects(new_page, import
     lines = list(csv.reader(io.StringIO(rejects.text())))
     assert [line[0] for line in lines[1:]] == [str(n + 2) for n in BAD]
     assert all(line[-1].startswith("balance: not an amount") for line in lines[1:])
+    # After a reload the run is still listed, with its rejects.
+    page.reload()
+    row = page.locator("#import-history-rows tr").first
+    expect(row).to_contain_text("portfolio.csv")
+    expect(row).to_contain_text("done")
+    expect(row.locator("a")).to_have_text("rejected rows")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Response, current_app, request, stream_with_context
 from pydantic import BaseModel, Field
 
@@ -42,6 +44,7 @@ class ImportOut(Out):
     accounts_created: int
     accounts_updated: int
     error: str | None = None
+    created_at: datetime
 
 
 @api.route(bp, "/imports", "POST", form=ImportForm, response=ImportOut, status=202,
@@ -71,6 +74,22 @@ def _client_id(text: str | None) -> int | None:
     if not text.strip().isdigit() or len(text.strip()) > 18:
         raise Invalid("client_id: must be a client's id")
     return int(text)
+
+
+class ImportList(BaseModel):
+    """Recent imports, newest first."""
+
+    items: list[ImportOut]
+
+
+@api.route(bp, "/imports", response=ImportList, tags=["imports"], errors=(403,),
+           summary="The 20 newest imports of your clients (collections manager)")
+def list_imports():
+    """Newest first, with their figures."""
+    session = database.session()
+    out = ImportList(items=[ImportOut.model_validate(i) for i in runs.recent(session, actor())])
+    session.commit()
+    return out
 
 
 @api.route(bp, "/imports/<int:import_id>", response=ImportOut, tags=["imports"],

@@ -186,6 +186,21 @@ def test_agents_may_not_import_or_read_imports(upload, client, manager, as_user)
     assert client.get(f"/api/v1/imports/{made['id']}", headers=agent).status_code == 403
     assert client.get(f"/api/v1/imports/{made['id']}/rejects.csv",
                       headers=agent).status_code == 403
+    assert client.get("/api/v1/imports", headers=agent).status_code == 403
+
+
+def test_the_history_lists_the_newest_imports_of_ones_clients(upload, client, manager,
+                                                              as_user, other_client):
+    """A finished run (and its rejects link) is still there after the page is reloaded."""
+    _, boss = manager
+    first = upload(boss, csv_bytes([row(1)]), filename="march.csv").get_json()
+    second = upload(boss, csv_bytes([row(2), row(3, balance="lots")]),
+                    filename="april.csv").get_json()
+    items = client.get("/api/v1/imports", headers=boss).get_json()["items"]
+    assert [(i["id"], i["filename"], i["accepted"], i["rejected"]) for i in items] == [
+        (second["id"], "april.csv", 1, 1), (first["id"], "march.csv", 1, 0)]
+    _, stranger = as_user("supervisor", clients=[other_client])
+    assert client.get("/api/v1/imports", headers=stranger).get_json()["items"] == []
 
 
 def test_unknown_or_another_clients_import_is_404(upload, client, manager, as_user,
