@@ -91,8 +91,9 @@ def _refuse_unstorable():
         return error_response(413, "too_large", f"The request body is larger than the "
                                                 f"{limit // 1024} KiB this route accepts.")
     form = request.form.items(multi=True) if request.mimetype in _FORMS else ()
-    if any(has_unstorable(text) for pair in [("", request.path),
-                                             *request.args.items(multi=True), *form]
+    # A multipart part may come with no name at all (None), which is nothing to store.
+    if any(text is not None and has_unstorable(text)
+           for pair in [("", request.path), *request.args.items(multi=True), *form]
            for text in pair):
         return _invalid("A request may not contain NUL characters or lone surrogates.")
     # Pages read a JSON body as form fields (Flask-WTF): it must be an object. API and

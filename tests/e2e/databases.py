@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from crm.core.db import make_engine, normalise_url
+from crm.models import Client
 
 # PostgreSQL refuses to copy a template someone is connected to (SQLSTATE 55006); the backend
 # of a client that just exited (the seeding `caseline` process) can linger for a moment.
@@ -111,3 +112,10 @@ class PostgresDatabases:
     @staticmethod
     def _quoted(conn: Connection, name: str) -> str:
         return conn.dialect.identifier_preparer.quote(name)
+
+
+@contextmanager
+def served_default(url):
+    """A transaction on a served console's database, and its default client's id."""
+    with served_db(url) as conn:
+        yield conn, conn.execute(select(Client.id).where(Client.slug == "default")).scalar()

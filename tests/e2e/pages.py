@@ -8,7 +8,11 @@ import urllib.parse
 import urllib.request
 
 from playwright.sync_api import expect
+from sqlalchemy import insert
 from twilio.request_validator import RequestValidator
+
+from crm.models import Case, ContactPoint, Customer
+from crm.models.workspace import write_name_keys
 
 # The (fake) Twilio account of the SMS console (tests/e2e/conftest.py sms_server).
 TOKEN = "e2e-offers-auth-token-0123456789"
@@ -65,3 +69,23 @@ def text_in(base: str, sid: str, body: str, sender: str) -> None:
                                  headers={"X-Twilio-Signature": signature})
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 200
+
+
+def open_case(page, base, case_id, reference):
+    """Open a case by its link and wait for its header."""
+    page.goto(f"{base}/#case/{case_id}")
+    expect(page.locator("#case-reference")).to_have_text(reference)
+
+
+def add_person(conn, client_id, name, reference, contact: dict, **customer) -> int:
+    """A customer (searchable by name) with one contact point and a case; the case id."""
+    from crm.customers.identity import search_key
+
+    cid = conn.execute(insert(Customer.__table__).values(
+        client_id=client_id, display_name=name, search_name=search_key(name), **customer)
+    ).inserted_primary_key[0]
+    write_name_keys(conn, cid, client_id, search_key(name))
+    conn.execute(insert(ContactPoint.__table__).values(
+        client_id=client_id, customer_id=cid, **contact))
+    return conn.execute(insert(Case.__table__).values(
+        client_id=client_id, customer_id=cid, reference=reference)).inserted_primary_key[0]

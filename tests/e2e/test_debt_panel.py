@@ -9,14 +9,15 @@ from playwright.sync_api import expect
 from sqlalchemy import insert
 
 from crm.models import DebtAccount
-from tests.e2e.test_workspace import _person, _served_db, open_case
+from tests.e2e.databases import served_default
+from tests.e2e.pages import add_person, open_case
 
 
 @pytest.fixture(scope="module")
 def debtor(server_env):
     """A debtor's case with one account of USD 1,000.00, 45 days past due."""
-    with _served_db(server_env) as (conn, client_id):
-        case_id = _person(conn, client_id, "Dora Debtpanel", "CL-E2EDEBT1",
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id = add_person(conn, client_id, "Dora Debtpanel", "CL-E2EDEBT1",
                           {"kind": "email", "value": "dora@example.com"},
                           timezone="America/New_York")
         conn.execute(insert(DebtAccount.__table__).values(

@@ -3,45 +3,25 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
-from crm.models import Case, Client, ContactPoint, Customer, Interaction
-from crm.models.workspace import reversed_digits, write_name_keys
-from tests.e2e.databases import served_db
-from tests.e2e.pages import signed_in, text_in
+from crm.models import Interaction
+from crm.models.workspace import reversed_digits
+from tests.e2e.databases import served_default
+from tests.e2e.pages import add_person, open_case, signed_in, text_in
 
 LONG = 5_000
 MEDIA = [("sms", "inbound"), ("voice", "outbound"), ("email", "inbound"), ("note", "internal"),
          ("whatsapp", "outbound"), ("chat", "inbound")]
 
 
-def _person(conn, client_id, name, reference, contact: dict, **customer) -> int:
-    """A customer (searchable by name) with one contact point and a case; the case id."""
-    from crm.customers.identity import search_key
-
-    cid = conn.execute(insert(Customer.__table__).values(
-        client_id=client_id, display_name=name, search_name=search_key(name), **customer)
-    ).inserted_primary_key[0]
-    write_name_keys(conn, cid, client_id, search_key(name))
-    conn.execute(insert(ContactPoint.__table__).values(
-        client_id=client_id, customer_id=cid, **contact))
-    return conn.execute(insert(Case.__table__).values(
-        client_id=client_id, customer_id=cid, reference=reference)).inserted_primary_key[0]
-
-
-def open_case(page, base, case_id, reference):
-    """Open a case by its link and wait for its header."""
-    page.goto(f"{base}/#case/{case_id}")
-    expect(page.locator("#case-reference")).to_have_text(reference)
-
 def _customer(conn, client_id, name, phone, reference, items):
     now = datetime.now(UTC)
-    case_id = _person(conn, client_id, name, reference,
+    case_id = add_person(conn, client_id, name, reference,
                       {"kind": "phone", "value": phone, "digits_rev": reversed_digits(phone),
                        "opt_outs": {"sms": now.isoformat()}},
                       timezone="Europe/Berlin", language="de")
@@ -58,17 +38,10 @@ def _customer(conn, client_id, name, phone, reference, items):
     return case_id
 
 
-@contextmanager
-def _served_db(url):
-    """A transaction on a served console's database, and its default client's id."""
-    with served_db(url) as conn:
-        yield conn, conn.execute(select(Client.id).where(Client.slug == "default")).scalar()
-
-
 @pytest.fixture(scope="session")
 def cases(server_env):
     """Two customers written straight into the served database: a short case and a long one."""
-    with _served_db(server_env["DATABASE_URL"]) as (conn, client_id):
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
         made = {
             "short": _customer(conn, client_id, "Zoë Ångström-Test", "+12025550188",
                                "CL-E2ESHORT", 3),
@@ -82,7 +55,7 @@ def _mail_customer(conn, client_id, name, address, reference, emails):
     """A customer reachable by email whose case holds these (direction, subject) emails, oldest
     first."""
     now = datetime.now(UTC)
-    case_id = _person(conn, client_id, name, reference, {"kind": "email", "value": address})
+    case_id = add_person(conn, client_id, name, reference, {"kind": "email", "value": address})
     ours = "claims@caseline.demo"
     conn.execute(insert(Interaction.__table__), [
         {"client_id": client_id, "case_id": case_id, "medium": "email", "direction": direction,
@@ -96,7 +69,7 @@ def _mail_customer(conn, client_id, name, address, reference, emails):
 
 def _mail_cases(url: str) -> dict:
     """Customers who wrote by email: in a thread with a subject, without one, and a third."""
-    with _served_db(url) as (conn, client_id):
+    with served_default(url) as (conn, client_id):
         made = {
             "thread": _mail_customer(conn, client_id, "Thandi Mailthread", "thandi@example.com",
                                      "CL-E2EMAIL1",
