@@ -16,7 +16,7 @@ from tests.zones import zone_where_it_is
 def test_a_supervisor_filters_the_collections_worklist_and_opens_the_case(
         new_page, sign_in, live_server, server_env):
     with _served_db(server_env["DATABASE_URL"]) as (conn, client_id):
-        case_id = _person(conn, client_id, "Barred Debtor-E2E", "CL-E2EDEBT1",
+        case_id = _person(conn, client_id, "Barred Debtor-E2E", "CL-E2ETBAR1",
                           {"kind": "email", "value": "barred.e2e@example.com"},
                           timezone=zone_where_it_is(12))
         conn.execute(insert(DebtAccount.__table__).values(
