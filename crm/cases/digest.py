@@ -119,6 +119,11 @@ def _balance(d: DebtAccount) -> str:
     # What stops or limits contact is said where the agent sees the debt.
     marks = [label for flag, label in ((d.ceased, "ceased: no contact"),
                                        (d.attorney_represented, "attorney: contact them only"),
-                                       (d.disputed, "disputed")) if flag]
+                                       (_awaits_validation(d), "disputed")) if flag]
     return " · ".join([f"{d.currency} {d.balance_cents / 100:,.2f}", *marks])
 
+
+def _awaits_validation(d: DebtAccount) -> bool:
+    # As crm.guardrails.collections.awaiting_validation (which imports this module): once
+    # validation is sent the dispute no longer limits contact, though the flag stays set.
+    return (d.disputed or d.status == "disputed") and d.validated_on is None

@@ -65,6 +65,13 @@ def offer(session: Session, actor: User, debt_id: int, *, amount_cents, as_, due
     return settlement
 
 
+def of_account(session: Session, actor: User, debt_id: int) -> list[Settlement]:
+    """The account's settlements (pending, applied, rejected), newest first."""
+    debt = accounts.get(session, actor, debt_id)
+    return list(session.scalars(select(Settlement).where(
+        Settlement.debt_account_id == debt.id).order_by(Settlement.id.desc()).limit(50)))
+
+
 def discount_pct(amount: int, balance: int) -> float:
     """How far below the balance the amount is, in percent (one decimal)."""
     return round((balance - amount) * 100 / balance, 1) if balance > 0 else 0.0

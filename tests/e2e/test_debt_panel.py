@@ -1,4 +1,5 @@
-"""The debt panel in a real browser: the account in the header, a payment, a promise."""
+"""The debt panel in a real browser: the account in the header, a payment, a promise,
+validation of a dispute, a settlement, a time-barred account."""
 
 from __future__ import annotations
 
@@ -26,6 +27,52 @@ def debtor(server_env):
             currency="USD", status="active", delinquent_since=date.today() - timedelta(days=45),
             attorney_represented=False, disputed=False, ceased=False))
     return case_id
+
+
+@pytest.fixture(scope="module")
+def disputed(server_env):
+    """A disputed account still in its payment plan (the flag, not the status), past its
+    statute of limitations, with no validation recorded."""
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id = add_person(conn, client_id, "Vera Disputepanel", "CL-E2EDEBT2",
+                          {"kind": "email", "value": "vera@example.com"},
+                          timezone="America/New_York")
+        conn.execute(insert(DebtAccount.__table__).values(
+            client_id=client_id, case_id=case_id, account_number="E2E-DEBT-2",
+            creditor="Northwind Bank", original_balance_cents=100_000, balance_cents=100_000,
+            currency="USD", status="payment_plan",
+            delinquent_since=date.today() - timedelta(days=400),
+            statute_of_limitations_on=date.today() - timedelta(days=1),
+            attorney_represented=False, disputed=True, ceased=False))
+    return case_id
+
+
+def test_validation_is_recorded_and_a_settlement_proposed(new_page, sign_in, live_server,
+                                                          disputed):
+    page = sign_in(new_page(), "collections@caseline.demo")
+    open_case(page, live_server, disputed, "CL-E2EDEBT2")
+    header = page.locator("#case-debts")
+    expect(header.locator(".mark-disputed")).to_have_text("disputed")
+    expect(header.locator(".mark-time-barred")).to_have_text("time-barred")
+
+    box = page.locator("#validation")
+    expect(box).to_contain_text("Debt E2E-DEBT-2 is disputed")
+    box.get_by_role("button", name="Validation sent").click()
+    expect(box).to_have_count(0)
+    expect(header.locator(".mark-disputed")).to_have_count(0)
+    expect(page.locator("#debt-panel")).to_contain_text(f"validated {date.today().isoformat()}")
+
+    panel = page.locator("#debt-panel")
+    panel.get_by_role("button", name="Propose settlement…").click()
+    panel.get_by_label("Settlement amount").fill("500.00")
+    panel.get_by_label("Settlement paid as").select_option("plan")
+    panel.get_by_label("Settlement instalments").fill("2")
+    panel.get_by_role("button", name="Propose settlement", exact=True).click()
+    expect(panel.locator(".notice")).to_contain_text(
+        "Settlement of USD 500.00 sent for four-eyes sign-off")
+    expect(panel.locator(".settlement")).to_contain_text(
+        "settlement pending sign-off USD 500.00 (balance then USD 1,000.00) as 2 weekly "
+        "instalments")
 
 
 def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page, sign_in,

@@ -16,6 +16,7 @@ from console.api.core.debt_schemas import (
     PromiseList,
     ReversalIn,
     SettlementIn,
+    SettlementList,
     SettlementOut,
     debt_out,
 )
@@ -102,6 +103,14 @@ def create_plan(debt_id: int, body: PlanIn):
     return _done(PlanOut.model_validate(plans.create(
         database.session(), actor(), debt_id, instalment_cents=body.instalment_cents,
         frequency=body.frequency, first_due_on=body.first_due_on, count=body.count)))
+
+
+@api.route(bp, "/debts/<int:debt_id>/settlements", summary="An account's settlements: "
+           "pending sign-off, applied or rejected", response=SettlementList, tags=TAGS)
+def list_settlements(debt_id: int):
+    """Newest first."""
+    items = settlements.of_account(database.session(), actor(), debt_id)
+    return _done(SettlementList(items=[SettlementOut.model_validate(s) for s in items]))
 
 
 @api.route(bp, "/debts/<int:debt_id>/settlements", "POST", summary="Offer a settlement "

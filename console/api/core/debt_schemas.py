@@ -178,3 +178,9 @@ class SettlementOut(Out):
     status: Literal["pending", "applied", "rejected"]
     decision_id: int | None = None
     created_at: datetime
+
+
+class SettlementList(BaseModel):
+    """An account's settlements, newest first."""
+
+    items: list[SettlementOut]

@@ -2,6 +2,7 @@
 // a spoken "don't call / text / email me", validation sent on a disputed debt, and the
 // attempts the guardrail blocked on the case (a supervisor overrides one, saying why).
 import { del, get, post } from "/static/js/api.js";
+import { awaitsValidation } from "./debts.js";
 import { fill, h } from "./dom.js";
 import { holds, when } from "./format.js";
 
@@ -24,11 +25,11 @@ export class ContactRules {
   async load() {
     const c = this.c;
     try {
-      const [rules, blocked, digest] = await Promise.all([
+      const [rules, blocked, kase] = await Promise.all([
         get(`/customers/${c.id}/contact-restrictions`),
         c.case_id ? get(`/cases/${c.case_id}/blocked-attempts`) : { items: [] },
-        c.case_id ? get(`/cases/${c.case_id}/digest`) : { open_work: [] }]);
-      this.render(rules.items, blocked.items, digest.open_work.filter((w) => w.kind === "debt_account"));
+        c.case_id ? get(`/cases/${c.case_id}`) : { debts: [] }]);
+      this.render(rules.items, blocked.items, kase.debts || []);
     } catch (err) { fill(this.root, h("p", { class: "error" }, err.message)); }
   }
 
@@ -93,13 +94,21 @@ export class ContactRules {
     return form;
   }
 
+  // Disputed (the flag, or the status) and no validation recorded: all contact waits for it.
   validation(debts) {
-    const disputed = debts.filter((d) => d.status === "disputed");
-    if (!disputed.length) return null;
-    return h("div", { class: "validation" }, disputed.map((d) => h("p", {},
-      `Debt ${d.reference} is disputed: no collection until validation is sent. `,
-      h("button", { type: "button", class: "small", dataset: { debtId: d.id },
-        onclick: () => this.act(() => post(`/debts/${d.id}/validation`, {})) }, "Validation sent today"))));
+    const waiting = debts.filter(awaitsValidation);
+    if (!waiting.length) return null;
+    return h("div", { class: "validation", id: "validation" }, waiting.map((d) => {
+      const day = h("input", { type: "date", value: new Date().toISOString().slice(0, 10),
+        "aria-label": `Validation of ${d.account_number} sent on` });
+      return h("p", { dataset: { debtId: d.id } },
+        `Debt ${d.account_number} is disputed: no collection until validation is sent. `, day, " ",
+        h("button", { type: "button", class: "small", onclick: () => this.act(async () => {
+          await post(`/debts/${d.id}/validation`, { sent_on: day.value || null });
+          // The header's badge and the debt panel follow without a reload.
+          window.dispatchEvent(new CustomEvent("caseline:debts-changed", { detail: { caseId: d.case_id } }));
+        }) }, "Validation sent"));
+    }));
   }
 
   blockedRow(b) {

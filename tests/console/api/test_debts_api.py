@@ -49,7 +49,7 @@ def test_the_account_shows_its_figures_and_ageing(client, debt, case, agent_h):
 
 def test_an_account_of_another_client_is_not_found(client, debt, as_user, other_client):
     _, stranger = as_user("supervisor", clients=[other_client])
-    for path in ("", "/payments", "/promises", "/plans"):
+    for path in ("", "/payments", "/promises", "/plans", "/settlements"):
         assert client.get(f"/api/v1/debts/{debt.id}{path}", headers=stranger).status_code == 404
     posted = client.post(f"/api/v1/debts/{debt.id}/payments", headers=stranger, json={
         "amount_cents": 100, "paid_on": day(), "reference": "X", "method": "card"})
@@ -141,6 +141,21 @@ def test_a_deep_settlement_is_signed_off_by_a_reviewer(client, session, debt, as
     small = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
         "amount_cents": 95_000, "as": "bogus"})
     assert small.status_code == 422
+
+
+def test_an_accounts_settlements_are_listed_newest_first(client, debt, as_user):
+    _, collector = as_user("collections")
+    assert client.get(f"/api/v1/debts/{debt.id}/settlements",
+                      headers=collector).get_json() == {"items": []}
+    deep = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 50_000, "as": "promise", "due_on": day(14)}).get_json()
+    near = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 95_000, "as": "plan", "frequency": "monthly",
+        "first_due_on": day(7), "count": 3}).get_json()
+    listed = client.get(f"/api/v1/debts/{debt.id}/settlements", headers=collector)
+    assert listed.status_code == 200
+    assert [(s["id"], s["amount_cents"], s["status"]) for s in listed.get_json()["items"]] == [
+        (near["id"], 95_000, near["status"]), (deep["id"], 50_000, "pending")]
 
 
 def test_the_same_payment_posted_twice_at_once_is_posted_once(app, session, debt, agent_h):

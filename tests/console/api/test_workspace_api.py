@@ -119,6 +119,15 @@ def test_the_header_says_what_limits_contact_on_a_debt(api, session, case):
     assert line["detail"] == "USD 123.45 · ceased: no contact · disputed"
 
 
+def test_a_dispute_stops_limiting_contact_once_validation_is_sent(api, session, case):
+    debt = session.scalars(select(DebtAccount)).one()
+    debt.disputed, debt.validated_on = True, date(2026, 1, 5)
+    session.commit()
+    [line] = [w for w in api.get(f"/cases/{case.id}").get_json()["open_work"]
+              if w["kind"] == "debt_account"]
+    assert line["detail"] == "USD 123.45"
+
+
 def test_unknown_and_other_clients_ids_are_404_json(api, session, other_client, case):
     stranger, their_case, _ = identity.find_or_create(session, other_client.id, "+14155550199")
     session.commit()
