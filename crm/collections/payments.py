@@ -31,16 +31,17 @@ def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, 
     """
     today = today or utcnow().date()
     debt = accounts.get(session, actor, debt_id, lock=True)
-    reference = inputs.text(reference, "reference", MAX_REFERENCE)
+    reference = inputs.text(reference, "The payment reference", MAX_REFERENCE)
     existing = _by_reference(session, debt.id, reference)
     if existing is not None:
         return existing, False
     accounts.workable(debt)
-    amount = inputs.cents(amount_cents, at_most=debt.balance_cents)
-    paid = inputs.day(paid_on, "paid_on")
+    amount = inputs.cents(amount_cents, "The payment", at_most=debt.balance_cents,
+                          currency=debt.currency)
+    paid = inputs.day(paid_on, "The payment's date")
     if paid > today:
-        raise Invalid("paid_on cannot be in the future")
-    method = inputs.choice(method, "method", METHODS)
+        raise Invalid("The payment's date cannot be in the future")
+    method = inputs.choice(method, "The payment method", METHODS)
     payment = Payment(client_id=debt.client_id, case_id=debt.case_id, debt_account_id=debt.id,
                       amount_cents=amount, paid_on=paid, method=method, reference=reference,
                       applied=[], created_by_id=actor.id)
@@ -76,7 +77,7 @@ def reverse(session: Session, actor: User, payment_id: int, *, reason,
     today = today or utcnow().date()
     original = _visible(session, actor, payment_id)
     access.require_role(actor, *REVERSERS)
-    reason = inputs.text(reason, "reason", 2000)
+    reason = inputs.text(reason, "The reason for the reversal", 2000)
     if original.reverses_payment_id is not None:
         raise Conflict("this is a reversal: post a new payment instead", code="is_reversal")
     if session.scalar(select(Payment.id).where(Payment.reverses_payment_id == original.id)):
