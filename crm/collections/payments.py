@@ -24,7 +24,8 @@ _MAX_ID = 2**63 - 1
 
 def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, reference,
          method, today: date | None = None, terms: Terms = DEFAULT) -> tuple[Payment, bool]:
-    """Post a payment (and whether it is new): the same reference again is the same payment.
+    """Post a payment (and whether it is new): the same payment again (reference, amount,
+    day and method) is the one posted; another payment under a used reference is refused.
 
     It lowers the balance, goes towards the oldest open promises, and at a zero balance the
     account is paid. Audited, on the case.
@@ -34,7 +35,7 @@ def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, 
     reference = inputs.text(reference, "The payment reference", MAX_REFERENCE)
     existing = _by_reference(session, debt.id, reference)
     if existing is not None:
-        return existing, False
+        return _same(existing, debt, amount_cents, paid_on, method), False
     accounts.workable(debt)
     amount = inputs.cents(amount_cents, "The payment", at_most=debt.balance_cents,
                           currency=debt.currency)
@@ -53,7 +54,7 @@ def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, 
         stored = _by_reference(session, debt.id, reference)
         if stored is None:
             raise
-        return stored, False
+        return _same(stored, debt, amount, paid, method), False
     before = {"balance_cents": debt.balance_cents, "status": debt.status}
     debt.balance_cents -= amount
     promises.apply(session, debt, payment, terms)
@@ -125,6 +126,18 @@ def _visible(session: Session, actor: User, payment_id: int) -> Payment:
     except NotFound:
         raise NotFound("payment not found") from None
     return payment
+
+
+def _same(existing: Payment, debt: DebtAccount, amount_cents, paid_on, method) -> Payment:
+    """The payment already posted under a reference, if this one repeats it (a retry); a
+    different payment reusing the reference is a Conflict, not silently the old one."""
+    if (amount_cents == existing.amount_cents and not isinstance(amount_cents, bool)
+            and str(paid_on) == existing.paid_on.isoformat() and method == existing.method):
+        return existing
+    raise Conflict(f"The reference {existing.reference} is already used by another payment "
+                   f"({accounts.money(existing.amount_cents, debt.currency)} on "
+                   f"{existing.paid_on.isoformat()}, {existing.method.replace('_', ' ')}): "
+                   "give this payment its own reference", code="reference_used")
 
 
 def _by_reference(session: Session, debt_id: int, reference: str) -> Payment | None:

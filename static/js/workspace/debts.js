@@ -1,6 +1,6 @@
 // Collections in the workspace: the debt panel (figures, ageing, promises, payments, plans)
 // and the composer's "Promise to pay" action. The server checks everything again.
-import { get, post } from "/static/js/api.js";
+import { get, post, send } from "/static/js/api.js";
 import { registerMedium } from "./composer.js";
 import { fill, h } from "./dom.js";
 import { holds } from "./format.js";
@@ -59,6 +59,8 @@ export class DebtPanel {
   }
 
   open(c) {
+    // A notice (a payment already recorded) stays until another case or another form.
+    if ((c?.id ?? null) !== this.caseId) this.notice = null;
     this.caseId = c?.id ?? null;
     this.debts = c?.debts || [];
     this.root.hidden = this.debts.length === 0;
@@ -89,6 +91,7 @@ export class DebtPanel {
       dates ? h("div", { class: "muted" }, dates) : null,
       h("h3", {}, "Promises"), promises, h("h3", {}, "Payments"), payments,
       FINISHED.includes(d.status) ? null : [this.paymentForm(d, error), this.planForm(d, error)],
+      this.notice?.debtId === d.id ? h("div", { class: "notice debt-notice", role: "status" }, this.notice.text) : null,
       error);
     this.load(d, promises, payments, error);
     return card;
@@ -127,11 +130,18 @@ export class DebtPanel {
     const reference = h("input", { name: "reference", placeholder: "Reference", size: 10, maxlength: 100, "aria-label": "Payment reference" });
     const method = h("select", { name: "method", "aria-label": "Payment method" },
       METHODS.map((m) => h("option", { value: m }, m.replaceAll("_", " "))));
-    return this.form("Post payment", [value, day, reference, method], error, () => {
+    return this.form("Post payment", [value, day, reference, method], error, async () => {
       const c = cents(value.value);
       if (!c) throw new Error("Write the amount, e.g. 25.00");
-      return post(`/debts/${d.id}/payments`, { amount_cents: c, paid_on: day.value,
-        reference: reference.value, method: method.value });
+      const { status, data } = await send("POST", `/debts/${d.id}/payments`, { amount_cents: c,
+        paid_on: day.value, reference: reference.value, method: method.value });
+      // 200, not 201: the same payment was posted before (a repeat), nothing new was taken.
+      if (status === 200) {
+        return { debtId: d.id, text: `Already recorded: payment ${data.reference} of `
+          + `${amount(data.amount_cents, d.currency)} on ${data.paid_on} was posted before; `
+          + "the balance is unchanged." };
+      }
+      return null;
     });
   }
 
@@ -141,15 +151,16 @@ export class DebtPanel {
       FREQUENCIES.map((f) => h("option", { value: f }, f)));
     const first = h("input", { name: "first_due_on", type: "date", value: today(), "aria-label": "First instalment on" });
     const count = h("input", { name: "count", type: "number", min: 1, max: 120, value: 6, "aria-label": "Number of instalments" });
-    return this.form("Payment plan", [value, frequency, first, count], error, () => {
+    return this.form("Payment plan", [value, frequency, first, count], error, async () => {
       const c = cents(value.value);
       if (!c) throw new Error("Write the instalment, e.g. 100.00");
-      return post(`/debts/${d.id}/plans`, { instalment_cents: c, frequency: frequency.value,
+      await post(`/debts/${d.id}/plans`, { instalment_cents: c, frequency: frequency.value,
         first_due_on: first.value, count: Number(count.value) });
     });
   }
 
-  // A small form behind a link; one request per press.
+  // A small form behind a link; one request per press. submit may answer a notice to show
+  // on the account's card ({ debtId, text }).
   form(title, fields, error, submit) {
     const button = h("button", { type: "submit", class: "small" }, title);
     const form = h("form", { class: "debt-form", hidden: true }, fields.map((f) => [f, " "]), button);
@@ -158,8 +169,10 @@ export class DebtPanel {
       if (button.disabled) return;
       button.disabled = true;
       fill(error);
+      this.notice = null;
+      this.root.querySelectorAll(".debt-notice").forEach((n) => n.remove());
       try {
-        await submit();
+        this.notice = (await submit()) || null;
         this.refresh();
       } catch (err) { fill(error, err.message); } finally { button.disabled = false; }
     });

@@ -69,6 +69,21 @@ def test_a_payment_posts_once_per_reference(client, session, debt, agent_h):
     assert [p["reference"] for p in listed["items"]] == ["TX-1"]
 
 
+@pytest.mark.parametrize("other", [{"amount_cents": 9999}, {"paid_on": day(-1)},
+                                   {"method": "cash"}])
+def test_another_payment_under_a_used_reference_is_409(client, debt, agent_h, other):
+    body = {"amount_cents": 2500, "paid_on": day(), "reference": "TX-1", "method": "card"}
+    assert client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h,
+                       json=body).status_code == 201
+    resp = client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h,
+                       json={**body, **other})
+    assert resp.status_code == 409
+    err = resp.get_json()["error"]
+    assert err["code"] == "reference_used" and "TX-1" in err["message"]
+    assert client.get(f"/api/v1/debts/{debt.id}", headers=agent_h).get_json()[
+        "balance_cents"] == 97_500
+
+
 @pytest.mark.parametrize("bad", [
     {"amount_cents": 0}, {"amount_cents": "25"}, {"amount_cents": 10**15},
     {"paid_on": "yesterday"}, {"paid_on": "2026-13-01"}, {"method": "gold"},
