@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import insert
 
 from crm.models import DebtAccount
+from crm.models.workspace import reversed_digits
 from tests.e2e.test_workspace import _person, _served_db, open_case
 
 
@@ -25,6 +27,29 @@ def debtor(server_env):
             currency="USD", status="active", delinquent_since=date.today() - timedelta(days=45),
             attorney_represented=False, disputed=False, ceased=False))
     return case_id
+
+
+@pytest.fixture(scope="module")
+def phoned_debtor(server_env):
+    """A debtor's case with a phone number and one account under collection."""
+    with _served_db(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id = _person(conn, client_id, "Pia Phonedebt", "CL-E2EDEBT2",
+                          {"kind": "phone", "value": "+12125550177",
+                           "digits_rev": reversed_digits("+12125550177")})
+        conn.execute(insert(DebtAccount.__table__).values(
+            client_id=client_id, case_id=case_id, account_number="E2E-DEBT-2",
+            original_balance_cents=50_000, balance_cents=50_000, currency="USD",
+            status="active", attorney_represented=False, disputed=False, ceased=False))
+    return case_id
+
+
+def test_the_call_button_shows_the_weeks_calls_left_before_dialling(new_page, sign_in,
+                                                                    live_server,
+                                                                    phoned_debtor):
+    page = sign_in(new_page())
+    open_case(page, live_server, phoned_debtor, "CL-E2EDEBT2")
+    expect(page.locator(".cp-allowance")).to_contain_text("7 of 7 calls left this week")
+    expect(page.locator(".cp-call")).to_have_attribute("title", re.compile("7 of 7 calls left"))
 
 
 def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page, sign_in,
