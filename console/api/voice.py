@@ -349,7 +349,7 @@ def call_dispositions(interaction_id: int):
     """The disposition codes of the call's line of work."""
     session = database.session()
     item = callwork.get_call(session, actor(), interaction_id, handed_on=True)
-    line = callwork.line_of(item)
+    line = callwork.line_of(session, item)
     return DispositionsOut(items=[DispositionOut(code=c, label=label, line_of_work=line)
                                   for c, label in callwork.dispositions(session, line,
                                                                         item.client_id)])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
 from crm.cases import timeline
+from crm.collections import inputs
 from crm.core import events
 from crm.core.errors import Conflict, NotFound
 from crm.models import Case, DebtAccount, User, utcnow
@@ -67,8 +68,7 @@ def of_case(session: Session, case_id: int) -> list[DebtAccount]:
 
 def money(cents: int, currency: str) -> str:
     """An amount as people read it: USD 1,234.50."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{currency} {abs(cents) / 100:,.2f}"
+    return inputs.money(cents, currency)
 
 
 def on_case(session: Session, debt: DebtAccount, actor: User | None, text: str) -> None:

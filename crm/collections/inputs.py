@@ -1,4 +1,8 @@
-"""Checking what people type for collections: amounts in cents, ISO days, short text."""
+"""Checking what people type for collections: amounts in cents, ISO days, short text.
+
+Messages name the field as the person filling the form knows it ("The payment", "The
+promise's date"), and amounts as the console shows them (USD 1,234.50), never in cents.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,25 @@ from crm.core.errors import Invalid
 MAX_CENTS = 10**13  # a hundred billion: beyond any account, and within a BIGINT
 
 
-def cents(value, name: str = "amount_cents", *, at_most: int | None = None) -> int:
+def money(cents: int, currency: str) -> str:
+    """An amount as people read it: USD 1,234.50."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{currency} {abs(cents) / 100:,.2f}"
+
+
+def cents(value, what: str = "The amount", *, at_most: int | None = None,
+          currency: str = "USD") -> int:
     """A positive whole number of cents (not more than at_most), else Invalid."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise Invalid(f"{name} must be a whole number of cents above 0")
+        raise Invalid(f"{what} must be an amount above {money(0, currency)}")
     if value > MAX_CENTS:
-        raise Invalid(f"{name} is too large")
+        raise Invalid(f"{what} is too large")
     if at_most is not None and value > at_most:
-        raise Invalid(f"{name} is more than the balance ({at_most} cents)")
+        raise Invalid(f"{what} is more than the balance ({money(at_most, currency)})")
     return value
 
 
-def day(value, name: str) -> date:
+def day(value, what: str) -> date:
     """A calendar day given as a date or as ISO text (YYYY-MM-DD), else Invalid."""
     if isinstance(value, date):
         return value
@@ -29,25 +40,26 @@ def day(value, name: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise Invalid(f"{name} must be a date as YYYY-MM-DD")
+    raise Invalid(f"{what} must be a valid date (YYYY-MM-DD)")
 
 
-def choice(value, name: str, allowed) -> str:
-    """One of the allowed words, else Invalid listing them."""
+def choice(value, what: str, allowed) -> str:
+    """One of the allowed words, else Invalid listing them (as people read them)."""
     if value not in allowed:
-        raise Invalid(f"{name} must be one of {', '.join(allowed)}")
+        words = ", ".join(a.replace("_", " ") for a in allowed)
+        raise Invalid(f"{what} must be one of: {words}")
     return value
 
 
-def text(value, name: str, at_most: int, *, required: bool = True) -> str | None:
+def text(value, what: str, at_most: int, *, required: bool = True) -> str | None:
     """Text with whitespace collapsed; Invalid when required and blank, or too long."""
     if value is not None and not isinstance(value, str):
-        raise Invalid(f"{name} must be text")
+        raise Invalid(f"{what} must be text")
     out = " ".join((value or "").split())
     if not out:
         if required:
-            raise Invalid(f"{name} is required")
+            raise Invalid(f"{what} is required")
         return None
     if len(out) > at_most or "\x00" in out:
-        raise Invalid(f"{name} must be at most {at_most} characters of text")
+        raise Invalid(f"{what} can have at most {at_most} characters")
     return out

@@ -40,7 +40,7 @@ def apply(session: Session, actor: User, call: Interaction, code: str,
     open_ = [d for d in accounts.of_case(session, call.case_id)
              if d.status not in accounts.FINISHED]
     if not open_:
-        raise Invalid(f"{code.replace('_', ' ')}: this case has no open debt account")
+        raise Invalid(f"{code.replace('_', ' ').capitalize()}: this case has no open debt account")
     if code == "promise_to_pay":
         debt = _one(open_, details)
         promises.take(session, actor, debt.id, amount_cents=details.get("amount_cents"),
@@ -50,8 +50,8 @@ def apply(session: Session, actor: User, call: Interaction, code: str,
         _change(session, actor, debt, "Disputed on a call: collection paused until "
                 "validation is recorded", disputed=True, status="disputed")
     elif code == "attorney":
-        name = inputs.text(details.get("attorney_name"), "attorney_name", 200)
-        phone = inputs.text(details.get("attorney_phone"), "attorney_phone", 40,
+        name = inputs.text(details.get("attorney_name"), "The attorney's name", 200)
+        phone = inputs.text(details.get("attorney_phone"), "The attorney's phone", 40,
                             required=False)
         for debt in open_:
             _change(session, actor, debt, f"Represented by attorney {name}"
@@ -67,12 +67,12 @@ def _one(debts: list[DebtAccount], details: dict) -> DebtAccount:
     wanted = details.get("debt_account_id")
     if wanted is None:
         if len(debts) > 1:
-            raise Invalid("this case has several debt accounts: say which (debt_account_id)")
+            raise Invalid("This case has several debt accounts: choose which one")
         return debts[0]
     for debt in debts:
         if debt.id == wanted:
             return debt
-    raise Invalid("debt_account_id: no open debt account of this case has that id")
+    raise Invalid("The account chosen is not an open debt account of this case")
 
 
 def _change(session: Session, actor: User, debt: DebtAccount, said: str, **changes) -> None:

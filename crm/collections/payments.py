@@ -24,23 +24,25 @@ _MAX_ID = 2**63 - 1
 
 def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, reference,
          method, today: date | None = None, terms: Terms = DEFAULT) -> tuple[Payment, bool]:
-    """Post a payment (and whether it is new): the same reference again is the same payment.
+    """Post a payment (and whether it is new): the same payment again (reference, amount,
+    day and method) is the one posted; another payment under a used reference is refused.
 
     It lowers the balance, goes towards the oldest open promises, and at a zero balance the
     account is paid. Audited, on the case.
     """
     today = today or utcnow().date()
     debt = accounts.get(session, actor, debt_id, lock=True)
-    reference = inputs.text(reference, "reference", MAX_REFERENCE)
+    reference = inputs.text(reference, "The payment reference", MAX_REFERENCE)
     existing = _by_reference(session, debt.id, reference)
     if existing is not None:
-        return existing, False
+        return _same(existing, debt, amount_cents, paid_on, method), False
     accounts.workable(debt)
-    amount = inputs.cents(amount_cents, at_most=debt.balance_cents)
-    paid = inputs.day(paid_on, "paid_on")
+    amount = inputs.cents(amount_cents, "The payment", at_most=debt.balance_cents,
+                          currency=debt.currency)
+    paid = inputs.day(paid_on, "The payment's date")
     if paid > today:
-        raise Invalid("paid_on cannot be in the future")
-    method = inputs.choice(method, "method", METHODS)
+        raise Invalid("The payment's date cannot be in the future")
+    method = inputs.choice(method, "The payment method", METHODS)
     payment = Payment(client_id=debt.client_id, case_id=debt.case_id, debt_account_id=debt.id,
                       amount_cents=amount, paid_on=paid, method=method, reference=reference,
                       applied=[], created_by_id=actor.id)
@@ -52,7 +54,7 @@ def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, 
         stored = _by_reference(session, debt.id, reference)
         if stored is None:
             raise
-        return stored, False
+        return _same(stored, debt, amount, paid, method), False
     before = {"balance_cents": debt.balance_cents, "status": debt.status}
     debt.balance_cents -= amount
     promises.apply(session, debt, payment, terms)
@@ -76,7 +78,7 @@ def reverse(session: Session, actor: User, payment_id: int, *, reason,
     today = today or utcnow().date()
     original = _visible(session, actor, payment_id)
     access.require_role(actor, *REVERSERS)
-    reason = inputs.text(reason, "reason", 2000)
+    reason = inputs.text(reason, "The reason for the reversal", 2000)
     if original.reverses_payment_id is not None:
         raise Conflict("this is a reversal: post a new payment instead", code="is_reversal")
     if session.scalar(select(Payment.id).where(Payment.reverses_payment_id == original.id)):
@@ -124,6 +126,18 @@ def _visible(session: Session, actor: User, payment_id: int) -> Payment:
     except NotFound:
         raise NotFound("payment not found") from None
     return payment
+
+
+def _same(existing: Payment, debt: DebtAccount, amount_cents, paid_on, method) -> Payment:
+    """The payment already posted under a reference, if this one repeats it (a retry); a
+    different payment reusing the reference is a Conflict, not silently the old one."""
+    if (amount_cents == existing.amount_cents and not isinstance(amount_cents, bool)
+            and str(paid_on) == existing.paid_on.isoformat() and method == existing.method):
+        return existing
+    raise Conflict(f"The reference {existing.reference} is already used by another payment "
+                   f"({accounts.money(existing.amount_cents, debt.currency)} on "
+                   f"{existing.paid_on.isoformat()}, {existing.method.replace('_', ' ')}): "
+                   "give this payment its own reference", code="reference_used")
 
 
 def _by_reference(session: Session, debt_id: int, reference: str) -> Payment | None:

@@ -39,21 +39,21 @@ def create(session: Session, actor: User, debt_id: int, *, instalment_cents, fre
     """Agree a plan of equal instalments; the account is on a payment plan while it runs."""
     today = today or utcnow().date()
     debt = accounts.workable(accounts.get(session, actor, debt_id, lock=True))
-    amount = inputs.cents(instalment_cents, "instalment_cents")
+    amount = inputs.cents(instalment_cents, "The instalment", currency=debt.currency)
     n = instalment_count(count)
     if amount * n > debt.balance_cents:
-        raise Invalid(f"{n} instalments of {amount} cents are more than the balance "
-                      f"({debt.balance_cents} cents)")
+        raise Invalid(f"{n} instalments of {accounts.money(amount, debt.currency)} are more "
+                      f"than the balance ({accounts.money(debt.balance_cents, debt.currency)})")
     return start(session, actor, debt, [amount] * n, frequency, first_due_on, today)
 
 
 def start(session: Session, actor: User, debt: DebtAccount, amounts: list[int], frequency,
           first_due_on, today: date, settlement_id: int | None = None) -> PaymentPlan:
     """A plan of these instalment amounts on a workable account (no other plan running)."""
-    frequency = inputs.choice(frequency, "frequency", FREQUENCIES)
-    first = inputs.day(first_due_on, "first_due_on")
+    frequency = inputs.choice(frequency, "The plan's frequency", FREQUENCIES)
+    first = inputs.day(first_due_on, "The first instalment's date")
     if not today <= first <= today + MAX_START:
-        raise Invalid("first_due_on must be between today and a year from now")
+        raise Invalid("The first instalment's date must be between today and a year from now")
     if running(session, debt.id) is not None:
         raise Conflict("a payment plan is already running on this account", code="plan_running")
     plan = PaymentPlan(client_id=debt.client_id, case_id=debt.case_id, debt_account_id=debt.id,
@@ -86,7 +86,8 @@ def start(session: Session, actor: User, debt: DebtAccount, amounts: list[int], 
 def instalment_count(value) -> int:
     """A number of instalments, 1 to MAX_INSTALMENTS, else Invalid."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INSTALMENTS:
-        raise Invalid(f"count must be a whole number from 1 to {MAX_INSTALMENTS}")
+        raise Invalid("The number of instalments must be a whole number from 1 to "
+                      f"{MAX_INSTALMENTS}")
     return value
 
 

@@ -22,10 +22,11 @@ def take(session: Session, actor: User, debt_id: int, *, amount_cents, due_on,
     """Record a debtor's promise to pay an amount by a day; audited, on the case."""
     today = today or utcnow().date()
     debt = accounts.workable(accounts.get(session, actor, debt_id, lock=True))
-    amount = inputs.cents(amount_cents, at_most=debt.balance_cents)
-    due = inputs.day(due_on, "due_on")
+    amount = inputs.cents(amount_cents, "The promise", at_most=debt.balance_cents,
+                          currency=debt.currency)
+    due = inputs.day(due_on, "The promise's date")
     if not today <= due <= today + MAX_AHEAD:
-        raise inputs.Invalid("due_on must be between today and a year from now")
+        raise inputs.Invalid("The promise's date must be between today and a year from now")
     promise = Promise(client_id=debt.client_id, case_id=debt.case_id, debt_account_id=debt.id,
                       amount_cents=amount, due_on=due, status="open", paid_cents=0,
                       created_by_id=actor.id)

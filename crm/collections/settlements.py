@@ -29,23 +29,25 @@ def offer(session: Session, actor: User, debt_id: int, *, amount_cents, as_, due
     for a reviewer's sign-off. Checked in full before anything is stored."""
     today = today or utcnow().date()
     debt = accounts.workable(accounts.get(session, actor, debt_id, lock=True))
-    amount = inputs.cents(amount_cents, at_most=debt.balance_cents)
-    shape = inputs.choice(as_, "as", SHAPES)
+    amount = inputs.cents(amount_cents, "The settlement", at_most=debt.balance_cents,
+                          currency=debt.currency)
+    shape = inputs.choice(as_, "The settlement's form", SHAPES)
     if shape == "promise":
-        due = inputs.day(due_on, "due_on")
+        due = inputs.day(due_on, "The payment's date")
         if due < today:
-            raise Invalid("due_on cannot be in the past")
+            raise Invalid("The payment's date cannot be in the past")
         shaped = {"as": "promise", "due_on": due.isoformat()}
     else:
         n = plans.instalment_count(count)
         if n > amount:
-            raise Invalid("count must not exceed the amount in cents")
-        shaped = {"as": "plan", "frequency": inputs.choice(frequency, "frequency",
+            raise Invalid("The settlement is too small for that many instalments")
+        first = inputs.day(first_due_on, "The first instalment's date")
+        shaped = {"as": "plan", "frequency": inputs.choice(frequency, "The plan's frequency",
                                                             plans.FREQUENCIES),
-                  "first_due_on": inputs.day(first_due_on, "first_due_on").isoformat(),
+                  "first_due_on": first.isoformat(),
                   "count": n}
         if date.fromisoformat(shaped["first_due_on"]) < today:
-            raise Invalid("first_due_on cannot be in the past")
+            raise Invalid("The first instalment's date cannot be in the past")
     settlement = Settlement(client_id=debt.client_id, case_id=debt.case_id,
                             debt_account_id=debt.id, amount_cents=amount,
                             balance_cents=debt.balance_cents, terms=shaped, status="pending",

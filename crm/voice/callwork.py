@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from crm.collections import outcomes
+from crm.collections import accounts, outcomes
 from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid, NotFound
 from crm.models import AuditEvent, DispositionCode, Interaction, Offer, User, utcnow
@@ -94,8 +94,13 @@ def add_disposition(session: Session, actor: User, line_of_work: str, code: str,
     return row
 
 
-def line_of(item: Interaction) -> str:
-    """The line of work (queue) a call belongs to."""
+def line_of(session: Session, item: Interaction) -> str:
+    """The line of work a call belongs to: collections when its case has a debt account
+    under collection (whatever the queue: a call placed from the case carries none, and
+    its wrap-up must offer a promise to pay), else its queue's."""
+    if item.case_id is not None and any(
+            d.status not in accounts.FINISHED for d in accounts.of_case(session, item.case_id)):
+        return "collections"
     return (item.meta or {}).get("queue") or "general"
 
 
@@ -353,11 +358,12 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
     it applies to the case's debt accounts (crm.collections.outcomes).
     """
     item = get_call(session, actor, interaction_id, handed_on=True)
-    codes = dict(dispositions(session, line_of(item), item.client_id))
+    line = line_of(session, item)
+    codes = dict(dispositions(session, line, item.client_id))
     if not disposition:
         raise Invalid("choose a disposition code")
     if disposition not in codes:
-        raise Invalid(f"unknown disposition {disposition!r} for {line_of(item)} calls")
+        raise Invalid(f"unknown disposition {disposition!r} for {line} calls")
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise Invalid(f"wrap-up notes can have at most {MAX_NOTES} characters")

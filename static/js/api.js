@@ -11,7 +11,9 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, body) {
+// The answer's status and body: for the few callers to whom a 200 means something else
+// than a 201 (a payment already recorded).
+export async function send(method, path, body) {
   // A form (a file upload) goes as multipart, its boundary set by the browser.
   const form = body instanceof FormData;
   const resp = await fetch(`/api/v1${path}`, {
@@ -30,8 +32,10 @@ async function call(method, path, body) {
     window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
   }
   if (!resp.ok) throw new ApiError(resp.status, data);
-  return data;
+  return { status: resp.status, data };
 }
+
+const call = async (method, path, body) => (await send(method, path, body)).data;
 
 // A case the API does not know was merged away or is not ours to see: say so in our words,
 // not with the server's generic 404 text.

@@ -92,6 +92,19 @@ def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page
     expect(panel.locator(".debt-payments")).to_contain_text("USD 25.00 · card · E2E-PAY-1")
     expect(header).to_contain_text("USD 975.00 of USD 1,200.00")
 
+    # The same payment again is already recorded, and says so; another under its
+    # reference is refused.
+    for value in ("25.00", "30.00"):
+        panel.get_by_role("button", name="Post payment…").click()
+        panel.get_by_label("Payment amount").fill(value)
+        panel.get_by_label("Payment reference").fill("E2E-PAY-1")
+        panel.get_by_role("button", name="Post payment", exact=True).click()
+        if value == "25.00":
+            expect(panel.locator(".debt-notice")).to_contain_text("Already recorded")
+    expect(panel.locator(".error")).to_contain_text("E2E-PAY-1 is already used")
+    expect(panel.locator(".debt-notice")).to_have_count(0)
+    expect(header).to_contain_text("USD 975.00 of USD 1,200.00")
+
     due = (date.today() + timedelta(days=3)).isoformat()
     page.select_option("#composer-medium", "promise")
     page.fill("#composer-body", f"50.00 by {due}")

@@ -50,7 +50,8 @@ def list_payments(debt_id: int):
 
 
 @api.route(bp, "/debts/<int:debt_id>/payments", "POST", summary="Post a payment (201; the "
-           "same reference again answers 200 with the payment already posted)",
+           "same payment again answers 200 with the one already posted; another payment "
+           "under a used reference is 409 reference_used)",
            body=PaymentIn, response=PaymentOut, status=201, also=(200,), tags=TAGS,
            errors=(409,))
 def post_payment(debt_id: int, body: PaymentIn):

@@ -35,6 +35,7 @@ export class CustomerPane {
       if (this.wanted !== wanted) return;
       this.render(customer);
       this.onLoaded(customer);
+      this.showAllowance(customer, wanted);
     } catch (err) {
       if (this.wanted === wanted) fill(this.root, h("p", { class: "error" }, err.message));
     }
@@ -69,6 +70,20 @@ export class CustomerPane {
       // Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
       holds("fraud", "supervisor") ? this.linkForm(c) : null,
       new ContactRules(c, () => this.open(c.id)).element());
+  }
+
+  // How many calls the week still allows (the 7-in-7 rule), beside each Call button, before
+  // the agent dials: only a collections case is limited, others show nothing.
+  async showAllowance(c, wanted) {
+    const buttons = [...this.root.querySelectorAll(".cp-call")];
+    if (!buttons.length) return;
+    const allowance = await get(`/cases/${c.case_id}/call-allowance`).catch(() => null);
+    if (this.wanted !== wanted || !allowance?.limited) return;
+    const text = `${allowance.calls_left} of ${allowance.calls_per_week} calls left this week`;
+    for (const button of buttons) {
+      button.title = `${button.title} · ${text}`;
+      button.after(h("span", { class: "muted cp-allowance" }, ` ${text}`));
+    }
   }
 
   // Link this customer to another (case reference or customer id), saying why.

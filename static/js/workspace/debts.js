@@ -1,6 +1,6 @@
 // Collections in the workspace: the debt panel (figures, ageing, promises, payments, plans)
 // and the composer's "Promise to pay" action. The server checks everything again.
-import { get, post } from "/static/js/api.js";
+import { get, post, send } from "/static/js/api.js";
 import { registerMedium } from "./composer.js";
 import { fill, h } from "./dom.js";
 import { holds } from "./format.js";
@@ -162,11 +162,17 @@ export class DebtPanel {
     const reference = h("input", { name: "reference", placeholder: "Reference", size: 10, maxlength: 100, "aria-label": "Payment reference" });
     const method = h("select", { name: "method", "aria-label": "Payment method" },
       METHODS.map((m) => h("option", { value: m }, m.replaceAll("_", " "))));
-    return this.form("Post payment", [value, day, reference, method], error, () => {
+    return this.form("Post payment", [value, day, reference, method], error, async () => {
       const c = cents(value.value);
       if (!c) throw new Error("Write the amount, e.g. 25.00");
-      return post(`/debts/${d.id}/payments`, { amount_cents: c, paid_on: day.value,
-        reference: reference.value, method: method.value });
+      const { status, data } = await send("POST", `/debts/${d.id}/payments`, { amount_cents: c,
+        paid_on: day.value, reference: reference.value, method: method.value });
+      // 200, not 201: the same payment was posted before (a repeat), nothing new was taken.
+      if (status === 200) {
+        this.notices[d.id] = `Already recorded: payment ${data.reference} of `
+          + `${amount(data.amount_cents, d.currency)} on ${data.paid_on} was posted before; `
+          + "the balance is unchanged.";
+      }
     });
   }
 
@@ -176,10 +182,10 @@ export class DebtPanel {
       FREQUENCIES.map((f) => h("option", { value: f }, f)));
     const first = h("input", { name: "first_due_on", type: "date", value: today(), "aria-label": "First instalment on" });
     const count = h("input", { name: "count", type: "number", min: 1, max: 120, value: 6, "aria-label": "Number of instalments" });
-    return this.form("Payment plan", [value, frequency, first, count], error, () => {
+    return this.form("Payment plan", [value, frequency, first, count], error, async () => {
       const c = cents(value.value);
       if (!c) throw new Error("Write the instalment, e.g. 100.00");
-      return post(`/debts/${d.id}/plans`, { instalment_cents: c, frequency: frequency.value,
+      await post(`/debts/${d.id}/plans`, { instalment_cents: c, frequency: frequency.value,
         first_due_on: first.value, count: Number(count.value) });
     });
   }

@@ -69,6 +69,21 @@ def test_a_payment_posts_once_per_reference(client, session, debt, agent_h):
     assert [p["reference"] for p in listed["items"]] == ["TX-1"]
 
 
+@pytest.mark.parametrize("other", [{"amount_cents": 9999}, {"paid_on": day(-1)},
+                                   {"method": "cash"}])
+def test_another_payment_under_a_used_reference_is_409(client, debt, agent_h, other):
+    body = {"amount_cents": 2500, "paid_on": day(), "reference": "TX-1", "method": "card"}
+    assert client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h,
+                       json=body).status_code == 201
+    resp = client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h,
+                       json={**body, **other})
+    assert resp.status_code == 409
+    err = resp.get_json()["error"]
+    assert err["code"] == "reference_used" and "TX-1" in err["message"]
+    assert client.get(f"/api/v1/debts/{debt.id}", headers=agent_h).get_json()[
+        "balance_cents"] == 97_500
+
+
 @pytest.mark.parametrize("bad", [
     {"amount_cents": 0}, {"amount_cents": "25"}, {"amount_cents": 10**15},
     {"paid_on": "yesterday"}, {"paid_on": "2026-13-01"}, {"method": "gold"},
@@ -174,3 +189,28 @@ def test_the_same_payment_posted_twice_at_once_is_posted_once(app, session, debt
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Payment)) == 1
     assert session.get(DebtAccount, debt.id).balance_cents == 99_000
+
+
+@pytest.mark.parametrize(("path", "bad", "said"), [
+    ("payments", {"amount_cents": 2_000_000},
+     "The payment is more than the balance (USD 1,000.00)"),
+    ("payments", {"paid_on": day(1)}, "The payment's date cannot be in the future"),
+    ("payments", {"paid_on": "2026-13-01"}, "The payment's date must be a valid date"),
+    ("promises", {"due_on": day(400)},
+     "The promise's date must be between today and a year from now"),
+    ("promises", {"amount_cents": 2_000_000},
+     "The promise is more than the balance (USD 1,000.00)")])
+def test_refusals_speak_the_users_words_and_show_money(client, debt, agent_h, path, bad,
+                                                       said):
+    body = {"amount_cents": 2500, "paid_on": day(), "due_on": day(3), "reference": "TX-2",
+            "method": "card", **bad}
+    if path == "promises":
+        body = {k: body[k] for k in ("amount_cents", "due_on")}
+    else:
+        body.pop("due_on")
+    resp = client.post(f"/api/v1/debts/{debt.id}/{path}", headers=agent_h, json=body)
+    assert resp.status_code == 422, resp.get_json()
+    err = resp.get_json()["error"]
+    assert err["code"] == "invalid"
+    assert said in err["message"]
+    assert "cents" not in err["message"] and "_on" not in err["message"]

@@ -20,13 +20,25 @@ def pay(session, actor, debt_id, cents=2500, reference="R-1", on=TODAY):
 
 def test_the_same_reference_twice_is_one_payment(session, collector, debt, debtor_case):
     first, new = pay(session, collector, debt.id)
-    again, new_again = pay(session, collector, debt.id, cents=9999)
+    again, new_again = pay(session, collector, debt.id)
     assert (new, new_again, again.id) == (True, False, first.id)
     assert session.scalar(select(func.count()).select_from(Payment)) == 1
     assert session.get(DebtAccount, debt.id).balance_cents == 100_000 - 2500
     assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "payment.posted"))
     assert any("Payment of USD 25.00" in b for b in session.scalars(
         select(Interaction.body).where(Interaction.case_id == debtor_case.id)))
+
+
+@pytest.mark.parametrize("other", [{"cents": 9999}, {"on": TODAY - timedelta(days=1)}])
+def test_another_payment_under_a_used_reference_is_refused(session, collector, debt, other):
+    pay(session, collector, debt.id)
+    with pytest.raises(Conflict) as refused:
+        pay(session, collector, debt.id, **other)
+    assert refused.value.code == "reference_used"
+    assert "R-1" in refused.value.message and "USD 25.00" in refused.value.message
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Payment)) == 1
+    assert session.get(DebtAccount, debt.id).balance_cents == 100_000 - 2500
 
 
 def test_the_same_reference_on_another_account_is_another_payment(session, collector, debt,
