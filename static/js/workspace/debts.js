@@ -111,7 +111,7 @@ export class DebtPanel {
         this.keep(`${d.id}:payment`, () => this.paymentForm(d, error)),
         this.keep(`${d.id}:plan`, () => this.planForm(d, error)),
         this.keep(`${d.id}:settlement`, () => this.settlementForm(d, error))],
-      this.notices[d.id] ? h("p", { class: "notice", role: "status" }, this.notices[d.id]) : null,
+      this.notices[d.id] ? h("p", { class: "notice debt-notice", role: "status" }, this.notices[d.id]) : null,
       error);
     this.load(d, promises, payments, error);
     this.loadSettlements(d, settled);
@@ -235,6 +235,9 @@ export class DebtPanel {
       if (button.disabled) return;
       button.disabled = true;
       fill(error);
+      // A notice (a payment already recorded, a settlement's outcome) lasts until the next form.
+      this.notices = {};
+      this.root.querySelectorAll(".debt-notice").forEach((n) => n.remove());
       try {
         await submit();
         form.reset();
