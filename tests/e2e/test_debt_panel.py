@@ -35,7 +35,7 @@ def disputed(server_env):
     statute of limitations, with no validation recorded."""
     with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
         case_id = add_person(conn, client_id, "Vera Disputepanel", "CL-E2EDEBT2",
-                          {"kind": "email", "value": "vera@example.com"},
+                          {"kind": "email", "value": "vera.disputepanel@example.com"},
                           timezone="America/New_York")
         conn.execute(insert(DebtAccount.__table__).values(
             client_id=client_id, case_id=case_id, account_number="E2E-DEBT-2",
