@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.models.base import Base, BigId, utcnow
@@ -16,18 +24,30 @@ class Claim(Base):
     """An insurance claim."""
 
     __tablename__ = "claims"
-    __table_args__ = (UniqueConstraint("client_id", "number"),)
+    __table_args__ = (UniqueConstraint("client_id", "number"),
+                      Index("ix_claims_bank_account_key", "client_id", "bank_account_key"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     number: Mapped[str] = mapped_column(String(64))
     policy_number: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(24), default="open")
+    policy_start: Mapped[date | None]
+    # fnol, triage, awaiting_documents, investigation, assessed, settlement_proposed, settled,
+    # declined, closed, reopened (the table of allowed moves lives in crm.claims)
+    status: Mapped[str] = mapped_column(String(24), default="fnol")
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why it was declined or reopened
     loss_date: Mapped[date | None]
-    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    claim_type: Mapped[str | None] = mapped_column(String(32))
+    reported_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    reserve_cents: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    bank_account: Mapped[str | None] = mapped_column(String(64))  # as the customer gave it
+    # The same account typed differently (spaces, case, dashes) has one key: rules match on it.
+    bank_account_key: Mapped[str | None] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Investigation(Base):
@@ -40,9 +60,19 @@ class Investigation(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     reference: Mapped[str] = mapped_column(String(64))
+    # open (waiting in the fraud queue), investigating, escalated, closed
     status: Mapped[str] = mapped_column(String(24), default="open")
     risk_score: Mapped[int] = mapped_column(default=0)
-    summary: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(16), default="low")  # only ever rises
+    summary: Mapped[str] = mapped_column(Text, default="")  # what the escalating agent saw
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                  ondelete="SET NULL"))
+    taken_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+    # false_positive, confirmed_fraud, inconclusive — with the investigator's summary
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    outcome_summary: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

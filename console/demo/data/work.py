@@ -20,8 +20,8 @@ FRAUD_KINDS = ["Card-not-present transactions the customer does not recognise",
                "SIM swap followed by a password reset", "Same invoice submitted on two claims",
                "Account opened with a mismatched ID document",
                "Phishing call impersonating the bank", "Claim for a phone reported sold"]
-CLAIM_STATUSES = ["open", "open", "assessing", "awaiting_documents", "approved", "settled",
-                  "rejected"]
+CLAIM_STATUSES = ["fnol", "triage", "awaiting_documents", "investigation", "assessed",
+                  "settled", "declined"]
 DECISION_KINDS = {line: list(kinds) for line, kinds in decisions.KINDS_BY_LINE.items()}
 TASK_TITLES = {
     "insurance": ["Call back about the assessor's visit", "Chase the repair quote",
@@ -177,7 +177,7 @@ class WorkMaker:
             "policy_number": f"POL-{self.rng.randint(1000000, 9999999)}",
             "status": self.rng.choice(CLAIM_STATUSES),
             "loss_date": (when - timedelta(days=self.rng.randint(0, 10))).date(),
-            "amount_cents": self.rng.randint(200, 150_000) * 100,
+            "reported_amount_cents": self.rng.randint(200, 150_000) * 100,
             "description": self.rng.choice(CLAIM_KINDS), "created_at": when})
         return number
 
@@ -185,7 +185,7 @@ class WorkMaker:
         ref = f"INV-{when.year}-{self._next():05d}"
         self.investigations.append({
             "client_id": self.client_id, "case_id": case_id, "reference": ref,
-            "status": self.rng.choice(["open", "open", "escalated", "closed"]),
+            "status": self.rng.choice(["open", "investigating", "escalated", "closed"]),
             "risk_score": self.rng.randint(35, 98), "summary": self.rng.choice(FRAUD_KINDS),
             "created_at": when})
         return ref
