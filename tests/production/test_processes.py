@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import queue
 import re
+import shelve
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 import requests
 import socketio as sio_client
+from celery import Celery
+from sqlalchemy import text
 
+from crm.core.db import make_engine
 from tests.production.processes import (
     PUBLIC,
     Process,
@@ -109,3 +115,97 @@ def test_the_production_processes_serve_route_and_send_once(services, twilio_pee
             proc.stop()
     for proc in procs:
         assert "Traceback" not in proc.output(), proc.output()[-4000:]
+
+
+PORTFOLIO = (
+    "external_ref,name,phone,email,time_zone,account_number,creditor,original_balance,balance,"
+    "currency,charge_off_date,delinquent_since\n"
+    "P-1,Pia Payer,+14155550170,pia@example.com,America/New_York,ACC-P1,Acme Bank,900.00,"
+    "750.00,USD,2025-01-31,2024-10-01\n"
+    "P-2,Bo Broken,+14155550171,bo@example.com,America/Chicago,ACC-P2,Acme Bank,1200.00,"
+    "not money,USD,2025-01-31,2024-10-01\n"
+)
+
+
+def test_the_worker_imports_a_portfolio_and_breaks_an_overdue_promise(services, twilio_peer,
+                                                                     tmp_path):
+    database_url, redis_url = services
+    env = production_env(database_url, redis_url, tmp_path / "instance", twilio_peer.base)
+    caseline(env, "db", "upgrade")
+    caseline(env, "users", "create", "--email", "cora@example.com", "--name", "Cora Manager",
+             "--role", "supervisor", "--password", PASSWORD)
+    auth = {"Authorization": "Bearer " + caseline(env, "users", "token",
+                                                  "cora@example.com").strip()}
+    port = free_port()
+    procs = [Process("web", env, ["serve", "--port", str(port)], tmp_path),
+             Process("worker", env, ["worker", "--concurrency", "2"], tmp_path),
+             Process("beat", env, ["beat"], tmp_path)]
+    web = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(web, procs[0])
+        procs[1].wait_for(r"ready\.")
+        procs[2].wait_for(r"beat: Starting")
+
+        # The upload is answered at once; the worker process does the rows.
+        made = requests.post(f"{web}/api/v1/imports", headers=auth, data={"kind": "debts"},
+                             files={"file": ("portfolio.csv", PORTFOLIO)}, timeout=10)
+        assert made.status_code == 202, made.text
+        run = _until(lambda: requests.get(f"{web}/api/v1/imports/{made.json()['id']}",
+                                          headers=auth, timeout=10).json(),
+                     lambda body: body["status"] in ("done", "failed"))
+        assert (run["status"], run["accepted"], run["rejected"]) == ("done", 1, 1), run
+        rejects = requests.get(f"{web}/api/v1/imports/{made.json()['id']}/rejects.csv",
+                               headers=auth, timeout=10)
+        assert "P-2" in rejects.text and "balance" in rejects.text.lower()
+
+        debt = requests.get(f"{web}/api/v1/worklists/collections", headers=auth,
+                            timeout=10).json()["items"][0]
+        debt_id = debt.get("debt_id") or debt["id"]
+        promised = requests.post(f"{web}/api/v1/debts/{debt_id}/promises", headers=auth,
+                                 json={"amount_cents": 10_000, "due_on": _today()}, timeout=10)
+        assert promised.status_code == 201, promised.text
+        # Time passes: the promise fell due a week ago and nothing was paid.
+        _backdate_promise(database_url, promised.json()["id"], days=7)
+
+        # Beat schedules the sweep every 15 minutes; the worker runs it when it is sent.
+        assert "caseline.break_overdue_promises" in _beat_schedule(tmp_path / "instance")
+        Celery(broker=redis_url).send_task("caseline.break_overdue_promises")
+        promises = _until(lambda: requests.get(f"{web}/api/v1/debts/{debt_id}/promises",
+                                               headers=auth, timeout=10).json()["items"],
+                          lambda items: items and items[0]["status"] != "open")
+        assert promises[0]["status"] == "broken"
+        assert all(p.alive() for p in procs), [p.output()[-2000:] for p in procs]
+    finally:
+        for proc in procs:
+            proc.stop()
+    for proc in procs:
+        assert "Traceback" not in proc.output(), proc.output()[-4000:]
+
+
+def _until(read, done, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.3)
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def _backdate_promise(database_url: str, promise_id: int, days: int) -> None:
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE promises SET due_on = due_on - :days WHERE id = :id"),
+                     {"days": days, "id": promise_id})
+    engine.dispose()
+
+
+def _beat_schedule(instance: Path) -> set[str]:
+    files = list(instance.glob("celerybeat-schedule*"))
+    assert files, "beat wrote no schedule"
+    # The file beat itself wrote in this test (shelve reads pickles: never an untrusted one).
+    with shelve.open(str(instance / "celerybeat-schedule"), flag="r") as store:  # noqa: S301
+        return set(store["entries"])
