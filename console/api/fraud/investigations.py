@@ -6,6 +6,8 @@ investigation; to anyone else it does not exist (404) and its case reads "under 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -28,6 +30,7 @@ from console.api.fraud.schemas import (
     SendUpIn,
 )
 from console.core import database
+from crm.core.errors import Invalid
 from crm.fraud import evidence, investigations, visibility
 from crm.models import Case, Customer, Interaction, Investigation, User
 
@@ -53,6 +56,15 @@ def _detail(session, found: Investigation) -> InvestigationDetailOut:
     out = _out(session, found, InvestigationDetailOut)
     return out.model_copy(update={"evidence": [_evidence(session, r)
                                                for r in evidence.pinned(session, found)]})
+
+
+def _moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid("snoozed_until: give an ISO 8601 date-time") from None
 
 
 def _committed(out):
@@ -128,7 +140,7 @@ def patch_investigation(investigation_id: int, body: InvestigationChange):
     given = body.model_dump(exclude_unset=True)
     found = investigations.change(
         session, actor(), investigation_id, severity=given.get("severity"),
-        snoozed_until=given.get("snoozed_until"),
+        snoozed_until=_moment(given.get("snoozed_until")),
         unsnooze="snoozed_until" in given and given["snoozed_until"] is None)
     return _committed(_detail(session, found))
 

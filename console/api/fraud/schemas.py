@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import AgentRef, Out
@@ -103,7 +103,9 @@ class InvestigationChange(BaseModel):
     """Raise the severity; snooze until a time (null: wake it now)."""
 
     severity: Literal["low", "medium", "high", "critical"] | None = None
-    snoozed_until: AwareDatetime | None = None
+    snoozed_until: str | None = Field(None, max_length=40, description="ISO 8601 date-time "
+                                      "in the future (UTC when no offset is given)",
+                                      json_schema_extra=documented(format="date-time"))
 
 
 class SendUpIn(BaseModel):
