@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -205,9 +206,10 @@ def queue(session: Session, actor: User, *, status: str | None = None, mine: boo
                           | (Investigation.snoozed_until <= now))
     if mine:
         stmt = stmt.where(Investigation.assigned_to_id == actor.id)
-    found = list(session.scalars(stmt.order_by(Investigation.created_at, Investigation.id)
-                                 .limit(limit)))
-    return sorted(found, key=lambda i: -SEVERITIES.index(i.severity))
+    rank = sql_case(*((Investigation.severity == s, n) for n, s in enumerate(SEVERITIES)),
+                else_=0)
+    return list(session.scalars(stmt.order_by(rank.desc(), Investigation.created_at,
+                                              Investigation.id).limit(limit)))
 
 
 def of_case(session: Session, actor: User, case_id: int) -> list[Investigation]:
