@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from console.api.core.blueprint import actor, api, bp
+from console.api.core.schemas import AgentRef
 from console.api.core.workspace_schemas import TimelineItemOut, timeline_item
 from console.api.fraud.schemas import (
     CloseIn,
@@ -43,7 +44,7 @@ def _out(session, found: Investigation, schema=InvestigationOut) -> BaseModel:
     who = session.get(User, found.assigned_to_id) if found.assigned_to_id else None
     return schema.model_validate(found).model_copy(update={
         "case_reference": row.reference, "customer_name": row.display_name,
-        "assigned_to": {"id": who.id, "name": who.name} if who else None})
+        "assigned_to": AgentRef(id=who.id, name=who.name) if who else None})
 
 
 def _evidence(session, row) -> EvidenceOut:

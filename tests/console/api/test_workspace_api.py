@@ -105,8 +105,9 @@ def test_case_header(api, case, agent):
     assert body["reference"] == case.reference and body["status"] == "open"
     assert body["customer"] == {"id": case.customer_id, "display_name": "Ana López"}
     assert body["owner"] == {"id": agent.id, "name": agent.name}
+    # An agent is not on the fraud team: the investigation is only "under review" to them.
     assert [(w["kind"], w["reference"]) for w in body["open_work"]] == [
-        ("claim", "CLM-1"), ("investigation", "INV-1"), ("debt_account", "ACC-1")]
+        ("claim", "CLM-1"), ("investigation", "under review"), ("debt_account", "ACC-1")]
     assert body["open_work"][2]["detail"] == "USD 123.45"
 
 
