@@ -205,7 +205,7 @@ def test_digest(api, case):
     body = api.get(f"/cases/{case.id}/digest").get_json()
     assert [(c["medium"], c["occurred_at"][:13]) for c in body["last_contact"]] == [
         ("sms", "2025-01-01T03"), ("email", "2025-01-01T02"), ("voice", "2025-01-01T01")]
-    assert [w["reference"] for w in body["open_work"]] == ["CLM-1", "INV-1", "ACC-1"]
+    assert [w["reference"] for w in body["open_work"]] == ["CLM-1", "under review", "ACC-1"]
     assert body["next_task"]["title"] == "Call back" and body["open_tasks"] == 2
     assert [p["amount_cents"] for p in body["open_promises"]] == [5000]
     assert [d["summary"] for d in body["pending_decisions"]] == ["50% settlement"]
