@@ -21,6 +21,7 @@ from crm.cases import records as cases
 from crm.chat import verification as chat_identity
 from crm.collections import accounts as debts
 from crm.core.errors import Invalid
+from crm.fraud import visibility
 from crm.models import utcnow
 
 
@@ -32,7 +33,7 @@ def get_case(case_id: int):
     case = cases.get(session, actor(), case_id)
     worklist.touch(session, actor(), case)
     out = CaseDetailOut.model_validate(case).model_copy(update={"open_work": [
-        WorkLineOut.model_validate(w) for w in digest.open_work(session, case)],
+        WorkLineOut.model_validate(w) for w in digest.open_work(session, case, actor())],
         "unverified_chats": [ChatVisitOut.model_validate(v)
                              for v in chat_identity.unverified(session, case.id)],
         "debts": [debt_out(d, utcnow().date()) for d in debts.of_case(session, case.id)]})
@@ -54,7 +55,8 @@ def get_timeline(case_id: int, query: TimelineQuery):
     else:
         page = timeline.page(session, actor(), case_id, limit=query.limit, before=query.before)
         order = "newest_first"
-    out = TimelinePageOut(items=[timeline_item(i) for i in page.items],
+    veil = not visibility.may_see_case(session, actor(), case_id)
+    out = TimelinePageOut(items=[timeline_item(i, veil=veil) for i in page.items],
                           next_cursor=page.next_cursor, order=order)
     session.commit()
     return out

@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from console.api.core.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
-from console.api.core.workspace_schemas import WorkLineOut
+from console.api.core.workspace_schemas import WorkLineOut, veiled
 from console.core import database
 from console.core.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room, user_room
@@ -37,7 +37,9 @@ def on_interaction(name: str, payload: dict) -> None:
         if item is None:
             return
         socketio.emit(name, {"id": item.id, "case_id": item.case_id, "at": payload["at"],
-                             "interaction": present(InteractionOut, item),
+                             # The room is anyone watching: an investigation's entry veiled.
+                             "interaction": InteractionOut.model_validate(
+                                 veiled(item)).model_dump(mode="json"),
                              "cursor": encode_cursor(item)},
                       to=case_room(item.case_id), namespace=AGENT_NS)
 
@@ -50,7 +52,8 @@ def on_case(name: str, payload: dict) -> None:
         case = database.session().get(Case, payload["case_id"])
         if case is None:
             return
-        # With its open lines of work: an escalation shows on every open page of the case.
+        # With its open lines of work: an escalation shows on every open page of the case,
+        # as "under review" (the room is anyone watching; the fraud team's panel refetches).
         header = {**present(CaseOut, case), "open_work": [
             present(WorkLineOut, w) for w in digest.open_work(database.session(), case)],
             "unverified_chats": [present(ChatVisitOut, v) for v in

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
+from crm.fraud import visibility
 from crm.models import (
     Case,
     Claim,
@@ -68,7 +69,7 @@ def for_case(session: Session, actor: User, case_id: int) -> Digest:
     return Digest(
         case_id=case.id,
         last_contact=last_contacts(session, case.id),
-        open_work=open_work(session, case),
+        open_work=open_work(session, case, actor),
         next_task=session.scalars(_open_tasks(case.id).order_by(
             Task.due_at.is_(None), Task.due_at, Task.id).limit(1)).first(),
         open_tasks=session.scalar(select(func.count()).select_from(
@@ -97,18 +98,30 @@ def last_contacts(session: Session, case_id: int) -> list[LastContact]:
     return sorted(found, key=lambda c: c.occurred_at, reverse=True)
 
 
-def open_work(session: Session, case: Case) -> list[WorkLine]:
-    """Claims, investigations and debt accounts on the case that are not closed."""
+def open_work(session: Session, case: Case, viewer: User | None = None) -> list[WorkLine]:
+    """Claims, investigations and debt accounts on the case that are not closed.
+
+    An investigation the viewer may not see (no viewer: a broadcast) reads "under review".
+    """
     lines = [WorkLine("claim", c.id, c.number, c.status, c.policy_number or "")
              for c in session.scalars(select(Claim).where(Claim.case_id == case.id)
                                       .order_by(Claim.id))]
-    lines += [WorkLine("investigation", i.id, i.reference, i.status, f"risk {i.risk_score}")
-              for i in session.scalars(select(Investigation).where(
-                  Investigation.case_id == case.id).order_by(Investigation.id))]
+    lines += [_investigation(i, viewer) for i in session.scalars(select(Investigation).where(
+        Investigation.case_id == case.id).order_by(Investigation.id))]
     lines += [WorkLine("debt_account", d.id, d.account_number, d.status, _balance(d))
               for d in session.scalars(select(DebtAccount).where(
                   DebtAccount.case_id == case.id).order_by(DebtAccount.id))]
     return [w for w in lines if w.status not in CLOSED]
+
+
+def _investigation(i: Investigation, viewer: User | None) -> WorkLine:
+    if visibility.may_see(viewer, i):
+        return WorkLine("investigation", i.id, i.reference, i.status,
+                        f"{i.severity} · risk {i.risk_score}")
+    # Not even its id or state: an open and a closed one both read "under review" (a closed
+    # one is dropped with the other closed work below, by its real status).
+    status = "closed" if i.status in CLOSED else visibility.UNDER_REVIEW
+    return WorkLine("investigation", 0, visibility.UNDER_REVIEW, status)
 
 
 def _open_tasks(case_id: int):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
 from crm.fraud import escalations as fraud
+from crm.fraud import visibility
 from crm.models import Case, Customer, User, utcnow
 
 
@@ -40,14 +41,14 @@ def for_customer(session: Session, actor: User, customer_id: int,
     merged = session.scalars(select(Customer).where(Customer.merged_into_id == customer.id)
                              .order_by(Customer.id).limit(50))
     linked = [Linked(c.id, c.display_name, "merged") for c in merged]
+    case = cases.for_customer(session, customer.id)
     # Fraud rings stay with the fraud team (and supervisors, reviewers): an agent who saw one
     # could tip a customer off.
-    if actor.has_role(*fraud.LINKERS, "reviewer"):
+    if visibility.may_see_case(session, actor, case.id):
         linked += [Linked(c.id, c.display_name, f"fraud ring: {reason}"
                           + (f", linked to {via.display_name}" if via else ""))
                    for c, reason, via in fraud.ring(session, customer.id)]
-    return Profile(customer, cases.for_customer(session, customer.id),
-                   local_time(customer.timezone, now), linked)
+    return Profile(customer, case, local_time(customer.timezone, now), linked)
 
 
 def local_time(tz: str | None, now: datetime | None = None) -> datetime | None:

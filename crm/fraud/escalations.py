@@ -1,4 +1,4 @@
-"""Fraud work: escalating a case to the fraud team, and linking customers into rings.
+"""Fraud rings: linking customers who act together (escalations: crm.fraud.investigations).
 
 A link says two customers act together (shared bank account, same claim story, one device)
 and why; a ring is everyone reachable through links. Only fraud investigators and
@@ -7,16 +7,13 @@ supervisors link or unlink; every change is audited, and both customers' panes u
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime
-
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
 from crm.core import audit, db, events
 from crm.core.errors import Conflict, Invalid, NotFound, required_text
-from crm.models import Case, Customer, CustomerLink, Investigation, User
+from crm.models import Case, Customer, CustomerLink, User
 from crm.tenancy import access
 
 LINKERS = ("fraud", "supervisor")
@@ -89,34 +86,6 @@ def ring(session: Session, customer_id: int) -> list[tuple[Customer, str, Custom
         Customer.id.in_([f for f, _, _ in found] + [n for _, _, n in found])))}
     return [(people[f], reason, None if near == customer_id else people.get(near))
             for f, reason, near in found[:RING_AT_MOST] if f in people]
-
-
-def escalate(session: Session, actor: User, case_id: int, summary: str) -> Investigation:
-    """Send a case to the fraud team: an investigation, `escalated`, with what was seen."""
-    case = cases.get(session, actor, case_id, audit_view=False)
-    summary = required_text(summary, "say what looks wrong (summary)")
-    if session.scalar(select(Investigation.id).where(
-            Investigation.case_id == case.id, Investigation.status.in_(("open", "escalated")))):
-        raise Conflict("this case already has an open fraud investigation", code="already_open")
-    # Random, not counted: two escalations at once must not compete for one number.
-    reference = f"INV-{datetime.now(UTC).year}-E{secrets.token_hex(4).upper()}"
-    made = Investigation(client_id=case.client_id, case_id=case.id, reference=reference,
-                         status="escalated", summary=summary)
-    session.add(made)
-    session.flush()
-    audit.record(session, actor, "investigation.escalated", made, client_id=case.client_id,
-                 after={"case_id": case.id, "summary": summary})
-    events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
-    return made
-
-
-def escalated(session: Session, actor: User, limit: int = 100) -> list[Investigation]:
-    """Escalations waiting for the fraud team, oldest first."""
-    access.require_role(actor, *LINKERS)
-    return list(session.scalars(select(Investigation).where(
-        Investigation.status == "escalated",
-        Investigation.client_id.in_(access.client_ids(actor)))
-        .order_by(Investigation.created_at, Investigation.id).limit(limit)))
 
 
 def _other(session: Session, actor: User, other: str) -> Customer:

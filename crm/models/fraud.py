@@ -1,4 +1,4 @@
-"""Red flags: what a rule found on a case, why, and the facts it matched."""
+"""Red flags (what a rule found on a case, and why) and an investigation's pinned evidence."""
 
 from __future__ import annotations
 
@@ -29,3 +29,25 @@ class RedFlag(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # active, cleared
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Evidence(Base):
+    """A timeline item or attachment an investigator pinned to an investigation, and why."""
+
+    __tablename__ = "investigation_evidence"
+    # `key` is "interaction:<id>" or "attachment:<id>": one pin per thing per investigation.
+    __table_args__ = (UniqueConstraint("investigation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    investigation_id: Mapped[int] = mapped_column(
+        ForeignKey("investigations.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(48))
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id",
+                                                           ondelete="CASCADE"))
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id",
+                                                                 ondelete="CASCADE"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    pinned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -65,6 +65,9 @@ class Investigation(Base):
     risk_score: Mapped[int] = mapped_column(default=0)
     severity: Mapped[str] = mapped_column(String(16), default="low")  # only ever rises
     summary: Mapped[str] = mapped_column(Text, default="")  # what the escalating agent saw
+    # The escalation's entry on the timeline: the fraud queue's work item is offered on it.
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id",
+                                                                 ondelete="SET NULL"))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                   ondelete="SET NULL"))
     taken_at: Mapped[datetime | None]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from crm.core import db, events
 from crm.core.errors import Conflict, NotFound
+from crm.fraud import visibility
 from crm.models import (
     Case,
     ChatVisit,
@@ -25,14 +26,16 @@ from crm.tenancy import access
 RECENT_CONTACTS = 5
 
 
-def open_offer(session: Session, item: Interaction, queue: str, *, new_call: bool = False
-               ) -> Offer:
+def open_offer(session: Session, item: Interaction, queue: str, *, new_call: bool = False,
+               medium: str | None = None, priority: int = 0) -> Offer:
     """The open offer of a call (one per interaction; a redelivery returns the same).
 
-    new_call: the interaction was created in this transaction, so no offer can exist yet.
+    new_call: the interaction was created in this transaction, so no offer can exist yet;
+    medium: the work's own when not the interaction's (an investigation on a system entry).
     """
     values = {"client_id": item.client_id, "case_id": item.case_id, "interaction_id": item.id,
-              "queue": queue, "medium": item.medium, "offered_to": [], "declined_by": []}
+              "queue": queue, "medium": medium or item.medium, "priority": priority,
+              "offered_to": [], "declined_by": []}
     try:
         # One statement, atomic under concurrent redeliveries (interaction_id is unique).
         offer = db.insert_unless_exists(session, Offer, values, ["interaction_id"])
@@ -166,8 +169,11 @@ def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> di
     session.flush()  # a Core read (a screen pop runs this): the session's changes first
     rows = session.connection().execute(_DIGEST, {"case_id": case.id,
                                                   "exclude_id": exclude_id or 0}).all()
+    # A screen pop may go to anyone: an investigation's entries read only "under review".
     recent = [{"id": r.id, "medium": r.medium, "direction": r.direction, "status": r.status,
-               "subject": r.subject, "body": r.body, "occurred_at": r.occurred_at,
+               "subject": None if visibility.veiled(r.meta) else r.subject,
+               "body": visibility.UNDER_REVIEW if visibility.veiled(r.meta) else r.body,
+               "occurred_at": r.occurred_at,
                "agent": {"id": r.agent_id, "name": r.agent_name} if r.agent_id else None}
               for r in rows if r.id is not None]
     return {"recent": recent, "open_lines": [line for line in _LINES if getattr(rows[0], line)]}
@@ -177,12 +183,15 @@ def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> di
 # One round trip: a one-row select of the open lines of work, joined to the last contacts.
 _interactions, _users = Interaction.__table__, User.__table__
 _LINES = {"insurance": Claim, "fraud": Investigation, "collections": DebtAccount}
-_OPEN = select(*(exists().where(model.case_id == bindparam("case_id"), model.status == "open")
+# An investigation is open until closed (waiting, being worked or sent up further).
+_OPEN_WHEN = {"fraud": Investigation.status != "closed"}
+_OPEN = select(*(exists().where(model.case_id == bindparam("case_id"),
+                                _OPEN_WHEN.get(line, model.status == "open"))
                  .label(line) for line, model in _LINES.items())).subquery()
 _RECENT = (
     select(_interactions.c.id, _interactions.c.medium, _interactions.c.direction,
            _interactions.c.status, _interactions.c.subject, _interactions.c.body,
-           _interactions.c.occurred_at, _users.c.id.label("agent_id"),
+           _interactions.c.occurred_at, _interactions.c.meta, _users.c.id.label("agent_id"),
            _users.c.name.label("agent_name"))
     .select_from(_interactions.outerjoin(_users, _users.c.id == _interactions.c.agent_id))
     .where(_interactions.c.case_id == bindparam("case_id"),

@@ -20,6 +20,7 @@ from console.api.core.schemas import (
     Out,
 )
 from crm.cases.timeline import MAX_NOTE, encode_cursor
+from crm.fraud import visibility
 
 
 class CustomerRef(Out):
@@ -210,7 +211,17 @@ class WorklistOut(BaseModel):
     tasks_due_count: int
 
 
-def timeline_item(item) -> TimelineItemOut:
-    """An interaction as a timeline row, with its cursor."""
-    return TimelineItemOut.model_validate(
-        {**InteractionOut.model_validate(item).model_dump(), "cursor": encode_cursor(item)})
+def timeline_item(item, *, veil: bool = False) -> TimelineItemOut:
+    """An interaction as a timeline row, with its cursor.
+
+    veil: the reader may not see fraud investigations, whose entries then read "under review".
+    """
+    return TimelineItemOut.model_validate({**veiled(item, veil), "cursor": encode_cursor(item)})
+
+
+def veiled(item, veil: bool = True) -> dict:
+    """An interaction as InteractionOut's dict, an investigation's entry veiled when asked."""
+    out = InteractionOut.model_validate(item).model_dump()
+    if veil and visibility.veiled(item.meta):
+        out.update(body=visibility.UNDER_REVIEW, subject=None, attachments=[], wrap_ups=[])
+    return out

@@ -20,6 +20,16 @@ FRAUD_KINDS = ["Card-not-present transactions the customer does not recognise",
                "SIM swap followed by a password reset", "Same invoice submitted on two claims",
                "Account opened with a mismatched ID document",
                "Phishing call impersonating the bank", "Claim for a phone reported sold"]
+SEVERITIES = ["low", "medium", "medium", "high", "critical"]
+# What an investigator writes when closing, by outcome.
+OUTCOME_SUMMARIES = {
+    "false_positive": ["Receipts and bank records match the claim; no sign of fraud.",
+                       "Shared account belongs to a family member; explained and verified."],
+    "confirmed_fraud": ["Invoices were fabricated; repair shop confirms no such job.",
+                        "Same device used on three claims under different names; referred to SIU."],
+    "inconclusive": ["Customer stopped responding; not enough evidence either way.",
+                     "Documents ambiguous; monitoring the account for six months."],
+}
 CLAIM_STATUSES = ["fnol", "triage", "awaiting_documents", "investigation", "assessed",
                   "settled", "declined"]
 DECISION_KINDS = {line: list(kinds) for line, kinds in decisions.KINDS_BY_LINE.items()}
@@ -183,11 +193,24 @@ class WorkMaker:
 
     def _investigation(self, case_id: int, when: datetime) -> str:
         ref = f"INV-{when.year}-{self._next():05d}"
-        self.investigations.append({
-            "client_id": self.client_id, "case_id": case_id, "reference": ref,
-            "status": self.rng.choice(["open", "investigating", "escalated", "closed"]),
-            "risk_score": self.rng.randint(35, 98), "summary": self.rng.choice(FRAUD_KINDS),
-            "created_at": when})
+        rng = self.rng
+        status = rng.choice(["open", "investigating", "investigating", "escalated", "closed"])
+        taken = when + timedelta(hours=rng.randint(1, 48))
+        row = {"client_id": self.client_id, "case_id": case_id, "reference": ref,
+               "status": status, "severity": rng.choice(SEVERITIES),
+               "risk_score": rng.randint(35, 98), "summary": rng.choice(FRAUD_KINDS),
+               "assigned_to_id": None, "taken_at": None, "snoozed_until": None,
+               "outcome": None, "outcome_summary": None, "closed_at": None,
+               "created_at": when}
+        if status != "open":  # taken by the fraud desk
+            row.update(assigned_to_id=self.staff["fraud"], taken_at=min(taken, self.now))
+        if status == "investigating" and rng.random() < 0.2:
+            row["snoozed_until"] = self.now + timedelta(days=rng.randint(1, 10))
+        if status == "closed":
+            outcome = rng.choice(list(OUTCOME_SUMMARIES))
+            row.update(outcome=outcome, outcome_summary=rng.choice(OUTCOME_SUMMARIES[outcome]),
+                       closed_at=min(taken + timedelta(days=rng.randint(1, 20)), self.now))
+        self.investigations.append(row)
         return ref
 
     def _account(self, case_id: int, when: datetime, creditor: str) -> str:

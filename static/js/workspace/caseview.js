@@ -111,8 +111,10 @@ export class CaseView {
         : null,
       c.open_work.filter((w) => w.kind !== "debt_account").length
         ? h("ul", { class: "work-lines" }, c.open_work.filter((w) => w.kind !== "debt_account").map((w) =>
-          h("li", { class: `work work-${w.kind}` }, `${WORK_LABELS[w.kind] || w.kind} ${w.reference}`,
-            h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
+          w.reference === "under review" // an investigation this reader may not see
+            ? h("li", { class: `work work-${w.kind} under-review` }, `${WORK_LABELS[w.kind] || w.kind}: under review`)
+            : h("li", { class: `work work-${w.kind}` }, `${WORK_LABELS[w.kind] || w.kind} ${w.reference}`,
+              h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
         : null,
       this.unverifiedChats(c.unverified_chats || []));
   }

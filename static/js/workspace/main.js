@@ -4,8 +4,11 @@ import { CaseView } from "./caseview.js";
 import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
 import { DebtPanel } from "./debts.js";
+import { get } from "/static/js/api.js";
 import { $, fill, h } from "./dom.js";
+import { holds } from "./format.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
+import { InvestigationPanel } from "./investigation.js";
 import { Offers } from "./offers.js";
 import { Search } from "./search.js";
 import { Timeline } from "./timeline.js";
@@ -29,6 +32,7 @@ const view = new CaseView({
   viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
 });
 const worklist = new Worklist($("#worklist"), openCase);
+const investigation = new InvestigationPanel($("#investigation-panel"), $("#fraud-queue"), openCase);
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });
 const offers = new Offers({ root: $("#work-offers"), tray: $("#work-in-hand"), socket, openCase });
 const sheet = $("#shortcuts");
@@ -74,6 +78,7 @@ async function route() {
   }
   if (caseId === view.caseId) return;
   watch(caseId);
+  investigation.open(caseId);
   await view.open(caseId);
   worklist.load();
 }
@@ -85,13 +90,26 @@ socket.on("connect", () => {
   if (connectedBefore && view.caseId) view.loadDigest();
   connectedBefore = true;
 });
-socket.on("interaction.created", (p) => view.onInteraction(p));
+socket.on("interaction.created", (p) => { view.onInteraction(p); unveil(p); });
 socket.on("interaction.updated", (p) => view.onInteraction(p));
-socket.on("case.updated", (p) => view.onCase(p));
+socket.on("case.updated", (p) => {
+  view.onCase(p);
+  if (p.case_id === view.caseId) investigation.refresh();
+});
 socket.on("case.viewers", (p) => view.onViewers(p));
 socket.on("customer.updated", (p) => {
   if (p.case_id === view.caseId) customerPane.open(p.customer_id);
 });
+
+// The case room's payloads veil an investigation's entries for everyone; whoever may read them
+// fetches them in full.
+function unveil(p) {
+  if (p.case_id !== view.caseId || p.interaction?.body !== "under review"
+      || !holds("fraud", "supervisor", "reviewer")) return;
+  get(`/cases/${p.case_id}/timeline?limit=5`).then((page) => {
+    if (p.case_id === view.caseId) page.items.forEach((item) => timeline.upsert(item));
+  }).catch(() => {});
+}
 
 // A call's screen pop (an offer, or a call a colleague hands over) opens the caller's case, so
 // its history is on screen before the agent answers; the composer keeps each case's draft.

@@ -84,5 +84,5 @@ def test_an_operation_declares_the_refusals_its_code_raises(route, view):
 def test_the_analysis_finds_known_refusals():
     # A check of the check: these are raised two or more calls below their views.
     assert raised("console.api.decisions.approve_decision") >= {403, 409}
-    assert raised("console.api.fraud.escalate_case") == {404, 409, 422}
+    assert raised("console.api.fraud.investigations.escalate_case") == {404, 409, 422}
     assert raised("console.api.me.get_me") == frozenset()

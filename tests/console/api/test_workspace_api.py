@@ -105,8 +105,9 @@ def test_case_header(api, case, agent):
     assert body["reference"] == case.reference and body["status"] == "open"
     assert body["customer"] == {"id": case.customer_id, "display_name": "Ana López"}
     assert body["owner"] == {"id": agent.id, "name": agent.name}
+    # An agent is not on the fraud team: the investigation is only "under review" to them.
     assert [(w["kind"], w["reference"]) for w in body["open_work"]] == [
-        ("claim", "CLM-1"), ("investigation", "INV-1"), ("debt_account", "ACC-1")]
+        ("claim", "CLM-1"), ("investigation", "under review"), ("debt_account", "ACC-1")]
     assert body["open_work"][2]["detail"] == "USD 123.45"
 
 
@@ -204,7 +205,7 @@ def test_digest(api, case):
     body = api.get(f"/cases/{case.id}/digest").get_json()
     assert [(c["medium"], c["occurred_at"][:13]) for c in body["last_contact"]] == [
         ("sms", "2025-01-01T03"), ("email", "2025-01-01T02"), ("voice", "2025-01-01T01")]
-    assert [w["reference"] for w in body["open_work"]] == ["CLM-1", "INV-1", "ACC-1"]
+    assert [w["reference"] for w in body["open_work"]] == ["CLM-1", "under review", "ACC-1"]
     assert body["next_task"]["title"] == "Call back" and body["open_tasks"] == 2
     assert [p["amount_cents"] for p in body["open_promises"]] == [5000]
     assert [d["summary"] for d in body["pending_decisions"]] == ["50% settlement"]

@@ -107,7 +107,7 @@ def test_a_case_status_change_reaches_watchers(connect, make_user, case, session
 
 def test_an_escalation_reaches_watchers_with_the_cases_lines_of_work(connect, make_user, case,
                                                                     session, agent):
-    from crm.fraud import escalations as fraud
+    from crm.fraud import investigations as fraud
 
     watcher = connect(make_user("agent"))
     watch(watcher, case.id)
@@ -116,8 +116,9 @@ def test_an_escalation_reaches_watchers_with_the_cases_lines_of_work(connect, ma
     session.commit()
     got = [m["args"][0] for m in watcher.get_received("/agent")
            if m["name"] == events.CASE_UPDATED]
-    assert [(w["kind"], w["status"]) for w in got[-1]["case"]["open_work"]] == [
-        ("investigation", "escalated")]
+    # The room is anyone watching: the line says only that the case is under review.
+    assert [(w["kind"], w["status"], w["reference"]) for w in got[-1]["case"]["open_work"]] == [
+        ("investigation", "under review", "under review")]
 
 
 def test_bad_unwatch_is_refused(connect, agent):

@@ -1,4 +1,4 @@
-"""Fraud work through the API: escalate a case, link customers into rings, list escalations."""
+"""Fraud rings through the API: link customers who act together, and unlink a mistake."""
 
 from __future__ import annotations
 
@@ -11,29 +11,6 @@ from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import Out
 from console.core import database
 from crm.fraud import escalations as fraud
-
-
-class EscalationIn(BaseModel):
-    """What looks wrong on the case."""
-
-    summary: str = Field(max_length=2000, json_schema_extra=documented(**NOT_BLANK))
-
-
-class InvestigationOut(Out):
-    """A fraud investigation (an escalation is one whose status is `escalated`)."""
-
-    id: int
-    case_id: int
-    reference: str
-    status: str
-    summary: str
-    created_at: datetime
-
-
-class InvestigationList(BaseModel):
-    """Escalations waiting for the fraud team."""
-
-    items: list[InvestigationOut]
 
 
 class LinkIn(BaseModel):
@@ -56,24 +33,6 @@ class LinkOut(Out):
 def _committed(out: BaseModel) -> BaseModel:
     database.session().commit()
     return out
-
-
-@api.route(bp, "/cases/<int:case_id>/escalations", "POST", body=EscalationIn,
-           response=InvestigationOut, status=201, tags=["fraud"],
-           summary="Escalate a case to the fraud team", errors=(409,))
-def escalate_case(case_id: int, body: EscalationIn):
-    """Anyone working the case may escalate it; 409 while an investigation is open."""
-    made = fraud.escalate(database.session(), actor(), case_id, body.summary)
-    return _committed(InvestigationOut.model_validate(made))
-
-
-@api.route(bp, "/investigations/escalated", response=InvestigationList, tags=["fraud"],
-           summary="Escalations waiting for the fraud team (fraud, supervisor)", errors=(403,))
-def escalated_investigations():
-    """Oldest first."""
-    items = fraud.escalated(database.session(), actor())
-    return _committed(InvestigationList(items=[InvestigationOut.model_validate(i)
-                                               for i in items]))
 
 
 @api.route(bp, "/customers/<int:customer_id>/links", "POST", body=LinkIn, response=LinkOut,

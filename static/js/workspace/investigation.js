@@ -1,0 +1,131 @@
+// The investigation panel (fraud team, supervisors, reviewers, the assigned investigator) and
+// the fraud queue. Everyone else sees "Under review": the server sends them nothing more.
+import { del, get, post, send } from "/static/js/api.js";
+import { fill, h } from "./dom.js";
+import { holds, me, when } from "./format.js";
+
+const SEVERITIES = ["low", "medium", "high", "critical"];
+const OUTCOMES = ["false_positive", "confirmed_fraud", "inconclusive"];
+const words = (s) => (s || "").replaceAll("_", " ");
+const works = () => holds("fraud", "supervisor");
+
+export class InvestigationPanel {
+  constructor(root, queueRoot, openCase) {
+    Object.assign(this, { root, queueRoot, openCase });
+    this.caseId = null;
+    if (holds("fraud", "supervisor", "reviewer")) {
+      this.loadQueue();
+      setInterval(() => this.loadQueue(), 30_000);
+    }
+  }
+
+  async open(caseId) {
+    this.caseId = caseId;
+    fill(this.root);
+    this.root.hidden = true;
+    if (caseId) await this.refresh();
+  }
+
+  async refresh() {
+    const caseId = this.caseId;
+    let list;
+    try { list = await get(`/cases/${caseId}/investigations`); } catch { return; }
+    if (caseId !== this.caseId) return;
+    const inv = list.items[0];
+    if (!inv) {
+      this.root.hidden = !list.under_review;
+      fill(this.root, h("p", { id: "investigation-under-review", class: "muted" }, "Under review"));
+      return;
+    }
+    const detail = await get(`/investigations/${inv.id}`);
+    const notes = await get(`/investigations/${inv.id}/notes`);
+    if (caseId !== this.caseId) return;
+    this.root.hidden = false;
+    this.render(detail, notes.items);
+  }
+
+  render(inv, notes) {
+    this.error = h("span", { class: "error", id: "investigation-error", role: "alert" });
+    const act = (fn) => async (event) => {
+      event?.preventDefault?.();
+      try { await fn(); await this.refresh(); this.loadQueue(); } catch (err) { fill(this.error, err.message); }
+    };
+    const url = `/investigations/${inv.id}`;
+    const open = inv.status !== "closed";
+    const mine = inv.assigned_to?.id === me.id || holds("supervisor");
+    const parts = [
+      h("h2", {}, "Investigation ", h("span", { id: "investigation-reference" }, inv.reference)),
+      h("p", {}, h("span", { id: "investigation-status", class: `inv-status inv-${inv.status}` }, words(inv.status)),
+        " · severity ", h("strong", { id: "investigation-severity" }, inv.severity),
+        inv.assigned_to ? ` · ${inv.assigned_to.name}` : " · waiting in the fraud queue",
+        inv.snoozed_until ? ` · snoozed until ${when(inv.snoozed_until)}` : ""),
+      h("p", { class: "inv-summary" }, h("strong", {}, "Escalated: "), inv.summary),
+    ];
+    if (inv.status === "closed") {
+      parts.push(h("p", { id: "investigation-outcome" }, h("strong", {}, words(inv.outcome)), `: ${inv.outcome_summary}`));
+    }
+    if (open && inv.status === "open" && holds("fraud")) {
+      parts.push(h("button", { type: "button", id: "investigation-take", onclick: act(() => post(`${url}/take`)) }, "Take"));
+    }
+    if (open && works() && mine && inv.status !== "open") {
+      const severity = h("select", { id: "investigation-severity-select", "aria-label": "Severity" },
+        SEVERITIES.slice(SEVERITIES.indexOf(inv.severity)).map((s) => h("option", { value: s }, s)));
+      severity.addEventListener("change", act(() => send("PATCH", url, { severity: severity.value })));
+      const until = h("input", { type: "date", id: "investigation-snooze-date", "aria-label": "Snooze until" });
+      const outcome = h("select", { id: "investigation-outcome-select", "aria-label": "Outcome" },
+        OUTCOMES.map((o) => h("option", { value: o }, words(o))));
+      const summary = h("textarea", { id: "investigation-close-summary", rows: 2, maxlength: 20000,
+        placeholder: "What was found (required)", "aria-label": "Closing summary" });
+      const close = h("form", { id: "investigation-close", class: "inv-close" }, outcome, " ", summary, " ",
+        h("button", { type: "submit" }, "Close investigation"));
+      close.addEventListener("submit", act(() => post(`${url}/close`, { outcome: outcome.value, summary: summary.value })));
+      parts.push(h("div", { class: "inv-actions" }, "Severity ", severity, " ",
+        h("button", { type: "button", class: "secondary", id: "investigation-send-up", onclick: act(async () => {
+          const reason = prompt("Escalate further: where to and why?");
+          if (reason) await post(`${url}/escalate`, { reason });
+        }) }, "Escalate further…"), " ", until,
+        h("button", { type: "button", class: "secondary", id: "investigation-snooze", onclick: act(() =>
+          send("PATCH", url, { snoozed_until: until.value ? `${until.value}T08:00:00Z` : null })) }, "Snooze"),
+        close));
+    }
+    parts.push(h("h3", {}, "Evidence"), inv.evidence.length
+      ? h("ul", { id: "investigation-evidence" }, inv.evidence.map((e) => h("li", {},
+        `${e.item ? `${e.item.medium}: ${(e.item.body || "").slice(0, 80)}` : e.key}${e.note ? ` — ${e.note}` : ""} `,
+        open && works() ? h("button", { type: "button", class: "link", onclick: act(() => del(`${url}/evidence/${e.id}`)) }, "unpin") : "")))
+      : h("p", { class: "muted" }, "Nothing pinned yet"));
+    if (open && works() && mine && inv.status !== "open") parts.push(this.pinForm(url, act));
+    parts.push(h("h3", {}, "Notes"), h("ul", { id: "investigation-notes" },
+      notes.map((n) => h("li", {}, `${n.body} `, h("span", { class: "muted" }, `${n.agent?.name || ""} · ${when(n.occurred_at)}`)))));
+    if (open && works() && mine) {
+      const body = h("input", { id: "investigation-note", placeholder: "Note for the investigation", maxlength: 20000 });
+      const form = h("form", { class: "inv-note" }, body, " ", h("button", { type: "submit" }, "Add note"));
+      form.addEventListener("submit", act(() => post(`${url}/notes`, { body: body.value })));
+      parts.push(form);
+    }
+    parts.push(this.error);
+    fill(this.root, parts);
+  }
+
+  // Pin one of the case's recent timeline items (or its first attachment) as evidence.
+  pinForm(url, act) {
+    const pick = h("select", { id: "investigation-pin-item", "aria-label": "Timeline item to pin" });
+    const note = h("input", { id: "investigation-pin-note", placeholder: "Why it matters", maxlength: 2000 });
+    const form = h("form", { class: "inv-pin" }, pick, " ", note, " ", h("button", { type: "submit" }, "Pin as evidence"));
+    get(`/cases/${this.caseId}/timeline?limit=50`).then((page) => fill(pick, page.items
+      .filter((i) => !(i.medium === "system" && i.body.startsWith("Evidence")))
+      .map((i) => h("option", { value: i.id }, `${i.medium} · ${when(i.occurred_at)} · ${(i.body || i.subject || "").slice(0, 60)}`)))).catch(() => {});
+    form.addEventListener("submit", act(() => post(`${url}/evidence`, { interaction_id: Number(pick.value), note: note.value })));
+    return form;
+  }
+
+  async loadQueue() {
+    if (!this.queueRoot || !holds("fraud", "supervisor", "reviewer")) return;
+    let queue;
+    try { queue = await get("/investigations"); } catch { return; }
+    this.queueRoot.hidden = false;
+    fill(this.queueRoot, h("h2", {}, `Fraud queue (${queue.items.length})`), h("ul", { id: "fraud-queue-items" },
+      queue.items.map((i) => h("li", { class: `inv-${i.severity}`, dataset: { id: i.id } },
+        h("a", { href: `#case/${i.case_id}` }, `${i.reference} · ${i.customer_name}`),
+        h("span", { class: "muted" }, ` · ${words(i.status)} · ${i.severity}${i.assigned_to ? ` · ${i.assigned_to.name}` : ""}`)))));
+  }
+}
