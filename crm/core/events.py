@@ -29,6 +29,10 @@ MEDIA_RECEIVED = "media.received"
 CHAT_TYPING = "chat.typing"
 # A portfolio import committed a batch (or finished): its figures, for whoever uploaded it.
 IMPORT_PROGRESS = "import.progress"
+# The guardrail blocked a contact attempt on a case, or a supervisor overrode one
+# ({blocked_attempt_id, case_id}): the case's list of blocked attempts follows live.
+BLOCKED_ATTEMPT_CREATED = "blocked_attempt.created"
+BLOCKED_ATTEMPT_UPDATED = "blocked_attempt.updated"
 # A user's access ended (deactivated, tokens revoked): their open sockets must close.
 ACCESS_ENDED = "access.ended"
 
