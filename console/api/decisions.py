@@ -8,6 +8,7 @@ from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.workspace_schemas import DecisionOut
 from console.core import database
+from crm.collections import settlements
 from crm.signoff import decisions
 
 
@@ -26,10 +27,43 @@ class VerdictIn(BaseModel):
     note: str | None = Field(default=None, max_length=decisions.MAX_TEXT)
 
 
+class SettlementAskedOut(BaseModel):
+    """What a settlement sign-off is about: the account, the amount and the discount."""
+
+    settlement_id: int
+    debt_id: int
+    account_number: str
+    creditor: str
+    currency: str
+    amount_cents: int = Field(description="what the debtor would pay")
+    balance_cents: int = Field(description="the balance when it was offered")
+    discount_pct: float = Field(description="how far below the balance, in percent")
+    terms: dict = Field(description="as a promise (due_on) or a plan (frequency, "
+                                    "first_due_on, count)")
+
+
+class WaitingDecisionOut(DecisionOut):
+    """A decision waiting for a checker, with what it would sign (a settlement's figures)."""
+
+    settlement: SettlementAskedOut | None = None
+
+
 class DecisionList(BaseModel):
     """Decisions waiting for a checker."""
 
-    items: list[DecisionOut]
+    items: list[WaitingDecisionOut]
+
+
+def _waiting(decision, about) -> WaitingDecisionOut:
+    out = WaitingDecisionOut.model_validate(decision)
+    if about is not None:
+        s, debt = about
+        out.settlement = SettlementAskedOut(
+            settlement_id=s.id, debt_id=debt.id, account_number=debt.account_number,
+            creditor=debt.creditor, currency=debt.currency, amount_cents=s.amount_cents,
+            balance_cents=s.balance_cents, terms=s.terms,
+            discount_pct=settlements.discount_pct(s.amount_cents, s.balance_cents))
+    return out
 
 
 def _done(decision) -> DecisionOut:
@@ -67,8 +101,10 @@ def reject_decision(decision_id: int, body: VerdictIn):
 @api.route(bp, "/decisions", response=DecisionList, tags=["decisions"],
            summary="Decisions waiting for me to sign off (reviewer)", errors=(403,))
 def waiting_decisions():
-    """Oldest first; never the reviewer's own requests."""
-    items = decisions.waiting_for(database.session(), actor())
-    out = DecisionList(items=[DecisionOut.model_validate(d) for d in items])
+    """Oldest first; never the reviewer's own requests; a settlement's figures with it."""
+    session = database.session()
+    items = decisions.waiting_for(session, actor())
+    about = settlements.by_decision(session, [d.id for d in items])
+    out = DecisionList(items=[_waiting(d, about.get(d.id)) for d in items])
     database.session().commit()
     return out

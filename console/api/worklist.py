@@ -70,10 +70,19 @@ class CollectionsRowOut(BaseModel):
     blocked_reason: str | None = Field(description="why a call now would still be refused")
 
 
+class ClientChoiceOut(BaseModel):
+    """A client the worklist can be filtered to."""
+
+    id: int
+    name: str
+
+
 class CollectionsPageOut(BaseModel):
     """A page of the collections worklist."""
 
     items: list[CollectionsRowOut]
+    clients: list[ClientChoiceOut] = Field(description="the clients the user works for, by "
+                                                       "name: what the client filter offers")
     total: int
     page: int
     per_page: int
@@ -87,7 +96,8 @@ class CollectionsPageOut(BaseModel):
 def collections_list(query: CollectionsQuery):
     """Paged; filters by client, ageing bucket and status."""
     session = database.session()
-    got = collections_worklist.due_now(session, actor(), page=query.page,
+    me = actor()
+    got = collections_worklist.due_now(session, me, page=query.page,
                                        per_page=query.per_page, client_id=query.client,
                                        bucket=query.bucket, status=query.status)
     out = CollectionsPageOut(
@@ -100,6 +110,8 @@ def collections_list(query: CollectionsQuery):
             currency=r.debt.currency, status=r.debt.status, ageing_bucket=r.ageing_bucket,
             days_past_due=r.days_past_due, priority=r.score, reasons=r.reasons,
             calls_left=r.calls_left, blocked_reason=r.blocked_reason) for r in got.items],
-        total=got.total, page=got.page, per_page=got.per_page, pages=got.pages)
+        total=got.total, page=got.page, per_page=got.per_page, pages=got.pages,
+        clients=[ClientChoiceOut(id=c.id, name=c.name)
+                 for c in sorted(me.clients, key=lambda c: c.name)])
     session.commit()
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from console.api.core.debt_schemas import blocked_out
 from console.api.core.schemas import CaseOut, ChatVisitOut, CustomerOut, InteractionOut, present
 from console.api.core.workspace_schemas import WorkLineOut, veiled
 from console.core import database
@@ -14,7 +15,7 @@ from crm.cases import digest
 from crm.cases.timeline import encode_cursor
 from crm.chat import verification as chat_identity
 from crm.core import events
-from crm.models import Case, Customer, Interaction
+from crm.models import BlockedAttempt, Case, Customer, Interaction
 
 _app: Flask | None = None  # the app whose context the listeners work in
 
@@ -78,6 +79,20 @@ def on_customer(name: str, payload: dict) -> None:
             to=case_room(case_id), namespace=AGENT_NS)
 
 
+def on_blocked_attempt(name: str, payload: dict) -> None:
+    """A contact attempt the guardrail blocked (or an override of one), to the case's
+    watchers: the list of blocked attempts on the open case follows without a reload."""
+    if _nobody_watching(payload.get("case_id")):
+        return
+    with _app.app_context():
+        row = database.session().get(BlockedAttempt, payload["blocked_attempt_id"])
+        if row is None:
+            return
+        socketio.emit(name, {"id": row.id, "case_id": row.case_id, "at": payload["at"],
+                             "blocked_attempt": blocked_out(row).model_dump(mode="json")},
+                      to=case_room(row.case_id), namespace=AGENT_NS)
+
+
 def on_import_progress(name: str, payload: dict) -> None:
     """An import's figures after each batch, to every tab of whoever uploaded it."""
     if payload.get("user_id") is None:
@@ -94,6 +109,8 @@ LISTENERS = (
     (events.INTERACTION_UPDATED, on_interaction),
     (events.CASE_UPDATED, on_case),
     (events.IMPORT_PROGRESS, on_import_progress),
+    (events.BLOCKED_ATTEMPT_CREATED, on_blocked_attempt),
+    (events.BLOCKED_ATTEMPT_UPDATED, on_blocked_attempt),
 )
 
 

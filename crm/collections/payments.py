@@ -110,10 +110,12 @@ def reverse(session: Session, actor: User, payment_id: int, *, reason,
 
 
 def of_account(session: Session, actor: User, debt_id: int) -> list[Payment]:
-    """The account's payments and reversals, newest first."""
+    """The account's payments and reversals, newest first (by the day paid, then as posted:
+    a payment keyed in late for an earlier day takes its place by that day)."""
     debt = accounts.get(session, actor, debt_id)
     return list(session.scalars(select(Payment).where(Payment.debt_account_id == debt.id)
-                                .order_by(Payment.id.desc()).limit(MAX_LISTED)))
+                                .order_by(Payment.paid_on.desc(), Payment.id.desc())
+                                .limit(MAX_LISTED)))
 
 
 def _visible(session: Session, actor: User, payment_id: int) -> Payment:

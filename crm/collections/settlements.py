@@ -74,6 +74,17 @@ def of_account(session: Session, actor: User, debt_id: int) -> list[Settlement]:
         Settlement.debt_account_id == debt.id).order_by(Settlement.id.desc()).limit(50)))
 
 
+def by_decision(session: Session, decision_ids: list[int]
+                ) -> dict[int, tuple[Settlement, DebtAccount]]:
+    """The settlements (with their accounts) that these sign-off decisions are about."""
+    if not decision_ids:
+        return {}
+    rows = session.execute(select(Settlement, DebtAccount)
+                           .join(DebtAccount, DebtAccount.id == Settlement.debt_account_id)
+                           .where(Settlement.decision_id.in_(decision_ids))).all()
+    return {s.decision_id: (s, d) for s, d in rows}
+
+
 def discount_pct(amount: int, balance: int) -> float:
     """How far below the balance the amount is, in percent (one decimal)."""
     return round((balance - amount) * 100 / balance, 1) if balance > 0 else 0.0

@@ -34,6 +34,10 @@ IMPORT_PROGRESS = "import.progress"
 # Red-flag rules are evaluated again from listeners on these (and on CUSTOMER_UPDATED).
 CLAIM_CHANGED = "claim.changed"
 INVESTIGATION_CHANGED = "investigation.changed"
+# The guardrail blocked a contact attempt on a case, or a supervisor overrode one
+# ({blocked_attempt_id, case_id}): the case's list of blocked attempts follows live.
+BLOCKED_ATTEMPT_CREATED = "blocked_attempt.created"
+BLOCKED_ATTEMPT_UPDATED = "blocked_attempt.updated"
 # A user's access ended (deactivated, tokens revoked): their open sockets must close.
 ACCESS_ENDED = "access.ended"
 

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.cases import timeline
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.errors import Conflict, DomainError, Invalid
 from crm.guardrails.attempt import Attempt
 from crm.models import BlockedAttempt, Case, User, utcnow
@@ -75,6 +75,8 @@ def record(session: Session, *, case_id: int, medium: str, rule: str, actor_id: 
     actor = session.get(User, actor_id) if actor_id else None
     audit.record(session, actor, "guardrail.blocked", row,
                  after={"case_id": case.id, "medium": medium, "rule": rule})
+    events.emit(session, events.BLOCKED_ATTEMPT_CREATED, blocked_attempt_id=row.id,
+                case_id=case.id)
     return row
 
 
@@ -115,6 +117,8 @@ def override(session: Session, actor: User, blocked_id: int, reason: str,
                          f"{RULE_TEXT.get(row.rule, row.rule)}: {text}",
                     meta={"kind": "guardrail_override", "blocked_attempt_id": row.id,
                           "rule": row.rule})
+    events.emit(session, events.BLOCKED_ATTEMPT_UPDATED, blocked_attempt_id=row.id,
+                case_id=row.case_id)
     return row
 
 

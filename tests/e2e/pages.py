@@ -77,6 +77,11 @@ def open_case(page, base, case_id, reference):
     expect(page.locator("#case-reference")).to_have_text(reference)
 
 
+def readable(day) -> str:
+    """A calendar day as the page writes it (Chromium's en-US medium date): "Dec 7, 2026"."""
+    return f"{day:%b} {day.day}, {day.year}"
+
+
 def add_person(conn, client_id, name, reference, contact: dict, **customer) -> int:
     """A customer (searchable by name) with one contact point and a case; the case id."""
     from crm.customers.identity import search_key

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from crm.models import DebtAccount
 from tests.e2e.databases import served_default
-from tests.e2e.pages import add_person, open_case
+from tests.e2e.pages import add_person, open_case, readable
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_validation_is_recorded_and_a_settlement_proposed(new_page, sign_in, liv
     box.get_by_role("button", name="Validation sent").click()
     expect(box).to_have_count(0)
     expect(header.locator(".mark-disputed")).to_have_count(0)
-    expect(page.locator("#debt-panel")).to_contain_text(f"validated {date.today().isoformat()}")
+    expect(page.locator("#debt-panel")).to_contain_text(f"validated {readable(date.today())}")
 
     panel = page.locator("#debt-panel")
     panel.get_by_role("button", name="Propose settlement…").click()
@@ -73,6 +73,9 @@ def test_validation_is_recorded_and_a_settlement_proposed(new_page, sign_in, liv
     expect(panel.locator(".settlement")).to_contain_text(
         "settlement pending sign-off USD 500.00 (balance then USD 1,000.00) as 2 weekly "
         "instalments")
+    # And in the case's header, beside the account it settles.
+    expect(header.locator(".settlement")).to_contain_text(
+        "settlement pending sign-off USD 500.00")
 
 
 def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page, sign_in,
@@ -89,6 +92,8 @@ def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page
     panel.get_by_label("Payment amount").fill("25.00")
     panel.get_by_label("Payment reference").fill("E2E-PAY-1")
     panel.get_by_role("button", name="Post payment", exact=True).click()
+    expect(panel.locator(".fold-payments summary")).to_contain_text("1, last USD 25.00")
+    panel.locator(".fold-payments summary").click()
     expect(panel.locator(".debt-payments")).to_contain_text("USD 25.00 · card · E2E-PAY-1")
     expect(header).to_contain_text("USD 975.00 of USD 1,200.00")
 
@@ -101,7 +106,8 @@ def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page
         panel.get_by_role("button", name="Post payment", exact=True).click()
         if value == "25.00":
             expect(panel.locator(".debt-notice")).to_contain_text("Already recorded")
-    expect(panel.locator(".error")).to_contain_text("E2E-PAY-1 is already used")
+    expect(panel.locator(".field-error[data-field=reference]")).to_contain_text(
+        "E2E-PAY-1 is already used")
     expect(panel.locator(".debt-notice")).to_have_count(0)
     expect(header).to_contain_text("USD 975.00 of USD 1,200.00")
 
@@ -109,6 +115,8 @@ def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page
     page.select_option("#composer-medium", "promise")
     page.fill("#composer-body", f"50.00 by {due}")
     page.click("#composer-send")
-    expect(panel.locator(".debt-promises")).to_contain_text(f"USD 50.00 by {due}")
+    panel.locator(".fold-promises summary").click()
+    expect(panel.locator(".debt-promises")).to_contain_text(
+        f"USD 50.00 by {readable(date.today() + timedelta(days=3))}")
     expect(panel.locator(".debt-promises")).to_contain_text("open")
     expect(page.locator("#timeline")).to_contain_text("Promise to pay USD 50.00")

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from pydantic import BaseModel, Field
 
 from console.api.core.blueprint import actor, api, bp
+from console.api.core.debt_schemas import BlockedOut, blocked_out
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import ContactPointOut, Out
 from console.core import database
@@ -87,22 +88,6 @@ class ValidationOut(Out):
     validated_on: date | None = None
 
 
-class BlockedOut(Out):
-    """A contact attempt the guardrail refused, and any override of it."""
-
-    id: int
-    case_id: int
-    medium: str
-    rule: str
-    actor_id: int | None = None
-    occurred_at: datetime
-    overridable: bool
-    override_reason: str | None = None
-    overridden_by_id: int | None = None
-    overridden_at: datetime | None = None
-    override_used_at: datetime | None = None
-
-
 class BlockedList(BaseModel):
     """A case's latest blocked attempts, newest first."""
 
@@ -137,12 +122,6 @@ def _restriction(row) -> RestrictionOut:
         ends=f"{row.ends:%H:%M}" if row.ends else None, note=row.note, source=row.source,
         recorded_by_id=row.recorded_by_id, created_at=row.created_at,
         summary=restrictions.describe(row))
-
-
-def _blocked(row) -> BlockedOut:
-    return BlockedOut.model_validate({
-        **{k: getattr(row, k) for k in BlockedOut.model_fields if hasattr(row, k)},
-        "overridable": row.rule in blocked.OVERRIDABLE})
 
 
 @api.route(bp, "/customers/<int:customer_id>/contact-restrictions", tags=["collections"],
@@ -214,7 +193,7 @@ def list_blocked(case_id: int):
     """Newest first, with the rule and any override."""
     session = database.session()
     case = cases.get(session, actor(), case_id, audit_view=False)
-    out = BlockedList(items=[_blocked(r) for r in blocked.for_case(session, actor(), case.id)])
+    out = BlockedList(items=[blocked_out(r) for r in blocked.for_case(session, actor(), case.id)])
     session.commit()
     return out
 
@@ -226,7 +205,7 @@ def list_blocked(case_id: int):
 def override_blocked(blocked_id: int, body: OverrideIn):
     """The next attempt of that medium on the case within an hour passes that rule once."""
     row = blocked.override(database.session(), actor(), blocked_id, body.reason)
-    out = _blocked(row)
+    out = blocked_out(row)
     database.session().commit()
     return out
 

@@ -12,6 +12,7 @@ from console.api.core.schemas import Out
 from crm.collections import accounts, payments, plans
 from crm.collections.inputs import MAX_CENTS
 from crm.collections.settlements import SHAPES
+from crm.guardrails import blocked
 
 _CENTS = {"minimum": 1, "maximum": MAX_CENTS}
 _DATE = {"format": "date"}
@@ -184,3 +185,26 @@ class SettlementList(BaseModel):
     """An account's settlements, newest first."""
 
     items: list[SettlementOut]
+
+
+class BlockedOut(Out):
+    """A contact attempt the guardrail refused, and any override of it."""
+
+    id: int
+    case_id: int
+    medium: str
+    rule: str
+    actor_id: int | None = None
+    occurred_at: datetime
+    overridable: bool
+    override_reason: str | None = None
+    overridden_by_id: int | None = None
+    overridden_at: datetime | None = None
+    override_used_at: datetime | None = None
+
+
+def blocked_out(row) -> BlockedOut:
+    """A blocked attempt as the API and the case's watchers see it."""
+    return BlockedOut.model_validate({
+        **{k: getattr(row, k) for k in BlockedOut.model_fields if hasattr(row, k)},
+        "overridable": row.rule in blocked.OVERRIDABLE})

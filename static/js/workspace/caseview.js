@@ -1,8 +1,8 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
 import { CASE_NOT_FOUND, caseProblem, get, post } from "/static/js/api.js";
-import { debtLine } from "./debts.js";
+import { debtLine, settlementBadge, standingSettlement } from "./debts.js";
 import { fill, h } from "./dom.js";
-import { holds, icon, me, money, when } from "./format.js";
+import { day, holds, icon, me, money, when } from "./format.js";
 import { CHANGED } from "./worklist.js";
 
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
@@ -107,7 +107,7 @@ export class CaseView {
         h("span", { class: "badge" }, c.owner ? `owner ${c.owner.name}` : "unassigned"),
         c.flags.map((f) => h("span", { class: "badge flag" }, f))),
       (c.debts || []).length
-        ? h("ul", { class: "work-lines debt-lines", id: "case-debts" }, c.debts.map(debtLine))
+        ? h("ul", { class: "work-lines debt-lines", id: "case-debts" }, c.debts.map((d) => this.debtHeader(d)))
         : null,
       c.open_work.filter((w) => w.kind !== "debt_account").length
         ? h("ul", { class: "work-lines" }, c.open_work.filter((w) => w.kind !== "debt_account").map((w) =>
@@ -117,6 +117,17 @@ export class CaseView {
               h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
         : null,
       this.unverifiedChats(c.unverified_chats || []));
+  }
+
+  // An account's line, and beside it the settlement that stands on it (waiting for sign-off,
+  // or agreed): what the debtor now owes is not the balance alone.
+  debtHeader(d) {
+    const line = debtLine(d);
+    const caseId = this.caseId;
+    standingSettlement(d.id).then((s) => {
+      if (s && caseId === this.caseId) line.append(" ", settlementBadge(s, d.currency));
+    }).catch(() => { /* without settlements in view the account still shows */ });
+    return line;
   }
 
   // Chat visitors who typed this customer's email or phone: nobody has checked who they are.
@@ -168,7 +179,8 @@ export class CaseView {
     }
     if (d.open_promises.length) {
       rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Promises "),
-        d.open_promises.map((p) => h("span", { class: "digest-chip" }, `${money(p.amount_cents)} by ${p.due_on}`))));
+        d.open_promises.map((p) => h("span", { class: "digest-chip promise-chip" },
+          `${money(p.amount_cents, this.currencyOf(p.debt_account_id))} by ${day(p.due_on)}`))));
     }
     if (d.pending_decisions.length) {
       rows.push(h("div", { class: "digest-row", id: "decisions" }, h("strong", {}, "Awaiting sign-off "),
@@ -181,6 +193,10 @@ export class CaseView {
     rows.push(this.askForm());
     fill(this.digest, rows);
     this.digest.append(this.escalateButton());
+  }
+
+  currencyOf(debtId) {
+    return (this.case?.debts || []).find((d) => d.id === debtId)?.currency || "";
   }
 
   // Ask a reviewer to sign off a judgement call on this case (write-off, settlement, …).

@@ -11,11 +11,12 @@ export class CollectionsList {
   constructor(reload, openCase) {
     this.reload = reload;
     this.openCase = openCase;
-    this.filters = { page: 1, bucket: "", status: "" };
+    this.filters = { page: 1, client: "", bucket: "", status: "" };
   }
 
   fetch() {
     const q = new URLSearchParams({ page: this.filters.page, per_page: PER_PAGE });
+    if (this.filters.client) q.set("client", this.filters.client);
     if (this.filters.bucket) q.set("bucket", this.filters.bucket);
     if (this.filters.status) q.set("status", this.filters.status);
     return get(`/worklists/collections?${q}`);
@@ -26,11 +27,14 @@ export class CollectionsList {
     this.reload();
   }
 
+  // options: values, or [value, label] pairs.
   choice(label, name, options) {
     return h("label", { class: "wl-filter" }, `${label} `, h("select", {
       name, onchange: (e) => this.set({ [name]: e.target.value, page: 1 }),
-    }, h("option", { value: "" }, "all"), options.map((o) =>
-      h("option", { value: o, selected: this.filters[name] === o }, o.replaceAll("_", " ")))));
+    }, h("option", { value: "" }, "all"), options.map((o) => {
+      const [value, text] = Array.isArray(o) ? o : [o, o.replaceAll("_", " ")];
+      return h("option", { value, selected: this.filters[name] === String(value) }, text);
+    })));
   }
 
   row(r) {
@@ -50,10 +54,14 @@ export class CollectionsList {
     const { page, pages, total } = data;
     return h("section", { class: "wl-section", id: "wl-collections" },
       h("h3", {}, "Collections due now ", h("span", { class: "count" }, String(total))),
-      h("div", { class: "wl-filters" }, this.choice("Ageing", "bucket", BUCKETS),
+      h("div", { class: "wl-filters" },
+        // Only who works for several clients chooses one (the server keeps to theirs anyway).
+        (data.clients || []).length > 1
+          ? this.choice("Client", "client", data.clients.map((c) => [String(c.id), c.name])) : null,
+        this.choice("Ageing", "bucket", BUCKETS),
         this.choice("Status", "status", STATUSES)),
       data.items.length ? h("ul", {}, data.items.map((r) => this.row(r)))
-        : h("p", { class: "muted" }, this.filters.bucket || this.filters.status
+        : h("p", { class: "muted" }, this.filters.client || this.filters.bucket || this.filters.status
           ? "No account matching these filters can be contacted now."
           : "Nothing to contact at this hour."),
       pages > 1 ? h("p", { class: "wl-pager" },

@@ -14,6 +14,9 @@ export class ContactRules {
     this.c = customer;
     this.reload = reload;
     this.root = h("section", { class: "contact-rules", id: "contact-rules" });
+    // Its own box: a live blocked attempt redraws the list, never a form being filled in.
+    this.blockedBox = h("div", { class: "blocked-box", id: "blocked-attempts" });
+    this.blocked = [];
     this.error = h("p", { class: "error", id: "contact-rules-error", role: "alert" });
   }
 
@@ -29,7 +32,8 @@ export class ContactRules {
         get(`/customers/${c.id}/contact-restrictions`),
         c.case_id ? get(`/cases/${c.case_id}/blocked-attempts`) : { items: [] },
         c.case_id ? get(`/cases/${c.case_id}`) : { debts: [] }]);
-      this.render(rules.items, blocked.items, kase.debts || []);
+      this.blocked = blocked.items;
+      this.render(rules.items, kase.debts || []);
     } catch (err) { fill(this.root, h("p", { class: "error" }, err.message)); }
   }
 
@@ -37,7 +41,19 @@ export class ContactRules {
     try { await request(); this.reload(); } catch (err) { fill(this.error, err.message); }
   }
 
-  render(rules, blocked, debts) {
+  // A blocked attempt (or an override of one) on this case, as the socket brought it.
+  upsertBlocked(row) {
+    this.blocked = [row, ...this.blocked.filter((b) => b.id !== row.id)]
+      .sort((a, b) => (a.occurred_at < b.occurred_at ? 1 : a.occurred_at > b.occurred_at ? -1 : b.id - a.id));
+    this.renderBlocked();
+  }
+
+  renderBlocked() {
+    fill(this.blockedBox, this.blocked.length ? [h("h3", {}, "Blocked attempts"),
+      h("ul", { class: "blocked-attempts" }, this.blocked.slice(0, 10).map((b) => this.blockedRow(b)))] : null);
+  }
+
+  render(rules, debts) {
     fill(this.root,
       h("h3", {}, "Inconvenient times and places"),
       rules.length ? h("ul", { class: "restrictions" }, rules.map((r) => h("li", { class: "restriction", dataset: { id: r.id } },
@@ -48,8 +64,9 @@ export class ContactRules {
       this.restrictionForm(),
       this.optOutForm(),
       debts.length && holds("collections", "supervisor", "admin") ? this.validation(debts) : null,
-      blocked.length ? [h("h3", {}, "Blocked attempts"), h("ul", { class: "blocked-attempts" }, blocked.slice(0, 10).map((b) => this.blockedRow(b)))] : null,
+      this.blockedBox,
       this.error);
+    this.renderBlocked();
   }
 
   pointName(id) {

@@ -22,6 +22,7 @@ export class CustomerPane {
 
   clear() {
     this.customer = null;
+    this.rules = null;
     this.wanted = null;
     fill(this.root, h("p", { class: "muted" }, "No customer selected."));
   }
@@ -69,7 +70,12 @@ export class CustomerPane {
         : h("p", { class: "muted" }, "None"),
       // Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
       holds("fraud", "supervisor") ? this.linkForm(c) : null,
-      new ContactRules(c, () => this.open(c.id)).element());
+      (this.rules = new ContactRules(c, () => this.open(c.id))).element());
+  }
+
+  // The guardrail blocked a contact on this customer's case (or a block was overridden).
+  onBlocked(payload) {
+    if (this.customer && payload.case_id === this.customer.case_id) this.rules?.upsertBlocked(payload.blocked_attempt);
   }
 
   // How many calls the week still allows (the 7-in-7 rule), beside each Call button, before

@@ -34,6 +34,15 @@ export const ARROWS = { inbound: "↙ in", outbound: "↗ out", internal: "• i
 export const icon = (medium) => ICONS[medium] || "•";
 export const arrow = (direction) => ARROWS[direction] || direction;
 
+// "USD 1,250.00", "-USD 25.00": the sign first, so a reversal reads as money going back.
 export function money(cents, currency = "") {
-  return `${currency} ${(cents / 100).toFixed(2)}`.trim();
+  const figure = (Math.abs(cents) / 100).toLocaleString(undefined,
+    { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `${cents < 0 ? "-" : ""}${`${currency} ${figure}`.trim()}`;
+}
+
+// A calendar day ("2026-12-20") as people write it ("Dec 20, 2026"), never shifted by a zone.
+const dayFormat = formatter("UTC", { dateStyle: "medium" });
+export function day(iso) {
+  return iso ? dayFormat.format(new Date(`${iso}T00:00:00Z`)) : "";
 }

@@ -90,12 +90,18 @@ socket.on("connect", () => {
   if (connectedBefore && view.caseId) view.loadDigest();
   connectedBefore = true;
 });
-socket.on("interaction.created", (p) => { view.onInteraction(p); unveil(p); });
-socket.on("interaction.updated", (p) => view.onInteraction(p));
+// A change to a case on the collections list (a payment, a promise, a call's disposition)
+// may move its row or take it off: the list follows, as it does for sign-offs.
+const followWorklist = (p) => { if (worklist.showsCase(p.case_id)) worklist.soon(); };
+socket.on("interaction.created", (p) => { view.onInteraction(p); unveil(p); followWorklist(p); });
+socket.on("interaction.updated", (p) => { view.onInteraction(p); followWorklist(p); });
 socket.on("case.updated", (p) => {
   view.onCase(p);
+  followWorklist(p);
   if (p.case_id === view.caseId) investigation.refresh();
 });
+socket.on("blocked_attempt.created", (p) => customerPane.onBlocked(p));
+socket.on("blocked_attempt.updated", (p) => customerPane.onBlocked(p));
 socket.on("case.viewers", (p) => view.onViewers(p));
 socket.on("customer.updated", (p) => {
   if (p.case_id === view.caseId) customerPane.open(p.customer_id);

@@ -4,9 +4,11 @@
 import { get } from "/static/js/api.js";
 import { CollectionsList } from "./collections.js";
 import { fill, h } from "./dom.js";
-import { holds, when } from "./format.js";
+import { day, holds, money, when } from "./format.js";
 
 export const CHANGED = "caseline:worklist-changed";
+const kindLabel = (kind) => kind.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
+const KIND_TITLES = { settlement_offer: "Settlement offers" };
 
 export class Worklist {
   constructor(root, openCase) {
@@ -14,7 +16,19 @@ export class Worklist {
     this.openCase = openCase;
     this.collections = new CollectionsList(() => this.load(), openCase);
     setInterval(() => this.load(), 60_000);
-    window.addEventListener(CHANGED, () => this.load()); // this page signed off or escalated
+    // This page signed off, escalated, or recorded a payment, promise or disposition.
+    window.addEventListener(CHANGED, () => this.soon());
+  }
+
+  // Several changes in a moment (a payment, then its case update) load the lists once.
+  soon() {
+    clearTimeout(this.pending);
+    this.pending = setTimeout(() => this.load(), 250);
+  }
+
+  // Is this case on the collections list shown? (a live change to it reorders the list)
+  showsCase(caseId) {
+    return Boolean(this.root.querySelector(`#wl-collections .wl-debt[data-case-id="${Number(caseId)}"]`));
   }
 
   async load() {
@@ -50,11 +64,36 @@ export class Worklist {
       h("span", { class: "wl-name" }, title), h("span", { class: "wl-meta muted" }, meta)));
   }
 
+  // What waits for my sign-off, grouped by kind; a settlement shows what is signed: the
+  // account, the amount against the balance and the discount.
+  signOffSection(items) {
+    const kinds = [...new Set(items.map((d) => d.kind))];
+    return h("section", { class: "wl-section", id: "wl-sign-off" },
+      h("h3", {}, "Awaiting my sign-off ", h("span", { class: "count" }, String(items.length))),
+      items.length ? kinds.map((kind) => {
+        const group = items.filter((d) => d.kind === kind);
+        return h("div", { class: `wl-group wl-kind-${kind}`, dataset: { kind } },
+          h("h4", {}, `${KIND_TITLES[kind] || kindLabel(kind)} `, h("span", { class: "count" }, String(group.length))),
+          h("ul", {}, group.map((d) => (d.settlement ? this.settlementAsk(d)
+            : this.workButton(d.case_id, d.summary, `asked ${when(d.created_at)}`)))));
+      }) : h("p", { class: "muted" }, "Nothing here."));
+  }
+
+  settlementAsk(d) {
+    const s = d.settlement;
+    const how = s.terms.as === "promise" ? `one payment by ${day(s.terms.due_on)}`
+      : `${s.terms.count} ${s.terms.frequency} instalments from ${day(s.terms.first_due_on)}`;
+    return h("li", {}, h("button", { type: "button", class: "wl-task wl-decision", dataset: { decisionId: d.id },
+      onclick: () => this.openCase(d.case_id) },
+    h("span", { class: "wl-name" }, `Settle ${money(s.amount_cents, s.currency)} of ${money(s.balance_cents, s.currency)}`),
+    h("span", { class: "wl-meta" }, h("strong", {}, `${s.discount_pct}% off`), ` · debt ${s.account_number} (${s.creditor})`),
+    h("span", { class: "wl-meta muted" }, `as ${how} · asked ${when(d.created_at)}`)));
+  }
+
   render(w, signOff, escalated, due) {
     fill(this.root,
       due ? this.collections.section(due) : null,
-      signOff ? this.section("wl-sign-off", "Awaiting my sign-off", signOff.length, signOff.map((d) =>
-        this.workButton(d.case_id, `${d.kind.replaceAll("_", " ")}: ${d.summary}`, `asked ${when(d.created_at)}`))) : null,
+      signOff ? this.signOffSection(signOff) : null,
       escalated ? this.section("wl-escalated", "Fraud escalations", escalated.length, escalated.map((i) =>
         this.workButton(i.case_id, `${i.reference}: ${i.summary}`, `escalated ${when(i.created_at)}`))) : null,
       this.section("wl-assigned", "Assigned", w.assigned_count, w.assigned.map((c) => this.caseButton(c))),

@@ -34,3 +34,19 @@ def test_the_collections_worklist_pages_and_filters(client, session, default_cli
                       headers=collector).get_json()["total"] == 30
     for bad in ("bucket=old", "page=0", "per_page=5000", "status=closed", "client=x"):
         assert client.get(f"{url}?{bad}", headers=collector).status_code in (400, 422), bad
+
+
+def test_the_collections_worklist_names_the_clients_it_can_be_filtered_to(
+        client, session, default_client, other_client, as_user):
+    _accounts(session, default_client, 2)
+    _, one = as_user("collections")
+    assert [c["id"] for c in client.get("/api/v1/worklists/collections",
+                                        headers=one).get_json()["clients"]] == [default_client.id]
+    _, both = as_user("supervisor", clients=[default_client, other_client])
+    page = client.get("/api/v1/worklists/collections", headers=both).get_json()
+    assert sorted(c["id"] for c in page["clients"]) == sorted([default_client.id,
+                                                               other_client.id])
+    assert {c["name"] for c in page["clients"]} == {default_client.name, other_client.name}
+    mine = client.get(f"/api/v1/worklists/collections?client={other_client.id}",
+                      headers=both).get_json()
+    assert mine["total"] == 0

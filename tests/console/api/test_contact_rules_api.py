@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from console.core.extensions import socketio
+from crm.core import events
 from crm.customers import identity
 from crm.models import AuditEvent, DebtAccount
 from tests.zones import number_where_it_is
@@ -133,3 +135,28 @@ def test_blocked_attempts_of_another_clients_case_are_hidden(client, session, de
                       headers=outsider).status_code == 404
     assert client.post("/api/v1/blocked-attempts/1/override", json={"reason": "x"},
                        headers=outsider).status_code == 404
+
+
+def test_the_cases_watchers_see_a_blocked_attempt_and_its_override_live(
+        app, client, session, default_client, headers, token, as_user):
+    case_id, *_ = _debtor(session, default_client, disputed=True, status="disputed")
+    watcher = socketio.test_client(app, namespace="/agent", auth={"token": token})
+    watcher.emit(events.CASE_WATCH, {"case_id": case_id}, namespace="/agent", callback=True)
+    watcher.get_received("/agent")
+    assert _call(client, case_id, headers) == (409, "disputed")
+    got = [m["args"][0] for m in watcher.get_received("/agent")
+           if m["name"] == events.BLOCKED_ATTEMPT_CREATED]
+    assert len(got) == 1 and got[0]["case_id"] == case_id and got[0]["at"]
+    row = got[0]["blocked_attempt"]
+    assert (row["id"], row["rule"], row["medium"], row["overridable"]) == (
+        got[0]["id"], "disputed", "voice", True)
+    listed = client.get(f"/api/v1/cases/{case_id}/blocked-attempts", headers=headers)
+    assert listed.get_json()["items"] == [row]  # the one shape, API and socket
+    _, supervisor = as_user("supervisor")
+    assert client.post(f"/api/v1/blocked-attempts/{row['id']}/override", headers=supervisor,
+                       json={"reason": "They asked us to call today"}).status_code == 200
+    updated = [m["args"][0] for m in watcher.get_received("/agent")
+               if m["name"] == events.BLOCKED_ATTEMPT_UPDATED]
+    assert [u["blocked_attempt"]["override_reason"] for u in updated] == [
+        "They asked us to call today"]
+    watcher.disconnect(namespace="/agent")

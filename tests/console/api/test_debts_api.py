@@ -214,3 +214,31 @@ def test_refusals_speak_the_users_words_and_show_money(client, debt, agent_h, pa
     assert err["code"] == "invalid"
     assert said in err["message"]
     assert "cents" not in err["message"] and "_on" not in err["message"]
+
+
+def test_payments_are_listed_by_the_day_paid_newest_first(client, debt, agent_h):
+    url = f"/api/v1/debts/{debt.id}/payments"
+    # Keyed in out of order: a late entry for an earlier day takes its place by that day.
+    for ref, offset in (("P-MID", -5), ("P-NEW", -1), ("P-OLD", -20)):
+        made = client.post(url, headers=agent_h, json={"amount_cents": 1000, "paid_on": day(offset),
+                                                       "reference": ref, "method": "card"})
+        assert made.status_code == 201, made.get_json()
+    listed = client.get(url, headers=agent_h).get_json()["items"]
+    assert [p["reference"] for p in listed] == ["P-NEW", "P-MID", "P-OLD"]
+
+
+def test_a_reviewer_sees_what_a_settlement_sign_off_signs(client, debt, as_user):
+    _, collector = as_user("collections")
+    _, reviewer = as_user("reviewer")
+    offered = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 60_000, "as": "promise", "due_on": day(14)}).get_json()
+    client.post(f"/api/v1/cases/{debt.case_id}/decisions", headers=collector,
+                json={"kind": "write_off", "summary": "Write off the fees"})
+    waiting = client.get("/api/v1/decisions", headers=reviewer).get_json()["items"]
+    by_kind = {d["kind"]: d for d in waiting}
+    assert by_kind["write_off"]["settlement"] is None
+    asked = by_kind["settlement_offer"]["settlement"]
+    assert asked == {"settlement_id": offered["id"], "debt_id": debt.id,
+                     "account_number": "ACC-9", "creditor": "Acme Bank", "currency": "USD",
+                     "amount_cents": 60_000, "balance_cents": 100_000, "discount_pct": 40.0,
+                     "terms": {"as": "promise", "due_on": day(14)}}
