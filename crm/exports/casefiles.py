@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
 from crm.core import audit, events
-from crm.core.errors import Forbidden, Invalid, NotFound
+from crm.core.errors import Conflict, Forbidden, Invalid
 from crm.core.files import safe_filename
 from crm.fraud.visibility import SEE_DETAILS, may_see
 from crm.models import Case, CaseExport, Investigation, User
@@ -59,8 +59,8 @@ def download(session: Session, actor: User, export_id: int) -> CaseExport:
     """A finished export to hand over: each download is on the audit trail."""
     item = get(session, actor, export_id)
     if item.status != "done" or not item.storage_key:
-        raise NotFound("the case file is not ready" if item.status in ("queued", "running")
-                       else "this export has no file (it failed)")
+        raise Conflict("the case file is not ready yet" if item.status in ("queued", "running")
+                       else "this export has no file: it failed; ask for a new one")
     audit.record(session, actor, "export.downloaded", item,
                  after={"case_id": item.case_id, "format": item.format,
                         "sha256": item.sha256, "size": item.size})

@@ -57,6 +57,20 @@ def run(factory: sessionmaker[Session], export_id: int, store: BlobStore,
             return
         item.status, item.progress, item.updated_at = "running", 0, utcnow()
         announce(session, item)
+    try:
+        key, digest, size = _build_and_store(factory, store, export_id, workdir)
+    except Exception:
+        log.exception("export %s: the build failed", export_id)
+        _finish(factory, export_id, "failed", error=FAILED)
+        return
+    if not _finish(factory, export_id, "done", storage_key=key, sha256=digest, size=size):
+        store.delete(key)  # another run finished first; its file stands
+
+
+def _build_and_store(factory, store: BlobStore, export_id: int,
+                     workdir: str | None) -> tuple[str, str, int]:
+    with session_scope(factory) as session:
+        item = session.get(CaseExport, export_id)
         case_id, fmt, filename = item.case_id, item.format, item.filename
         by = session.get(User, item.requested_by_id) if item.requested_by_id else None
         made = {"id": item.id, "at": utcnow(), "by": by and f"{by.name} <{by.email}>"}
@@ -64,19 +78,12 @@ def run(factory: sessionmaker[Session], export_id: int, store: BlobStore,
         total = reading.count_interactions(session, case_id) + reading.count_audit(
             session, case_id) + (reading.count_files(session, case_id) if fmt == "zip" else 0)
     tracker = _Progress(factory, export_id, total)
-    try:
-        with tempfile.TemporaryDirectory(dir=workdir, prefix="caseline-export-") as tmp:
-            path = _build(factory, store, tmp, case_id, fmt, filename, made, found,
-                          tracker.tick)
-            size = os.path.getsize(path)
-            with open(path, "rb") as fh:
-                key, digest = store.put_file(fh, suffix=fmt)
-    except Exception:
-        log.exception("export %s: the build failed", export_id)
-        _finish(factory, export_id, "failed", error=FAILED)
-        return
-    if not _finish(factory, export_id, "done", storage_key=key, sha256=digest, size=size):
-        store.delete(key)  # another run finished first; its file stands
+    with tempfile.TemporaryDirectory(dir=workdir, prefix="caseline-export-") as tmp:
+        path = _build(factory, store, tmp, case_id, fmt, filename, made, found, tracker.tick)
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            key, digest = store.put_file(fh, suffix=fmt)
+    return key, digest, size
 
 
 def _build(factory, store: BlobStore, tmp: str, case_id: int, fmt: str, filename: str,

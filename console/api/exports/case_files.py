@@ -78,7 +78,7 @@ def get_export(export_id: int):
 
 
 # No `produces`: the answer is a PDF or a ZIP by the export's format (as attachments are).
-@api.route(bp, "/exports/<int:export_id>/download", tags=["exports"], errors=(403, 422),
+@api.route(bp, "/exports/<int:export_id>/download", tags=["exports"], errors=(403, 409, 422),
            summary="Download a finished case file, PDF or ZIP (every download is audited)")
 def download_export(export_id: int):
     """The file as a download: never rendered inline, never type-sniffed by the browser."""

@@ -9,6 +9,7 @@ import zipfile
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from crm.exports import casefiles
 from crm.models import Attachment, AuditEvent, CaseExport, Interaction, Investigation
 from tests.console.exports.conftest import PDF_BYTES, PHOTO_BYTES
 
@@ -130,3 +131,13 @@ def test_bad_input_is_refused_clearly(client, as_user, fraud_case):
     assert client.get("/api/v1/exports/987654/download", headers=headers).status_code == 404
     assert client.post(f"/api/v1/cases/{fraud_case.case_id}/exports",
                        json={"format": "pdf"}).status_code == 401
+
+
+def test_a_file_not_built_yet_is_not_downloadable(client, as_user, fraud_case, session):
+    user, headers = as_user("supervisor")
+    item = casefiles.start(session, user, fraud_case.case_id, "zip")  # queued, never run
+    session.commit()
+    status = client.get(f"/api/v1/exports/{item.id}", headers=headers).get_json()
+    assert (status["status"], status["download_url"]) == ("queued", None)
+    resp = client.get(f"/api/v1/exports/{item.id}/download", headers=headers)
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "conflict"
