@@ -103,6 +103,17 @@ def on_import_progress(name: str, payload: dict) -> None:
                   to=user_room(payload["user_id"]), namespace=AGENT_NS)
 
 
+def on_export_progress(name: str, payload: dict) -> None:
+    """A case file export's progress, to every tab of whoever asked for it."""
+    if payload.get("user_id") is None:
+        return
+    socketio.emit(events.EXPORT_PROGRESS, {"id": payload["export_id"],
+                                           "export_id": payload["export_id"],
+                                           "case_id": payload["case_id"],
+                                           "at": payload["at"], "export": payload["progress"]},
+                  to=user_room(payload["user_id"]), namespace=AGENT_NS)
+
+
 LISTENERS = (
     (events.CUSTOMER_UPDATED, on_customer),
     (events.INTERACTION_CREATED, on_interaction),
@@ -111,6 +122,7 @@ LISTENERS = (
     (events.IMPORT_PROGRESS, on_import_progress),
     (events.BLOCKED_ATTEMPT_CREATED, on_blocked_attempt),
     (events.BLOCKED_ATTEMPT_UPDATED, on_blocked_attempt),
+    (events.EXPORT_PROGRESS, on_export_progress),
 )
 
 

@@ -29,6 +29,8 @@ MEDIA_RECEIVED = "media.received"
 CHAT_TYPING = "chat.typing"
 # A portfolio import committed a batch (or finished): its figures, for whoever uploaded it.
 IMPORT_PROGRESS = "import.progress"
+# A case file export moved on (or finished): its progress, for whoever asked for it.
+EXPORT_PROGRESS = "export.progress"
 # Claims and fraud: a claim was created, changed or moved ({claim_id, case_id, client_id}); an
 # investigation was opened, taken, changed or closed ({investigation_id, case_id, client_id}).
 # Red-flag rules are evaluated again from listeners on these (and on CUSTOMER_UPDATED).

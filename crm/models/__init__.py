@@ -5,6 +5,7 @@ from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
 from crm.models.collections import Import, ImportReject, Payment, PaymentPlan, Settlement
 from crm.models.customers import Case, ContactPoint, Customer
+from crm.models.exports import CaseExport
 from crm.models.fraud import Evidence, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.messaging import CannedReply
@@ -39,6 +40,7 @@ __all__ = [
     "BlockedAttempt",
     "CannedReply",
     "Case",
+    "CaseExport",
     "ChatVisit",
     "Claim",
     "Client",

@@ -1,19 +1,23 @@
 """`caseline serve` (gunicorn), `caseline worker` and `caseline beat`, started as an operator
 starts them, on PostgreSQL + Redis: sign-in, a signed inbound text reaching an agent socket
-on the other web process, and a reply sent by the worker exactly once."""
+on the other web process, a reply sent by the worker exactly once, and a case file the worker
+builds."""
 
 from __future__ import annotations
 
+import io
 import queue
 import re
 import shelve
 import time
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
 import socketio as sio_client
 from celery import Celery
+from pypdf import PdfReader
 from sqlalchemy import text
 
 from crm.core.db import make_engine
@@ -55,6 +59,9 @@ def test_the_production_processes_serve_route_and_send_once(services, twilio_pee
     caseline(env, "users", "create", "--email", "ada@example.com", "--name", "Ada Agent",
              "--role", "agent", "--password", PASSWORD)
     token = caseline(env, "users", "token", "ada@example.com").strip()
+    caseline(env, "users", "create", "--email", "sam@example.com", "--name", "Sam Supervisor",
+             "--role", "supervisor", "--password", PASSWORD)
+    boss = {"Authorization": f"Bearer {caseline(env, 'users', 'token', 'sam@example.com').strip()}"}
 
     ports = free_port(), free_port()
     logs = tmp_path
@@ -104,6 +111,22 @@ def test_the_production_processes_serve_route_and_send_once(services, twilio_pee
                                 headers={"Authorization": f"Bearer {token}"}, timeout=10)
         reply = next(i for i in timeline.json()["items"] if i["direction"] == "outbound")
         assert reply["status"] in ("accepted", "sent", "delivered")  # Twilio took it
+
+        # The case file is built by the worker and downloaded from the other web process.
+        asked = requests.post(f"{web_a}/api/v1/cases/{case_id}/exports", json={"format": "zip"},
+                              headers=boss, timeout=10)
+        assert asked.status_code == 202, asked.text
+        deadline = time.monotonic() + 60
+        while (export := requests.get(f"{web_b}/api/v1/exports/{asked.json()['id']}",
+                                      headers=boss, timeout=10).json())["status"] != "done":
+            assert export["status"] != "failed" and time.monotonic() < deadline, export
+            time.sleep(0.3)
+        got = requests.get(web_b + export["download_url"], headers=boss, timeout=10)
+        assert got.status_code == 200 and got.headers["X-Content-Type-Options"] == "nosniff"
+        archive = zipfile.ZipFile(io.BytesIO(got.content))
+        pdf = next(n for n in archive.namelist() if n.endswith(".pdf"))
+        assert "My claim number is 42" in " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(archive.read(pdf))).pages)
 
         assert all(p.alive() for p in procs), [p.output()[-2000:] for p in procs]
         assert (tmp_path / "instance" / "new" / "celerybeat-schedule").exists() or any(

@@ -17,8 +17,9 @@ const label = (kind) => kind.replaceAll("_", " ");
 const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
 
 export class CaseView {
-  constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel }) {
-    Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane, debtPanel });
+  constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel, exportPanel }) {
+    Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane, debtPanel,
+      exportPanel });
     // A payment or promise changes the account: its line in the header follows.
     if (debtPanel) debtPanel.onCase = (c) => {
       if (c.id !== this.caseId) return;
@@ -40,6 +41,7 @@ export class CaseView {
     fill(this.header, h("p", { class: "muted" }, "Loading…"));
     fill(this.digest);
     this.debtPanel?.open(null);
+    this.exportPanel?.open(caseId);
     const opened = this.timeline.open(caseId);
     try {
       const c = await get(`/cases/${caseId}`);
@@ -81,6 +83,7 @@ export class CaseView {
     this.showViewers([]);
     fill(this.digest);
     this.debtPanel?.open(null);
+    this.exportPanel?.open(null);
     fill(this.header, h("p", { class: "error", id: "case-error" }, message));
   }
 

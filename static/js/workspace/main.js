@@ -7,6 +7,7 @@ import { DebtPanel } from "./debts.js";
 import { get } from "/static/js/api.js";
 import { $, fill, h } from "./dom.js";
 import { holds } from "./format.js";
+import { ExportPanel } from "./exports.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
 import { InvestigationPanel } from "./investigation.js";
 import { Offers } from "./offers.js";
@@ -30,6 +31,7 @@ const customerPane = new CustomerPane($("#customer-pane"), (customer) => {
 const view = new CaseView({
   root: $("#case-view"), header: $("#case-header"), digest: $("#case-digest"),
   viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
+  exportPanel: new ExportPanel($("#case-export"), socket),
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const investigation = new InvestigationPanel($("#investigation-panel"), $("#fraud-queue"), openCase);

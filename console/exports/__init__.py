@@ -1,0 +1,1 @@
+"""Case file exports in the console: the background task that builds a requested file."""

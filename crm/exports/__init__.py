@@ -1,0 +1,1 @@
+"""Case file exports: a case's whole record as a PDF, or a ZIP with the PDF and its files."""
