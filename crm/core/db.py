@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import sqlite3
@@ -412,15 +413,21 @@ def _converted(column, value, dialect):
 
 
 def _copy(conn, sql: str, given, filled, rows: list[dict], defaults: tuple) -> None:
-    from psycopg.types.json import Jsonb  # the driver, here only: the one dialect using COPY
-
-    json = [isinstance(c.type, JSON) for c in (*given, *filled)]
+    # Text COPY takes a JSON value as its text: dumped here by the json module (the driver's
+    # Jsonb wrapper costs more), and a default only once for all the rows.
+    as_json = [isinstance(c.type, JSON) for c in given]
     keys = [c.name for c in given]
+    fixed = [json.dumps(v) if isinstance(c.type, JSON) else v
+             for c, v in zip(filled, defaults, strict=True)]
     cursor = conn.connection.dbapi_connection.cursor()
     with cursor.copy(sql) as copy:
-        for row in rows:
-            values = [row[k] for k in keys] + list(defaults)
-            copy.write_row([Jsonb(v) if j else v for j, v in zip(json, values, strict=True)])
+        if any(as_json):
+            for row in rows:
+                copy.write_row([json.dumps(row[k]) if j else row[k]
+                                for k, j in zip(keys, as_json, strict=True)] + fixed)
+        else:
+            for row in rows:
+                copy.write_row([row[k] for k in keys] + fixed)
 
 
 def upsert_insert(dialect: str):

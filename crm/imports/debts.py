@@ -5,6 +5,9 @@ the account number itself. A key already in the database names that customer; ke
 holds yet join the customer the row is about (a new one when none of its keys is known). A row
 whose keys name two different customers is refused: merging people is a person's decision.
 Applying the same rows twice changes nothing the second time.
+
+What a batch creates or changes is audited as one event naming every record (its `trail`):
+a row per record would double the rows an import writes.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ from sqlalchemy.orm import Session
 from crm.core import db
 from crm.customers.identity import new_case_reference, search_key
 from crm.imports.rows import Record
-from crm.models import AuditEvent, Case, ContactPoint, Customer, CustomerNameKey, DebtAccount
+from crm.models import Case, ContactPoint, Customer, CustomerNameKey, DebtAccount
 from crm.models.base import utcnow
 from crm.models.workspace import contact_digits, name_key_rows
 
 _customers, _points, _cases = Customer.__table__, ContactPoint.__table__, Case.__table__
-_accounts, _audit = DebtAccount.__table__, AuditEvent.__table__
+_accounts = DebtAccount.__table__
 # The account's figures an import sets; a row that changes none of them writes nothing.
 FIGURES = ("creditor", "original_balance_cents", "balance_cents", "currency", "charge_off_date",
            "delinquent_since")
@@ -40,6 +43,7 @@ class Applied:
     customers_created: int = 0
     accounts_created: int = 0
     accounts_updated: int = 0
+    trail: dict = field(default_factory=dict)  # every record created or changed, by kind
 
 
 @dataclass(eq=False)  # each is itself: held in sets and as dict keys by identity
@@ -56,7 +60,7 @@ class _Person:
 
 def apply(session: Session, client_id: int, actor, records: list[Record]) -> Applied:
     """Merge the records into the client's customers and accounts (in the session's
-    transaction); audited as the actor."""
+    transaction); the caller audits its trail as the actor."""
     out = Applied()
     conn = session.connection()
     owners, people = _known(conn, client_id, records)
@@ -71,18 +75,18 @@ def apply(session: Session, client_id: int, actor, records: list[Record]) -> App
     everyone = list(dict.fromkeys(p for _, p in placed))
     known = [p for p in everyone if p.id is not None]
     new_people = [p for p in everyone if p.id is None]
-    audit = _Audit(actor, client_id)
-    case_ids = _create_people(conn, client_id, new_people, audit)
+    trail = _Trail()
+    case_ids = _create_people(conn, client_id, new_people, trail)
     out.customers_created = len(new_people)
-    _update_people(conn, client_id, known, audit)
+    _update_people(conn, client_id, known, trail)
     case_ids.update(_cases_of(conn, [p.id for _, p in placed if p.id not in case_ids]))
     final: dict[str, tuple[Record, int]] = {}
     for record, person in placed:  # the same account twice in a batch: the later row wins
         final[record.account_number] = (record, case_ids[person.id])
     out.accepted = len(placed)
     out.accounts_created, out.accounts_updated = _write_accounts(conn, client_id, final,
-                                                                 accounts, audit)
-    audit.flush(conn)
+                                                                 accounts, trail)
+    out.trail = trail.entries
     return out
 
 
@@ -176,7 +180,7 @@ def _resolve(record: Record, owners: dict, people: dict) -> tuple[_Person | None
     return person, None
 
 
-def _create_people(conn, client_id: int, people: list[_Person], audit) -> dict[int, int]:
+def _create_people(conn, client_id: int, people: list[_Person], trail) -> dict[int, int]:
     # New customers, their contact points, name keys and cases: customer id -> case id.
     if not people:
         return {}
@@ -187,9 +191,8 @@ def _create_people(conn, client_id: int, people: list[_Person], audit) -> dict[i
          "timezone": p.time_zone} for cid, p in zip(ids, people, strict=True)])
     for person, cid in zip(people, ids, strict=True):
         person.id = cid
-        audit.add("customer.created", "customer", cid, after={
-            "external_ref": person.external_ref,
-            "contacts": [f"{k}:{v}" for k, v in person.new_points]})
+        trail.add("customers_created", id=cid, external_ref=person.external_ref,
+                  contacts=[f"{k}:{v}" for k, v in person.new_points])
     keys = [k for p in people for k in name_key_rows(p.id, client_id, search_key(p.name))]
     if keys:
         db.bulk_insert(conn, CustomerNameKey.__table__, keys)
@@ -218,19 +221,19 @@ _NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
 
 def _add_points(conn, client_id: int, people: list[_Person]) -> None:
     rows = [{"client_id": client_id, "customer_id": p.id, "kind": kind, "value": value,
-             "digits_rev": contact_digits(kind, value), "opt_outs": {}, "consents": {}}
+             "digits_rev": contact_digits(kind, value)}
             for p in people for kind, value in p.new_points]
     if rows:
         db.bulk_insert(conn, _points, rows)
 
 
-def _update_people(conn, client_id: int, people: list[_Person], audit) -> None:
+def _update_people(conn, client_id: int, people: list[_Person], trail) -> None:
     # Known customers: contact points the file adds, a reference they lacked, a new zone.
     _add_points(conn, client_id, people)
     for p in people:
         if p.new_points:
-            audit.add("contact_point.added", "customer", p.id,
-                      after={"contacts": [f"{k}:{v}" for k, v in p.new_points]})
+            trail.add("contacts_added", customer_id=p.id,
+                      contacts=[f"{k}:{v}" for k, v in p.new_points])
     changed = [p for p in people if p.changes]
     if changed:
         conn.execute(update(_customers).where(_customers.c.id == bindparam("b_id")).values(
@@ -239,7 +242,7 @@ def _update_people(conn, client_id: int, people: list[_Person], audit) -> None:
             {"b_id": p.id, "b_ref": p.external_ref, "b_zone": p.time_zone, "b_at": utcnow()}
             for p in changed])
         for p in changed:
-            audit.add("customer.updated", "customer", p.id, after=dict(p.changes))
+            trail.add("customers_updated", id=p.id, **p.changes)
 
 
 def _cases_of(conn, customer_ids) -> dict[int, int]:
@@ -259,7 +262,7 @@ def _accounts_of(conn, client_id: int, records: list[Record]) -> dict[str, dict]
     return {row["account_number"]: dict(row) for row in rows}
 
 
-def _write_accounts(conn, client_id: int, final: dict, existing: dict, audit) -> tuple[int, int]:
+def _write_accounts(conn, client_id: int, final: dict, existing: dict, trail) -> tuple[int, int]:
     new, changed = [], []
     for number, (record, case_id) in final.items():
         figures = {f: getattr(record, f) for f in FIGURES}
@@ -271,7 +274,7 @@ def _write_accounts(conn, client_id: int, final: dict, existing: dict, audit) ->
         diff = {f: v for f, v in figures.items() if old[f] != v}
         if diff:
             changed.append({"b_id": old["id"], **{f"b_{f}": figures[f] for f in FIGURES}})
-            audit.add("debt_account.updated", "debt_account", old["id"],
+            trail.add("accounts_updated", id=old["id"], account_number=number,
                       before=_plain({f: old[f] for f in diff}), after=_plain(diff))
     if new:
         made = _new_ids(conn, _accounts, len(new))
@@ -279,8 +282,8 @@ def _write_accounts(conn, client_id: int, final: dict, existing: dict, audit) ->
             values["id"] = account_id
         db.bulk_insert(conn, _accounts, new)
         for values, account_id in zip(new, made, strict=True):
-            audit.add("debt_account.imported", "debt_account", account_id,
-                      after=_plain({f: values[f] for f in ("account_number", *FIGURES)}))
+            trail.add("accounts_imported", id=account_id,
+                      **_plain({f: values[f] for f in ("account_number", *FIGURES)}))
     if changed:
         conn.execute(update(_accounts).where(_accounts.c.id == bindparam("b_id")).values(
             {f: bindparam(f"b_{f}") for f in FIGURES}), changed)
@@ -291,25 +294,12 @@ def _plain(values: dict) -> dict:
     return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
 
 
-class _Audit:
-    """Audit rows of a batch, written with one statement (the trail is append-only)."""
+class _Trail:
+    """What a batch created or changed, by kind: the body of its one audit event."""
 
-    def __init__(self, actor, client_id: int):
-        self.actor_id = actor.id if actor else None
-        self.label = actor.email if actor else "system"
-        self.client_id = client_id
-        self.rows: list[dict] = []
+    def __init__(self):
+        self.entries: dict[str, list[dict]] = {}
 
-    def add(self, action: str, object_type: str, object_id: int, *, before=None,
-            after=None) -> None:
-        """One more audit row."""
-        self.rows.append({"actor_id": self.actor_id, "actor_label": self.label,
-                          "action": action, "object_type": object_type,
-                          "object_id": str(object_id), "client_id": self.client_id,
-                          "before": before, "after": after, "at": utcnow()})
-
-    def flush(self, conn) -> None:
-        """Write them."""
-        if self.rows:
-            db.bulk_insert(conn, _audit, self.rows)
-            self.rows.clear()
+    def add(self, kind: str, **record) -> None:
+        """One more record of that kind (its id and what was set)."""
+        self.entries.setdefault(kind, []).append(record)

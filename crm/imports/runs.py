@@ -199,6 +199,11 @@ def _apply_batch(session, import_id, client_id, actor_id, done, chunk, where, re
         session.execute(insert(ImportReject), [
             {"import_id": import_id, "row": row, "values": _storable(chunk[row - done - 2]),
              "reason": reason} for row, reason in sorted(refused)])
+    if applied.trail:
+        # One event for the batch, naming every record it created or changed.
+        audit.record(session, actor, "import.batch", object_type="import",
+                     object_id=import_id, client_id=client_id,
+                     after={"rows": [done + 2, done + len(chunk) + 1], **applied.trail})
     moved = session.execute(
         update(Import).where(Import.id == import_id, Import.processed == done,
                              Import.status == "running")

@@ -62,8 +62,46 @@ def test_updated_figures_update_the_account(upload, client, manager, session):
                               ).one()
     assert account.balance_cents == 70000
     trail = session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "debt_account.updated")).one()
-    assert trail.before == {"balance_cents": 95050} and trail.after == {"balance_cents": 70000}
+        AuditEvent.action == "import.batch", AuditEvent.object_id == str(again["id"]))).one()
+    assert trail.after["accounts_updated"] == [
+        {"id": account.id, "account_number": "A-1", "before": {"balance_cents": 95050},
+         "after": {"balance_cents": 70000}}]
+    assert set(trail.after) == {"rows", "accounts_updated"}  # row 2 changed nothing
+
+
+def test_each_batch_is_audited_naming_every_record_it_made_or_changed(upload, client,
+                                                                       manager, session):
+    user, headers = manager
+    first = upload(headers, csv_bytes([row(n) for n in range(1, 4)])).get_json()
+    session.rollback()
+    made = session.scalars(select(AuditEvent).where(AuditEvent.action == "import.batch")).one()
+    assert (made.object_type, made.object_id, made.actor_id) == ("import", str(first["id"]),
+                                                                   user.id)
+    customers = {c.external_ref: c for c in session.scalars(select(Customer))}
+    assert made.after["rows"] == [2, 4]
+    assert made.after["customers_created"] == [
+        {"id": customers[f"EXT-{n}"].id, "external_ref": f"EXT-{n}",
+         "contacts": [f"phone:+1415555000{n}", f"email:debtor{n}@example.com"]}
+        for n in range(1, 4)]
+    accounts = {a.account_number: a.id for a in session.scalars(select(DebtAccount))}
+    assert [(a["id"], a["account_number"], a["balance_cents"])
+            for a in made.after["accounts_imported"]] == [
+        (accounts[f"A-{n}"], f"A-{n}", 95050) for n in range(1, 4)]
+    # A known customer given a new contact point and a time zone: both named.
+    second = csv_bytes([row(1, email="other@example.com", time_zone="America/Denver")])
+    upload(headers, second)
+    session.rollback()
+    changed = session.scalars(select(AuditEvent).where(AuditEvent.action == "import.batch")
+                              .order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert changed.after["contacts_added"] == [
+        {"customer_id": customers["EXT-1"].id, "contacts": ["email:other@example.com"]}]
+    assert changed.after["customers_updated"] == [
+        {"id": customers["EXT-1"].id, "timezone": "America/Denver"}]
+    # Running the same file again changes nothing, and so audits nothing more.
+    upload(headers, second)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "import.batch")) == 2
 
 
 def test_rows_merge_into_existing_customers_by_contact_point(upload, manager, session,
