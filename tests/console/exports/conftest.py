@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.cases import timeline
-from crm.fraud import escalations
+from crm.fraud import investigations
 from crm.models import Case, Claim, InboundAddress, Interaction, RedFlag, User
 from crm.signoff import decisions
 from tests.channels.email.conftest import TOKEN
@@ -88,7 +88,7 @@ def fraud_case(client, session, mailbox, make_user) -> FraudCase:
                         facts={"days": 10}))
     decisions.request(session, agent, case.id, kind="claim_payout",
                       summary="Pay the plumber's invoice")
-    escalations.escalate(session, agent, case.id, "Two versions of how the pipe burst")
+    investigations.escalate(session, agent, case.id, "Two versions of how the pipe burst")
     session.commit()
     texts = [i.body for i in session.scalars(select(Interaction).where(
         Interaction.case_id == case.id)) if i.body] + ["Photos of the water damage",
