@@ -180,6 +180,11 @@ def _work(doc: CaseFilePdf, found: Sections) -> None:
                            ("Outcome", "outcome"), ("Outcome summary", "outcome_summary"),
                            ("Closed", "closed_at"), ("Opened", "created_at")):
             doc.line_of(label, i[key])
+        for pin in i["evidence"]:
+            what = f"timeline item #{pin['item']}" + (
+                f", attachment #{pin['attachment']}" if pin["attachment"] else "")
+            doc.line_of("Evidence", f"{what} pinned by {pin['by'] or 'unknown'} on "
+                                    f"{pin['pinned']:%Y-%m-%d}: {pin['note'] or '-'}")
     doc.heading("Red flags")
     for f in _each(doc, found.red_flags):
         doc.subheading(f"{f['rule']} ({f['status']})")

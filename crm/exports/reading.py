@@ -21,6 +21,7 @@ from crm.models import (
     Claim,
     DebtAccount,
     Decision,
+    Evidence,
     Interaction,
     Investigation,
     Promise,
@@ -72,9 +73,11 @@ def sections(session: Session, case_id: int) -> Sections:
     investigations = rows(Investigation, Investigation.created_at)
     flags = rows(RedFlag, RedFlag.created_at)
     debts = rows(DebtAccount, DebtAccount.created_at)
+    pins = _evidence(session, [i.id for i in investigations])
     names = _names(session, [case.owner_id, *(d.maker_id for d in decisions),
                              *(d.checker_id for d in decisions),
-                             *(i.assigned_to_id for i in investigations)])
+                             *(i.assigned_to_id for i in investigations),
+                             *(p.pinned_by_id for ps in pins.values() for p in ps)])
     return Sections(
         case={"reference": case.reference, "customer": customer.display_name,
               "customer_ref": customer.external_ref, "status": case.status,
@@ -95,13 +98,25 @@ def sections(session: Session, case_id: int) -> Sections:
         investigations=[{**_fields(i, ("reference", "status", "severity", "risk_score",
                                        "summary", "taken_at", "snoozed_until", "outcome",
                                        "outcome_summary", "closed_at", "created_at")),
-                         "assigned_to": names.get(i.assigned_to_id)} for i in investigations],
+                         "assigned_to": names.get(i.assigned_to_id),
+                         "evidence": [{"item": p.interaction_id, "attachment": p.attachment_id,
+                                       "note": p.note, "by": names.get(p.pinned_by_id),
+                                       "pinned": p.created_at} for p in pins.get(i.id, [])]}
+                        for i in investigations],
         red_flags=[_fields(f, ("rule", "status", "reason", "facts", "created_at"))
                    for f in flags],
         debts=[_fields(d, ("account_number", "creditor", "status", "original_balance_cents",
                            "balance_cents", "currency", "delinquent_since", "charge_off_date",
                            "disputed", "ceased", "stop_reason", "created_at")) for d in debts],
     )
+
+
+def _evidence(session: Session, investigation_ids: list[int]) -> dict[int, list[Evidence]]:
+    pins: dict[int, list[Evidence]] = {}
+    for pin in session.scalars(select(Evidence).where(
+            Evidence.investigation_id.in_(investigation_ids)).order_by(Evidence.id)):
+        pins.setdefault(pin.investigation_id, []).append(pin)
+    return pins
 
 
 def count_interactions(session: Session, case_id: int) -> int:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.cases import timeline
-from crm.fraud import investigations
+from crm.fraud import evidence, investigations
 from crm.models import Case, Claim, InboundAddress, Interaction, RedFlag, User
 from crm.signoff import decisions
 from tests.channels.email.conftest import TOKEN
@@ -88,7 +88,9 @@ def fraud_case(client, session, mailbox, make_user) -> FraudCase:
                         facts={"days": 10}))
     decisions.request(session, agent, case.id, kind="claim_payout",
                       summary="Pay the plumber's invoice")
-    investigations.escalate(session, agent, case.id, "Two versions of how the pipe burst")
+    made = investigations.escalate(session, agent, case.id, "Two versions of how the pipe burst")
+    fraud = session.get(User, make_user("fraud", email="fay.fraud@example.com").id)
+    evidence.pin(session, fraud, made.id, email.id, note="The invoice predates the loss")
     session.commit()
     texts = [i.body for i in session.scalars(select(Interaction).where(
         Interaction.case_id == case.id)) if i.body] + ["Photos of the water damage",
