@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -150,7 +150,10 @@ class ClaimIn(BaseModel):
 
 class ClaimChange(BaseModel):
     """Facts of a claim to correct; omitted fields stay as they are. The reserve is for
-    claims handlers and supervisors (403 otherwise)."""
+    claims handlers and supervisors (403 otherwise). The status moves only by a transition,
+    so any other field (status, say) is refused rather than ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
     policy_number: str | None = Field(default=None, max_length=64)
     policy_start: str | None = Field(default=None, json_schema_extra=documented(**_DATE))
