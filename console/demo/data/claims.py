@@ -19,10 +19,11 @@ LOSSES = [("Water damage to kitchen ceiling", "property"),
           ("Storm blew over the boundary wall", "property"),
           ("Dog bite at the front gate", "liability"),
           ("Kitchen fire from a pan on the stove", "property")]
-# Weighted: most claims are being worked, some are done.
-STATUSES = (["fnol"] * 2 + ["triage"] * 3 + ["awaiting_documents"] * 3 + ["investigation"]
-            + ["assessed"] * 2 + ["settlement_proposed"] + ["settled"] * 2 + ["declined"]
-            + ["closed"] * 2 + ["reopened"])
+# The demo's first draw of a status (kept, so the rest of the demo's random data stays as it
+# was); some of these then move on to the later states.
+DRAWN = ["fnol", "triage", "awaiting_documents", "investigation", "assessed", "settled",
+         "declined"]
+LATER = {"assessed": "settlement_proposed", "settled": "closed", "declined": "reopened"}
 REASONS = {"declined": ["Loss happened before the policy started",
                         "Wear and tear is not covered", "No proof of ownership given"],
            "reopened": ["Customer sent the missing invoice", "Second assessor's report differs"],
@@ -36,22 +37,31 @@ BANKS = ["GB29 NWBK 6016 1331 {:04d} 19", "DE89 3704 0044 0532 {:04d} 00",
 
 
 class ClaimMaker:
-    """Claim rows and their paperwork, from the demo's seeded random generator."""
+    """Claim rows and their paperwork, seeded like the rest of the demo.
+
+    A claim takes the same draws from the demo's generator as it always did, and everything
+    added since from a generator of its own: the people, debts and decisions drawn after it
+    stay the same (browser tests find them by what the demo has always held).
+    """
 
     def __init__(self, rng: random.Random, now: datetime, client_id: int):
-        self.rng, self.now, self.client_id = rng, now, client_id
+        self.main, self.now, self.client_id = rng, now, client_id
+        self.rng = random.Random(f"claims-{client_id}")
         self.accounts: list[str] = []
 
     def row(self, case_id: int, number: str, when: datetime) -> dict:
         """One claim: a loss some days before it was reported, on a policy older than that."""
-        rng = self.rng
-        what, kind = rng.choice(LOSSES)
-        status = rng.choice(STATUSES)
-        loss = (when - timedelta(days=rng.randint(0, 10))).date()
-        reported = rng.randint(200, 150_000) * 100
+        main, rng = self.main, self.rng
+        policy = f"POL-{main.randint(1000000, 9999999)}"
+        status = main.choice(DRAWN)
+        loss = (when - timedelta(days=main.randint(0, 10))).date()
+        reported = main.randint(200, 150_000) * 100
+        what, kind = main.choice(LOSSES)
+        if status in LATER and rng.random() < 0.35:
+            status = LATER[status]
         worked = status not in ("fnol", "triage")
         return {"client_id": self.client_id, "case_id": case_id, "number": number,
-                "policy_number": f"POL-{rng.randint(1000000, 9999999)}",
+                "policy_number": policy,
                 "policy_start": loss - timedelta(days=rng.choice([9, 40, 200, 400, 900])),
                 "status": status, "status_reason": rng.choice(REASONS.get(status, [None])),
                 "loss_date": loss, "claim_type": kind, "reported_amount_cents": reported,

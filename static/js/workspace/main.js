@@ -1,6 +1,7 @@
 // The agent workspace: worklist | case | customer, one search box, live over /agent.
 import { socket } from "../console.js";
 import { CaseView } from "./caseview.js";
+import { ClaimPanel } from "./claims.js";
 import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
 import { DebtPanel } from "./debts.js";
@@ -27,6 +28,7 @@ const customerPane = new CustomerPane($("#customer-pane"), (customer) => {
 const view = new CaseView({
   root: $("#case-view"), header: $("#case-header"), digest: $("#case-digest"),
   viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
+  claimPanel: new ClaimPanel($("#claim-panel")),
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.cases import timeline
-from crm.models import Attachment, AuditEvent, Claim, ClaimDocument, Task, utcnow
+from crm.models import Attachment, AuditEvent, Claim, Task, utcnow
 from tests.console.api.test_openapi import _declared
 
 FNOL = {"number": "CLM-2026-77", "policy_number": "POL-123", "policy_start": "2026-01-01",
