@@ -69,12 +69,14 @@ def create(session: Session, actor: User, case_id: int, *, number=None, policy_n
         raise Invalid("The loss date is required")
     number = (inputs.text(number, "The claim number", 64, required=False) or
               _next_number(session, case)).upper()
+    if len(number) > 64:  # a few letters grow when upper-cased (ß is SS)
+        raise Invalid("The claim number can have at most 64 characters")
     if session.scalar(select(Claim.id).where(Claim.client_id == case.client_id,
                                              Claim.number == number)):
         raise Conflict(f"Claim number {number} is already taken", code="number_taken")
     claim = Claim(client_id=case.client_id, case_id=case.id, number=number, status="fnol",
                   **facts)
-    claim.bank_account_key = bank_account_key(claim.bank_account)
+    claim.bank_account_key = _account_key(claim.bank_account)
     try:
         with session.begin_nested():
             session.add(claim)
@@ -104,7 +106,7 @@ def update(session: Session, actor: User, claim_id: int, changes: dict,
     before = audit.snapshot(claim, tuple(facts))
     for name, value in facts.items():
         setattr(claim, name, value)
-    claim.bank_account_key = bank_account_key(claim.bank_account)
+    claim.bank_account_key = _account_key(claim.bank_account)
     claim.updated_at = utcnow()
     session.flush()
     audit.record(session, actor, "claim.updated", claim, before=before,
@@ -177,3 +179,9 @@ def _next_number(session: Session, case: Case) -> str:
         Claim.case_id == case.id)) or 0
     return f"CLM-{case.reference}-{n + 1}"
 
+
+
+def _account_key(account: str | None) -> str | None:
+    # The column's width: a few letters grow when upper-cased (ß is SS).
+    key = bank_account_key(account)
+    return key[:64] if key else None

@@ -65,9 +65,11 @@ def apply(session: Session, actor: User, claim: Claim, to: str, reason: str | No
 
 def on_decided(session: Session, _name: str, payload: dict) -> None:
     """A claim's sign-off was decided: approved, the move happens; rejected, it stays put."""
+    if payload.get("kind") not in lifecycle.NEEDS_SIGNOFF.values():
+        return
     claim = session.scalars(select(Claim).where(
-        Claim.decision_id == payload["decision_id"], Claim.pending_status.is_not(None))
-        .with_for_update()).first()
+        Claim.case_id == payload["case_id"], Claim.decision_id == payload["decision_id"],
+        Claim.pending_status.is_not(None)).with_for_update()).first()
     if claim is None:
         return
     decision = session.get(Decision, claim.decision_id)

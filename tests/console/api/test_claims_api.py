@@ -73,6 +73,7 @@ def test_moves_are_audited_and_on_the_timeline(client, session, case, made, hand
     ({**FNOL, "reported_amount_cents": "lots"}, 422),
     ({**FNOL, "reported_amount_cents": 0}, 422),
     ({**FNOL, "number": "x" * 65}, 422),
+    ({**FNOL, "number": "ß" * 40}, 422),  # 80 letters once upper-cased
     ({**FNOL, "bank_account": "a\x00b"}, 400),
     ({k: v for k, v in FNOL.items() if k != "loss_date"}, 422),
     ([], 422),
