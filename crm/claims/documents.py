@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.claims import lifecycle, records
@@ -31,6 +31,8 @@ MAX_LISTED = 50
 # Kinds of attachment a customer sends (not the raw email we keep, nor a call recording).
 SENT_KINDS = ("file", "media")
 _MAX_ID = 2**63 - 1
+# Inbound messages of the transaction already looked at with an earlier one (session.info).
+_BATCHED = "claims.documents_batched"
 
 
 def of_claim(session: Session, claim_id: int) -> list[ClaimDocument]:
@@ -118,21 +120,43 @@ def candidates(session: Session, actor: User, claim_id: int) -> list[Attachment]
 
 
 def on_interaction(session: Session, _name: str, payload: dict) -> None:
-    """An inbound message with one file, on a case waiting for one document: that is it."""
+    """Inbound messages with one file, on a case waiting for one document: that is it.
+
+    The first inbound message of a transaction looks at the others raised in it too, in one
+    query (a batch of texts costs one look, not one per text); their own calls then return.
+    """
     if payload.get("direction") != "inbound":
         return
+    batched = session.info.setdefault(_BATCHED, set())
+    if payload["interaction_id"] in batched:
+        batched.discard(payload["interaction_id"])
+        return
+    pending = events.pending(session)
+    at = next((n for n, (_, p) in enumerate(pending) if p is payload), len(pending))
+    later = [p for name, p in pending[at + 1:]
+             if name == events.INTERACTION_CREATED and p.get("direction") == "inbound"]
+    batched.update(p["interaction_id"] for p in later)
+    inbound = [payload, *later]
+    waiting = session.execute(
+        select(ClaimDocument.case_id, func.count()).where(
+            ClaimDocument.case_id.in_({p["case_id"] for p in inbound}),
+            ClaimDocument.status == "requested").group_by(ClaimDocument.case_id)).all()
+    one = {case_id for case_id, count in waiting if count == 1}
+    for p in inbound:
+        if p["case_id"] in one:
+            _match(session, p["case_id"], p["interaction_id"])
+
+
+def _match(session: Session, case_id: int, interaction_id: int) -> None:
     waiting = session.scalars(select(ClaimDocument).where(
-        ClaimDocument.case_id == payload["case_id"], ClaimDocument.status == "requested")
-        .limit(2)).all()
-    if len(waiting) != 1:
-        return
+        ClaimDocument.case_id == case_id, ClaimDocument.status == "requested").limit(2)).all()
     files = session.scalars(select(Attachment).where(
-        Attachment.interaction_id == payload["interaction_id"],
-        Attachment.kind.in_(SENT_KINDS)).limit(2)).all()
-    if len(files) != 1:
-        return
-    doc = waiting[0]
-    receive(session, None, session.get(Claim, doc.claim_id, with_for_update=True), doc, files[0])
+        Attachment.interaction_id == interaction_id, Attachment.kind.in_(SENT_KINDS))
+        .limit(2)).all()
+    if len(waiting) == 1 and len(files) == 1:
+        doc = waiting[0]
+        receive(session, None, session.get(Claim, doc.claim_id, with_for_update=True), doc,
+                files[0])
 
 
 def _row(session: Session, model, row_id):

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from crm.cases import timeline
-from crm.claims import documents, transitions
+from crm.claims import documents, records, transitions
 from crm.core.errors import Conflict, NotFound
+from crm.customers import identity
 from crm.models import Attachment, AuditEvent, ClaimDocument, Task, utcnow
 from tests.crm.claims.conftest import TODAY
 
@@ -96,7 +97,6 @@ def test_the_handler_marks_an_attachment_as_the_document(session, handler, make_
 
 def test_an_attachment_of_another_case_cannot_be_the_document(session, handler, claim,
                                                               default_client):
-    from crm.customers import identity
     _, other, _ = identity.find_or_create(session, default_client.id, "+12125550199")
     item = inbound(session, other, "sms", "media-0")
     doc = ask(session, handler, claim)
@@ -109,3 +109,17 @@ def test_a_finished_claim_asks_for_nothing(session, handler, claim):
     session.commit()
     with pytest.raises(Conflict, match="reopen it"):
         documents.request(session, handler, claim.id, name="Invoice", today=TODAY)
+
+
+def test_messages_landing_together_each_close_their_case_s_document(session, handler, claim,
+                                                                    holder_case,
+                                                                    default_client):
+    _, other, _ = identity.find_or_create(session, default_client.id, "+12125550188")
+    theirs = records.create(session, handler, other.id, loss_date="2026-11-01", today=TODAY)
+    session.commit()
+    mine, their_doc = ask(session, handler, claim), ask(session, handler, theirs, "Invoice")
+    inbound(session, holder_case, "sms", "media-0")
+    inbound(session, other, "sms", "media-0")
+    session.commit()
+    assert [session.get(ClaimDocument, d.id).status for d in (mine, their_doc)] == [
+        "received", "received"]
