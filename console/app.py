@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from channels.voice.webhooks import bp as voice_bp
 from console.api import bp as api_bp
 from console.auth import sign_in as auth
+from console.claims.wiring import register_claims
 from console.collections.wiring import register_collections
 from console.core import health
 from console.core.config import ROOT, Settings
@@ -104,3 +105,4 @@ def register_realtime(app: Flask) -> None:
     register_offer_handlers()
     register_collections()
     register_fraud()
+    register_claims()

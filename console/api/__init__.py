@@ -4,6 +4,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     cases,
     changes,
     chats,
+    claims,
     collections,
     customers,
     decisions,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from console.api.core.blueprint import actor, api, bp
+from console.api.core.claim_schemas import claim_out
 from console.api.core.debt_schemas import debt_out
 from console.api.core.schemas import ChatVisitOut
 from console.api.core.workspace_schemas import (
@@ -19,6 +20,7 @@ from console.core import database
 from crm.cases import digest, timeline, worklist
 from crm.cases import records as cases
 from crm.chat import verification as chat_identity
+from crm.claims import records as claims
 from crm.collections import accounts as debts
 from crm.core.errors import Invalid
 from crm.fraud import visibility
@@ -36,7 +38,8 @@ def get_case(case_id: int):
         WorkLineOut.model_validate(w) for w in digest.open_work(session, case, actor())],
         "unverified_chats": [ChatVisitOut.model_validate(v)
                              for v in chat_identity.unverified(session, case.id)],
-        "debts": [debt_out(d, utcnow().date()) for d in debts.of_case(session, case.id)]})
+        "debts": [debt_out(d, utcnow().date()) for d in debts.of_case(session, case.id)],
+        "claims": [claim_out(session, c) for c in claims.of_case(session, case.id)]})
     session.commit()
     return out
 

@@ -19,7 +19,9 @@ from crm.models import (
     AuditEvent,
     Case,
     Claim,
+    ClaimDocument,
     ContactPoint,
+    CoverChange,
     Customer,
     CustomerNameKey,
     DebtAccount,
@@ -242,7 +244,8 @@ class _Loader:
 
     def _write_work(self) -> None:
         w = self.work
-        insert_rows(self.session, Claim, w.claims)
+        claim_ids = insert_returning_ids(self.session, Claim, w.claims)
+        self._write_paperwork(claim_ids)
         insert_rows(self.session, Investigation, w.investigations)
         account_ids = insert_returning_ids(self.session, DebtAccount, w.accounts)
         promises = w.promises(account_ids)
@@ -253,6 +256,14 @@ class _Loader:
         insert_rows(self.session, Payment, w.payments(promises))
         insert_rows(self.session, Decision, w.decisions)
         insert_rows(self.session, Task, w.tasks)
+
+    def _write_paperwork(self, claim_ids: list[int]) -> None:
+        """Documents asked for (each an open task of the claims handler) and cover changes."""
+        maker = self.work.claim_maker
+        asked = maker.document_tasks(self.work.claims, self.work.staff["claims"])
+        task_ids = insert_returning_ids(self.session, Task, [t for _, t in asked])
+        insert_rows(self.session, ClaimDocument, maker.documents(asked, claim_ids, task_ids))
+        insert_rows(self.session, CoverChange, maker.cover_changes(self.work.claims, claim_ids))
 
     def _audit(self, action: str, customer_id: int, after: dict, at=None) -> dict:
         return {"actor_id": None, "actor_label": "demo-seed", "action": action,

@@ -23,7 +23,7 @@ from crm.models import (
 )
 
 CONTACT_MEDIA = ("voice", "sms", "whatsapp", "email", "chat")
-CLOSED = frozenset({"closed", "settled", "paid", "denied", "withdrawn", "cancelled",
+CLOSED = frozenset({"closed", "settled", "declined", "paid", "denied", "withdrawn", "cancelled",
                     "resolved", "rejected", "written_off", "completed", "done"})
 MAX_LISTED = 10
 

@@ -3,6 +3,7 @@
 from crm.models.audit import AuditEvent
 from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
+from crm.models.claims import ClaimDocument, CoverChange
 from crm.models.collections import Import, ImportReject, Payment, PaymentPlan, Settlement
 from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.exports import CaseExport
@@ -43,9 +44,11 @@ __all__ = [
     "CaseExport",
     "ChatVisit",
     "Claim",
+    "ClaimDocument",
     "Client",
     "ContactPoint",
     "ContactRestriction",
+    "CoverChange",
     "Customer",
     "CustomerLink",
     "CustomerNameKey",

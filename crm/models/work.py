@@ -46,6 +46,12 @@ class Claim(Base):
     # The same account typed differently (spaces, case, dashes) has one key: rules match on it.
     bank_account_key: Mapped[str | None] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text, default="")
+    # A move to settled or declined waits for four-eyes sign-off: where to, why, and the
+    # decision it waits on (cleared when the decision is taken either way).
+    pending_status: Mapped[str | None] = mapped_column(String(24))
+    pending_reason: Mapped[str | None] = mapped_column(Text)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id",
+                                                               ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -183,10 +183,12 @@ def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> di
 # One round trip: a one-row select of the open lines of work, joined to the last contacts.
 _interactions, _users = Interaction.__table__, User.__table__
 _LINES = {"insurance": Claim, "fraud": Investigation, "collections": DebtAccount}
-# An investigation is open until closed (waiting, being worked or sent up further).
-_OPEN_WHEN = {"fraud": Investigation.status != "closed"}
+# A line of work is open until it reaches one of its final statuses (an investigation waiting,
+# worked or sent up further is open; so is a claim anywhere before settled/declined/closed).
+_FINAL = {"insurance": ("settled", "declined", "closed"), "fraud": ("closed",),
+          "collections": ("paid", "settled", "closed")}
 _OPEN = select(*(exists().where(model.case_id == bindparam("case_id"),
-                                _OPEN_WHEN.get(line, model.status == "open"))
+                                model.status.not_in(_FINAL[line]))
                  .label(line) for line, model in _LINES.items())).subquery()
 _RECENT = (
     select(_interactions.c.id, _interactions.c.medium, _interactions.c.direction,

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from console.api.core.claim_schemas import ClaimOut
 from console.api.core.debt_schemas import DebtOut
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import (
@@ -52,6 +53,8 @@ class CaseDetailOut(CaseOut):
     unverified_chats: list[ChatVisitOut] = []
     # Every debt account on the case (paid and closed too), with balances and ageing.
     debts: list[DebtOut] = []
+    # Every claim on the case (finished ones too), with its next moves and documents.
+    claims: list[ClaimOut] = []
 
 
 class CaseSummaryOut(Out):

@@ -6,16 +6,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from console.demo.data.claims import ClaimMaker
 from console.demo.data.people import Person
 from crm.signoff import decisions
 
 CREDITORS = ["Northwind Bank", "Contoso Retail Credit", "Fabrikam Auto Finance",
              "Tailspin Telecom", "Woodgrove Card Services"]
-CLAIM_KINDS = ["Water damage to kitchen ceiling", "Rear-end collision on the freeway",
-               "Stolen bicycle from the garage", "Hail damage to roof and car",
-               "Burst geyser flooded the bathroom", "Cracked windscreen",
-               "Laptop stolen from a hotel room", "Storm blew over the boundary wall",
-               "Dog bite at the front gate", "Kitchen fire from a pan on the stove"]
 FRAUD_KINDS = ["Card-not-present transactions the customer does not recognise",
                "SIM swap followed by a password reset", "Same invoice submitted on two claims",
                "Account opened with a mismatched ID document",
@@ -30,8 +26,6 @@ OUTCOME_SUMMARIES = {
     "inconclusive": ["Customer stopped responding; not enough evidence either way.",
                      "Documents ambiguous; monitoring the account for six months."],
 }
-CLAIM_STATUSES = ["fnol", "triage", "awaiting_documents", "investigation", "assessed",
-                  "settled", "declined"]
 DECISION_KINDS = {line: list(kinds) for line, kinds in decisions.KINDS_BY_LINE.items()}
 TASK_TITLES = {
     "insurance": ["Call back about the assessor's visit", "Chase the repair quote",
@@ -59,6 +53,7 @@ class WorkMaker:
     def __init__(self, rng: random.Random, now: datetime, client_id: int, staff: dict[str, int]):
         self.rng, self.now, self.client_id, self.staff = rng, now, client_id, staff
         self.claims: list[dict] = []
+        self.claim_maker = ClaimMaker(rng, now, client_id)
         self.investigations: list[dict] = []
         self.accounts: list[dict] = []
         self.account_cases: list[int] = []
@@ -182,13 +177,7 @@ class WorkMaker:
 
     def _claim(self, case_id: int, when: datetime) -> str:
         number = f"CLM-{when.year}-{self._next():06d}"
-        self.claims.append({
-            "client_id": self.client_id, "case_id": case_id, "number": number,
-            "policy_number": f"POL-{self.rng.randint(1000000, 9999999)}",
-            "status": self.rng.choice(CLAIM_STATUSES),
-            "loss_date": (when - timedelta(days=self.rng.randint(0, 10))).date(),
-            "reported_amount_cents": self.rng.randint(200, 150_000) * 100,
-            "description": self.rng.choice(CLAIM_KINDS), "created_at": when})
+        self.claims.append(self.claim_maker.row(case_id, number, when))
         return number
 
     def _investigation(self, case_id: int, when: datetime) -> str:

@@ -17,9 +17,10 @@ const label = (kind) => kind.replaceAll("_", " ");
 const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
 
 export class CaseView {
-  constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel, exportPanel }) {
+  constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel, exportPanel,
+    claimPanel }) {
     Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane, debtPanel,
-      exportPanel });
+      exportPanel, claimPanel });
     // A payment or promise changes the account: its line in the header follows.
     if (debtPanel) debtPanel.onCase = (c) => {
       if (c.id !== this.caseId) return;
@@ -42,12 +43,14 @@ export class CaseView {
     fill(this.digest);
     this.debtPanel?.open(null);
     this.exportPanel?.open(caseId);
+    this.claimPanel?.open(null);
     const opened = this.timeline.open(caseId);
     try {
       const c = await get(`/cases/${caseId}`);
       if (caseId !== this.caseId) return;
       this.renderHeader(c);
       this.debtPanel?.open(c);
+      this.claimPanel?.open(c);
       this.composer.setContext({ case: c });
       this.customerPane.open(c.customer_id);
       this.loadDigest();
@@ -84,6 +87,7 @@ export class CaseView {
     fill(this.digest);
     this.debtPanel?.open(null);
     this.exportPanel?.open(null);
+    this.claimPanel?.open(null);
     fill(this.header, h("p", { class: "error", id: "case-error" }, message));
   }
 
@@ -279,6 +283,10 @@ export class CaseView {
     this.renderHeader({ ...this.case, ...payload.case }); // lines of work included
     this.loadDigest();
     if (this.case.debts?.length) this.debtPanel?.refresh(); // a payment, a promise kept or broken
+    // A claim moved, its sign-off decided, a document received (or a first claim taken).
+    if (this.claimPanel?.count || payload.case?.open_work?.some((w) => w.kind === "claim")) {
+      this.claimPanel?.refresh();
+    }
   }
 
   onViewers(payload) {

@@ -1,6 +1,7 @@
 // The agent workspace: worklist | case | customer, one search box, live over /agent.
 import { socket } from "../console.js";
 import { CaseView } from "./caseview.js";
+import { ClaimPanel } from "./claims.js";
 import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
 import { DebtPanel } from "./debts.js";
@@ -32,6 +33,7 @@ const view = new CaseView({
   root: $("#case-view"), header: $("#case-header"), digest: $("#case-digest"),
   viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
   exportPanel: new ExportPanel($("#case-export"), socket),
+  claimPanel: new ClaimPanel($("#claim-panel")),
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const investigation = new InvestigationPanel($("#investigation-panel"), $("#fraud-queue"), openCase);

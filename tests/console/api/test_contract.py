@@ -35,6 +35,8 @@ from crm.models import (
     Attachment,
     CannedReply,
     Case,
+    Claim,
+    ClaimDocument,
     Customer,
     Decision,
     Interaction,
@@ -101,7 +103,8 @@ def _existing_ids(session) -> dict[str, list[int]]:
            + first(Interaction.id, Interaction.medium == "email"),
            "decision_id": first(Decision.id), "reply_id": first(CannedReply.id),
            "attachment_id": first(Attachment.id), "offer_id": first(Offer.id),
-           "user_id": first(User.id)}
+           "user_id": first(User.id), "claim_id": first(Claim.id),
+           "document_id": first(ClaimDocument.id)}
     session.commit()
     return ids
 

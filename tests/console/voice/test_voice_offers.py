@@ -7,7 +7,7 @@ from sqlalchemy import select
 from console.core.database import get_db
 from crm.core import events
 from crm.core.errors import Conflict
-from crm.models import Case, InboundAddress, Interaction, Offer, User
+from crm.models import Case, Claim, DebtAccount, InboundAddress, Interaction, Offer, User
 from crm.routing import offers
 from crm.tenancy import users
 from tests import voice_support as tw
@@ -48,6 +48,24 @@ def test_screen_pop_carries_the_callers_history_and_flags(client, session, make_
     assert pop["flags"] == ["vulnerable"]
     assert [r["body"] for r in pop["recent"]] == ["Asked for a payment holiday"]
     assert pop["recent"][0]["agent"] == {"id": author.id, "name": author.name}
+
+
+def test_screen_pop_names_the_lines_of_work_still_open(client, session, make_user, connect,
+                                                       default_client):
+    from crm.customers import identity
+
+    _, case, _ = identity.find_or_create(session, default_client.id, tw.CALLER)
+    session.add_all([
+        Claim(client_id=case.client_id, case_id=case.id, number="CLM-OPEN", status="triage"),
+        Claim(client_id=case.client_id, case_id=case.id, number="CLM-DONE", status="settled"),
+        DebtAccount(client_id=case.client_id, case_id=case.id, account_number="ACC-PAID",
+                    status="paid")])
+    session.commit()
+    sio = connect(make_user("agent"))
+    tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
+    [pop] = received(sio, events.OFFER_CREATED)
+    # A claim in triage is open; a paid debt is not; there is no investigation.
+    assert pop["open_lines"] == ["insurance"]
 
 
 def test_only_agents_with_the_queues_skill_are_offered(client, session, make_user, connect,

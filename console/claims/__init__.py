@@ -1,0 +1,1 @@
+"""Claims in the console: wiring the claim lifecycle's listeners into the app."""
