@@ -18,6 +18,7 @@ from console.core.inputs import register_input_checks
 from console.core.logs import configure_logging
 from console.core.tasks import register_tasks
 from console.email.pages import register as register_email
+from console.fraud.wiring import register_fraud
 from console.messaging.wiring import register_messaging
 from console.realtime import gatekeeper, register_agent_namespace, register_listeners
 from console.routing.offers import register_offer_handlers
@@ -102,3 +103,4 @@ def register_realtime(app: Flask) -> None:
     register_routing(app)
     register_offer_handlers()
     register_collections()
+    register_fraud()

@@ -8,6 +8,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     customers,
     decisions,
     emails,
+    flags,
     fraud,
     me,
     messages,

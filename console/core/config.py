@@ -47,6 +47,14 @@ class Settings:
     collections_promise_tolerance_cents: int = 100
     collections_promise_grace_days: int = 2
     collections_settlement_free_discount_pct: int = 10
+    # Red-flag rules: a loss this many days after cover began, this many prior claims within
+    # so many days, how alike (0-100) near-matching names and addresses are, and how many
+    # active flags recommend a referral.
+    fraud_loss_after_start_days: int = 30
+    fraud_prior_claims: int = 3
+    fraud_prior_claims_days: int = 365
+    fraud_match_score: int = 90
+    fraud_referral_flags: int = 3
     extra: dict = field(default_factory=dict)
 
     @property

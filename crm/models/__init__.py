@@ -5,7 +5,7 @@ from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
 from crm.models.collections import Import, ImportReject, Payment, PaymentPlan, Settlement
 from crm.models.customers import Case, ContactPoint, Customer
-from crm.models.fraud import RedFlag
+from crm.models.fraud import FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
@@ -50,11 +50,13 @@ __all__ = [
     "DebtAccount",
     "Decision",
     "DispositionCode",
+    "FraudIdentifier",
     "Import",
     "ImportReject",
     "InboundAddress",
     "Interaction",
     "Investigation",
+    "LinkSuggestion",
     "Offer",
     "Payment",
     "PaymentPlan",

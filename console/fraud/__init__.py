@@ -1,0 +1,1 @@
+"""Fraud work's wiring in the console: red-flag rules evaluated as facts change."""
