@@ -54,7 +54,8 @@ def evaluate(facts: Facts) -> list[Finding]:
         cases = sorted(set(seen.get((m.kind, m.key), ())))
         if not cases:
             continue
-        references = dict(s.execute(select(Case.id, Case.reference).where(Case.id.in_(cases))))
+        references = dict(s.execute(select(Case.id, Case.reference).where(
+            Case.id.in_(cases))).all())
         where = ", ".join(f"{references[c]} ({confirmed[c]})" for c in cases)
         found.append(Finding(
             NAME, f"{m.kind}:{m.key}"[:200],
