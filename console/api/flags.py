@@ -75,7 +75,7 @@ class SuggestionList(BaseModel):
     items: list[SuggestionOut]
 
 
-class DecisionIn(BaseModel):
+class SuggestionDecisionIn(BaseModel):
     """Why (accepting: the link's reason, the suggestion's own when left out)."""
 
     reason: str | None = Field(None, max_length=2000)
@@ -172,10 +172,10 @@ def suggested_links(case_id: int):
     return SuggestionList(items=items)
 
 
-@api.route(bp, "/links/suggestions/<int:suggestion_id>/accept", "POST", body=DecisionIn,
+@api.route(bp, "/links/suggestions/<int:suggestion_id>/accept", "POST", body=SuggestionDecisionIn,
            response=SuggestionOut, tags=["fraud"],
            summary="Accept a suggested link: the customers join a ring", errors=(403, 409))
-def accept_suggested_link(suggestion_id: int, body: DecisionIn):
+def accept_suggested_link(suggestion_id: int, body: SuggestionDecisionIn):
     """Fraud investigators and supervisors; audited."""
     made = suggestions.accept(database.session(), actor(), suggestion_id, body.reason)
     out = SuggestionOut.model_validate(made)
@@ -183,10 +183,10 @@ def accept_suggested_link(suggestion_id: int, body: DecisionIn):
     return out
 
 
-@api.route(bp, "/links/suggestions/<int:suggestion_id>/dismiss", "POST", body=DecisionIn,
+@api.route(bp, "/links/suggestions/<int:suggestion_id>/dismiss", "POST", body=SuggestionDecisionIn,
            response=SuggestionOut, tags=["fraud"], summary="Dismiss a suggested link",
            errors=(403, 409))
-def dismiss_suggested_link(suggestion_id: int, body: DecisionIn):
+def dismiss_suggested_link(suggestion_id: int, body: SuggestionDecisionIn):
     """Fraud investigators and supervisors; audited."""
     made = suggestions.dismiss(database.session(), actor(), suggestion_id, body.reason)
     out = SuggestionOut.model_validate(made)
