@@ -17,8 +17,8 @@ const label = (kind) => kind.replaceAll("_", " ");
 const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
 
 export class CaseView {
-  constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel }) {
-    Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane, debtPanel });
+  constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel, fraudPanel }) {
+    Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane, debtPanel, fraudPanel });
     // A payment or promise changes the account: its line in the header follows.
     if (debtPanel) debtPanel.onCase = (c) => {
       if (c.id !== this.caseId) return;
@@ -40,12 +40,14 @@ export class CaseView {
     fill(this.header, h("p", { class: "muted" }, "Loading…"));
     fill(this.digest);
     this.debtPanel?.open(null);
+    this.fraudPanel?.open(null);
     const opened = this.timeline.open(caseId);
     try {
       const c = await get(`/cases/${caseId}`);
       if (caseId !== this.caseId) return;
       this.renderHeader(c);
       this.debtPanel?.open(c);
+      this.fraudPanel?.open(c);
       this.composer.setContext({ case: c });
       this.customerPane.open(c.customer_id);
       this.loadDigest();
@@ -81,6 +83,7 @@ export class CaseView {
     this.showViewers([]);
     fill(this.digest);
     this.debtPanel?.open(null);
+    this.fraudPanel?.open(null);
     fill(this.header, h("p", { class: "error", id: "case-error" }, message));
   }
 
@@ -251,6 +254,8 @@ export class CaseView {
     if (payload.case_id !== this.caseId) return;
     this.timeline.upsert({ ...payload.interaction, cursor: payload.cursor });
     if (payload.interaction.medium !== "note") this.loadDigest();
+    // A note, email or call wrap-up may state a fact the claim record disagrees with.
+    if (["note", "email", "voice"].includes(payload.interaction.medium)) this.fraudPanel?.refresh();
   }
 
   onCase(payload) {
@@ -258,6 +263,7 @@ export class CaseView {
     this.renderHeader({ ...this.case, ...payload.case }); // lines of work included
     this.loadDigest();
     if (this.case.debts?.length) this.debtPanel?.refresh(); // a payment, a promise kept or broken
+    this.fraudPanel?.refresh(); // a claim or an investigation changed: the rules ran again
   }
 
   onViewers(payload) {

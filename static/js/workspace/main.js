@@ -5,6 +5,7 @@ import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
 import { DebtPanel } from "./debts.js";
 import { $, fill, h } from "./dom.js";
+import { FraudPanel } from "./flags.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
 import { Offers } from "./offers.js";
 import { Search } from "./search.js";
@@ -27,6 +28,7 @@ const customerPane = new CustomerPane($("#customer-pane"), (customer) => {
 const view = new CaseView({
   root: $("#case-view"), header: $("#case-header"), digest: $("#case-digest"),
   viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
+  fraudPanel: new FraudPanel($("#fraud-panel")),
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });
