@@ -98,6 +98,8 @@ class Settings:
                 raise ConfigError("DATABASE_URL must be set when CASELINE_ENV=production")
             if not self.public_base_url:
                 raise ConfigError("PUBLIC_BASE_URL must be set when CASELINE_ENV=production")
+        if self.fraud_match_score > 100:
+            raise ConfigError("FRAUD_MATCH_SCORE must be at most 100 (a percentage)")
         if self.tasks_mode not in ("thread", "eager", "celery"):
             raise ConfigError("CASELINE_TASKS must be one of thread, eager, celery")
         if self.tasks_mode == "celery" and not self.redis_url:
