@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
-from crm.core import audit, db
+from crm.core import audit, db, events
 from crm.core.errors import Forbidden
 from crm.fraud import suggestions, visibility
 from crm.fraud.rules import DEFAULT, RULES, Facts, Finding, Thresholds
@@ -30,17 +30,20 @@ def evaluate(session: Session, case_id: int, thresholds: Thresholds = DEFAULT, *
     case = session.get(Case, case_id)
     if case is None:
         return []
-    names = list(rules or RULES)
+    names = list(RULES) if rules is None else [n for n in rules if n in RULES]
     facts = Facts(session, case, thresholds, tuple(interaction_ids))
     before = _related(session, case.id, names)
     found = [f for name in names for f in RULES[name](facts)]
-    active = _apply(session, case, names, found)
-    suggestions.offer(session, case, found)
-    if follow:
+    if _apply(session, case, names, found):
+        # The case's watchers refresh their flags (the header itself carries none).
+        events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
+    if suggestions.RULE in names:
+        suggestions.offer(session, case, found)
+    followed = [n for n in names if n in _FOLLOWED]
+    if follow and followed:
         for other in sorted((before | {c for f in found for c in f.related}) - {case.id}):
-            evaluate(session, other, thresholds, rules=[n for n in names if n in _FOLLOWED],
-                     follow=False)
-    return active
+            evaluate(session, other, thresholds, rules=followed, follow=False)
+    return active_flags(session, case.id)
 
 
 # Rules whose findings involve other cases (the rest read only the case itself).
@@ -57,11 +60,11 @@ def _related(session: Session, case_id: int, names: list[str]) -> set[int]:
     return related
 
 
-def _apply(session: Session, case: Case, names: list[str],
-           found: list[Finding]) -> list[RedFlag]:
+def _apply(session: Session, case: Case, names: list[str], found: list[Finding]) -> bool:
+    # True when a flag was raised, changed or cleared.
     existing = {(f.rule, f.key): f for f in session.scalars(select(RedFlag).where(
         RedFlag.case_id == case.id, RedFlag.rule.in_(names)))}
-    now = utcnow()
+    now, changed = utcnow(), False
     for finding in found:
         flag = existing.pop((finding.rule, finding.key), None)
         if flag is None:
@@ -71,6 +74,7 @@ def _apply(session: Session, case: Case, names: list[str],
                 "rule": finding.rule, "key": finding.key, "reason": finding.reason,
                 "facts": finding.facts, "status": "active", "created_at": now,
                 "updated_at": now}, ["case_id", "rule", "key"])
+            changed = True
             if flag is not None:
                 continue
             flag = session.scalars(select(RedFlag).where(
@@ -79,12 +83,12 @@ def _apply(session: Session, case: Case, names: list[str],
         if (flag.status, flag.reason, flag.facts, flag.claim_id) != (
                 "active", finding.reason, finding.facts, finding.claim_id):
             flag.status, flag.reason, flag.facts = "active", finding.reason, finding.facts
-            flag.claim_id = finding.claim_id
+            flag.claim_id, changed = finding.claim_id, True
     for flag in existing.values():  # no longer found: cleared, never deleted
         if flag.status != "cleared":
-            flag.status = "cleared"
+            flag.status, changed = "cleared", True
     session.flush()
-    return active_flags(session, case.id)
+    return changed
 
 
 def active_flags(session: Session, case_id: int) -> list[RedFlag]:

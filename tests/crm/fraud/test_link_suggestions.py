@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from crm.cases import timeline
 from crm.core.errors import Conflict, Forbidden
 from crm.fraud import escalations, suggestions
 from crm.models import AuditEvent, Case, Claim, CustomerLink, LinkSuggestion
@@ -71,3 +72,11 @@ def test_a_suggestion_whose_shared_account_is_gone_is_withdrawn(session, pair):
 def _claim_of(session, customer):
     return session.scalars(select(Claim).join(Case, Case.id == Claim.case_id).where(
         Case.customer_id == customer.id)).one()
+
+
+def test_a_note_read_for_stated_facts_leaves_suggestions_waiting(session, pair, agent):
+    a, _ = pair
+    case_id = session.scalar(select(Case.id).where(Case.customer_id == a.id))
+    timeline.add_note(session, agent, case_id, "Customer called about the claim.")
+    session.commit()
+    assert len(suggestions.for_customer(session, a.id)) == 1
