@@ -25,9 +25,10 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _LOSS_WORDS = re.compile(r"\b(loss|lost|incident|accident|happened|occurred|stolen|theft|"
                          r"damaged?|burglary|fire|flood|crash)\b", re.I)
-_MONEY = re.compile(r"(?:[$€£]\s?|\b(?:usd|eur|gbp|zar)\s?)(\d{1,3}(?:[,\s]\d{3})+|\d+)"
-                    r"(?:\.(\d{2}))?\b|\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?\s?"
-                    r"(?:dollars|euros|pounds|rand)\b", re.I)
+# At most 15 digits: an amount, not a pasted number thousands of digits long.
+_MONEY = re.compile(r"(?:[$€£]\s?|\b(?:usd|eur|gbp|zar)\s?)(\d{1,3}(?:[,\s]\d{3}){1,4}|"
+                    r"\d{1,15})(?:\.(\d{2}))?\b|\b(\d{1,3}(?:,\d{3}){1,4}|\d{1,15})"
+                    r"(?:\.(\d{2}))?\s?(?:dollars|euros|pounds|rand)\b", re.I)
 _AMOUNT_WORDS = re.compile(r"\b(claim(?:ed|ing)?|amount|worth|value[ds]?|cost|costs|"
                            r"damage|loss|repairs?|total)\b", re.I)
 # Printed in groups of four ("GB29 NWBK 6016 …") or run together; a word after it is no part.

@@ -73,3 +73,8 @@ def test_what_counts_as_stated():
     assert [(s.what, s.value) for s in found] == [
         ("loss_date", "2026-03-03"), ("bank_account", "DE89370400440532013000")]
     assert stated("We met on 12 March 2026 for coffee.") == []  # not about the loss
+
+
+def test_long_and_odd_text_is_read_without_fuss():
+    assert [s.what for s in stated("The claim is for $" + "9" * 5000 + ".")] == []
+    assert stated("Loss on 31 February 2026, claim $1" + "0" * 30) == []
