@@ -36,7 +36,8 @@ def ring(server_env):
 
 
 def _graph(page):
-    return "document.getElementById('ring-graph').cytoscape"
+    # Between two cases the panel is empty for a moment: no graph element at all.
+    return "document.getElementById('ring-graph')?.cytoscape"
 
 
 def _click_at(page, js_position: str) -> None:
