@@ -30,6 +30,7 @@ $(VENDOR): node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js* static/vendor/
 	cp node_modules/@twilio/voice-sdk/dist/twilio.min.js static/vendor/
+	cp node_modules/cytoscape/dist/cytoscape.esm.min.mjs static/vendor/
 	touch $@
 
 demo: setup

@@ -10,6 +10,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     decisions,
     emails,
     exports,
+    flags,
     fraud,
     me,
     messages,

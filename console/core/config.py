@@ -47,6 +47,14 @@ class Settings:
     collections_promise_tolerance_cents: int = 100
     collections_promise_grace_days: int = 2
     collections_settlement_free_discount_pct: int = 10
+    # Red-flag rules: a loss this many days after cover began, this many prior claims within
+    # so many days, how alike (0-100) near-matching names and addresses are, and how many
+    # active flags recommend a referral.
+    fraud_loss_after_start_days: int = 30
+    fraud_prior_claims: int = 3
+    fraud_prior_claims_days: int = 365
+    fraud_match_score: int = 90
+    fraud_referral_flags: int = 3
     extra: dict = field(default_factory=dict)
 
     @property
@@ -90,6 +98,8 @@ class Settings:
                 raise ConfigError("DATABASE_URL must be set when CASELINE_ENV=production")
             if not self.public_base_url:
                 raise ConfigError("PUBLIC_BASE_URL must be set when CASELINE_ENV=production")
+        if self.fraud_match_score > 100:
+            raise ConfigError("FRAUD_MATCH_SCORE must be at most 100 (a percentage)")
         if self.tasks_mode not in ("thread", "eager", "celery"):
             raise ConfigError("CASELINE_TASKS must be one of thread, eager, celery")
         if self.tasks_mode == "celery" and not self.redis_url:

@@ -1,1 +1,2 @@
-"""Fraud work in the console: the fraud queue's offers, and snoozed investigations waking."""
+"""Fraud work in the console: the fraud queue's offers, snoozed investigations waking, and
+red-flag rules evaluated as facts change."""

@@ -7,7 +7,7 @@ from crm.models.claims import ClaimDocument, CoverChange
 from crm.models.collections import Import, ImportReject, Payment, PaymentPlan, Settlement
 from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.exports import CaseExport
-from crm.models.fraud import Evidence, RedFlag
+from crm.models.fraud import Evidence, FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
@@ -56,11 +56,13 @@ __all__ = [
     "Decision",
     "DispositionCode",
     "Evidence",
+    "FraudIdentifier",
     "Import",
     "ImportReject",
     "InboundAddress",
     "Interaction",
     "Investigation",
+    "LinkSuggestion",
     "Offer",
     "Payment",
     "PaymentPlan",

@@ -18,9 +18,9 @@ const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
 
 export class CaseView {
   constructor({ root, header, digest, viewers, timeline, composer, customerPane, debtPanel, exportPanel,
-    claimPanel }) {
+    claimPanel, fraudPanel }) {
     Object.assign(this, { root, header, digest, viewers, timeline, composer, customerPane, debtPanel,
-      exportPanel, claimPanel });
+      exportPanel, claimPanel, fraudPanel });
     // A payment or promise changes the account: its line in the header follows.
     if (debtPanel) debtPanel.onCase = (c) => {
       if (c.id !== this.caseId) return;
@@ -44,6 +44,7 @@ export class CaseView {
     this.debtPanel?.open(null);
     this.exportPanel?.open(caseId);
     this.claimPanel?.open(null);
+    this.fraudPanel?.open(null);
     const opened = this.timeline.open(caseId);
     try {
       const c = await get(`/cases/${caseId}`);
@@ -51,6 +52,7 @@ export class CaseView {
       this.renderHeader(c);
       this.debtPanel?.open(c);
       this.claimPanel?.open(c);
+      this.fraudPanel?.open(c);
       this.composer.setContext({ case: c });
       this.customerPane.open(c.customer_id);
       this.loadDigest();
@@ -88,6 +90,7 @@ export class CaseView {
     this.debtPanel?.open(null);
     this.exportPanel?.open(null);
     this.claimPanel?.open(null);
+    this.fraudPanel?.open(null);
     fill(this.header, h("p", { class: "error", id: "case-error" }, message));
   }
 
@@ -276,6 +279,8 @@ export class CaseView {
     if (payload.case_id !== this.caseId) return;
     this.timeline.upsert({ ...payload.interaction, cursor: payload.cursor });
     if (payload.interaction.medium !== "note") this.loadDigest();
+    // A note, email or call wrap-up may state a fact the claim record disagrees with.
+    if (["note", "email", "voice"].includes(payload.interaction.medium)) this.fraudPanel?.refresh();
   }
 
   onCase(payload) {
@@ -287,6 +292,7 @@ export class CaseView {
     if (this.claimPanel?.count || payload.case?.open_work?.some((w) => w.kind === "claim")) {
       this.claimPanel?.refresh();
     }
+    this.fraudPanel?.refresh(); // a claim or an investigation changed: the rules ran again
   }
 
   onViewers(payload) {

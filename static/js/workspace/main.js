@@ -9,6 +9,7 @@ import { get } from "/static/js/api.js";
 import { $, fill, h } from "./dom.js";
 import { holds } from "./format.js";
 import { ExportPanel } from "./exports.js";
+import { FraudPanel } from "./flags.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
 import { InvestigationPanel } from "./investigation.js";
 import { Offers } from "./offers.js";
@@ -34,6 +35,7 @@ const view = new CaseView({
   viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
   exportPanel: new ExportPanel($("#case-export"), socket),
   claimPanel: new ClaimPanel($("#claim-panel")),
+  fraudPanel: new FraudPanel($("#fraud-panel")),
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const investigation = new InvestigationPanel($("#investigation-panel"), $("#fraud-queue"), openCase);

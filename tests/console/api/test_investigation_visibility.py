@@ -100,6 +100,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/customers/<int:customer_id>/links"): Row(
         "POST", "/api/v1/customers/{customer_id}/links", {"other": "{other_id}", "reason": "x"},
         sees=frozenset(), denied=(403, 404, 409)),
+    # Red flags, suggested links and the ring graph: 403 "under review" for everyone else.
+    ("GET", "/api/v1/cases/<int:case_id>/flags"): Row(
+        "GET", "/api/v1/cases/{case_id}/flags", sees=frozenset()),
+    ("GET", "/api/v1/cases/<int:case_id>/links/suggested"): Row(
+        "GET", "/api/v1/cases/{case_id}/links/suggested", sees=frozenset()),
+    ("GET", "/api/v1/customers/<int:customer_id>/ring"): Row(
+        "GET", "/api/v1/customers/{customer_id}/ring", sees=frozenset()),  # the ring's reason
+    ("POST", "/api/v1/links/suggestions/<int:suggestion_id>/accept"): Row(
+        "POST", "/api/v1/links/suggestions/987654/accept", {"reason": "x"}, sees=frozenset()),
+    ("POST", "/api/v1/links/suggestions/<int:suggestion_id>/dismiss"): Row(
+        "POST", "/api/v1/links/suggestions/987654/dismiss", {}, sees=frozenset()),
     ("DELETE", "/api/v1/customers/<int:customer_id>/links/<int:other_id>"): Row(
         "DELETE", "/api/v1/customers/{customer_id}/links/{other_id}", sees=frozenset()),
 }
@@ -179,6 +190,8 @@ def test_a_permitted_reader_sees_the_escalation_and_the_ring(client, session, as
     customer = client.get(f"/api/v1/customers/{world.customer_id}", headers=headers
                           ).get_data(as_text=True)
     assert RING in customer
+    ring = client.get(f"/api/v1/customers/{world.customer_id}/ring", headers=headers)
+    assert ring.status_code == 200 and RING in ring.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ROLES)

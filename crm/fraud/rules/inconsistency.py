@@ -1,0 +1,87 @@
+"""Inconsistency flags: a loss date, amount or bank account stated in a note, a call's
+wrap-up or an email that disagrees with the claim record, both sources quoted."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from crm.fraud.rules.base import Facts, Finding
+from crm.fraud.rules.statements import Stated, stated
+from crm.models import Claim, Interaction, RedFlag
+
+NAME = "statement_mismatch"
+# Where agents and customers state facts in words (a call's words are in its wrap-up).
+MEDIA = ("note", "email", "voice")
+_FIELDS = {"loss_date": ("loss date", lambda c: c.loss_date and c.loss_date.isoformat()),
+           "amount": ("reported amount", lambda c: c.reported_amount_cents is not None
+                      and str(c.reported_amount_cents)),
+           "bank_account": ("bank account", lambda c: c.bank_account_key)}
+
+
+def texts(item: Interaction) -> list[tuple[str, str]]:
+    """(source, text) pairs of an interaction: its body, and each wrap-up's notes."""
+    source = {"note": "A note", "email": "An email", "voice": "A call"}.get(item.medium,
+                                                                          "A message")
+    found = [(source, item.body)] if item.body and item.medium != "voice" else []
+    found += [("A call's wrap-up", w.get("notes") or "")
+              for w in (item.meta or {}).get("wrap_ups", []) if w.get("notes")]
+    return found
+
+
+def _shown(what: str, claim: Claim) -> str:
+    if what == "amount":
+        return f"{claim.currency} {claim.reported_amount_cents / 100:,.2f}"
+    if what == "bank_account":
+        return claim.bank_account or claim.bank_account_key or ""
+    return claim.loss_date.isoformat()
+
+
+def _statements(facts: Facts) -> list[Interaction]:
+    s, case = facts.session, facts.case
+    flagged = [f.facts.get("stated", {}).get("interaction_id") for f in s.scalars(
+        select(RedFlag).where(RedFlag.case_id == case.id, RedFlag.rule == NAME))]
+    newest = select(Interaction.id).where(
+        Interaction.case_id == case.id, Interaction.medium.in_(MEDIA)).order_by(
+        Interaction.occurred_at.desc(), Interaction.id.desc()).limit(
+        facts.thresholds.statement_scan)
+    wanted = {i for i in (*facts.interaction_ids, *flagged) if i}
+    return list(s.scalars(select(Interaction).where(
+        Interaction.case_id == case.id,
+        or_(Interaction.id.in_(newest.scalar_subquery()), Interaction.id.in_(wanted)))
+        .order_by(Interaction.id)))
+
+
+def evaluate(facts: Facts) -> list[Finding]:
+    """One finding per stated fact that no claim in its scope records."""
+    if not facts.claims:
+        return []
+    found = []
+    for item in _statements(facts):
+        for source, text in texts(item):
+            for fact in stated(text):
+                finding = _check(facts, item, source, text, fact)
+                if finding:
+                    found.append(finding)
+    return found
+
+
+def _check(facts: Facts, item: Interaction, source: str, text: str,
+           fact: Stated) -> Finding | None:
+    label, value_of = _FIELDS[fact.what]
+    # A text naming a claim speaks of that claim; otherwise of any claim on the case.
+    named = [c for c in facts.claims if c.number.lower() in text.lower()]
+    scope = [c for c in (named or facts.claims) if value_of(c)]
+    if not scope or any(value_of(c) == fact.value for c in scope):
+        return None
+    claim = scope[-1]  # the newest claim in scope is the one it most likely means
+    record = _shown(fact.what, claim)
+    when = item.occurred_at.date().isoformat()
+    return Finding(
+        NAME, f"{fact.what}:{item.id}:{fact.value}"[:200],
+        f"{source} ({when}) says \"{fact.quote}\" but claim {claim.number} records the "
+        f"{label} as {record}.",
+        {"field": fact.what,
+         "stated": {"source": source.removeprefix("A ").removeprefix("An "),
+                    "interaction_id": item.id, "quote": fact.quote, "value": fact.shown},
+         "record": {"claim": claim.number, "field": label, "value": record}},
+        claim_id=claim.id)

@@ -1,0 +1,83 @@
+"""The fraud ring as a graph on the case: flags with their reasons, nodes that open their
+cases, and a link unlinked from the graph."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import insert, select
+
+from crm.models import Case, CustomerLink, RedFlag, utcnow
+from tests.e2e.databases import served_default
+from tests.e2e.pages import add_person, open_case
+
+
+@pytest.fixture(scope="module")
+def ring(server_env):
+    """Three customers in a ring (A - B - C) and a red flag on A's case: case ids by letter."""
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        ids = {letter: add_person(conn, client_id, f"Ring {letter} Person", f"CL-E2ERING{letter}",
+                                  {"kind": "email", "value": f"ring.{letter.lower()}@example.com"})
+               for letter in "ABC"}
+        customer = dict(conn.execute(select(Case.id, Case.customer_id).where(
+            Case.id.in_(ids.values()))).all())
+        a, b, c = (customer[ids[x]] for x in "ABC")
+        conn.execute(insert(CustomerLink.__table__), [
+            {"client_id": client_id, "customer_id": min(a, b), "other_id": max(a, b),
+             "reason": "same bank account", "created_at": utcnow()},
+            {"client_id": client_id, "customer_id": min(b, c), "other_id": max(b, c),
+             "reason": "same repair shop", "created_at": utcnow()}])
+        conn.execute(insert(RedFlag.__table__).values(
+            client_id=client_id, case_id=ids["A"], rule="loss_soon_after_cover", key="claim:x",
+            reason="Claim E2E-1: the loss came 10 days after the policy started.",
+            facts={"days_after": 10}, status="active", created_at=utcnow(),
+            updated_at=utcnow()))
+    return ids
+
+
+def _graph(page):
+    # Between two cases the panel is empty for a moment: no graph element at all.
+    return "document.getElementById('ring-graph')?.cytoscape"
+
+
+def _click_at(page, js_position: str) -> None:
+    # Cytoscape draws on a canvas: click where it says the element is drawn.
+    box = page.locator("#ring-graph").bounding_box()
+    at = page.evaluate(f"(() => {{ const p = {js_position}; return [p.x, p.y]; }})()")
+    page.mouse.click(box["x"] + at[0], box["y"] + at[1])
+
+
+def test_the_ring_graph_opens_cases_and_unlinks(new_page, sign_in, live_server, ring):
+    page = sign_in(new_page(), "fraud@caseline.demo")
+    open_case(page, live_server, ring["A"], "CL-E2ERINGA")
+    flag = page.locator("#flag-list .flag-item")
+    expect(flag).to_have_count(1)
+    expect(flag).to_contain_text("the loss came 10 days after the policy started")
+    page.wait_for_function(f"{_graph(page)} && {_graph(page)}.nodes().length === 3")
+    labels = page.evaluate(f"{_graph(page)}.edges().map((e) => e.data('label')).sort()")
+    assert labels == ["same bank account", "same repair shop"]
+
+    # A node opens its customer's case.
+    node_b = f"{_graph(page)}.nodes().filter((n) => n.data('case_id') === {ring['B']})[0]"
+    page.wait_for_function(f"{node_b}.renderedPosition().x > 0")
+    _click_at(page, f"{node_b}.renderedPosition()")
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ERINGB")
+
+    # On B's case, unlink B and C from the graph: the edge goes.
+    page.wait_for_function(f"{_graph(page)} && {_graph(page)}.nodes('[?centre]')[0]"
+                           f".data('case_id') === {ring['B']}")
+    edge = (f"{_graph(page)}.edges().filter((e) => e.data('label') === 'same repair shop')[0]")
+    _click_at(page, f"{edge}.renderedMidpoint()")
+    expect(page.locator("#ring-edge")).to_contain_text("same repair shop")
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#ring-unlink").click()
+    page.wait_for_function(f"{_graph(page)}.edges().length === 1")
+    assert page.evaluate(f"{_graph(page)}.edges().map((e) => e.data('label'))") == [
+        "same bank account"]
+
+
+def test_an_agent_sees_no_fraud_panel(new_page, sign_in, live_server, ring):
+    page = sign_in(new_page())
+    open_case(page, live_server, ring["A"], "CL-E2ERINGA")
+    expect(page.locator("#fraud-panel")).to_be_hidden()
+    expect(page.locator("#flag-list")).to_have_count(0)
