@@ -9,6 +9,7 @@ from crm.models.fraud import RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
+from crm.models.security import PasswordReset, RecoveryCode, SignIn
 from crm.models.tenancy import (
     ROLES,
     ApiToken,
@@ -56,13 +57,16 @@ __all__ = [
     "Interaction",
     "Investigation",
     "Offer",
+    "PasswordReset",
     "Payment",
     "PaymentPlan",
     "Promise",
     "RecentCase",
+    "RecoveryCode",
     "RedFlag",
     "RoutingQueue",
     "Settlement",
+    "SignIn",
     "Task",
     "Team",
     "User",
