@@ -7,6 +7,7 @@ from flask import session as cookie
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from console.auth import sign_in
@@ -24,7 +25,8 @@ class TokenForm(FlaskForm):
     """A new API token: what it is for, and what it may do."""
 
     label = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    scope = RadioField("Scope", choices=[("read", "Read only"), ("full", "Read and write")],
+    scope = RadioField("Scope", choices=[SelectChoice("read", "Read only"),
+                                         SelectChoice("full", "Read and write")],
                        default="read")
 
 

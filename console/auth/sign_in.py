@@ -120,9 +120,8 @@ def _sign_in(form: SignInForm):
         hold_pending(user, "code", next_url)
         return redirect(url_for("two_factor.code"))
     sign_in_limits.succeeded(address, email)
-    if user.two_factor_required:
-        hold_pending(user, "enrol", next_url)
-        return redirect(url_for("two_factor.enrol"))
+    # A user whose client requires a second factor they have not set up is signed in but
+    # held on the enrolment page (console.auth.two_factor) until they do.
     return complete_sign_in(user, "password", next_url)
 
 
@@ -145,14 +144,14 @@ def start_session(user: User, method: str) -> None:
     cookie[LOGIN_ID] = key
 
 
-# A password accepted, the second step still to come: (user id, step, next, when), in the
-# signed session cookie for a few minutes.
+# A password accepted, the code still to come: (user id, step, next, when), in the signed
+# session cookie for a few minutes.
 PENDING = "pending_sign_in"
 PENDING_FOR = 300  # seconds
 
 
 def hold_pending(user: User, step: str, next_url: str) -> None:
-    """Remember that this browser passed the password and owes a code or an enrolment."""
+    """Remember that this browser passed the password and owes a code."""
     cookie[PENDING] = {"user": user.id, "step": step, "next": next_url, "at": time.time()}
 
 
