@@ -52,8 +52,8 @@ def forgot():
     if not form.validate():
         return render_template("password_forgot.html", form=form, sent=False,
                                error="Enter your email address."), 400
-    # Counted like sign-ins from this address: no one floods a mailbox or the SMTP server.
-    wait = sign_in_limits.attempt(request.remote_addr, "reset:" + form.email.data)
+    # Counted per address and per account from it: no one floods a mailbox or the SMTP server.
+    wait = sign_in_limits.reset_requested(request.remote_addr, form.email.data)
     if wait is not None:
         page = render_template("password_forgot.html", form=form, error=wait.message, sent=False)
         return page, 429, {"Retry-After": str(wait.seconds)}

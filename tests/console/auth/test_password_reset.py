@@ -127,3 +127,9 @@ def test_one_address_cannot_flood_a_mailbox(client, agent, smtp):
     codes = [ask_for_link(client, agent.email).status_code for _ in range(7)]
     assert codes[:5] == [200] * 5 and codes[-1] == 429
     assert len(smtp.messages()) == 5
+
+
+def test_reset_requests_do_not_use_up_the_sign_in_budget(client, agent, smtp):
+    for _ in range(6):
+        ask_for_link(client, agent.email)
+    assert password_sign_in(client, agent.email).status_code == 302
