@@ -149,14 +149,17 @@ def users_create(email, name, roles, password, client_slugs):
 @users.command("token")
 @click.argument("email")
 @click.option("--label", default="cli")
-def users_token(email, label):
+@click.option("--scope", type=click.Choice(["full", "read"]), default="full", show_default=True,
+              help="read: GET only, any write is refused with 403.")
+def users_token(email, label, scope):
     """Print a new API token for a user (shown once)."""
     from console.core.database import session
     from crm.core.errors import DomainError
 
     s = session()
     try:
-        token = user_service.issue_token(s, user_service.get_by_email(s, email), label)
+        token = user_service.issue_token(s, user_service.get_by_email(s, email), label,
+                                         scope=scope)
         s.commit()
     except DomainError as exc:
         raise click.ClickException(exc.message) from None

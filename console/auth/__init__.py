@@ -1,1 +1,2 @@
-"""Who is calling (sessions, API tokens) and limits on failed sign-ins."""
+"""Who is calling (sessions, API tokens, second factor, single sign-on), password resets,
+and limits on failed sign-ins."""

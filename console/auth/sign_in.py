@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -16,10 +15,10 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from console.auth import sign_in_limits
-from console.core import database, shared_state
+from console.core import database
 from console.core.extensions import csrf, login_manager
 from crm.models import User
-from crm.tenancy import users
+from crm.tenancy import sign_ins, users
 
 bp = Blueprint("auth", __name__)
 
@@ -33,13 +32,22 @@ class SignInForm(FlaskForm):
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    if _sign_ins().ended(cookie.get(LOGIN_ID)):
-        return None  # signed out: a copy of the old cookie (another tab, a thief) is no key
+    session = database.session()
     try:
-        user = database.session().get(User, int(user_id))
+        user = session.get(User, int(user_id))
     except ValueError:
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    # The cookie is only a key: a sign-in ended (signed out, revoked on the sessions page,
+    # the password reset) leaves copies of it (another tab, a thief) opening nothing.
+    row = sign_ins.live(session, cookie.get(LOGIN_ID), user.id)
+    if row is None:
+        return None
+    g.sign_in = row
+    if session.dirty:
+        session.commit()  # last seen (at most once a minute), before the view does anything
+    return user
 
 
 def bearer_token() -> str | None:
@@ -50,8 +58,21 @@ def bearer_token() -> str | None:
 
 
 def actor_from_token(token: str | None) -> User | None:
-    """The active user owning an API token."""
-    return users.user_for_token(database.session(), token) if token else None
+    """The active user owning an API token (the token is kept on g: its scope matters)."""
+    session = database.session()
+    record = users.token_for(session, token) if token else None
+    g.api_token = record
+    if record is None:
+        return None
+    if session.dirty:
+        session.commit()  # last use (at most once a minute), shown on the tokens page
+    return record.user
+
+
+def token_is_read_only() -> bool:
+    """True when this request came with a read-only API token."""
+    record = g.get("api_token")
+    return record is not None and record.scope == "read"
 
 
 def current_actor() -> User | None:
@@ -70,10 +91,11 @@ def login():
         csrf.protect()
         if form.validate():
             return _sign_in(form)
-        return render_template("login.html", form=form, error="Enter your email and password."), 400
+        return render_template("login.html", form=form, error="Enter your email and password.",
+                               **login_options()), 400
     if current_user.is_authenticated:
         return redirect(url_for("web.index"))
-    return render_template("login.html", form=form, error=None)
+    return render_template("login.html", form=form, error=None, **login_options())
 
 
 def _sign_in(form: SignInForm):
@@ -81,20 +103,76 @@ def _sign_in(form: SignInForm):
     address, email = request.remote_addr, form.email.data
     wait = sign_in_limits.attempt(address, email)
     if wait is not None:
-        page = render_template("login.html", form=form, error=wait.message)
+        page = render_template("login.html", form=form, error=wait.message, **login_options())
         return page, 429, {"Retry-After": str(wait.seconds)}
     session = database.session()
     try:
         user = users.authenticate(session, email, form.password.data)
     except users.SignInRefused as exc:
         session.rollback()
-        return render_template("login.html", form=form, error=exc.message), 401
+        return render_template("login.html", form=form, error=exc.message,
+                               **login_options()), 401
     session.commit()
+    next_url = _safe_next(request.args.get("next"))
+    if user.two_factor:
+        # The password was right; the sign-in waits for the authenticator's code (whose
+        # failures count like wrong passwords, so success here is not taken back yet).
+        hold_pending(user, "code", next_url)
+        return redirect(url_for("two_factor.code"))
     sign_in_limits.succeeded(address, email)
+    # A user whose client requires a second factor they have not set up is signed in but
+    # held on the enrolment page (console.auth.two_factor) until they do.
+    return complete_sign_in(user, "password", next_url)
+
+
+def complete_sign_in(user: User, method: str, next_url: str | None = None):
+    """Sign the browser in as the user and go on to where they were going."""
+    start_session(user, method)
+    return redirect(next_url or url_for("web.index"))
+
+
+def start_session(user: User, method: str) -> None:
+    """Sign the browser in as the user: a new server-side sign-in, a new CSRF secret."""
+    cookie.pop(PENDING, None)
     _new_csrf_secret()  # a token issued before sign-in (perhaps to an attacker) stops working
+    session = database.session()
+    key = sign_ins.start(session, user, method=method,
+                         user_agent=request.headers.get("User-Agent", ""),
+                         ip=request.remote_addr or "")
+    session.commit()
     login_user(user)
-    new_sign_in()
-    return redirect(_safe_next(request.args.get("next")))
+    cookie[LOGIN_ID] = key
+
+
+# A password accepted, the code still to come: (user id, step, next, when), in the signed
+# session cookie for a few minutes.
+PENDING = "pending_sign_in"
+PENDING_FOR = 300  # seconds
+
+
+def hold_pending(user: User, step: str, next_url: str) -> None:
+    """Remember that this browser passed the password and owes a code."""
+    cookie[PENDING] = {"user": user.id, "step": step, "next": next_url, "at": time.time()}
+
+
+def pending_sign_in(step: str) -> tuple[User, str] | None:
+    """The user (and where to go after) of this browser's half-done sign-in at this step."""
+    held = cookie.get(PENDING)
+    if not isinstance(held, dict) or held.get("step") != step:
+        return None
+    if time.time() - float(held.get("at") or 0) > PENDING_FOR:
+        cookie.pop(PENDING, None)
+        return None
+    user = database.session().get(User, int(held.get("user") or 0))
+    if user is None or not user.active:
+        return None
+    return user, _safe_next(held.get("next"))
+
+
+def login_options() -> dict:
+    """What the sign-in page offers besides the password (single sign-on, when configured)."""
+    settings = current_app.config["CASELINE"]
+    return {"sso_label": settings.oidc_label if settings.oidc_discovery_url else None}
 
 
 def _new_csrf_secret() -> None:
@@ -120,13 +198,16 @@ def logout():
     """Sign out (POST with CSRF, so another site cannot sign you out)."""
     csrf.protect()
     login_id = cookie.get(LOGIN_ID)
+    actor = current_user._get_current_object() if current_user.is_authenticated else None
     logout_user()
     cookie.pop(LOGIN_ID, None)
+    cookie.pop(PENDING, None)
     _new_csrf_secret()
     if login_id:
-        _sign_ins().end(login_id)
-        for then in _on_sign_out:
-            then(login_id)  # realtime: a tab left open must not go on receiving calls and cases
+        session = database.session()
+        sign_ins.end_by_key(session, login_id, actor, "signed_out")
+        session.commit()
+        signed_out(login_id)
     flash("You are signed out.")
     return redirect(url_for("auth.login"))
 
@@ -134,47 +215,11 @@ def logout():
 LOGIN_ID = "login_id"
 
 
-def new_sign_in() -> None:
-    """Mark this browser's sign-in with a random id (in its session cookie): the sockets its
-    tabs open join that sign-in's room, which signing out ends."""
-    cookie[LOGIN_ID] = secrets.token_urlsafe(12)
-
-
-class _LocalSignIns:
-    """Sign-ins ended in this process (embedded mode): id -> until when it is remembered."""
-
-    def __init__(self):
-        self._until: dict[str, float] = {}
-
-    def end(self, login_id: str) -> None:
-        now = time.time()
-        self._until = {k: t for k, t in self._until.items() if t > now}
-        self._until[login_id] = now + _remembered()
-
-    def ended(self, login_id: str | None) -> bool:
-        return bool(login_id) and self._until.get(login_id, 0) > time.time()
-
-
-class _SharedSignIns:
-    """Sign-ins ended, in Redis: every web process refuses their cookie."""
-
-    def __init__(self, redis):
-        self.redis = redis
-
-    def end(self, login_id: str) -> None:
-        self.redis.set(f"caseline:signin-ended:{login_id}", "1", ex=int(_remembered()))
-
-    def ended(self, login_id: str | None) -> bool:
-        return bool(login_id) and bool(self.redis.exists(f"caseline:signin-ended:{login_id}"))
-
-
-def _remembered() -> float:
-    # Flask refuses a session cookie older than this, so an ended sign-in need not outlive it.
-    return current_app.permanent_session_lifetime.total_seconds()
-
-
-def _sign_ins():
-    return shared_state.store("sign_ins", _LocalSignIns, _SharedSignIns)
+def signed_out(login_id: str | None) -> None:
+    """Tell the socket layer this browser's sign-in ended (its open tabs close at once)."""
+    if login_id:
+        for then in _on_sign_out:
+            then(login_id)  # realtime: a tab left open must not go on receiving calls and cases
 
 
 # Where a redirect may go after sign-in: a path on this site, in printable ASCII with no

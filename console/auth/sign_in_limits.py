@@ -43,13 +43,23 @@ def attempt(address: str | None, email: str) -> Wait | None:
     Counted before the password is checked, so parallel guesses cannot all slip in before
     the first failure is recorded; a success is taken back off (succeeded).
     """
+    return _count(address, email, "signin-fail", "failed sign-ins")
+
+
+def reset_requested(address: str | None, email: str) -> Wait | None:
+    """Count a password-reset request on counters of its own (the same limits): nobody floods
+    a mailbox, and resets asked for from an office do not use up its sign-in budget."""
+    return _count(address, email, "reset", "reset requests")
+
+
+def _count(address: str | None, email: str, kind: str, what: str) -> Wait | None:
     counts = _counts()
-    for key, limit, where in ((_address_key(address), PER_ADDRESS, "from your network"),
-                              (_account_key(address, email), PER_ACCOUNT_ADDRESS,
+    for key, limit, where in ((_address_key(address, kind), PER_ADDRESS, "from your network"),
+                              (_account_key(address, email, kind), PER_ACCOUNT_ADDRESS,
                                "for this email")):
         tried, ttl = counts.add(key)
         if tried > limit:
-            return Wait(max(1, math.ceil(ttl)), f"Too many failed sign-ins {where}. "
+            return Wait(max(1, math.ceil(ttl)), f"Too many {what} {where}. "
                                                  f"Try again in {max(1, math.ceil(ttl / 60))} "
                                                  "minutes.")
     return None
@@ -63,14 +73,14 @@ def succeeded(address: str | None, email: str) -> None:
     counts.clear(_account_key(address, email))
 
 
-def _address_key(address: str | None) -> str:
-    return f"caseline:signin-fail:ip:{_network(address)}"
+def _address_key(address: str | None, kind: str = "signin-fail") -> str:
+    return f"caseline:{kind}:ip:{_network(address)}"
 
 
-def _account_key(address: str | None, email: str) -> str:
+def _account_key(address: str | None, email: str, kind: str = "signin-fail") -> str:
     # Hashed: no email addresses in Redis keys, and a bounded key whatever was typed.
     account = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
-    return f"caseline:signin-fail:acct:{account}:{_network(address)}"
+    return f"caseline:{kind}:acct:{account}:{_network(address)}"
 
 
 def _network(address: str | None) -> str:

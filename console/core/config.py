@@ -37,6 +37,15 @@ class Settings:
     imap_url: str | None = None
     email_from: str = "Caseline <cases@caseline.local>"
     inbound_email_token: str | None = None
+    # Single sign-on with OpenID Connect (docs/sign-in.md): off unless a discovery URL is set.
+    oidc_discovery_url: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_groups_claim: str = "groups"
+    oidc_role_map: str = ""  # "idp-group=role,other-group=role"
+    oidc_create_users: bool = False
+    oidc_new_user_clients: str = ""  # client slugs a user created on first sign-in may see
+    oidc_label: str = "Sign in with single sign-on"
     instance_path: str = str(ROOT / "instance")
     log_format: str = "text"
     simulator: bool = False
@@ -73,7 +82,8 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict = {}
         for f in fields(cls):
-            if f.name in ("extra", "env", "tasks_mode", "simulator", "log_format"):
+            if f.name in ("extra", "env", "tasks_mode", "simulator", "log_format",
+                          "oidc_create_users"):
                 continue
             raw = env.get(f.name.upper())
             if raw not in (None, ""):
@@ -82,6 +92,7 @@ class Settings:
         values["log_format"] = env.get("LOG_FORMAT", "json" if values["env"] == "production"
                                        else "text")
         values["simulator"] = env.get("CASELINE_SIMULATOR", "") in ("1", "true", "yes")
+        values["oidc_create_users"] = env.get("OIDC_CREATE_USERS", "") in ("1", "true", "yes")
         settings = cls(**values)
         settings.tasks_mode = env.get("CASELINE_TASKS", "thread" if settings.embedded else "celery")
         settings.validate(explicit_database="DATABASE_URL" in env)
@@ -100,6 +111,8 @@ class Settings:
                 raise ConfigError("PUBLIC_BASE_URL must be set when CASELINE_ENV=production")
         if self.fraud_match_score > 100:
             raise ConfigError("FRAUD_MATCH_SCORE must be at most 100 (a percentage)")
+        if self.oidc_discovery_url and not (self.oidc_client_id and self.oidc_client_secret):
+            raise ConfigError("OIDC_DISCOVERY_URL needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
         if self.tasks_mode not in ("thread", "eager", "celery"):
             raise ConfigError("CASELINE_TASKS must be one of thread, eager, celery")
         if self.tasks_mode == "celery" and not self.redis_url:

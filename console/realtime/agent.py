@@ -10,7 +10,13 @@ from flask_socketio import join_room, leave_room
 from pydantic import BaseModel
 
 from channels.payloads import event_payload, refusal
-from console.auth.sign_in import LOGIN_ID, actor_from_token, current_actor, when_signed_out
+from console.auth.sign_in import (
+    LOGIN_ID,
+    actor_from_token,
+    current_actor,
+    token_is_read_only,
+    when_signed_out,
+)
 from console.core import database
 from console.core.extensions import socketio
 from console.realtime import connections
@@ -27,7 +33,7 @@ from crm.cases import records as cases
 from crm.core import events
 from crm.core.errors import DomainError
 from crm.models import User
-from crm.tenancy import users
+from crm.tenancy import sign_ins, users
 
 
 def connected_actor() -> User | None:
@@ -39,7 +45,12 @@ def connected_actor() -> User | None:
 fail = refusal  # a socket handler's refusal (the shape of the HTTP API's errors)
 
 
-def agent_event(handler: Callable, model: type[BaseModel] = NoFields) -> Callable:
+# What a socket opened with a read-only API token may do: follow cases, change nothing.
+READ_ONLY_EVENTS = frozenset({events.CASE_WATCH, events.CASE_UNWATCH})
+
+
+def agent_event(handler: Callable, model: type[BaseModel] = NoFields,
+                name: str | None = None) -> Callable:
     """handler(actor, payload) as a /agent event handler: a socket without a signed-in user
     gets the same refusal from every handler, and arguments that are not one object valid
     for the model an error ack (channels.payloads, as the API checks bodies)."""
@@ -47,6 +58,9 @@ def agent_event(handler: Callable, model: type[BaseModel] = NoFields) -> Callabl
         actor = connected_actor()
         if actor is None:
             return fail("unauthorized", "not signed in")
+        held = connections.held(request.sid)
+        if held is not None and held.read_only and name not in READ_ONLY_EVENTS:
+            return fail("forbidden", "this API token is read-only")
         try:
             payload = event_payload(model, args)
         except DomainError as exc:
@@ -58,7 +72,7 @@ def agent_event(handler: Callable, model: type[BaseModel] = NoFields) -> Callabl
 def register_agent_events(table) -> None:
     """Attach (event name, payload model, handler(actor, payload)) rows to /agent."""
     for name, model, handler in table:
-        socketio.on(name, namespace=AGENT_NS)(agent_event(handler, model))
+        socketio.on(name, namespace=AGENT_NS)(agent_event(handler, model, name))
 
 
 # What else a socket opening or closing means, as then(user, sid) and then(user_id, sid):
@@ -99,7 +113,10 @@ def connect(auth=None):
     actor = actor_from_token(token) if token else current_actor()
     if actor is None:
         raise ConnectionRefusedError("unauthorized: sign in or pass {token}")
-    connections.hold(request.sid, actor.id, users.token_digest(token) if token else None)
+    login_id = None if token else cookie.get(LOGIN_ID)
+    connections.hold(request.sid, actor.id, users.token_digest(token) if token else None,
+                     sign_ins.digest(login_id) if login_id else None,
+                     read_only=bool(token) and token_is_read_only())
     for then in _on_open:
         then(actor, request.sid)
     join_room(user_room(actor.id))

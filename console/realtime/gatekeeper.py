@@ -1,5 +1,5 @@
 """Sockets that may not stay open: connections that never sign in to a namespace, and
-staff sockets whose access has ended (user deactivated, API token revoked).
+staff sockets whose access has ended (user deactivated, API token or sign-in revoked).
 
 Engine.IO connects before any credential is shown (they come with the Socket.IO namespace
 connect), so without this an anonymous client could hold connections forever. Each web
@@ -18,7 +18,7 @@ from console.core import database
 from console.core.extensions import socketio
 from console.realtime import connections
 from crm.core import events
-from crm.tenancy import users
+from crm.tenancy import sign_ins, users
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +83,11 @@ def end_revoked() -> int:
     session = database.session()
     active, live = users.still_allowed(session, {c.user_id for c in held.values()},
                                        {c.token for c in held.values() if c.token})
+    signed_in = sign_ins.live_digests(session, {c.sign_in for c in held.values() if c.sign_in})
     session.commit()
     ended = [sid for sid, c in held.items()
-             if c.user_id not in active or (c.token and c.token not in live)]
+             if c.user_id not in active or (c.token and c.token not in live)
+             or (c.sign_in and c.sign_in not in signed_in)]
     for sid in ended:
         socketio.emit(events.SESSION_ENDED, {"reason": "access_ended"}, to=sid,
                       namespace=connections.AGENT_NS)

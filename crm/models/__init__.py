@@ -11,6 +11,7 @@ from crm.models.fraud import Evidence, FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
+from crm.models.security import PasswordReset, RecoveryCode, SignIn
 from crm.models.tenancy import (
     ROLES,
     ApiToken,
@@ -64,13 +65,16 @@ __all__ = [
     "Investigation",
     "LinkSuggestion",
     "Offer",
+    "PasswordReset",
     "Payment",
     "PaymentPlan",
     "Promise",
     "RecentCase",
+    "RecoveryCode",
     "RedFlag",
     "RoutingQueue",
     "Settlement",
+    "SignIn",
     "Task",
     "Team",
     "User",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.models.base import Base, BigId, utcnow
@@ -27,6 +27,8 @@ class Client(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Staff of this client must sign in with a second factor (TOTP) as well as a password.
+    require_two_factor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -75,6 +77,11 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # TOTP second factor: the base32 secret (set at enrolment, live once confirmed), and the
+    # last time step accepted, so one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship()
@@ -102,6 +109,16 @@ class User(Base):
         """The ids of the clients whose data this user may see."""
         return {c.id for c in self.clients}
 
+    @property
+    def two_factor(self) -> bool:
+        """True once the user has confirmed a TOTP authenticator."""
+        return self.totp_enabled_at is not None
+
+    @property
+    def two_factor_required(self) -> bool:
+        """True when any of the user's clients makes a second factor mandatory."""
+        return any(c.require_two_factor for c in self.clients)
+
 
 class ApiToken(Base):
     """A bearer token for the API and the socket; only its SHA-256 is stored."""
@@ -113,6 +130,8 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(120), default="")
+    # "full" (read and write) or "read" (GET only: any write is refused with 403).
+    scope: Mapped[str] = mapped_column(String(8), default="full")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

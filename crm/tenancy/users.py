@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -119,16 +119,26 @@ def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User, label: str = "", actor: User | None = None) -> str:
+TOKEN_SCOPES = ("full", "read")
+# last_used_at is written at most this often: not one UPDATE per API call.
+_USE_NOTED_EVERY = timedelta(minutes=1)
+
+
+def issue_token(session: Session, user: User, label: str = "", actor: User | None = None,
+                scope: str = "full") -> str:
     """A new API token for the user; the raw value is returned once and never stored."""
+    if scope not in TOKEN_SCOPES:
+        raise Invalid(f"scope must be one of {', '.join(TOKEN_SCOPES)}")
     raw = "cl_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=token_digest(raw), label=label))
-    audit.record(session, actor, "api_token.issued", user, after={"label": label})
+    session.add(ApiToken(user_id=user.id, token_hash=token_digest(raw), label=label,
+                         scope=scope))
+    audit.record(session, actor, "api_token.issued", user, after={"label": label,
+                                                                  "scope": scope})
     return raw
 
 
-def user_for_token(session: Session, raw: str | None) -> User | None:
-    """The active user owning this token, or None."""
+def token_for(session: Session, raw: str | None, now: datetime | None = None) -> ApiToken | None:
+    """The live token with this value whose user is active (its use noted), or None."""
     if not raw or len(raw) > 200:
         return None
     token = session.scalars(
@@ -138,7 +148,16 @@ def user_for_token(session: Session, raw: str | None) -> User | None:
     ).first()
     if token is None or not token.user.active:
         return None
-    return token.user
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= _USE_NOTED_EVERY:
+        token.last_used_at = now
+    return token
+
+
+def user_for_token(session: Session, raw: str | None) -> User | None:
+    """The active user owning this token, or None."""
+    token = token_for(session, raw)
+    return token.user if token else None
 
 
 def get_by_email(session: Session, email: str) -> User:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 
 from console.api.core.openapi import Registry
-from console.auth.sign_in import bearer_token, current_actor
+from console.auth.sign_in import bearer_token, current_actor, token_is_read_only
 from console.core.errors import error_response
 from console.core.extensions import csrf
 
@@ -24,6 +24,8 @@ def _authenticate():
     if actor is None:
         message = "invalid or revoked API token" if bearer_token() else "sign in or send a token"
         return error_response(401, "unauthorized", message)
+    if request.method in _UNSAFE and token_is_read_only():
+        return error_response(403, "forbidden", "this API token is read-only")
     if request.method in _UNSAFE and not bearer_token():
         # Cookie-authenticated writes need the CSRF token; bearer requests cannot be forged
         # by another site, so they skip it.
