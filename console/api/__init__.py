@@ -5,6 +5,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     changes,
     chats,
     collections,
+    customer_records,
     customers,
     decisions,
     emails,
@@ -13,6 +14,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     messages,
     monitoring,
     routing,
+    tasks,
     voice,
     worklist,
 )

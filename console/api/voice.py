@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from flask import Response, current_app
 from pydantic import BaseModel, ConfigDict, Field
@@ -81,6 +82,9 @@ class WrapUpIn(BaseModel):
     attorney_name: str | None = Field(default=None, max_length=200,
                                       description="attorney: who represents the debtor")
     attorney_phone: str | None = Field(default=None, max_length=40)
+    callback_at: datetime | None = Field(
+        default=None, strict=False,
+        description="callback: when to call the customer back (a task for the agent is made)")
 
 
 class DispositionsOut(BaseModel):
@@ -356,7 +360,7 @@ def call_dispositions(interaction_id: int):
 
 
 WRAP_UP_DETAILS = {"debt_account_id", "amount_cents", "due_on", "attorney_name",
-                   "attorney_phone"}
+                   "attorney_phone", "callback_at"}
 
 
 @api.route(bp, "/calls/<int:interaction_id>/wrap-up", "POST", summary="Wrap up a call",
