@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, Field
 
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import CaseOut, CustomerOut
+from console.api.core.times import IsoDate
 from console.core import database
 from crm.cases import records, workflow
 from crm.customers import details as customers
@@ -48,7 +47,7 @@ class CaseChange(BaseModel):
         default=None, max_length=records.MAX_LABELS, description="Free labels (1-40 "
         "characters each); duplicates are dropped.",
         json_schema_extra=documented(nullable=False))
-    follow_up_on: date | None = Field(default=None, strict=False, description="The day to "
+    follow_up_on: IsoDate | None = Field(default=None, description="The day to "
                                       "look at the case again (YYYY-MM-DD), or null")
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, Field
 
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
+from console.api.core.times import IsoDateTime
 from console.api.core.workspace_schemas import TaskOut
 from console.core import database
 from crm.tasks import records as tasks
@@ -18,7 +17,7 @@ class TaskIn(BaseModel):
 
     case_id: int
     title: str = Field(json_schema_extra=documented(**NOT_BLANK, maxLength=tasks.MAX_TITLE))
-    due_at: datetime | None = Field(default=None, strict=False,
+    due_at: IsoDateTime | None = Field(default=None,
                                     description="when it is due (ISO 8601; UTC if no zone)")
     assignee_id: int | None = Field(default=None, description="an active user of the case's "
                                     "client")
@@ -30,11 +29,11 @@ class TaskChange(BaseModel):
 
     status: str | None = Field(default=None, json_schema_extra=documented(
         nullable=False, enum=list(tasks.STATUSES)))
-    snoozed_until: datetime | None = Field(default=None, strict=False, description="with "
+    snoozed_until: IsoDateTime | None = Field(default=None, description="with "
                                            "status snoozed: when it comes back (future)")
     title: str | None = Field(default=None, json_schema_extra=documented(
         nullable=False, **NOT_BLANK, maxLength=tasks.MAX_TITLE))
-    due_at: datetime | None = Field(default=None, strict=False)
+    due_at: IsoDateTime | None = None
     assignee_id: int | None = Field(default=None, description="reassign to this person")
     team_id: int | None = Field(default=None, description="reassign to this team")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from flask import Response, current_app
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +12,7 @@ from channels.voice import bridge, control, twiml
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import DispositionOut, InteractionOut, present
+from console.api.core.times import IsoDateTime
 from console.core import database
 from console.core.errors import error_response
 from console.routing import presence
@@ -82,8 +82,8 @@ class WrapUpIn(BaseModel):
     attorney_name: str | None = Field(default=None, max_length=200,
                                       description="attorney: who represents the debtor")
     attorney_phone: str | None = Field(default=None, max_length=40)
-    callback_at: datetime | None = Field(
-        default=None, strict=False,
+    callback_at: IsoDateTime | None = Field(
+        default=None,
         description="callback: when to call the customer back (a task for the agent is made)")
 
 
