@@ -1,13 +1,16 @@
 // The agent workspace: worklist | case | customer, one search box, live over /agent.
 import { socket } from "../console.js";
+import { CaseWorkflow } from "./casework.js";
 import { CaseView } from "./caseview.js";
 import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
+import { NewCustomer } from "./customer-edit.js";
 import { DebtPanel } from "./debts.js";
 import { $, fill, h } from "./dom.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
 import { Offers } from "./offers.js";
 import { Search } from "./search.js";
+import { CaseTasks, MyTasks } from "./tasks.js";
 import { Timeline } from "./timeline.js";
 import { Worklist } from "./worklist.js";
 
@@ -29,6 +32,16 @@ const view = new CaseView({
   viewers: $("#viewers"), timeline, composer, customerPane, debtPanel: new DebtPanel($("#debt-panel")),
 });
 const worklist = new Worklist($("#worklist"), openCase);
+// Case work (issue 21): the workflow and tasks panels follow the case header.
+const workflow = new CaseWorkflow($("#case-work"), (c) => view.onCase({ case_id: c.id, case: c }));
+const caseTasks = new CaseTasks($("#case-tasks"));
+view.onHeader = (c) => {
+  workflow.render(c);
+  if (caseTasks.caseId !== c.id) caseTasks.open(c.id);
+};
+customerPane.onMerged = () => view.reopen(view.caseId);
+const myTasks = new MyTasks({ button: $("#my-tasks-button"), dialog: $("#my-tasks-dialog"), openCase });
+new NewCustomer({ button: $("#new-customer-button"), dialog: $("#new-customer-dialog"), openCase });
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });
 const offers = new Offers({ root: $("#work-offers"), tray: $("#work-in-hand"), socket, openCase });
 const sheet = $("#shortcuts");
@@ -69,6 +82,8 @@ async function route() {
   if (caseId === undefined) return;
   if (caseId === null) {
     watch(null);
+    workflow.clear();
+    caseTasks.open(null);
     view.showMissing("No such case: the link does not name one.");
     return;
   }
@@ -89,6 +104,9 @@ socket.on("interaction.created", (p) => view.onInteraction(p));
 socket.on("interaction.updated", (p) => view.onInteraction(p));
 socket.on("case.updated", (p) => view.onCase(p));
 socket.on("case.viewers", (p) => view.onViewers(p));
+for (const name of ["task.created", "task.updated"]) {
+  socket.on(name, (p) => { caseTasks.onTask(p); myTasks.load(); worklist.load(); });
+}
 socket.on("customer.updated", (p) => {
   if (p.case_id === view.caseId) customerPane.open(p.customer_id);
 });
