@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from crm.models import Interaction
 from crm.models.workspace import reversed_digits
 from tests.e2e.databases import served_default
-from tests.e2e.pages import add_person
+from tests.e2e.pages import add_person, on_a_simulated_call, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +109,21 @@ def test_a_task_is_added_seen_in_my_tasks_and_done(live_server, sign_in, new_pag
     page.click("#my-tasks-dialog form[method=dialog] button")
     item.locator(".task-done").click()
     expect(item).to_have_count(0)
+
+
+def test_callback_arranged_on_wrap_up_is_a_task_for_the_agent(new_page, demo_server):
+    base, _ = demo_server
+    page = signed_in(new_page, base, "agent@caseline.demo")
+    on_a_simulated_call(page)
+    page.click("#phone-end")
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+    page.select_option("#phone-disposition", "callback")
+    expect(page.locator("#phone-callback")).to_be_visible()
+    page.click("#phone-wrapup-submit")  # no time given: refused, in words
+    expect(page.locator("#phone-message")).to_contain_text("callback")
+    page.fill("#phone-callback-at", "2099-06-01T09:15")
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-wrapup")).to_be_hidden()
+    expect(page.locator("#case-task-list")).to_contain_text("Callback arranged")
+    page.click("#my-tasks-button")
+    expect(page.locator("#my-task-list")).to_contain_text("Callback arranged")
