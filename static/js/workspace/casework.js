@@ -79,8 +79,10 @@ export class CaseWorkflow {
 
   // An agent takes an unowned case or hands back their own (a supervisor assigns others).
   ownerButton(c, error) {
-    const owner = c.owner ? `Owner: ${c.owner.name}` : "Unassigned";
+    // A live update carries owner_id only: the name shown is the one that still matches.
     const mine = c.owner_id === me.id;
+    const name = mine ? "you" : c.owner?.id === c.owner_id ? c.owner?.name : `#${c.owner_id}`;
+    const owner = c.owner_id ? `Owner: ${name}` : "Unassigned";
     if (c.owner_id && !mine) return h("span", { class: "muted", id: "case-owner" }, owner);
     return h("span", { id: "case-owner" }, `${owner} `, h("button", {
       type: "button", class: "small secondary", id: mine ? "case-release" : "case-take",
