@@ -223,3 +223,16 @@ def test_a_customer_who_writes_on_a_resolved_case_reopens_it(client, auth, case,
     bodies = [i["body"] for i in client.get(f"/api/v1/cases/{case.id}/timeline",
                                             headers=auth).get_json()["items"]]
     assert bodies[0].startswith("Case reopened") and bodies[1] == "actually, one more thing"
+
+
+def test_a_merge_of_two_cases_someone_opened_keeps_one_recent_view(client, auth, session,
+                                                                   default_client):
+    keep = _with_history(session, default_client, "+14155550101", 0)
+    drop = _with_history(session, default_client, "+14155550102", 0)
+    for case in (keep, drop):  # the agent opened both: each is on their recent cases
+        assert client.get(f"/api/v1/cases/{case.id}", headers=auth).status_code == 200
+    merged = client.post(f"/api/v1/customers/{keep.customer_id}/merge", headers=auth,
+                         json={"other_id": drop.customer_id})
+    assert merged.status_code == 200, merged.get_json()
+    recent = client.get("/api/v1/worklist", headers=auth).get_json()["recent"]
+    assert [c["id"] for c in recent] == [keep.id]
