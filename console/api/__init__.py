@@ -6,6 +6,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     chats,
     claims,
     collections,
+    customer_records,
     customers,
     decisions,
     emails,
@@ -16,6 +17,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     messages,
     monitoring,
     routing,
+    tasks,
     voice,
     worklist,
 )

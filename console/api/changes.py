@@ -7,8 +7,9 @@ from pydantic import BaseModel, Field
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import CaseOut, CustomerOut
+from console.api.core.times import IsoDate
 from console.core import database
-from crm.cases import records as cases
+from crm.cases import records, workflow
 from crm.customers import details as customers
 from crm.models.customers import CASE_STATUSES, PRIORITIES
 
@@ -40,6 +41,14 @@ class CaseChange(BaseModel):
         json_schema_extra=documented(nullable=False, items={"pattern": "^[a-z0-9_-]{1,40}$"}))
     summary: str | None = Field(default=None, max_length=5000, description="Not null.",
                                 json_schema_extra=documented(nullable=False))
+    reason: str | None = Field(default=None, max_length=workflow.MAX_REASON, description=(
+        "Why the status changes (required to resolve or close); only with `status`."))
+    labels: list[str] | None = Field(
+        default=None, max_length=records.MAX_LABELS, description="Free labels (1-40 "
+        "characters each); duplicates are dropped.",
+        json_schema_extra=documented(nullable=False))
+    follow_up_on: IsoDate | None = Field(default=None, description="The day to "
+                                      "look at the case again (YYYY-MM-DD), or null")
 
 
 @api.route(bp, "/customers/<int:customer_id>", "PATCH", summary="Change a customer",
@@ -56,8 +65,9 @@ def patch_customer(customer_id: int, body: CustomerChange):
 @api.route(bp, "/cases/<int:case_id>", "PATCH", summary="Change a case", body=CaseChange,
            response=CaseOut, tags=["cases"], errors=(403,))
 def patch_case(case_id: int, body: CaseChange):
-    """Change a case's status, priority, owner, flags or summary (403 without the role)."""
+    """Change a case's status (with a reason), priority, owner, labels, follow-up day, flags
+    or summary (403 without the role)."""
     session = database.session()
-    case = cases.update(session, actor(), case_id, **body.model_dump(exclude_unset=True))
+    case = workflow.update(session, actor(), case_id, **body.model_dump(exclude_unset=True))
     session.commit()
     return CaseOut.model_validate(case)

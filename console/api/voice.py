@@ -12,6 +12,7 @@ from channels.voice import bridge, control, twiml
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import DispositionOut, InteractionOut, present
+from console.api.core.times import IsoDateTime
 from console.core import database
 from console.core.errors import error_response
 from console.routing import presence
@@ -81,6 +82,9 @@ class WrapUpIn(BaseModel):
     attorney_name: str | None = Field(default=None, max_length=200,
                                       description="attorney: who represents the debtor")
     attorney_phone: str | None = Field(default=None, max_length=40)
+    callback_at: IsoDateTime | None = Field(
+        default=None,
+        description="callback: when to call the customer back (a task for the agent is made)")
 
 
 class DispositionsOut(BaseModel):
@@ -356,7 +360,7 @@ def call_dispositions(interaction_id: int):
 
 
 WRAP_UP_DETAILS = {"debt_account_id", "amount_cents", "due_on", "attorney_name",
-                   "attorney_phone"}
+                   "attorney_phone", "callback_at"}
 
 
 @api.route(bp, "/calls/<int:interaction_id>/wrap-up", "POST", summary="Wrap up a call",

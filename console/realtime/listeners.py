@@ -11,6 +11,7 @@ from console.api.core.workspace_schemas import WorkLineOut, veiled
 from console.core import database
 from console.core.extensions import socketio
 from console.realtime.rooms import AGENT_NS, case_room, user_room
+from console.realtime.tasks import register_task_listeners
 from crm.cases import digest
 from crm.cases.timeline import encode_cursor
 from crm.chat import verification as chat_identity
@@ -131,3 +132,4 @@ def register_listeners(app: Flask) -> None:
     global _app
     _app = app
     events.subscribe_all(LISTENERS)
+    register_task_listeners(app)

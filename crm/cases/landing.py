@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from crm.cases import timeline
+from crm.cases import timeline, workflow
 from crm.customers import identity
 from crm.models import Case, Client, Interaction, utcnow
 from crm.tenancy import clients as tenancy
@@ -57,6 +57,8 @@ def receive(session: Session, msg: InboundMessage, *, region: str = "US",
     else:
         client, _, line = tenancy.owner_of(session, kind, msg.recipient)
     item, created = timeline.record(session, case, **interaction_fields(msg, line))
+    if created:
+        workflow.reopen_on_contact(session, case, item)
     return Received(item, case, client, created)
 
 

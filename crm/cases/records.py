@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,9 +14,11 @@ from crm.models import Case, Customer, Team, User, utcnow
 from crm.models.customers import CASE_STATUSES, PRIORITIES
 from crm.tenancy import access
 
-_AUDITED = ("status", "priority", "owner_id", "team_id", "flags", "sensitive", "summary")
+_AUDITED = ("status", "status_reason", "priority", "owner_id", "team_id", "flags", "labels",
+            "follow_up_on", "sensitive", "summary")
 # Flags are compliance controls that code matches on (do_not_call), so they are plain tokens.
 _FLAG = re.compile(r"[a-z0-9_-]{1,40}")
+MAX_LABELS, MAX_LABEL = 20, 40
 _MAX_ID = 2**63 - 1
 
 
@@ -68,6 +71,11 @@ def _validated(session: Session, case: Case, changes: dict) -> dict:
         raise Invalid("sensitive must be true or false")
     if "flags" in changes:
         changes["flags"] = _valid_flags(changes["flags"])
+    if "labels" in changes:
+        changes["labels"] = _valid_labels(changes["labels"])
+    if "follow_up_on" in changes and changes["follow_up_on"] is not None and not isinstance(
+            changes["follow_up_on"], date):
+        raise Invalid("follow_up_on must be a date (YYYY-MM-DD) or null")
     if changes.get("owner_id") is not None:
         owner = _row(session, User, changes["owner_id"])
         # One message for "no such user" and "another client's user": ids reveal nothing.
@@ -96,6 +104,21 @@ def _valid_flags(flags) -> list[str]:
         if not isinstance(flag, str) or not _FLAG.fullmatch(flag):
             raise Invalid(f"flags[{i}] must be 1-40 lowercase letters, digits, '_' or '-'")
     return list(dict.fromkeys(flags))
+
+
+def _valid_labels(labels) -> list[str]:
+    """Labels trimmed, without duplicates (ignoring case), in their order; Invalid otherwise."""
+    if labels is None:
+        raise Invalid("labels cannot be null (send [] for none)")
+    if not isinstance(labels, list) or len(labels) > MAX_LABELS:
+        raise Invalid(f"labels must be a list of at most {MAX_LABELS}")
+    out: dict[str, str] = {}
+    for i, label in enumerate(labels):
+        text = " ".join(label.split()) if isinstance(label, str) else ""
+        if not text or len(text) > MAX_LABEL:
+            raise Invalid(f"labels[{i}] must be text of 1-{MAX_LABEL} characters")
+        out.setdefault(text.casefold(), text)
+    return list(out.values())
 
 
 def _check_allowed(actor: User, case: Case, changes: dict) -> None:

@@ -19,6 +19,7 @@ CASE_UPDATED = "case.updated"
 CUSTOMER_UPDATED = "customer.updated"
 CUSTOMERS_MERGED = "customer.merged"
 TASK_CREATED = "task.created"
+TASK_UPDATED = "task.updated"  # done, snoozed, reopened or reassigned
 # A four-eyes decision was approved or rejected ({decision_id, status}); what it decided
 # (a settlement, say) applies itself from a listener, so the decisions module knows no subject.
 DECISION_DECIDED = "decision.decided"

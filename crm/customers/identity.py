@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session
 
 from crm.core import audit, db, events
 from crm.core.errors import Conflict, Invalid, NotFound
-from crm.models import Base, Case, ContactPoint, Customer, CustomerNameKey, User
+from crm.models import (
+    Base,
+    Case,
+    ContactPoint,
+    Customer,
+    CustomerNameKey,
+    RecentCase,
+    RedFlag,
+    User,
+)
 from crm.models.workspace import contact_digits, name_key_rows
 
 _REF_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread
@@ -300,6 +309,7 @@ def merge(session: Session, actor: User | None, survivor_id: int, duplicate_id: 
     )
     # The duplicate is no longer found by its name; the survivor keeps its own keys.
     session.execute(delete(CustomerNameKey).where(CustomerNameKey.customer_id == duplicate.id))
+    _make_room(session, keep.id, drop.id)
     for table in _tables_with_case_id():
         result = session.execute(
             update(table).where(table.c.case_id == drop.id).values(case_id=keep.id)
@@ -322,6 +332,20 @@ def merge(session: Session, actor: User | None, survivor_id: int, duplicate_id: 
         customer_id=survivor.id, merged_id=duplicate.id, case_id=keep.id, removed_case_id=drop.id,
     )
     return survivor
+
+
+def _make_room(session: Session, keep_id: int, drop_id: int) -> None:
+    """Drop the duplicate's rows that the survivor's case already has under a unique key
+    (someone's recent view of both cases, a red flag found on both): moved, they would clash."""
+    recent, flags = RecentCase.__table__, RedFlag.__table__
+    session.execute(delete(recent).where(recent.c.case_id == drop_id, recent.c.user_id.in_(
+        select(recent.c.user_id).where(recent.c.case_id == keep_id))))
+    kept = {(r, k) for r, k in session.execute(select(flags.c.rule, flags.c.key).where(
+        flags.c.case_id == keep_id))}
+    for row_id, rule, key in session.execute(select(flags.c.id, flags.c.rule, flags.c.key)
+                                             .where(flags.c.case_id == drop_id)).all():
+        if (rule, key) in kept:
+            session.execute(delete(flags).where(flags.c.id == row_id))
 
 
 def _tables_with_case_id() -> list[Table]:

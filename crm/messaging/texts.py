@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.cases import landing as inbound
-from crm.cases import timeline
+from crm.cases import timeline, workflow
 from crm.core import audit, events
 from crm.customers import identity
 from crm.messaging import outbound
@@ -57,6 +57,7 @@ def receive_messages(session: Session, batch: list[tuple[inbound.InboundMessage,
             batch, senders, theirs, recorded, strict=True):
         out.append(inbound.Received(item, case, client, created))
         if created:
+            workflow.reopen_on_contact(session, case, item)
             _received(session, out[-1], msg, region, media)
     return out
 

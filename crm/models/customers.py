@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +11,9 @@ from crm.models.base import Base, BigId, utcnow
 from crm.models.tenancy import Client, User
 
 CONTACT_KINDS = ("phone", "email", "chat")
-CASE_STATUSES = ("open", "pending", "closed")
+CASE_STATUSES = ("open", "pending", "resolved", "closed")
+# A customer who writes or calls on a case in one of these opens it again.
+FINISHED_STATUSES = ("resolved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 
 
@@ -87,10 +89,14 @@ class Case(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why it was last moved
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     flags: Mapped[list] = mapped_column(default=list)
+    # Free labels agents sort their work by (flags are compliance controls; these are not).
+    labels: Mapped[list] = mapped_column(default=list, server_default="[]")
+    follow_up_on: Mapped[date | None]
     # A sensitive case (fraud) is audited on every view.
     sensitive: Mapped[bool] = mapped_column(default=False)
     summary: Mapped[str] = mapped_column(Text, default="")

@@ -109,6 +109,8 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_assignee_status_due", "assignee_id", "status", "due_at"),
         Index("ix_tasks_case_status", "case_id", "status"),
+        Index("ix_tasks_team_status_due", "team_id", "status", "due_at"),
+        Index("ix_tasks_client_queue_status", "client_id", "queue", "status"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -116,12 +118,17 @@ class Task(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[str] = mapped_column(String(24), default="follow_up")
     title: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, snoozed, done
     due_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+    # Whose it is: a person, else a team, else whoever works the line of work's queue.
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    queue: Mapped[str | None] = mapped_column(String(32))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     source_interaction_id: Mapped[int | None] = mapped_column(
         ForeignKey("interactions.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     completed_at: Mapped[datetime | None]

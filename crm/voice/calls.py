@@ -27,6 +27,8 @@ from crm.models import (
 )
 from crm.routing import offers
 from crm.routing import router as routing
+from crm.tasks import assignment
+from crm.tasks import records as tasks
 from crm.tenancy import access
 from crm.tenancy import clients as tenancy
 
@@ -163,19 +165,17 @@ def _set_meta(item: Interaction, **values) -> None:
 
 
 def callback_task(session: Session, item: Interaction, title: str) -> Task:
-    """One callback task per call on its case (a redelivered callback adds none)."""
+    """One callback task per call on its case (a redelivered callback adds none), for the
+    case owner, else the case's team, else the call's queue: it must reach someone."""
     existing = session.scalars(select(Task).where(
         Task.source_interaction_id == item.id, Task.kind == "callback")).first()
     if existing is not None:
         return existing
-    task = Task(client_id=item.client_id, case_id=item.case_id, kind="callback",
-                title=f"{title}: call back {item.from_addr or 'the caller'}",
-                due_at=utcnow() + timedelta(hours=4), source_interaction_id=item.id)
-    session.add(task)
-    session.flush()
-    events.emit(session, events.TASK_CREATED, task_id=task.id, case_id=item.case_id,
-                client_id=item.client_id)
-    return task
+    case = session.get(Case, item.case_id)
+    return tasks.add_for(session, case,
+                         title=f"{title}: call back {item.from_addr or 'the caller'}",
+                         holder=assignment.for_callback(session, case, item),
+                         due_at=utcnow() + timedelta(hours=4), source_interaction_id=item.id)
 
 
 def attach_recording(session: Session, call_sid: str, *, recording_sid: str, url: str,

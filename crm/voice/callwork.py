@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -10,14 +10,17 @@ from sqlalchemy.orm import Session
 from crm.collections import accounts, outcomes
 from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid, NotFound
-from crm.models import AuditEvent, DispositionCode, Interaction, Offer, User, utcnow
+from crm.models import AuditEvent, Case, DispositionCode, Interaction, Offer, User, utcnow
 from crm.models.tenancy import user_clients
 from crm.routing import offers
 from crm.routing import router as routing
+from crm.tasks import assignment
+from crm.tasks import records as tasks
 from crm.tenancy import access
 from crm.voice.calls import LIVE
 
 MAX_NOTES = 5000
+CALLBACK = "callback"  # "Callback arranged": the wrap-up makes the agent a callback task
 # Used when no codes are configured for a line of work (disposition_codes rows override).
 DEFAULT_CODES = {
     "general": [("resolved", "Resolved"), ("callback", "Callback arranged"),
@@ -146,6 +149,21 @@ def current_call(session: Session, actor: User) -> tuple[Interaction, bool] | No
         if ended or meta.get("accepted_at"):
             return item, False
     return None
+
+
+def _callback_at(value) -> datetime:
+    """When the agent promised to call back: a time in the future (ISO 8601; UTC if bare)."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid("callback_at must be a date and time (ISO 8601)") from None
+    if not isinstance(value, datetime):
+        raise Invalid("Callback arranged: say when to call back (callback_at)")
+    value = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if value <= utcnow():
+        raise Invalid("Callback arranged: the callback time must be in the future")
+    return value
 
 
 def _now() -> str:
@@ -367,7 +385,15 @@ def wrap_up(session: Session, actor: User, interaction_id: int, *, disposition: 
     notes = (notes or "").strip()
     if len(notes) > MAX_NOTES:
         raise Invalid(f"wrap-up notes can have at most {MAX_NOTES} characters")
+    if disposition == CALLBACK:
+        callback_at = _callback_at((details or {}).get("callback_at"))
     outcomes.apply(session, actor, item, disposition, details)
+    if disposition == CALLBACK:
+        case = session.get(Case, item.case_id)
+        tasks.add_for(session, case, title=f"Callback arranged: call back "
+                      f"{item.from_addr if item.direction == 'inbound' else item.to_addr}",
+                      holder=assignment.Holder(assignee_id=actor.id), due_at=callback_at,
+                      actor=actor, source_interaction_id=item.id)
     handed_on = _handed_on_part(item, actor.id)
     t = dict(handed_on) if handed_on is not None else _ended(item)
     t["wrap_up_seconds"] = _seconds_since(t["ended_at"])

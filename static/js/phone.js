@@ -62,6 +62,9 @@ bar.innerHTML = `
       <label>Attorney <input id="phone-attorney-name" maxlength="200"></label>
       <label>Phone <input id="phone-attorney-phone" maxlength="40"></label>
     </span>
+    <span id="phone-callback" hidden>
+      <label>Call back at <input id="phone-callback-at" type="datetime-local"></label>
+    </span>
     <label>Notes <textarea id="phone-notes" rows="2" maxlength="5000"></textarea></label>
     <button type="submit" id="phone-wrapup-submit">Finish wrap-up</button>
   </form>
@@ -471,6 +474,7 @@ async function wrapUp() {
   $("phone-notes").value = "";
   for (const id of ["phone-promise-amount", "phone-attorney-name", "phone-attorney-phone"]) $(id).value = "";
   $("phone-promise-due").value = "";
+  $("phone-callback-at").value = "";
   askDetails();
   show("phone-wrapup");
   setState("wrap-up");
@@ -481,6 +485,7 @@ function askDetails() {
   const code = $("phone-disposition").value;
   $("phone-promise").hidden = code !== "promise_to_pay";
   $("phone-attorney").hidden = code !== "attorney";
+  $("phone-callback").hidden = code !== "callback"; // "Callback arranged": when (a task is made)
 }
 $("phone-disposition").addEventListener("change", askDetails);
 
@@ -489,6 +494,10 @@ function details(code) {
     const match = /^\s*\$?\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec($("phone-promise-amount").value.replaceAll(",", ""));
     return { amount_cents: match ? Number(match[1]) * 100 + Number((match[2] || "0").padEnd(2, "0")) : null,
              due_on: $("phone-promise-due").value || null };
+  }
+  if (code === "callback") {
+    const at = $("phone-callback-at").value;
+    return { callback_at: at ? new Date(at).toISOString() : null };
   }
   if (code === "attorney") {
     return { attorney_name: $("phone-attorney-name").value, attorney_phone: $("phone-attorney-phone").value || null };

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,6 +66,9 @@ class CaseOut(Out):
     priority: str = PRIORITY
     owner_id: int | None = None
     flags: list[str]
+    labels: list[str] = []
+    status_reason: str | None = None
+    follow_up_on: date | None = None
     sensitive: bool
     last_activity_at: datetime
     created_at: datetime

@@ -110,6 +110,11 @@ class TaskOut(Out):
     status: str
     due_at: datetime | None = None
     assignee_id: int | None = None
+    team_id: int | None = None
+    queue: str | None = None
+    snoozed_until: datetime | None = None
+    created_by_id: int | None = None
+    completed_at: datetime | None = None
 
 
 class PromiseOut(Out):

@@ -106,6 +106,7 @@ export class CaseView {
 
   renderHeader(c) {
     this.case = c;
+    this.onHeader?.(c); // the workflow and tasks panels (main.js) follow the case
     fill(this.header,
       h("div", { class: "case-title" },
         h("h1", { id: "case-customer" }, c.customer.display_name),

@@ -1,6 +1,7 @@
 // The customer pane: contact points with opt-out/consent state, local time, language, links.
 import { get, post } from "/static/js/api.js";
 import { ContactRules } from "./contact-rules.js";
+import { customerEditor } from "./customer-edit.js";
 import { fill, h } from "./dom.js";
 import { holds, localNow, when } from "./format.js";
 
@@ -52,6 +53,8 @@ export class CustomerPane {
         h("dt", {}, "Local time"), h("dd", {}, c.timezone ? [this.clock, ` (${c.timezone})`] : "unknown"),
         h("dt", {}, "Language"), h("dd", { id: "customer-language" }, c.language || "unknown"),
         h("dt", {}, "Case"), h("dd", {}, c.case_reference)),
+      // Collapsed by default, so near the top: the phone bar never hides it.
+      customerEditor(c, () => this.open(c.id), () => this.onMerged?.(c)),
       h("h3", {}, "Contact points"),
       h("ul", { class: "contact-points" }, c.contact_points.map((cp) =>
         h("li", { class: "cp", dataset: { kind: cp.kind } },

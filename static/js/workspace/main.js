@@ -1,9 +1,11 @@
 // The agent workspace: worklist | case | customer, one search box, live over /agent.
 import { socket } from "../console.js";
+import { CaseWorkflow } from "./casework.js";
 import { CaseView } from "./caseview.js";
 import { ClaimPanel } from "./claims.js";
 import { Composer } from "./composer.js";
 import { CustomerPane } from "./customer.js";
+import { NewCustomer } from "./customer-edit.js";
 import { DebtPanel } from "./debts.js";
 import { get } from "/static/js/api.js";
 import { $, fill, h } from "./dom.js";
@@ -14,6 +16,7 @@ import { SHORTCUTS, bindKeys } from "./keys.js";
 import { InvestigationPanel } from "./investigation.js";
 import { Offers } from "./offers.js";
 import { Search } from "./search.js";
+import { CaseTasks, MyTasks } from "./tasks.js";
 import { Timeline } from "./timeline.js";
 import { Worklist } from "./worklist.js";
 
@@ -39,6 +42,16 @@ const view = new CaseView({
 });
 const worklist = new Worklist($("#worklist"), openCase);
 const investigation = new InvestigationPanel($("#investigation-panel"), $("#fraud-queue"), openCase);
+// Case work (issue 21): the workflow and tasks panels follow the case header.
+const workflow = new CaseWorkflow($("#case-work"), (c) => view.onCase({ case_id: c.id, case: c }));
+const caseTasks = new CaseTasks($("#case-tasks"));
+view.onHeader = (c) => {
+  workflow.render(c);
+  if (caseTasks.caseId !== c.id) caseTasks.open(c.id);
+};
+customerPane.onMerged = () => view.reopen(view.caseId);
+const myTasks = new MyTasks({ button: $("#my-tasks-button"), dialog: $("#my-tasks-dialog"), openCase });
+new NewCustomer({ button: $("#new-customer-button"), dialog: $("#new-customer-dialog"), openCase });
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });
 const offers = new Offers({ root: $("#work-offers"), tray: $("#work-in-hand"), socket, openCase });
 const sheet = $("#shortcuts");
@@ -79,6 +92,8 @@ async function route() {
   if (caseId === undefined) return;
   if (caseId === null) {
     watch(null);
+    workflow.clear();
+    caseTasks.open(null);
     view.showMissing("No such case: the link does not name one.");
     return;
   }
@@ -109,6 +124,9 @@ socket.on("case.updated", (p) => {
 socket.on("blocked_attempt.created", (p) => customerPane.onBlocked(p));
 socket.on("blocked_attempt.updated", (p) => customerPane.onBlocked(p));
 socket.on("case.viewers", (p) => view.onViewers(p));
+for (const name of ["task.created", "task.updated"]) {
+  socket.on(name, (p) => { caseTasks.onTask(p); myTasks.load(); worklist.load(); });
+}
 socket.on("customer.updated", (p) => {
   if (p.case_id === view.caseId) customerPane.open(p.customer_id);
 });
