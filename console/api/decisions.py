@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
+from console.api.core.schemas import AgentRef
 from console.api.core.workspace_schemas import DecisionOut
 from console.core import database
 from crm.signoff import decisions
@@ -26,10 +27,32 @@ class VerdictIn(BaseModel):
     note: str | None = Field(default=None, max_length=decisions.MAX_TEXT)
 
 
+class QueuedDecisionOut(DecisionOut):
+    """A decision waiting for sign-off, named: customer, case, who asked, and how much."""
+
+    case_reference: str
+    customer_name: str
+    requester: AgentRef | None = None
+    amount_cents: int | None = Field(None, description="the sum decided on, where the "
+                                     "decision names one")
+    currency: str | None = None
+
+
 class DecisionList(BaseModel):
     """Decisions waiting for a checker."""
 
-    items: list[DecisionOut]
+    items: list[QueuedDecisionOut]
+
+
+def _queued(w: decisions.Waiting) -> QueuedDecisionOut:
+    d = w.decision
+    return QueuedDecisionOut.model_validate({
+        **DecisionOut.model_validate(d).model_dump(), "case_reference": w.case_reference,
+        "customer_name": w.customer_name,
+        "requester": AgentRef(id=w.maker.id, name=w.maker.name) if w.maker else None,
+        # Decisions gain an amount with the sign-off form; until then there is none to show.
+        "amount_cents": getattr(d, "amount_cents", None),
+        "currency": getattr(d, "currency", None)})
 
 
 def _done(decision) -> DecisionOut:
@@ -65,10 +88,11 @@ def reject_decision(decision_id: int, body: VerdictIn):
 
 
 @api.route(bp, "/decisions", response=DecisionList, tags=["decisions"],
-           summary="Decisions waiting for me to sign off (reviewer)", errors=(403,))
+           summary="Decisions waiting for me to sign off, with customer, case, requester "
+           "and amount (reviewer)", errors=(403,))
 def waiting_decisions():
     """Oldest first; never the reviewer's own requests."""
-    items = decisions.waiting_for(database.session(), actor())
-    out = DecisionList(items=[DecisionOut.model_validate(d) for d in items])
+    items = decisions.queue(database.session(), actor())
+    out = DecisionList(items=[_queued(w) for w in items])
     database.session().commit()
     return out

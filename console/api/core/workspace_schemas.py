@@ -209,6 +209,12 @@ class WorklistOut(BaseModel):
     tasks: list[TaskOut]
     tasks_count: int
     tasks_due_count: int
+    recent_count: int = 0
+    view: str = Field("assigned", description="the list paged and filtered")
+    page: int = 1
+    per_page: int = 25
+    pages: int = Field(0, description="pages of the paged list")
+    total: int = Field(0, description="items in the paged list (filtered)")
 
 
 def timeline_item(item, *, veil: bool = False) -> TimelineItemOut:
