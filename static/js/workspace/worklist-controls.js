@@ -1,0 +1,64 @@
+// The agent's worklist controls: which list to page (assigned, recent, tasks), its filters
+// (status, priority, line of work, due), its sort, and the pager.
+import { qs } from "/static/js/api.js";
+import { h } from "./dom.js";
+
+const VIEWS = [["assigned", "Assigned"], ["recent", "Recent"], ["tasks", "Tasks"]];
+const CHOICES = [
+  ["status", "Status", ["open", "pending", "closed"]],
+  ["priority", "Priority", ["urgent", "high", "normal", "low"]],
+  ["line", "Line", ["insurance", "fraud", "collections"]],
+  ["due", "Due", ["overdue", "today", "week", "none"]],
+  ["sort", "Sort", ["activity", "priority", "status", "due"]],
+];
+export const FILTERS = CHOICES.map(([name]) => name);
+
+export class WorklistControls {
+  constructor(reload) {
+    this.reload = reload;
+    this.query = { view: "assigned", page: 1 };
+  }
+
+  // The query string of the worklist request.
+  path() {
+    return `/worklist?${qs(this.query)}`;
+  }
+
+  set(change) {
+    this.query = { ...this.query, ...change };
+    this.reload();
+  }
+
+  // Replace view, filters and sort at once (a saved view), back to page 1.
+  apply(filters) {
+    this.query = { view: filters.view || "assigned", page: 1 };
+    for (const name of FILTERS) if (filters[name]) this.query[name] = filters[name];
+    this.reload();
+  }
+
+  filtered() {
+    return FILTERS.some((name) => this.query[name]);
+  }
+
+  bar() {
+    const select = (name, label, options, blank) => h("label", { class: "wl-filter" }, `${label} `,
+      h("select", { name: `wl-${name}`, id: `wl-${name}`, onchange: (e) => this.set({ [name]: e.target.value, page: 1 }) },
+        blank ? h("option", { value: "" }, blank) : null,
+        options.map(([value, text]) => h("option", { value, selected: (this.query[name] || "") === value }, text))));
+    return h("div", { class: "wl-filters", id: "wl-controls" },
+      select("view", "List", VIEWS),
+      CHOICES.map(([name, label, values]) => select(name, label, values.map((v) => [v, v]),
+        name === "sort" ? "default" : "any")),
+      this.filtered() ? h("button", { type: "button", class: "link", id: "wl-clear",
+        onclick: () => this.apply({ view: this.query.view }) }, "Clear") : null);
+  }
+
+  // ‹ Prev · page 2 of 3 · Next ›, for the paged list only.
+  pager(w) {
+    if (w.pages <= 1) return null;
+    return h("p", { class: "wl-pager", id: "wl-pager" },
+      h("button", { type: "button", id: "wl-prev", disabled: w.page <= 1, onclick: () => this.set({ page: w.page - 1 }) }, "‹ Prev"),
+      ` page ${w.page} of ${w.pages} `,
+      h("button", { type: "button", id: "wl-next", disabled: w.page >= w.pages, onclick: () => this.set({ page: w.page + 1 }) }, "Next ›"));
+  }
+}

@@ -1,0 +1,62 @@
+"""Lists in a real browser: the worklist's second page and a filter, the search results
+page, the timeline filtered by medium and searched."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import insert, select, update
+
+from crm.models import Case, Claim, User
+from tests.e2e.conftest import start_server
+from tests.e2e.databases import served_default
+from tests.e2e.pages import add_person, signed_in
+
+AGENT = "agent@caseline.demo"
+
+
+@pytest.fixture(scope="module")
+def lists_server(server_env, served_databases, tmp_path_factory):
+    """A console of its own (30 more cases for the demo agent); (URL, its database's URL)."""
+    url = served_databases.copy("lists")
+    env = {**server_env, "DATABASE_URL": url,
+           "INSTANCE_PATH": str(tmp_path_factory.mktemp("lists-e2e") / "instance")}
+    with served_default(url) as (conn, client_id):
+        agent_id = conn.execute(select(User.id).where(User.email == AGENT)).scalar()
+        now = datetime.now(UTC)
+        for n in range(30):
+            case_id = add_person(conn, client_id, f"Paged Person {n:02d}", f"CL-PAGE{n:04d}",
+                                 {"kind": "email", "value": f"paged{n}@example.com"})
+            conn.execute(update(Case.__table__).where(Case.id == case_id).values(
+                owner_id=agent_id, priority="urgent" if n == 3 else "normal",
+                last_activity_at=now + timedelta(days=1, minutes=n)))
+            if n == 5:
+                conn.execute(insert(Claim.__table__).values(
+                    client_id=client_id, case_id=case_id, number="CLM-PAGED-5",
+                    policy_number="POL-E2E-777", status="fnol", currency="USD",
+                    description="", created_at=now, updated_at=now))
+    base, proc = start_server(env)
+    yield base, url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_the_worklist_pages_and_filters(new_page, lists_server):
+    base, _ = lists_server
+    page = signed_in(new_page, base, AGENT)
+    assigned = page.locator("#wl-assigned")
+    expect(assigned.locator(".wl-case").first).to_contain_text("Paged Person 29")
+    expect(page.locator("#wl-pager")).to_contain_text("page 1 of")
+    page.locator("#wl-next").click()
+    expect(page.locator("#wl-pager")).to_contain_text("page 2 of")
+    expect(assigned.locator(".wl-case", has_text="Paged Person 04")).to_be_visible()
+    expect(assigned.locator(".wl-case", has_text="Paged Person 29")).to_have_count(0)
+    page.locator("#wl-priority").select_option("urgent")
+    expect(assigned.locator(".wl-case", has_text="Paged Person 03")).to_be_visible()
+    expect(assigned.locator(".wl-case", has_text="Paged Person 04")).to_have_count(0)
+    page.locator("#wl-line").select_option("insurance")
+    expect(assigned).to_contain_text("Nothing here.")
+    page.locator("#wl-clear").click()
+    expect(assigned.locator(".wl-case").first).to_contain_text("Paged Person 29")
