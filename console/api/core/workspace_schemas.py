@@ -88,6 +88,12 @@ class TimelineQuery(BaseModel):
                                description="cursor: items older than this one (not with after)")
     after: str | None = Field(None, max_length=200,
                               description="cursor: items newer than this one (not with before)")
+    medium: str | None = Field(None, max_length=200, description="only these media, "
+                               "comma-separated (sms,email)")
+    q: str | None = Field(None, max_length=200, description="only items with every one of "
+                          "these words in the body or subject (any case)")
+    until: str | None = Field(None, max_length=40, description="jump to a date: items up to "
+                              "the end of this day (UTC), or up to a zoned date-time")
 
 
 class NoteIn(BaseModel):
