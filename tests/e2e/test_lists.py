@@ -9,12 +9,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert, select, update
 
-from crm.models import Case, Claim, User
+from crm.models import Case, Claim, Interaction, User
 from tests.e2e.conftest import start_server
 from tests.e2e.databases import served_default
-from tests.e2e.pages import add_person, signed_in
+from tests.e2e.pages import add_person, open_case, signed_in
 
 AGENT = "agent@caseline.demo"
+DAY0 = datetime(2025, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,19 @@ def lists_server(server_env, served_databases, tmp_path_factory):
                     client_id=client_id, case_id=case_id, number="CLM-PAGED-5",
                     policy_number="POL-E2E-777", status="fnol", currency="USD",
                     description="", created_at=now, updated_at=now))
+        timeline_case = add_person(conn, client_id, "Tim Eline-E2E", "CL-TIMEL001",
+                                   {"kind": "email", "value": "tim.e2e@example.com"})
+        for day in range(3):
+            at = DAY0 + timedelta(days=day)
+            for n, (medium, body, subject) in enumerate([
+                    ("sms", f"windscreen cracked on day {day}", None),
+                    ("email", "see attached", f"Photos day {day}"),
+                    ("note", f"called the garage {day}", None)]):
+                conn.execute(insert(Interaction.__table__).values(
+                    client_id=client_id, case_id=timeline_case, medium=medium,
+                    direction="internal" if medium == "note" else "inbound",
+                    status="received", body=body, subject=subject, meta={}, status_seq=-1,
+                    occurred_at=at + timedelta(minutes=n), created_at=now, updated_at=now))
     base, proc = start_server(env)
     yield base, url
     proc.terminate()
@@ -60,3 +74,32 @@ def test_the_worklist_pages_and_filters(new_page, lists_server):
     expect(assigned).to_contain_text("Nothing here.")
     page.locator("#wl-clear").click()
     expect(assigned.locator(".wl-case").first).to_contain_text("Paged Person 29")
+
+
+def test_the_timeline_filters_searches_and_jumps(new_page, lists_server):
+    base, url = lists_server
+    with served_default(url) as (conn, _):
+        case_id = conn.execute(select(Case.id).where(Case.reference == "CL-TIMEL001")).scalar()
+    page = signed_in(new_page, base, AGENT)
+    open_case(page, base, case_id, "CL-TIMEL001")
+    items = page.locator("#timeline .tl-item")
+    expect(items).to_have_count(9)
+    expect(page.locator("#timeline .tl-item.day-start")).to_have_count(3)
+    page.locator(".tl-chip[data-medium=email]").click()
+    expect(items).to_have_count(3)
+    expect(page.locator("#timeline .tl-item.medium-email")).to_have_count(3)
+    page.locator(".tl-chip[data-medium=email]").click()
+    expect(items).to_have_count(9)
+    page.locator("#timeline-search").fill("windscreen")
+    expect(items).to_have_count(3)
+    expect(page.locator("#timeline mark.tl-hit")).to_have_count(3)
+    expect(page.locator("#timeline mark.tl-hit").first).to_have_text("windscreen")
+    page.locator("#timeline-search").fill("no such words")
+    expect(page.locator("#timeline-status")).to_have_text("Nothing matches")
+    page.locator("#timeline-search").fill("")
+    expect(items).to_have_count(9)
+    page.locator("#timeline-jump").fill("2025-03-02")
+    expect(items.first).to_contain_text("called the garage 1")
+    expect(items).to_have_count(6)
+    page.locator("#timeline-latest").click()
+    expect(items.first).to_contain_text("called the garage 2")
