@@ -183,7 +183,8 @@ class SearchQuery(BaseModel):
     """One search box: name, phone in any format (or its last digits), email, references."""
 
     q: str = Field(..., max_length=200, description="what the agent typed")
-    limit: int = Field(20, ge=1, le=50, description="at most this many results")
+    limit: int = Field(20, ge=1, le=50, description="at most this many results (a page)")
+    page: int = Field(1, ge=1, le=1000, description="which page of results")
 
 
 class SearchHitOut(BaseModel):
@@ -191,13 +192,18 @@ class SearchHitOut(BaseModel):
 
     customer: CustomerOut
     case_id: int
-    matched: str
+    case_reference: str = ""
+    matched: str = Field(description="phone, email, case, account, claim, policy, "
+                         "investigation or name")
 
 
 class SearchOut(BaseModel):
-    """Search results, best first."""
+    """Search results, best first, a page at a time."""
 
     items: list[SearchHitOut]
+    page: int = 1
+    per_page: int = 20
+    has_more: bool = Field(False, description="another page follows")
 
 
 class RecentCaseOut(CaseSummaryOut):
