@@ -103,3 +103,24 @@ def test_the_timeline_filters_searches_and_jumps(new_page, lists_server):
     expect(items).to_have_count(6)
     page.locator("#timeline-latest").click()
     expect(items.first).to_contain_text("called the garage 2")
+
+
+def test_the_search_results_page_pages(new_page, lists_server):
+    base, _ = lists_server
+    page = signed_in(new_page, base, AGENT)
+    page.locator("#search").fill("paged person")
+    page.locator("#search-all").click()
+    page.wait_for_url("**/search?q=paged+person")
+    rows = page.locator("#results-body tr")
+    expect(rows).to_have_count(20)
+    expect(page.locator("#results-status")).to_contain_text("Results 1\u201320")
+    page.locator("#results-next").click()
+    expect(rows).to_have_count(10)
+    expect(page.locator("#results-next")).to_be_hidden()
+    page.locator("#results-q").fill("POL-E2E-777")
+    page.locator("#results-form button[type=submit]").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Paged Person 05")
+    expect(rows.first).to_contain_text("policy")
+    rows.first.locator("a").first.click()
+    expect(page.locator("#case-reference")).to_have_text("CL-PAGE0005")

@@ -88,3 +88,11 @@ def test_another_clients_policy_is_not_found(get, session, other_client):
 def test_bad_search_queries_are_4xx(get, people, query):
     resp = get(f"/customers?{query}")
     assert 400 <= resp.status_code < 500, resp.get_data(as_text=True)
+
+
+def test_the_results_page_needs_a_sign_in(client, login, agent):
+    assert client.get("/search?q=smith").status_code in (302, 401)
+    login(agent)
+    page = client.get("/search?q=smith")
+    assert page.status_code == 200 and b'id="results"' in page.data
+    assert b'value="smith"' in page.data
