@@ -28,7 +28,7 @@ from crm.models.work import (
     Investigation,
     Promise,
 )
-from crm.models.workspace import CustomerNameKey, RecentCase
+from crm.models.workspace import CustomerNameKey, RecentCase, SavedView
 
 __all__ = [
     "ROLES",
@@ -63,6 +63,7 @@ __all__ = [
     "RecentCase",
     "RedFlag",
     "RoutingQueue",
+    "SavedView",
     "Settlement",
     "Task",
     "Team",
