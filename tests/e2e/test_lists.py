@@ -124,3 +124,24 @@ def test_the_search_results_page_pages(new_page, lists_server):
     expect(rows.first).to_contain_text("policy")
     rows.first.locator("a").first.click()
     expect(page.locator("#case-reference")).to_have_text("CL-PAGE0005")
+
+
+def test_a_saved_view_comes_back_in_one_click(new_page, lists_server):
+    base, _ = lists_server
+    page = signed_in(new_page, base, AGENT)
+    assigned = page.locator("#wl-assigned")
+    expect(assigned.locator(".wl-case").first).to_contain_text("Paged Person 29")
+    page.locator("#wl-priority").select_option("urgent")
+    page.locator("#wl-save input[name=name]").fill("Urgent only")
+    page.locator("#wl-save button[type=submit]").click()
+    chip = page.locator(".wl-chip", has_text="Urgent only")
+    expect(chip.locator(".wl-chip-apply")).to_have_attribute("aria-pressed", "true")
+    page.locator("#wl-clear").click()
+    expect(chip.locator(".wl-chip-apply")).to_have_attribute("aria-pressed", "false")
+    expect(assigned.locator(".wl-case").first).to_contain_text("Paged Person 29")
+    chip.locator(".wl-chip-apply").click()
+    expect(page.locator("#wl-priority")).to_have_value("urgent")
+    expect(assigned.locator(".wl-case", has_text="Paged Person 03")).to_be_visible()
+    expect(assigned.locator(".wl-case", has_text="Paged Person 29")).to_have_count(0)
+    chip.locator(".wl-chip-remove").click()
+    expect(page.locator(".wl-chip")).to_have_count(0)

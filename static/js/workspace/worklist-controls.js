@@ -1,6 +1,7 @@
 // The agent's worklist controls: which list to page (assigned, recent, tasks), its filters
-// (status, priority, line of work, due), its sort, and the pager.
-import { qs } from "/static/js/api.js";
+// (status, priority, line of work, due), its sort, the pager, and the person's saved views
+// as chips (one click applies one; the current choice can be saved under a name).
+import { del, get, post, qs } from "/static/js/api.js";
 import { h } from "./dom.js";
 
 const VIEWS = [["assigned", "Assigned"], ["recent", "Recent"], ["tasks", "Tasks"]];
@@ -17,6 +18,67 @@ export class WorklistControls {
   constructor(reload) {
     this.reload = reload;
     this.query = { view: "assigned", page: 1 };
+    this.saved = [];
+    this.problem = "";
+    this.loadSaved();
+  }
+
+  async loadSaved() {
+    try {
+      this.saved = (await get("/saved-views")).items;
+    } catch {
+      this.saved = [];
+    }
+    this.reload();
+  }
+
+  // The filters as a saved view holds them.
+  current() {
+    const out = { view: this.query.view };
+    for (const name of FILTERS) if (this.query[name]) out[name] = this.query[name];
+    return out;
+  }
+
+  matches(view) {
+    const a = this.current();
+    const b = { view: "assigned", ...view.filters };
+    return Object.keys({ ...a, ...b }).every((k) => a[k] === b[k]);
+  }
+
+  async save(form) {
+    const name = form.elements.name.value.trim();
+    if (!name) return;
+    try {
+      await post("/saved-views", { name, filters: this.current() });
+      this.problem = "";
+    } catch (err) {
+      this.problem = err.message;
+    }
+    await this.loadSaved();
+  }
+
+  async forget(view) {
+    try {
+      await del(`/saved-views/${view.id}`);
+    } catch (err) {
+      this.problem = err.message;
+    }
+    await this.loadSaved();
+  }
+
+  chips() {
+    const mine = this.saved.map((v) => h("span", { class: "wl-chip", dataset: { viewId: v.id } },
+      h("button", { type: "button", class: "wl-chip-apply", "aria-pressed": String(this.matches(v)),
+        onclick: () => this.apply(v.filters) }, v.name),
+      h("button", { type: "button", class: "wl-chip-remove", title: `Delete the view ${v.name}`,
+        "aria-label": `Delete the view ${v.name}`, onclick: () => this.forget(v) }, "×")));
+    const unsaved = (this.filtered() || this.query.view !== "assigned")
+      && !this.saved.some((v) => this.matches(v));
+    return h("div", { class: "wl-saved", id: "wl-saved" }, mine,
+      unsaved ? h("form", { class: "wl-save", id: "wl-save", onsubmit: (e) => { e.preventDefault(); this.save(e.target); } },
+        h("input", { name: "name", maxlength: "60", placeholder: "Name this view", "aria-label": "Name this view", required: true }),
+        h("button", { type: "submit", class: "secondary" }, "Save view")) : null,
+      this.problem ? h("span", { class: "error", role: "alert" }, this.problem) : null);
   }
 
   // The query string of the worklist request.
@@ -45,12 +107,12 @@ export class WorklistControls {
       h("select", { name: `wl-${name}`, id: `wl-${name}`, onchange: (e) => this.set({ [name]: e.target.value, page: 1 }) },
         blank ? h("option", { value: "" }, blank) : null,
         options.map(([value, text]) => h("option", { value, selected: (this.query[name] || "") === value }, text))));
-    return h("div", { class: "wl-filters", id: "wl-controls" },
+    return [this.chips(), h("div", { class: "wl-filters", id: "wl-controls" },
       select("view", "List", VIEWS),
       CHOICES.map(([name, label, values]) => select(name, label, values.map((v) => [v, v]),
         name === "sort" ? "default" : "any")),
       this.filtered() ? h("button", { type: "button", class: "link", id: "wl-clear",
-        onclick: () => this.apply({ view: this.query.view }) }, "Clear") : null);
+        onclick: () => this.apply({ view: this.query.view }) }, "Clear") : null)];
   }
 
   // ‹ Prev · page 2 of 3 · Next ›, for the paged list only.
