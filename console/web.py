@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from channels.voice import control
@@ -34,6 +34,13 @@ def imports():
     if not current_user.has_role("supervisor"):
         abort(403, description="Imports are for collections managers. Your console is at /.")
     return _page("imports.html", clients=sorted(current_user.clients, key=lambda c: c.name))
+
+
+@bp.get("/search")
+@login_required
+def search():
+    """The search results page: every match, a page at a time (the API does the finding)."""
+    return _page("search.html", q=request.args.get("q", "")[:200])
 
 
 def _page(template: str, **context):

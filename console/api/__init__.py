@@ -17,6 +17,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     messages,
     monitoring,
     routing,
+    saved_views,
     tasks,
     voice,
     worklist,

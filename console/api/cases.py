@@ -17,7 +17,7 @@ from console.api.core.workspace_schemas import (
     timeline_item,
 )
 from console.core import database
-from crm.cases import digest, timeline, worklist
+from crm.cases import digest, timeline, timeline_filters, worklist
 from crm.cases import records as cases
 from crm.chat import verification as chat_identity
 from crm.claims import records as claims
@@ -45,14 +45,20 @@ def get_case(case_id: int):
 
 
 @api.route(bp, "/cases/<int:case_id>/timeline", summary="The case timeline by cursor: "
-           "`before` pages back (newest first), `after` catches up (oldest first)",
+           "`before` pages back (newest first), `after` catches up (oldest first); narrowed "
+           "by medium, by words (`q`) and to a date (`until`)",
            query=TimelineQuery, response=TimelinePageOut, tags=["cases"])
 def get_timeline(case_id: int, query: TimelineQuery):
     """One page of the timeline."""
     session = database.session()
     if query.before and query.after:
         raise Invalid("give either before or after, not both")
-    if query.after:
+    how = timeline_filters.narrowing(query.medium, query.q, query.until)
+    if how:
+        page = timeline_filters.page(session, actor(), case_id, how, limit=query.limit,
+                                     before=query.before, after=query.after)
+        order = "oldest_first" if query.after else "newest_first"
+    elif query.after:
         page = timeline.page_after(session, actor(), case_id, query.after, limit=query.limit)
         order = "oldest_first"
     else:

@@ -18,16 +18,19 @@ from crm.customers import profile, search
 
 
 @api.route(bp, "/customers", summary="Search customers by name, phone (any format or its "
-           "last digits), email, case reference, account or claim number",
+           "last digits), email, case reference, account, claim or policy number, investigation "
+           "reference (for those who may see it); paged",
            query=SearchQuery, response=SearchOut, tags=["customers"])
 def search_customers(query: SearchQuery):
     """Search results, best first."""
     session = database.session()
     region = current_app.config["CASELINE"].default_phone_region
-    hits = search.search_customers(session, actor(), query.q, region=region,
-                                   limit=query.limit, with_contacts=True)
+    got = search.results_page(session, actor(), query.q, page=query.page,
+                              per_page=query.limit, region=region)
     out = SearchOut(items=[SearchHitOut(customer=CustomerOut.model_validate(h.customer),
-                                        case_id=h.case_id, matched=h.matched) for h in hits])
+                                        case_id=h.case_id, case_reference=h.case_reference,
+                                        matched=h.matched) for h in got.items],
+                    page=got.page, per_page=got.per_page, has_more=got.has_more)
     session.commit()
     return out
 

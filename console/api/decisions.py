@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
+from console.api.core.schemas import AgentRef
 from console.api.core.workspace_schemas import DecisionOut
 from console.core import database
 from crm.collections import settlements
@@ -42,20 +43,31 @@ class SettlementAskedOut(BaseModel):
                                     "first_due_on, count)")
 
 
-class WaitingDecisionOut(DecisionOut):
-    """A decision waiting for a checker, with what it would sign (a settlement's figures)."""
+class QueuedDecisionOut(DecisionOut):
+    """A decision waiting for sign-off, named: customer, case, who asked, how much, and what
+    it would sign (a settlement's figures)."""
 
+    case_reference: str
+    customer_name: str
+    requester: AgentRef | None = None
+    amount_cents: int | None = Field(None, description="the sum decided on, where the "
+                                     "decision names one")
+    currency: str | None = None
     settlement: SettlementAskedOut | None = None
 
 
 class DecisionList(BaseModel):
     """Decisions waiting for a checker."""
 
-    items: list[WaitingDecisionOut]
+    items: list[QueuedDecisionOut]
 
 
-def _waiting(decision, about) -> WaitingDecisionOut:
-    out = WaitingDecisionOut.model_validate(decision)
+def _queued(w: decisions.Waiting, about) -> QueuedDecisionOut:
+    d = w.decision
+    out = QueuedDecisionOut.model_validate({
+        **DecisionOut.model_validate(d).model_dump(), "case_reference": w.case_reference,
+        "customer_name": w.customer_name,
+        "requester": AgentRef(id=w.maker.id, name=w.maker.name) if w.maker else None})
     if about is not None:
         s, debt = about
         out.settlement = SettlementAskedOut(
@@ -63,6 +75,7 @@ def _waiting(decision, about) -> WaitingDecisionOut:
             creditor=debt.creditor, currency=debt.currency, amount_cents=s.amount_cents,
             balance_cents=s.balance_cents, terms=s.terms,
             discount_pct=settlements.discount_pct(s.amount_cents, s.balance_cents))
+        out.amount_cents, out.currency = s.amount_cents, debt.currency
     return out
 
 
@@ -99,12 +112,13 @@ def reject_decision(decision_id: int, body: VerdictIn):
 
 
 @api.route(bp, "/decisions", response=DecisionList, tags=["decisions"],
-           summary="Decisions waiting for me to sign off (reviewer)", errors=(403,))
+           summary="Decisions waiting for me to sign off, with customer, case, requester "
+           "and amount (reviewer)", errors=(403,))
 def waiting_decisions():
     """Oldest first; never the reviewer's own requests; a settlement's figures with it."""
     session = database.session()
-    items = decisions.waiting_for(session, actor())
-    about = settlements.by_decision(session, [d.id for d in items])
-    out = DecisionList(items=[_waiting(d, about.get(d.id)) for d in items])
+    items = decisions.queue(session, actor())
+    about = settlements.by_decision(session, [w.decision.id for w in items])
+    out = DecisionList(items=[_queued(w, about.get(w.decision.id)) for w in items])
     database.session().commit()
     return out

@@ -14,21 +14,53 @@ from console.api.core.workspace_schemas import (
 )
 from console.core import database
 from crm.cases import collections_worklist, worklist
+from crm.models.customers import CASE_STATUSES, PRIORITIES
+from crm.models.work import LINES_OF_WORK
 
 
-@api.route(bp, "/worklist", summary="The signed-in agent's assigned cases, recent cases and "
-           "open tasks, with counts", response=WorklistOut, tags=["worklist"])
-def get_worklist():
+class WorklistQuery(BaseModel):
+    """Which list to page, which page, and its filters and sort."""
+
+    view: str = Field(default="assigned", description="the list paged (the others come as "
+                      "their first page)", json_schema_extra=documented(
+                          nullable=False, enum=list(worklist.VIEWS)))
+    page: int = Field(default=1, ge=1, le=worklist.MAX_PAGE)
+    per_page: int = Field(default=worklist.LIMIT, ge=1, le=worklist.MAX_PER_PAGE)
+    status: str | None = Field(default=None, description="the case's status",
+                               json_schema_extra=documented(nullable=False,
+                                                            enum=list(CASE_STATUSES)))
+    priority: str | None = Field(default=None, json_schema_extra=documented(
+        nullable=False, enum=list(PRIORITIES)))
+    line: str | None = Field(default=None, description="line of work: cases with an open "
+                             "claim, investigation or debt account", json_schema_extra=documented(
+                                 nullable=False, enum=list(LINES_OF_WORK)))
+    due: str | None = Field(default=None, description="a task's due time (a case's: its "
+                            "earliest open task's)", json_schema_extra=documented(
+                                nullable=False, enum=list(worklist.DUE)))
+    sort: str | None = Field(default=None, description="most pressing first; ties keep the "
+                             "list's own order", json_schema_extra=documented(
+                                 nullable=False, enum=list(worklist.SORTS)))
+
+
+@api.route(bp, "/worklist", query=WorklistQuery, summary="The signed-in agent's assigned "
+           "cases, recent cases and open tasks, with counts; `view` is paged and filtered",
+           response=WorklistOut, tags=["worklist"])
+def get_worklist(query: WorklistQuery):
     """The left pane."""
     session = database.session()
-    w = worklist.for_actor(session, actor())
+    w = worklist.for_actor(session, actor(), view=query.view, page=query.page,
+                           limit=query.per_page, filters=worklist.Filters(
+                               status=query.status, priority=query.priority, line=query.line,
+                               due=query.due, sort=query.sort))
     out = WorklistOut(
         assigned=[CaseSummaryOut.model_validate(c) for c in w.assigned],
         assigned_count=w.assigned_count,
         recent=[RecentCaseOut.model_validate({**CaseSummaryOut.model_validate(c).model_dump(),
                                               "viewed_at": at}) for c, at in w.recent],
+        recent_count=w.recent_count,
         tasks=[TaskOut.model_validate(t) for t in w.tasks],
-        tasks_count=w.tasks_count, tasks_due_count=w.tasks_due_count)
+        tasks_count=w.tasks_count, tasks_due_count=w.tasks_due_count,
+        view=w.view, page=w.page, per_page=w.per_page, pages=w.pages, total=w.total)
     session.commit()
     return out
 

@@ -1,9 +1,14 @@
 """Finding customers from one search box: phone in any format, email, reference, name.
 
 Every branch is an index lookup. All exact identifiers (E.164 phone, email, case reference,
-account and claim numbers) are tried in ONE query; when any hits, that is the answer. Only
-otherwise come the end of a phone number (a prefix range over reversed digits) and name-word
-prefixes (a prefix range over one key per word of the folded name).
+account, claim and policy numbers, investigation references) are tried in ONE query; when any
+hits, that is the answer. Only otherwise come the end of a phone number (a prefix range over
+reversed digits) and name-word prefixes (a prefix range over one key per word of the folded
+name). An investigation reference finds its case only for whoever may see the investigation
+(crm.fraud.visibility): for anyone else it finds nothing, as an unknown reference would.
+
+Results page by offset (a results page: "Next" while there are more), one kind of match at a
+time: past the last exact hit is the end, not the start of the name matches.
 """
 
 from __future__ import annotations
@@ -12,14 +17,24 @@ import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, literal, select, union_all
+from sqlalchemy import Select, bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.core import db
 from crm.core.errors import Invalid
 from crm.customers.identity import normalise_email, normalise_phone, search_key
-from crm.models import Case, Claim, ContactPoint, Customer, CustomerNameKey, DebtAccount, User
+from crm.fraud import visibility
+from crm.models import (
+    Case,
+    Claim,
+    ContactPoint,
+    Customer,
+    CustomerNameKey,
+    DebtAccount,
+    Investigation,
+    User,
+)
 from crm.models.workspace import reversed_digits
 from crm.tenancy import access
 
@@ -35,35 +50,59 @@ class Hit:
     customer: Customer
     case_id: int
     matched: str
+    case_reference: str = ""
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    """One page of search results, and whether another follows."""
+
+    items: list[Hit]
+    page: int
+    per_page: int
+    has_more: bool
 
 
 def search_customers(session: Session, actor: User, q: str, *, region: str = "US",
-                     limit: int = 20, with_contacts: bool = False) -> list[Hit]:
+                     limit: int = 20, with_contacts: bool = False, offset: int = 0
+                     ) -> list[Hit]:
     """Customers of the actor's clients matching q, best matches first."""
     text = (q or "").strip()
     if not text:
         return []
     if len(text) > 200:
         raise Invalid("search text is too long")
-    limit = max(1, min(limit, MAX_RESULTS))
+    limit = max(1, min(limit, MAX_RESULTS + 1))
     clients = sorted(access.client_ids(actor))
     if not clients:
         return []
     phone = _phone_or_none(text, region)
     email = _email_or_none(text)
+    every = visibility.may_see(actor)  # else only investigations assigned to the actor
     # One round trip for every exact identifier at once, customers and case ids included.
-    params = {"clients": clients, "limit": limit, "text": text, "upper": text.upper(),
-              "phone": phone, "email": email}
-    hits = _hydrate(session, _exact_stmt(phone is not None, email is not None), params,
-                    with_contacts)
-    if hits:
-        return hits
-    for kind, value in _partial(text):
-        hits = _hydrate(session, _partial_stmt(kind),
-                        {"clients": clients, "limit": limit, **_range(value)}, with_contacts)
+    params = {"clients": clients, "text": text, "upper": text.upper(), "phone": phone,
+              "email": email, "me": actor.id}
+    stages = [(_exact_stmt(phone is not None, email is not None, every), params)]
+    stages += [(_partial_stmt(kind), {"clients": clients, **_range(value)})
+               for kind, value in _partial(text)]
+    for stmt, given in stages:
+        hits = _hydrate(session, stmt, {**given, "limit": limit, "offset": offset},
+                        with_contacts)
         if hits:
             return hits
+        if offset and _hydrate(session, stmt, {**given, "limit": 1, "offset": 0}, False):
+            return []  # past the last hit of the kind that answers this text
     return []
+
+
+def results_page(session: Session, actor: User, q: str, *, page: int = 1, per_page: int = 20,
+                 region: str = "US") -> ResultsPage:
+    """A page of search results (the results page), with their contact points."""
+    if not 1 <= page <= 1000 or not 1 <= per_page <= MAX_RESULTS:
+        raise Invalid(f"page is 1-1000; per_page is 1-{MAX_RESULTS}")
+    hits = search_customers(session, actor, q, region=region, limit=per_page + 1,
+                            offset=(page - 1) * per_page, with_contacts=True)
+    return ResultsPage(hits[:per_page], page, per_page, len(hits) > per_page)
 
 
 def _hydrate(session: Session, stmt: Select, params: dict, with_contacts: bool) -> list[Hit]:
@@ -77,7 +116,7 @@ def _hydrate(session: Session, stmt: Select, params: dict, with_contacts: bool) 
     hits: dict[int, Hit] = {}
     for row in session.connection().execute(stmt, params):
         customer = db.adopt(session, Customer, row[:width])
-        hits.setdefault(customer.id, Hit(customer, row[width], row[width + 1]))
+        hits.setdefault(customer.id, Hit(customer, row[width], row[width + 1], row[width + 2]))
     if with_contacts and hits:
         _attach_contact_points(session, [h.customer for h in hits.values()])
     return list(hits.values())
@@ -98,7 +137,7 @@ _CUSTOMERS, _CASES = Customer.__table__, Case.__table__
 
 def _customers_of(found) -> Select:
     """(customer columns.., case id, matched) for a subquery of (id, matched, sort), by rank."""
-    return (select(*_CUSTOMERS.c, _CASES.c.id, found.c.matched)
+    return (select(*_CUSTOMERS.c, _CASES.c.id, found.c.matched, _CASES.c.reference)
             .select_from(_CUSTOMERS.join(found, found.c.id == _CUSTOMERS.c.id)
                          .join(_CASES, _CASES.c.customer_id == _CUSTOMERS.c.id))
             .where(_CUSTOMERS.c.merged_into_id.is_(None))
@@ -108,7 +147,7 @@ def _customers_of(found) -> Select:
 # Statements are built once per shape with bound parameters: building SQLAlchemy constructs
 # on every keystroke cost more than the indexed queries themselves.
 @functools.cache
-def _exact_stmt(with_phone: bool, with_email: bool) -> Select:
+def _exact_stmt(with_phone: bool, with_email: bool, every_investigation: bool) -> Select:
     """One select per exact identifier the text could be, as one UNION ALL of customer ids.
 
     Each branch reads only the table that holds the identifier (and cases, for the customer
@@ -137,7 +176,18 @@ def _exact_stmt(with_phone: bool, with_email: bool) -> Select:
         DebtAccount.account_number == text, DebtAccount.client_id.in_(clients)))
     found.append(ids(Case.customer_id, 5, "claim").join(Claim, Claim.case_id == Case.id).where(
         Claim.number == upper, Claim.client_id.in_(clients)))
-    return _customers_of(union_all(*found).subquery()).limit(bindparam("limit"))
+    found.append(ids(Case.customer_id, 6, "policy").join(Claim, Claim.case_id == Case.id).where(
+        or_(Claim.policy_number == text, Claim.policy_number == upper),
+        Claim.client_id.in_(clients)))
+    investigation = ids(Case.customer_id, 7, "investigation").join(
+        Investigation, Investigation.case_id == Case.id).where(
+        or_(Investigation.reference == text, Investigation.reference == upper),
+        Investigation.client_id.in_(clients))
+    if not every_investigation:
+        investigation = investigation.where(Investigation.assigned_to_id == bindparam("me"))
+    found.append(investigation)
+    return (_customers_of(union_all(*found).subquery()).limit(bindparam("limit"))
+            .offset(bindparam("offset")))
 
 
 @functools.cache
@@ -154,8 +204,8 @@ def _partial_stmt(kind: str) -> Select:
                     column.label("sort"))
              .where(table.client_id.in_(bindparam("clients", expanding=True)),
                     column >= bindparam("low"), column < bindparam("high"))
-             .order_by(column).limit(bindparam("limit")).subquery())
-    return _customers_of(found)
+             .order_by(column).limit(bindparam("limit") + bindparam("offset")).subquery())
+    return _customers_of(found).offset(bindparam("offset"))
 
 
 def _partial(text: str):

@@ -31,7 +31,7 @@ from crm.models.work import (
     Investigation,
     Promise,
 )
-from crm.models.workspace import CustomerNameKey, RecentCase
+from crm.models.workspace import CustomerNameKey, RecentCase, SavedView
 
 __all__ = [
     "ROLES",
@@ -73,6 +73,7 @@ __all__ = [
     "RecoveryCode",
     "RedFlag",
     "RoutingQueue",
+    "SavedView",
     "Settlement",
     "SignIn",
     "Task",

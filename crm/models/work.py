@@ -25,7 +25,8 @@ class Claim(Base):
 
     __tablename__ = "claims"
     __table_args__ = (UniqueConstraint("client_id", "number"),
-                      Index("ix_claims_bank_account_key", "client_id", "bank_account_key"))
+                      Index("ix_claims_bank_account_key", "client_id", "bank_account_key"),
+                      Index("ix_claims_client_policy_number", "client_id", "policy_number"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))

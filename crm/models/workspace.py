@@ -1,4 +1,4 @@
-"""Workspace indexes: name-word keys for search, recently opened cases, phone digit suffixes."""
+"""Workspace tables: name-word keys for search, recent cases, saved views, phone suffixes."""
 
 from __future__ import annotations
 
@@ -39,6 +39,21 @@ class RecentCase(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SavedView(Base):
+    """A worklist view a member of staff named: which list, its filters and sort."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    # {"view": "assigned", "status": ..., "priority": ..., "line": ..., "due": ..., "sort": ...}
+    filters: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 Index("ix_contact_points_digits_rev", ContactPoint.digits_rev)

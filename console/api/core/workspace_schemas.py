@@ -91,6 +91,12 @@ class TimelineQuery(BaseModel):
                                description="cursor: items older than this one (not with after)")
     after: str | None = Field(None, max_length=200,
                               description="cursor: items newer than this one (not with before)")
+    medium: str | None = Field(None, max_length=200, description="only these media, "
+                               "comma-separated (sms,email)")
+    q: str | None = Field(None, max_length=200, description="only items with every one of "
+                          "these words in the body or subject (any case)")
+    until: str | None = Field(None, max_length=40, description="jump to a date: items up to "
+                              "the end of this day (UTC), or up to a zoned date-time")
 
 
 class NoteIn(BaseModel):
@@ -185,7 +191,8 @@ class SearchQuery(BaseModel):
     """One search box: name, phone in any format (or its last digits), email, references."""
 
     q: str = Field(..., max_length=200, description="what the agent typed")
-    limit: int = Field(20, ge=1, le=50, description="at most this many results")
+    limit: int = Field(20, ge=1, le=50, description="at most this many results (a page)")
+    page: int = Field(1, ge=1, le=1000, description="which page of results")
 
 
 class SearchHitOut(BaseModel):
@@ -193,13 +200,18 @@ class SearchHitOut(BaseModel):
 
     customer: CustomerOut
     case_id: int
-    matched: str
+    case_reference: str = ""
+    matched: str = Field(description="phone, email, case, account, claim, policy, "
+                         "investigation or name")
 
 
 class SearchOut(BaseModel):
-    """Search results, best first."""
+    """Search results, best first, a page at a time."""
 
     items: list[SearchHitOut]
+    page: int = 1
+    per_page: int = 20
+    has_more: bool = Field(False, description="another page follows")
 
 
 class RecentCaseOut(CaseSummaryOut):
@@ -217,6 +229,12 @@ class WorklistOut(BaseModel):
     tasks: list[TaskOut]
     tasks_count: int
     tasks_due_count: int
+    recent_count: int = 0
+    view: str = Field("assigned", description="the list paged and filtered")
+    page: int = 1
+    per_page: int = 25
+    pages: int = Field(0, description="pages of the paged list")
+    total: int = Field(0, description="items in the paged list (filtered)")
 
 
 def timeline_item(item, *, veil: bool = False) -> TimelineItemOut:

@@ -42,9 +42,13 @@ def _out(session, found: Investigation, schema=InvestigationOut) -> BaseModel:
     row = session.execute(select(Case.reference, Customer.display_name).join(
         Customer, Customer.id == Case.customer_id).where(Case.id == found.case_id)).first()
     who = session.get(User, found.assigned_to_id) if found.assigned_to_id else None
+    asked = session.execute(select(User.id, User.name).join(
+        Interaction, Interaction.agent_id == User.id).where(
+        Interaction.id == found.escalation_id)).first() if found.escalation_id else None
     return schema.model_validate(found).model_copy(update={
         "case_reference": row.reference, "customer_name": row.display_name,
-        "assigned_to": AgentRef(id=who.id, name=who.name) if who else None})
+        "assigned_to": AgentRef(id=who.id, name=who.name) if who else None,
+        "requester": AgentRef(id=asked.id, name=asked.name) if asked else None})
 
 
 def _evidence(session, row) -> EvidenceOut:

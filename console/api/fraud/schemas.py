@@ -40,6 +40,7 @@ class InvestigationOut(Out):
     created_at: datetime
     case_reference: str = ""
     customer_name: str = ""
+    requester: AgentRef | None = Field(None, description="who escalated the case")
 
 
 class EscalatedOut(BaseModel):

@@ -58,7 +58,10 @@ export class Search {
       h("span", { class: "hit-name" }, hit.customer.display_name),
       h("span", { class: "hit-meta muted" }, `${contact} · matched ${hit.matched}`));
     });
-    fill(this.results, rows.length ? rows : h("li", { class: "muted search-none" }, error || "No customer found"));
+    fill(this.results, rows.length ? rows : h("li", { class: "muted search-none" }, error || "No customer found"),
+      // Every match, a page at a time, on a page of its own.
+      error ? null : h("li", { class: "search-all" }, h("a", { id: "search-all",
+        href: `/search?${qs({ q: this.input.value.trim() })}` }, "All results…")));
     this.results.hidden = false;
     this.highlight();
   }

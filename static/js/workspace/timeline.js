@@ -2,6 +2,7 @@
 import { caseProblem, get, qs } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
+import { TimelineTools, accepts, highlight, markDays } from "./timeline-tools.js";
 
 // A small first page paints fast; later pages are bigger so scrolling far back is quick.
 const FIRST_PAGE = 50;
@@ -87,6 +88,7 @@ function renderItem(item) {
 export class Timeline {
   constructor({ list, sentinel, scroller, status }) {
     Object.assign(this, { list, sentinel, scroller, status });
+    this.tools = new TimelineTools(scroller, (narrow) => this.narrowTo(narrow));
     this.reset(null);
     new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) this.loadOlder();
@@ -104,8 +106,9 @@ export class Timeline {
     }, { passive: true });
   }
 
-  reset(caseId) {
+  reset(caseId, narrow = {}) {
     this.caseId = caseId;
+    this.narrow = narrow; // { medium, q, until }: what the server narrows the pages to
     this.byId = new Map(); // id -> { item, el }
     this.order = []; // items, newest first
     this.nextCursor = null;
@@ -119,8 +122,20 @@ export class Timeline {
   }
 
   async open(caseId) {
+    this.tools.clear();
     this.reset(caseId);
     await this.loadOlder();
+  }
+
+  // The same case again, narrowed by medium, words or date (the tools bar).
+  narrowTo(narrow) {
+    if (!this.caseId) return null;
+    this.reset(this.caseId, narrow);
+    return this.loadOlder();
+  }
+
+  get narrowed() {
+    return Object.values(this.narrow).some(Boolean);
   }
 
   // The next page back in time; keeps loading while the end is still on screen. After a
@@ -131,12 +146,13 @@ export class Timeline {
     this.loading = (async () => {
       fill(this.status, "Loading…");
       try {
-        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: this.nextCursor ? PAGE : FIRST_PAGE, before: this.nextCursor })}`);
+        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: this.nextCursor ? PAGE : FIRST_PAGE, before: this.nextCursor, ...this.narrow })}`);
         if (generation !== this.generation) return;
         page.items.forEach((item) => this.upsert(item));
         this.nextCursor = page.next_cursor;
         this.done = !page.next_cursor;
-        fill(this.status, this.done ? (this.order.length ? "Start of the history" : "Nothing on this case yet") : "");
+        fill(this.status, this.done ? (this.order.length ? "Start of the history"
+          : this.narrowed ? "Nothing matches" : "Nothing on this case yet") : "");
       } catch (err) {
         if (generation === this.generation) this.fail(err);
       } finally {
@@ -178,14 +194,14 @@ export class Timeline {
     let cursor = this.order[0]?.cursor;
     if (cursor) {
       for (let pages = 0; cursor && pages < 50; pages += 1) {
-        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: 200, after: cursor })}`);
+        const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: 200, after: cursor, ...this.narrow })}`);
         if (generation !== this.generation) return;
         page.items.forEach((item) => this.upsert(item));
         cursor = page.next_cursor;
       }
     }
     // Status changes to recent items while we were away.
-    const top = await get(`/cases/${this.caseId}/timeline?${qs({ limit: 50 })}`);
+    const top = await get(`/cases/${this.caseId}/timeline?${qs({ limit: 50, ...this.narrow })}`);
     if (generation !== this.generation) return;
     top.items.forEach((item) => this.upsert(item));
   }
@@ -193,8 +209,11 @@ export class Timeline {
   // Add or replace one item, in its place; an id is never shown twice.
   upsert(item) {
     if (item.case_id !== undefined && item.case_id !== this.caseId) return;
-    const el = renderItem(item);
     const known = this.byId.get(item.id);
+    if (!known && !accepts(this.narrow, item)) return; // a live item the narrowing leaves out
+    const el = renderItem(item);
+    highlight(el, this.narrow.q);
+    this.daysLater();
     if (known) {
       if (!item.cursor) item.cursor = known.item.cursor;
       const index = this.order.indexOf(known.item);
@@ -215,6 +234,16 @@ export class Timeline {
     this.byId.set(item.id, { item, el });
     this.list.insertBefore(el, before ? this.byId.get(before.id).el : null);
     if (this.selected >= lo) this.selected += 1;
+  }
+
+  // Day separators, once per frame however many items land.
+  daysLater() {
+    if (this.daysQueued) return;
+    this.daysQueued = true;
+    requestAnimationFrame(() => {
+      this.daysQueued = false;
+      markDays(this.order, this.byId);
+    });
   }
 
   // j/k: move the selection through the timeline.

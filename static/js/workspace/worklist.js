@@ -5,6 +5,15 @@ import { get } from "/static/js/api.js";
 import { CollectionsList } from "./collections.js";
 import { fill, h } from "./dom.js";
 import { day, holds, money, when } from "./format.js";
+import { WorklistControls } from "./worklist-controls.js";
+
+// "Ana López · C-1001 · 1,250.00 USD · asked by Sam 5 min ago": whose, which case, how much, who.
+function named(item, verb) {
+  const sum = item.amount_cents === null || item.amount_cents === undefined ? null
+    : money(item.amount_cents, item.currency);
+  return [item.customer_name, item.case_reference, sum,
+    `${verb}${item.requester ? ` by ${item.requester.name}` : ""} ${when(item.created_at)}`].filter(Boolean).join(" · ");
+}
 
 export const CHANGED = "caseline:worklist-changed";
 const kindLabel = (kind) => kind.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
@@ -15,6 +24,7 @@ export class Worklist {
     this.root = root;
     this.openCase = openCase;
     this.collections = new CollectionsList(() => this.load(), openCase);
+    this.controls = new WorklistControls(() => this.load());
     setInterval(() => this.load(), 60_000);
     // This page signed off, escalated, or recorded a payment, promise or disposition.
     window.addEventListener(CHANGED, () => this.soon());
@@ -33,7 +43,7 @@ export class Worklist {
 
   async load() {
     try {
-      const [w, signOff, escalated, due] = await Promise.all([get("/worklist"),
+      const [w, signOff, escalated, due] = await Promise.all([get(this.controls.path()),
         holds("reviewer", "supervisor") ? get("/decisions") : null,
         holds("fraud", "supervisor") ? get("/investigations/escalated") : null,
         holds("collections", "supervisor", "admin") ? this.collections.fetch() : null]);
@@ -52,10 +62,10 @@ export class Worklist {
     extra ? h("span", { class: "wl-meta muted" }, extra) : null));
   }
 
-  section(id, title, count, items) {
+  section(id, title, count, items, pager) {
     return h("section", { class: "wl-section", id },
       h("h3", {}, title, " ", h("span", { class: "count" }, String(count))),
-      items.length ? h("ul", {}, items) : h("p", { class: "muted" }, "Nothing here."));
+      items.length ? h("ul", {}, items) : h("p", { class: "muted" }, "Nothing here."), pager);
   }
 
   // A piece of work on a case: its title and when it was raised; opens the case.
@@ -75,7 +85,7 @@ export class Worklist {
         return h("div", { class: `wl-group wl-kind-${kind}`, dataset: { kind } },
           h("h4", {}, `${KIND_TITLES[kind] || kindLabel(kind)} `, h("span", { class: "count" }, String(group.length))),
           h("ul", {}, group.map((d) => (d.settlement ? this.settlementAsk(d)
-            : this.workButton(d.case_id, d.summary, `asked ${when(d.created_at)}`)))));
+            : this.workButton(d.case_id, d.summary, named(d, "asked"))))));
       }) : h("p", { class: "muted" }, "Nothing here."));
   }
 
@@ -87,7 +97,7 @@ export class Worklist {
       onclick: () => this.openCase(d.case_id) },
     h("span", { class: "wl-name" }, `Settle ${money(s.amount_cents, s.currency)} of ${money(s.balance_cents, s.currency)}`),
     h("span", { class: "wl-meta" }, h("strong", {}, `${s.discount_pct}% off`), ` · debt ${s.account_number} (${s.creditor})`),
-    h("span", { class: "wl-meta muted" }, `as ${how} · asked ${when(d.created_at)}`)));
+    h("span", { class: "wl-meta muted" }, `as ${how} · ${named({ ...d, amount_cents: null }, "asked")}`)));
   }
 
   render(w, signOff, escalated, due) {
@@ -95,14 +105,25 @@ export class Worklist {
       due ? this.collections.section(due) : null,
       signOff ? this.signOffSection(signOff) : null,
       escalated ? this.section("wl-escalated", "Fraud escalations", escalated.length, escalated.map((i) =>
-        this.workButton(i.case_id, `${i.reference}: ${i.summary}`, `escalated ${when(i.created_at)}`))) : null,
-      this.section("wl-assigned", "Assigned", w.assigned_count, w.assigned.map((c) => this.caseButton(c))),
-      this.section("wl-recent", "Recent", w.recent.length, w.recent.map((c) => this.caseButton(c, `opened ${when(c.viewed_at)}`))),
-      this.section("wl-tasks", `Tasks · ${w.tasks_due_count} due`, w.tasks_count, w.tasks.map((t) =>
+        this.workButton(i.case_id, `${i.reference}: ${i.summary}`, named(i, "escalated")))) : null,
+      this.controls.bar(),
+      this.lists(w));
+  }
+
+  // The paged, filtered list first (with its pager), then the others' first pages.
+  lists(w) {
+    const pager = (view) => (w.view === view ? this.controls.pager(w) : null);
+    const sections = {
+      assigned: this.section("wl-assigned", "Assigned", w.assigned_count, w.assigned.map((c) => this.caseButton(c)), pager("assigned")),
+      recent: this.section("wl-recent", "Recent", w.recent_count ?? w.recent.length, w.recent.map((c) => this.caseButton(c, `opened ${when(c.viewed_at)}`)), pager("recent")),
+      tasks: this.section("wl-tasks", `Tasks · ${w.tasks_due_count} due`, w.tasks_count, w.tasks.map((t) =>
         h("li", {}, h("button", {
           type: "button", class: `wl-task${t.due_at && Date.parse(t.due_at) <= Date.now() ? " due" : ""}`,
           onclick: () => this.openCase(t.case_id),
         }, h("span", { class: "wl-name" }, t.title),
-        h("span", { class: "wl-meta muted" }, t.due_at ? `due ${when(t.due_at)}` : "no due date"))))));
+        h("span", { class: "wl-meta muted" }, t.due_at ? `due ${when(t.due_at)}` : "no due date")))), pager("tasks")),
+    };
+    const view = w.view || "assigned";
+    return [sections[view], ...Object.keys(sections).filter((k) => k !== view).map((k) => sections[k])];
   }
 }
