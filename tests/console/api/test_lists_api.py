@@ -35,14 +35,6 @@ def many(session, default_client, agent):
     return made
 
 
-@pytest.fixture
-def get(client, token):
-    def do(path, headers=None):
-        return client.get("/api/v1" + path,
-                          headers=headers or {"Authorization": f"Bearer {token}"})
-    return do
-
-
 def test_the_worklist_pages_past_25(get, many):
     one = get("/worklist?view=assigned&page=1").get_json()
     two = get("/worklist?view=assigned&page=2").get_json()

@@ -25,14 +25,6 @@ def people(session, default_client, agent):
     return made
 
 
-@pytest.fixture
-def get(client, token):
-    def do(path, headers=None):
-        return client.get("/api/v1" + path,
-                          headers=headers or {"Authorization": f"Bearer {token}"})
-    return do
-
-
 def test_results_page_through_every_match(get, people):
     seen, page = [], 1
     while True:

@@ -33,14 +33,6 @@ def case(session, default_client, agent):
     return case
 
 
-@pytest.fixture
-def get(client, token):
-    def do(path, headers=None):
-        return client.get("/api/v1" + path,
-                          headers=headers or {"Authorization": f"Bearer {token}"})
-    return do
-
-
 def test_filter_by_medium(get, case):
     items = get(f"/cases/{case.id}/timeline?medium=email&limit=200").get_json()["items"]
     assert len(items) == 12 and {i["medium"] for i in items} == {"email"}
