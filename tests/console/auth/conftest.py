@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import re
-import socket
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import g, has_app_context
 
-from tests.channels.email.conftest import SmtpPeer
+# The email tests' SMTP peer, as a fixture here too (a real server on localhost).
+from tests.channels.email.conftest import SmtpPeer, smtp  # noqa: F401
 from tests.conftest import PASSWORD, csrf_token_from
-
-
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server on localhost that records what it accepts; SMTP_URL points at it."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    peer = SmtpPeer()
-    controller = Controller(peer, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.smtp_url = f"smtp://127.0.0.1:{port}"
-    yield peer
-    controller.stop()
 
 
 def reset_link(peer: SmtpPeer, to: str) -> str:
