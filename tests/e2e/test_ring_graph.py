@@ -41,7 +41,9 @@ def _graph(page):
 
 
 def _click_at(page, js_position: str) -> None:
-    # Cytoscape draws on a canvas: click where it says the element is drawn.
+    # Cytoscape draws on a canvas: click where it says the element is drawn (in view: the
+    # case's panels above it may push it below the fold).
+    page.locator("#ring-graph").scroll_into_view_if_needed()
     box = page.locator("#ring-graph").bounding_box()
     at = page.evaluate(f"(() => {{ const p = {js_position}; return [p.x, p.y]; }})()")
     page.mouse.click(box["x"] + at[0], box["y"] + at[1])
