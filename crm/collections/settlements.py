@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from crm.collections import accounts, inputs, plans
 from crm.collections.terms import DEFAULT, Terms
 from crm.core import audit, events
-from crm.core.errors import Invalid
+from crm.core.errors import Conflict, Invalid
 from crm.models import DebtAccount, Decision, Promise, Settlement, User, utcnow
 from crm.signoff import decisions
 
@@ -29,6 +29,12 @@ def offer(session: Session, actor: User, debt_id: int, *, amount_cents, as_, due
     for a reviewer's sign-off. Checked in full before anything is stored."""
     today = today or utcnow().date()
     debt = accounts.workable(accounts.get(session, actor, debt_id, lock=True))
+    # One offer at a time: two waiting side by side could both be approved (the account row
+    # is locked above, so two agents offering at once meet here one after the other).
+    if session.scalar(select(Settlement.id).where(Settlement.debt_account_id == debt.id,
+                                                  Settlement.status == "pending")):
+        raise Conflict("A settlement of this account is already waiting for sign-off; it must "
+                       "be approved or rejected first", code="settlement_pending")
     amount = inputs.cents(amount_cents, "The settlement", at_most=debt.balance_cents,
                           currency=debt.currency)
     shape = inputs.choice(as_, "The settlement's form", SHAPES)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert, select
 
-from crm.models import Case, CustomerLink, RedFlag, utcnow
+from crm.models import Case, CustomerLink, Investigation, RedFlag, utcnow
 from tests.e2e.databases import served_default
 from tests.e2e.pages import add_person, open_case
 
@@ -32,6 +32,10 @@ def ring(server_env):
             reason="Claim E2E-1: the loss came 10 days after the policy started.",
             facts={"days_after": 10}, status="active", created_at=utcnow(),
             updated_at=utcnow()))
+        conn.execute(insert(Investigation.__table__).values(
+            client_id=client_id, case_id=ids["A"], reference="INV-E2E-RING", status="open",
+            risk_score=40, severity="medium", summary="Three claims, one account",
+            created_at=utcnow()))
     return ids
 
 
@@ -80,6 +84,11 @@ def test_the_ring_graph_opens_cases_and_unlinks(new_page, sign_in, live_server, 
 
 def test_an_agent_sees_no_fraud_panel(new_page, sign_in, live_server, ring):
     page = sign_in(new_page())
+    refused = []
+    page.on("response", lambda r: refused.append(r.url) if r.status == 403 else None)
     open_case(page, live_server, ring["A"], "CL-E2ERINGA")
+    expect(page.locator(".work-investigation")).to_contain_text("under review")
     expect(page.locator("#fraud-panel")).to_be_hidden()
     expect(page.locator("#flag-list")).to_have_count(0)
+    # The page does not even ask for what it may not see (no refused requests to show).
+    assert refused == []

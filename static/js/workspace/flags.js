@@ -15,8 +15,10 @@ const RULE_LABELS = {
   statement_mismatch: "Inconsistent statement",
 };
 const mayDecide = () => holds("fraud", "supervisor", "admin");
+// The assigned investigator sees their investigation in the case's open work; for anyone else
+// it is veiled ("under review", id 0), and asking for its flags would only be refused.
 const mightSee = (c) => holds("fraud", "supervisor", "reviewer", "admin")
-  || (c.open_work || []).some((w) => w.kind === "investigation");
+  || (c.open_work || []).some((w) => w.kind === "investigation" && w.id);
 
 function factsList(facts) {
   const shown = (v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));

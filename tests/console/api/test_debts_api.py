@@ -162,15 +162,20 @@ def test_an_accounts_settlements_are_listed_newest_first(client, debt, as_user):
     _, collector = as_user("collections")
     assert client.get(f"/api/v1/debts/{debt.id}/settlements",
                       headers=collector).get_json() == {"items": []}
-    deep = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
-        "amount_cents": 50_000, "as": "promise", "due_on": day(14)}).get_json()
     near = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
         "amount_cents": 95_000, "as": "plan", "frequency": "monthly",
         "first_due_on": day(7), "count": 3}).get_json()
+    deep = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 50_000, "as": "promise", "due_on": day(14)}).get_json()
+    # A third while the deep one waits for sign-off: refused, so two can never both be approved.
+    third = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 60_000, "as": "promise", "due_on": day(14)})
+    assert third.status_code == 409
+    assert third.get_json()["error"]["code"] == "settlement_pending"
     listed = client.get(f"/api/v1/debts/{debt.id}/settlements", headers=collector)
     assert listed.status_code == 200
     assert [(s["id"], s["amount_cents"], s["status"]) for s in listed.get_json()["items"]] == [
-        (near["id"], 95_000, near["status"]), (deep["id"], 50_000, "pending")]
+        (deep["id"], 50_000, "pending"), (near["id"], 95_000, near["status"])]
 
 
 def test_the_same_payment_posted_twice_at_once_is_posted_once(app, session, debt, agent_h):

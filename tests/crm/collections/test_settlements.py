@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from crm.collections import payments, settlements
 from crm.collections.terms import Terms
-from crm.core.errors import Invalid
+from crm.core.errors import Conflict, Invalid
 from crm.models import DebtAccount, Decision, PaymentPlan, Promise, Settlement
 from crm.signoff import decisions
 from tests.crm.collections.conftest import TODAY
@@ -63,6 +63,18 @@ def test_a_rejected_settlement_becomes_nothing(session, collector, debt, make_us
     session.commit()
     assert session.get(Settlement, settlement.id).status == "rejected"
     assert session.scalars(select(Promise)).all() == []
+
+
+def test_a_second_offer_waits_until_the_first_is_decided(session, collector, debt, make_user):
+    first = offer(session, collector, debt, 50_000)
+    with pytest.raises(Conflict, match="already waiting for sign-off"):
+        offer(session, collector, debt, 55_000)
+    session.rollback()
+    assert session.scalars(select(Settlement)).all() == [first]
+    decisions.decide(session, make_user("reviewer"), first.decision_id, approve=False,
+                     note="Too generous")
+    session.commit()
+    assert offer(session, collector, debt, 70_000).status == "pending"  # now it may
 
 
 @pytest.mark.parametrize("shape", [
