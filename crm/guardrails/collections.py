@@ -61,22 +61,29 @@ _STOPPED = {"": "the customer asked that we stop contacting them",
             "bankrupt": "the customer is in bankruptcy", "deceased": "the customer has died"}
 
 
+def _named(debt: DebtAccount) -> str:
+    # A customer may owe several accounts: the refusal says which one holds contact back.
+    return f"account {debt.account_number}" + (f" ({debt.creditor})" if debt.creditor else "")
+
+
 def attorney_or_ceased(a: Attempt) -> None:
     """An attorney on the debt, or a written request to cease, stops all contact."""
-    if any(d.attorney_represented for d in a.debts):
-        raise Conflict("the customer has an attorney for this debt: contact the attorney, not "
-                       "the customer", code="attorney_represented")
+    represented = next((d for d in a.debts if d.attorney_represented), None)
+    if represented is not None:
+        raise Conflict(f"the customer has an attorney for {_named(represented)}: contact the "
+                       "attorney, not the customer", code="attorney_represented")
     stopped = next((d for d in a.debts if d.ceased), None)
     if stopped is not None:
         why = _STOPPED.get(stopped.stop_reason or "", _STOPPED[""])
-        raise Conflict(f"{why}: no more contact about this debt", code="ceased")
+        raise Conflict(f"{why}: no more contact about {_named(stopped)}", code="ceased")
 
 
 def disputed(a: Attempt) -> None:
     """A dispute pauses collection until the verification is sent (12 CFR 1006.34)."""
-    if any(awaiting_validation(d) for d in a.debts):
-        raise Conflict("the customer disputes this debt: no collection contact until the "
-                       "validation (verification) sent is recorded on the account",
+    held = next((d for d in a.debts if awaiting_validation(d)), None)
+    if held is not None:
+        raise Conflict(f"the customer disputes {_named(held)}: no collection contact until "
+                       "the validation (verification) sent is recorded on that account",
                        code="disputed")
 
 

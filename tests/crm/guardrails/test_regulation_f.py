@@ -38,6 +38,16 @@ def refusal(session, case, medium, point=None, now=NOON_NY, body=None, actor=Non
     return None
 
 
+def test_the_refusal_names_the_disputed_account_of_several(session, default_client):
+    case, point, _ = _debtor(session, default_client, status="payment_plan", creditor="Contoso")
+    session.add(DebtAccount(client_id=default_client.id, case_id=case.id, account_number="ACC-2",
+                            creditor="Tailspin", disputed=True, status="disputed"))
+    session.commit()
+    with pytest.raises(DomainError) as refused:
+        guardrails.check(session, case, SMS, point=point, now=NOON_NY)
+    assert "disputes account ACC-2 (Tailspin)" in str(refused.value)
+
+
 def test_a_disputed_debt_refuses_a_collections_text_until_validation_is_recorded(
         session, default_client, agent, make_user):
     case, point, debt = _debtor(session, default_client, disputed=True, status="disputed")
