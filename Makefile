@@ -8,10 +8,22 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 VENDOR := static/vendor/.stamp
 PY_STAMP := $(VENV)/.stamp-deps
+# Message catalogues are compiled (.po -> .mo) here, never committed.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: setup demo serve test test-fast bench lint format chromium clean
+.PHONY: setup demo serve test test-fast bench lint format chromium clean translations extract
 
-setup: $(PY_STAMP) $(VENDOR)
+setup: $(PY_STAMP) $(VENDOR) translations
+
+translations: $(CATALOGS)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(PY_STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+# Refresh the catalogues from the code and templates (then translate the new entries).
+extract: $(PY_STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k translate:2 -k translate_plural:2,3 -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Caseline needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -67,3 +79,4 @@ format: setup
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache
+	rm -f translations/*/LC_MESSAGES/*.mo

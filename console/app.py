@@ -17,6 +17,7 @@ from console.core.database import register_database
 from console.core.errors import register_error_handlers, register_socket_error_handler
 from console.core.extensions import csrf, login_manager, socketio
 from console.core.inputs import register_input_checks
+from console.core.languages import register_languages
 from console.core.logs import configure_logging
 from console.core.tasks import register_tasks
 from console.email.pages import register as register_email
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, check_database: bool = False
     if check_database:
         db.check()
     register_extensions(app, settings)
+    register_languages(app)
     register_input_checks(app)
     register_blueprints(app)
     register_error_handlers(app)

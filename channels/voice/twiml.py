@@ -4,54 +4,70 @@ from __future__ import annotations
 
 from twilio.twiml.voice_response import Dial, Start, VoiceResponse
 
+from crm.core import i18n
+from crm.core.i18n import N_
+
 BASE = "/webhooks/twilio/voice"
-CONSENT = "This call may be recorded for quality and training purposes."
+CONSENT = N_("This call may be recorded for quality and training purposes.")
+WELCOME = N_("Thank you for calling. An agent will be with you shortly.")
+PLACE = N_("You are number %(position)s in the queue.")
+VOICEMAIL = N_("Sorry, nobody can take your call right now. Please leave a message after the "
+               "tone.")
+GOODBYE = N_("Thank you. Goodbye.")
+HOLD = N_("Please hold.")
+TRANSFERRING = N_("Transferring your call.")
 HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
 RECORDING_EVENTS = "completed absent failed"
 CALL_RECORDING_EVENTS = "completed absent"  # what <Start><Recording> reports
 
 
-def enqueue(queue: str, consent: str = CONSENT) -> VoiceResponse:
+def say(r: VoiceResponse, text: str, lang: str | None, **values) -> None:
+    """<Say> the text in the caller's language where translated (else English), with Twilio
+    told which language it is, so the voice pronounces it as that language."""
+    locale = i18n.locale_of(lang)
+    r.say(i18n.translate(locale, text, **values), language=i18n.VOICE_LANGUAGES[locale])
+
+
+def enqueue(queue: str, consent: str = CONSENT, lang: str | None = None) -> VoiceResponse:
     """Consent announcement, then wait in the queue of this line of work."""
     r = VoiceResponse()
-    r.say(consent)
+    say(r, consent, lang)
     r.enqueue(queue, wait_url=f"{BASE}/wait", wait_url_method="POST",
               action=f"{BASE}/queue-result", method="POST")
     return r
 
 
-def waiting(queue_time: int, voicemail_after: int, position: int | None = None
-            ) -> VoiceResponse:
+def waiting(queue_time: int, voicemail_after: int, position: int | None = None,
+            lang: str | None = None) -> VoiceResponse:
     """Music while waiting; leave the queue for voicemail once nobody answered in time."""
     r = VoiceResponse()
     if queue_time >= voicemail_after:
         r.leave()
         return r
     if queue_time < 5:
-        r.say("Thank you for calling. An agent will be with you shortly.")
+        say(r, WELCOME, lang)
     if position and (queue_time < 5 or queue_time // 10 % 3 == 0):
         # The caller hears their place now and then (Twilio re-requests this every pause).
-        r.say(f"You are number {position} in the queue.")
+        say(r, PLACE, lang, position=position)
     # Short pauses so Twilio re-requests the wait URL and we can send the caller on in time.
     r.pause(length=max(1, min(10, voicemail_after - queue_time)))
     return r
 
 
-def voicemail(prompt: str = "Sorry, nobody can take your call right now. Please leave a "
-                            "message after the tone.") -> VoiceResponse:
+def voicemail(prompt: str = VOICEMAIL, lang: str | None = None) -> VoiceResponse:
     """Record a message; its recording lands on the call's interaction."""
     r = VoiceResponse()
-    r.say(prompt)
+    say(r, prompt, lang)
     r.record(max_length=120, play_beep=True, action=f"{BASE}/voicemail-done", method="POST",
              recording_status_callback=f"{BASE}/recording?purpose=voicemail",
              recording_status_callback_event=RECORDING_EVENTS)
     return r
 
 
-def goodbye(text: str = "Thank you. Goodbye.") -> VoiceResponse:
+def goodbye(text: str = GOODBYE, lang: str | None = None) -> VoiceResponse:
     """Say goodbye and hang up."""
     r = VoiceResponse()
-    r.say(text)
+    say(r, text, lang)
     r.hangup()
     return r
 
@@ -111,18 +127,18 @@ def consult(identity: str) -> VoiceResponse:
     return r
 
 
-def hold(music_url: str = HOLD_MUSIC) -> VoiceResponse:
+def hold(music_url: str = HOLD_MUSIC, lang: str | None = None) -> VoiceResponse:
     """Music on hold (the agent's leg ends; resume dials the agent again)."""
     r = VoiceResponse()
-    r.say("Please hold.")
+    say(r, HOLD, lang)
     r.play(music_url, loop=0)
     return r
 
 
-def to_queue(queue: str) -> VoiceResponse:
+def to_queue(queue: str, lang: str | None = None) -> VoiceResponse:
     """Back into a queue (a transfer to a line of work)."""
     r = VoiceResponse()
-    r.say("Transferring your call.")
+    say(r, TRANSFERRING, lang)
     r.enqueue(queue, wait_url=f"{BASE}/wait", wait_url_method="POST",
               action=f"{BASE}/queue-result", method="POST")
     return r

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from channels.twilio.signature import twilio_signed
 from channels.voice import adapter, control, twiml  # noqa: F401  (adapter registers itself)
 from crm.core.errors import Invalid
-from crm.models import Interaction, User
+from crm.models import Case, Interaction, User
 from crm.routing import offers
 from crm.routing import router as routing
 from crm.voice import calls, callwork
@@ -40,6 +40,16 @@ def _extra(name: str, default):
     return control.settings().extra.get(name, default)
 
 
+def _language(session: Session, item: Interaction | None) -> str | None:
+    # What the caller is spoken to in: their customer record's language (None: English).
+    case = session.get(Case, item.case_id) if item is not None else None
+    return case.customer.language if case is not None else None
+
+
+def _caller_language(session: Session) -> str | None:
+    return _language(session, calls.by_call_sid(session, request.form.get("CallSid", "")))
+
+
 @bp.post("/incoming")
 @twilio_signed
 def incoming():
@@ -55,8 +65,9 @@ def incoming():
                                 params=form.to_dict())
     queue = landed.interaction.meta.get("queue", calls.DEFAULT_QUEUE)
     offers.open_offer(session, landed.interaction, queue, new_call=landed.created)
+    lang = _language(session, landed.interaction)  # the case is in the session already
     session.commit()
-    return xml(twiml.enqueue(queue, _extra("voice_consent_message", twiml.CONSENT)))
+    return xml(twiml.enqueue(queue, _extra("voice_consent_message", twiml.CONSENT), lang=lang))
 
 
 @bp.post("/status")
@@ -99,8 +110,9 @@ def wait():
     after = int(_extra("voice_voicemail_after", DEFAULT_VOICEMAIL_AFTER))
     session = db()
     place = routing.place_of_call(session, request.form.get("CallSid", ""))
+    lang = _caller_language(session)
     session.commit()
-    return xml(twiml.waiting(_int("QueueTime") or 0, after, place))
+    return xml(twiml.waiting(_int("QueueTime") or 0, after, place, lang=lang))
 
 
 @bp.post("/queue-result")
@@ -112,8 +124,9 @@ def queue_result():
     call_sid = request.form.get("CallSid", "")
     if result == "leave":
         calls.to_voicemail(session, call_sid)
+        lang = _caller_language(session)
         session.commit()
-        return xml(twiml.voicemail())
+        return xml(twiml.voicemail(lang=lang))
     calls.queue_left(session, call_sid, result)
     session.commit()
     return xml(twiml.empty())
@@ -123,7 +136,9 @@ def queue_result():
 @twilio_signed
 def voicemail_done():
     """After the message: thank the caller and hang up."""
-    return xml(twiml.goodbye())
+    lang = _caller_language(db())
+    db().rollback()
+    return xml(twiml.goodbye(lang=lang))
 
 
 @bp.post("/outbound")

@@ -10,7 +10,7 @@ from channels.email.display import csp, sanitise
 from channels.email.inbound import store_for
 from channels.email.parse import html_of
 from channels.email.webhook import blueprint as webhook_blueprint
-from console.core import database
+from console.core import database, languages
 from console.core.extensions import csrf
 from console.email.mail_tasks import read_opt_out
 from crm.core.errors import NotFound
@@ -77,6 +77,7 @@ def opt_out(token: str):
 
 
 def _opt_out_page(state: str, target, token: str, status: int = 200):
+    languages.for_customer(target.language if target is not None else None)
     page = render_template("email_opt_out.html", state=state, target=target, token=token)
     # The URL holds the token: keep it out of caches, search indexes and Referer headers.
     return page, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",

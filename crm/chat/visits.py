@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 
@@ -9,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.cases import landing as inbound
-from crm.core.errors import Invalid, NotFound
+from crm.chat import plain, widgets
+from crm.core.errors import Conflict, Invalid, NotFound
 from crm.customers import identity
 from crm.models import Case, ChatVisit, Interaction
-from crm.tenancy import clients as tenancy
 
 MAX_NAME = 100
 MAX_BODY = 4000
@@ -29,34 +30,92 @@ class Visit:
     name: str
     contact: str
     widget_key: str
+    language: str = "en"  # what the widget speaks to them (tokens from before: English)
 
 
-def start(session: Session, widget_key: str, name: str, contact: str, *,
-          region: str = "US") -> Visit:
-    """A new chat thread for a visitor who gave a name and an email or phone number."""
-    _storable(widget_key, name, contact)
-    name = " ".join((name or "").split())
-    if not name or len(name) > MAX_NAME:
-        raise Invalid(f"please give your name (at most {MAX_NAME} characters)")
-    if not (contact or "").strip():
-        raise Invalid("please give an email address or a phone number")
-    kind, value = identity.normalise_contact(contact, region)
-    client = tenancy.client_for_address(session, "chat", widget_key)
-    _, case, created = identity.find_or_create(session, client.id, value, display_name=name,
-                                               region=region, kind=kind)
-    thread = "chat_" + secrets.token_hex(12)
+@dataclass(frozen=True)
+class PreChat:
+    """What the visitor typed in the pre-chat form (`contact`: the old one-field form)."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    contact: str = ""
+
+
+def start(session: Session, widget_key: str, name: str = "", contact: str = "", *,
+          email: str = "", phone: str = "", region: str = "US", language: str = "en") -> Visit:
+    """A new chat thread for a visitor who answered the widget's pre-chat questions."""
+    form = PreChat(name=name, email=email, phone=phone, contact=contact)
+    _storable(widget_key, form.name, form.email, form.phone, form.contact)
+    try:
+        widget = widgets.widget_for(session, widget_key)
+    except NotFound as exc:
+        raise NotFound(plain.UNAVAILABLE, code="unavailable") from exc
+    name = " ".join((form.name or "").split())
+    if widget.asks("name"):
+        if len(name) > MAX_NAME:
+            raise Invalid(plain.NAME_TOO_LONG, code="name")
+        if widget.requires("name") and not name:
+            raise Invalid(plain.NAME_NEEDED, code="name")
+    points = _contact_points(widget, form, region)
+    customer_name = name or None
+    if points:
+        kind, value = points[0]
+    else:  # a widget that asks no email or phone: the chat itself is the contact point
+        kind, value = "chat", "chat_" + secrets.token_hex(12)
+    _, case, created = identity.find_or_create(session, widget.client_id, value,
+                                               display_name=customer_name, region=region,
+                                               kind=kind)
+    if created:
+        for _kind, other in points[1:]:  # only a new customer's: a claim adds nothing to another's
+            with contextlib.suppress(Conflict):  # someone else's number stays theirs
+                identity.add_contact_point(session, None, case.customer, other)
+        if language != "en" and not case.customer.language:
+            case.customer.language = language
+    thread = value if kind == "chat" else "chat_" + secrets.token_hex(12)
     # Anyone can type anyone's email: landing on an existing customer's case is only a claim.
-    session.add(ChatVisit(client_id=client.id, case_id=case.id, thread_key=thread,
-                          visitor_name=name, contact=value, claimed=not created))
-    return Visit(thread=thread, case_id=case.id, client_id=client.id, name=name, contact=value,
-                 widget_key=widget_key)
+    session.add(ChatVisit(client_id=widget.client_id, case_id=case.id, thread_key=thread,
+                          visitor_name=name, contact=value if kind != "chat" else "",
+                          claimed=not created, language=language))
+    return Visit(thread=thread, case_id=case.id, client_id=widget.client_id, name=name,
+                 contact=value, widget_key=widget_key, language=language)
+
+
+def _contact_points(widget: widgets.Widget, form: PreChat, region: str) -> list[tuple[str, str]]:
+    # (kind, normalised value) of what they gave, email first; refused in plain words.
+    email, phone = (form.email or "").strip(), (form.phone or "").strip()
+    if form.contact.strip() and not (email or phone):
+        try:
+            return [identity.normalise_contact(form.contact, region)]
+        except Invalid as exc:
+            raise Invalid(plain.BAD_CONTACT, code="contact") from exc
+    points = []
+    if widget.asks("email") and email:
+        try:
+            points.append(("email", identity.normalise_email(email)))
+        except Invalid as exc:
+            raise Invalid(plain.BAD_EMAIL, code="email") from exc
+    if widget.asks("phone") and phone:
+        try:
+            points.append(("phone", identity.normalise_phone(phone, region)))
+        except Invalid as exc:
+            raise Invalid(plain.BAD_PHONE, code="phone") from exc
+    given = {k for k, _ in points}
+    if widget.requires("email") and "email" not in given:
+        raise Invalid(plain.EMAIL_NEEDED, code="email")
+    if widget.requires("phone") and "phone" not in given:
+        raise Invalid(plain.PHONE_NEEDED, code="phone")
+    if widget.contact_required and not given:
+        raise Invalid(plain.CONTACT_NEEDED, code="contact")
+    return points
 
 
 def _storable(*texts: str) -> None:
     # Visitors' text comes over the socket, past the HTTP input checks; PostgreSQL text cannot
     # hold NUL, so it is refused here on every database alike.
     if any("\x00" in (t or "") for t in texts):
-        raise Invalid("a chat message cannot contain NUL characters")
+        raise Invalid(plain.UNSTORABLE, code="unstorable")
 
 
 def post(session: Session, visit: Visit, body: str, message_id: str) -> inbound.Received:
@@ -64,9 +123,9 @@ def post(session: Session, visit: Visit, body: str, message_id: str) -> inbound.
     _storable(body, message_id)
     text = (body or "").strip()
     if not text:
-        raise Invalid("the message is empty")
+        raise Invalid(plain.EMPTY_MESSAGE, code="empty")
     if len(text) > MAX_BODY:
-        raise Invalid(f"a chat message can have at most {MAX_BODY} characters")
+        raise Invalid(plain.TOO_LONG, code="too_long")
     if not message_id or len(message_id) > 64:
         raise Invalid("a message id is required")
     case = _case(session, visit)
@@ -113,5 +172,5 @@ def _case(session, visit: Visit) -> Case:
     row = visit_of(session, visit.thread)
     case = session.get(Case, row.case_id if row is not None else visit.case_id)
     if case is None or case.client_id != visit.client_id:
-        raise NotFound("this chat has ended; please start a new one")
+        raise NotFound(plain.ENDED, code="ended")
     return case

@@ -185,6 +185,10 @@ SESSION_ENDED = "session.ended"  # the browser signed out: its tabs go to the si
 CHAT_START = "chat.start"
 CHAT_RESUME = "chat.resume"
 CHAT_MESSAGE = "chat.message"
+CHAT_PLACE = "chat.place"  # the visitor asks their place in the queue while they wait
+CHAT_END = "chat.end"  # the visitor closed the chat
+CHAT_RATE = "chat.rate"  # their answer to "how did we do?" (1-5 and a comment)
+CHAT_TRANSCRIPT = "chat.transcript"  # email me this chat
 
 # Voice offers (domain events dispatched after commit; OFFER_CREATED above doubles as one).
 OFFER_ACCEPTED = "offer.accepted"

@@ -45,6 +45,7 @@ class OptOutTarget:
     client_name: str
     address: str
     opted_out: bool
+    language: str | None = None  # the customer's, for the page's words
 
 
 def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject: str,
@@ -149,7 +150,8 @@ def opt_out_target(session: Session, case_id: int, address: str) -> OptOutTarget
     """What an opt-out link would do, read only: the page asks before anything changes."""
     case, value, cp = _opt_out_link(session, case_id, address)
     return OptOutTarget(client_name=session.get(Client, case.client_id).name, address=value,
-                        opted_out=cp is not None and bool((cp.opt_outs or {}).get("email")))
+                        opted_out=cp is not None and bool((cp.opt_outs or {}).get("email")),
+                        language=case.customer.language)
 
 
 def opt_out(session: Session, case_id: int, address: str) -> ContactPoint:

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from crm.cases import landing as inbound
 from crm.cases import timeline, workflow
-from crm.core import audit, events
+from crm.core import audit, events, i18n
+from crm.core.i18n import N_
 from crm.customers import identity
 from crm.messaging import outbound
 from crm.models import Attachment, Case, ContactPoint, utcnow
@@ -17,9 +18,9 @@ from crm.tenancy import clients as tenancy
 STOP_WORDS = frozenset({"STOP", "STOPALL", "QUIT", "END", "REVOKE", "OPT OUT", "OPTOUT",
                         "CANCEL", "UNSUBSCRIBE"})
 START_WORDS = frozenset({"START", "UNSTOP"})
-CONFIRMATION = ("You are unsubscribed and will get no more {medium} messages from us. "
-                "Reply START to subscribe again.")
-MEDIUM_NAMES = {"sms": "text", "whatsapp": "WhatsApp"}
+CONFIRMATION = N_("You are unsubscribed and will get no more %(medium)s messages from us. "
+                  "Reply START to subscribe again.")
+MEDIUM_NAMES = {"sms": N_("text"), "whatsapp": "WhatsApp"}
 
 
 def keyword(body: str) -> str | None:
@@ -30,6 +31,12 @@ def keyword(body: str) -> str | None:
     if text in START_WORDS:
         return "start"
     return None
+
+
+def confirmation(language: str | None, medium: str) -> str:
+    """The one text confirming an opt-out, in the customer's language where translated."""
+    name = i18n.translate(language, MEDIUM_NAMES.get(medium, medium))
+    return i18n.translate(language, CONFIRMATION, medium=name)
 
 
 def receive_message(session: Session, msg: inbound.InboundMessage, *, region: str = "US",
@@ -131,7 +138,7 @@ def _apply_keyword(session, got, point: ContactPoint, word: str, msg) -> None:
                                                           "interaction_id": got.interaction.id})
         outbound.queue_system(session, got.case, medium=medium, to=point.value,
                               sender=outbound.reply_address(got.interaction),
-                              body=CONFIRMATION.format(medium=MEDIUM_NAMES.get(medium, medium)),
+                              body=confirmation(got.case.customer.language, medium),
                               kind="opt_out_confirmation")
     elif medium in current:
         current.pop(medium)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.models.base import Base, BigId, utcnow
@@ -33,6 +33,12 @@ class ChatVisit(Base):
         ForeignKey("users.id", ondelete="SET NULL"))
     moved_from_case_id: Mapped[int | None] = mapped_column(
         ForeignKey("cases.id", ondelete="SET NULL"))
+    # The visitor's language (the widget's page), for what the visit says to them.
+    language: Mapped[str | None] = mapped_column(String(16))
+    ended_at: Mapped[datetime | None]
+    # The visitor's answer to "how did we do?" at the end: 1-5 and an optional comment.
+    csat_score: Mapped[int | None]
+    csat_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -29,6 +29,10 @@ class Client(Base):
     name: Mapped[str] = mapped_column(String(200))
     # Staff of this client must sign in with a second factor (TOTP) as well as a password.
     require_two_factor: Mapped[bool] = mapped_column(default=False)
+    # Branding of what customers see (the chat widget): #rrggbb, an https logo, a greeting.
+    brand_colour: Mapped[str | None] = mapped_column(String(7))
+    logo_url: Mapped[str | None] = mapped_column(String(500))
+    greeting: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -47,6 +51,8 @@ class InboundAddress(Base):
     # The queue / line of work contacts on this address go to (insurance, fraud, collections).
     line_of_work: Mapped[str | None] = mapped_column(String(32))
     label: Mapped[str] = mapped_column(String(120), default="")
+    # A chat widget's settings (crm.chat.widgets): which pre-chat fields it asks, which it needs.
+    widget: Mapped[dict | None] = mapped_column()
 
 
 class Team(Base):
@@ -70,6 +76,8 @@ class User(Base):
     roles: Mapped[list] = mapped_column(default=list)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The console's language for this user (None: the browser's), see docs/languages.md.
+    locale: Mapped[str | None] = mapped_column(String(16))
     skills: Mapped[dict] = mapped_column(default=dict)
     languages: Mapped[list] = mapped_column(default=list)
     capacity: Mapped[dict] = mapped_column(default=dict)

@@ -97,7 +97,7 @@ def test_incoming_call_answers_with_consent_and_enqueues_for_the_numbers_line_of
     resp = tw.post(client, tw.HOOKS + "/incoming", tw.incoming(CALL))
     body = resp.get_data(as_text=True)
     assert resp.mimetype == "text/xml"
-    assert "<Say>This call may be recorded" in body
+    assert "<Say language=\"en-US\">This call may be recorded" in body
     assert 'waitUrl="/webhooks/twilio/voice/wait"' in body
     assert ">collections</Enqueue>" in body
     [call] = calls_of(session)

@@ -1,0 +1,113 @@
+"""A chat widget's look and questions: the client's branding and its pre-chat fields.
+
+A widget is an InboundAddress of kind "chat" (its value is the key the client's site uses);
+`widget` holds which of name, email and phone the visitor is asked, and which they must give.
+A single-client install with no widget address gets the defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.core import audit
+from crm.core.errors import Forbidden, Invalid, NotFound
+from crm.models import InboundAddress, User
+from crm.tenancy import clients as tenancy
+
+FIELDS = ("name", "email", "phone")
+MODES = ("required", "optional", "off")
+DEFAULT_FIELDS = {"name": "required", "email": "optional", "phone": "optional"}
+DEFAULT_COLOUR = "#1f4e79"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True)
+class Widget:
+    """What the widget page shows: branding, and the pre-chat fields with their modes."""
+
+    key: str
+    client_id: int
+    client_name: str
+    colour: str
+    text_colour: str
+    logo_url: str | None
+    greeting: str | None
+    fields: dict = field(default_factory=lambda: dict(DEFAULT_FIELDS))
+    # Asked for both email and phone, neither required: at least one of them is.
+    contact_required: bool = True
+
+    def asks(self, name: str) -> bool:
+        """Whether the pre-chat form shows this field."""
+        return self.fields.get(name, "off") != "off"
+
+    def requires(self, name: str) -> bool:
+        """Whether the visitor must fill this field in."""
+        return self.fields.get(name) == "required"
+
+
+def widget_for(session: Session, key: str) -> Widget:
+    """The widget a key names (NotFound when no client owns it)."""
+    client = tenancy.client_for_address(session, "chat", key)
+    row = session.scalars(select(InboundAddress).where(
+        InboundAddress.kind == "chat", InboundAddress.value == (key or "").strip())).first()
+    fields, contact_required = settings_of(row.widget if row is not None else None)
+    colour = brand_colour(client.brand_colour)
+    return Widget(key=key, client_id=client.id, client_name=client.name, colour=colour,
+                  text_colour=text_on(colour), logo_url=safe_logo(client.logo_url),
+                  greeting=(client.greeting or "").strip() or None, fields=fields,
+                  contact_required=contact_required)
+
+
+def settings_of(raw: dict | None) -> tuple[dict, bool]:
+    """(fields with their modes, contact_required) from stored settings, defaults filled in."""
+    raw = raw or {}
+    given = raw.get("fields") or {}
+    fields = {name: given.get(name) if given.get(name) in MODES else DEFAULT_FIELDS[name]
+              for name in FIELDS}
+    both_optional = all(fields[n] == "optional" for n in ("email", "phone"))
+    return fields, bool(raw.get("contact_required", True)) and both_optional
+
+
+def configure(session: Session, actor: User, key: str, fields: dict,
+              contact_required: bool = True) -> InboundAddress:
+    """Set which pre-chat fields a widget asks and needs (admin only); audited."""
+    if not actor.has_role("admin"):
+        raise Forbidden("only an administrator can change a chat widget")
+    unknown = set(fields) - set(FIELDS)
+    if unknown or any(m not in MODES for m in fields.values()):
+        raise Invalid(f"fields are {', '.join(FIELDS)}; each one of {', '.join(MODES)}")
+    row = session.scalars(select(InboundAddress).where(
+        InboundAddress.kind == "chat", InboundAddress.value == key)).first()
+    if row is None:
+        raise NotFound("no such chat widget")
+    before = row.widget
+    row.widget = {"fields": {**DEFAULT_FIELDS, **fields}, "contact_required": contact_required}
+    audit.record(session, actor, "chat.widget_configured", row, client_id=row.client_id,
+                 before={"widget": before}, after={"widget": row.widget})
+    return row
+
+
+def brand_colour(value: str | None) -> str:
+    """A client's colour as #rrggbb (anything else stored falls back to the default)."""
+    return value if value and _COLOUR.fullmatch(value) else DEFAULT_COLOUR
+
+
+def text_on(colour: str) -> str:
+    """Black or white text, whichever reads better on the colour (WCAG relative luminance)."""
+    def channel(hex2: str) -> float:
+        c = int(hex2, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#111111" if luminance > 0.179 else "#ffffff"
+
+
+def safe_logo(url: str | None) -> str | None:
+    """A logo URL the widget may load: https only (never javascript: or data:)."""
+    url = (url or "").strip()
+    return url if url.startswith("https://") and len(url) <= 500 and '"' not in url else None
