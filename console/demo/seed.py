@@ -67,6 +67,8 @@ def seed(seed: int = 7, *, customers: int = CUSTOMERS, long_size: int = LONG_SIZ
         return "demo data already present"
     loader = _Loader(session, client.id, staff, random.Random(seed))
     counts = loader.load(customers, long_size)
+    # The chat widget wears the client's branding (crm.chat.widgets).
+    client.brand_colour, client.greeting = "#0f5c55", "Hello! How can we help with your claim?"
     session.commit()
     return (f"seeded {len(staff)} demo users, {counts['customers']} customers "
             f"({counts['merged']} merged duplicates), {counts['interactions']:,} interactions "
