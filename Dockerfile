@@ -16,6 +16,9 @@ COPY alembic.ini ./
 COPY migrations migrations
 COPY static static
 COPY templates templates
+# The message catalogues compiled here, as `make setup` does (the .mo files are not committed).
+COPY translations translations
+RUN pybabel -q compile -d translations
 RUN pip install --no-deps -e . && useradd --create-home caseline && mkdir -p instance \
     && chown caseline instance
 USER caseline
