@@ -12,6 +12,9 @@ from tests.e2e.conftest import start_server
 from tests.e2e.databases import served_db
 
 KEY = "e2e-phone-widget"
+INSERT = ("INSERT INTO inbound_addresses (client_id, kind, value, label, widget) "
+          "VALUES (:c, 'chat', :k, 'Website', :w)")
+INSERT_PG = INSERT.replace(":w)", "CAST(:w AS jsonb))")
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +35,8 @@ def _widget(database_url) -> None:
     """A widget of the demo client asking a required phone and no email."""
     with served_db(database_url) as conn:
         client_id = conn.execute(text("SELECT min(id) FROM clients")).scalar_one()
-        conn.execute(text(
-            "INSERT INTO inbound_addresses (client_id, kind, value, label, widget) "
-            "VALUES (:c, 'chat', :k, 'Website', :w)"),
+        insert = INSERT_PG if conn.dialect.name == "postgresql" else INSERT
+        conn.execute(text(insert),
             {"c": client_id, "k": KEY, "w": json.dumps(
                 {"fields": {"name": "required", "email": "off", "phone": "required"}})})
         conn.execute(text("UPDATE clients SET brand_colour = '#0f5c55', logo_url = NULL, "
