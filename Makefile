@@ -22,7 +22,8 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 
 # Refresh the catalogues from the code and templates (then translate the new entries).
 extract: $(PY_STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k translate:2 -k translate_plural:2,3 -o translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k translate:2 -k translate_plural:2,3 \
+	  --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations
 
 $(BIN)/python:

@@ -42,13 +42,13 @@ def end(session: Session, visit: chat.Visit) -> ChatVisit:
 def rate(session: Session, visit: chat.Visit, score: int, comment: str = "") -> Interaction:
     """The visitor's 1-5 rating and comment: kept on the visit, and a line on the timeline."""
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise Invalid(plain.BAD_RATING, code="rating")
+        raise Invalid(plain.BAD_RATING)
     comment = " ".join((comment or "").replace("\x00", "").split())
     if len(comment) > MAX_COMMENT:
-        raise Invalid(plain.COMMENT_TOO_LONG, code="comment")
+        raise Invalid(plain.COMMENT_TOO_LONG)
     row = end(session, visit)
     if row.csat_score is not None:
-        raise Conflict(plain.SOMETHING_WRONG, code="already_rated")
+        raise Conflict(plain.ALREADY_RATED, code="already_rated")
     row.csat_score, row.csat_comment = score, comment or None
     case = session.get(Case, row.case_id)
     said = f"Chat rated {score} of 5 by {row.visitor_name or 'the visitor'}"

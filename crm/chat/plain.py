@@ -27,6 +27,7 @@ START_FIRST = N_("Please start a chat first.")
 TOO_MANY_CHATS = N_("Too many new chats from here. Please wait a minute and try again.")
 TOO_FAST = N_("You are sending messages too quickly. Please wait a few seconds.")
 BAD_RATING = N_("Please choose a rating from 1 to 5.")
+ALREADY_RATED = N_("You have already rated this chat. Thank you!")
 COMMENT_TOO_LONG = N_("Please shorten your comment to 1000 characters or fewer.")
 NO_EMAIL_FOR_TRANSCRIPT = N_("We can only email the transcript to the email address you "
                              "gave when the chat started.")

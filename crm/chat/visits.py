@@ -55,9 +55,9 @@ def start(session: Session, widget_key: str, name: str = "", contact: str = "", 
     name = " ".join((form.name or "").split())
     if widget.asks("name"):
         if len(name) > MAX_NAME:
-            raise Invalid(plain.NAME_TOO_LONG, code="name")
+            raise Invalid(plain.NAME_TOO_LONG)
         if widget.requires("name") and not name:
-            raise Invalid(plain.NAME_NEEDED, code="name")
+            raise Invalid(plain.NAME_NEEDED)
     points = _contact_points(widget, form, region)
     customer_name = name or None
     if points:
@@ -89,25 +89,25 @@ def _contact_points(widget: widgets.Widget, form: PreChat, region: str) -> list[
         try:
             return [identity.normalise_contact(form.contact, region)]
         except Invalid as exc:
-            raise Invalid(plain.BAD_CONTACT, code="contact") from exc
+            raise Invalid(plain.BAD_CONTACT) from exc
     points = []
     if widget.asks("email") and email:
         try:
             points.append(("email", identity.normalise_email(email)))
         except Invalid as exc:
-            raise Invalid(plain.BAD_EMAIL, code="email") from exc
+            raise Invalid(plain.BAD_EMAIL) from exc
     if widget.asks("phone") and phone:
         try:
             points.append(("phone", identity.normalise_phone(phone, region)))
         except Invalid as exc:
-            raise Invalid(plain.BAD_PHONE, code="phone") from exc
+            raise Invalid(plain.BAD_PHONE) from exc
     given = {k for k, _ in points}
     if widget.requires("email") and "email" not in given:
-        raise Invalid(plain.EMAIL_NEEDED, code="email")
+        raise Invalid(plain.EMAIL_NEEDED)
     if widget.requires("phone") and "phone" not in given:
-        raise Invalid(plain.PHONE_NEEDED, code="phone")
+        raise Invalid(plain.PHONE_NEEDED)
     if widget.contact_required and not given:
-        raise Invalid(plain.CONTACT_NEEDED, code="contact")
+        raise Invalid(plain.CONTACT_NEEDED)
     return points
 
 
@@ -115,7 +115,7 @@ def _storable(*texts: str) -> None:
     # Visitors' text comes over the socket, past the HTTP input checks; PostgreSQL text cannot
     # hold NUL, so it is refused here on every database alike.
     if any("\x00" in (t or "") for t in texts):
-        raise Invalid(plain.UNSTORABLE, code="unstorable")
+        raise Invalid(plain.UNSTORABLE)
 
 
 def post(session: Session, visit: Visit, body: str, message_id: str) -> inbound.Received:
@@ -123,9 +123,9 @@ def post(session: Session, visit: Visit, body: str, message_id: str) -> inbound.
     _storable(body, message_id)
     text = (body or "").strip()
     if not text:
-        raise Invalid(plain.EMPTY_MESSAGE, code="empty")
+        raise Invalid(plain.EMPTY_MESSAGE)
     if len(text) > MAX_BODY:
-        raise Invalid(plain.TOO_LONG, code="too_long")
+        raise Invalid(plain.TOO_LONG)
     if not message_id or len(message_id) > 64:
         raise Invalid("a message id is required")
     case = _case(session, visit)
