@@ -23,11 +23,12 @@ MAX_COMMENT = 1000
 def place_in_queue(session: Session, visit: chat.Visit) -> int | None:
     """The visitor's place among the work waiting in their queue (None: an agent has it, or
     nothing of theirs waits)."""
+    # The case's waiting chat work: a returning visitor's new visit joins the item its
+    # customer's chat already has in the queue (one live item a conversation).
     offer = session.scalars(
-        select(Offer).join(Interaction, Interaction.id == Offer.interaction_id)
-        .where(Interaction.medium == "chat", Interaction.thread_key == visit.thread,
-               Offer.status == "open")
-        .order_by(Offer.id.desc()).limit(1)).first()
+        select(Offer).where(Offer.case_id == chat.case_id_of(session, visit),
+                            Offer.medium == "chat", Offer.status == "open")
+        .order_by(Offer.id).limit(1)).first()
     return None if offer is None else router.position(session, offer)
 
 

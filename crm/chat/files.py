@@ -31,7 +31,7 @@ def attach(session: Session, visit: chat.Visit, filename: str, data: bytes, mess
     if content_type not in ACCEPTED:
         raise Invalid(plain.FILE_TYPE, code="file_type")
     name = safe_filename(filename or "file")[:200] or "file"
-    got = chat.post(session, visit, f"📎 {name}", message_id)
+    got = chat.post(session, visit, f"File: {name}", message_id)
     if got.created:
         key, digest = store.put(data)
         session.add(Attachment(interaction_id=got.interaction.id, kind="file", filename=name,

@@ -163,7 +163,7 @@ def test_a_visitor_sends_a_picture_that_agents_can_open(app, client, session, de
     ack = start(sio)
     resp = upload(client, ack["token"], png())
     assert resp.status_code == 201, resp.get_json()
-    assert resp.get_json()["message"]["body"] == "📎 photo.png"
+    assert resp.get_json()["message"]["body"] == "File: photo.png"
     att = session.scalars(select(Attachment)).one()
     assert att.content_type == "image/png" and att.filename == "photo.png"
     session.rollback()
