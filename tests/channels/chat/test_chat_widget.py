@@ -219,3 +219,12 @@ def test_the_widget_speaks_spanish_to_a_spanish_visitor(app, client, session, de
     assert session.get(Case, visit.case_id).customer.language == "es"  # a new customer's
 
 
+
+
+def test_a_returning_visitor_is_told_their_place_too(app, session, default_client):
+    first = visitor(app)
+    start(first)
+    assert emit(first, "chat.message", {"body": "Hello?", "id": "a1"})["place"] == 1
+    again = visitor(app)  # the same customer, another visit: the case's waiting item is theirs
+    start(again)
+    assert emit(again, "chat.message", {"body": "Still there?", "id": "a2"})["place"] == 1
