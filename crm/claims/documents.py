@@ -19,8 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.claims import lifecycle, records
-from crm.collections import inputs
-from crm.core import audit, events
+from crm.core import audit, events, inputs
 from crm.core.errors import Conflict, NotFound
 from crm.models import Attachment, Claim, ClaimDocument, Interaction, Task, User, utcnow
 from crm.tenancy import access

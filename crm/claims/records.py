@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
 from crm.cases import timeline
-from crm.collections import inputs
-from crm.core import audit, events
+from crm.core import audit, events, inputs
 from crm.core.errors import Conflict, Invalid, NotFound
 from crm.fraud.identifiers import bank_account_key
 from crm.models import Case, Claim, User, utcnow

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.claims import lifecycle, records
-from crm.collections import inputs
-from crm.core import audit, events
+from crm.core import audit, events, inputs
 from crm.core.errors import Conflict
 from crm.models import Claim, Decision, User, utcnow
 from crm.signoff import decisions

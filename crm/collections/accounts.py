@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
 from crm.cases import timeline
-from crm.collections import inputs
-from crm.core import events
+from crm.core import events, inputs
 from crm.core.errors import Conflict, NotFound
 from crm.models import Case, DebtAccount, User, utcnow
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import Out
 from crm.claims import cover, documents, lifecycle, records, transitions
-from crm.collections.inputs import MAX_CENTS
+from crm.core.inputs import MAX_CENTS
 from crm.models import Attachment, Claim, Interaction
 
 _CENTS = {"minimum": 1, "maximum": MAX_CENTS}
