@@ -81,8 +81,9 @@ export class CaseTasks {
   }
 }
 
-// "My tasks": a page at a time (a busy handler has hundreds), each with whose case it is.
-const MY_PAGE = 25;
+// "My tasks": a page at a time (a busy handler has hundreds), each with whose case it is;
+// a page is the hundred the list used to stop at.
+const MY_PAGE = 100;
 
 export class MyTasks {
   constructor({ button, dialog, openCase }) {
