@@ -65,7 +65,9 @@ def get_timeline(case_id: int, query: TimelineQuery):
         page = timeline.page(session, actor(), case_id, limit=query.limit, before=query.before)
         order = "newest_first"
     veil = not visibility.may_see_case(session, actor(), case_id)
-    out = TimelinePageOut(items=[timeline_item(i, veil=veil) for i in page.items],
+    closed = visibility.finished(session, (i.meta for i in page.items)) if veil else frozenset()
+    out = TimelinePageOut(items=[timeline_item(i, veil=veil, closed=closed)
+                                 for i in page.items],
                           next_cursor=page.next_cursor, order=order)
     session.commit()
     return out

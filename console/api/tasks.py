@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.times import IsoDateTime
 from console.api.core.workspace_schemas import TaskOut
 from console.core import database
+from crm.models import Case, Customer
 from crm.tasks import records as tasks
 
 
@@ -46,23 +48,36 @@ class TaskQuery(BaseModel):
                                  "`me`: yours and your team's unassigned ones")
     status: str = Field(default="active", max_length=16, description="active (open, or "
                         "snoozed until a time now past), all, open, snoozed or done")
-    limit: int = Field(100, ge=1, le=tasks.MAX_LIST)
+    limit: int = Field(100, ge=1, le=tasks.MAX_LIST, description="tasks a page")
+    page: int = Field(1, ge=1, le=100_000, description="which page of `limit` tasks")
 
 
 class TaskListOut(BaseModel):
-    """Tasks, soonest due first (no due date last)."""
+    """Tasks, soonest due first (no due date last), one page of them, each with whose it is."""
 
     items: list[TaskOut]
+    total: int = Field(0, description="tasks matching, over all pages")
+    page: int = 1
+    pages: int = 0
 
 
 @api.route(bp, "/tasks", summary="Tasks of a case or an assignee, soonest due first",
            query=TaskQuery, response=TaskListOut, tags=["tasks"], errors=(404,))
 def list_tasks(query: TaskQuery):
-    """The tasks the actor may see that match."""
+    """The tasks the actor may see that match, a page at a time, with customer and case."""
     session = database.session()
-    rows = tasks.listed(session, actor(), case_id=query.case_id, assignee=query.assignee,
-                        status=query.status, limit=query.limit)
-    out = TaskListOut(items=[TaskOut.model_validate(t) for t in rows])
+    given = {"case_id": query.case_id, "assignee": query.assignee, "status": query.status}
+    rows = tasks.listed(session, actor(), **given, limit=query.limit,
+                        offset=(query.page - 1) * query.limit)
+    total = tasks.count(session, actor(), **given)
+    whose = dict((r.id, r) for r in session.execute(
+        select(Case.id, Case.reference, Customer.display_name)
+        .join(Customer, Customer.id == Case.customer_id)
+        .where(Case.id.in_({t.case_id for t in rows})))) if rows else {}
+    out = TaskListOut(items=[TaskOut.model_validate(t).model_copy(update={
+        "customer_name": whose[t.case_id].display_name,
+        "case_reference": whose[t.case_id].reference}) for t in rows],
+        total=total, page=query.page, pages=-(-total // query.limit))
     session.commit()
     return out
 

@@ -9,11 +9,15 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from console.core import database
+from console.demo.data import ring
 from console.demo.data.bulk import insert_returning_ids, insert_rows
 from console.demo.data.history import HistoryMaker
 from console.demo.data.people import LONG_NAME, LONG_PHONE, People, Person
 from console.demo.data.work import WorkMaker
+from crm.claims import records as claim_records
+from crm.core import events
 from crm.customers.identity import search_key
+from crm.fraud import investigations, suggestions
 from crm.models import (
     ROLES,
     AuditEvent,
@@ -70,6 +74,7 @@ def seed(seed: int = 7, *, customers: int = CUSTOMERS, long_size: int = LONG_SIZ
     # The chat widget wears the client's branding (crm.chat.widgets).
     client.brand_colour, client.greeting = "#0f5c55", "Hello! How can we help with your claim?"
     session.commit()
+    loader.fraud_work()
     return (f"seeded {len(staff)} demo users, {counts['customers']} customers "
             f"({counts['merged']} merged duplicates), {counts['interactions']:,} interactions "
             f"({LONG_NAME}: {counts['long']:,}), {counts['work']} lines of work, "
@@ -163,6 +168,61 @@ class _Loader:
         return {"customers": len(persons), "merged": merged, "interactions": interactions,
                 "long": long, "tasks": len(w.tasks),
                 "work": len(w.claims) + len(w.investigations) + len(w.accounts)}
+
+    def fraud_work(self) -> None:
+        """Red flags, suggested links and a ring, made by the services that make them live.
+
+        The bulk rows above go in with Core, past the listeners that run the red-flag rules;
+        so the rules are run here on every case with a claim, and the ring's claims are taken,
+        escalated and linked as staff would (flags with reasons, suggestions, an accepted ring).
+        """
+        session = self.session
+        # Announced as saved, the bulk claims meet the rules listening for saved claims.
+        for claim_id, case_id in session.execute(select(Claim.id, Claim.case_id)
+                                                 .order_by(Claim.id)):
+            events.emit(session, events.CLAIM_CHANGED, claim_id=claim_id, case_id=case_id,
+                        client_id=self.client_id)
+        session.commit()
+        handler = session.get(User, self.staff["claims"])
+        investigator = session.get(User, self.staff["fraud"])
+        members = self._ring_customers()
+        for (_, case_id), member in zip(members, ring.MEMBERS, strict=True):
+            claim_records.create(session, handler, case_id, today=self.now.date(),
+                                 **ring.claim_facts(member, self.now.date()))
+        session.commit()  # the rules run as the claims commit: each flagged, links suggested
+        centre, centre_case = members[0]
+        found = investigations.escalate(session, handler, centre_case, ring.ESCALATION, "high")
+        session.commit()
+        investigations.take(session, investigator, found.id)
+        for waiting in suggestions.for_customer(session, centre):
+            suggestions.accept(session, investigator, waiting.suggestion.id, ring.LINK_REASON)
+        session.commit()  # the other two stay a suggestion between them, to accept on screen
+
+    def _ring_customers(self) -> list[tuple[int, int]]:
+        """The ring's customers with their contact points and cases: (customer, case) ids."""
+        rows = [{"client_id": self.client_id, "display_name": m.name,
+                 "search_name": search_key(m.name), "external_ref": None,
+                 "timezone": m.timezone, "language": m.language, "merged_into_id": None,
+                 "created_at": self.now - timedelta(days=60),
+                 "updated_at": self.now - timedelta(days=60)} for m in ring.MEMBERS]
+        ids = insert_returning_ids(self.session, Customer, rows)
+        self._name_keys(ids, rows)
+        insert_rows(self.session, ContactPoint, [
+            {"client_id": self.client_id, "customer_id": cid, "kind": kind, "value": value,
+             "label": "mobile" if kind == "phone" else "personal", "opt_outs": {},
+             "consents": {}, "created_at": row["created_at"],
+             "digits_rev": reversed_digits(value) if kind == "phone" else None}
+            for cid, row, m in zip(ids, rows, ring.MEMBERS, strict=True)
+            for kind, value in (("phone", m.phone), ("email", m.email))])
+        case_ids = insert_returning_ids(self.session, Case, [
+            {"client_id": self.client_id, "customer_id": cid, "reference": self._reference(),
+             "status": "open", "priority": "normal", "owner_id": self.staff["claims"],
+             "team_id": self.teams[TEAMS["claims"]], "flags": [], "sensitive": False,
+             "summary": f"{m.name}: insurance claims since {row['created_at'].year}.",
+             "last_activity_at": row["created_at"], "created_at": row["created_at"],
+             "updated_at": self.now}
+            for cid, row, m in zip(ids, rows, ring.MEMBERS, strict=True)])
+        return list(zip(ids, case_ids, strict=True))
 
     def _customer(self, p: Person) -> dict:
         return {"client_id": self.client_id, "display_name": p.name,

@@ -16,6 +16,7 @@ from crm.cases import digest
 from crm.cases.timeline import encode_cursor
 from crm.chat import verification as chat_identity
 from crm.core import events
+from crm.fraud import visibility
 from crm.models import BlockedAttempt, Case, Customer, Interaction
 
 _app: Flask | None = None  # the app whose context the listeners work in
@@ -35,13 +36,15 @@ def on_interaction(name: str, payload: dict) -> None:
     if _nobody_watching(payload.get("case_id")):
         return
     with _app.app_context():
-        item = database.session().get(Interaction, payload["interaction_id"])
+        session = database.session()
+        item = session.get(Interaction, payload["interaction_id"])
         if item is None:
             return
+        closed = visibility.finished(session, [item.meta])
         socketio.emit(name, {"id": item.id, "case_id": item.case_id, "at": payload["at"],
                              # The room is anyone watching: an investigation's entry veiled.
                              "interaction": InteractionOut.model_validate(
-                                 veiled(item)).model_dump(mode="json"),
+                                 veiled(item, closed=closed)).model_dump(mode="json"),
                              "cursor": encode_cursor(item)},
                       to=case_room(item.case_id), namespace=AGENT_NS)
 

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.core import audit, events
+from crm.core import audit, case_rows, events
 from crm.core.errors import Forbidden, Invalid
 from crm.models import Case, Customer, Team, User, utcnow
 from crm.models.customers import CASE_STATUSES, PRIORITIES
@@ -24,10 +24,7 @@ _MAX_ID = 2**63 - 1
 
 def get(session: Session, actor: User, case_id: int, *, audit_view: bool = True) -> Case:
     """A case the actor may see; viewing a sensitive (fraud) case is audited."""
-    case = access.ensure_visible(actor, session.get(Case, case_id), "case")
-    if audit_view and case.sensitive:
-        audit.record(session, actor, "case.viewed", case)
-    return case
+    return case_rows.case(session, actor, case_id, audit_view=audit_view)
 
 
 def get_customer(session: Session, actor: User, customer_id: int) -> Customer:

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.claims import records
-from crm.collections import inputs
-from crm.core import audit
+from crm.core import audit, inputs
 from crm.models import CoverChange, User
 from crm.tenancy import access
 

@@ -9,6 +9,10 @@ How a received attachment meets its request:
   document. With two requests open, or several files in one message, nobody can tell which is
   which, so nothing is guessed and the handler marks it by hand.
 Either way the document's task is done, and the receipt is audited and on the timeline.
+
+A document still awaited (requested, its task not done) holds the claim back: it cannot be
+assessed, have a settlement proposed or be settled (crm.claims.transitions) until it comes in,
+or until the handler waives it with a reason (the document is then `waived`, its task done).
 """
 
 from __future__ import annotations
@@ -19,8 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.claims import lifecycle, records
-from crm.collections import inputs
-from crm.core import audit, events
+from crm.core import audit, events, inputs
 from crm.core.errors import Conflict, NotFound
 from crm.models import Attachment, Claim, ClaimDocument, Interaction, Task, User, utcnow
 from crm.tenancy import access
@@ -41,6 +44,32 @@ def of_claim(session: Session, claim_id: int) -> list[ClaimDocument]:
                                 .order_by(ClaimDocument.id).limit(MAX_LISTED)))
 
 
+def awaited(session: Session, claim_id: int) -> list[ClaimDocument]:
+    """The claim's documents still awaited: requested, and their task not marked done."""
+    return list(session.scalars(
+        select(ClaimDocument).outerjoin(Task, Task.id == ClaimDocument.task_id)
+        .where(ClaimDocument.claim_id == claim_id, ClaimDocument.status == "requested",
+               (Task.id.is_(None)) | (Task.status != "done"))
+        .order_by(ClaimDocument.id)))
+
+
+def waive(session: Session, actor: User, claim: Claim, docs: list[ClaimDocument],
+          reason: str) -> None:
+    """The handler goes on without these documents: each is waived, its task done."""
+    now = utcnow()
+    for doc in docs:
+        doc.status = "waived"
+        task = session.get(Task, doc.task_id) if doc.task_id else None
+        if task is not None and task.status != "done":
+            task.status, task.completed_at = "done", now
+    session.flush()
+    names = [d.name for d in docs]
+    audit.record(session, actor, "claim.documents_waived", claim,
+                 after={"document_ids": [d.id for d in docs], "names": names,
+                        "reason": reason})
+    records.on_case(session, claim, actor, f"went on without {', '.join(names)} — {reason}")
+
+
 def request(session: Session, actor: User, claim_id: int, *, name, due_on=None,
             today: date | None = None) -> ClaimDocument:
     """Ask for a document on a claim: a task (the asker's) stays open until it comes in."""
@@ -50,6 +79,9 @@ def request(session: Session, actor: User, claim_id: int, *, name, due_on=None,
     if claim.status in lifecycle.FINISHED:
         raise Conflict(f"Claim {claim.number} is {lifecycle.label(claim.status)}: reopen it "
                        "before asking for documents", code="claim_finished")
+    if claim.pending_status == "settled":  # the reviewer signs off a claim with none awaited
+        raise Conflict(f"Claim {claim.number} is waiting for sign-off to be settled; a "
+                       "reviewer decides first", code="awaiting_signoff")
     name = inputs.text(name, "The document's name", MAX_NAME)
     due = inputs.day(due_on, "The due date") if due_on else today + DEFAULT_DUE
     if due < today:
@@ -87,6 +119,8 @@ def mark_received(session: Session, actor: User, claim_id: int, document_id,
         raise NotFound("attachment not found on this case")
     if doc.status == "received":
         raise Conflict(f"{doc.name} was already received", code="already_received")
+    if doc.status == "waived":
+        raise Conflict(f"{doc.name} was waived", code="document_waived")
     receive(session, actor, claim, doc, attachment)
     return doc
 

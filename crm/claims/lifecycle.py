@@ -32,6 +32,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 NEEDS_SIGNOFF = {"settled": "claim_payout", "declined": "claim_rejection"}
 # Moves that must say why (the reason is kept on the claim and shown on the timeline).
 NEEDS_REASON = ("declined", "reopened")
+# Moves that say how much is paid (settlement_amount_cents): proposing one must give it;
+# settling pays the proposed amount unless another is given.
+NEEDS_AMOUNT = ("settlement_proposed", "settled")
+# Moves refused while a requested document is still awaited (unless it is waived, saying why):
+# nobody assesses or pays a claim on papers not yet seen.
+NEEDS_DOCUMENTS = ("assessed", "settlement_proposed", "settled")
 # No more work is done on these until reopened.
 FINISHED = ("settled", "declined", "closed")
 

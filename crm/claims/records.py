@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
 from crm.cases import timeline
-from crm.collections import inputs
-from crm.core import audit, events
-from crm.core.errors import Conflict, Invalid, NotFound
+from crm.core import audit, case_rows, events, inputs
+from crm.core.errors import Conflict, Invalid
 from crm.fraud.identifiers import bank_account_key
 from crm.models import Case, Claim, User, utcnow
 from crm.tenancy import access
@@ -31,21 +30,13 @@ TYPES = ("motor", "property", "travel", "health", "liability", "life", "other")
 FACTS = ("policy_number", "policy_start", "loss_date", "type", "reported_amount_cents",
          "reserve_cents", "bank_account", "description")
 MAX_LISTED = 50
-_MAX_ID = 2**63 - 1
 
 
 def get(session: Session, actor: User, claim_id, *, lock: bool = False,
         audit_view: bool = False) -> Claim:
     """A claim on a case the actor may see (else NotFound); lock: to change it."""
-    claim = (session.get(Claim, claim_id, with_for_update=lock)
-             if isinstance(claim_id, int) and 0 < claim_id <= _MAX_ID else None)
-    if claim is None:
-        raise NotFound("claim not found")
-    try:
-        cases.get(session, actor, claim.case_id, audit_view=audit_view)
-    except NotFound:
-        raise NotFound("claim not found") from None
-    return claim
+    return case_rows.get(session, actor, Claim, claim_id, "claim", lock=lock,
+                         audit_view=audit_view)
 
 
 def of_case(session: Session, case_id: int) -> list[Claim]:

@@ -5,6 +5,11 @@ decisions service) and the claim keeps its status, marked as waiting, until a re
 The approval event, not the decisions module, applies the move here (in the approval's
 transaction); a rejection leaves the claim where it was. While it waits, the claim does not
 move otherwise, so what the reviewer approves is what happens.
+
+Proposing a settlement states its amount; settling pays it (or another amount given with the
+move, which the reviewer then signs off). A claim is not assessed, offered or paid while a
+document asked for is still awaited: the move is refused naming them, unless the handler
+waives them with a reason (documents_waived).
 """
 
 from __future__ import annotations
@@ -12,10 +17,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.claims import lifecycle, records
-from crm.collections import inputs
-from crm.core import audit, events
-from crm.core.errors import Conflict
+from crm.claims import documents, lifecycle, records
+from crm.core import audit, events, inputs
+from crm.core.errors import Conflict, Invalid
 from crm.models import Claim, Decision, User, utcnow
 from crm.signoff import decisions
 from crm.tenancy import access
@@ -23,7 +27,8 @@ from crm.tenancy import access
 MAX_REASON = 2000
 
 
-def move(session: Session, actor: User, claim_id: int, to, reason=None) -> Claim:
+def move(session: Session, actor: User, claim_id: int, to, reason=None, *,
+         settlement_amount_cents=None, documents_waived: bool = False) -> Claim:
     """Move a claim to `to` if the table allows it; settled and declined wait for sign-off."""
     access.require_role(actor, *(records.HANDLERS if to == "reopened" else records.WORKERS))
     claim = records.get(session, actor, claim_id, lock=True)
@@ -32,8 +37,22 @@ def move(session: Session, actor: User, claim_id: int, to, reason=None) -> Claim
                        f"{lifecycle.label(claim.pending_status)}; a reviewer decides first",
                        code="awaiting_signoff")
     to = lifecycle.check(claim.status, to)
+    if documents_waived and not inputs.text(reason, "The reason", MAX_REASON, required=False):
+        raise Invalid("Say why the documents still awaited are waived (the reason)")
     reason = inputs.text(reason, "The reason", MAX_REASON,
                          required=to in lifecycle.NEEDS_REASON)
+    amount = _settlement_amount(claim, to, settlement_amount_cents)
+    awaited = documents.awaited(session, claim.id) if to in lifecycle.NEEDS_DOCUMENTS else []
+    if awaited and not documents_waived:
+        raise Conflict(f"Claim {claim.number} is still waiting for "
+                       f"{', '.join(d.name for d in awaited)}: mark "
+                       f"{'it' if len(awaited) == 1 else 'them'} received, or waive "
+                       f"{'it' if len(awaited) == 1 else 'them'} with a reason, before it is "
+                       f"{lifecycle.label(to)}", code="documents_outstanding")
+    if awaited:
+        documents.waive(session, actor, claim, awaited, reason)
+    if amount is not None:
+        claim.settlement_amount_cents = amount
     if to in lifecycle.NEEDS_SIGNOFF:
         decision = decisions.request(session, actor, claim.case_id,
                                      kind=lifecycle.NEEDS_SIGNOFF[to],
@@ -43,7 +62,8 @@ def move(session: Session, actor: User, claim_id: int, to, reason=None) -> Claim
         session.flush()
         audit.record(session, actor, "claim.signoff_requested", claim,
                      before={"status": claim.status},
-                     after={"pending_status": to, "reason": reason, "decision_id": decision.id})
+                     after={"pending_status": to, "reason": reason, "decision_id": decision.id,
+                            **({"settlement_amount_cents": amount} if amount else {})})
         records.changed(session, claim)
         return claim
     apply(session, actor, claim, to, reason)
@@ -57,10 +77,15 @@ def apply(session: Session, actor: User, claim: Claim, to: str, reason: str | No
     claim.pending_status = claim.pending_reason = None
     claim.updated_at = utcnow()
     session.flush()
+    paid = claim.settlement_amount_cents if to in lifecycle.NEEDS_AMOUNT else None
     audit.record(session, actor, "claim.transitioned", claim,
-                 before={"status": before}, after={"status": to, "reason": reason})
+                 before={"status": before}, after={"status": to, "reason": reason,
+                                                   **({"settlement_amount_cents": paid}
+                                                      if paid else {})})
     records.on_case(session, claim, actor, f"moved from {lifecycle.label(before)} to "
-                    f"{lifecycle.label(to)}" + (f" — {reason}" if reason else ""))
+                    f"{lifecycle.label(to)}"
+                    + (f" (settlement {inputs.money(paid, claim.currency)})" if paid else "")
+                    + (f" — {reason}" if reason else ""))
 
 
 def on_decided(session: Session, _name: str, payload: dict) -> None:
@@ -85,10 +110,26 @@ def on_decided(session: Session, _name: str, payload: dict) -> None:
     records.changed(session, claim)
 
 
+def _settlement_amount(claim: Claim, to: str, given) -> int | None:
+    """The amount a move to settlement_proposed or settled pays (Invalid when missing)."""
+    if to not in lifecycle.NEEDS_AMOUNT:
+        if given is not None:
+            raise Invalid("A settlement amount goes only with proposing or settling a claim")
+        return None
+    if given is None and to == "settled":
+        given = claim.settlement_amount_cents
+    if given is None:
+        raise Invalid(f"The settlement amount is required to "
+                      f"{'propose a settlement' if to == 'settlement_proposed' else 'settle'}"
+                      f" (claim {claim.number})")
+    return inputs.cents(given, "The settlement amount", currency=claim.currency)
+
+
 def _summary(claim: Claim, to: str, reason: str | None) -> str:
     what = "Pay" if to == "settled" else "Decline"
     facts = [claim.claim_type, claim.loss_date and f"loss on {claim.loss_date.isoformat()}"]
     money = [f"{name} {inputs.money(cents, claim.currency)}" for name, cents in (
+        ("settlement", claim.settlement_amount_cents if to == "settled" else None),
         ("reported", claim.reported_amount_cents), ("reserve", claim.reserve_cents)) if cents]
     return (f"{what} claim {claim.number}"
             + (f" ({', '.join(f for f in facts if f)})" if any(facts) else "")

@@ -8,17 +8,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.cases import records as cases
 from crm.cases import timeline
-from crm.collections import inputs
-from crm.core import events
-from crm.core.errors import Conflict, NotFound
+from crm.core import case_rows, events, inputs
+from crm.core.errors import Conflict
 from crm.models import Case, DebtAccount, User, utcnow
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 # No more money moves on these: the account is finished.
 FINISHED = ("paid", "settled", "closed")
-_MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -41,15 +38,8 @@ def ageing(debt: DebtAccount, today: date) -> Ageing:
 def get(session: Session, actor: User, debt_id: int, *, lock: bool = False,
         audit_view: bool = False) -> DebtAccount:
     """A debt account on a case the actor may see (else NotFound); lock: for a money change."""
-    debt = (session.get(DebtAccount, debt_id, with_for_update=lock)
-            if isinstance(debt_id, int) and 0 < debt_id <= _MAX_ID else None)
-    if debt is None:
-        raise NotFound("debt account not found")
-    try:
-        cases.get(session, actor, debt.case_id, audit_view=audit_view)
-    except NotFound:
-        raise NotFound("debt account not found") from None
-    return debt
+    return case_rows.get(session, actor, DebtAccount, debt_id, "debt account", lock=lock,
+                         audit_view=audit_view)
 
 
 def workable(debt: DebtAccount) -> DebtAccount:

@@ -11,8 +11,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from crm.collections import accounts, inputs, promises
-from crm.core import audit
+from crm.collections import accounts, promises
+from crm.core import audit, inputs
 from crm.core.errors import Invalid
 from crm.models import DebtAccount, Interaction, User
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crm.collections import accounts, inputs, plans, promises
+from crm.collections import accounts, plans, promises
 from crm.collections.terms import DEFAULT, Terms
-from crm.core import audit
+from crm.core import audit, inputs
 from crm.core.errors import Conflict, Invalid, NotFound
 from crm.models import DebtAccount, Payment, User, utcnow
 from crm.tenancy import access

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from crm.collections import accounts, inputs
-from crm.core import audit
+from crm.collections import accounts
+from crm.core import audit, inputs
 from crm.core.errors import Conflict, Invalid
 from crm.models import DebtAccount, PaymentPlan, Promise, User, utcnow
 

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.collections import accounts, inputs, plans
+from crm.collections import accounts, plans
 from crm.collections.terms import DEFAULT, Terms
-from crm.core import audit, events
+from crm.core import audit, events, inputs
 from crm.models import Case, DebtAccount, Payment, Promise, Task, User, utcnow
 
 MAX_AHEAD = timedelta(days=366)  # a promise further out is no promise

@@ -11,9 +11,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.collections import accounts, inputs, plans
+from crm.collections import accounts, plans
 from crm.collections.terms import DEFAULT, Terms
-from crm.core import audit, events
+from crm.core import audit, events, inputs
 from crm.core.errors import Conflict, Invalid
 from crm.models import DebtAccount, Decision, Promise, Settlement, User, utcnow
 from crm.signoff import decisions

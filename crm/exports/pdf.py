@@ -5,21 +5,39 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import cache
 
+import fontpkg_noto_sans
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import TextMode, XPos, YPos
 
 from crm.exports.reading import Sections
 
-FONT = "Helvetica"
-ENCODING = "cp1252"  # what the PDF's built-in fonts can show (its WinAnsiEncoding)
+# Noto Sans, a Unicode TrueType font from a pinned dependency (fontpkg-noto-sans): names
+# such as Łukasz Żółć or Nguyễn print as written (Latin, Greek, Cyrillic, Vietnamese). The
+# PDF's built-in fonts know only Windows-1252. The package ships variable fonts, embedded as
+# they are (subsets of the letters used) and drawn at their default, regular weight: making a
+# bold instance takes fontTools most of a minute, so bold is the regular letters drawn with
+# an outline (see CaseFilePdf.set_font).
+FONT = "NotoSans"
+_FILES = fontpkg_noto_sans.ROOT / "files"
+_REGULAR, _ITALIC = _FILES / "NotoSans[wdth,wght].ttf", _FILES / "NotoSans-Italic[wdth,wght].ttf"
+_STYLES = {"": _REGULAR, "B": _REGULAR, "I": _ITALIC}
+_BOLD_OUTLINE = 0.18  # mm of outline around each letter: reads as bold at 9-16 pt
 _TEXT_LIMIT = 20_000  # a body longer than a note's limit is cut in print (the ZIP has the raw)
 _JSON_LIMIT = 2_000
 
 
+@cache
+def _letters() -> frozenset[int]:
+    """The code points the font draws (read once from its character map)."""
+    return frozenset(TTFont(_REGULAR, lazy=True).getBestCmap())
+
+
 def text(value) -> str:
-    """A value as printable text in the PDF's core font (Windows-1252: Western European
-    letters, dashes, curly quotes and the euro; any other character prints as ?)."""
+    """A value as printable text in the PDF's font; a character it has no letter for (an
+    emoji, Chinese) prints as ? (the raw originals travel in the ZIP)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -31,8 +49,9 @@ def text(value) -> str:
     elif isinstance(value, dict | list):
         value = json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)[:_JSON_LIMIT]
     value = str(value).replace("\t", "    ").replace("\r\n", "\n").replace("\r", "\n")
-    value = "".join(c for c in value if c == "\n" or c.isprintable())
-    return value.encode(ENCODING, "replace").decode(ENCODING)
+    letters = _letters()
+    return "".join(c if ord(c) in letters else "?" for c in value
+                   if c == "\n" or c.isprintable())
 
 
 def money(cents: int | None, currency: str = "") -> str:
@@ -47,10 +66,19 @@ class CaseFilePdf(FPDF):
 
     def __init__(self, reference: str):
         super().__init__(format="A4")
-        self.core_fonts_encoding = ENCODING
+        for style, path in _STYLES.items():
+            self.add_font(FONT, style, path)
         self.reference = reference
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(15, 15, 15)
+
+    def set_font(self, family=None, style="", size=0) -> None:
+        """The font, with bold drawn as the regular letters outlined (one weight embedded)."""
+        super().set_font(family, style, size)
+        bold = "B" in self.font_style
+        self.text_mode = TextMode.FILL_STROKE if bold else TextMode.FILL
+        if bold:
+            self.set_line_width(_BOLD_OUTLINE)
 
     def footer(self) -> None:
         """Case reference and page n of N: a printed page stays tied to its file."""

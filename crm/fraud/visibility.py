@@ -2,10 +2,18 @@
 
 Details are the reference, status, risk, severity, flags, ring, evidence, notes and the
 escalation's text. Timeline entries of an investigation carry its id in their meta (VEILED_BY):
-whoever may not see it reads UNDER_REVIEW in their place.
+whoever may not see it reads UNDER_REVIEW in their place, with a neutral status (VEILED_STATUS,
+never the step: "escalated", "closed").
+
+Once the investigation is closed, those readers see nothing of it but its entries on the
+timeline, each reading REVIEW_FINISHED: no "under review" on the header, digest or panel (it is
+no longer open work), and no outcome. The same words on the page, in the API and in socket
+payloads, since all three build the entry with veil_word.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +23,8 @@ from crm.models import Investigation, User
 # Besides these, the investigator the investigation is assigned to sees it.
 SEE_DETAILS = ("fraud", "supervisor", "reviewer")
 UNDER_REVIEW = "under review"
+REVIEW_FINISHED = "review finished"
+VEILED_STATUS = "recorded"  # a veiled entry's status: the same whatever step it was
 VEILED_BY = "investigation_id"  # the meta key of an investigation's timeline entries
 
 
@@ -42,3 +52,17 @@ def may_see_case(session: Session, actor: User | None, case_id: int) -> bool:
 def veiled(meta: dict | None) -> bool:
     """True for a timeline entry of an investigation (its step, its note, its escalation)."""
     return bool((meta or {}).get(VEILED_BY))
+
+
+def finished(session: Session, metas: Iterable[dict | None]) -> frozenset[int]:
+    """Of the investigations these timeline entries belong to, the ids of the closed ones."""
+    ids = {m[VEILED_BY] for m in metas if veiled(m) and isinstance(m[VEILED_BY], int)}
+    if not ids:
+        return frozenset()
+    return frozenset(session.scalars(select(Investigation.id).where(
+        Investigation.id.in_(ids), Investigation.status == "closed")))
+
+
+def veil_word(meta: dict | None, closed: frozenset[int] = frozenset()) -> str:
+    """What a veiled entry reads: "under review", or "review finished" once it is closed."""
+    return REVIEW_FINISHED if (meta or {}).get(VEILED_BY) in closed else UNDER_REVIEW

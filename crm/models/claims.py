@@ -22,7 +22,8 @@ class ClaimDocument(Base):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"),
                                           index=True)
     name: Mapped[str] = mapped_column(String(200))  # "Police report", "Repair estimate"
-    status: Mapped[str] = mapped_column(String(16), default="requested")  # requested, received
+    # requested, received, waived (the handler went on without it, saying why)
+    status: Mapped[str] = mapped_column(String(16), default="requested")
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id",
                                                                  ondelete="SET NULL"))

@@ -42,6 +42,8 @@ class Claim(Base):
     claim_type: Mapped[str | None] = mapped_column(String(32))
     reported_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
     reserve_cents: Mapped[int | None] = mapped_column(BigInteger)
+    # What the insurer offers to pay: set when a settlement is proposed, paid once settled.
+    settlement_amount_cents: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     bank_account: Mapped[str | None] = mapped_column(String(64))  # as the customer gave it
     # The same account typed differently (spaces, case, dashes) has one key: rules match on it.

@@ -169,10 +169,14 @@ def digest(session: Session, case: Case, *, exclude_id: int | None = None) -> di
     session.flush()  # a Core read (a screen pop runs this): the session's changes first
     rows = session.connection().execute(_DIGEST, {"case_id": case.id,
                                                   "exclude_id": exclude_id or 0}).all()
-    # A screen pop may go to anyone: an investigation's entries read only "under review".
-    recent = [{"id": r.id, "medium": r.medium, "direction": r.direction, "status": r.status,
+    # A screen pop may go to anyone: an investigation's entries read only "under review"
+    # ("review finished" once it is closed), their step not shown.
+    closed = visibility.finished(session, (r.meta for r in rows if r.id is not None))
+    recent = [{"id": r.id, "medium": r.medium, "direction": r.direction,
+               "status": visibility.VEILED_STATUS if visibility.veiled(r.meta) else r.status,
                "subject": None if visibility.veiled(r.meta) else r.subject,
-               "body": visibility.UNDER_REVIEW if visibility.veiled(r.meta) else r.body,
+               "body": visibility.veil_word(r.meta, closed) if visibility.veiled(r.meta)
+               else r.body,
                "occurred_at": r.occurred_at,
                "agent": {"id": r.agent_id, "name": r.agent_name} if r.agent_id else None}
               for r in rows if r.id is not None]

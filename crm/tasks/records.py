@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
@@ -82,10 +82,25 @@ def change(session: Session, actor: User, task_id: int, **changes) -> Task:
 
 def listed(session: Session, actor: User, *, case_id: int | None = None,
            assignee: str | None = None, status: str = "active",
-           limit: int = 100) -> list[Task]:
+           limit: int = 100, offset: int = 0) -> list[Task]:
     """Tasks the actor may see, soonest due first: of one case, and/or of one assignee
     ("me": the actor's own and their team's unassigned ones). status "active": open, or
-    snoozed until a time now past."""
+    snoozed until a time now past. offset: skip that many (a later page)."""
+    stmt = _matching(session, actor, case_id, assignee, status)
+    stmt = stmt.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+    return list(session.scalars(stmt.offset(max(0, offset))
+                                .limit(max(1, min(limit, MAX_LIST)))))
+
+
+def count(session: Session, actor: User, *, case_id: int | None = None,
+          assignee: str | None = None, status: str = "active") -> int:
+    """How many tasks listed() would find over all its pages."""
+    stmt = _matching(session, actor, case_id, assignee, status)
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+def _matching(session: Session, actor: User, case_id: int | None, assignee: str | None,
+              status: str):
     stmt = access.scope(select(Task), actor, Task.client_id)
     if case_id is not None:
         cases.get(session, actor, case_id, audit_view=False)
@@ -106,8 +121,7 @@ def listed(session: Session, actor: User, *, case_id: int | None = None,
         stmt = stmt.where(Task.status == status)
     elif status != "all":
         raise Invalid(f"status must be active, all or one of {', '.join(STATUSES)}")
-    stmt = stmt.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
-    return list(session.scalars(stmt.limit(max(1, min(limit, MAX_LIST)))))
+    return stmt
 
 
 def announce(session: Session, task: Task, name: str, **extra) -> None:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert, select
 
-from crm.models import Case, CustomerLink, RedFlag, utcnow
+from crm.models import Case, CustomerLink, LinkSuggestion, RedFlag, utcnow
 from tests.e2e.databases import served_default
 from tests.e2e.pages import add_person, open_case
 
@@ -73,7 +73,7 @@ def test_the_ring_graph_opens_cases_and_unlinks(new_page, sign_in, live_server, 
     expect(page.locator("#ring-edge")).to_contain_text("same repair shop")
     page.once("dialog", lambda d: d.accept())
     page.locator("#ring-unlink").click()
-    page.wait_for_function(f"{_graph(page)}.edges().length === 1")
+    page.wait_for_function(f"{_graph(page)} && {_graph(page)}.edges().length === 1")
     assert page.evaluate(f"{_graph(page)}.edges().map((e) => e.data('label'))") == [
         "same bank account"]
 
@@ -87,3 +87,47 @@ def test_an_agent_sees_no_fraud_panel(new_page, sign_in, live_server, ring):
     expect(page.locator("#flag-list")).to_have_count(0)
     # The page does not even ask for what it may not see (no refused requests to show).
     assert refused == []
+
+
+@pytest.fixture(scope="module")
+def suggested(server_env):
+    """Two customers, not linked, whom a rule suggests linking (a shared account): case ids."""
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        ids = {letter: add_person(conn, client_id, f"Pair {letter} Person", f"CL-E2EPAIR{letter}",
+                                  {"kind": "email", "value": f"pair.{letter.lower()}@example.com"})
+               for letter in "DE"}
+        customer = dict(conn.execute(select(Case.id, Case.customer_id).where(
+            Case.id.in_(ids.values()))).all())
+        d, e = sorted(customer[ids[x]] for x in "DE")
+        conn.execute(insert(LinkSuggestion.__table__).values(
+            client_id=client_id, customer_id=d, other_id=e, rule="shared_identifier",
+            key="bank_account", status="suggested", created_at=utcnow(),
+            reason='Same bank account: "DE89 3704" on Pair D\'s claim and "de893704" on Pair '
+                   "E's claim."))
+    return ids
+
+
+def test_the_ring_redraws_at_once_when_a_link_is_accepted_and_unlinked(
+        new_page, sign_in, live_server, suggested):
+    page = sign_in(new_page(), "fraud@caseline.demo")
+    open_case(page, live_server, suggested["D"], "CL-E2EPAIRD")
+    page.wait_for_function(f"{_graph(page)} && {_graph(page)}.nodes().length === 1")
+    expect(page.locator("#ring-edge")).to_have_text("Not linked to anyone.")
+    item = page.locator("#link-suggestions .suggestion")
+    item.get_by_label("Reason for the link").fill("One payout account for both")
+    item.get_by_role("button", name="Accept").click()
+    # No reload, no waiting for a poll: the graph shows the new link straight away.
+    page.wait_for_function(f"{_graph(page)} && {_graph(page)}.nodes().length === 2",
+                           timeout=3_000)
+    assert page.evaluate(f"{_graph(page)}.edges().map((e) => e.data('label'))") == [
+        "One payout account for both"]
+    expect(page.locator("#link-suggestions")).to_have_count(0)
+
+    edge = f"{_graph(page)}.edges()[0]"
+    page.wait_for_function(f"{edge}.renderedMidpoint().x > 0")
+    _click_at(page, f"{edge}.renderedMidpoint()")
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#ring-unlink").click()
+    page.wait_for_function(f"{_graph(page)} && {_graph(page)}.edges().length === 0 && "
+                           f"{_graph(page)}.nodes().length === 1", timeout=3_000)
+    expect(page.locator("#ring-edge")).to_have_text("Not linked to anyone.")

@@ -65,12 +65,15 @@ def patch_claim(claim_id: int, body: ClaimChange):
 
 
 @api.route(bp, "/claims/<int:claim_id>/transitions", "POST", summary="Move a claim (409 "
-           "transition_not_allowed names the allowed moves; settled and declined wait for "
-           "sign-off: pending_signoff; reopened: claims handlers and supervisors)",
+           "transition_not_allowed names the allowed moves, documents_outstanding the "
+           "documents still awaited; settled and declined wait for sign-off: pending_signoff; "
+           "reopened: claims handlers and supervisors)",
            body=TransitionIn, response=ClaimOut, tags=TAGS, errors=(403, 409))
 def move_claim(claim_id: int, body: TransitionIn):
     """Each move audited and on the timeline."""
-    return _done(transitions.move(database.session(), actor(), claim_id, body.to, body.reason))
+    return _done(transitions.move(database.session(), actor(), claim_id, body.to, body.reason,
+                                  settlement_amount_cents=body.settlement_amount_cents,
+                                  documents_waived=body.documents_waived))
 
 
 @api.route(bp, "/claims/<int:claim_id>/cover-changes", "POST", summary="Record a change of "

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import Out
 from crm.claims import cover, documents, lifecycle, records, transitions
-from crm.collections.inputs import MAX_CENTS
+from crm.core.inputs import MAX_CENTS
 from crm.models import Attachment, Claim, Interaction
 
 _CENTS = {"minimum": 1, "maximum": MAX_CENTS}
@@ -26,6 +26,11 @@ class MoveOut(BaseModel):
     label: str
     needs_reason: bool
     needs_signoff: bool
+    needs_amount: bool = Field(description="the move states settlement_amount_cents (settling "
+                               "defaults to the proposed amount)")
+    documents_outstanding: list[str] = Field(
+        default=[], description="documents still awaited that hold this move back (409 "
+        "documents_outstanding) unless waived with a reason")
 
 
 class PendingOut(BaseModel):
@@ -43,7 +48,7 @@ class ClaimDocumentOut(Out):
     id: int
     claim_id: int
     name: str
-    status: Literal["requested", "received"]
+    status: Literal["requested", "received", "waived"]
     task_id: int | None = None
     attachment_id: int | None = None
     attachment_filename: str | None = None
@@ -78,6 +83,7 @@ class ClaimOut(Out):
     type: str | None = None
     reported_amount_cents: int | None = None
     reserve_cents: int | None = None
+    settlement_amount_cents: int | None = None
     currency: str
     bank_account: str | None = None
     description: str = ""
@@ -99,9 +105,12 @@ def claim_out(session: Session, claim: Claim) -> ClaimOut:
     pending = (PendingOut(to=claim.pending_status, label=lifecycle.label(claim.pending_status),
                           reason=claim.pending_reason, decision_id=claim.decision_id)
                if claim.pending_status else None)
+    awaited = [d.name for d in documents.awaited(session, claim.id)] if not pending else []
     moves = [] if pending else [
         MoveOut(to=s, label=lifecycle.label(s), needs_reason=s in lifecycle.NEEDS_REASON,
-                needs_signoff=s in lifecycle.NEEDS_SIGNOFF)
+                needs_signoff=s in lifecycle.NEEDS_SIGNOFF,
+                needs_amount=s in lifecycle.NEEDS_AMOUNT,
+                documents_outstanding=awaited if s in lifecycle.NEEDS_DOCUMENTS else [])
         for s in lifecycle.allowed(claim.status)]
     return ClaimOut.model_validate({
         **{k: getattr(claim, k) for k in ClaimOut.model_fields if hasattr(claim, k)
@@ -175,7 +184,16 @@ class TransitionIn(BaseModel):
                     "answers 409 naming the allowed moves)",
                     json_schema_extra=documented(enum=list(lifecycle.STATUSES)))
     reason: str | None = Field(default=None, max_length=transitions.MAX_REASON,
-                               description="why: required to decline or reopen")
+                               description="why: required to decline or reopen, and to "
+                               "waive documents")
+    settlement_amount_cents: int | None = Field(
+        default=None, description="what is paid, in cents: required to propose a settlement; "
+        "settling pays the proposed amount unless another is given; 422 with other moves",
+        json_schema_extra=documented(**_CENTS))
+    documents_waived: bool = Field(default=False, description="go on although requested "
+                                   "documents are still awaited (they become waived; a reason "
+                                   "is required); otherwise assessing, proposing a settlement "
+                                   "or settling answers 409 documents_outstanding")
 
 
 class DocumentRequestIn(BaseModel):

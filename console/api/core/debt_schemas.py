@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import Out
 from crm.collections import accounts, payments, plans
-from crm.collections.inputs import MAX_CENTS
 from crm.collections.settlements import SHAPES
+from crm.core.inputs import MAX_CENTS
 from crm.guardrails import blocked
 
 _CENTS = {"minimum": 1, "maximum": MAX_CENTS}

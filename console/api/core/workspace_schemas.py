@@ -121,6 +121,9 @@ class TaskOut(Out):
     snoozed_until: datetime | None = None
     created_by_id: int | None = None
     completed_at: datetime | None = None
+    # Whose work it is, for a list across cases (GET /tasks): absent elsewhere.
+    customer_name: str | None = None
+    case_reference: str | None = None
 
 
 class PromiseOut(Out):
@@ -237,17 +240,21 @@ class WorklistOut(BaseModel):
     total: int = Field(0, description="items in the paged list (filtered)")
 
 
-def timeline_item(item, *, veil: bool = False) -> TimelineItemOut:
+def timeline_item(item, *, veil: bool = False, closed: frozenset[int] = frozenset()
+                  ) -> TimelineItemOut:
     """An interaction as a timeline row, with its cursor.
 
-    veil: the reader may not see fraud investigations, whose entries then read "under review".
+    veil: the reader may not see fraud investigations, whose entries then read "under review"
+    ("review finished" for those in closed: visibility.finished).
     """
-    return TimelineItemOut.model_validate({**veiled(item, veil), "cursor": encode_cursor(item)})
+    return TimelineItemOut.model_validate({**veiled(item, veil, closed),
+                                           "cursor": encode_cursor(item)})
 
 
-def veiled(item, veil: bool = True) -> dict:
+def veiled(item, veil: bool = True, closed: frozenset[int] = frozenset()) -> dict:
     """An interaction as InteractionOut's dict, an investigation's entry veiled when asked."""
     out = InteractionOut.model_validate(item).model_dump()
     if veil and visibility.veiled(item.meta):
-        out.update(body=visibility.UNDER_REVIEW, subject=None, attachments=[], wrap_ups=[])
+        out.update(body=visibility.veil_word(item.meta, closed), subject=None, attachments=[],
+                   wrap_ups=[], status=visibility.VEILED_STATUS)
     return out

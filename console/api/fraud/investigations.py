@@ -77,6 +77,13 @@ def _committed(out):
     return out
 
 
+def _worked(service, investigation_id: int, *args, **kwargs) -> InvestigationDetailOut:
+    """Run service(session, actor, investigation_id, ...) and answer the investigation in full."""
+    session = database.session()
+    found = service(session, actor(), investigation_id, *args, **kwargs)
+    return _committed(_detail(session, found))
+
+
 @api.route(bp, "/cases/<int:case_id>/escalations", "POST", body=EscalationIn,
            response=EscalatedOut, status=201, tags=TAGS,
            summary="Escalate a case to the fraud team (it goes to the fraud queue)",
@@ -130,9 +137,7 @@ def escalated_investigations():
            tags=TAGS, summary="An investigation with its evidence (the view is audited)")
 def get_investigation(investigation_id: int):
     """404 for whoever may not see it."""
-    session = database.session()
-    found = investigations.get(session, actor(), investigation_id)
-    return _committed(_detail(session, found))
+    return _worked(investigations.get, investigation_id)
 
 
 @api.route(bp, "/investigations/<int:investigation_id>", "PATCH", body=InvestigationChange,
@@ -141,13 +146,10 @@ def get_investigation(investigation_id: int):
            errors=(403, 409))
 def patch_investigation(investigation_id: int, body: InvestigationChange):
     """Severity only rises (422 otherwise); a snoozed one leaves the active queue."""
-    session = database.session()
     given = body.model_dump(exclude_unset=True)
-    found = investigations.change(
-        session, actor(), investigation_id, severity=given.get("severity"),
-        snoozed_until=_moment(given.get("snoozed_until")),
-        unsnooze="snoozed_until" in given and given["snoozed_until"] is None)
-    return _committed(_detail(session, found))
+    return _worked(investigations.change, investigation_id, severity=given.get("severity"),
+                   snoozed_until=_moment(given.get("snoozed_until")),
+                   unsnooze="snoozed_until" in given and given["snoozed_until"] is None)
 
 
 @api.route(bp, "/investigations/<int:investigation_id>/take", "POST",
@@ -156,9 +158,7 @@ def patch_investigation(investigation_id: int, body: InvestigationChange):
            errors=(403, 409, 422))
 def take_investigation(investigation_id: int):
     """409 when someone has taken it already."""
-    session = database.session()
-    found = investigations.take(session, actor(), investigation_id)
-    return _committed(_detail(session, found))
+    return _worked(investigations.take, investigation_id)
 
 
 @api.route(bp, "/investigations/<int:investigation_id>/escalate", "POST", body=SendUpIn,
@@ -166,9 +166,7 @@ def take_investigation(investigation_id: int):
            summary="Escalate an investigation further (SIU, legal)", errors=(403, 409))
 def send_up_investigation(investigation_id: int, body: SendUpIn):
     """Only one being worked."""
-    session = database.session()
-    found = investigations.send_up(session, actor(), investigation_id, body.reason)
-    return _committed(_detail(session, found))
+    return _worked(investigations.send_up, investigation_id, body.reason)
 
 
 @api.route(bp, "/investigations/<int:investigation_id>/close", "POST", body=CloseIn,
@@ -176,9 +174,7 @@ def send_up_investigation(investigation_id: int, body: SendUpIn):
            summary="Close an investigation with an outcome and a summary", errors=(403, 409))
 def close_investigation(investigation_id: int, body: CloseIn):
     """The work item leaves the fraud queue."""
-    session = database.session()
-    found = investigations.close(session, actor(), investigation_id, body.outcome, body.summary)
-    return _committed(_detail(session, found))
+    return _worked(investigations.close, investigation_id, body.outcome, body.summary)
 
 
 @api.route(bp, "/investigations/<int:investigation_id>/evidence", response=EvidenceList,

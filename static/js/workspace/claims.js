@@ -15,6 +15,15 @@ const works = () => holds("claims", "agent", "supervisor");
 const handles = () => holds("claims", "supervisor");
 const MOVE_WORDS = { settled: "Settle", declined: "Decline", closed: "Close", reopened: "Reopen" };
 const moveWord = (m) => MOVE_WORDS[m.to] || `Move to ${m.label}`;
+// A labelled field: its name above the input (a label for it: the name alone, whatever a
+// select shows), a hint under it that the input is described by.
+let fields = 0;
+function field(label, input, hint) {
+  input.id ||= `claim-field-${++fields}`;
+  const note = hint ? h("small", { class: "hint", id: `${input.id}-hint` }, hint) : null;
+  if (note) input.setAttribute("aria-describedby", note.id);
+  return h("div", { class: "field" }, h("label", { class: "field-name", for: input.id }, label), input, note);
+}
 
 export class ClaimPanel {
   constructor(root) {
@@ -54,7 +63,8 @@ export class ClaimPanel {
     const error = this.keep(`${x.id}:error`, () => h("div", { class: "error", role: "alert" }));
     const facts = [x.type, x.loss_date && `loss on ${x.loss_date}`,
       `reported ${amount(x.reported_amount_cents, x.currency)}`,
-      `reserve ${amount(x.reserve_cents, x.currency)}`].filter(Boolean).join(" · ");
+      `reserve ${amount(x.reserve_cents, x.currency)}`,
+      x.settlement_amount_cents && `settlement ${amount(x.settlement_amount_cents, x.currency)}`].filter(Boolean).join(" · ");
     const policy = [x.policy_number && `policy ${x.policy_number}`, x.policy_start && `since ${x.policy_start}`,
       x.bank_account && `pays to ${x.bank_account}`].filter(Boolean).join(" · ");
     return h("section", { class: "claim-card", dataset: { id: x.id, status: x.status } },
@@ -84,31 +94,87 @@ export class ClaimPanel {
       + "until then the claim stays where it is.");
   }
 
-  // The moves the lifecycle allows from here, as buttons; a decline or reopening asks why.
+  // The moves the lifecycle allows from here, as buttons. A move that asks for more (why, the
+  // settlement amount, going on without documents still awaited) opens a small form first.
   moves(x, error) {
     const allowed = x.next_moves.filter((m) => m.to !== "reopened" || handles());
     if (!allowed.length) return null;
-    return h("div", { class: "claim-moves" }, h("span", { class: "muted" }, "Next: "),
+    const asks = (m) => m.needs_reason || m.needs_amount || m.documents_outstanding.length > 0;
+    const label = (m) => `${moveWord(m)}${m.needs_signoff ? " (sign-off)" : ""}`;
+    const box = this.keep(`${x.id}:move`, () => h("div", { class: "claim-move" }));
+    const done = (m, result) => {
+      this.notices[x.id] = result.pending_signoff
+        ? `Sent for sign-off: claim ${x.number} will be ${m.label} once a reviewer approves.`
+        : null;
+      this.parts.delete(`${x.id}:move`);
+      this.refresh();
+    };
+    return [h("div", { class: "claim-moves" }, h("span", { class: "muted" }, "Next: "),
       allowed.map((m) => [h("button", { type: "button", class: `small${m.needs_signoff ? " secondary" : ""}`,
         dataset: { to: m.to }, title: m.needs_signoff ? "Needs a reviewer's sign-off" : "",
         onclick: async (e) => {
-          const button = e.currentTarget;
-          let reason = null;
-          if (m.needs_reason) {
-            reason = prompt(`Why is claim ${x.number} to be ${m.label}?`);
-            if (reason === null) return;
+          fill(error);
+          if (asks(m)) {
+            fill(box, this.moveForm(x, m, label(m), error, (result) => done(m, result)));
+            box.querySelector("input, textarea")?.focus();
+            return;
           }
+          const button = e.currentTarget;
           if (button.disabled) return;
           button.disabled = true;
-          fill(error);
           try {
-            const done = await post(`/claims/${x.id}/transitions`, { to: m.to, reason });
-            this.notices[x.id] = done.pending_signoff
-              ? `Sent for sign-off: claim ${x.number} will be ${m.label} once a reviewer approves.`
-              : null;
-            this.refresh();
+            done(m, await post(`/claims/${x.id}/transitions`, { to: m.to }));
           } catch (err) { fill(error, err.message); button.disabled = false; }
-        } }, `${moveWord(m)}${m.needs_signoff ? " (sign-off)" : ""}${m.needs_reason ? "…" : ""}`), " "]));
+        } }, `${label(m)}${asks(m) ? "…" : ""}`), " "])), box];
+  }
+
+  // What a move asks for, each field labelled: the settlement amount, why, and going on
+  // without documents still awaited (the server refuses the move otherwise, naming them).
+  moveForm(x, m, label, error, done) {
+    const fields = [];
+    const amount = m.needs_amount ? h("input", { name: "settlement_amount", inputmode: "decimal", required: true,
+      value: x.settlement_amount_cents ? (x.settlement_amount_cents / 100).toFixed(2) : "" }) : null;
+    if (amount) {
+      fields.push(field("Settlement amount", amount, m.to === "settled" && x.settlement_amount_cents
+        ? `${x.currency}; the amount proposed, or another one for the reviewer to sign off`
+        : `${x.currency}, e.g. 4000.00`));
+    }
+    const waived = m.documents_outstanding.length ? h("input", { type: "checkbox", name: "documents_waived" }) : null;
+    if (waived) {
+      fields.push(h("p", { class: "claim-awaited", role: "note" },
+        `Still waiting for ${m.documents_outstanding.join(", ")}.`),
+      h("label", { class: "field-check" }, waived, " Go on without them (say why below)"));
+    }
+    const reason = h("input", { name: "reason", maxlength: 2000, size: 30, required: m.needs_reason });
+    fields.push(field(m.needs_reason ? `Why ${m.label}` : "Why (optional)", reason,
+      waived ? "required to go on without the documents" : null));
+    const submit = h("button", { type: "submit", class: "small" }, label);
+    const cancel = h("button", { type: "button", class: "link", onclick: () => {
+      this.parts.delete(`${x.id}:move`);
+      this.refresh();
+    } }, "Cancel");
+    const form = h("form", { class: "claim-form claim-move-form", dataset: { to: m.to }, novalidate: true },
+      h("div", { class: "fields" }, fields), submit, " ", cancel);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      fill(error);
+      const body = { to: m.to, reason: reason.value.trim() || null };
+      if (amount) {
+        body.settlement_amount_cents = amount.value.trim() ? cents(amount.value) : null;
+        if (amount.value.trim() && !body.settlement_amount_cents) {
+          fill(error, "Write the settlement amount, e.g. 4000.00");
+          return;
+        }
+      }
+      if (waived?.checked) body.documents_waived = true;
+      submit.disabled = true;
+      try { done(await post(`/claims/${x.id}/transitions`, body)); } catch (err) {
+        fill(error, err.message);
+        submit.disabled = false;
+      }
+    });
+    return form;
   }
 
   documents(x, error) {
@@ -118,7 +184,8 @@ export class ClaimPanel {
       d.status === "received"
         ? h("span", {}, h("strong", {}, "received"), d.attachment_filename ? ` as ${d.attachment_filename}` : "",
           d.received_by_id ? "" : " (matched on arrival)")
-        : [h("strong", {}, "waiting"), " ", works() ? this.receiveButton(x, d, error) : null])));
+        : d.status === "waived" ? h("strong", {}, "waived")
+          : [h("strong", {}, "waiting"), " ", works() ? this.receiveButton(x, d, error) : null])));
   }
 
   // Pick, from what the customer sent on this case, the file that is the document.
@@ -149,18 +216,19 @@ export class ClaimPanel {
   }
 
   askForm(x, error) {
-    const name = h("input", { name: "document", placeholder: "e.g. Police report", maxlength: 200, "aria-label": "Document to ask for" });
-    const due = h("input", { name: "due_on", type: "date", min: today(), "aria-label": "Needed by" });
-    return this.form("Ask for a document", [name, due], error, async () => {
+    const name = h("input", { name: "document", placeholder: "e.g. Police report", maxlength: 200, size: 22 });
+    const due = h("input", { name: "due_on", type: "date", min: today() });
+    return this.form("Ask for a document", [field("Document to ask for", name),
+      field("Needed by", due, "optional: in a week")], error, async () => {
       await post(`/claims/${x.id}/documents`, { name: name.value, due_on: due.value || null });
     });
   }
 
   factsForm(x, error) {
     const f = this.factFields(x);
-    const fields = [f.policy_number, f.policy_start, f.loss_date, f.type, f.amount, f.bank_account];
-    const reserve = h("input", { name: "reserve", placeholder: "Reserve", size: 9, value: x.reserve_cents ? (x.reserve_cents / 100).toFixed(2) : "", "aria-label": "Reserve" });
-    if (handles()) fields.push(reserve);
+    const fields = [f.policy_number, f.policy_start, f.loss_date, f.type, f.amount, f.bank_account].map((i) => i.closest(".field"));
+    const reserve = h("input", { name: "reserve", inputmode: "decimal", size: 10, value: x.reserve_cents ? (x.reserve_cents / 100).toFixed(2) : "" });
+    if (handles()) fields.push(field("Reserve", reserve, `${x.currency}, e.g. 4000.00`));
     return this.form("Correct the facts", fields, error, async () => {
       const body = this.factBody(f);
       if (handles() && reserve.value.trim()) {
@@ -172,11 +240,12 @@ export class ClaimPanel {
   }
 
   coverForm(x, error) {
-    const kind = h("select", { name: "cover_kind", "aria-label": "Cover change" },
+    const kind = h("select", { name: "cover_kind" },
       ["increase", "decrease", "other"].map((k) => h("option", { value: k }, `cover ${k}`)));
-    const on = h("input", { name: "effective_on", type: "date", "aria-label": "Cover changed on" });
-    const sum = h("input", { name: "sum_insured", placeholder: "New sum insured", size: 10, "aria-label": "New sum insured" });
-    return this.form("Record a cover change", [kind, on, sum], error, async () => {
+    const on = h("input", { name: "effective_on", type: "date" });
+    const sum = h("input", { name: "sum_insured", inputmode: "decimal", size: 12 });
+    return this.form("Record a cover change", [field("Cover change", kind), field("Cover changed on", on),
+      field("New sum insured", sum, `${x.currency}, for an increase or decrease`)], error, async () => {
       const value = sum.value.trim() ? cents(sum.value) : null;
       if (sum.value.trim() && !value) throw new Error("Write the sum insured as an amount, e.g. 50000.00");
       await post(`/claims/${x.id}/cover-changes`, { kind: kind.value, effective_on: on.value, sum_insured_cents: value });
@@ -185,27 +254,36 @@ export class ClaimPanel {
 
   createForm(error) {
     const f = this.factFields({});
-    const number = h("input", { name: "number", placeholder: "Claim number (optional)", maxlength: 64, size: 14, "aria-label": "Claim number" });
-    const what = h("input", { name: "description", placeholder: "What happened", maxlength: 4000, size: 24, "aria-label": "What happened" });
-    return this.form("New claim (first notice of loss)", [number, f.policy_number, f.policy_start, f.loss_date,
-      f.type, f.amount, f.bank_account, what], error, async () => {
+    const number = h("input", { name: "number", maxlength: 64, size: 14 });
+    const what = h("input", { name: "description", maxlength: 4000, size: 28 });
+    return this.form("New claim (first notice of loss)", [field("Claim number", number, "optional: made from the case"),
+      ...[f.policy_number, f.policy_start, f.loss_date, f.type, f.amount, f.bank_account].map((i) => i.closest(".field")),
+      field("What happened", what)], error, async () => {
       if (!f.loss_date.value) throw new Error("Give the day of the loss");
       await post(`/cases/${this.caseId}/claims`, { ...this.factBody(f), number: number.value || null,
         description: what.value || null });
     });
   }
 
+  // The facts of a claim as inputs, each inside its label (input.closest(".field") is the field).
   factFields(x) {
     const input = (name, attrs) => h("input", { name, ...attrs });
-    return {
-      policy_number: input("policy_number", { placeholder: "Policy number", maxlength: 64, size: 12, value: x.policy_number || "", "aria-label": "Policy number" }),
-      policy_start: input("policy_start", { type: "date", max: today(), value: x.policy_start || "", "aria-label": "Policy start", title: "Policy start" }),
-      loss_date: input("loss_date", { type: "date", max: today(), value: x.loss_date || "", "aria-label": "Loss date", title: "Loss date" }),
-      type: h("select", { name: "type", "aria-label": "Claim type" }, h("option", { value: "" }, "type…"),
+    const f = {
+      policy_number: input("policy_number", { maxlength: 64, size: 12, value: x.policy_number || "" }),
+      policy_start: input("policy_start", { type: "date", max: today(), value: x.policy_start || "" }),
+      loss_date: input("loss_date", { type: "date", max: today(), value: x.loss_date || "", required: true }),
+      type: h("select", { name: "type" }, h("option", { value: "" }, "not said"),
         TYPES.map((t) => h("option", { value: t, selected: x.type === t }, t))),
-      amount: input("reported_amount", { placeholder: "Amount claimed", size: 10, value: x.reported_amount_cents ? (x.reported_amount_cents / 100).toFixed(2) : "", "aria-label": "Amount claimed" }),
-      bank_account: input("bank_account", { placeholder: "Bank account for payout", maxlength: 64, size: 18, value: x.bank_account || "", "aria-label": "Bank account" }),
+      amount: input("reported_amount", { inputmode: "decimal", size: 10, value: x.reported_amount_cents ? (x.reported_amount_cents / 100).toFixed(2) : "" }),
+      bank_account: input("bank_account", { maxlength: 64, size: 24, value: x.bank_account || "" }),
     };
+    field("Policy number", f.policy_number);
+    field("Policy start", f.policy_start);
+    field("Loss date", f.loss_date, "required; not in the future");
+    field("Claim type", f.type);
+    field("Amount claimed", f.amount, `${x.currency || "USD"}, e.g. 2500.00`);
+    field("Bank account", f.bank_account, "for the payout, as the customer gives it");
+    return f;
   }
 
   factBody(f) {
@@ -224,7 +302,8 @@ export class ClaimPanel {
   // A small form behind a link; one request per press; closed again once it went through.
   form(title, fields, error, submit) {
     const button = h("button", { type: "submit", class: "small" }, title);
-    const form = h("form", { class: "claim-form", hidden: true }, fields.map((f) => [f, " "]), button);
+    const form = h("form", { class: "claim-form", hidden: true, novalidate: true },
+      h("div", { class: "fields" }, fields), button);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       if (button.disabled) return;
@@ -240,7 +319,7 @@ export class ClaimPanel {
       } catch (err) { fill(error, err.message); } finally { button.disabled = false; }
     });
     const open = h("button", { type: "button", class: "link", onclick: () => {
-      form.hidden = false; open.hidden = true; fields[0].focus();
+      form.hidden = false; open.hidden = true; form.querySelector("input, select")?.focus();
     } }, `${title}…`);
     const wrap = h("div", {}, open, form);
     return wrap;

@@ -31,6 +31,8 @@ export class FraudPanel {
     this.root = root;
     this.case = null;
     this.cy = null;
+    this.turn = 0; // the newest refresh: an older one's answers are not drawn
+    this.drawn = 0;
   }
 
   async open(c) {
@@ -45,6 +47,7 @@ export class FraudPanel {
   async refresh() {
     const c = this.case;
     if (!c || !mightSee(c)) return;
+    const turn = ++this.turn; // a live update may refresh while an Accept's refresh runs
     let flags;
     let suggested;
     try {
@@ -57,7 +60,7 @@ export class FraudPanel {
       }
       return;
     }
-    if (this.case !== c) return;
+    if (this.case !== c || turn !== this.turn) return;
     this.root.hidden = false;
     this.graph = h("div", { id: "ring-graph", class: "ring-graph", "aria-label": "Fraud ring graph" });
     this.edgeBar = h("div", { id: "ring-edge", class: "ring-edge", role: "status" });
@@ -78,7 +81,7 @@ export class FraudPanel {
         h("ul", { class: "suggestions", id: "link-suggestions" }, suggested.items.map((s) => this.suggestion(s)))]
         : null,
       h("h3", {}, "Ring"), this.graph, this.edgeBar);
-    this.drawRing(c);
+    await this.drawRing(c);
   }
 
   suggestion(s) {
@@ -90,8 +93,8 @@ export class FraudPanel {
       button.disabled = true;
       try {
         await post(`/links/suggestions/${s.id}/${verdict}`, { reason: reason.value });
-        await this.refresh();
-      } catch (err) { fill(error, err.message); button.disabled = false; }
+      } catch (err) { fill(error, err.message); button.disabled = false; return; }
+      await this.refresh(); // the flags, the suggestions left and the ring with its new link
     };
     return h("li", { class: "suggestion", dataset: { id: s.id } },
       h("span", {}, s.reason), " ",
@@ -103,7 +106,12 @@ export class FraudPanel {
       error);
   }
 
+  // Draw the ring afresh (a link accepted or unlinked changes it). Each drawing asks for the
+  // ring again and draws into the graph element of its own refresh; an older answer arriving
+  // after a newer one is dropped, so the graph always shows the latest ring.
   async drawRing(c) {
+    const graph = this.graph;
+    const asked = ++this.drawn;
     let ring;
     try {
       ring = await get(`/customers/${c.customer_id}/ring`);
@@ -111,10 +119,10 @@ export class FraudPanel {
       fill(this.edgeBar, h("span", { class: "error" }, err.message));
       return;
     }
-    if (this.case !== c) return;
+    if (this.case !== c || asked !== this.drawn || graph !== this.graph) return;
     this.cy?.destroy();
     this.cy = cytoscape({
-      container: this.graph,
+      container: graph,
       elements: [...ring.nodes, ...ring.edges],
       layout: { name: ring.nodes.length > 2 ? "circle" : "grid", padding: 30 },
       userZoomingEnabled: false,
@@ -129,7 +137,7 @@ export class FraudPanel {
         { selector: "edge:selected", style: { "line-color": "#b03a2e", width: 5 } },
       ],
     });
-    this.graph.cytoscape = this.cy; // for the browser tests and the console
+    graph.cytoscape = this.cy; // for the browser tests and the console
     if (!ring.edges.length) fill(this.edgeBar, h("span", { class: "muted" }, "Not linked to anyone."));
     else fill(this.edgeBar, h("span", { class: "muted" }, "Click a customer to open their case, a link to unlink it."));
     // A customer's node opens their case, when the viewer may open it (the server says).
@@ -149,8 +157,8 @@ export class FraudPanel {
         e.currentTarget.disabled = true;
         try {
           await del(`/customers/${edge.customer_id}/links/${edge.other_id}`);
-          if (this.case === c) await this.drawRing(c);
-        } catch (err) { fill(error, err.message); }
+        } catch (err) { fill(error, err.message); return; }
+        if (this.case === c) await this.refresh(); // the ring without it (and a suggestion back)
       } }, "Unlink") : null, error);
   }
 }

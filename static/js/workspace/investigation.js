@@ -13,6 +13,7 @@ export class InvestigationPanel {
   constructor(root, queueRoot, openCase) {
     Object.assign(this, { root, queueRoot, openCase });
     this.caseId = null;
+    this.unfolded = null; // the investigation whose details are unfolded
     if (holds("fraud", "supervisor", "reviewer")) {
       this.loadQueue();
       setInterval(() => this.loadQueue(), 30_000);
@@ -53,20 +54,23 @@ export class InvestigationPanel {
     const url = `/investigations/${inv.id}`;
     const open = inv.status !== "closed";
     const mine = inv.assigned_to?.id === me.id || holds("supervisor");
-    const parts = [
+    // Folded, the panel is a summary of a few lines: what, how far, how bad, whose, and what
+    // was escalated (clamped); the work itself (actions, evidence, notes) unfolds below it.
+    const head = [
       h("h2", {}, "Investigation ", h("span", { id: "investigation-reference" }, inv.reference)),
-      h("p", {}, h("span", { id: "investigation-status", class: `inv-status inv-${inv.status}` }, words(inv.status)),
+      h("p", { class: "inv-line" }, h("span", { id: "investigation-status", class: `inv-status inv-${inv.status}` }, words(inv.status)),
         " · severity ", h("strong", { id: "investigation-severity" }, inv.severity),
         inv.assigned_to ? ` · ${inv.assigned_to.name}` : " · waiting in the fraud queue",
         inv.snoozed_until ? ` · snoozed until ${when(inv.snoozed_until)}` : ""),
-      h("p", { class: "inv-summary" }, h("strong", {}, "Escalated: "), inv.summary),
+      h("p", { class: "inv-summary", title: inv.summary }, h("strong", {}, "Escalated: "), inv.summary),
     ];
     if (inv.status === "closed") {
-      parts.push(h("p", { id: "investigation-outcome" }, h("strong", {}, words(inv.outcome)), `: ${inv.outcome_summary}`));
+      head.push(h("p", { id: "investigation-outcome" }, h("strong", {}, words(inv.outcome)), `: ${inv.outcome_summary}`));
     }
     if (open && inv.status === "open" && holds("fraud")) {
-      parts.push(h("button", { type: "button", id: "investigation-take", onclick: act(() => post(`${url}/take`)) }, "Take"));
+      head.push(h("button", { type: "button", id: "investigation-take", onclick: act(() => post(`${url}/take`)) }, "Take"));
     }
+    const parts = [];
     if (open && works() && mine && inv.status !== "open") {
       const severity = h("select", { id: "investigation-severity-select", "aria-label": "Severity" },
         SEVERITIES.slice(SEVERITIES.indexOf(inv.severity)).map((s) => h("option", { value: s }, s)));
@@ -102,8 +106,12 @@ export class InvestigationPanel {
       form.addEventListener("submit", act(() => post(`${url}/notes`, { body: body.value })));
       parts.push(form);
     }
-    parts.push(this.error);
-    fill(this.root, parts);
+    // Unfolded stays unfolded across live refreshes of the same investigation.
+    const more = h("details", { id: "investigation-more", class: "inv-fold",
+      open: this.unfolded === inv.id, ontoggle: () => { this.unfolded = more.open ? inv.id : null; } },
+      h("summary", {}, h("span", { class: "fold-title" }, open && works() && mine ? "Work on it" : "Details"),
+        ` · evidence ${inv.evidence.length} · notes ${notes.length}`), parts);
+    fill(this.root, head, more, this.error);
   }
 
   // Pin one of the case's recent timeline items (or its first attachment) as evidence.

@@ -81,29 +81,45 @@ export class CaseTasks {
   }
 }
 
+// "My tasks": a page at a time (a busy handler has hundreds), each with whose case it is;
+// a page is the hundred the list used to stop at.
+const MY_PAGE = 100;
+
 export class MyTasks {
   constructor({ button, dialog, openCase }) {
     Object.assign(this, { button, dialog, openCase });
-    button.addEventListener("click", () => { this.load(); dialog.showModal(); });
+    this.page = 1;
+    button.addEventListener("click", () => { this.page = 1; this.load(); dialog.showModal(); });
     this.load();
   }
 
   async load() {
     try {
-      const { items } = await get("/tasks?assignee=me");
-      this.render(items);
+      const found = await get(`/tasks?${qs({ assignee: "me", limit: MY_PAGE, page: this.page })}`);
+      if (!found.items.length && this.page > 1 && found.pages) { // done the last of a page
+        this.page = found.pages;
+        return this.load();
+      }
+      this.render(found);
     } catch (err) {
       fill(this.dialog.querySelector(".my-tasks-list"), h("p", { class: "error" }, err.message));
     }
   }
 
-  render(items) {
-    fill(this.button.querySelector(".count"), String(items.length));
+  render({ items, total, page, pages }) {
+    fill(this.button.querySelector(".count"), String(total));
     const error = h("span", { class: "error", role: "alert" });
+    const go = (to) => { this.page = to; this.load(); };
     fill(this.dialog.querySelector(".my-tasks-list"), items.length
-      ? h("ul", { id: "my-task-list" }, items.map((t) => h("li", { class: `task${due(t) ? " due" : ""}`, dataset: { id: t.id } },
+      ? [h("ul", { id: "my-task-list" }, items.map((t) => h("li", { class: `task${due(t) ? " due" : ""}`, dataset: { id: t.id } },
         h("button", { type: "button", class: "link", onclick: () => { this.dialog.close(); this.openCase(t.case_id); } }, t.title),
-        " ", h("span", { class: "muted" }, taskMeta(t)), " ", actions(t, () => this.load(), error))))
+        h("div", { class: "task-whose" }, h("strong", {}, t.customer_name || ""), ` · ${t.case_reference || ""}`),
+        h("span", { class: "muted" }, taskMeta(t)), " ", actions(t, () => this.load(), error)))),
+      pages > 1 ? h("p", { class: "my-tasks-pager" },
+        h("button", { type: "button", class: "small secondary", disabled: page <= 1, onclick: () => go(page - 1) }, "‹ Prev"),
+        ` page ${page} of ${pages} (${total} tasks) `,
+        h("button", { type: "button", class: "small secondary", disabled: page >= pages, onclick: () => go(page + 1) }, "Next ›"))
+        : null]
       : h("p", { class: "muted" }, "No open tasks."), error);
   }
 }

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.cases import timeline
-from crm.models import Attachment, AuditEvent, Claim, Task, utcnow
+from crm.models import Attachment, AuditEvent, Claim, Decision, Task, utcnow
 from tests.console.api.test_openapi import _declared
 
 FNOL = {"number": "CLM-2026-77", "policy_number": "POL-123", "policy_start": "2026-01-01",
@@ -24,9 +24,9 @@ def made(client, case, handler_h):
     return resp.get_json()
 
 
-def move(client, headers, claim_id, to, reason=None):
+def move(client, headers, claim_id, to, reason=None, **more):
     return client.post(f"/api/v1/claims/{claim_id}/transitions", headers=headers,
-                       json={"to": to, "reason": reason})
+                       json={"to": to, "reason": reason, **more})
 
 
 def test_a_first_notice_of_loss_makes_a_claim_at_fnol(client, case, made, handler_h):
@@ -149,8 +149,13 @@ def test_a_document_asked_for_is_closed_by_the_attachment_marked(client, session
 
 
 def test_settling_waits_for_a_second_person(client, session, made, handler_h, as_user):
-    for to in ("triage", "assessed", "settlement_proposed"):
+    for to in ("triage", "assessed"):
         assert move(client, handler_h, made["id"], to).status_code == 200
+    proposed = move(client, handler_h, made["id"], "settlement_proposed",
+                    settlement_amount_cents=200_000).get_json()
+    assert proposed["settlement_amount_cents"] == 200_000
+    settle = next(m for m in proposed["next_moves"] if m["to"] == "settled")
+    assert (settle["needs_amount"], settle["documents_outstanding"]) == (True, [])
     waiting = move(client, handler_h, made["id"], "settled").get_json()
     assert waiting["status"] == "settlement_proposed"
     assert waiting["pending_signoff"]["to"] == "settled"
@@ -179,3 +184,76 @@ def test_a_cover_increase_is_recorded(client, made, handler_h):
         ("increase", "2026-11-10", 9_000_000)]
 
 
+
+
+def test_a_settlement_needs_its_amount(client, session, made, handler_h):
+    for to in ("triage", "assessed"):
+        assert move(client, handler_h, made["id"], to).status_code == 200
+    missing = move(client, handler_h, made["id"], "settlement_proposed")
+    assert missing.status_code == 422
+    assert missing.get_json()["error"]["message"] == (
+        "The settlement amount is required to propose a settlement (claim CLM-2026-77)")
+    for bad in (0, -5, "lots", 10**14):
+        assert move(client, handler_h, made["id"], "settlement_proposed",
+                    settlement_amount_cents=bad).status_code == 422
+    assert move(client, handler_h, made["id"], "investigation",
+                settlement_amount_cents=5_000).status_code == 422  # not a settlement
+    claim = session.get(Claim, made["id"])
+    session.refresh(claim)
+    assert (claim.status, claim.settlement_amount_cents) == ("assessed", None)
+    # Settling pays the proposed amount, or another one given (which the reviewer signs off).
+    assert move(client, handler_h, made["id"], "settlement_proposed",
+                settlement_amount_cents=180_000).status_code == 200
+    waiting = move(client, handler_h, made["id"], "settled", settlement_amount_cents=175_050)
+    assert waiting.get_json()["settlement_amount_cents"] == 175_050
+    decision = session.scalars(select(Decision).where(Decision.kind == "claim_payout")).one()
+    assert "settlement USD 1,750.50" in decision.summary
+
+
+def test_a_claim_waiting_for_a_document_is_not_assessed_or_settled(client, session, made,
+                                                                   handler_h):
+    claim = f"/api/v1/claims/{made['id']}"
+    assert move(client, handler_h, made["id"], "triage").status_code == 200
+    for name in ("Police report", "Repair estimate"):
+        assert client.post(f"{claim}/documents", headers=handler_h,
+                           json={"name": name}).status_code == 201
+    shown = client.get(claim, headers=handler_h).get_json()
+    assess = next(m for m in shown["next_moves"] if m["to"] == "assessed")
+    assert assess["documents_outstanding"] == ["Police report", "Repair estimate"]
+    refused = move(client, handler_h, made["id"], "assessed")
+    assert refused.status_code == 409
+    error = refused.get_json()["error"]
+    assert error["code"] == "documents_outstanding"
+    assert error["message"] == ("Claim CLM-2026-77 is still waiting for Police report, Repair "
+                                "estimate: mark them received, or waive them with a reason, "
+                                "before it is assessed")
+    _declared(client.get("/api/v1/openapi.json").get_json(), "post",
+              "/claims/{claim_id}/transitions", refused)
+    # Moves that do not judge the claim are not held back.
+    assert move(client, handler_h, made["id"], "awaiting_documents").status_code == 200
+    # Waiving needs a reason; with one, the documents are waived and their tasks done.
+    assert move(client, handler_h, made["id"], "assessed",
+                documents_waived=True).status_code == 422
+    done = move(client, handler_h, made["id"], "assessed", "the garage's invoice is enough",
+                documents_waived=True)
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert body["status"] == "assessed"
+    assert [(d["name"], d["status"]) for d in body["documents"]] == [
+        ("Police report", "waived"), ("Repair estimate", "waived")]
+    assert {session.get(Task, d["task_id"]).status for d in body["documents"]} == {"done"}
+    waived = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "claim.documents_waived")).one()
+    assert waived.after["names"] == ["Police report", "Repair estimate"]
+    assert waived.after["reason"] == "the garage's invoice is enough"
+
+
+def test_a_document_whose_task_was_done_by_hand_no_longer_holds_the_claim(
+        client, made, handler_h):
+    claim = f"/api/v1/claims/{made['id']}"
+    assert move(client, handler_h, made["id"], "triage").status_code == 200
+    doc = client.post(f"{claim}/documents", headers=handler_h,
+                      json={"name": "Photos"}).get_json()
+    assert client.patch(f"/api/v1/tasks/{doc['task_id']}", headers=handler_h,
+                        json={"status": "done"}).status_code == 200
+    assert move(client, handler_h, made["id"], "assessed").status_code == 200

@@ -218,3 +218,53 @@ def test_socket_payloads_never_carry_investigation_details(role, session, as_use
     assert not leaked, f"{role} got {leaked} over the socket"
     assert session.scalars(select(Interaction).where(
         Interaction.case_id == world.case_id, Interaction.medium == "system")).all()
+
+
+OUTCOME = "Closed: the invoices were genuine"
+
+
+def _veiled_entries(client, headers, world):
+    items = client.get(f"/api/v1/cases/{world.case_id}/timeline", headers=headers
+                       ).get_json()["items"]
+    return [(i["body"], i["status"]) for i in items if i["medium"] == "system"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_once_closed_others_read_review_finished_and_nothing_else(
+        role, client, session, as_user, connect, world, make_user):
+    """Closed: plain readers see no investigation on the header, digest or list, and each of
+    its timeline entries reads "review finished" (no step, no outcome), on the page, in the
+    API and over the socket alike; while open they read "under review", never the step."""
+    user, headers = _as(role, session, as_user, world)
+    if role not in PERMITTED:
+        assert set(_veiled_entries(client, headers, world)) == {("under review", "recorded")}
+    sock = connect(user, available=False)
+    assert sock.emit(events.CASE_WATCH, {"case_id": world.case_id}, namespace="/agent",
+                     callback=True)["ok"]
+    sock.get_received("/agent")
+    investigations.close(session, make_user("supervisor"), world.investigation_id,
+                         "false_positive", OUTCOME)
+    session.commit()
+    pushed = [m for m in sock.get_received("/agent") if m.get("name") in (
+        events.INTERACTION_CREATED, events.CASE_UPDATED)]
+    header = client.get(f"/api/v1/cases/{world.case_id}", headers=headers).get_json()
+    digest = client.get(f"/api/v1/cases/{world.case_id}/digest", headers=headers
+                        ).get_data(as_text=True)
+    listed = client.get(f"/api/v1/cases/{world.case_id}/investigations", headers=headers
+                        ).get_json()
+    entries = _veiled_entries(client, headers, world)
+    if role in PERMITTED:
+        assert any(OUTCOME in body for body, _ in entries)
+        assert [i["status"] for i in listed["items"]] == ["closed"]
+        return
+    # Finished work is no open work: nothing "under review" on the header, digest or list.
+    assert [w for w in header["open_work"] if w["kind"] == "investigation"] == []
+    assert "under review" not in json.dumps(header) and "under review" not in digest
+    assert listed == {"items": [], "under_review": False}
+    assert set(entries) == {("review finished", "recorded")}
+    created = [m["args"][0]["interaction"] for m in pushed
+               if m["name"] == events.INTERACTION_CREATED]
+    assert [(i["body"], i["status"]) for i in created] == [("review finished", "recorded")]
+    text = json.dumps(pushed, default=str)
+    assert OUTCOME not in text and "false_positive" not in text
+    assert "under review" not in text

@@ -71,10 +71,10 @@ def test_an_escalation_is_offered_taken_closed_and_leaves_the_queue(client, sess
         ("system", "taken", f"Investigation taken by {investigator.name}"),
         ("system", "closed", "Investigation closed (false positive): Two different "
                              "televisions, receipts match")]
-    # The claims handler who escalated sees that something is under review, nothing more.
+    # The claims handler who escalated sees only that a review happened and is finished:
+    # no step, no outcome (docs/fraud.md, "Once closed").
     assert [s for s in _steps(client, case, agent_h) if s[0] == "system"] == [
-        ("system", "escalated", "under review"), ("system", "taken", "under review"),
-        ("system", "closed", "under review")]
+        ("system", "recorded", "review finished")] * 3
     actions = session.scalars(select(AuditEvent.action).where(
         AuditEvent.action.like("investigation.%")).order_by(AuditEvent.id)).all()
     assert [a for a in actions if a != "investigation.viewed"] == [

@@ -135,3 +135,28 @@ def test_another_clients_tasks_read_as_not_found(client, auth, case, session, ma
     stranger = make_user("agent", clients=[other_client])
     assert client.patch(f"/api/v1/tasks/{task['id']}", headers=auth,
                         json={"assignee_id": stranger.id}).status_code == 422
+
+
+def test_my_tasks_come_a_page_at_a_time_with_customer_and_case(client, auth, case, agent,
+                                                               session):
+    """More than a page of tasks: every one reachable, counted, and named by its case."""
+    session.add_all([Task(client_id=case.client_id, case_id=case.id, kind="follow_up",
+                          title=f"Task {n:03d}", status="open", assignee_id=agent.id,
+                          created_by_id=agent.id) for n in range(130)])
+    session.commit()
+    seen, page = [], 1
+    while True:
+        got = client.get(f"/api/v1/tasks?assignee=me&limit=50&page={page}", headers=auth)
+        assert got.status_code == 200, got.get_json()
+        body = got.get_json()
+        assert (body["total"], body["pages"], body["page"]) == (130, 3, page)
+        seen += body["items"]
+        if page == body["pages"]:
+            break
+        page += 1
+    assert sorted(t["title"] for t in seen) == [f"Task {n:03d}" for n in range(130)]
+    assert {(t["customer_name"], t["case_reference"]) for t in seen} == {
+        (case.customer.display_name, case.reference)}
+    beyond = client.get("/api/v1/tasks?assignee=me&limit=50&page=9", headers=auth).get_json()
+    assert (beyond["items"], beyond["total"]) == ([], 130)
+    assert client.get("/api/v1/tasks?assignee=me&page=0", headers=auth).status_code == 422

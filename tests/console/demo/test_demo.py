@@ -161,7 +161,10 @@ def test_the_demo_agent_has_work_and_the_cases_have_lines_of_work(demo):
     assert owned >= 10
     assert any(t.due_at.date() == now.date() for t in open_tasks)
     assert any(t.due_at < now - timedelta(hours=1) for t in open_tasks)  # overdue ones too
-    assert fraud_cases and all(c.sensitive and "fraud" in c.flags for c in fraud_cases)
+    # Every case with an investigation is sensitive; the seeded fraud-line ones carry the flag
+    # (the ring's was escalated through the service, which does not set case flags).
+    assert fraud_cases and all(c.sensitive for c in fraud_cases)
+    assert sum("fraud" in c.flags for c in fraud_cases) == len(fraud_cases) - 1
     assert pending > 0 and opted_out
     assert len(merged) == len(survivors_with_cases) >= 3
 
@@ -202,3 +205,39 @@ def test_demo_customers_are_found_by_partial_phone_and_name(demo):
         assert "Nomvula Mahlangu" in [h.customer.display_name for h in by_digits]
         assert "Nomvula Mahlangu" in [h.customer.display_name for h in by_name]
         s.rollback()
+
+
+def test_the_demo_ring_is_flagged_linked_and_under_investigation(demo):
+    """The demo's fraud work went through the services: rules fired, links accepted."""
+    from crm.fraud import escalations
+    from crm.models import CustomerLink, LinkSuggestion, RedFlag
+
+    app = demo[0]
+    with app.app_context():
+        s = db_session()
+        ring_names = ["Łukasz Żółć", "Nguyễn Thị Lan", "Dmitri Valentin"]
+        people = {c.display_name: c for c in s.scalars(select(Customer).where(
+            Customer.display_name.in_(ring_names)))}
+        centre = people["Łukasz Żółć"]
+        case = identity.case_of(s, centre)
+        flags = s.scalars(select(RedFlag).where(RedFlag.case_id == case.id,
+                                                RedFlag.status == "active")).all()
+        rules = {f.rule: f.reason for f in flags}
+        inv = s.scalars(select(Investigation).where(Investigation.case_id == case.id)).one()
+        ring = [(c.display_name, reason) for c, reason, _ in escalations.ring(s, centre.id)]
+        links = s.scalars(select(CustomerLink)).all()
+        waiting = s.scalars(select(LinkSuggestion).where(
+            LinkSuggestion.status == "suggested")).all()
+        others_flagged = {identity.case_of(s, people[n]).id for n in ring_names[1:]} <= set(
+            s.scalars(select(RedFlag.case_id).where(RedFlag.rule == "shared_identifier")))
+        bulk_flagged = s.scalar(select(func.count(func.distinct(RedFlag.case_id))))
+        s.commit()
+    assert "shared_identifier" in rules and "bank account" in rules["shared_identifier"]
+    assert "loss_soon_after_cover" in rules and "10 days" in rules["loss_soon_after_cover"]
+    assert others_flagged
+    assert (inv.status, inv.severity, case.sensitive) == ("investigating", "high", True)
+    assert sorted(ring) == sorted((n, "Same payout account on their claims within four weeks")
+                                  for n in ring_names[1:])
+    assert len(links) >= 2 and all(lk.reason for lk in links)
+    assert waiting  # one left for an investigator to accept on screen
+    assert bulk_flagged > 3  # the bulk claims met the rules too

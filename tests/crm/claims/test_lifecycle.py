@@ -36,7 +36,8 @@ def test_a_forbidden_move_names_the_allowed_ones(session, handler, claim):
 
 def test_each_move_is_audited_and_on_the_timeline(session, handler, claim, holder_case):
     for to in ("triage", "awaiting_documents", "assessed", "settlement_proposed"):
-        transitions.move(session, handler, claim.id, to)
+        transitions.move(session, handler, claim.id, to, settlement_amount_cents=400_000
+                         if to == "settlement_proposed" else None)
         session.commit()
     assert session.get(Claim, claim.id).status == "settlement_proposed"
     moves = session.scalars(select(AuditEvent).where(
@@ -48,7 +49,9 @@ def test_each_move_is_audited_and_on_the_timeline(session, handler, claim, holde
     notes = session.scalars(select(Interaction.body).where(
         Interaction.case_id == holder_case.id)).all()
     assert "Claim CLM-1: moved from triage to awaiting documents" in notes
-    assert "Claim CLM-1: moved from assessed to settlement proposed" in notes
+    assert ("Claim CLM-1: moved from assessed to settlement proposed (settlement "
+            "USD 4,000.00)") in notes
+    assert moves[-1].after["settlement_amount_cents"] == 400_000
 
 
 def test_reopening_needs_a_reason_and_a_handler(session, handler, make_user, claim):

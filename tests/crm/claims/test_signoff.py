@@ -10,8 +10,10 @@ from crm.signoff import decisions
 
 
 def to_settlement(session, handler, claim):
-    for to in ("triage", "assessed", "settlement_proposed"):
+    for to in ("triage", "assessed"):
         transitions.move(session, handler, claim.id, to)
+    transitions.move(session, handler, claim.id, "settlement_proposed",
+                     settlement_amount_cents=450_000)
     session.commit()
 
 
@@ -26,7 +28,7 @@ def test_a_settlement_waits_for_a_reviewer_then_the_claim_is_settled(
     assert (decision.kind, decision.status, decision.maker_id) == (
         "claim_payout", "pending", handler.id)
     assert decision.summary.startswith("Pay claim CLM-1 (property, loss on 2026-11-20): "
-                                       "reported USD 5,000.00")
+                                       "settlement USD 4,500.00, reported USD 5,000.00")
     with pytest.raises(Conflict, match="waiting for sign-off to be settled"):
         transitions.move(session, handler, claim.id, "assessed")
     with pytest.raises(Forbidden):  # a claims handler is no checker
@@ -37,6 +39,7 @@ def test_a_settlement_waits_for_a_reviewer_then_the_claim_is_settled(
     session.commit()
     claim = session.get(Claim, claim.id)
     assert (claim.status, claim.pending_status) == ("settled", None)
+    assert claim.settlement_amount_cents == 450_000
     moved = session.scalars(select(AuditEvent).where(
         AuditEvent.action == "claim.transitioned").order_by(AuditEvent.id.desc())).first()
     assert (moved.actor_id, moved.after["status"]) == (reviewer.id, "settled")

@@ -98,3 +98,20 @@ def test_a_build_that_fails_is_recorded_not_lost(session, default_client, make_u
     assert failed.storage_key is None
     assert session.scalar(select(AuditEvent.action).where(
         AuditEvent.action == "export.failed")) == "export.failed"
+
+
+def test_names_beyond_western_european_letters_print_as_written(session, default_client,
+                                                                make_user, factory, store):
+    _, case, _ = identity.find_or_create(session, default_client.id, "+48601234567",
+                                         display_name="Łukasz Żółć")
+    timeline.record(session, case, medium="note", direction="internal", occurred_at=utcnow(),
+                    body="Spoke with Nguyễn Thị Lan, his neighbour: Ελένη saw the flood. 🌊")
+    session.commit()
+    item = casefiles.start(session, make_user("supervisor"), case.id, "pdf")
+    session.commit()
+    runs.run(factory, item.id, store)
+    item, data = _export(session, store, item.id)
+    assert item.status == "done", item.error
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Case file " + case.reference + ": Łukasz Żółć" in text
+    assert "Spoke with Nguyễn Thị Lan, his neighbour: Ελένη saw the flood. ?" in text

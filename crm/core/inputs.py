@@ -1,7 +1,8 @@
-"""Checking what people type for collections: amounts in cents, ISO days, short text.
+"""Checking what people type on a form: amounts in cents, ISO days, choices, short text.
 
-Messages name the field as the person filling the form knows it ("The payment", "The
-promise's date"), and amounts as the console shows them (USD 1,234.50), never in cents.
+Shared by collections and claims. Messages name the field as the person filling the form
+knows it ("The payment", "The loss date"), and amounts as the console shows them
+(USD 1,234.50), never in cents.
 """
 
 from __future__ import annotations
