@@ -48,7 +48,7 @@ export class CollectionsList {
       title: r.reasons.join("\n"), onclick: () => this.openCase(r.case_id),
     },
     h("span", { class: "wl-name" }, `${r.customer_name} · ${money} ${r.currency}`),
-    h("span", { class: "wl-meta muted" }, `${r.case_reference} · ${r.ageing_bucket} · priority ${r.priority}${calls}`),
+    h("span", { class: "wl-meta muted" }, `${r.case_reference} · ${statusLabel(r.status)} · ${r.ageing_bucket} · priority ${r.priority}${calls}`),
     h("span", { class: "wl-meta muted wl-reasons" }, r.reasons.join("; ")),
     r.blocked_reason ? h("span", { class: "wl-meta error" }, `No call now: ${r.blocked_reason}`) : null));
   }
