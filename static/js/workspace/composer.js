@@ -76,7 +76,10 @@ export class Composer {
       m.labelFor?.(this.context) || m.label)),
       barred.map(([id, m, why]) => h("option", { value: id, disabled: true, title: why },
         `${m.label} — ${why}`)));
-    this.select.value = usable.some(([id]) => id === current) ? current : "note";
+    // A medium refused while the agent's words wait (a text the guardrail just refused) stays
+    // chosen, greyed with its reason: falling back to Note would file them as a note.
+    const held = this.body.value.trim() && barred.some(([id]) => id === current);
+    this.select.value = usable.some(([id]) => id === current) || held ? current : "note";
     this.describe();
   }
 
@@ -145,6 +148,11 @@ export class Composer {
     const caseId = this.caseId;
     if (!caseId || !text.trim()) {
       fill(this.error, "Write something first.");
+      return;
+    }
+    const chosen = this.select.selectedOptions[0];
+    if (chosen?.disabled) {
+      fill(this.error, `${chosen.textContent}: pick another medium.`);
       return;
     }
     this.sending = true;
