@@ -331,7 +331,7 @@ def test_who_works_for_two_clients_filters_the_worklist_by_client(new_page, sign
 
 def test_a_recorded_dont_call_me_turns_the_call_off_at_once(new_page, sign_in, live_server,
                                                              server_env):
-    number, zone = number_where_it_is(day=True)
+    number, _ = number_where_it_is(day=True)
     with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
         case_id, debt_id = debtor(conn, client_id, "Nora Nocall", "CL-E2ENOCL1",
                                   "nora.nocall@example.com", account_number="E2E-NOCL-1",

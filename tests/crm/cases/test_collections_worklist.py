@@ -1,7 +1,7 @@
 """The collections worklist: only accounts the guardrail allows now, paged, filtered, ordered
 by an explained priority (fixed clocks across time zones)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -160,9 +160,18 @@ def test_accounts_nobody_may_contact_now_are_neither_listed_nor_counted(
     session.add(DebtAccount(client_id=lawyered.client_id, case_id=lawyered.case_id,
                             account_number="A-lawyer", balance_cents=500,
                             attorney_represented=True))
+    # They said "not around lunchtime"; it is noon for them.
+    busy = account(session, default_client)
+    restrictions.add(session, collector, _customer(session, busy).id, starts=time(11),
+                     ends=time(13), note="not around lunchtime")
+    # A time named for another hour does not hold them back.
+    later = account(session, default_client)
+    restrictions.add(session, collector, _customer(session, later).id, starts=time(18),
+                     ends=time(20))
     session.commit()
     page = worklist.due_now(session, collector, now=NOON_NY)
-    assert ids(page) == [listed.id] and (page.total, page.pages) == (1, 1)
+    assert sorted(ids(page)) == sorted([listed.id, later.id])
+    assert (page.total, page.pages) == (2, 1)
 
 
 def test_a_row_only_a_call_is_refused_for_says_why(session, default_client, collector):
