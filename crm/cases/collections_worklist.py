@@ -9,12 +9,13 @@ account is where it is:
 - each promise or plan instalment due today or earlier and still open 25, at most 50 (money
   that should have come in: the first call of the day).
 
-Ties go to the larger balance. Filtering happens in SQL: debts under collection, no
-attorney, no cease request, no dispute awaiting validation, and a customer whose profile
-time zone is one of those where it is now 08:00-21:00 (computed here, in Python, for every
-zone). Customers without a zone on their profile are left out until one is set. The rows of
-the page then meet the full guardrail for a call (their numbers' zones, the times and places
-they named, 7 in 7 days): a row it still refuses says why.
+Ties go to the larger balance. Filtering happens in SQL: debts under collection, no account
+of the case with an attorney, a cease request or a dispute awaiting validation, and a
+customer whose profile time zone is one of those where it is now 08:00-21:00 (computed here,
+in Python, for every zone). Customers without a zone on their profile are left out until one
+is set. What SQL cannot tell (their numbers' zones, the times they named) decides next: an
+account nobody may contact now is neither listed nor counted. A listed row says why a call
+would still be refused (their "don't call me", 7 in 7 days), if it would.
 """
 
 from __future__ import annotations
