@@ -57,7 +57,11 @@ export class Composer {
     this.drafts = new Map(); // case id -> { body, subject } unsent: a screen pop never loses it
     composer = this;
     form.addEventListener("input", () => { if (this.caseId !== null) this.keepDraft(); });
-    this.select.addEventListener("change", () => { this.describe(); this.suggestSubject(); });
+    this.select.addEventListener("change", () => {
+      this.chosen = this.select.value;
+      this.describe();
+      this.suggestSubject();
+    });
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
     this.body.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.send(); }
@@ -78,8 +82,11 @@ export class Composer {
         `${m.label} — ${why}`)));
     // A medium refused while the agent's words wait (a text the guardrail just refused) stays
     // chosen, greyed with its reason: falling back to Note would file them as a note.
-    const held = this.body.value.trim() && barred.some(([id]) => id === current);
-    this.select.value = usable.some(([id]) => id === current) || held ? current : "note";
+    // (The one the agent chose, too, should a list built meanwhile have lacked it.)
+    const wanted = this.body.value.trim() && this.chosen ? this.chosen : current;
+    const held = this.body.value.trim() && barred.some(([id]) => id === wanted);
+    this.select.value = usable.some(([id]) => id === wanted) || held ? wanted
+      : usable.some(([id]) => id === current) ? current : "note";
     this.describe();
   }
 
@@ -97,6 +104,7 @@ export class Composer {
   setCase(caseId) {
     if (this.caseId !== null) this.keepDraft();
     this.caseId = caseId;
+    this.chosen = null;
     this.context = { caseId };
     const draft = this.drafts.get(caseId) || stored.get(caseId) || {};
     this.drafts.delete(caseId);
