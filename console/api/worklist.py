@@ -93,7 +93,8 @@ class CollectionsRowOut(BaseModel):
     creditor: str
     balance_cents: int
     currency: str
-    status: str
+    status: str = Field(description="as the status filter reads it (time_barred also when "
+                        "past its limitations date)")
     ageing_bucket: str
     days_past_due: int
     priority: int = Field(description="the sum of the points its reasons give")
@@ -139,7 +140,7 @@ def collections_list(query: CollectionsQuery):
             customer_name=r.case.customer.display_name,
             customer_timezone=r.case.customer.timezone, account_number=r.debt.account_number,
             creditor=r.debt.creditor, balance_cents=r.debt.balance_cents,
-            currency=r.debt.currency, status=r.debt.status, ageing_bucket=r.ageing_bucket,
+            currency=r.debt.currency, status=r.status, ageing_bucket=r.ageing_bucket,
             days_past_due=r.days_past_due, priority=r.score, reasons=r.reasons,
             calls_left=r.calls_left, blocked_reason=r.blocked_reason) for r in got.items],
         total=got.total, page=got.page, per_page=got.per_page, pages=got.pages,

@@ -315,7 +315,9 @@ class _Loader:
         plan_ids = insert_returning_ids(self.session, PaymentPlan, plans) if plans else []
         promises += w.instalments(plans, plan_ids)
         insert_rows(self.session, Promise, promises)
-        insert_rows(self.session, Payment, w.payments(promises))
+        paid = w.payments(promises)
+        insert_rows(self.session, Payment, paid)
+        self.session.execute(update(DebtAccount), w.originals(account_ids, paid))
         insert_rows(self.session, Decision, w.decisions)
         insert_rows(self.session, Task, w.tasks)
 

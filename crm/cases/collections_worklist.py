@@ -9,12 +9,13 @@ account is where it is:
 - each promise or plan instalment due today or earlier and still open 25, at most 50 (money
   that should have come in: the first call of the day).
 
-Ties go to the larger balance. Filtering happens in SQL: debts under collection, no
-attorney, no cease request, no dispute awaiting validation, and a customer whose profile
-time zone is one of those where it is now 08:00-21:00 (computed here, in Python, for every
-zone). Customers without a zone on their profile are left out until one is set. The rows of
-the page then meet the full guardrail for a call (their numbers' zones, the times and places
-they named, 7 in 7 days): a row it still refuses says why.
+Ties go to the larger balance. Filtering happens in SQL: debts under collection, no account
+of the case with an attorney, a cease request or a dispute awaiting validation, and a
+customer whose profile time zone is one of those where it is now 08:00-21:00 (computed here,
+in Python, for every zone). Customers without a zone on their profile are left out until one
+is set. What SQL cannot tell (their numbers' zones, the times they named) decides next: an
+account nobody may contact now is neither listed nor counted. A listed row says why a call
+would still be refused (their "don't call me", 7 in 7 days), if it would.
 """
 
 from __future__ import annotations
@@ -26,13 +27,22 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import Integer, and_, case, func, literal, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from crm import guardrails
 from crm.cases.digest import CLOSED
 from crm.core.errors import Invalid
 from crm.guardrails import collections
-from crm.models import Case, Customer, DebtAccount, Promise, User, utcnow
+from crm.models import (
+    Case,
+    ContactPoint,
+    ContactRestriction,
+    Customer,
+    DebtAccount,
+    Promise,
+    User,
+    utcnow,
+)
 from crm.tenancy import access
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -42,6 +52,9 @@ BUCKET_POINTS = {"current": 0, "1-30": 5, "31-60": 10, "61-90": 15, "90+": 20}
 STATUSES = ("active", "payment_plan", "time_barred")
 PER_PAGE, MAX_PER_PAGE = 50, 200
 VIEWERS = ("collections", "supervisor")
+# Reaching the customer at all (no medium's own limits): what "contactable now" means.
+ANY_MEDIUM = guardrails.Medium("any", "none")
+Held = aliased(DebtAccount)
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class Row:
     days_past_due: int
     calls_left: int | None
     blocked_reason: str | None  # why a call now would still be refused, if it would
+    status: str  # as the status filter reads it: time-barred by date too
 
 
 @dataclass(frozen=True)
@@ -107,32 +121,80 @@ def due_now(session: Session, actor: User, *, page: int = 1, per_page: int = PER
             .join(Case, Case.id == DebtAccount.case_id)
             .join(Customer, Customer.id == Case.customer_id)
             .where(DebtAccount.client_id.in_(clients), DebtAccount.status.not_in(CLOSED),
-                   not_(DebtAccount.attorney_represented), not_(DebtAccount.ceased),
-                   not_(and_(or_(DebtAccount.disputed, DebtAccount.status == "disputed"),
-                             DebtAccount.validated_on.is_(None))),
+                   # The guardrail reads every account of the case: one with an attorney, a
+                   # cease request or a dispute awaiting validation stops contact on all.
+                   not_(select(Held.id).where(Held.case_id == DebtAccount.case_id,
+                                              Held.status.not_in(CLOSED), _holds_back(Held))
+                        .exists()),
                    Customer.timezone.in_(zones)))
     if bucket is not None:
         stmt = stmt.where(_in_bucket(bucket, today))
     if status == "time_barred":
-        stmt = stmt.where(or_(DebtAccount.status == status,
-                              DebtAccount.statute_of_limitations_on < today))
-    elif status is not None:
-        stmt = stmt.where(DebtAccount.status == status)
-    total = session.scalar(select(func.count()).select_from(
-        stmt.with_only_columns(DebtAccount.id).subquery())) or 0
+        stmt = stmt.where(_time_barred(today))
+    elif status is not None:  # exactly that status: a time-barred account is listed as such
+        stmt = stmt.where(DebtAccount.status == status, not_(_time_barred(today)))
     score = sum(points.values(), literal(0))
     rows = session.execute(stmt.order_by(score.desc(), DebtAccount.balance_cents.desc(),
-                                         DebtAccount.id)
-                           .limit(per_page).offset((page - 1) * per_page)).all()
+                                         DebtAccount.id)).all()
+    # What SQL cannot tell (the zones of their numbers, the times they named) the guardrail
+    # tells for each: the count and the pages hold only accounts it lets us contact now.
+    reachable = _reachable(session, rows, stmt, set(zones), now)
+    total = len(reachable)
     voice = guardrails.describe("voice")
     items = []
-    for debt, case_, *values in rows:
+    for debt, case_, *values in reachable[(page - 1) * per_page:page * per_page]:
         got = dict(zip(points, values, strict=True))
         name, days = bucket_of(debt.delinquent_since, today)
         items.append(Row(debt, case_, sum(got.values()), _reasons(debt, got, name, days), name,
                          days, collections.calls_left(session, case_, now),
-                         guardrails.reason(session, case_, voice, now=now)))
+                         call_refusal(session, case_, voice, now),
+                         "time_barred" if collections.time_barred(debt, today)
+                         else debt.status))
     return Page(items, total, page, per_page, math.ceil(total / per_page), len(zones))
+
+
+def _reachable(session: Session, rows: list, stmt, in_hours: set[str], now: datetime) -> list:
+    """The rows whose customer the guardrail lets us contact now (any medium). Most pass on
+    what two queries tell (every number's zone in hours, no time or place named); only the
+    rest are put to the guardrail itself, one by one."""
+    customers = stmt.with_only_columns(Case.customer_id).subquery()
+    phones: dict[int, list[str]] = {}
+    for customer_id, value in session.execute(select(
+            ContactPoint.customer_id, ContactPoint.value).where(
+            ContactPoint.customer_id.in_(select(customers.c.customer_id)),
+            ContactPoint.kind == "phone")):
+        phones.setdefault(customer_id, []).append(value)
+    named = set(session.scalars(select(ContactRestriction.customer_id).where(
+        ContactRestriction.customer_id.in_(select(customers.c.customer_id))).distinct()))
+    return [row for row in rows
+            if (row[1].customer_id not in named
+                and all(zone in in_hours for value in phones.get(row[1].customer_id, ())
+                        for zone in collections.number_zones(value)))
+            or guardrails.reason(session, row[1], ANY_MEDIUM, now=now) is None]
+
+
+def call_refusal(session: Session, case_: Case, voice, now: datetime) -> str | None:
+    """Why no number of the customer may be called now (their "don't call me" included), or
+    None when one may."""
+    phones = [p for p in case_.customer.contact_points if p.kind == "phone"]
+    why = None
+    for point in phones or [None]:
+        why = guardrails.reason(session, case_, voice, point=point, now=now)
+        if why is None:
+            return None
+    return why
+
+
+def _holds_back(debt):
+    """An account that stops all contact on its case (attorney, cease, unvalidated dispute)."""
+    return or_(debt.attorney_represented, debt.ceased,
+               and_(or_(debt.disputed, debt.status == "disputed"), debt.validated_on.is_(None)))
+
+
+def _time_barred(today: date):
+    """Past its statute of limitations, or marked so (as crm.guardrails.collections)."""
+    sol = DebtAccount.statute_of_limitations_on
+    return or_(DebtAccount.status == "time_barred", and_(sol.is_not(None), sol < today))
 
 
 def _points(today: date) -> dict:

@@ -100,6 +100,7 @@ def apply(session: Session, actor: User, settlement: Settlement, today: date) ->
     """Turn the agreed amount into the promise or plan it was offered as."""
     debt = accounts.workable(session.get(DebtAccount, settlement.debt_account_id,
                                          with_for_update=True))
+    supersede(session, actor, debt, settlement, today)
     terms = settlement.terms
     if terms["as"] == "promise":
         due = max(date.fromisoformat(terms["due_on"]), today)
@@ -123,6 +124,35 @@ def apply(session: Session, actor: User, settlement: Settlement, today: date) ->
                  after={"status": "applied", "terms": terms})
     accounts.on_case(session, debt, actor, "Settlement agreed: "
                      f"{accounts.money(settlement.amount_cents, debt.currency)} as {said}")
+
+
+def supersede(session: Session, actor: User, debt: DebtAccount, settlement: Settlement,
+              today: date) -> None:
+    """The agreed settlement is now what the debtor owes: the account's earlier open promises
+    and its running plan are closed as superseded (audited, on the case), so no payment goes
+    to them, no sweep breaks them, and they no longer count as due."""
+    plan = plans.running(session, debt.id)
+    earlier = list(session.scalars(select(Promise).where(
+        Promise.debt_account_id == debt.id, Promise.status == "open").order_by(Promise.id)))
+    if plan is None and not earlier:
+        return
+    for promise in earlier:
+        promise.status, promise.closed_on = "superseded", today
+    before = debt.status
+    if plan is not None:
+        plan.status = "superseded"
+        if debt.status == "payment_plan":
+            debt.status = "active"  # the settlement's own plan (if any) puts it back
+    session.flush()
+    audit.record(session, actor, "collections.superseded", settlement,
+                 before={"account_status": before},
+                 after={"debt_account_id": debt.id, "promise_ids": [p.id for p in earlier],
+                        "plan_id": plan.id if plan else None, "account_status": debt.status})
+    what = [f"{len(earlier)} open promise{'s' if len(earlier) != 1 else ''}"] if earlier else []
+    if plan is not None:
+        what.insert(0, "the payment plan")
+    accounts.on_case(session, debt, actor, f"Superseded by the settlement: {' and '.join(what)}"
+                     " closed")
 
 
 def on_decided(session: Session, _name: str, payload: dict) -> None:

@@ -11,8 +11,9 @@ from crm.guardrails.rules import (
     check,
     last_inbound,
     reason,
+    refusal,
     refuse_opted_out,
 )
 
 __all__ = ["LIFTED", "Medium", "at_send_time", "check", "describe", "last_inbound", "reason",
-           "refuse_opted_out", "register"]
+           "refusal", "refuse_opted_out", "register"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
@@ -179,13 +179,18 @@ def zones(session: Session, customer: Customer) -> list[str]:
     found: list[str] = [customer.timezone] if customer.timezone else []
     for value in session.scalars(select(ContactPoint.value).where(
             ContactPoint.customer_id == customer.id, ContactPoint.kind == "phone")):
-        try:
-            for zone in phone_zones.time_zones_for_number(phonenumbers.parse(value)):
-                if zone not in found and zone != phone_zones.UNKNOWN_TIMEZONE:
-                    found.append(zone)
-        except phonenumbers.NumberParseException:
-            continue
+        found.extend(z for z in number_zones(value) if z not in found)
     return found
+
+
+@lru_cache(maxsize=65_536)
+def number_zones(value: str) -> tuple[str, ...]:
+    """The zones a phone number may be in (none when nobody can tell)."""
+    try:
+        return tuple(z for z in phone_zones.time_zones_for_number(phonenumbers.parse(value))
+                     if z != phone_zones.UNKNOWN_TIMEZONE)
+    except phonenumbers.NumberParseException:
+        return ()
 
 
 def local_times(names: list[str], now: datetime) -> list[tuple[str, datetime]]:

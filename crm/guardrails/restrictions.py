@@ -15,7 +15,7 @@ from crm.cases import records as cases
 from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid
 from crm.customers import details
-from crm.models import ContactPoint, ContactRestriction, Customer, User
+from crm.models import Case, ContactPoint, ContactRestriction, Customer, User
 from crm.tenancy import access
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -86,8 +86,15 @@ def record_opt_out(session: Session, actor: User, contact_point_id: int, medium:
     if source not in SOURCES:
         raise Invalid(f"source must be one of {', '.join(SOURCES)}")
     note = (note or "").strip()[:MAX_NOTE]
-    return details.set_opt_out(session, actor, point, medium, opted_out,
-                               reason=f"{source}: {note}" if note else source)
+    before = dict(point.opt_outs or {})
+    details.set_opt_out(session, actor, point, medium, opted_out,
+                        reason=f"{source}: {note}" if note else source)
+    if point.opt_outs != before:
+        # What may reach the customer changed: the open case's composer, Call buttons and
+        # worklist row follow (they listen to their case, not to the customer).
+        for case in session.scalars(select(Case).where(Case.customer_id == point.customer_id)):
+            events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
+    return point
 
 
 def refuse_named(session: Session, customer: Customer, point: ContactPoint | None,

@@ -110,6 +110,18 @@ def at_send_time(session: Session, item: Interaction, now: datetime | None = Non
 def reason(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,
            now: datetime | None = None) -> str | None:
     """Why the composer greys this medium out (the same rules, same order), or None."""
+    exc = refusal(session, case, medium, point=point, now=now)
+    if exc is None:
+        return None
+    if exc.code == "opted_out":
+        return f"opted out of {medium.opt_out_noun or medium.name}"
+    return exc.message
+
+
+def refusal(session: Session, case: Case, medium: Medium, *, point: ContactPoint | None = None,
+            now: datetime | None = None) -> DomainError | None:
+    """The refusal (with its code) an attempt now would meet, or None; nothing is kept and no
+    override is spent."""
     attempt = _attempt(session, case, medium, point, now, None, None)
     for rule in RULES:
         try:
@@ -117,7 +129,7 @@ def reason(session: Session, case: Case, medium: Medium, *, point: ContactPoint 
         except DomainError as exc:
             if blocked.waiting_override(session, attempt, exc.code) is not None:
                 continue
-            return f"opted out of {medium.name}" if exc.code == "opted_out" else exc.message
+            return exc
     return None
 
 

@@ -69,34 +69,53 @@ def positions(header: list[str]) -> dict[str, int]:
 
 def parse(row: int, values: list[str], where: dict[str, int], region: str,
           today: date) -> Record:
-    """The row as a Record; Invalid naming the first column that is wrong and why."""
+    """The row as a Record; Invalid naming every column that is wrong and why, "; " apart
+    (whoever fixes the file fixes the row once, not once per error)."""
     v = {c: (values[i].strip() if i < len(values) else "") for c, i in where.items()}
+    problems: list[str] = []
+    flawed: set[str] = set()  # said once: their own checks below would only repeat it
+
+    def take(column, read, *args):
+        if column in flawed:
+            return None
+        try:
+            return read(*args)
+        except Invalid as exc:
+            problems.append(exc.message)
+            return None
+
     for column, text in v.items():
         if "\x00" in text:
-            raise Invalid(f"{column}: contains a NUL character")
-        if len(text) > _WIDTHS.get(column, 320):
-            raise Invalid(f"{column}: longer than {_WIDTHS.get(column, 320)} characters")
-    if not v["account_number"]:
-        raise Invalid("account_number: required")
-    if not v["name"]:
-        raise Invalid("name: required")
+            problems.append(f"{column}: contains a NUL character")
+        elif len(text) > _WIDTHS.get(column, 320):
+            problems.append(f"{column}: longer than {_WIDTHS.get(column, 320)} characters")
+        else:
+            continue
+        flawed.add(column)
+    for column in ("account_number", "name"):
+        if not v[column] and column not in flawed:
+            problems.append(f"{column}: required")
     if not (v["external_ref"] or v["phone"] or v["email"]):
-        raise Invalid("external_ref, phone or email: at least one is required to know the "
-                      "customer")
-    balance = _cents("balance", v["balance"], required=True)
-    original = _cents("original_balance", v["original_balance"]) if v["original_balance"] \
-        else balance
-    charge_off = _date("charge_off_date", v["charge_off_date"], today)
-    delinquent = _date("delinquent_since", v["delinquent_since"], today)
+        problems.append("external_ref, phone or email: at least one is required to know the "
+                        "customer")
+    balance = take("balance", _cents, "balance", v["balance"], True)
+    original = take("original_balance", _cents, "original_balance", v["original_balance"]) \
+        if v["original_balance"] else balance
+    charge_off = take("charge_off_date", _date, "charge_off_date", v["charge_off_date"], today)
+    delinquent = take("delinquent_since", _date, "delinquent_since", v["delinquent_since"], today)
     if charge_off and delinquent and charge_off < delinquent:
-        raise Invalid("charge_off_date: before delinquent_since")
+        problems.append("charge_off_date: before delinquent_since")
+    phone = take("phone", _contact, "phone", v["phone"], region)
+    email = take("email", _contact, "email", v["email"], region)
+    zone = take("time_zone", _zone, v["time_zone"])
+    currency = take("currency", _currency, v["currency"])
+    if problems:
+        raise Invalid("; ".join(problems))
     return Record(
         row=row, external_ref=v["external_ref"] or None, name=" ".join(v["name"].split()),
-        phone=_contact("phone", v["phone"], region), email=_contact("email", v["email"], region),
-        time_zone=_zone(v["time_zone"]), account_number=v["account_number"],
+        phone=phone, email=email, time_zone=zone, account_number=v["account_number"],
         creditor=v["creditor"], original_balance_cents=original, balance_cents=balance,
-        currency=_currency(v["currency"]), charge_off_date=charge_off,
-        delinquent_since=delinquent)
+        currency=currency, charge_off_date=charge_off, delinquent_since=delinquent)
 
 
 def _cents(column: str, text: str, required: bool = False) -> int:
@@ -105,7 +124,7 @@ def _cents(column: str, text: str, required: bool = False) -> int:
     try:
         amount = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise Invalid(f"{column}: not an amount ({text!r}); write it like 1234.56") from None
+        raise Invalid(f"{column}: not an amount ({text!r}), write it like 1234.56") from None
     if not amount.is_finite() or amount < 0:
         raise Invalid(f"{column}: must be zero or more ({text!r})")
     if amount != amount.quantize(Decimal("0.01")):
@@ -122,7 +141,7 @@ def _date(column: str, text: str, today: date) -> date | None:
     try:
         value = date.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"{column}: not a date ({text!r}); write it as YYYY-MM-DD") from None
+        raise Invalid(f"{column}: not a date ({text!r}), write it as YYYY-MM-DD") from None
     if value > today:
         raise Invalid(f"{column}: in the future ({text})")
     return value
@@ -140,7 +159,7 @@ def _contact(kind: str, text: str, region: str) -> str | None:
 
 def _zone(text: str) -> str | None:
     if text and text not in _zones():
-        raise Invalid(f"time_zone: not an IANA time zone ({text!r}); e.g. America/New_York")
+        raise Invalid(f"time_zone: not an IANA time zone ({text!r}), e.g. America/New_York")
     return text or None
 
 

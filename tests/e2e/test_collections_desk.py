@@ -8,14 +8,23 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from crm.models import BlockedAttempt, Client, DebtAccount, Payment, Promise, Settlement
+from crm.models import (
+    BlockedAttempt,
+    Case,
+    Client,
+    ContactPoint,
+    DebtAccount,
+    Payment,
+    Promise,
+    Settlement,
+)
 from crm.tenancy import users
 from tests.e2e.databases import served_default
 from tests.e2e.pages import add_person, open_case, readable
-from tests.zones import zone_where_it_is
+from tests.zones import number_where_it_is, zone_where_it_is
 
 TODAY = date.today()
 SIZES = ({"width": 1280, "height": 800}, {"width": 1440, "height": 900})
@@ -185,13 +194,19 @@ def test_the_record_forms_guide_and_say_what_is_wrong_beside_the_field(new_page,
     panel = page.locator("#debt-panel")
     panel.get_by_role("button", name="Post payment…").click()
     form = panel.locator("form[aria-label='Post payment']")
-    # Defaults: the balance and today; hints give the units and what a field takes.
-    expect(form.get_by_label("Payment amount")).to_have_value("1234.56")
+    # The amount is empty (what came in is typed, never the balance confirmed by a second
+    # Enter), the balance a hint; today by default; hints give the units.
+    expect(form.get_by_label("Payment amount")).to_have_value("")
+    expect(form.get_by_label("Payment amount")).to_have_attribute("required", "")
     expect(form.get_by_label("Paid on")).to_have_value(TODAY.isoformat())
     expect(form).to_contain_text("Amount")
-    expect(form).to_contain_text("USD, e.g. 25.00 (balance 1234.56)")
+    expect(form).to_contain_text("required; USD, e.g. 25.00 · balance 1234.56")
     expect(form).to_contain_text("the receipt or transaction number")
+    form.get_by_role("button", name="Post payment").click()
+    expect(form.locator(".field-error[data-field=amount]")).to_have_text(
+        "Write the amount in USD, e.g. 25.00")
     error = form.locator(".field-error[data-field=reference]")
+    form.get_by_label("Payment amount").fill("10.00")
     form.get_by_role("button", name="Post payment").click()
     expect(error).to_have_text("Write the payment's reference (receipt or transaction number)")
     form.get_by_label("Payment amount").fill("12,34x")
@@ -312,3 +327,80 @@ def test_who_works_for_two_clients_filters_the_worklist_by_client(new_page, sign
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("Olga Otherclient")
     expect(page.locator("#wl-collections select[name=client]")).to_have_value(str(other))
+
+
+def test_a_recorded_dont_call_me_turns_the_call_off_at_once(new_page, sign_in, live_server,
+                                                             server_env):
+    number, _ = number_where_it_is(day=True)
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, debt_id = debtor(conn, client_id, "Nora Nocall", "CL-E2ENOCL1",
+                                  "nora.nocall@example.com", account_number="E2E-NOCL-1",
+                                  balance_cents=98_000_000,
+                                  delinquent_since=TODAY - timedelta(days=400))
+        customer_id = conn.scalar(select(Case.customer_id).where(Case.id == case_id))
+        conn.execute(insert(ContactPoint.__table__).values(
+            client_id=client_id, customer_id=customer_id, kind="phone", value=number))
+        for status, due in [("broken", TODAY - timedelta(days=60))] * 3 + [("open", TODAY)] * 2:
+            conn.execute(insert(Promise.__table__).values(
+                client_id=client_id, case_id=case_id, debt_account_id=debt_id,
+                amount_cents=1_000, due_on=due, status=status, paid_cents=0))
+    page = sign_in(new_page(), "collections@caseline.demo")
+    row = page.locator(f'#wl-collections .wl-debt[data-case-id="{case_id}"]')
+    expect(row).to_contain_text("7 calls left this week")
+    row.click()
+    expect(page.locator("#case-reference")).to_have_text("CL-E2ENOCL1")
+    call = page.locator("#customer-pane .cp-call")
+    allowance = page.locator("#customer-pane .cp-allowance")
+    expect(call).to_be_enabled()
+    expect(allowance).to_have_text("7 of 7 calls left this week")
+
+    # Every field of the request is labelled, with a hint it is described by.
+    for label, field in (("Number or address", "point"), ("Request", "medium"),
+                         ("How they asked", "source"), ("Their words", "note")):
+        control = page.get_by_label(label, exact=True)
+        expect(control).to_have_id(f"opt-out-{field}")
+        expect(control).to_have_attribute("aria-describedby", f"opt-out-{field}-hint")
+        expect(page.locator(f"#opt-out-{field}-hint")).not_to_be_empty()
+    page.get_by_label("Number or address", exact=True).select_option(label=number)
+    page.get_by_label("Request", exact=True).select_option(label="don't call me")
+    page.get_by_label("Their words", exact=True).fill("Stop ringing me")
+    page.get_by_role("button", name="Record request").click()
+
+    # The server refuses such a call; the pane says so: the button is off, with the reason.
+    expect(call).to_be_disabled()
+    expect(call).to_have_attribute("title", f"No call to {number}: opted out of calls")
+    expect(allowance).to_have_text("No call: opted out of calls")
+    expect(page.locator("#customer-pane")).not_to_contain_text("calls left this week")
+    # The worklist row follows: why no call, instead of the calls left.
+    expect(row).to_contain_text("No call now: opted out of calls")
+    expect(row).not_to_contain_text("calls left this week")
+
+
+def test_a_refused_message_keeps_its_medium_and_never_becomes_a_note(new_page, sign_in,
+                                                                      live_server, server_env):
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, _ = debtor(conn, client_id, "Mia Mailnot", "CL-E2EMAIL1",
+                            "mia.mailnot@example.com", account_number="E2E-MAIL-1")
+        point_id = conn.scalar(select(ContactPoint.id).where(
+            ContactPoint.value == "mia.mailnot@example.com"))
+    page = sign_in(new_page(), "collections@caseline.demo")
+    open_case(page, live_server, case_id, "CL-E2EMAIL1")
+    medium = page.locator("#composer-medium")
+    expect(medium.locator("option[value=email]")).to_be_enabled()
+    medium.select_option("email")
+    page.locator("#composer-subject").fill("Your account")
+    words = "Could we agree a plan for the balance this month?"
+    page.locator("#composer-body").fill(words)
+    # The debtor tells a colleague "don't email me" meanwhile.
+    colleague = sign_in(new_page(), "supervisor@caseline.demo")
+    assert api(colleague, "POST", f"/contact-points/{point_id}/opt-outs",
+               {"medium": "email", "note": "no more emails"})["status"] == 200
+    expect(medium.locator("option[value=email]")).to_be_disabled()
+    # The agent's words stay under the medium they chose, which now says why not.
+    expect(medium).to_have_value("email")
+    expect(page.locator("#composer-body")).to_have_value(words)
+    page.locator("#composer-body").press("Control+Enter")
+    expect(page.locator("#composer-error")).to_contain_text("opted out of email")
+    expect(medium).to_have_value("email")
+    expect(page.locator("#composer-body")).to_have_value(words)
+    expect(page.locator("#timeline")).not_to_contain_text(words)

@@ -42,3 +42,34 @@ def test_a_supervisor_filters_the_collections_worklist_and_opens_the_case(
     form.locator("button[type=submit]").click()
     expect(page.locator("#contact-rules .restriction")).to_contain_text("on sun")
     expect(page.locator("#contact-rules .restriction")).to_contain_text("never on Sunday")
+
+
+def test_the_status_filter_matches_exactly_and_reads_in_words(new_page, sign_in, live_server,
+                                                              server_env):
+    today = datetime.now(UTC).date()
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id = add_person(conn, client_id, "Lapsed Debtor-E2E", "CL-E2ELAPS1",
+                             {"kind": "email", "value": "lapsed.e2e@example.com"},
+                             timezone=zone_where_it_is(12))
+        # Active by its status, but past its limitations date: time-barred, not active.
+        conn.execute(insert(DebtAccount.__table__).values(
+            client_id=client_id, case_id=case_id, account_number="E2E-LAPS-1",
+            creditor="Old Bank", balance_cents=99_000_000, original_balance_cents=99_000_000,
+            currency="USD", status="active", attorney_represented=False, disputed=False,
+            ceased=False, created_at=datetime.now(UTC),
+            statute_of_limitations_on=today - timedelta(days=1),
+            delinquent_since=today - timedelta(days=400)))
+    page = sign_in(new_page(), "supervisor@caseline.demo")
+    section = page.locator("#wl-collections")
+    status = section.locator("select[name=status]")
+    expect(status.locator("option")).to_have_text(["all", "Active", "Payment plan",
+                                                   "Time-barred"])
+    status.select_option(label="Active")
+    expect(section.locator(".wl-debt").first).to_be_visible()
+    expect(section.locator(".wl-debt", has_text="Lapsed Debtor-E2E")).to_have_count(0)
+    for row in section.locator(".wl-meta.muted:not(.wl-reasons)").all():
+        expect(row).to_contain_text("· Active ·")
+    section.locator("select[name=status]").select_option(label="Time-barred")
+    row = section.locator(".wl-debt", has_text="Lapsed Debtor-E2E")
+    expect(row).to_contain_text("CL-E2ELAPS1 · Time-barred · 90+")
+    expect(section).not_to_contain_text("time_barred")

@@ -100,6 +100,16 @@ class OverrideIn(BaseModel):
     reason: str = Field(max_length=blocked.MAX_REASON, json_schema_extra=documented(**NOT_BLANK))
 
 
+class NumberAllowanceOut(BaseModel):
+    """Whether one of the customer's numbers may be called now, and why not."""
+
+    contact_point_id: int
+    allowed: bool
+    reason: str | None = Field(description="why a call to it now would be refused")
+    absolute: bool = Field(description="no override can lift the refusal (an opt-out, a "
+                           "cease request, …): the Call button is off")
+
+
 class CallAllowanceOut(BaseModel):
     """What the phone shows before dialling a case's customer."""
 
@@ -108,6 +118,9 @@ class CallAllowanceOut(BaseModel):
     calls_left: int | None = Field(description="call attempts left in the last 7 days")
     allowed: bool
     reason: str | None = Field(description="why a call now would be refused")
+    numbers: list[NumberAllowanceOut] = Field(
+        default_factory=list, description="each phone number of the customer: its \"don't "
+        "call me\" and every other rule, as a call to it would meet them")
 
 
 def _time(value: str | None) -> time | None:
@@ -218,7 +231,17 @@ def call_allowance(case_id: int):
     session = database.session()
     case = cases.get(session, actor(), case_id, audit_view=False)
     left = collections.calls_left(session, case)
-    why = guardrails.reason(session, case, guardrails.describe("voice"))
+    voice = guardrails.describe("voice")
+    why = guardrails.reason(session, case, voice)
+    numbers = []
+    for point in case.customer.contact_points:
+        if point.kind != "phone":
+            continue
+        exc = guardrails.refusal(session, case, voice, point=point)
+        numbers.append(NumberAllowanceOut(
+            contact_point_id=point.id, allowed=exc is None,
+            reason=guardrails.reason(session, case, voice, point=point) if exc else None,
+            absolute=exc is not None and exc.code not in blocked.OVERRIDABLE))
     session.commit()
     return CallAllowanceOut(limited=left is not None, calls_per_week=collections.CALLS_PER_WEEK,
-                            calls_left=left, allowed=why is None, reason=why)
+                            calls_left=left, allowed=why is None, reason=why, numbers=numbers)

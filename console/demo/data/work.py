@@ -109,6 +109,19 @@ class WorkMaker:
                  "created_at": datetime.combine(p["due_on"], time(10), self.now.tzinfo)}
                 for p in promises if p["status"] == "kept"]
 
+    def originals(self, account_ids: list[int], payments: list[dict]) -> list[dict]:
+        """Each account's original balance as what it owes now plus what was paid on it, so
+        the figures add up (original - payments = balance): rows for an update by id."""
+        paid = dict.fromkeys(account_ids, 0)
+        for payment in payments:
+            paid[payment["debt_account_id"]] += payment["amount_cents"]
+        rows = []
+        for account_id, account in zip(account_ids, self.accounts, strict=True):
+            account["original_balance_cents"] = account["balance_cents"] + paid[account_id]
+            rows.append({"id": account_id,
+                         "original_balance_cents": account["original_balance_cents"]})
+        return rows
+
     def plans(self, account_ids: list[int]) -> list[dict]:
         """A running plan on each account whose status says it is on one."""
         rows = []
@@ -210,7 +223,7 @@ class WorkMaker:
         self.accounts.append({
             "client_id": self.client_id, "case_id": case_id, "account_number": number,
             "creditor": creditor, "balance_cents": balance,
-            "original_balance_cents": balance + rng.randint(0, 50) * 1000,
+            "original_balance_cents": balance,  # plus what is paid on it (originals())
             "currency": "USD",
             "status": rng.choice(["active", "active", "payment_plan", "settled"]),
             "delinquent_since": delinquent,

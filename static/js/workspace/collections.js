@@ -4,7 +4,9 @@ import { get } from "/static/js/api.js";
 import { h } from "./dom.js";
 
 const BUCKETS = ["current", "1-30", "31-60", "61-90", "90+"];
-const STATUSES = ["active", "payment_plan", "time_barred"];
+// As crm.cases.collections_worklist.STATUSES, in words.
+const STATUSES = [["active", "Active"], ["payment_plan", "Payment plan"], ["time_barred", "Time-barred"]];
+export const statusLabel = (code) => Object.fromEntries(STATUSES)[code] || code.replaceAll("_", " ");
 const PER_PAGE = 25;
 
 export class CollectionsList {
@@ -39,13 +41,14 @@ export class CollectionsList {
 
   row(r) {
     const money = (r.balance_cents / 100).toLocaleString(undefined, { minimumFractionDigits: 2 });
-    const calls = r.calls_left === null ? "" : ` · ${r.calls_left} calls left this week`;
+    // A call refused now (their "don't call me", …) says why instead of the calls left.
+    const calls = r.calls_left === null || r.blocked_reason ? "" : ` · ${r.calls_left} calls left this week`;
     return h("li", {}, h("button", {
       type: "button", class: "wl-case wl-debt", dataset: { caseId: r.case_id, debtId: r.debt_id },
       title: r.reasons.join("\n"), onclick: () => this.openCase(r.case_id),
     },
     h("span", { class: "wl-name" }, `${r.customer_name} · ${money} ${r.currency}`),
-    h("span", { class: "wl-meta muted" }, `${r.case_reference} · ${r.ageing_bucket} · priority ${r.priority}${calls}`),
+    h("span", { class: "wl-meta muted" }, `${r.case_reference} · ${statusLabel(r.status)} · ${r.ageing_bucket} · priority ${r.priority}${calls}`),
     h("span", { class: "wl-meta muted wl-reasons" }, r.reasons.join("; ")),
     r.blocked_reason ? h("span", { class: "wl-meta error" }, `No call now: ${r.blocked_reason}`) : null));
   }

@@ -57,7 +57,11 @@ export class Composer {
     this.drafts = new Map(); // case id -> { body, subject } unsent: a screen pop never loses it
     composer = this;
     form.addEventListener("input", () => { if (this.caseId !== null) this.keepDraft(); });
-    this.select.addEventListener("change", () => { this.describe(); this.suggestSubject(); });
+    this.select.addEventListener("change", () => {
+      this.chosen = this.select.value;
+      this.describe();
+      this.suggestSubject();
+    });
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
     this.body.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.send(); }
@@ -76,7 +80,13 @@ export class Composer {
       m.labelFor?.(this.context) || m.label)),
       barred.map(([id, m, why]) => h("option", { value: id, disabled: true, title: why },
         `${m.label} — ${why}`)));
-    this.select.value = usable.some(([id]) => id === current) ? current : "note";
+    // A medium refused while the agent's words wait (a text the guardrail just refused) stays
+    // chosen, greyed with its reason: falling back to Note would file them as a note.
+    // (The one the agent chose, too, should a list built meanwhile have lacked it.)
+    const wanted = this.body.value.trim() && this.chosen ? this.chosen : current;
+    const held = this.body.value.trim() && barred.some(([id]) => id === wanted);
+    this.select.value = usable.some(([id]) => id === wanted) || held ? wanted
+      : usable.some(([id]) => id === current) ? current : "note";
     this.describe();
   }
 
@@ -94,6 +104,7 @@ export class Composer {
   setCase(caseId) {
     if (this.caseId !== null) this.keepDraft();
     this.caseId = caseId;
+    this.chosen = null;
     this.context = { caseId };
     const draft = this.drafts.get(caseId) || stored.get(caseId) || {};
     this.drafts.delete(caseId);
@@ -145,6 +156,11 @@ export class Composer {
     const caseId = this.caseId;
     if (!caseId || !text.trim()) {
       fill(this.error, "Write something first.");
+      return;
+    }
+    const chosen = this.select.selectedOptions[0];
+    if (chosen?.disabled) {
+      fill(this.error, `${chosen.textContent}: pick another medium.`);
       return;
     }
     this.sending = true;

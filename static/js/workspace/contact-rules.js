@@ -5,6 +5,7 @@ import { del, get, post } from "/static/js/api.js";
 import { awaitsValidation } from "./debts.js";
 import { fill, h } from "./dom.js";
 import { holds, when } from "./format.js";
+import { CHANGED } from "./worklist.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const MEDIA = { voice: "call", sms: "text", whatsapp: "WhatsApp", email: "email" };
@@ -97,16 +98,34 @@ export class ContactRules {
     return form;
   }
 
+  // The debtor's "don't call / text / email me": which number or address, which medium, how
+  // they asked and their words, each field labelled with a hint.
   optOutForm() {
+    const field = (id, label, input, hint) => {
+      input.id = id;
+      input.setAttribute("aria-describedby", `${id}-hint`);
+      return h("div", { class: "field" }, h("label", { for: id, class: "field-name" }, label), " ", input,
+        h("small", { class: "hint", id: `${id}-hint` }, hint));
+    };
     const point = this.pointSelect("contact_point");
     const medium = h("select", { name: "medium" }, Object.entries(MEDIA).map(([m, label]) => h("option", { value: m }, `don't ${label} me`)));
-    const note = h("input", { name: "note", placeholder: "Their words", maxlength: 500 });
-    const form = h("form", { class: "opt-out-form", id: "opt-out-form" }, point, " ", medium, " ", note,
+    const source = h("select", { name: "source" }, h("option", { value: "spoken" }, "said it (on a call)"),
+      h("option", { value: "written" }, "in writing"));
+    const note = h("input", { name: "note", maxlength: 500 });
+    const form = h("form", { class: "opt-out-form", id: "opt-out-form", "aria-label": "Record a request not to be contacted" },
+      h("h3", {}, "Don't contact me by…"),
+      field("opt-out-point", "Number or address", point, "the contact point they mean"),
+      field("opt-out-medium", "Request", medium, "only that medium stops, on that contact point"),
+      field("opt-out-source", "How they asked", source, "kept on the audit trail"),
+      field("opt-out-note", "Their words", note, "optional, e.g. \"stop calling my work phone\""),
       h("button", { type: "submit", class: "small" }, "Record request"));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      if (!point.value) return;
-      this.act(() => post(`/contact-points/${point.value}/opt-outs`, { medium: medium.value, source: "spoken", note: note.value }));
+      if (!point.value) { fill(this.error, "This customer has no number or address to record it on."); return; }
+      this.act(async () => {
+        await post(`/contact-points/${point.value}/opt-outs`, { medium: medium.value, source: source.value, note: note.value });
+        window.dispatchEvent(new Event(CHANGED)); // its worklist row says so at once
+      });
     });
     return form;
   }

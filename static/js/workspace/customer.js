@@ -62,7 +62,7 @@ export class CustomerPane {
           h("span", { class: "cp-value" }, cp.value),
           // The phone bar dials it (and says why not: opted out, quiet hours, …).
           cp.kind === "phone" ? [" ", h("button", { type: "button", class: "small secondary cp-call",
-            dataset: { clickToCall: "", caseId: c.case_id, number: cp.value },
+            dataset: { clickToCall: "", caseId: c.case_id, number: cp.value, pointId: cp.id },
             title: `Call ${cp.value}` }, "Call")] : null,
           cp.label ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
           h("div", { class: "cp-states" }, states("opted out", cp.opt_outs), states("consent", cp.consents)))),
@@ -82,16 +82,25 @@ export class CustomerPane {
   }
 
   // How many calls the week still allows (the 7-in-7 rule), beside each Call button, before
-  // the agent dials: only a collections case is limited, others show nothing.
+  // the agent dials: only a collections case is limited, others show nothing. A number the
+  // guardrail refuses now says why instead; one no override can free (their "don't call me",
+  // a cease request, …) has its button off.
   async showAllowance(c, wanted) {
     const buttons = [...this.root.querySelectorAll(".cp-call")];
     if (!buttons.length) return;
     const allowance = await get(`/cases/${c.case_id}/call-allowance`).catch(() => null);
-    if (this.wanted !== wanted || !allowance?.limited) return;
+    if (this.wanted !== wanted || !allowance) return;
     const text = `${allowance.calls_left} of ${allowance.calls_per_week} calls left this week`;
     for (const button of buttons) {
-      button.title = `${button.title} · ${text}`;
-      button.after(h("span", { class: "muted cp-allowance" }, ` ${text}`));
+      const number = allowance.numbers.find((n) => n.contact_point_id === Number(button.dataset.pointId));
+      if (number && !number.allowed) {
+        button.disabled = number.absolute;
+        button.title = `No call to ${button.dataset.number}: ${number.reason}`;
+        button.after(h("span", { class: "muted cp-allowance cp-no-call" }, ` No call: ${number.reason}`));
+      } else if (allowance.limited) {
+        button.title = `${button.title} · ${text}`;
+        button.after(h("span", { class: "muted cp-allowance" }, ` ${text}`));
+      }
     }
   }
 

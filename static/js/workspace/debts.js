@@ -174,7 +174,7 @@ export class DebtPanel {
         `${amount(x.amount_cents, d.currency)} by ${day(x.due_on)}${x.plan_id ? " (plan)" : ""} · `,
         h("strong", {}, x.status), x.paid_cents ? ` · paid ${amount(x.paid_cents, d.currency)}` : ""))
         : h("li", { class: "muted" }, "none"));
-      const counts = ["open", "broken", "kept"].map((s) => [s, p.items.filter((x) => x.status === s).length])
+      const counts = ["open", "broken", "kept", "superseded"].map((s) => [s, p.items.filter((x) => x.status === s).length])
         .filter(([, n]) => n).map(([s, n]) => `${n} ${s}`);
       sum(promiseFold, counts.length ? counts.join(", ") : "none");
       fill(payments, pay.items.length ? pay.items.map((x) => h("li", { class: `payment${x.amount_cents < 0 ? " reversal" : ""}` },
@@ -216,13 +216,14 @@ export class DebtPanel {
   }
 
   paymentForm(d, error) {
-    const value = h("input", { name: "amount", inputmode: "decimal", size: 10, value: major(d.balance_cents), "aria-label": "Payment amount" });
+    // Empty, never the balance: what came in is typed, not confirmed by a second Enter.
+    const value = h("input", { name: "amount", inputmode: "decimal", size: 10, required: true, "aria-label": "Payment amount" });
     const paid = h("input", { name: "paid_on", type: "date", value: today(), max: today(), "aria-label": "Paid on" });
     const reference = h("input", { name: "reference", placeholder: "e.g. receipt number", size: 14, maxlength: 100, "aria-label": "Payment reference" });
     const method = h("select", { name: "method", "aria-label": "Payment method" },
       METHODS.map((m) => h("option", { value: m }, m.replaceAll("_", " "))));
     const fields = [
-      this.field("amount", "Amount", value, `${d.currency}, e.g. 25.00 (balance ${major(d.balance_cents)})`),
+      this.field("amount", "Amount", value, `required; ${d.currency}, e.g. 25.00 · balance ${major(d.balance_cents)}`),
       this.field("paid_on", "Paid on", paid, "the day the money came in; not in the future"),
       this.field("reference", "Reference", reference, "the receipt or transaction number; posting it twice is harmless"),
       this.field("method", "Method", method)];

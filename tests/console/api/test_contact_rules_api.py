@@ -49,9 +49,13 @@ def test_a_disputed_debt_is_refused_kept_on_the_case_until_validation(
     note = next(i for i in timeline if i["medium"] == "system")
     assert "blocked" in note["body"] and number not in str(note)
     allowance = client.get(f"/api/v1/cases/{case_id}/call-allowance", headers=headers)
-    assert allowance.get_json() | {"reason": None} == {
+    assert allowance.get_json() | {"reason": None, "numbers": None} == {
         "limited": True, "calls_per_week": 7, "calls_left": 7, "allowed": False,
-        "reason": None}
+        "reason": None, "numbers": None}
+    # Each number says why; a dispute is one a supervisor may lift, so its button stays on.
+    [only] = allowance.get_json()["numbers"]
+    assert (only["allowed"], only["absolute"]) == (False, False)
+    assert only["reason"].startswith("the customer disputes account ACC-1")
     assert client.post(f"/api/v1/debts/{debt_id}/validation", json={},
                        headers=headers).status_code == 403
     _, collector = as_user("collections")
@@ -92,16 +96,30 @@ def test_bad_restrictions_get_a_400(client, session, default_client, headers, bo
     assert resp.status_code in (400, 422), resp.get_json()
 
 
-def test_a_spoken_dont_call_me_through_the_api(client, session, default_client, headers):
+def test_a_spoken_dont_call_me_through_the_api(app, client, session, default_client, headers,
+                                              token):
     case_id, customer_id, _, _, _ = _debtor(session, default_client)
     point = client.get(f"/api/v1/customers/{customer_id}",
                        headers=headers).get_json()["contact_points"][0]
+    allowance = f"/api/v1/cases/{case_id}/call-allowance"
+    assert client.get(allowance, headers=headers).get_json()["numbers"] == [
+        {"contact_point_id": point["id"], "allowed": True, "reason": None, "absolute": False}]
     assert client.post(f"/api/v1/contact-points/{point['id']}/opt-outs", headers=headers,
                        json={"medium": "fax"}).status_code == 422
+    watcher = socketio.test_client(app, namespace="/agent", auth={"token": token})
+    watcher.emit(events.CASE_WATCH, {"case_id": case_id}, namespace="/agent", callback=True)
+    watcher.get_received("/agent")
     resp = client.post(f"/api/v1/contact-points/{point['id']}/opt-outs", headers=headers,
                        json={"medium": "voice", "note": "don't ring me"})
     assert resp.status_code == 200 and "voice" in resp.get_json()["opt_outs"]
+    # The open case (its Call buttons, composer and worklist row) hears of it at once.
+    heard = {m["name"] for m in watcher.get_received("/agent")}
+    assert {events.CASE_UPDATED, events.CUSTOMER_UPDATED} <= heard
+    watcher.disconnect(namespace="/agent")
     assert _call(client, case_id, headers) == (409, "opted_out")
+    assert client.get(allowance, headers=headers).get_json()["numbers"] == [
+        {"contact_point_id": point["id"], "allowed": False, "reason": "opted out of calls",
+         "absolute": True}]
 
 
 def test_a_supervisor_overrides_a_night_refusal_once_with_a_reason(client, session,

@@ -182,6 +182,20 @@ def test_collections_cases_have_payments_promises_and_plans(demo):
     assert all(p.paid_cents == p.amount_cents for p in kept)
 
 
+def test_every_debt_accounts_payments_add_up_to_its_balance(demo):
+    app, *_ = demo
+    with app.app_context():
+        s = db_session()
+        paid = dict(s.execute(select(Payment.debt_account_id, func.sum(Payment.amount_cents))
+                              .group_by(Payment.debt_account_id)).all())
+        figures = s.execute(select(DebtAccount.id, DebtAccount.original_balance_cents,
+                                   DebtAccount.balance_cents)).all()
+        s.commit()
+    assert paid and figures
+    assert [(i, original - paid.get(i, 0)) for i, original, _ in figures] == [
+        (i, balance) for i, _, balance in figures]
+
+
 def test_seeding_again_adds_nothing(demo):
     app, _summary, before = demo
     with app.app_context():

@@ -168,6 +168,19 @@ def test_invalid_rows_are_rejected_with_a_reason_and_downloadable(upload, client
     assert _count(session, DebtAccount) == 2
 
 
+def test_a_row_with_several_faults_lists_every_one(upload, client, manager):
+    _, headers = manager
+    bad = row(1, balance="abc", currency="XYZ", time_zone="Mars/Olympus", email="nope",
+              delinquent_since="2999-01-01", name="")
+    made = upload(headers, csv_bytes([bad])).get_json()
+    got = list(csv.reader(io.StringIO(client.get(
+        f"/api/v1/imports/{made['id']}/rejects.csv", headers=headers).get_data(as_text=True))))
+    reasons = got[1][-1].split("; ")
+    assert [r.split(":")[0] for r in reasons] == [
+        "name", "balance", "delinquent_since", "email", "time_zone", "currency"]
+    assert reasons[1].startswith("balance: not an amount")
+
+
 def test_a_row_naming_two_different_customers_is_rejected(upload, client, manager, session):
     _, headers = manager
     upload(headers, csv_bytes([row(1), row(2)]))

@@ -1,7 +1,7 @@
 """The collections worklist: only accounts the guardrail allows now, paged, filtered, ordered
 by an explained priority (fixed clocks across time zones)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +9,8 @@ from sqlalchemy import select
 from crm.cases import collections_worklist as worklist
 from crm.core.errors import Forbidden, Invalid
 from crm.customers import identity
-from crm.models import Customer, DebtAccount, Promise
+from crm.guardrails import restrictions
+from crm.models import Case, Customer, DebtAccount, Promise
 
 NOON_NY = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # 12:00 New York, 02:00 Tokyo
 TODAY = NOON_NY.date()
@@ -144,13 +145,66 @@ def test_bad_filters_and_roles_are_refused(session, default_client, collector, a
             worklist.due_now(session, collector, **bad)
 
 
-def test_a_row_the_full_guardrail_still_refuses_says_why(session, default_client, collector):
+def test_accounts_nobody_may_contact_now_are_neither_listed_nor_counted(
+        session, default_client, collector):
+    listed = account(session, default_client)
     # The profile says New York but the number is in Tokyo, where it is 02:00.
-    debt = account(session, default_client)
-    case = debt.case_id
-    customer = session.scalars(select(Customer).join(DebtAccount, DebtAccount.case_id == case)
-                               ).one()
-    identity.add_contact_point(session, None, customer, "+81312345678")
+    tokyo_phone = account(session, default_client)
+    identity.add_contact_point(session, None, _customer(session, tokyo_phone), "+81312345678")
+    # A second account of the same case holds contact back on the first too.
+    sibling = account(session, default_client)
+    session.add(DebtAccount(client_id=sibling.client_id, case_id=sibling.case_id,
+                            account_number="A-ceased", balance_cents=500, ceased=True,
+                            status="ceased"))
+    lawyered = account(session, default_client)
+    session.add(DebtAccount(client_id=lawyered.client_id, case_id=lawyered.case_id,
+                            account_number="A-lawyer", balance_cents=500,
+                            attorney_represented=True))
+    # They said "not around lunchtime"; it is noon for them.
+    busy = account(session, default_client)
+    restrictions.add(session, collector, _customer(session, busy).id, starts=time(11),
+                     ends=time(13), note="not around lunchtime")
+    # A time named for another hour does not hold them back.
+    later = account(session, default_client)
+    restrictions.add(session, collector, _customer(session, later).id, starts=time(18),
+                     ends=time(20))
     session.commit()
-    row = worklist.due_now(session, collector, now=NOON_NY).items[0]
-    assert row.blocked_reason.startswith("it is 02:00 for the customer (Asia/Tokyo)")
+    page = worklist.due_now(session, collector, now=NOON_NY)
+    assert sorted(ids(page)) == sorted([listed.id, later.id])
+    assert (page.total, page.pages) == (2, 1)
+
+
+def test_a_row_only_a_call_is_refused_for_says_why(session, default_client, collector):
+    debt = account(session, default_client)
+    customer = _customer(session, debt)
+    point = identity.add_contact_point(session, None, customer, "+12125550123")
+    session.commit()
+    assert worklist.due_now(session, collector, now=NOON_NY).items[0].blocked_reason is None
+    restrictions.record_opt_out(session, collector, point.id, "voice", note="stop calling")
+    session.commit()
+    page = worklist.due_now(session, collector, now=NOON_NY)
+    # Still contactable (an email may go), so listed and counted, but no call.
+    assert (ids(page), page.total) == ([debt.id], 1)
+    assert page.items[0].blocked_reason == "opted out of calls"
+
+
+def test_the_status_filter_matches_exactly(session, default_client, collector):
+    active = account(session, default_client)
+    barred_active = account(session, default_client,
+                            statute_of_limitations_on=TODAY - timedelta(days=1))
+    barred_plan = account(session, default_client, status="payment_plan",
+                          statute_of_limitations_on=TODAY - timedelta(days=1))
+    plan = account(session, default_client, status="payment_plan",
+                   statute_of_limitations_on=TODAY + timedelta(days=1))
+    assert ids(worklist.due_now(session, collector, status="active", now=NOON_NY)) == [
+        active.id]
+    assert ids(worklist.due_now(session, collector, status="payment_plan", now=NOON_NY)) == [
+        plan.id]
+    barred = worklist.due_now(session, collector, status="time_barred", now=NOON_NY)
+    assert sorted(ids(barred)) == sorted([barred_active.id, barred_plan.id])
+    assert {r.status for r in barred.items} == {"time_barred"}
+
+
+def _customer(session, debt) -> Customer:
+    return session.scalars(select(Customer).join(Case, Case.customer_id == Customer.id)
+                           .where(Case.id == debt.case_id)).one()

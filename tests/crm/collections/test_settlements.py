@@ -5,10 +5,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.collections import payments, settlements
+from crm.collections import payments, plans, promises, settlements
 from crm.collections.terms import Terms
 from crm.core.errors import Conflict, Invalid
-from crm.models import DebtAccount, Decision, PaymentPlan, Promise, Settlement
+from crm.models import (
+    AuditEvent,
+    DebtAccount,
+    Decision,
+    Interaction,
+    PaymentPlan,
+    Promise,
+    Settlement,
+)
 from crm.signoff import decisions
 from tests.crm.collections.conftest import TODAY
 
@@ -75,6 +83,53 @@ def test_a_second_offer_waits_until_the_first_is_decided(session, collector, deb
                      note="Too generous")
     session.commit()
     assert offer(session, collector, debt, 70_000).status == "pending"  # now it may
+
+
+def test_an_agreed_settlement_supersedes_the_earlier_plan_and_promises(session, collector,
+                                                                        debt, make_user):
+    plans.create(session, collector, debt.id, instalment_cents=10_000, frequency="weekly",
+                 first_due_on=TODAY, count=5, today=TODAY)
+    session.commit()
+    earlier = session.scalars(select(Promise.id).where(Promise.debt_account_id == debt.id)
+                              ).all()
+    settlement = offer(session, collector, debt, 60_000, as_="plan", frequency="monthly",
+                       first_due_on=TODAY + timedelta(days=3), count=2)
+    decisions.decide(session, make_user("reviewer"), settlement.decision_id, approve=True)
+    session.commit()
+    statuses = dict(session.execute(select(Promise.id, Promise.status).where(
+        Promise.debt_account_id == debt.id)).all())
+    assert {statuses[i] for i in earlier} == {"superseded"}
+    new = [i for i, status in statuses.items() if i not in earlier]
+    assert len(new) == 2 and {statuses[i] for i in new} == {"open"}
+    assert sorted(session.scalars(select(PaymentPlan.status))) == ["active", "superseded"]
+    assert session.get(DebtAccount, debt.id).status == "payment_plan"
+    event = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "collections.superseded")).one()
+    assert sorted(event.after["promise_ids"]) == sorted(earlier)
+    notes = session.scalars(select(Interaction.body).where(
+        Interaction.case_id == debt.case_id)).all()
+    assert any("Superseded by the settlement: the payment plan and 5 open promises closed" in n
+               for n in notes)
+    # A payment goes to the settlement's instalments, never to what it replaced.
+    payments.post(session, collector, debt.id, amount_cents=30_000, paid_on=TODAY,
+                  reference="S-2", method="card", today=TODAY, terms=TERMS)
+    session.commit()
+    assert session.scalar(select(Promise.status).where(Promise.id == min(new))) == "kept"
+
+
+def test_a_settlement_as_one_payment_closes_open_promises_and_ends_the_plan(session,
+                                                                           collector, debt):
+    promises.take(session, collector, debt.id, amount_cents=5_000,
+                  due_on=TODAY + timedelta(days=2), today=TODAY)
+    plans.create(session, collector, debt.id, instalment_cents=10_000, frequency="weekly",
+                 first_due_on=TODAY, count=3, today=TODAY)
+    session.commit()
+    settlement = offer(session, collector, debt, 95_000)
+    assert settlement.status == "applied"
+    open_ = session.scalars(select(Promise).where(Promise.status == "open")).all()
+    assert [p.settlement_id for p in open_] == [settlement.id]
+    assert session.scalars(select(PaymentPlan.status)).all() == ["superseded"]
+    assert session.get(DebtAccount, debt.id).status == "active"
 
 
 @pytest.mark.parametrize("shape", [
