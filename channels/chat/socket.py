@@ -16,6 +16,7 @@ from channels.payloads import refusal, socket_event
 from crm.chat import visits as chat
 from crm.core import events
 from crm.core.errors import DomainError
+from crm.hours import offline
 
 # sid -> Visit for this process's connections (chat sockets are sticky to a process).
 _visits: dict[str, chat.Visit] = {}
@@ -30,6 +31,15 @@ class StartIn(BaseModel):
     key: str = Field("", max_length=200)
     name: str = Field("", max_length=1000)
     contact: str = Field("", max_length=1000)
+
+
+class OfflineIn(BaseModel):
+    """chat.offline: the offline form (outside business hours): who, how to reach them, what."""
+
+    key: str = Field("", max_length=200)
+    name: str = Field("", max_length=1000)
+    contact: str = Field("", max_length=1000)
+    body: str = Field("", max_length=chat.MAX_BODY * 2)
 
 
 class ResumeIn(BaseModel):
@@ -80,6 +90,9 @@ def start(data: StartIn):
     if not _limits["starts"].allow(f"ip:{request.remote_addr}"):
         return _fail("rate_limited", "Too many new chats from here; wait a minute.")
     session = db_session()
+    if offline.widget_closed(session, data.key) is not None:
+        session.rollback()
+        return _fail("closed", "We are closed at the moment; leave us a message instead.")
     try:
         visit = chat.start(session, data.key, data.name, data.contact,
                            region=settings().default_phone_region)
@@ -90,6 +103,22 @@ def start(data: StartIn):
     _enter(visit)
     return {"ok": True, "token": tokens.issue(current_app.secret_key, visit),
             "name": visit.name, "messages": []}
+
+
+def leave_offline(data: OfflineIn):
+    """chat.offline: outside business hours, a message and a callback task (limited as new
+    chats are)."""
+    if not _limits["starts"].allow(f"ip:{request.remote_addr}"):
+        return _fail("rate_limited", "Too many messages from here; wait a minute.")
+    session = db_session()
+    try:
+        offline.leave_message(session, data.key, data.name, data.contact, data.body,
+                              region=settings().default_phone_region)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _fail(exc.code, exc.message)
+    return {"ok": True}
 
 
 def resume(data: ResumeIn):
@@ -152,6 +181,7 @@ EVENTS = (
     (events.CHAT_START, StartIn, start),
     (events.CHAT_RESUME, ResumeIn, resume),
     (events.CHAT_MESSAGE, MessageIn, visitor_message),
+    (events.CHAT_OFFLINE, OfflineIn, leave_offline),
     (events.TYPING, TypingIn, visitor_typing),
 )
 

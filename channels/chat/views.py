@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from channels.host import db_session
+from crm.hours import offline
+
 bp = Blueprint("chat", __name__, url_prefix="/chat")
 
 
@@ -11,4 +14,7 @@ bp = Blueprint("chat", __name__, url_prefix="/chat")
 def widget():
     """The visitor's chat window for one widget key."""
     key = (request.args.get("key") or "default")[:320]
-    return render_template("chat_widget.html", widget_key=key)
+    session = db_session()
+    closed = offline.widget_closed(session, key)  # outside business hours: the offline form
+    session.rollback()
+    return render_template("chat_widget.html", widget_key=key, closed=closed)

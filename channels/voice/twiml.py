@@ -38,10 +38,12 @@ def waiting(queue_time: int, voicemail_after: int, position: int | None = None
 
 
 def voicemail(prompt: str = "Sorry, nobody can take your call right now. Please leave a "
-                            "message after the tone.") -> VoiceResponse:
-    """Record a message; its recording lands on the call's interaction."""
+                            "message after the tone.", *, language: str | None = None
+              ) -> VoiceResponse:
+    """Record a message; its recording lands on the call's interaction (language: the
+    prompt's, for Twilio's text-to-speech)."""
     r = VoiceResponse()
-    r.say(prompt)
+    r.say(prompt, **({"language": language} if language else {}))
     r.record(max_length=120, play_beep=True, action=f"{BASE}/voicemail-done", method="POST",
              recording_status_callback=f"{BASE}/recording?purpose=voicemail",
              recording_status_callback_event=RECORDING_EVENTS)

@@ -185,6 +185,7 @@ SESSION_ENDED = "session.ended"  # the browser signed out: its tabs go to the si
 CHAT_START = "chat.start"
 CHAT_RESUME = "chat.resume"
 CHAT_MESSAGE = "chat.message"
+CHAT_OFFLINE = "chat.offline"  # outside business hours: the offline form's message
 
 # Voice offers (domain events dispatched after commit; OFFER_CREATED above doubles as one).
 OFFER_ACCEPTED = "offer.accepted"

@@ -6,6 +6,8 @@ const root = document.getElementById("caseline-chat");
 const key = root.dataset.key;
 const storeKey = `caseline-chat:${key}`;
 const startForm = document.getElementById("chat-start");
+const offlineForm = document.getElementById("chat-offline");
+const offlineSent = document.getElementById("chat-offline-sent");
 const room = document.getElementById("chat-room");
 const log = document.getElementById("chat-log");
 const sendForm = document.getElementById("chat-send");
@@ -47,10 +49,22 @@ function enter(ack) {
 
 function showStart() {
   room.hidden = true;
+  if (root.dataset.closed) return showOffline();
   startForm.hidden = false;
 }
 
+// Outside business hours: no live chat, a message for the morning instead.
+function showOffline() {
+  root.dataset.closed = "1";
+  room.hidden = true;
+  startForm.hidden = true;
+  offlineForm.hidden = !offlineSent.hidden;
+  const opens = document.getElementById("chat-opens");
+  if (opens) opens.textContent = new Date(opens.dateTime).toLocaleString();
+}
+
 socket.on("connect", () => {
+  if (root.dataset.closed && !offlineSent.hidden) return;
   const token = localStorage.getItem(storeKey);
   if (!token) return showStart();
   socket.emit("chat.resume", { token }, (ack) => {
@@ -75,10 +89,26 @@ startForm.addEventListener("submit", (ev) => {
   ev.preventDefault();
   const data = { key, name: startForm.elements.name.value, contact: startForm.elements.contact.value };
   socket.emit("chat.start", data, (ack) => {
+    if (ack && !ack.ok && ack.error && ack.error.code === "closed") {
+      showError(ack.error);
+      return showOffline();
+    }
     if (!ack || !ack.ok) return showError(ack && ack.error);
     showError(null);
     localStorage.setItem(storeKey, ack.token);
     enter(ack);
+  });
+});
+
+offlineForm.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = offlineForm.elements;
+  const data = { key, name: f.name.value, contact: f.contact.value, body: f.body.value };
+  socket.emit("chat.offline", data, (ack) => {
+    if (!ack || !ack.ok) return showError(ack && ack.error);
+    showError(null);
+    offlineForm.hidden = true;
+    offlineSent.hidden = false;
   });
 });
 
