@@ -26,6 +26,7 @@ class AuditQuery(BaseModel):
     until: str | None = Field(None, max_length=40,
                               description="Date (that whole day included) or ISO-8601 time")
     page: str | None = Field(None, max_length=80)
+    limit: int = Field(trail.PAGE, ge=1, le=200, description="Events a page")
 
 
 class AuditItem(BaseModel):
@@ -57,7 +58,8 @@ def _filters(query: AuditQuery) -> trail.Filters:
 def search_audit(query: AuditQuery):
     """The search is itself recorded (audit.read)."""
     session = database.session()
-    items, next_page = trail.search(session, actor(), _filters(query), query.page)
+    items, next_page = trail.search(session, actor(), _filters(query), query.page,
+                                    query.limit)
     out = AuditPage(items=[AuditItem(**{k: getattr(e, k) for k in AuditItem.model_fields})
                            for e in items], next_page=next_page)
     session.commit()
