@@ -137,3 +137,17 @@ def _language(value: str) -> str:
         raise Invalid(f"outside.voice_language: {text!r} is not a language like en-US",
                       code="invalid_hours")
     return text
+
+
+def manageable(session: Session, actor: User) -> tuple[list[Client], list[RoutingQueue]]:
+    """The clients whose hours the actor may set, and their queues (with shared ones)."""
+    if "admin" not in (actor.roles or ()) and CLIENT_ADMIN not in (actor.roles or ()):
+        raise Forbidden("business hours are for admins and client admins")
+    clients = session.scalars(select(Client).order_by(Client.name)).all()
+    mine = [c for c in clients if may_manage(actor, c.id)]
+    ids = [c.id for c in mine]
+    queues = session.scalars(select(RoutingQueue).where(
+        RoutingQueue.active.is_(True),
+        RoutingQueue.client_id.is_(None) | RoutingQueue.client_id.in_(ids))
+        .order_by(RoutingQueue.name)).all()
+    return mine, list(queues)
