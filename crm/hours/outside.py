@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from crm.core.errors import Invalid
 from crm.customers import identity
+from crm.email import sending
 from crm.hours.schedule import LOOK_AHEAD_DAYS, Schedule, ScheduleError
 from crm.messaging import outbound, texts
 from crm.models import (
@@ -128,6 +129,10 @@ def auto_reply(session: Session, items: list[Interaction],
         if to is None:
             continue
         case = session.get(Case, item.case_id)
+        if item.medium == "email":  # threaded on the customer's mail, marked automatic
+            sent.append(sending.queue_auto_reply(session, case, item, shut.auto_reply,
+                                                 kind=AUTO_REPLY_KIND))
+            continue
         sent.append(outbound.queue_system(session, case, medium=item.medium, to=to,
                                           body=shut.auto_reply,
                                           sender=outbound.reply_address(item),
