@@ -7,6 +7,9 @@ from flask_login import current_user, login_required
 
 from channels.voice import control
 from console.api.core.schemas import UserOut, present
+from console.core import database
+from crm.core.errors import Forbidden
+from crm.hours import settings as hours
 
 bp = Blueprint("web", __name__)
 
@@ -48,3 +51,34 @@ def _page(template: str, **context):
     return render_template(template, me=present(UserOut, current_user),
                            phone_mode="twilio" if control.voice_configured() else "simulated",
                            **context)
+
+
+def _admins_only() -> None:
+    # Admins, and client admins (who see only their clients' hours and audit trail).
+    if not ({"admin", hours.CLIENT_ADMIN} & set(current_user.roles or ())):
+        abort(403, description="This page is for admins. Your console is at /.")
+
+
+@bp.get("/admin/hours")
+@login_required
+def admin_hours():
+    """Business hours per client and queue, and what happens outside them."""
+    _admins_only()
+    session = database.session()
+    try:
+        clients, queues = hours.manageable(session, current_user)
+        clients = [{"id": c.id, "name": c.name} for c in clients]
+        queues = [{"id": q.id, "name": q.name, "client_id": q.client_id} for q in queues]
+    except Forbidden as exc:
+        abort(403, description=exc.message)
+    finally:
+        session.rollback()
+    return _page("admin_hours.html", clients=clients, queues=queues)
+
+
+@bp.get("/admin/audit")
+@login_required
+def admin_audit():
+    """The audit viewer: search the trail, export it as CSV."""
+    _admins_only()
+    return _page("admin_audit.html")

@@ -18,6 +18,7 @@ from crm.chat import ending, plain
 from crm.chat import visits as chat
 from crm.core import events, i18n
 from crm.core.errors import DomainError
+from crm.hours import offline
 
 # sid -> Visit for this process's connections (chat sockets are sticky to a process).
 _visits: dict[str, chat.Visit] = {}
@@ -35,6 +36,15 @@ class StartIn(BaseModel):
     phone: str = Field("", max_length=1000)
     contact: str = Field("", max_length=1000)
     language: str = Field("en", max_length=16)
+
+
+class OfflineIn(BaseModel):
+    """chat.offline: the offline form (outside business hours): who, how to reach them, what."""
+
+    key: str = Field("", max_length=200)
+    name: str = Field("", max_length=1000)
+    contact: str = Field("", max_length=1000)
+    body: str = Field("", max_length=chat.MAX_BODY * 2)
 
 
 class ResumeIn(BaseModel):
@@ -103,6 +113,9 @@ def start(data: StartIn):
     if not _limits["starts"].allow(f"ip:{request.remote_addr}"):
         return _fail("rate_limited", plain.TOO_MANY_CHATS, language)
     session = db_session()
+    if offline.widget_closed(session, data.key) is not None:
+        session.rollback()
+        return _fail("closed", "We are closed at the moment; leave us a message instead.")
     try:
         visit = chat.start(session, data.key, data.name, data.contact, email=data.email,
                            phone=data.phone, region=settings().default_phone_region,
@@ -119,6 +132,22 @@ def start(data: StartIn):
 def _email_of(visit: chat.Visit) -> str | None:
     # Where a transcript could go: only the email the visitor gave at the start.
     return visit.contact if "@" in (visit.contact or "") else None
+
+
+def leave_offline(data: OfflineIn):
+    """chat.offline: outside business hours, a message and a callback task (limited as new
+    chats are)."""
+    if not _limits["starts"].allow(f"ip:{request.remote_addr}"):
+        return _fail("rate_limited", "Too many messages from here; wait a minute.")
+    session = db_session()
+    try:
+        offline.leave_message(session, data.key, data.name, data.contact, data.body,
+                              region=settings().default_phone_region)
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return _fail(exc.code, exc.message)
+    return {"ok": True}
 
 
 def resume(data: ResumeIn):
@@ -245,6 +274,7 @@ EVENTS = (
     (events.CHAT_START, StartIn, start),
     (events.CHAT_RESUME, ResumeIn, resume),
     (events.CHAT_MESSAGE, MessageIn, visitor_message),
+    (events.CHAT_OFFLINE, OfflineIn, leave_offline),
     (events.TYPING, TypingIn, visitor_typing),
     (events.CHAT_PLACE, EmptyIn, visitor_place),
     (events.CHAT_END, EmptyIn, visitor_end),

@@ -14,6 +14,7 @@ from crm.chat import files, plain, widgets
 from crm.core import i18n
 from crm.core.errors import DomainError, NotFound
 from crm.core.storage import instance_store
+from crm.hours import offline
 
 bp = Blueprint("chat", __name__, url_prefix="/chat")
 
@@ -32,13 +33,16 @@ def widget():
     """The visitor's chat window for one widget key: the client's look and questions."""
     key = (request.args.get("key") or "default")[:320]
     locale = _speak(request.args.get("lang"))
+    session = db_session()
     try:
-        look = widgets.widget_for(db_session(), key)
+        look = widgets.widget_for(session, key)
     except NotFound:
         look = None
-    finally:
-        db_session().rollback()
+    # Outside business hours the widget shows the offline form instead of the pre-chat one.
+    closed = offline.widget_closed(session, key)
+    session.rollback()
     return render_template("chat_widget.html", widget_key=key, widget=look, locale=locale,
+                           closed=closed,
                            texts=_texts(), max_file=files.MAX_BYTES,
                            accepted=",".join(sorted(files.ACCEPTED)))
 

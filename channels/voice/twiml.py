@@ -54,10 +54,14 @@ def waiting(queue_time: int, voicemail_after: int, position: int | None = None,
     return r
 
 
-def voicemail(prompt: str = VOICEMAIL, lang: str | None = None) -> VoiceResponse:
+def voicemail(prompt: str = VOICEMAIL, lang: str | None = None, *,
+              spoken_as: str | None = None) -> VoiceResponse:
     """Record a message; its recording lands on the call's interaction."""
     r = VoiceResponse()
-    say(r, prompt, lang)
+    if spoken_as:  # a client's own announcement: their words, in the language they set
+        r.say(prompt, language=spoken_as)
+    else:
+        say(r, prompt, lang)
     r.record(max_length=120, play_beep=True, action=f"{BASE}/voicemail-done", method="POST",
              recording_status_callback=f"{BASE}/recording?purpose=voicemail",
              recording_status_callback_event=RECORDING_EVENTS)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from channels.twilio.signature import twilio_signed
 from channels.voice import adapter, control, twiml  # noqa: F401  (adapter registers itself)
 from crm.core.errors import Invalid
+from crm.hours import outside
 from crm.models import Case, Interaction, User
 from crm.routing import offers
 from crm.routing import router as routing
@@ -64,6 +65,13 @@ def incoming():
                                 region=control.settings().default_phone_region,
                                 params=form.to_dict())
     queue = landed.interaction.meta.get("queue", calls.DEFAULT_QUEUE)
+    shut = outside.closed(session, landed.interaction.client_id, queue)
+    if shut is not None:
+        # Outside business hours nobody is offered the call: the caller hears the client's
+        # announcement and can leave a voicemail (a callback task when they do).
+        calls.outside_hours(session, landed.interaction)
+        session.commit()
+        return xml(twiml.voicemail(shut.announcement, spoken_as=shut.language))
     offers.open_offer(session, landed.interaction, queue, new_call=landed.created)
     lang = _language(session, landed.interaction)  # the case is in the session already
     session.commit()

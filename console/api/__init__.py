@@ -1,6 +1,7 @@
 """The REST API under /api/v1: every request authenticated, every route documented."""
 
 from console.api import (  # noqa: F401  (routes register on import)
+    audit,
     cases,
     changes,
     chats,
@@ -22,6 +23,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     voice,
     worklist,
 )
+from console.api.admin import hours as admin_hours  # noqa: F401
 from console.api.core.blueprint import api, bp
 
 __all__ = ["api", "bp"]

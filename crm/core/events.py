@@ -189,6 +189,7 @@ CHAT_PLACE = "chat.place"  # the visitor asks their place in the queue while the
 CHAT_END = "chat.end"  # the visitor closed the chat
 CHAT_RATE = "chat.rate"  # their answer to "how did we do?" (1-5 and a comment)
 CHAT_TRANSCRIPT = "chat.transcript"  # email me this chat
+CHAT_OFFLINE = "chat.offline"  # outside business hours: the offline form's message
 
 # Voice offers (domain events dispatched after commit; OFFER_CREATED above doubles as one).
 OFFER_ACCEPTED = "offer.accepted"

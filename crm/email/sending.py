@@ -185,6 +185,36 @@ def last_from(session: Session, case_id: int, address: str) -> int | None:
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(1)).first()
 
 
+def queue_auto_reply(session: Session, case: Case, parent: Interaction, body: str, *,
+                     kind: str = "auto_reply") -> Interaction:
+    """A system answer to an inbound email (outside business hours, say): threaded on it and
+    marked automatic (RFC 3834 Auto-Submitted), so a well-behaved mail system never answers
+    it in turn. No guardrails: nothing but the fact of the message is said."""
+    said = " ".join((parent.subject or "").split())
+    subject = said if said.lower().startswith("re:") else f"Re: {said or 'your message'}"
+    subject = subject[:MAX_SUBJECT - 20]
+    if not CASE_TOKEN.search(subject):
+        subject = f"{subject} [{case.reference}]"
+    in_reply_to, references = _thread_headers(session, case, parent.id)
+    domain = (parent.to_addr or "").rpartition("@")[2] or "caseline.local"
+    message_id = f"<cl.{secrets.token_hex(12)}@{domain}>"
+    headers = {"Message-ID": message_id, "In-Reply-To": in_reply_to,
+               "References": " ".join(references) or None, "X-Caseline-Case": case.reference,
+               "Auto-Submitted": "auto-replied"}
+    item, _ = timeline.record(
+        session, case, medium="email", direction="outbound", status="queued",
+        status_seq=STATUS_RANK["queued"], body=body, subject=subject,
+        to_addr=identity.normalise_email(parent.from_addr or ""), occurred_at=utcnow(),
+        thread_key=message_id,
+        meta={"headers": {k: v for k, v in headers.items() if v}, "in_reply_to": in_reply_to,
+              "references": references, "attempts": 0, "kind": kind, "system": True})
+    item.provider_id = message_id
+    session.flush()
+    events.emit(session, events.OUTBOUND_QUEUED, interaction_id=item.id, case_id=case.id,
+                client_id=case.client_id, medium="email")
+    return item
+
+
 def _thread_headers(session, case, parent_id) -> tuple[str | None, list[str]]:
     if parent_id is None:
         return None, []

@@ -9,6 +9,7 @@ from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.exports import CaseExport
 from crm.models.fraud import Evidence, FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
+from crm.models.hours import BusinessHours
 from crm.models.messaging import CannedReply
 from crm.models.routing import RoutingQueue
 from crm.models.security import PasswordReset, RecoveryCode, SignIn
@@ -40,6 +41,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BlockedAttempt",
+    "BusinessHours",
     "CannedReply",
     "Case",
     "CaseExport",

@@ -24,6 +24,11 @@ class AuditEvent(Base):
     object_type: Mapped[str] = mapped_column(String(48))
     object_id: Mapped[str] = mapped_column(String(64))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    # The case and customer the object belongs to, when it has one, so the audit viewer can
+    # find everything that touched a case or a customer. Not foreign keys: the trail outlives
+    # merges and must never block a delete elsewhere.
+    case_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    customer_id: Mapped[int | None] = mapped_column(BigId, index=True)
     before: Mapped[dict | None]
     after: Mapped[dict | None]
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

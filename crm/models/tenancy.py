@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.models.base import Base, BigId, utcnow
 
-ROLES = ("agent", "collections", "fraud", "claims", "reviewer", "supervisor", "admin")
+ROLES = ("agent", "collections", "fraud", "claims", "reviewer", "supervisor", "admin",
+         "client_admin")
 
 user_clients = Table(
     "user_clients",

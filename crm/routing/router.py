@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.core import db, events
+from crm.hours import outside
 from crm.models import Case, Interaction, Offer, RoutingQueue, User, utcnow
 from crm.models.voice import ACCEPTED, OPEN
 
@@ -285,6 +286,13 @@ def route(session: Session, agents: list[Agent], now: datetime | None = None,
     if not waiting:
         return []
     table = rules(session) if table is None else table
+    # Messages outside their queue's business hours wait for the morning (calls and chats
+    # are stopped at the door instead, so one already waiting is still answered).
+    shut = outside.closed_queues(session, {(w.client_id, w.queue) for w in waiting
+                                           if w.medium in outside.HELD_MEDIA}, now)
+    if shut:
+        waiting = [w for w in waiting if (w.client_id, w.queue) not in shut
+                   or w.medium not in outside.HELD_MEDIA]
     load = loads(session, [a.id for a in ready])
     present = {a.id for a in agents if a.connected and a.status != "offline"}
     pref = _preferred(session, waiting)
@@ -361,12 +369,14 @@ def enqueue_many(session: Session, interaction_ids) -> list[Offer]:
         seen.add(ident)
         item = session.get(Interaction, ident)
         if item is None or item.direction != "inbound" or item.medium not in ROUTED_MEDIA \
-                or item.medium == "voice" or (item.case_id, item.medium) in conversations:
+                or item.medium == "voice" or (item.case_id, item.medium) in conversations \
+                or (item.meta or {}).get(outside.OFFLINE_FORM):  # a callback task has it
             continue
         conversations.add((item.case_id, item.medium))
         items.append(item)
     if not items:
         return []
+    outside.auto_reply(session, items)  # stored and queued all the same
     now = utcnow()
     values = [{"client_id": i.client_id, "case_id": i.case_id, "interaction_id": i.id,
                "queue": (i.meta or {}).get("queue") or "general", "medium": i.medium,

@@ -215,6 +215,12 @@ def to_voicemail(session: Session, call_sid: str) -> Interaction | None:
     return item
 
 
+def outside_hours(session: Session, item: Interaction) -> Interaction:
+    """A call outside business hours: never offered; the caller may leave a voicemail."""
+    _set_meta(item, outside_hours=True, voicemail_offered=True)
+    return item
+
+
 def queue_left(session: Session, call_sid: str, result: str) -> Interaction | None:
     """The caller left the queue by hanging up (abandoned) before anyone answered."""
     item = by_call_sid(session, call_sid)

@@ -10,6 +10,8 @@ const texts = JSON.parse(root.dataset.texts || "{}");
 const maxFile = Number(root.dataset.maxFile || 0);
 const storeKey = `caseline-chat:${key}`;
 const startForm = document.getElementById("chat-start");
+const offlineForm = document.getElementById("chat-offline");
+const offlineSent = document.getElementById("chat-offline-sent");
 const room = document.getElementById("chat-room");
 const log = document.getElementById("chat-log");
 const sendForm = document.getElementById("chat-send");
@@ -17,7 +19,6 @@ const typingLine = document.getElementById("chat-typing");
 const queueLine = document.getElementById("chat-queue");
 const errorLine = document.getElementById("chat-error");
 const endedForm = document.getElementById("chat-ended");
-const offline = document.getElementById("chat-offline");
 const fileInput = document.getElementById("chat-file");
 const seen = new Set();
 const QUEUE_POLL_MS = 5000;
@@ -26,9 +27,9 @@ let queueTimer = null;
 let lastTyping = 0;
 let visitorEmail = null;
 
-// The states of the window; "offline" is shown instead of the start form outside business
-// hours (data-offline="true", set by whoever fills #chat-offline in).
-const states = { start: startForm, room, ended: endedForm, offline };
+// The states of the window; "offline" (the offline form) replaces the start form outside
+// business hours (data-closed="1" on the root, set by the server).
+const states = { start: startForm, room, ended: endedForm, offline: offlineForm };
 
 export function setState(name) {
   for (const [state, el] of Object.entries(states)) if (el) el.hidden = state !== name;
@@ -96,7 +97,8 @@ function enter(ack) {
 }
 
 function showStart() {
-  setState(root.dataset.offline === "true" ? "offline" : "start");
+  if (root.dataset.closed) return showOffline();
+  setState("start");
 }
 
 function showEnded() {
@@ -109,10 +111,21 @@ function showEnded() {
   }
 }
 
+// Outside business hours: no live chat, a message for the morning instead.
+function showOffline() {
+  if (!offlineForm) return location.reload(); // closed since the page loaded: the server's form
+  root.dataset.closed = "1";
+  if (!offlineSent.hidden) return setState(null);
+  setState("offline");
+  const opens = document.getElementById("chat-opens");
+  if (opens) opens.textContent = new Date(opens.dateTime).toLocaleString(lang);
+}
+
 const socket = io("/chat", { transports: ["websocket", "polling"] });
 
 socket.on("connect", () => {
   if (!startForm) return; // no widget here: the page says so
+  if (offlineSent && !offlineSent.hidden) return;
   const token = localStorage.getItem(storeKey);
   if (!token) return showStart();
   socket.emit("chat.resume", { token }, (ack) => {
@@ -139,10 +152,26 @@ startForm?.addEventListener("submit", (ev) => {
   const field = (name) => (startForm.elements[name] ? startForm.elements[name].value : "");
   const data = { key, language: lang, name: field("name"), email: field("email"), phone: field("phone") };
   socket.emit("chat.start", data, (ack) => {
+    if (ack && !ack.ok && ack.error && ack.error.code === "closed") {
+      showError(ack.error);
+      return showOffline();
+    }
     if (!ack || !ack.ok) return showError(ack && ack.error);
     showError(null);
     localStorage.setItem(storeKey, ack.token);
     enter(ack);
+  });
+});
+
+offlineForm?.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = offlineForm.elements;
+  const data = { key, name: f.name.value, contact: f.contact.value, body: f.body.value };
+  socket.emit("chat.offline", data, (ack) => {
+    if (!ack || !ack.ok) return showError(ack && ack.error);
+    showError(null);
+    offlineForm.hidden = true;
+    offlineSent.hidden = false;
   });
 });
 

@@ -1,0 +1,1 @@
+"""Reading the audit trail: search and export, each read itself audited."""

@@ -1,0 +1,1 @@
+"""Business hours: the weekly schedule, its settings, and what happens outside it."""
