@@ -74,7 +74,8 @@ def validate(model: type[BaseModel], data: Any, *, strict: bool = True):
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise Invalid(f"{where}: {first['msg']}") from None
+        raise Invalid(f"{where}: {first['msg']}", field=where if first["loc"] else None
+                      ) from None
 
 
 def event_payload(model: type[BaseModel], args: tuple):

@@ -9,6 +9,7 @@ from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import AgentRef
 from console.api.core.workspace_schemas import DecisionOut
 from console.core import database
+from crm.cases import records as cases
 from crm.collections import settlements
 from crm.signoff import decisions
 
@@ -20,6 +21,24 @@ class DecisionIn(BaseModel):
                       json_schema_extra=documented(enum=list(decisions.KINDS)))
     summary: str = Field(max_length=decisions.MAX_TEXT, description="what is to be decided",
                          json_schema_extra=documented(**NOT_BLANK))
+    amount_cents: int | None = Field(None, gt=0, le=decisions.MAX_CENTS,
+                                     description="the sum decided on, in cents (required "
+                                     "for a kind with needs_amount)")
+
+
+class KindOut(BaseModel):
+    """A kind of decision this case's holdings offer, in words."""
+
+    kind: str
+    label: str
+    needs_amount: bool = Field(description="it decides a sum: amount_cents is required")
+    currency: str | None = Field(None, description="the currency of what it is about")
+
+
+class KindList(BaseModel):
+    """What may be asked on a case: each open line of work's kinds, then other."""
+
+    items: list[KindOut]
 
 
 class VerdictIn(BaseModel):
@@ -50,9 +69,6 @@ class QueuedDecisionOut(DecisionOut):
     case_reference: str
     customer_name: str
     requester: AgentRef | None = None
-    amount_cents: int | None = Field(None, description="the sum decided on, where the "
-                                     "decision names one")
-    currency: str | None = None
     settlement: SettlementAskedOut | None = None
 
 
@@ -85,12 +101,24 @@ def _done(decision) -> DecisionOut:
     return out
 
 
+@api.route(bp, "/cases/<int:case_id>/decision-kinds", response=KindList, tags=["decisions"],
+           summary="The kinds of decision this case's holdings offer (the sign-off form's)")
+def decision_kinds(case_id: int):
+    """A debt account offers the collections kinds, a claim the insurance ones, "other"
+    always."""
+    session = database.session()
+    case = cases.get(session, actor(), case_id, audit_view=False)
+    out = KindList(items=[KindOut(**vars(k)) for k in decisions.kinds_for(session, actor(), case)])
+    session.commit()
+    return out
+
+
 @api.route(bp, "/cases/<int:case_id>/decisions", "POST", body=DecisionIn, response=DecisionOut,
            status=201, tags=["decisions"], summary="Ask for a decision to be signed off")
 def request_decision(case_id: int, body: DecisionIn):
-    """A maker asks; a reviewer who is not them decides."""
-    return _done(decisions.request(database.session(), actor(), case_id, kind=body.kind,
-                                   summary=body.summary))
+    """A maker asks; a reviewer who is not them decides. 422 names the field at fault."""
+    return _done(decisions.ask(database.session(), actor(), case_id, kind=body.kind,
+                               summary=body.summary, amount_cents=body.amount_cents))
 
 
 @api.route(bp, "/decisions/<int:decision_id>/approve", "POST", body=VerdictIn,

@@ -26,6 +26,7 @@ from console.realtime.rooms import (
     AGENT_NS,
     case_room,
     login_room,
+    staff_room,
     supervisors_rooms,
     user_room,
 )
@@ -125,6 +126,8 @@ def connect(auth=None):
     if actor.has_role("supervisor"):
         for room in supervisors_rooms(actor.client_ids):  # their clients' only
             join_room(room)
+    for client_id in sorted(set(actor.client_ids)):
+        join_room(staff_room(client_id))
     return True
 
 

@@ -10,6 +10,7 @@ from console.api.core.schemas import CaseOut, ChatVisitOut, CustomerOut, Interac
 from console.api.core.workspace_schemas import WorkLineOut, veiled
 from console.core import database
 from console.core.extensions import socketio
+from console.realtime.notices import register_notice_listeners
 from console.realtime.rooms import AGENT_NS, case_room, user_room
 from console.realtime.tasks import register_task_listeners
 from crm.cases import digest
@@ -136,3 +137,4 @@ def register_listeners(app: Flask) -> None:
     _app = app
     events.subscribe_all(LISTENERS)
     register_task_listeners(app)
+    register_notice_listeners(app)

@@ -27,3 +27,8 @@ def supervisors_room(client_id: int) -> str:
 def supervisors_rooms(client_ids) -> list[str]:
     """The supervisors' rooms of these clients."""
     return [supervisors_room(c) for c in sorted(set(client_ids))]
+
+
+def staff_room(client_id: int) -> str:
+    """Everyone who works for one client: colleagues' states (who can take a transfer)."""
+    return f"staff:{client_id}"

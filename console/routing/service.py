@@ -14,7 +14,13 @@ from console.core import database
 from console.core.extensions import socketio
 from console.core.tasks import celery, periodic
 from console.realtime.agent import when_socket_closed, when_socket_opened
-from console.realtime.rooms import AGENT_NS, supervisors_room, supervisors_rooms, user_room
+from console.realtime.rooms import (
+    AGENT_NS,
+    staff_room,
+    supervisors_room,
+    supervisors_rooms,
+    user_room,
+)
 from console.routing import presence
 from crm.core import events
 from crm.core.errors import Conflict, Invalid
@@ -100,6 +106,10 @@ def tell_supervisors(user_id: int) -> None:
         "name": rec.get("name"), "since": rec.get("since"), "at": utcnow().isoformat()},
         to=[*supervisors_rooms(rec.get("client_ids") or ()), user_room(user_id)],
         namespace=AGENT_NS)
+    # Colleagues learn only who can take a call now, not why someone is away.
+    socketio.emit(events.COLLEAGUE_PRESENCE, {"user_id": user_id, "status": rec["status"]},
+                  to=[staff_room(c) for c in sorted(set(rec.get("client_ids") or ()))],
+                  namespace=AGENT_NS)
 
 
 def rescind(user_ids, offer_id: int, attempt: int, reason: str, at: str) -> None:

@@ -66,7 +66,8 @@ def offer(session: Session, actor: User, debt_id: int, *, amount_cents, as_, due
                         "discount_pct": pct, "terms": shaped})
     if pct > terms.settlement_free_discount_pct:
         decision = decisions.request(session, actor, debt.case_id, kind=DECISION_KIND,
-                                     summary=_summary(debt, settlement, pct))
+                                     summary=_summary(debt, settlement, pct),
+                                     amount_cents=amount, currency=debt.currency)
         settlement.decision_id = decision.id
         return settlement
     apply(session, actor, settlement, today)

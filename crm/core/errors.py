@@ -18,11 +18,16 @@ class DomainError(Exception):
     # blocked contact attempt is kept although nothing else of the request is).
     aftermath: Callable[[Session], object] | None = None
 
-    def __init__(self, message: str, *, code: str | None = None):
+    # The input field at fault, when there is one: a form puts the message beside it.
+    field: str | None = None
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
+        if field:
+            self.field = field
 
 
 class NotFound(DomainError):
@@ -53,11 +58,12 @@ class Conflict(DomainError):
     status = 409
 
 
-def required_text(value: str | None, missing: str, at_most: int = 2000) -> str:
+def required_text(value: str | None, missing: str, at_most: int = 2000, *,
+                  field: str | None = None) -> str:
     """Free text a person must give, whitespace collapsed: Invalid(missing) when blank."""
     text = " ".join((value or "").split())
     if not text:
-        raise Invalid(missing)
+        raise Invalid(missing, field=field)
     if len(text) > at_most:
-        raise Invalid(f"at most {at_most} characters")
+        raise Invalid(f"at most {at_most} characters", field=field)
     return text

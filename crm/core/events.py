@@ -181,6 +181,13 @@ PRESENCE_UPDATED = "presence.updated"
 QUEUE_STATS = "queue.stats"
 CASE_VIEWERS = "case.viewers"
 SESSION_ENDED = "session.ended"  # the browser signed out: its tabs go to the sign-in page
+# {user_id, status}: a colleague's state changed (to their clients' staff: the phone's
+# transfer picker shows who can take a call). No away reason: that stays with supervisors.
+COLLEAGUE_PRESENCE = "colleague.presence"
+# {kind, case_id, at, ...}: something one person is told in-app (their bell). kind:
+# signoff_decided (decision_id, status, label) to whoever asked; task_assigned (task_id,
+# title) to the one it was given to by someone else.
+NOTICE = "notice"
 # Server to visitor on /chat (and chat client to server):
 CHAT_START = "chat.start"
 CHAT_RESUME = "chat.resume"

@@ -20,7 +20,7 @@ from crm.cases import timeline
 from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid, NotFound, required_text
 from crm.fraud import visibility
-from crm.models import Case, Investigation, Offer, User, utcnow
+from crm.models import Case, Claim, Investigation, Offer, User, utcnow
 from crm.routing import offers
 from crm.routing import router as routing
 from crm.tenancy import access
@@ -51,18 +51,23 @@ def get(session: Session, actor: User, investigation_id: int, *, audit_view: boo
 
 
 def escalate(session: Session, actor: User, case_id: int, summary: str,
-             severity: str = "low") -> Investigation:
-    """Send a case to the fraud team: an open investigation, queued for an investigator."""
+             severity: str = "low", claim_id: int | None = None) -> Investigation:
+    """Send a case to the fraud team: an open investigation, queued for an investigator;
+    about one of the case's claims when claim_id names it."""
     case = cases.get(session, actor, case_id, audit_view=False)
-    summary = required_text(summary, "say what looks wrong (summary)")
+    summary = required_text(summary, "say what looks wrong (summary)", field="summary")
     _severity(severity)
+    if claim_id is not None and session.scalar(select(Claim.id).where(
+            Claim.id == claim_id, Claim.case_id == case.id)) is None:
+        raise Invalid("that claim is not one of this case's", field="claim_id")
     if session.scalar(select(Investigation.id).where(
             Investigation.case_id == case.id, Investigation.status.in_(ACTIVE))):
         raise Conflict("this case already has an open fraud investigation", code="already_open")
     # Random, not counted: two escalations at once must not compete for one number.
     reference = f"INV-{datetime.now(UTC).year}-E{secrets.token_hex(4).upper()}"
     made = Investigation(client_id=case.client_id, case_id=case.id, reference=reference,
-                         status="open", severity=severity, summary=summary)
+                         status="open", severity=severity, summary=summary,
+                         claim_id=claim_id)
     session.add(made)
     session.flush()
     entry = _on_timeline(session, case, actor, made, "escalated",
@@ -75,7 +80,8 @@ def escalate(session: Session, actor: User, case_id: int, summary: str,
                      after={"sensitive": True})
     offers.open_offer(session, entry, QUEUE, medium=MEDIUM, priority=_priority(severity))
     audit.record(session, actor, "investigation.escalated", made,
-                 after={"case_id": case.id, "summary": summary, "severity": severity})
+                 after={"case_id": case.id, "summary": summary, "severity": severity,
+                        **({"claim_id": claim_id} if claim_id is not None else {})})
     changed(session, made)
     return made
 
@@ -303,7 +309,7 @@ def changed(session: Session, found: Investigation) -> None:
 
 def _severity(severity: str) -> None:
     if severity not in SEVERITIES:
-        raise Invalid(f"severity must be one of {', '.join(SEVERITIES)}")
+        raise Invalid(f"severity must be one of {', '.join(SEVERITIES)}", field="severity")
 
 
 def _priority(severity: str) -> int:

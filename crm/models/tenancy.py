@@ -82,6 +82,8 @@ class User(Base):
     skills: Mapped[dict] = mapped_column(default=dict)
     languages: Mapped[list] = mapped_column(default=list)
     capacity: Mapped[dict] = mapped_column(default=dict)
+    # Their own settings (desktop notifications, sound), kept with them across browsers.
+    preferences: Mapped[dict] = mapped_column(default=dict)
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]

@@ -74,6 +74,8 @@ class Investigation(Base):
     risk_score: Mapped[int] = mapped_column(default=0)
     severity: Mapped[str] = mapped_column(String(16), default="low")  # only ever rises
     summary: Mapped[str] = mapped_column(Text, default="")  # what the escalating agent saw
+    # The claim on the case the escalation is about, when it is about one.
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="SET NULL"))
     # The escalation's entry on the timeline: the fraud queue's work item is offered on it.
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id",
                                                                  ondelete="SET NULL"))
@@ -155,6 +157,10 @@ class Decision(Base):
     checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)  # the checker's reason (required to reject)
+    # The sum decided on (a payout, a settlement, a write-off), in the currency of what the
+    # case holds; none for a judgement without one.
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from crm.cases import digest, timeline
 from crm.cases import records as cases
-from crm.cases import timeline
 from crm.core import audit, events
 from crm.core.errors import Conflict, Forbidden, Invalid, required_text
-from crm.models import Case, Customer, Decision, User, utcnow
+from crm.models import Case, Claim, Customer, DebtAccount, Decision, User, utcnow
 from crm.tenancy import access
 
 CHECKERS = ("reviewer", "supervisor")
@@ -23,22 +23,104 @@ KINDS_BY_LINE = {"insurance": ("claim_payout", "ex_gratia_payment", "claim_rejec
                  "fraud": ("account_freeze", "fraud_referral", "refund_unauthorised"),
                  "collections": ("settlement_offer", "hardship_plan", "write_off")}
 KINDS = (*(k for kinds in KINDS_BY_LINE.values() for k in kinds), "other")
+# The people's words for each kind (the sign-off form offers these, never the codes).
+LABELS = {"claim_payout": "Claim settlement (pay out)", "ex_gratia_payment": "Ex gratia payment",
+          "claim_rejection": "Claim decline", "account_freeze": "Freeze the account",
+          "fraud_referral": "Fraud referral", "refund_unauthorised": "Refund unauthorised use",
+          "settlement_offer": "Settlement of the debt", "hardship_plan": "Hardship plan",
+          "write_off": "Write-off", "other": "Other judgement"}
+# The kinds that decide a sum of money: they need its amount.
+MONEY_KINDS = frozenset({"claim_payout", "ex_gratia_payment", "refund_unauthorised",
+                         "settlement_offer", "write_off"})
+# Which open line of work on a case offers a line of work's kinds.
+LINE_OF_WORK = {"claim": "insurance", "investigation": "fraud", "debt_account": "collections"}
 MAX_TEXT = 2000
+MAX_CENTS = 10**13  # a hundred billion: past any real judgement, within what a column holds
 
 
-def request(session: Session, actor: User, case_id: int, *, kind: str, summary: str) -> Decision:
+@dataclass(frozen=True)
+class KindOffered:
+    """A kind of decision the case's holdings allow, in words, and whether it names a sum."""
+
+    kind: str
+    label: str
+    needs_amount: bool
+    currency: str | None
+
+
+def kinds_for(session: Session, actor: User, case: Case) -> list[KindOffered]:
+    """What may be asked on this case: each open line of work's kinds, then "other"."""
+    currencies = _currencies(session, case)
+    lines = [LINE_OF_WORK[w.kind] for w in digest.open_work(session, case, actor)
+             if w.kind in LINE_OF_WORK]
+    kinds = [k for line in KINDS_BY_LINE if line in lines for k in KINDS_BY_LINE[line]]
+    return [KindOffered(k, LABELS[k], k in MONEY_KINDS, currencies.get(_line(k)))
+            for k in (*kinds, "other")]
+
+
+def _line(kind: str) -> str | None:
+    return next((line for line, kinds in KINDS_BY_LINE.items() if kind in kinds), None)
+
+
+def _currencies(session: Session, case: Case) -> dict[str, str]:
+    # The sum is in the currency of what it is about: the debt's or the claim's.
+    debt = session.scalar(select(DebtAccount.currency).where(DebtAccount.case_id == case.id)
+                          .order_by(DebtAccount.id).limit(1))
+    claim = session.scalar(select(Claim.currency).where(Claim.case_id == case.id)
+                           .order_by(Claim.id).limit(1))
+    found = {"collections": debt, "insurance": claim, "fraud": debt or claim}
+    return {line: currency for line, currency in found.items() if currency}
+
+
+def _amount(offered: KindOffered, amount_cents: int | None) -> int | None:
+    if amount_cents is None:
+        if offered.needs_amount:
+            raise Invalid(f"say how much ({offered.label.lower()} decides a sum)",
+                          field="amount_cents")
+        return None
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
+        raise Invalid("the amount is a whole number of cents", field="amount_cents")
+    if not 0 < amount_cents <= MAX_CENTS:
+        raise Invalid("the amount must be more than nothing and at most 100,000,000,000.00",
+                      field="amount_cents")
+    return amount_cents
+
+
+def ask(session: Session, actor: User, case_id: int, *, kind: str, summary: str,
+        amount_cents: int | None = None) -> Decision:
+    """A person asks on a case (the sign-off form): the kind must be one the case's holdings
+    offer (kinds_for), and a kind that decides a sum names it."""
+    case = cases.get(session, actor, case_id, audit_view=False)
+    offered = {k.kind: k for k in kinds_for(session, actor, case)}
+    if kind not in offered:
+        known = "this case holds nothing that kind decides" if kind in KINDS else "unknown kind"
+        raise Invalid(f"{known}; choose one of {', '.join(offered)}", field="kind")
+    summary = required_text(summary, "say what is to be decided (summary)", MAX_TEXT,
+                            field="summary")
+    amount_cents = _amount(offered[kind], amount_cents)
+    currency = (offered[kind].currency or "USD") if amount_cents is not None else None
+    return request(session, actor, case.id, kind=kind, summary=summary,
+                   amount_cents=amount_cents, currency=currency)
+
+
+def request(session: Session, actor: User, case_id: int, *, kind: str, summary: str,
+            amount_cents: int | None = None, currency: str | None = None) -> Decision:
     """Ask for a decision on a case; it waits for a checker who is not the actor."""
     case = cases.get(session, actor, case_id, audit_view=False)
     if kind not in KINDS:
-        raise Invalid(f"kind must be one of {', '.join(KINDS)}")
-    summary = required_text(summary, "say what is to be decided (summary)", MAX_TEXT)
+        raise Invalid(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    summary = required_text(summary, "say what is to be decided (summary)", MAX_TEXT,
+                            field="summary")
     decision = Decision(client_id=case.client_id, case_id=case.id, kind=kind, summary=summary,
-                        maker_id=actor.id)
+                        maker_id=actor.id, amount_cents=amount_cents, currency=currency)
     session.add(decision)
     session.flush()
     audit.record(session, actor, "decision.requested", decision, client_id=case.client_id,
-                 after={"case_id": case.id, "kind": kind, "summary": summary})
-    _on_timeline(session, case, actor, f"Asked for sign-off: {_label(kind)} — {summary}")
+                 after={"case_id": case.id, "kind": kind, "summary": summary,
+                        **({"amount_cents": amount_cents, "currency": currency}
+                           if amount_cents is not None else {})})
+    sum_ = f" ({currency} {amount_cents / 100:,.2f})" if amount_cents is not None else ""
+    _on_timeline(session, case, actor, f"Asked for sign-off: {_label(kind)}{sum_} — {summary}")
     events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
     return decision
 
@@ -51,8 +133,8 @@ def decide(session: Session, actor: User, decision_id: int, *, approve: bool,
     if decision.maker_id == actor.id:
         raise Forbidden("four eyes: you asked for this decision, so another reviewer decides it",
                         code="own_decision")
-    note = required_text(note, "say why it is rejected (note)", MAX_TEXT) if not approve else (
-        " ".join((note or "").split())[:MAX_TEXT] or None)
+    note = (required_text(note, "say why it is rejected (note)", MAX_TEXT, field="note")
+            if not approve else " ".join((note or "").split())[:MAX_TEXT] or None)
     status = "approved" if approve else "rejected"
     won = session.execute(
         update(Decision).where(Decision.id == decision.id, Decision.status == "pending")

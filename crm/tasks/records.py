@@ -76,7 +76,8 @@ def change(session: Session, actor: User, task_id: int, **changes) -> Task:
     session.flush()
     audit.record(session, actor, "task.updated", task, object_type="task",
                  client_id=task.client_id, before=before, after=audit.snapshot(task, _AUDITED))
-    announce(session, task, events.TASK_UPDATED, previous_assignee_id=previous)
+    announce(session, task, events.TASK_UPDATED, previous_assignee_id=previous,
+             actor_id=actor.id)
     return task
 
 

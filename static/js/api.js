@@ -8,6 +8,7 @@ export class ApiError extends Error {
     super(body?.error?.message || `request failed (${status})`);
     this.status = status;
     this.code = body?.error?.code || "error";
+    this.field = body?.error?.field || null; // the input at fault (a form shows it there)
   }
 }
 

@@ -32,11 +32,13 @@ bar.innerHTML = `
       · queue <span id="phone-offer-queue"></span></div>
     <div id="phone-offer-flags" class="phone-flags"></div>
     <ul id="phone-offer-recent" class="phone-recent"></ul>
-    <button type="button" id="phone-answer">Answer</button>
+    <button type="button" id="phone-answer" aria-keyshortcuts="p"
+      title="Answer the call (key p)">Answer <kbd>p</kbd></button>
     <button type="button" id="phone-decline" class="secondary">Decline</button>
   </section>
   <section id="phone-call" hidden>
     <div class="phone-row"><span id="phone-call-label"></span>
+      <a id="phone-call-case" hidden title="Show the caller's case"></a>
       <span id="phone-timer" class="muted"></span></div>
     <div class="phone-row">
       <button type="button" id="phone-hold">Hold</button>
@@ -265,8 +267,30 @@ guarded("phone-answer", () => new Promise((done) => {
     if (!ack?.ok) { show(null); return say(ack?.error?.message || "could not take the call"); }
     startCall(ack.interaction_id, `${offer.customer.display_name || offer.interaction.from_addr}`
       + (ack.simulated ? " (simulated call)" : ""));
+    // Answering brings the caller's case back if the agent looked elsewhere while it rang.
+    callCase(offer.case_id, offer.case?.reference, true);
   });
 }));
+
+// The key that answers the ringing call (shown on the button): not while typing in a field,
+// where "p" is a letter.
+const typing = (el) => el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+document.addEventListener("keydown", (e) => {
+  if (e.key !== "p" || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  if ($("phone-offer").hidden || !state.offer || document.querySelector("dialog[open]")) return;
+  e.preventDefault();
+  $("phone-answer").click();
+});
+
+// The phone bar names the call's case as a link: one click shows it again.
+function callCase(caseId, reference, open = false) {
+  const link = $("phone-call-case");
+  link.hidden = !caseId;
+  if (!caseId) return;
+  link.textContent = reference ? `Case ${reference}` : "The caller's case";
+  link.href = `/#case/${caseId}`;
+  if (open) window.dispatchEvent(new CustomEvent("caseline:open-case", { detail: { case_id: caseId } }));
+}
 
 $("phone-decline").addEventListener("click", () => {
   if (!state.offer) return;
@@ -278,6 +302,7 @@ $("phone-decline").addEventListener("click", () => {
 
 // --- the call ---------------------------------------------------------------------------
 function startCall(interactionId, label) {
+  $("phone-call-case").hidden = true; // until the call's case is known
   Object.assign(state, { call: interactionId, held: false, muted: false, paused: false,
                          startedAt: Date.now(), holdMs: 0, holdStartedAt: 0, threeWay: false });
   if (!state.twilioCall && state.briefing) state.twilioCall = state.briefing;  // rang first
@@ -311,10 +336,23 @@ async function loadTransferTargets(interactionId) {
   // Someone signed out or on another call cannot take it (the server refuses them too).
   select.append(
     group("Queues", targets.queues.map((q) => option(`queue:${q}`, q))),
-    group("Colleagues", targets.agents.map((a) => Object.assign(
-      option(`user:${a.id}`, `${a.name} (${a.status})`),
-      { title: a.name, disabled: a.status === "offline" || a.status === "busy" }))));
+    group("Colleagues", targets.agents.map((a) => colleague(
+      option(`user:${a.id}`, ""), a.name, a.status))));
 }
+
+const STATE_WORDS = { available: "available", busy: "on a call", "wrap-up": "wrapping up",
+                      away: "away", offline: "signed out" };
+function colleague(el, name, status) {
+  return Object.assign(el, { title: name, text: `${name} (${STATE_WORDS[status] || status})`,
+    disabled: status === "offline" || status === "busy" });
+}
+
+// Colleagues' states as they change (colleague.presence): the picker never offers someone
+// who just took a call or signed out.
+socket.on("colleague.presence", (p) => {
+  const el = $("phone-transfer-target").querySelector(`option[value="user:${p.user_id}"]`);
+  if (el) colleague(el, el.title, p.status);
+});
 
 function renderTimer() {
   const held = state.holdMs + (state.held ? Date.now() - state.holdStartedAt : 0);
@@ -420,6 +458,7 @@ socket.on("call.transferred", (pop) => {
   state.offer = pop;
   startCall(pop.interaction_id, `${pop.customer.display_name || pop.interaction.from_addr}`
     + " (transferred)" + (state.device ? "" : " (simulated call)"));
+  callCase(pop.case_id, pop.case?.reference);
   if (state.pendingIncoming) {
     state.twilioCall = state.pendingIncoming;
     state.pendingIncoming = null;
@@ -449,6 +488,7 @@ async function resumeCall() {
     return wrapUp();
   }
   startCall(item.id, `${mine.label || "Call"} (resumed)`);
+  callCase(item.case_id);
   // The reload dropped the browser's audio leg: once the phone is registered again, the
   // server rings it back into the call (answered at once, as state.call is set).
   deviceReady.then(() => state.device && state.call === item.id
@@ -535,6 +575,7 @@ export async function dial(caseId, to) {
     state.twilioCall = await state.device.connect({ params: out.params });
   }
   startCall(out.interaction.id, `Calling ${out.params.To}` + (state.device ? "" : " (simulated)") + left);
+  callCase(Number(caseId));
   return out;
 }
 document.addEventListener("click", (event) => {
@@ -568,5 +609,6 @@ for (const form of document.querySelectorAll('form[action$="/logout"]')) {
   });
 }
 
-window.caselinePhone = { dial, socket }; // the socket: for tests and the browser console
+// onCall: is a call (or its wrap-up) in hand? Offered work then leaves the call's case on screen.
+window.caselinePhone = { dial, socket, onCall: () => Boolean(state.call) }; // socket: for tests
 const deviceReady = startDevice().catch((err) => say(`phone: ${err.message}`));

@@ -83,6 +83,8 @@ def test_a_claim_is_taken_moved_documented_and_declined_with_sign_off(
     reviewer = sign_in(new_page(), "reviewer@caseline.demo")
     open_case(reviewer, live_server, holder, "CL-E2ECLM1")
     reviewer.locator("#decisions").get_by_role("button", name="Approve").click()
+    reviewer.click("#review-dialog-submit")  # Approve…, then confirm
+    reviewer.click("#review-dialog-submit")
     expect(reviewer.locator("#claim-panel .claim-status")).to_have_text("declined")
     # The handler's open page follows live.
     expect(card.locator(".claim-status")).to_have_text("declined")

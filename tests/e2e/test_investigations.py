@@ -25,8 +25,9 @@ def test_an_agent_escalates_and_an_investigator_takes_and_closes_it(new_page, li
                                                                     claimant):
     agent = signed_in(new_page, live_server, "agent@caseline.demo")
     open_case(agent, live_server, claimant, "CL-E2EINV1")
-    agent.once("dialog", lambda d: d.accept(SUMMARY))
     agent.click("#escalate-fraud")
+    agent.fill("#escalate-dialog-summary", SUMMARY)
+    agent.click("#escalate-dialog-submit")
     expect(agent.locator("#case-header .work-investigation")).to_have_text(
         "Investigation: under review")
     expect(agent.locator("#investigation-under-review")).to_have_text("Under review")

@@ -202,9 +202,9 @@ def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_pa
     maker = sign_in(new_page(), "collections@caseline.demo")
     open_case(maker, live_server, cases['short'], "CL-E2ESHORT")
     maker.click("#ask-sign-off")
-    maker.select_option("#decision-kind", "settlement_offer")
-    maker.fill("#decision-summary", "Settle at 60% of the balance")
-    maker.click(".ask-sign-off button[type=submit]")
+    maker.select_option("#sign-off-dialog-kind", "other")  # the case holds no debt or claim
+    maker.fill("#sign-off-dialog-summary", "Settle at 60% of the balance")
+    maker.click("#sign-off-dialog-submit")
     mine = maker.locator("#decisions .decision", has_text="Settle at 60%")
     expect(mine).to_contain_text("(yours: a reviewer decides)")
     expect(mine.locator("button")).to_have_count(0)
@@ -214,6 +214,8 @@ def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_pa
     waiting.click()  # their worklist leads to it
     theirs = reviewer.locator("#decisions .decision", has_text="Settle at 60%")
     theirs.locator("button", has_text="Approve").click()
+    reviewer.click("#review-dialog-submit")  # Approve…, then confirm
+    reviewer.click("#review-dialog-submit")
     expect(theirs).to_have_count(0)
     expect(waiting).to_have_count(0)
     expect(mine).to_have_count(0)  # the maker's page hears of it live
@@ -223,8 +225,9 @@ def test_an_agent_escalates_to_fraud_and_only_the_fraud_team_sees_the_ring(new_p
                                                                            live_server, cases):
     agent = sign_in(new_page(), "claims@caseline.demo")
     open_case(agent, live_server, cases['long'], "CL-E2ELONG1")
-    agent.once("dialog", lambda dialog: dialog.accept("Same invoice as another claim"))
     agent.click("#escalate-fraud")
+    agent.fill("#escalate-dialog-summary", "Same invoice as another claim")
+    agent.click("#escalate-dialog-submit")
     # The escalating agent is not on the fraud team: the investigation is only "under review".
     expect(agent.locator(".work-investigation")).to_contain_text("under review")
     expect(agent.locator("#escalate-fraud")).to_have_count(0)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from channels.payloads import MAX_ID, validate
@@ -138,6 +138,8 @@ class ErrorDetail(BaseModel):
 
     code: str
     message: str
+    field: str | None = Field(None, description="the input field at fault, where there is "
+                              "one (a form shows the message beside it)")
 
 
 class ErrorBody(BaseModel):

@@ -148,6 +148,9 @@ class DecisionOut(Out):
     checker_id: int | None = None
     decided_at: datetime | None = None
     note: str | None = None
+    amount_cents: int | None = Field(None, description="the sum decided on, where the "
+                                     "decision names one")
+    currency: str | None = None
     created_at: datetime
 
 

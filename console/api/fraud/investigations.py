@@ -92,7 +92,8 @@ def escalate_case(case_id: int, body: EscalationIn):
     """Anyone working the case may escalate it; 409 while an investigation is open. The
     investigation comes back only to those who may see it."""
     session = database.session()
-    made = investigations.escalate(session, actor(), case_id, body.summary, body.severity)
+    made = investigations.escalate(session, actor(), case_id, body.summary, body.severity,
+                                   body.claim_id)
     shown = _out(session, made) if visibility.may_see(actor(), made) else None
     return _committed(EscalatedOut(case_id=made.case_id, status=visibility.UNDER_REVIEW,
                                    investigation=shown))

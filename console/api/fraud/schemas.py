@@ -18,6 +18,8 @@ class EscalationIn(BaseModel):
 
     summary: str = Field(max_length=2000, json_schema_extra=documented(**NOT_BLANK))
     severity: str = Field("low", json_schema_extra=documented(enum=list(SEVERITIES)))
+    claim_id: int | None = Field(None, gt=0, lt=2**63,
+                                 description="the case's claim it concerns, if any")
 
 
 class InvestigationOut(Out):
@@ -31,6 +33,7 @@ class InvestigationOut(Out):
     severity: str
     risk_score: int
     summary: str
+    claim_id: int | None = Field(None, description="the case's claim it concerns, if any")
     assigned_to: AgentRef | None = None
     taken_at: datetime | None = None
     snoozed_until: datetime | None = None

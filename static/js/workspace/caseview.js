@@ -1,6 +1,7 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
 import { CASE_NOT_FOUND, caseProblem, get, post } from "/static/js/api.js";
 import { debtLine, settlementBadge, standingSettlement } from "./debts.js";
+import { askSignOff, escalateToFraud, reviewDecision } from "./dialogs.js";
 import { fill, h } from "./dom.js";
 import { day, holds, icon, me, money, when } from "./format.js";
 import { CHANGED } from "./worklist.js";
@@ -8,10 +9,12 @@ import { CHANGED } from "./worklist.js";
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
 
 const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_account: "Debt account" };
-// As crm.signoff.decisions.KINDS (by line of work: insurance, fraud, collections; then other).
-const DECISION_KINDS = ["claim_payout", "ex_gratia_payment", "claim_rejection", "account_freeze",
-  "fraud_referral", "refund_unauthorised", "settlement_offer", "hardship_plan", "write_off", "other"];
-const label = (kind) => kind.replaceAll("_", " ");
+// As crm.signoff.decisions.LABELS: people's words, never the codes.
+const KIND_LABELS = { claim_payout: "Claim settlement (pay out)", ex_gratia_payment: "Ex gratia payment",
+  claim_rejection: "Claim decline", account_freeze: "Freeze the account", fraud_referral: "Fraud referral",
+  refund_unauthorised: "Refund unauthorised use", settlement_offer: "Settlement of the debt",
+  hardship_plan: "Hardship plan", write_off: "Write-off", other: "Other judgement" };
+const label = (kind) => KIND_LABELS[kind] || kind.replaceAll("_", " ");
 // Four eyes: a reviewer (or supervisor) decides, never the person who asked (the server says so
 // too; here the buttons are simply not offered).
 const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
@@ -196,7 +199,8 @@ export class CaseView {
     if (d.pending_decisions.length) {
       rows.push(h("div", { class: "digest-row", id: "decisions" }, h("strong", {}, "Awaiting sign-off "),
         d.pending_decisions.map((x) => h("span", { class: "digest-chip decision", dataset: { id: x.id } },
-          h("span", { class: "decision-text" }, `${label(x.kind)}: ${x.summary}`),
+          h("span", { class: "decision-text" }, `${label(x.kind)}`
+            + `${x.amount_cents != null ? ` · ${money(x.amount_cents, x.currency || "")}` : ""}: ${x.summary}`),
           checks(x) ? [" ", h("button", { type: "button", class: "small", onclick: () => this.decide(x, "approve") }, "Approve"),
             " ", h("button", { type: "button", class: "small secondary", onclick: () => this.decide(x, "reject") }, "Reject")]
             : h("span", { class: "muted" }, x.maker_id === me.id ? " (yours: a reviewer decides)" : "")))));
@@ -210,31 +214,23 @@ export class CaseView {
     return (this.case?.debts || []).find((d) => d.id === debtId)?.currency || "";
   }
 
-  // Ask a reviewer to sign off a judgement call on this case (write-off, settlement, …).
+  // Ask a reviewer to sign off a judgement call on this case: a form (dialogs.js) offering
+  // the kinds its holdings allow, the amount where one is decided, and the reason.
   askForm() {
-    const kind = h("select", { id: "decision-kind", "aria-label": "Kind of decision" },
-      DECISION_KINDS.map((k) => h("option", { value: k }, label(k))));
-    const summary = h("input", { id: "decision-summary", placeholder: "What is to be decided", maxlength: 2000 });
     // A message outlives the re-render that the live case update brings (two reviewers at once).
     const error = h("span", { class: "error", id: "decision-error", role: "alert" }, this.notice || "");
     this.notice = null;
     this.decisionError = error;
-    const form = h("form", { class: "digest-row ask-sign-off", hidden: true },
-      kind, " ", summary, " ", h("button", { type: "submit" }, "Ask"));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ask = form.querySelector("button[type=submit]");
-      if (ask.disabled) return; // one request per press, however fast the double click
-      ask.disabled = true;
+    const open = h("button", { type: "button", class: "link", id: "ask-sign-off", onclick: async () => {
+      const caseId = this.caseId;
       try {
-        await post(`/cases/${this.caseId}/decisions`, { kind: kind.value, summary: summary.value });
-        this.loadDigest();
-        worklistChanged();
-      } catch (err) { fill(error, err.message); } finally { ask.disabled = false; }
-    });
-    const open = h("button", { type: "button", class: "link", id: "ask-sign-off",
-      onclick: () => { form.hidden = false; open.hidden = true; summary.focus(); } }, "Ask for sign-off…");
-    return h("div", {}, open, form, error);
+        if (await askSignOff(caseId) && caseId === this.caseId) {
+          this.loadDigest();
+          worklistChanged();
+        }
+      } catch (err) { fill(error, err.message); }
+    } }, "Ask for sign-off…");
+    return h("div", {}, open, error);
   }
 
   // Anyone working the case may send it to the fraud team, saying what looks wrong.
@@ -242,11 +238,10 @@ export class CaseView {
     const open = (this.case?.open_work || []).some((w) => w.kind === "investigation");
     if (open) return h("span");
     return h("button", { type: "button", class: "link", id: "escalate-fraud", onclick: async () => {
-      const summary = prompt("What looks wrong? (the fraud team reads this)");
-      if (!summary) return;
       const caseId = this.caseId;
+      const claims = (this.case?.open_work || []).filter((w) => w.kind === "claim");
       try {
-        await post(`/cases/${caseId}/escalations`, { summary });
+        if (!await escalateToFraud(caseId, claims)) return;
         const c = await get(`/cases/${caseId}`); // its new investigation, in the header
         if (caseId === this.caseId) { this.renderHeader(c); this.loadDigest(); }
         worklistChanged();
@@ -257,10 +252,8 @@ export class CaseView {
   }
 
   async decide(decision, verdict) {
-    const note = verdict === "reject" ? prompt(`Why is "${decision.summary}" rejected?`) : "";
-    if (note === null) return; // cancelled
     try {
-      await post(`/decisions/${decision.id}/${verdict}`, { note });
+      if (!await reviewDecision(decision, verdict, label(decision.kind))) return; // cancelled
       this.loadDigest();
       worklistChanged();
     } catch (err) {

@@ -7,6 +7,7 @@ export const SHORTCUTS = [
   ["n", "Start a note"],
   ["Ctrl+Enter", "Send from the composer"],
   ["a / d", "Accept / decline the work offered to you (oldest first)"],
+  ["p", "Pick up (answer) the ringing call"],
   ["?", "Show this sheet"],
   ["Esc", "Close / leave a field"],
 ];

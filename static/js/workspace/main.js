@@ -14,6 +14,7 @@ import { ExportPanel } from "./exports.js";
 import { FraudPanel } from "./flags.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
 import { InvestigationPanel } from "./investigation.js";
+import { Notifications } from "./notifications.js";
 import { Offers } from "./offers.js";
 import { Search } from "./search.js";
 import { CaseTasks, MyTasks } from "./tasks.js";
@@ -53,7 +54,10 @@ customerPane.onMerged = () => view.reopen(view.caseId);
 const myTasks = new MyTasks({ button: $("#my-tasks-button"), dialog: $("#my-tasks-dialog"), openCase });
 new NewCustomer({ button: $("#new-customer-button"), dialog: $("#new-customer-dialog"), openCase });
 const search = new Search({ input: $("#search"), results: $("#search-results"), openCase });
-const offers = new Offers({ root: $("#work-offers"), tray: $("#work-in-hand"), socket, openCase });
+// On a call (phone.js), accepted work waits in the tray: the caller's case stays on screen.
+const onCall = () => Boolean(window.caselinePhone?.onCall?.());
+const offers = new Offers({ root: $("#work-offers"), tray: $("#work-in-hand"), socket, openCase, onCall });
+const notifications = new Notifications({ socket, before: $("#help-button"), openCase });
 const sheet = $("#shortcuts");
 fill($("#shortcut-list"), SHORTCUTS.map(([key, what]) => [h("dt", {}, h("kbd", {}, key)), h("dd", {}, what)]));
 $("#help-button").addEventListener("click", () => sheet.showModal());
@@ -151,4 +155,4 @@ worklist.load();
 route();
 
 // For tests and the browser console: the live pieces of this page.
-window.caseline = { socket, view, timeline, search, composer, offers };
+window.caseline = { socket, view, timeline, search, composer, offers, notifications };

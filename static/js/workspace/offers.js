@@ -1,6 +1,8 @@
-// Work offered to the agent (SMS, WhatsApp, chat, email) as cards with a countdown, and the
-// conversations they took ("in hand") with a Done that frees their capacity. Calls are the
-// phone bar's (phone.js).
+// Work offered to the agent (SMS, WhatsApp, chat, email) in one tray: a count, the oldest
+// offer in full and the rest as one line each (a backlog met on going available does not
+// flood the screen), each with its countdown, Accept and Decline; and the conversations they
+// took ("in hand") with a Done that frees their capacity. Calls are the phone bar's
+// (phone.js); accepting work while on a call leaves the call's case on screen.
 import { ApiError, get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { icon } from "./format.js";
@@ -18,15 +20,16 @@ const snippet = (text) => {
 };
 
 export class Offers {
-  constructor({ root, tray, socket, openCase }) {
-    Object.assign(this, { root, tray, socket, openCase });
+  constructor({ root, tray, socket, openCase, onCall = () => false }) {
+    Object.assign(this, { root, tray, socket, openCase, onCall });
     this.cards = new Map(); // offer id -> { pop, deadline, el, count }
     // offer id -> the latest attempt we were told is over. An item offered again is the same
     // offer id with a higher attempt; news of an earlier attempt can arrive after the re-offer.
     this.ended = new Map();
     this.status = h("p", { class: "offer-status muted", role: "status", id: "offer-status" });
     this.list = h("div", { class: "offer-list" });
-    fill(this.root, this.list, this.status);
+    this.heading = h("div", { class: "offer-tray-head", id: "offer-tray-count" });
+    fill(this.root, this.heading, this.list, this.status);
     socket.on("offer.created", (pop) => this.offered(pop));
     socket.on("offer.rescinded", (msg) => this.rescinded(msg));
     socket.on("connect", () => this.reload());
@@ -71,6 +74,18 @@ export class Offers {
     this.list.append(card.el);
     this.say("");
     this.renderCount(card);
+    this.renderTray();
+  }
+
+  // The tray's head counts what waits; only the oldest card shows its message in full.
+  renderTray() {
+    const n = this.cards.size;
+    this.heading.textContent = n > 1 ? `${n} offers waiting · oldest first` : "";
+    let first = true;
+    for (const card of this.cards.values()) {
+      card.el.classList.toggle("compact", !first);
+      first = false;
+    }
   }
 
   // An offer is over: its card goes, unless the card is a later offer of the same item.
@@ -105,6 +120,7 @@ export class Offers {
     if (!card) return;
     card.el.remove();
     this.cards.delete(offerId);
+    this.renderTray();
     if (why) this.say(why);
   }
 
@@ -117,8 +133,10 @@ export class Offers {
     for (const b of this.cards.get(offerId).el.querySelectorAll("button")) b.disabled = true;
     this.socket.emit("offer.accept", { offer_id: offerId }, (ack) => {
       if (!ack?.ok) return this.remove(offerId, ack?.error?.message || "Could not take it.");
-      this.remove(offerId, "");
-      this.openCase(ack.case_id);
+      // On a call the caller's case stays on screen: the conversation waits in the tray.
+      const busy = this.onCall();
+      this.remove(offerId, busy ? "Taken: it is in your tray (In hand) while you finish the call." : "");
+      if (!busy) this.openCase(ack.case_id);
       this.loadInHand();
     });
   }

@@ -238,7 +238,8 @@ def test_a_reviewer_sees_what_a_settlement_sign_off_signs(client, debt, as_user)
     offered = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
         "amount_cents": 60_000, "as": "promise", "due_on": day(14)}).get_json()
     client.post(f"/api/v1/cases/{debt.case_id}/decisions", headers=collector,
-                json={"kind": "write_off", "summary": "Write off the fees"})
+                json={"kind": "write_off", "summary": "Write off the fees",
+                      "amount_cents": 4_000})
     waiting = client.get("/api/v1/decisions", headers=reviewer).get_json()["items"]
     by_kind = {d["kind"]: d for d in waiting}
     assert by_kind["write_off"]["settlement"] is None

@@ -2,14 +2,25 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import select
 
-from crm.models import AuditEvent, Decision
+from crm.models import AuditEvent, Claim, DebtAccount, Decision
 
 
-def ask(client, headers, case_id, kind="write_off", summary="Write off the last $120"):
+@pytest.fixture(autouse=True)
+def holdings(session, case):
+    """The case holds a debt and a claim, so their kinds of decision are offered on it."""
+    session.add_all([DebtAccount(client_id=case.client_id, case_id=case.id,
+                                 account_number="ACC-1", balance_cents=50_000),
+                     Claim(client_id=case.client_id, case_id=case.id, number="CLM-1")])
+    session.commit()
+
+
+def ask(client, headers, case_id, kind="write_off", summary="Write off the last $120",
+        amount_cents=12_000):
     return client.post(f"/api/v1/cases/{case_id}/decisions", headers=headers,
-                       json={"kind": kind, "summary": summary})
+                       json={"kind": kind, "summary": summary, "amount_cents": amount_cents})
 
 
 def test_a_reviewer_other_than_the_maker_approves_once_and_it_is_audited(client, session,
@@ -100,4 +111,4 @@ def test_the_maker_reads_the_outcome_and_its_reason_on_the_timeline(client, sess
     items = client.get(f"/api/v1/cases/{case.id}/timeline", headers=maker_h).get_json()["items"]
     assert [i["body"] for i in items if i["medium"] == "note"] == [
         "Sign-off rejected: Settlement offer — Settle at 60%. Ask for the income form first",
-        "Asked for sign-off: Settlement offer — Settle at 60%"]
+        "Asked for sign-off: Settlement offer (USD 120.00) — Settle at 60%"]

@@ -52,7 +52,7 @@ def test_routes_declare_the_errors_they_really_answer(app, client, case, as_user
     _declared(doc, "patch", "/cases/{case_id}", flags)
 
     asked = client.post(f"/api/v1/cases/{case.id}/decisions", headers=maker,
-                        json={"kind": "write_off", "summary": "Write off $120"}).get_json()
+                        json={"kind": "other", "summary": "Write off $120"}).get_json()
     approve = f"/api/v1/decisions/{asked['id']}/approve"
     assert client.post(approve, headers=reviewer, json={}).status_code == 200
     again = client.post(approve, headers=reviewer, json={})

@@ -1,0 +1,194 @@
+// Telling the agent things: a desktop notification and a sound for a ringing call or offered
+// work (their setting, kept with the account: GET/PUT /me/notifications; the browser's
+// permission is asked only when they turn it on), and in-app notices (a sign-off decided, a
+// task given to them) as a toast and in the bell's list with its unread count.
+import { get, send } from "/static/js/api.js";
+import { fill, h } from "./dom.js";
+import { me, when } from "./format.js";
+
+const KEEP = 30; // notices listed in the bell
+const TOAST_MS = 6000;
+const STORE = `caseline.notices.${me.id || 0}`; // this tab's, wiped with the sign-out
+const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", email: "Email", voice: "Call" };
+const STATUS_WORDS = { approved: "approved", rejected: "rejected" };
+
+const sheet = document.createElement("link");
+sheet.rel = "stylesheet";
+sheet.href = "/static/css/notices.css";
+document.head.appendChild(sheet);
+
+const supported = () => typeof window.Notification === "function";
+
+// What a notice says, in words.
+export function describe(n) {
+  if (n.kind === "signoff_decided") {
+    return `Your sign-off request (${n.label}) was ${STATUS_WORDS[n.status] || n.status}.`;
+  }
+  if (n.kind === "task_assigned") return `A task was assigned to you: ${n.title}`;
+  return "Something changed.";
+}
+
+export class Notifications {
+  constructor({ socket, before, openCase }) {
+    Object.assign(this, { socket, openCase });
+    this.settings = { desktop: false, sound: false };
+    this.shown = new Map(); // offer id -> the desktop Notification shown for it
+    this.items = this.restore();
+    this.settingsButton = h("button", { type: "button", class: "link", id: "notify-settings-button",
+      onclick: () => this.openSettings() }, "Notifications");
+    this.count = h("span", { class: "count", id: "bell-count", "aria-label": "unread" });
+    this.bell = h("button", { type: "button", class: "link bell", id: "bell-button",
+      "aria-haspopup": "dialog", onclick: () => this.openList() }, "Notices ", this.count);
+    before.before(this.settingsButton, this.bell);
+    this.toasts = h("div", { class: "toasts", id: "toasts", role: "status", "aria-live": "polite" });
+    document.body.append(this.toasts);
+    this.renderCount();
+    socket.on("notice", (n) => this.notice(n));
+    socket.on("offer.created", (pop) => this.offered(pop));
+    socket.on("offer.rescinded", (msg) => this.closeShown(msg.offer_id));
+    get("/me/notifications").then((s) => { this.settings = s; }).catch(() => {});
+  }
+
+  // --- desktop notifications and sound for work offered ---------------------------------
+  offered(pop) {
+    if (!pop?.interaction) return;
+    const medium = pop.interaction.medium;
+    const who = pop.interaction.unverified ? pop.interaction.visitor_name || "Chat visitor"
+      : pop.customer?.display_name || pop.interaction.from_addr || "Unknown";
+    const title = medium === "voice" ? `Incoming call: ${who}` : `${MEDIA[medium] || medium} offered: ${who}`;
+    if (this.settings.sound) this.beep(medium === "voice");
+    if (!this.settings.desktop || !supported() || window.Notification.permission !== "granted") return;
+    try {
+      const shown = new window.Notification(title, {
+        body: `${pop.case?.reference || ""} · ${pop.queue || ""}`, tag: `offer-${pop.offer_id}`,
+      });
+      shown.onclick = () => { window.focus(); shown.close?.(); };
+      this.shown.set(pop.offer_id, shown);
+    } catch { /* a browser that refuses notifications from a page still rings in the page */ }
+  }
+
+  closeShown(offerId) {
+    this.shown.get(offerId)?.close?.();
+    this.shown.delete(offerId);
+  }
+
+  // A short tone (a ring twice for a call); no audio file to fetch.
+  beep(ring) {
+    try {
+      this.audio ||= new (window.AudioContext || window.webkitAudioContext)();
+      const at = this.audio.currentTime;
+      for (const offset of ring ? [0, 0.35] : [0]) {
+        const tone = this.audio.createOscillator();
+        const gain = this.audio.createGain();
+        tone.frequency.value = ring ? 880 : 660;
+        gain.gain.value = 0.08;
+        tone.connect(gain).connect(this.audio.destination);
+        tone.start(at + offset);
+        tone.stop(at + offset + 0.2);
+      }
+    } catch { /* no audio here: the notice on screen stands */ }
+  }
+
+  // --- the setting ------------------------------------------------------------------------
+  async openSettings() {
+    // As saved now (perhaps from another browser), not as this page first read it.
+    this.settings = await get("/me/notifications").catch(() => this.settings);
+    document.getElementById("notify-dialog")?.remove();
+    const desktop = h("input", { type: "checkbox", id: "notify-desktop", checked: this.settings.desktop });
+    const sound = h("input", { type: "checkbox", id: "notify-sound", checked: this.settings.sound });
+    const state = h("p", { class: "muted", id: "notify-permission", role: "status" }, this.permissionWords());
+    const error = h("p", { class: "error", id: "notify-error", role: "alert" });
+    const save = h("button", { type: "submit", id: "notify-save" }, "Save");
+    const form = h("form", { method: "dialog", class: "stacked" },
+      h("label", { class: "check" }, desktop, " Desktop notifications for a ringing call and offered work"),
+      h("label", { class: "check" }, sound, " Play a sound with them"), state, error,
+      h("div", { class: "dialog-actions" },
+        h("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel"), save));
+    const dialog = h("dialog", { id: "notify-dialog", class: "form-dialog", "aria-labelledby": "notify-title" },
+      h("h2", { id: "notify-title" }, "Notifications"), form);
+    dialog.addEventListener("close", () => dialog.remove());
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (save.disabled) return;
+      save.disabled = true;
+      try {
+        // Asked here, in the press of Save: browsers only ask on a person's gesture.
+        const wanted = { desktop: desktop.checked, sound: sound.checked };
+        if (wanted.desktop && !supported()) throw new Error("This browser cannot show desktop notifications.");
+        const permission = wanted.desktop && window.Notification.permission !== "granted"
+          ? await window.Notification.requestPermission() : supported() && window.Notification.permission;
+        if (wanted.desktop && permission !== "granted") {
+          wanted.desktop = false;
+          fill(state, this.permissionWords());
+        }
+        this.settings = (await send("PUT", "/me/notifications", wanted)).data;
+        if (desktop.checked && !this.settings.desktop) {
+          desktop.checked = false;
+          return fill(error, "The browser blocks notifications for this site; allow them in its site settings.");
+        }
+        if (this.settings.sound) this.beep(false); // so they hear what it sounds like
+        dialog.close();
+        this.toast("Notification settings saved.");
+      } catch (err) { fill(error, err.message); } finally { save.disabled = false; }
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  }
+
+  permissionWords() {
+    if (!supported()) return "This browser cannot show desktop notifications.";
+    return { granted: "The browser allows notifications from Caseline.",
+      denied: "The browser blocks notifications from Caseline (change it in its site settings).",
+    }[window.Notification.permission] || "The browser will ask you once you turn them on.";
+  }
+
+  // --- in-app notices -------------------------------------------------------------------
+  notice(n) {
+    const item = { ...n, text: describe(n), read: false };
+    this.items = [item, ...this.items].slice(0, KEEP);
+    this.store();
+    this.renderCount();
+    this.toast(item.text, item.case_id);
+  }
+
+  toast(text, caseId) {
+    const el = h("div", { class: "toast" }, text, caseId ? [" ", h("button", { type: "button", class: "link",
+      onclick: () => { this.openCase(caseId); el.remove(); } }, "Open case")] : null);
+    this.toasts.append(el);
+    setTimeout(() => el.remove(), TOAST_MS);
+  }
+
+  openList() {
+    document.getElementById("bell-dialog")?.remove();
+    const list = h("ul", { class: "bell-list", id: "bell-list" }, this.items.length
+      ? this.items.map((n) => h("li", { class: n.read ? "" : "unread" }, n.text, " ",
+        h("span", { class: "muted" }, when(n.at)), " ",
+        n.case_id ? h("button", { type: "button", class: "link", onclick: () => {
+          this.openCase(n.case_id); dialog.close(); } }, "Open case") : null))
+      : h("li", { class: "muted" }, "Nothing yet."));
+    const dialog = h("dialog", { id: "bell-dialog", class: "form-dialog", "aria-labelledby": "bell-title" },
+      h("h2", { id: "bell-title" }, "Notices"), list,
+      h("div", { class: "dialog-actions" }, h("button", { type: "button", onclick: () => dialog.close() }, "Close")));
+    dialog.addEventListener("close", () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    this.items.forEach((n) => { n.read = true; });
+    this.store();
+    this.renderCount();
+  }
+
+  renderCount() {
+    const unread = this.items.filter((n) => !n.read).length;
+    this.count.textContent = String(unread);
+    this.bell.classList.toggle("has-unread", unread > 0);
+    this.bell.title = unread ? `${unread} unread` : "No unread notices";
+  }
+
+  restore() {
+    try { return JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch { return []; }
+  }
+
+  store() {
+    try { sessionStorage.setItem(STORE, JSON.stringify(this.items)); } catch { /* full: kept in memory */ }
+  }
+}
