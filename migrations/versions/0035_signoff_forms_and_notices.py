@@ -1,8 +1,8 @@
 """Sign-off and escalation forms, notifications: a decision's amount and currency, the claim
 an escalation concerns, and each member of staff's own settings.
 
-Revision ID: 0034
-Revises: 0033
+Revision ID: 0035
+Revises: 0034
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from crm.models.base import BigId, Json
 
-revision = "0034"
-down_revision = "0033"
+revision = "0035"
+down_revision = "0034"
 branch_labels = None
 depends_on = None
 
