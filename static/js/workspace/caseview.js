@@ -3,6 +3,7 @@ import { CASE_NOT_FOUND, caseProblem, get, post } from "/static/js/api.js";
 import { debtLine, settlementBadge, standingSettlement } from "./debts.js";
 import { fill, h } from "./dom.js";
 import { day, holds, icon, me, money, when } from "./format.js";
+import { label } from "./labels.js";
 import { CHANGED } from "./worklist.js";
 
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
@@ -11,7 +12,6 @@ const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_accou
 // As crm.signoff.decisions.KINDS (by line of work: insurance, fraud, collections; then other).
 const DECISION_KINDS = ["claim_payout", "ex_gratia_payment", "claim_rejection", "account_freeze",
   "fraud_referral", "refund_unauthorised", "settlement_offer", "hardship_plan", "write_off", "other"];
-const label = (kind) => kind.replaceAll("_", " ");
 // Four eyes: a reviewer (or supervisor) decides, never the person who asked (the server says so
 // too; here the buttons are simply not offered).
 const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
@@ -113,8 +113,8 @@ export class CaseView {
         h("span", { class: "case-ref", id: "case-reference" }, c.reference),
         c.sensitive ? h("span", { class: "badge danger", title: "Views are audited" }, "sensitive") : null),
       h("div", { class: "case-badges" },
-        h("span", { class: `badge status-${c.status}`, id: "case-status" }, c.status),
-        h("span", { class: `badge priority-${c.priority}` }, `${c.priority} priority`),
+        h("span", { class: `badge status-${c.status}`, id: "case-status" }, label(c.status)),
+        h("span", { class: `badge priority-${c.priority}` }, `${label(c.priority)} priority`),
         h("span", { class: "badge" }, c.owner ? `owner ${c.owner.name}` : "unassigned"),
         c.flags.map((f) => h("span", { class: "badge flag" }, f))),
       (c.debts || []).length
@@ -125,7 +125,7 @@ export class CaseView {
           w.reference === "under review" // an investigation this reader may not see
             ? h("li", { class: `work work-${w.kind} under-review` }, `${WORK_LABELS[w.kind] || w.kind}: under review`)
             : h("li", { class: `work work-${w.kind}` }, `${WORK_LABELS[w.kind] || w.kind} ${w.reference}`,
-              h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
+              h("span", { class: "muted" }, ` · ${label(w.status)}${w.detail ? ` · ${w.detail}` : ""}`))))
         : null,
       this.unverifiedChats(c.unverified_chats || []));
   }
