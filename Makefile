@@ -9,7 +9,7 @@ PORT ?= 5000
 VENDOR := static/vendor/.stamp
 PY_STAMP := $(VENV)/.stamp-deps
 
-.PHONY: setup demo serve test test-fast bench lint format chromium clean
+.PHONY: setup demo serve test test-fast bench lint format chromium clean screens
 
 setup: $(PY_STAMP) $(VENDOR)
 
@@ -53,6 +53,10 @@ test: setup chromium
 
 test-fast: setup
 	$(BIN)/pytest -m "not e2e and not slow"
+
+# The screenshot set in docs/screens/ (see docs/screens.md): main screens, two sizes, light and dark.
+screens: setup chromium
+	$(BIN)/python scripts/screens.py
 
 bench: setup
 	$(BIN)/python -m bench
