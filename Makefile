@@ -11,7 +11,7 @@ PY_STAMP := $(VENV)/.stamp-deps
 # Message catalogues are compiled (.po -> .mo) here, never committed.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: setup demo serve test test-fast bench lint format chromium clean translations extract
+.PHONY: setup demo serve test test-fast bench lint format chromium clean translations extract screens
 
 setup: $(PY_STAMP) $(VENDOR) translations
 
@@ -66,6 +66,10 @@ test: setup chromium
 
 test-fast: setup
 	$(BIN)/pytest -m "not e2e and not slow"
+
+# The screenshot set in docs/screens/ (see docs/screens.md): main screens, two sizes, light and dark.
+screens: setup chromium
+	$(BIN)/python scripts/screens.py
 
 bench: setup
 	$(BIN)/python -m bench

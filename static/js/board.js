@@ -2,6 +2,8 @@
 // presence.updated), so the page is live without carrying tenant data on a shared room.
 import { socket } from "/static/js/agent-socket.js";
 import { get, post } from "/static/js/api.js";
+import { clock } from "/static/js/workspace/format.js";
+import { person } from "/static/js/workspace/labels.js";
 
 const $ = (id) => document.getElementById(id);
 const STATES = ["available", "away", "offline"];  // busy and wrap-up follow calls
@@ -26,7 +28,7 @@ function render(board) {
   $("board-answered").textContent = answered;
   $("board-sla").textContent = answered ? `${Math.round(100 * sum("within_sla") / answered)}%` : "–";
   $("board-arrivals").textContent = board.chart.reduce((n, h) => n + h.arrivals, 0);
-  $("board-updated").textContent = "updated " + new Date(board.at).toLocaleTimeString();
+  $("board-updated").textContent = "updated " + clock(board.at);
   const qbody = $("board-queues");
   qbody.replaceChildren();
   for (const q of qs) {
@@ -120,7 +122,7 @@ function agentRows(board) {
   for (const a of board.agents) {
     const row = abody.insertRow();
     row.dataset.agent = a.user_id;
-    cell(row, `${a.name || "Agent"} (#${a.user_id})`);
+    cell(row, person(a.name, "Agent"));
     cell(row, a.reason ? `${a.status} (${a.reason})` : a.status, "agent-state");
     cell(row, secs(a.seconds_in_state));
     cell(row, a.work.map((w) => `#${w.offer_id} ${w.medium} ${w.queue}`).join(", ") || "–");

@@ -2,6 +2,7 @@
 // socket gets import.progress after every batch) with a slow poll as the fallback.
 import { socket } from "/static/js/agent-socket.js";
 import { get, post } from "/static/js/api.js";
+import { count, when } from "/static/js/workspace/format.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 3000;
@@ -17,12 +18,12 @@ function show(imp) {
   $("import-status").textContent = imp.status === "failed" ? `failed: ${imp.error}` : imp.status;
   $("import-status").className = imp.status === "failed" ? "error" : "";
   $("import-rows").textContent = imp.total == null ? "counting rows…"
-    : `${imp.processed.toLocaleString()} of ${imp.total.toLocaleString()} rows`;
-  $("import-accepted").textContent = imp.accepted.toLocaleString();
-  $("import-rejected").textContent = imp.rejected.toLocaleString();
-  $("import-customers").textContent = imp.customers_created.toLocaleString();
-  $("import-created").textContent = imp.accounts_created.toLocaleString();
-  $("import-updated").textContent = imp.accounts_updated.toLocaleString();
+    : `${count(imp.processed)} of ${count(imp.total)} rows`;
+  $("import-accepted").textContent = count(imp.accepted);
+  $("import-rejected").textContent = count(imp.rejected);
+  $("import-customers").textContent = count(imp.customers_created);
+  $("import-created").textContent = count(imp.accounts_created);
+  $("import-updated").textContent = count(imp.accounts_updated);
   const over = imp.status === "done" || imp.status === "failed";
   const link = $("import-rejects");
   link.hidden = !(over && imp.rejected > 0);
@@ -65,9 +66,9 @@ function historyRow(imp) {
     a.textContent = "rejected rows";
     link.append(a);
   }
-  tr.append(cell(new Date(imp.created_at).toLocaleString()), cell(imp.filename),
+  tr.append(cell(when(imp.created_at)), cell(imp.filename),
     cell(imp.status === "failed" ? `failed: ${imp.error}` : imp.status),
-    cell(imp.accepted.toLocaleString()), cell(imp.rejected.toLocaleString()), link);
+    cell(count(imp.accepted)), cell(count(imp.rejected)), link);
   return tr;
 }
 

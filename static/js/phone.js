@@ -3,6 +3,8 @@
 // whole flow works in demo mode. Shares the tab's one /agent socket (agent-socket.js).
 import { socket } from "/static/js/agent-socket.js";
 import { get, post } from "/static/js/api.js";
+import { day } from "/static/js/workspace/format.js";
+import { label } from "/static/js/workspace/labels.js";
 
 const ME = Number(document.querySelector('meta[name="caseline-user"]')?.content || 0);
 const state = { offer: null, call: null, device: null, twilioCall: null, held: false,
@@ -231,7 +233,7 @@ function offered(pop) {
   const recent = $("phone-offer-recent");
   recent.replaceChildren(...pop.recent.map((r) => {
     const li = document.createElement("li");
-    li.textContent = `${r.occurred_at.slice(0, 10)} ${r.medium}: ${r.body.slice(0, 80)}`;
+    li.textContent = `${day(r.occurred_at)} ${label(r.medium)}: ${r.body.slice(0, 80)}`;
     return li;
   }));
   show("phone-offer");

@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from crm.models import Attachment, Interaction
 from tests.e2e.databases import served_default
-from tests.e2e.pages import add_person, open_case
+from tests.e2e.pages import add_person, open_case, readable
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_a_claim_is_taken_moved_documented_and_declined_with_sign_off(
     expect(doc).to_contain_text("Photos of the damage · waiting")
     doc.get_by_role("button", name="Mark an attachment as this…").click()
     doc.get_by_label("Attachment that is the Photos of the damage").select_option(
-        label=f"bumper.jpg · email · {date.today().isoformat()}")
+        label=f"bumper.jpg · email · {readable(date.today())}")
     doc.get_by_role("button", name="Mark received").click()
     expect(card.locator(".claim-document")).to_contain_text(
         "Photos of the damage · received as bumper.jpg")

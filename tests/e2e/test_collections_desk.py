@@ -159,7 +159,7 @@ def test_the_worklist_row_follows_a_payment_without_a_reload(new_page, sign_in, 
                 amount_cents=40_000_000, due_on=due, status=status, paid_cents=0))
     page = sign_in(new_page(), "collections@caseline.demo")
     row = page.locator(f'#wl-collections .wl-debt[data-case-id="{case_id}"]')
-    expect(row).to_contain_text("Walter Worklist · 900,000.00 USD")
+    expect(row).to_contain_text("Walter Worklist · USD 900,000.00")
     page.evaluate("window.stayed = true")  # gone if the page reloads
     row.click()
     expect(page.locator("#case-reference")).to_have_text("CL-E2EWORK1")
@@ -170,7 +170,7 @@ def test_the_worklist_row_follows_a_payment_without_a_reload(new_page, sign_in, 
     panel.get_by_label("Payment amount").fill("100,000.00")
     panel.get_by_label("Payment reference").fill("E2E-WORK-PAY-1")
     panel.get_by_role("button", name="Post payment", exact=True).click()
-    expect(row).to_contain_text("Walter Worklist · 800,000.00 USD")
+    expect(row).to_contain_text("Walter Worklist · USD 800,000.00")
 
     # A colleague's payment on the case open here: the socket's case events move the row.
     colleague = sign_in(new_page(), "supervisor@caseline.demo")
@@ -178,7 +178,7 @@ def test_the_worklist_row_follows_a_payment_without_a_reload(new_page, sign_in, 
         "amount_cents": 50_000_000, "paid_on": TODAY.isoformat(),
         "reference": "E2E-WORK-PAY-2", "method": "ach"})
     assert posted["status"] == 201, posted
-    expect(row).to_contain_text("Walter Worklist · 300,000.00 USD")
+    expect(row).to_contain_text("Walter Worklist · USD 300,000.00")
     assert page.evaluate("window.stayed") is True
 
 

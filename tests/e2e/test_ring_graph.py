@@ -44,8 +44,15 @@ def _click_at(page, js_position: str) -> None:
     # Cytoscape draws on a canvas: click where it says the element is drawn (in view: the
     # case's panels above it may push it below the fold).
     page.locator("#ring-graph").scroll_into_view_if_needed()
-    box = page.locator("#ring-graph").bounding_box()
     at = page.evaluate(f"(() => {{ const p = {js_position}; return [p.x, p.y]; }})()")
+    # The panels scroll as one block above the composer: bring the point itself into view.
+    page.evaluate("""(y) => {
+      const block = document.getElementById('case-details');
+      const graph = document.getElementById('ring-graph').getBoundingClientRect();
+      const view = block.getBoundingClientRect();
+      block.scrollTop += graph.top + y - (view.top + view.height / 2);
+    }""", at[1])
+    box = page.locator("#ring-graph").bounding_box()
     page.mouse.click(box["x"] + at[0], box["y"] + at[1])
 
 

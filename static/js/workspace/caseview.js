@@ -4,17 +4,12 @@ import { debtLine, settlementBadge, standingSettlement } from "./debts.js";
 import { askSignOff, escalateToFraud, reviewDecision } from "./dialogs.js";
 import { fill, h } from "./dom.js";
 import { day, holds, icon, me, money, when } from "./format.js";
+import { label, title } from "./labels.js";
 import { CHANGED } from "./worklist.js";
 
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
 
 const WORK_LABELS = { claim: "Claim", investigation: "Investigation", debt_account: "Debt account" };
-// As crm.signoff.decisions.LABELS: people's words, never the codes.
-const KIND_LABELS = { claim_payout: "Claim settlement (pay out)", ex_gratia_payment: "Ex gratia payment",
-  claim_rejection: "Claim decline", account_freeze: "Freeze the account", fraud_referral: "Fraud referral",
-  refund_unauthorised: "Refund unauthorised use", settlement_offer: "Settlement of the debt",
-  hardship_plan: "Hardship plan", write_off: "Write-off", other: "Other judgement" };
-const label = (kind) => KIND_LABELS[kind] || kind.replaceAll("_", " ");
 // Four eyes: a reviewer (or supervisor) decides, never the person who asked (the server says so
 // too; here the buttons are simply not offered).
 const checks = (x) => holds("reviewer", "supervisor") && x.maker_id !== me.id;
@@ -116,8 +111,8 @@ export class CaseView {
         h("span", { class: "case-ref", id: "case-reference" }, c.reference),
         c.sensitive ? h("span", { class: "badge danger", title: "Views are audited" }, "sensitive") : null),
       h("div", { class: "case-badges" },
-        h("span", { class: `badge status-${c.status}`, id: "case-status" }, c.status),
-        h("span", { class: `badge priority-${c.priority}` }, `${c.priority} priority`),
+        h("span", { class: `badge status-${c.status}`, id: "case-status" }, label(c.status)),
+        h("span", { class: `badge priority-${c.priority}` }, `${label(c.priority)} priority`),
         h("span", { class: "badge" }, c.owner ? `owner ${c.owner.name}` : "unassigned"),
         c.flags.map((f) => h("span", { class: "badge flag" }, f))),
       (c.debts || []).length
@@ -128,7 +123,7 @@ export class CaseView {
           w.reference === "under review" // an investigation this reader may not see
             ? h("li", { class: `work work-${w.kind} under-review` }, `${WORK_LABELS[w.kind] || w.kind}: under review`)
             : h("li", { class: `work work-${w.kind}` }, `${WORK_LABELS[w.kind] || w.kind} ${w.reference}`,
-              h("span", { class: "muted" }, ` · ${w.status}${w.detail ? ` · ${w.detail}` : ""}`))))
+              h("span", { class: "muted" }, ` · ${label(w.status)}${w.detail ? ` · ${w.detail}` : ""}`))))
         : null,
       this.unverifiedChats(c.unverified_chats || []));
   }
@@ -199,7 +194,7 @@ export class CaseView {
     if (d.pending_decisions.length) {
       rows.push(h("div", { class: "digest-row", id: "decisions" }, h("strong", {}, "Awaiting sign-off "),
         d.pending_decisions.map((x) => h("span", { class: "digest-chip decision", dataset: { id: x.id } },
-          h("span", { class: "decision-text" }, `${label(x.kind)}`
+          h("span", { class: "decision-text" }, `${title(x.kind)}`
             + `${x.amount_cents != null ? ` · ${money(x.amount_cents, x.currency || "")}` : ""}: ${x.summary}`),
           checks(x) ? [" ", h("button", { type: "button", class: "small", onclick: () => this.decide(x, "approve") }, "Approve"),
             " ", h("button", { type: "button", class: "small secondary", onclick: () => this.decide(x, "reject") }, "Reject")]
@@ -253,7 +248,7 @@ export class CaseView {
 
   async decide(decision, verdict) {
     try {
-      if (!await reviewDecision(decision, verdict, label(decision.kind))) return; // cancelled
+      if (!await reviewDecision(decision, verdict, title(decision.kind))) return; // cancelled
       this.loadDigest();
       worklistChanged();
     } catch (err) {

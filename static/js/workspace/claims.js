@@ -4,12 +4,11 @@
 import { get, post, send } from "/static/js/api.js";
 import { cents } from "./debts.js";
 import { fill, h } from "./dom.js";
-import { holds } from "./format.js";
+import { day, holds, money } from "./format.js";
 
 const TYPES = ["motor", "property", "travel", "health", "liability", "life", "other"];
 const today = () => new Date().toISOString().slice(0, 10);
-const amount = (c, currency = "USD") => (c === null || c === undefined ? "—"
-  : `${currency} ${(c / 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+const amount = (c, currency = "USD") => (c === null || c === undefined ? "—" : money(c, currency));
 // As crm.claims.records: who takes and moves claims; who sets the reserve and reopens.
 const works = () => holds("claims", "agent", "supervisor");
 const handles = () => holds("claims", "supervisor");
@@ -200,7 +199,7 @@ export class ClaimPanel {
           return;
         }
         const pick = h("select", { "aria-label": `Attachment that is the ${d.name}` }, items.map((a) =>
-          h("option", { value: a.id }, `${a.filename || "attachment"} · ${a.medium} · ${a.received_at.slice(0, 10)}`)));
+          h("option", { value: a.id }, `${a.filename || "attachment"} · ${a.medium} · ${day(a.received_at)}`)));
         const mark = h("button", { type: "button", class: "small", onclick: async () => {
           if (mark.disabled) return;
           mark.disabled = true;

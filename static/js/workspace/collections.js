@@ -2,6 +2,8 @@
 // us contact now, most urgent first, each with the reasons for its place; filters and pages.
 import { get } from "/static/js/api.js";
 import { h } from "./dom.js";
+import { money } from "./format.js";
+import { label as words } from "./labels.js";
 
 const BUCKETS = ["current", "1-30", "31-60", "61-90", "90+"];
 // As crm.cases.collections_worklist.STATUSES, in words.
@@ -34,20 +36,19 @@ export class CollectionsList {
     return h("label", { class: "wl-filter" }, `${label} `, h("select", {
       name, onchange: (e) => this.set({ [name]: e.target.value, page: 1 }),
     }, h("option", { value: "" }, "all"), options.map((o) => {
-      const [value, text] = Array.isArray(o) ? o : [o, o.replaceAll("_", " ")];
+      const [value, text] = Array.isArray(o) ? o : [o, words(o)];
       return h("option", { value, selected: this.filters[name] === String(value) }, text);
     })));
   }
 
   row(r) {
-    const money = (r.balance_cents / 100).toLocaleString(undefined, { minimumFractionDigits: 2 });
     // A call refused now (their "don't call me", …) says why instead of the calls left.
     const calls = r.calls_left === null || r.blocked_reason ? "" : ` · ${r.calls_left} calls left this week`;
     return h("li", {}, h("button", {
       type: "button", class: "wl-case wl-debt", dataset: { caseId: r.case_id, debtId: r.debt_id },
       title: r.reasons.join("\n"), onclick: () => this.openCase(r.case_id),
     },
-    h("span", { class: "wl-name" }, `${r.customer_name} · ${money} ${r.currency}`),
+    h("span", { class: "wl-name" }, `${r.customer_name} · ${money(r.balance_cents, r.currency)}`),
     h("span", { class: "wl-meta muted" }, `${r.case_reference} · ${statusLabel(r.status)} · ${r.ageing_bucket} · priority ${r.priority}${calls}`),
     h("span", { class: "wl-meta muted wl-reasons" }, r.reasons.join("; ")),
     r.blocked_reason ? h("span", { class: "wl-meta error" }, `No call now: ${r.blocked_reason}`) : null));

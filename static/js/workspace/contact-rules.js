@@ -6,6 +6,7 @@ import { awaitsValidation } from "./debts.js";
 import { fill, h } from "./dom.js";
 import { holds, when } from "./format.js";
 import { CHANGED } from "./worklist.js";
+import { label } from "./labels.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const MEDIA = { voice: "call", sms: "text", whatsapp: "WhatsApp", email: "email" };
@@ -151,7 +152,7 @@ export class ContactRules {
     const done = b.overridden_at ? ` · overridden: "${b.override_reason}"` : "";
     const canOverride = b.overridable && !b.overridden_at && holds("supervisor", "admin");
     return h("li", { class: "blocked", dataset: { id: b.id } },
-      `${when(b.occurred_at)} · ${MEDIA[b.medium] || b.medium} · ${b.rule.replaceAll("_", " ")}${done}`, " ",
+      `${when(b.occurred_at)} · ${MEDIA[b.medium] || b.medium} · ${label(b.rule)}${done}`, " ",
       canOverride ? h("button", { type: "button", class: "small secondary", onclick: () => {
         const reason = window.prompt("Why may this contact go ahead? (audited)");
         if (reason && reason.trim()) this.act(() => post(`/blocked-attempts/${b.id}/override`, { reason }));

@@ -4,6 +4,7 @@ import { ContactRules } from "./contact-rules.js";
 import { customerEditor } from "./customer-edit.js";
 import { fill, h } from "./dom.js";
 import { holds, localNow, when } from "./format.js";
+import { label } from "./labels.js";
 
 const KIND_ICONS = { phone: "☎", email: "✉", chat: "❝" };
 
@@ -69,7 +70,7 @@ export class CustomerPane {
       ),
       h("h3", {}, "Linked customers"),
       c.linked.length
-        ? h("ul", { class: "linked" }, c.linked.map((l) => h("li", {}, `${l.display_name} (${l.relation}, #${l.id})`)))
+        ? h("ul", { class: "linked" }, c.linked.map((l) => h("li", {}, `${l.display_name} (${label(l.relation)})`)))
         : h("p", { class: "muted" }, "None"),
       // Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
       holds("fraud", "supervisor") ? this.linkForm(c) : null,

@@ -4,6 +4,7 @@ import { get, post, send } from "/static/js/api.js";
 import { registerMedium } from "./composer.js";
 import { fill, h } from "./dom.js";
 import { day, holds, money as amount } from "./format.js";
+import { label } from "./labels.js";
 import { CHANGED } from "./worklist.js";
 
 const FINISHED = ["paid", "settled", "closed"];
@@ -28,13 +29,13 @@ export const timeBarred = (d) => d.status === "time_barred"
 
 // The header's one line per account: what is owed, how old, and what limits contact.
 export function debtLine(d) {
-  const marks = [awaitsValidation(d) && "disputed", timeBarred(d) && "time-barred", d.ceased && `contact stopped${d.stop_reason ? ` (${d.stop_reason.replaceAll("_", " ")})` : ""}`,
+  const marks = [awaitsValidation(d) && "disputed", timeBarred(d) && "time-barred", d.ceased && `contact stopped${d.stop_reason ? ` (${label(d.stop_reason)})` : ""}`,
     d.attorney_represented && `attorney${d.attorney_name ? ` ${d.attorney_name}` : ""}`].filter(Boolean);
   return h("li", { class: "work work-debt_account debt-line", dataset: { id: d.id } },
     `Debt ${d.account_number}`, d.creditor ? ` · ${d.creditor}` : "",
     h("span", { class: "muted" }, ` · ${amount(d.balance_cents, d.currency)} of ${amount(d.original_balance_cents, d.currency)}`
       + ` · ${d.ageing_bucket === "current" ? "current" : `${d.days_past_due} days past due (${d.ageing_bucket})`}`
-      + ` · ${d.status.replaceAll("_", " ")}`),
+      + ` · ${label(d.status)}`),
     marks.map((m) => [" ", h("span", { class: `badge danger mark-${m.split(" ")[0]}` }, m)]));
 }
 
@@ -52,7 +53,7 @@ export const settlementBadge = (s, currency) => h("span", { class: `settlement s
 
 // A payment's line: a reversal says which payment it undoes, in words, with its amount negative.
 export function paymentText(x, all, currency) {
-  const what = x.reverses_payment_id ? reversalText(x, all) : `${x.method.replaceAll("_", " ")} · ${x.reference}`;
+  const what = x.reverses_payment_id ? reversalText(x, all) : `${label(x.method)} · ${x.reference}`;
   return `${day(x.paid_on)} · ${amount(x.amount_cents, currency)} · ${what}`;
 }
 function reversalText(x, all) {
@@ -172,7 +173,7 @@ export class DebtPanel {
       const [p, pay] = await Promise.all([get(`/debts/${d.id}/promises`), get(`/debts/${d.id}/payments`)]);
       fill(promises, p.items.length ? p.items.map((x) => h("li", { class: `promise promise-${x.status}` },
         `${amount(x.amount_cents, d.currency)} by ${day(x.due_on)}${x.plan_id ? " (plan)" : ""} · `,
-        h("strong", {}, x.status), x.paid_cents ? ` · paid ${amount(x.paid_cents, d.currency)}` : ""))
+        h("strong", {}, label(x.status)), x.paid_cents ? ` · paid ${amount(x.paid_cents, d.currency)}` : ""))
         : h("li", { class: "muted" }, "none"));
       const counts = ["open", "broken", "kept", "superseded"].map((s) => [s, p.items.filter((x) => x.status === s).length])
         .filter(([, n]) => n).map(([s, n]) => `${n} ${s}`);
@@ -221,7 +222,7 @@ export class DebtPanel {
     const paid = h("input", { name: "paid_on", type: "date", value: today(), max: today(), "aria-label": "Paid on" });
     const reference = h("input", { name: "reference", placeholder: "e.g. receipt number", size: 14, maxlength: 100, "aria-label": "Payment reference" });
     const method = h("select", { name: "method", "aria-label": "Payment method" },
-      METHODS.map((m) => h("option", { value: m }, m.replaceAll("_", " "))));
+      METHODS.map((m) => h("option", { value: m }, label(m))));
     const fields = [
       this.field("amount", "Amount", value, `required; ${d.currency}, e.g. 25.00 · balance ${major(d.balance_cents)}`),
       this.field("paid_on", "Paid on", paid, "the day the money came in; not in the future"),

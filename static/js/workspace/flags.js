@@ -6,6 +6,7 @@ import cytoscape from "/static/vendor/cytoscape.esm.min.mjs";
 import { del, get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { holds } from "./format.js";
+import { label } from "./labels.js";
 
 const RULE_LABELS = {
   loss_soon_after_cover: "Loss soon after cover",
@@ -23,7 +24,7 @@ const mightSee = (c) => holds("fraud", "supervisor", "reviewer", "admin")
 function factsList(facts) {
   const shown = (v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
   return h("dl", { class: "flag-facts" }, Object.entries(facts).map(([k, v]) =>
-    [h("dt", {}, k.replaceAll("_", " ")), h("dd", {}, shown(v))]));
+    [h("dt", {}, label(k)), h("dd", {}, shown(v))]));
 }
 
 export class FraudPanel {

@@ -3,10 +3,11 @@
 import { del, get, post, send } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { holds, me, when } from "./format.js";
+import { label } from "./labels.js";
 
 const SEVERITIES = ["low", "medium", "high", "critical"];
 const OUTCOMES = ["false_positive", "confirmed_fraud", "inconclusive"];
-const words = (s) => (s || "").replaceAll("_", " ");
+const words = label;
 const works = () => holds("fraud", "supervisor");
 
 export class InvestigationPanel {
@@ -134,6 +135,6 @@ export class InvestigationPanel {
     fill(this.queueRoot, h("h2", {}, `Fraud queue (${queue.items.length})`), h("ul", { id: "fraud-queue-items" },
       queue.items.map((i) => h("li", { class: `inv-${i.severity}`, dataset: { id: i.id } },
         h("a", { href: `#case/${i.case_id}` }, `${i.reference} · ${i.customer_name}`),
-        h("span", { class: "muted" }, ` · ${words(i.status)} · ${i.severity}${i.assigned_to ? ` · ${i.assigned_to.name}` : ""}`)))));
+        h("span", { class: "muted" }, ` · ${words(i.status)} · ${words(i.severity)}${i.assigned_to ? ` · ${i.assigned_to.name}` : ""}`)))));
   }
 }

@@ -3,7 +3,8 @@
 import { get, post, qs } from "/static/js/api.js";
 import { patch } from "./casework.js";
 import { fill, h } from "./dom.js";
-import { when } from "./format.js";
+import { me, when } from "./format.js";
+import { label, person } from "./labels.js";
 import { CHANGED } from "./worklist.js";
 
 const SNOOZE_HOURS = 24;
@@ -11,8 +12,8 @@ const iso = (local) => (local ? new Date(local).toISOString() : null);
 const due = (t) => t.due_at && Date.parse(t.due_at) <= Date.now();
 
 function taskMeta(t) {
-  const who = t.assignee_id ? `#${t.assignee_id}` : t.team_id ? `team #${t.team_id}` : `${t.queue || "nobody"} queue`;
-  return `${t.kind.replaceAll("_", " ")} · ${t.due_at ? `due ${when(t.due_at)}` : "no due date"} · for ${who}`;
+  const who = t.assignee_id ? (t.assignee_id === me.id ? "you" : person(t.assignee?.name)) : t.team_id ? (t.team?.name || "a team") : `${label(t.queue) || "nobody"} queue`;
+  return `${label(t.kind)} · ${t.due_at ? `due ${when(t.due_at)}` : "no due date"} · for ${who}`;
 }
 
 // Done and snooze buttons for one task; after either, refresh() paints the lists again.

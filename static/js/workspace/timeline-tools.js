@@ -1,19 +1,13 @@
 // The timeline's tools: narrow it by medium, search its words on the server (hits marked),
 // jump to a date; and the day separators between items of different days (agent's zone).
 import { h } from "./dom.js";
-import { ICONS, me } from "./format.js";
+import { ICONS, dateFormatter, me } from "./format.js";
 
 const MEDIA = ["voice", "sms", "whatsapp", "email", "chat", "note", "system"];
 const SEARCH_DELAY_MS = 300;
 const zone = me.timezone || "UTC";
 
-function formatter(options) {
-  try {
-    return new Intl.DateTimeFormat(undefined, { timeZone: zone, ...options });
-  } catch {
-    return new Intl.DateTimeFormat(undefined, { timeZone: "UTC", ...options });
-  }
-}
+const formatter = (options) => dateFormatter(zone, options);
 const dayLabel = formatter({ weekday: "long", year: "numeric", month: "long", day: "numeric" });
 const dayKey = formatter({ year: "numeric", month: "2-digit", day: "2-digit" });
 

@@ -2,6 +2,7 @@
 import { caseProblem, get, qs } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
+import { address, label } from "./labels.js";
 import { TimelineTools, accepts, highlight, markDays } from "./timeline-tools.js";
 
 // A small first page paints fast; later pages are bigger so scrolling far back is quick.
@@ -44,18 +45,18 @@ function renderItem(item) {
     // An inbound item's agent took it; only an outbound one is theirs (written or dialled).
     item.agent ? h("span", { class: "tl-agent" },
       item.direction === "inbound" ? `taken by ${item.agent.name}` : item.agent.name) : null,
-    h("span", { class: `tl-status status-${item.status}` }, item.status),
+    h("span", { class: `tl-status status-${item.status}` }, label(item.status)),
     h("time", { class: "tl-time", datetime: item.occurred_at }, when(item.occurred_at)));
   const extra = [];
   if (item.from_addr || item.to_addr) {
     extra.push(h("div", { class: "tl-addr muted" },
-      [item.from_addr && `from ${item.from_addr}`, item.to_addr && `to ${item.to_addr}`]
+      [item.from_addr && `from ${address(item.from_addr, item.visitor_name)}`, item.to_addr && `to ${address(item.to_addr, item.visitor_name)}`]
         .filter(Boolean).join(" · ")));
   }
   const wrapUps = item.wrap_ups || [];
   if (item.duration_seconds !== null && item.duration_seconds !== undefined) {
     extra.push(h("div", { class: "tl-extra muted" }, duration(item.duration_seconds),
-      item.disposition && !wrapUps.length ? ` · ${item.disposition}` : ""));
+      item.disposition && !wrapUps.length ? ` · ${label(item.disposition)}` : ""));
   }
   for (const w of wrapUps) {  // each agent who handled the call: their disposition and notes
     extra.push(h("div", { class: "tl-wrapup" }, h("strong", {}, w.label),

@@ -5,6 +5,7 @@ import { get } from "/static/js/api.js";
 import { CollectionsList } from "./collections.js";
 import { fill, h } from "./dom.js";
 import { day, holds, money, when } from "./format.js";
+import { label, title } from "./labels.js";
 import { WorklistControls } from "./worklist-controls.js";
 
 // "Ana López · C-1001 · 1,250.00 USD · asked by Sam 5 min ago": whose, which case, how much, who.
@@ -16,7 +17,7 @@ function named(item, verb) {
 }
 
 export const CHANGED = "caseline:worklist-changed";
-const kindLabel = (kind) => kind.replaceAll("_", " ").replace(/^./, (c) => c.toUpperCase());
+const kindLabel = title;
 const KIND_TITLES = { settlement_offer: "Settlement offers" };
 
 export class Worklist {
@@ -58,7 +59,7 @@ export class Worklist {
       type: "button", class: "wl-case", dataset: { caseId: c.id }, onclick: () => this.openCase(c.id),
     },
     h("span", { class: "wl-name" }, c.customer.display_name),
-    h("span", { class: "wl-meta muted" }, `${c.reference} · ${c.status}${c.priority !== "normal" ? ` · ${c.priority}` : ""}`),
+    h("span", { class: "wl-meta muted" }, `${c.reference} · ${label(c.status)}${c.priority !== "normal" ? ` · ${label(c.priority)}` : ""}`),
     extra ? h("span", { class: "wl-meta muted" }, extra) : null));
   }
 
