@@ -19,7 +19,9 @@ from console.api import (  # noqa: F401  (routes register on import)
     routing,
     saved_views,
     tasks,
+    uploads,
     voice,
+    whatsapp_templates,
     worklist,
 )
 from console.api.core.blueprint import api, bp

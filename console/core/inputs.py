@@ -20,6 +20,7 @@ __all__ = ["MAX_ID", "register_input_checks"]
 MAX_EMAIL_JSON = 15 * 1024 * 1024
 # A portfolio CSV: a million rows of about 200 bytes (werkzeug spools the upload to disk).
 MAX_IMPORT_UPLOAD = 256 * 1024 * 1024
+MAX_COMPOSER_UPLOAD = 10 * 1024 * 1024 + 64 * 1024  # one composer file and its framing
 
 
 def _at_most(n: int) -> str:
@@ -72,13 +73,15 @@ def register_input_checks(app: Flask) -> None:
 
 
 def _set_body_limit() -> None:
-    # Three routes take more than the default, each still bounded: the composer's email, a
-    # portfolio upload, and the email webhook, which reads at most EMAIL_MAX_BYTES of a
-    # signed-in sender's raw message and answers its own 413.
+    # Four routes take more than the default, each still bounded: the composer's email and
+    # its uploads, a portfolio upload, and the email webhook, which reads at most
+    # EMAIL_MAX_BYTES of a signed-in sender's raw message and answers its own 413.
     if request.endpoint == "api.post_email":
         request.max_content_length = MAX_EMAIL_JSON
     elif request.endpoint == "api.post_import":
         request.max_content_length = MAX_IMPORT_UPLOAD
+    elif request.endpoint == "api.upload_file":
+        request.max_content_length = MAX_COMPOSER_UPLOAD
     elif request.endpoint == "email_webhook.inbound":
         request.max_content_length = None
 

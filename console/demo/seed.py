@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from channels.sms import fake as fake_twilio
 from console.core import database
 from console.demo.data.bulk import insert_returning_ids, insert_rows
 from console.demo.data.history import HistoryMaker
@@ -28,6 +29,7 @@ from crm.models import (
     Decision,
     Interaction,
     Investigation,
+    MessageTemplate,
     Payment,
     PaymentPlan,
     Promise,
@@ -67,6 +69,7 @@ def seed(seed: int = 7, *, customers: int = CUSTOMERS, long_size: int = LONG_SIZ
         return "demo data already present"
     loader = _Loader(session, client.id, staff, random.Random(seed))
     counts = loader.load(customers, long_size)
+    _templates(session, client.id)
     session.commit()
     return (f"seeded {len(staff)} demo users, {counts['customers']} customers "
             f"({counts['merged']} merged duplicates), {counts['interactions']:,} interactions "
@@ -89,6 +92,14 @@ def print_logins() -> None:
     for email, _name, roles in demo_users():
         print(f"  {roles[0]:<12} {email}")
     print(flush=True)
+
+
+def _templates(session, client_id: int) -> None:
+    """The demo client offers the demo account's approved WhatsApp templates."""
+    for sid in (t["sid"] for t in fake_twilio.DEMO_TEMPLATES):
+        session.add(MessageTemplate(client_id=client_id, content_sid=sid, fields={
+            "1": "customer.first_name", "2": "case.reference"}))
+    session.flush()
 
 
 def _staff(session, client) -> dict[str, int]:

@@ -9,7 +9,7 @@ from crm.models.customers import Case, ContactPoint, Customer
 from crm.models.exports import CaseExport
 from crm.models.fraud import Evidence, FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
-from crm.models.messaging import CannedReply
+from crm.models.messaging import CannedReply, MessageTemplate, Upload
 from crm.models.routing import RoutingQueue
 from crm.models.security import PasswordReset, RecoveryCode, SignIn
 from crm.models.tenancy import (
@@ -64,6 +64,7 @@ __all__ = [
     "Interaction",
     "Investigation",
     "LinkSuggestion",
+    "MessageTemplate",
     "Offer",
     "PasswordReset",
     "Payment",
@@ -78,6 +79,7 @@ __all__ = [
     "SignIn",
     "Task",
     "Team",
+    "Upload",
     "User",
     "user_clients",
     "utcnow",
