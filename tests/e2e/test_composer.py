@@ -142,6 +142,9 @@ def test_a_whatsapp_template_goes_when_the_window_has_closed(new_page, demo_serv
     open_case(page, base, quiet_whatsapp, "CL-E2ETMPL1")
     whatsapp = page.locator("#composer-medium option[value=whatsapp]")
     expect(whatsapp).to_be_disabled()
+    offer = page.locator("#composer-template-open")
+    expect(offer).to_be_in_viewport()
+    offer.click()
     panel = page.locator("#composer-templates")
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("has not written on whatsapp in the last 24 hours")
@@ -154,6 +157,7 @@ def test_a_whatsapp_template_goes_when_the_window_has_closed(new_page, demo_serv
     expect(page.locator("#composer-template-preview")).to_have_text(preview)
     expect(page.locator("#composer-template-send")).to_be_in_viewport()
     page.click("#composer-template-send")
+    expect(panel).to_be_hidden()
     sent = page.locator(".tl-item.medium-whatsapp.dir-outbound", has_text=preview)
     expect(sent).to_have_count(1)
     # The stand-in for Twilio took it as a template (ContentSid), and says it arrived.

@@ -15,6 +15,9 @@ const list = h("ul", { id: "composer-files", class: "composer-files", "aria-labe
 const tools = form.querySelector("#composer-tools")
   || form.appendChild(h("div", { id: "composer-tools", class: "composer-tools" }));
 tools.append(input, button, list);
+// "… is typing" shares the row (at its end) rather than taking one of its own.
+const typing = document.getElementById("composer-typing");
+if (typing) tools.append(typing);
 
 let files = []; // { id, filename, size, content_type } uploaded for the current case
 let caseOf = null;

@@ -1,23 +1,33 @@
-// WhatsApp outside the 24-hour window: a free-form reply is refused, so the composer says why
-// and offers the client's approved templates instead, their variables filled in from the
-// case; "Send template" sends the chosen one (Twilio's ContentSid and ContentVariables).
+// WhatsApp outside the 24-hour window: a free-form reply is refused, so the composer offers
+// "WhatsApp template…" (next to the files and canned replies, taking no room of the
+// timeline's). Its dialog says why, lists the client's approved templates with their variables
+// filled in from the case, and "Send template" sends the chosen one (Twilio's ContentSid and
+// ContentVariables).
 import { get, post } from "/static/js/api.js";
 import { replyOption } from "/static/js/composer-messaging.js";
 import { fill, h } from "./dom.js";
 
 const form = document.getElementById("composer");
-const pick = h("select", { id: "composer-template", "aria-label": "WhatsApp template" });
+const tools = form.querySelector("#composer-tools")
+  || form.appendChild(h("div", { id: "composer-tools", class: "composer-tools" }));
+const open = h("button", { type: "button", id: "composer-template-open", class: "secondary",
+  hidden: true }, "WhatsApp template…");
+tools.append(open);
+
+const pick = h("select", { id: "composer-template" });
 const preview = h("p", { id: "composer-template-preview", class: "template-preview" });
-const why = h("p", { id: "composer-template-why", class: "muted" });
+const why = h("p", { id: "composer-template-why" });
 const sendButton = h("button", { type: "button", id: "composer-template-send" }, "Send template");
 const problem = h("p", { class: "composer-error", role: "alert" });
-const panel = h("fieldset", { id: "composer-templates", class: "composer-templates", hidden: true },
-  h("legend", {}, "WhatsApp template"), why,
-  h("label", { for: "composer-template" }, "Template"), pick, preview, sendButton, problem);
-form.append(panel);
+const dialog = h("dialog", { id: "composer-templates", class: "composer-templates",
+  "aria-labelledby": "composer-templates-title" },
+  h("h2", { id: "composer-templates-title" }, "Send a WhatsApp template"), why,
+  h("label", { for: "composer-template" }, "Template"), pick, preview, problem,
+  h("div", { class: "actions" }, sendButton,
+    h("form", { method: "dialog" }, h("button", { type: "submit", class: "secondary" }, "Cancel"))));
+document.body.append(dialog);
 
 let items = [];
-let shownFor = null;
 const ws = () => window.caseline;
 
 function show(item) {
@@ -27,16 +37,23 @@ function show(item) {
   sendButton.disabled = !item || Boolean(missing);
 }
 
-async function update() {
+// Offered only while the reply window alone bars WhatsApp on the open case.
+function update() {
   const caseId = ws()?.composer?.caseId;
   const option = caseId ? replyOption(caseId, "whatsapp") : null;
-  if (!option?.window_closed) { panel.hidden = true; shownFor = null; return; }
-  panel.hidden = false;
-  fill(why, `${option.reason}. You can still send one of the approved templates below.`);
-  if (shownFor === caseId) return;
-  shownFor = caseId;
+  open.hidden = !option?.window_closed;
+  open.title = option?.window_closed ? option.reason : "";
+}
+
+open.addEventListener("click", async () => {
+  const caseId = ws()?.composer?.caseId;
+  const option = caseId ? replyOption(caseId, "whatsapp") : null;
+  if (!caseId) return;
+  fill(why, `${option?.reason || "WhatsApp's 24-hour window has closed"}. An approved template `
+    + "can still be sent.");
   fill(pick, h("option", { value: "" }, "Loading templates…"));
   show(null);
+  dialog.showModal();
   try {
     ({ items } = await get(`/cases/${caseId}/whatsapp-templates`));
   } catch (err) {
@@ -45,12 +62,11 @@ async function update() {
     fill(problem, err.message);
     return;
   }
-  if (ws()?.composer?.caseId !== caseId) return;
   fill(pick, items.length ? items.map((t) => h("option", { value: String(t.id) },
     `${t.name}${t.language ? ` (${t.language})` : ""}`))
     : h("option", { value: "" }, "No approved templates for this case"));
   show(items[0] || null);
-}
+});
 
 pick.addEventListener("change", () => show(items.find((t) => String(t.id) === pick.value)));
 sendButton.addEventListener("click", async () => {
@@ -63,6 +79,7 @@ sendButton.addEventListener("click", async () => {
     const sent = await post(`/cases/${composer.caseId}/messages`,
       { medium: "whatsapp", template_id: item.id, body: item.body });
     composer.onSent(sent);
+    dialog.close();
   } catch (err) {
     fill(problem, err.message);
   } finally {
