@@ -14,7 +14,11 @@ VARIABLE = re.compile(r"\{\{\s*([A-Za-z0-9_]{1,16})\s*\}\}")
 
 
 class ContentUnavailable(Exception):
-    """The Content API could not be read (not configured, unreachable, refused)."""
+    """The Content API could not be read (unreachable, refused)."""
+
+
+class ContentNotConfigured(ContentUnavailable):
+    """No Twilio account is configured to read it from."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,8 @@ def approved_templates(settings, http_client=None) -> list[ContentTemplate]:
         found = make_client(settings, http_client).content.v1.content_and_approvals.list(
             page_size=200, limit=1000)
     except RuntimeError as exc:
-        raise ContentUnavailable("WhatsApp templates need Twilio: set TWILIO_ACCOUNT_SID") \
-            from exc
+        raise ContentNotConfigured("WhatsApp templates need Twilio: set "
+                                   "TWILIO_ACCOUNT_SID") from exc
     except (requests.RequestException, TwilioException, OSError) as exc:
         raise ContentUnavailable(f"Twilio's Content API did not answer: {exc}") from exc
     out = []

@@ -131,7 +131,7 @@ class Deleted(BaseModel):
 
 @api.route(bp, "/cases/<int:case_id>/messages", "POST", summary="Reply to the customer",
            body=MessageIn, response=InteractionOut, status=202, tags=["messages"],
-           errors=(403, 409, 413, 415, 503))
+           errors=(403, 409, 413, 415, 502, 503))
 def send_message(case_id: int, body: MessageIn):
     """Queue a reply; it is sent after the commit and its status follows live."""
     if body.medium not in registry.media():
@@ -197,7 +197,7 @@ def _canned_out(reply) -> CannedReplyOut:
 
 
 @api.route(bp, "/canned-replies", summary="Canned replies you can use (shared and yours)",
-           query=CannedQuery, response=CannedReplyList, tags=["messages"])
+           query=CannedQuery, response=CannedReplyList, tags=["messages"], errors=(404,))
 def list_canned(query: CannedQuery):
     """The client-wide replies of your clients, your team's and your own."""
     session = database.session()

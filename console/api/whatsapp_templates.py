@@ -6,7 +6,7 @@ from flask import current_app
 from pydantic import BaseModel, Field
 
 from channels import registry
-from channels.sms.content import ContentUnavailable
+from channels.sms.content import ContentNotConfigured, ContentUnavailable
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.schemas import Out
 from console.core import database
@@ -54,11 +54,18 @@ class TemplateConfigOut(Out):
     fields: dict[str, str]
 
 
-class TemplateUnavailable(DomainError):
-    """The templates cannot be read now (no template channel, or Twilio did not answer)."""
+class TemplatesNotConfigured(DomainError):
+    """No Twilio account (or no channel that sends templates) to read the templates from."""
 
-    code = "templates_unavailable"
+    code = "twilio_not_configured"
     status = 503
+
+
+class TemplatesUnreachable(DomainError):
+    """Twilio's Content API refused or did not answer."""
+
+    code = "twilio_error"
+    status = 502
 
 
 def approved() -> list[templates.Approved]:
@@ -70,13 +77,15 @@ def approved() -> list[templates.Approved]:
             try:
                 return [templates.Approved(t.sid, t.name, t.language, t.body, t.variables)
                         for t in adapter.templates()]
+            except ContentNotConfigured as exc:
+                raise TemplatesNotConfigured(str(exc)) from None
             except ContentUnavailable as exc:
-                raise TemplateUnavailable(str(exc)) from None
-    raise TemplateUnavailable("no channel here sends approved templates")
+                raise TemplatesUnreachable(str(exc)) from None
+    raise TemplatesNotConfigured("no channel here sends approved templates")
 
 
 @api.route(bp, "/cases/<int:case_id>/whatsapp-templates", response=TemplateList,
-           tags=["messages"], errors=(503,),
+           tags=["messages"], errors=(502, 503),
            summary="WhatsApp templates for a case, filled in (usable outside 24 hours)")
 def case_templates(case_id: int):
     """The client's approved templates with this case's values in their variables."""
