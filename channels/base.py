@@ -20,6 +20,9 @@ class OutboundMessage:
     headers: dict = field(default_factory=dict)
     attachments: tuple = ()  # (filename, content type, bytes) of files we hold
     media_urls: tuple = ()  # public URLs a provider fetches itself (MMS, WhatsApp media)
+    # (filename, content type, our signed link) of each file, for a channel that links them
+    links: tuple = ()
+    template: tuple | None = None  # (content SID, {variable: value}): an approved template
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from crm.guardrails import Medium
 from .tokens import MAX_AGE
 
 CHAT_NS = "/chat"
+# What an agent may send a visitor: pictures, PDFs and plain text (opened in their browser).
+FILES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf",
+                   "text/plain"})
 
 
 def visit_room(thread: str) -> str:
@@ -35,13 +38,17 @@ class ChatAdapter(ChannelAdapter):
         """Chat replies go to the case's chat session, signed with the agent's name, while
         the visitor's session can still be resumed (a reply after that reaches nobody)."""
         return Medium(cls.medium, "thread", cls.max_body, timedelta(seconds=MAX_AGE),
-                      sender_is_agent=True, time_barred_notice=True)
+                      sender_is_agent=True, time_barred_notice=True,
+                      attachment_types=FILES, attachment_bytes=10 * 1024 * 1024)
 
     def send(self, message: OutboundMessage) -> SendResult:
         """Emit the reply to the visitor's room."""
-        socketio().emit(events.CHAT_MESSAGE, visitor_payload(
-            message.interaction_id, "agent", message.body, message.sender),
-            to=visit_room(message.to), namespace=CHAT_NS)
+        payload = visitor_payload(message.interaction_id, "agent", message.body, message.sender)
+        if message.links:  # signed links of their own: a visitor has no staff session
+            payload["files"] = [{"name": name, "type": ctype, "url": url}
+                                for name, ctype, url in message.links]
+        socketio().emit(events.CHAT_MESSAGE, payload, to=visit_room(message.to),
+                        namespace=CHAT_NS)
         return SendResult(f"chat-{message.interaction_id}", "delivered")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import ClassVar
 
@@ -15,6 +16,7 @@ from channels.base import (
     SendResult,
     TemporarySendError,
 )
+from channels.sms.content import ContentTemplate, approved_templates
 from channels.twilio.rest import make_client
 from crm.guardrails import Medium
 
@@ -28,6 +30,9 @@ class TwilioMessagingAdapter(ChannelAdapter):
     address_prefix: ClassVar[str] = ""
     reply_window: ClassVar[timedelta | None] = None
     sender_setting: ClassVar[str] = "twilio_phone_number"
+    # Media Twilio fetches from our signed link (MediaUrl): at most 5 MB a message.
+    media_types: ClassVar[frozenset[str]] = frozenset()
+    media_bytes: ClassVar[int] = 5 * 1024 * 1024
 
     def __init__(self, settings, http_client=None):
         self.settings = settings
@@ -38,7 +43,8 @@ class TwilioMessagingAdapter(ChannelAdapter):
         """This medium as data for crm.guardrails (texts to a debtor carry the STOP footer and,
         on a time-barred debt, the disclosure)."""
         return Medium(cls.medium, "phone", cls.max_body, cls.reply_window, stop_footer=True,
-                      time_barred_notice=True)
+                      time_barred_notice=True, attachment_types=cls.media_types,
+                      attachment_bytes=cls.media_bytes)
 
     def address(self, number: str) -> str:
         """A phone number as Twilio wants it on this medium."""
@@ -49,6 +55,14 @@ class TwilioMessagingAdapter(ChannelAdapter):
         """Our signed status webhook for this message (its id in the URL, so order is moot)."""
         base = (self.settings.public_base_url or "").rstrip("/")
         return f"{base}{STATUS_PATH}?interaction={interaction_id}" if base else None
+
+    def media_urls(self, message: OutboundMessage) -> list[str]:
+        """Our signed links to the files, absolute: Twilio fetches each one itself."""
+        base = (self.settings.public_base_url or "").rstrip("/")
+        if not base:
+            raise PermanentSendError("files need a public address Twilio can fetch them "
+                                     "from: set PUBLIC_BASE_URL")
+        return [url if "://" in url else base + url for url in message.media_urls]
 
     def send(self, message: OutboundMessage) -> SendResult:
         """Create the message at Twilio; Permanent/TemporarySendError on failure."""
@@ -62,7 +76,13 @@ class TwilioMessagingAdapter(ChannelAdapter):
         if callback:
             kwargs["status_callback"] = callback
         if message.media_urls and "media" in self.capabilities:
-            kwargs["media_url"] = list(message.media_urls)
+            kwargs["media_url"] = self.media_urls(message)
+        if message.template:
+            # An approved template (Content API) instead of free text: Twilio renders it.
+            sid, variables = message.template
+            kwargs.pop("body")
+            kwargs["content_sid"] = sid
+            kwargs["content_variables"] = json.dumps(variables)
         try:
             created = make_client(self.settings, self.http_client).messages.create(**kwargs)
         except TwilioRestException as exc:
@@ -81,6 +101,7 @@ class SmsAdapter(TwilioMessagingAdapter):
 
     medium = "sms"
     capabilities = frozenset({"media"})
+    media_types = frozenset({"image/jpeg", "image/png", "image/gif", "application/pdf"})
 
 
 class WhatsAppAdapter(TwilioMessagingAdapter):
@@ -91,3 +112,8 @@ class WhatsAppAdapter(TwilioMessagingAdapter):
     reply_window = timedelta(hours=24)
     sender_setting = "twilio_whatsapp_number"
     capabilities = frozenset({"media", "templates", "read_receipts"})
+    media_types = frozenset({"image/jpeg", "image/png", "application/pdf"})
+
+    def templates(self) -> list[ContentTemplate]:
+        """The approved templates of the account (Content API), for use outside 24 hours."""
+        return approved_templates(self.settings, self.http_client)

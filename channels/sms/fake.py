@@ -25,6 +25,27 @@ poster: Callable[[str, dict], None] | None = None
 _client: FakeTwilio | None = None
 
 
+def _template(sid: str, name: str, body: str, variables: dict) -> dict:
+    return {"sid": sid, "account_sid": DEMO_ACCOUNT_SID, "friendly_name": name,
+            "language": "en", "variables": variables, "types": {"twilio/text": {"body": body}},
+            "url": f"https://content.twilio.com/v1/Content/{sid}",
+            "approval_requests": {"whatsapp": {"name": name, "category": "UTILITY",
+                                               "content_type": "twilio/text",
+                                               "status": "approved", "rejection_reason": "",
+                                               "type": "whatsapp"}}}
+
+
+# The demo account's approved WhatsApp templates (what Twilio's Content API would list).
+DEMO_TEMPLATES = [
+    _template("HX" + "d" * 31 + "1", "case_follow_up",
+              "Hello {{1}}, this is a follow-up on your case {{2}}. Reply to this message "
+              "to continue the conversation.", {"1": "Alex", "2": "CL-00000000"}),
+    _template("HX" + "d" * 31 + "2", "callback_request",
+              "Hi {{1}}, we tried to reach you about {{2}}. When is a good time to call?",
+              {"1": "Alex", "2": "CL-00000000"}),
+]
+
+
 def demo_settings(settings):
     """Settings pointing the adapter at the demo account."""
     # Callbacks are posted in-process, so a local base URL is enough when none is public.
@@ -52,6 +73,10 @@ class FakeTwilio(HttpClient):
 
     def request(self, method, uri, params=None, data=None, headers=None, auth=None,
                 timeout=None, allow_redirects=False):
+        if method.upper() == "GET" and urlsplit(uri).path == "/v1/ContentAndApprovals":
+            return Response(200, json.dumps({"contents": DEMO_TEMPLATES, "meta": {
+                "key": "contents", "page": 0, "page_size": 50, "next_page_url": None,
+                "previous_page_url": None, "first_page_url": uri, "url": uri}}))
         if method.upper() != "POST" or not urlsplit(uri).path.endswith("/Messages.json"):
             return Response(404, json.dumps({"code": 20404, "message": "not found",
                                              "status": 404}))
@@ -64,6 +89,11 @@ class FakeTwilio(HttpClient):
                 "api_version": "2010-04-01", "date_created": now, "date_updated": now,
                 "error_code": None, "error_message": None, "price": None,
                 "uri": f"/2010-04-01/Accounts/{DEMO_ACCOUNT_SID}/Messages/{sid}.json"}
+        # What Twilio would have been asked for beyond the text: files, an approved template.
+        body["media_url"] = list(data.get("MediaUrl") or [])
+        body["num_media"] = str(len(body["media_url"]))
+        body["content_sid"] = data.get("ContentSid")
+        body["content_variables"] = data.get("ContentVariables")
         self.sent.append(body)
         callback = data.get("StatusCallback")
         if callback and poster is not None:

@@ -20,7 +20,9 @@ from console.api import (  # noqa: F401  (routes register on import)
     routing,
     saved_views,
     tasks,
+    uploads,
     voice,
+    whatsapp_templates,
     worklist,
 )
 from console.api.admin import hours as admin_hours  # noqa: F401

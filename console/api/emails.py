@@ -15,7 +15,7 @@ from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import InteractionOut
 from console.core import database
 from console.email.mail_tasks import message_domain, opt_out_url
-from crm.core import files
+from crm.core import audit, files
 from crm.core.errors import Invalid
 from crm.email import sending as mail
 
@@ -45,12 +45,14 @@ class EmailIn(BaseModel):
     body: str = Field(min_length=1, max_length=100_000, json_schema_extra=documented(**NOT_BLANK))
     in_reply_to: int | None = None
     attachments: list[EmailAttachmentIn] = Field(default_factory=list, max_length=20)
+    attachment_ids: list[int] = Field(default_factory=list, max_length=10, description=
+                                      "files uploaded in the composer to send with it")
 
 
 @api.route(bp, "/cases/<int:case_id>/emails", "POST", body=EmailIn, response=InteractionOut,
            status=201, tags=["email"],
            summary="Send an email from a case (queued now, sent by a task; attachments as "
-                   "base64, 10 MB in total)", errors=(403, 409))
+                   "base64, 10 MB in total)", errors=(403, 409, 413, 415))
 def post_email(case_id: int, body: EmailIn):
     """Queue the email in this request's transaction, then hand it to the sender task."""
     return queue_and_send(case_id, body)
@@ -66,7 +68,8 @@ def queue_and_send(case_id: int, body: EmailIn) -> InteractionOut:
                             store=store_for(settings),
                             opt_out_link=partial(opt_out_url, settings,
                                                  link_base=request.url_root),
-                            message_domain=message_domain(settings))
+                            message_domain=message_domain(settings),
+                            upload_ids=body.attachment_ids)
     session.commit()  # the send task starts after the commit (embedded: before this returns)
     session.refresh(item)
     out = InteractionOut.model_validate(item)
@@ -93,21 +96,39 @@ def get_email(case_id: int, interaction_id: int):
     return out
 
 
-@api.route(bp, "/attachments/<int:attachment_id>", tags=["email"],
-           summary="Download an attachment (or a raw email) of a case you can see", errors=(422,))
-def get_attachment(attachment_id: int):
-    """The file as a download: never rendered inline, never type-sniffed by the browser."""
+class AttachmentQuery(BaseModel):
+    """How to hand the file over."""
+
+    inline: bool = Field(default=False, description="show it in the page (pictures, PDFs and "
+                         "audio only; anything else is still a download)")
+
+
+@api.route(bp, "/attachments/<int:attachment_id>", query=AttachmentQuery, tags=["email"],
+           summary="Download (or view) an attachment or raw email of a case you can see",
+           errors=(422,))
+def get_attachment(attachment_id: int, query: AttachmentQuery):
+    """The file, its type as we sniffed it and never re-sniffed by the browser; each view or
+    download is audited. Only pictures, PDFs and audio are ever shown inline."""
     session = database.session()
     item = files.get_attachment(session, actor(), attachment_id)
+    inline = query.inline and item.content_type in files.INLINE
+    audit.record(session, actor(), "attachment.viewed" if inline else "attachment.downloaded",
+                 item, client_id=item.interaction.client_id,
+                 after={"interaction_id": item.interaction_id, "filename": item.filename})
     name, ctype, key = item.filename, item.content_type, item.storage_key
     session.commit()
     try:
         handle = store_for(current_app.config["CASELINE"]).open(key)
     except FileNotFoundError:
         raise Invalid("the stored file is missing", code="gone") from None
-    response = send_file(handle, mimetype=ctype, as_attachment=True, download_name=name)
+    response = send_file(handle, mimetype=ctype, as_attachment=not inline, download_name=name)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # A PDF is drawn by the browser's viewer, which a sandboxed document may not load; it is
+    # still allowed no scripts, styles or fetches of its own, and only our pages frame it.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
+        if inline and ctype == "application/pdf" else
+        "default-src 'none'; sandbox; frame-ancestors 'self'")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from pydantic import BaseModel, Field
 
 from channels import registry
@@ -11,10 +12,12 @@ from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import InteractionOut, Out
 from console.api.emails import EmailIn, queue_and_send
+from console.api.whatsapp_templates import approved
 from console.core import database
+from crm.cases import records as cases
 from crm.core.errors import Invalid
 from crm.email import sending as mail
-from crm.messaging import canned, outbound
+from crm.messaging import canned, outbound, templates
 from crm.tenancy import access
 
 # Every medium a reply can go by; a server answers 422 for one whose channel it has not installed.
@@ -32,6 +35,13 @@ class MessageIn(BaseModel):
     to: str | None = Field(default=None, description="a contact point of the customer; "
                            "default: where they last wrote from")
     subject: str | None = Field(default=None, max_length=998)
+    attachment_ids: list[int] = Field(default_factory=list, max_length=10, description=
+                                      "files uploaded in the composer (POST "
+                                      "/cases/<id>/uploads) to send with it")
+    template_id: int | None = Field(default=None, description="an approved WhatsApp "
+                                    "template of the case (whatsapp-templates) instead of "
+                                    "free text: it may go outside the 24-hour window; body "
+                                    "is then ignored")
 
 
 class CannedReplyIn(BaseModel):
@@ -40,8 +50,29 @@ class CannedReplyIn(BaseModel):
     title: str = Field(max_length=120, json_schema_extra=documented(**NOT_BLANK))
     body: str = Field(max_length=4000, json_schema_extra=documented(**NOT_BLANK))
     shared: bool = Field(default=False, description="shared with the client's staff "
-                         "(supervisors only); otherwise personal")
+                         "(supervisors only); otherwise personal (or see scope)")
+    scope: str | None = Field(default=None, description="personal, team (your team's members "
+                              "use and edit it) or client (supervisors); overrides shared",
+                              json_schema_extra=documented(enum=["personal", "team", "client"]))
+    line_of_work: str | None = Field(default=None, max_length=32, description="offered on "
+                                     "this line's cases only; default: every line")
     client_id: int | None = Field(default=None, description="default: your only client")
+
+
+class CannedReplyPatch(BaseModel):
+    """Changes to a canned reply (only what is given)."""
+
+    title: str | None = Field(default=None, max_length=120)
+    body: str | None = Field(default=None, max_length=4000)
+    line_of_work: str | None = Field(default=None, max_length=32,
+                                     description='"" for every line of work')
+
+
+class CannedQuery(BaseModel):
+    """Which replies to list."""
+
+    case_id: int | None = Field(default=None, description="only those fit for this case: its "
+                                "client's, for its line of work or for every line")
 
 
 class CannedReplyOut(Out):
@@ -50,6 +81,9 @@ class CannedReplyOut(Out):
     id: int
     client_id: int
     owner_id: int | None = None
+    team_id: int | None = None
+    scope: str = Field(description="personal, team or client")
+    line_of_work: str | None = None
     title: str
     body: str
     updated_at: datetime
@@ -59,6 +93,8 @@ class CannedReplyList(BaseModel):
     """The canned replies you can use."""
 
     items: list[CannedReplyOut]
+    line_of_work: str | None = Field(default=None, description="the case's line of work, "
+                                     "when listed for a case")
 
 
 class RenderedReply(BaseModel):
@@ -76,6 +112,8 @@ class ReplyOption(BaseModel):
     reason: str | None = None
     unverified: bool = Field(default=False, description="it reaches a chat visitor who "
                              "claims to be the customer and nobody has verified")
+    window_closed: bool = Field(default=False, description="only the reply window bars it: "
+                                "an approved template may still go (whatsapp-templates)")
 
 
 class ReplyOptions(BaseModel):
@@ -93,7 +131,7 @@ class Deleted(BaseModel):
 
 @api.route(bp, "/cases/<int:case_id>/messages", "POST", summary="Reply to the customer",
            body=MessageIn, response=InteractionOut, status=202, tags=["messages"],
-           errors=(403, 409))
+           errors=(403, 409, 413, 415, 502, 503))
 def send_message(case_id: int, body: MessageIn):
     """Queue a reply; it is sent after the commit and its status follows live."""
     if body.medium not in registry.media():
@@ -103,12 +141,30 @@ def send_message(case_id: int, body: MessageIn):
     if body.medium == "email":
         # Email has its own pipeline (threading headers, opt-out link, SMTP backoff).
         return _send_email(case_id, body)
+    template = None
+    text = body.body
+    if body.template_id is not None:
+        filled = _template(case_id, body)
+        template = {"content_sid": filled.content_sid, "variables": filled.variables,
+                    "name": filled.name, "id": filled.id}
+        text = filled.body
     session = database.session()
-    item = outbound.queue(session, actor(), case_id, medium=body.medium, body=body.body,
-                          to=body.to, subject=body.subject)
+    item = outbound.queue(session, actor(), case_id, medium=body.medium, body=text,
+                          to=body.to, subject=body.subject, upload_ids=body.attachment_ids,
+                          template=template)
     out = InteractionOut.model_validate(item)  # read before commit: the send starts after it
     session.commit()
     return out
+
+
+def _template(case_id: int, body: MessageIn) -> templates.Filled:
+    adapter = registry.adapter_for(body.medium, current_app.config["CASELINE"])
+    if "templates" not in adapter.capabilities:
+        raise Invalid(f"{body.medium} messages cannot be approved templates")
+    session = database.session()
+    found = templates.pick(session, actor(), case_id, body.template_id, approved())
+    session.rollback()
+    return found
 
 
 def _send_email(case_id: int, body: MessageIn) -> InteractionOut:
@@ -119,7 +175,8 @@ def _send_email(case_id: int, body: MessageIn) -> InteractionOut:
     # A reply from the composer answers the customer's last email, so it threads for them.
     return queue_and_send(case_id, EmailIn.model_construct(
         to=to or "", subject=body.subject or "", body=body.body,
-        in_reply_to=mail.last_from(session, case_id, to) if to else None))
+        in_reply_to=mail.last_from(session, case_id, to) if to else None,
+        attachment_ids=body.attachment_ids))
 
 
 @api.route(bp, "/cases/<int:case_id>/reply-options", summary="How the customer of a case can "
@@ -132,18 +189,32 @@ def reply_options(case_id: int):
     return ReplyOptions(options=[ReplyOption(**vars(o)) for o in found], default=default)
 
 
+def _canned_out(reply) -> CannedReplyOut:
+    return CannedReplyOut.model_validate({
+        **{k: getattr(reply, k) for k in ("id", "client_id", "owner_id", "team_id",
+                                          "line_of_work", "title", "body", "updated_at")},
+        "scope": canned.scope_of(reply)})
+
+
 @api.route(bp, "/canned-replies", summary="Canned replies you can use (shared and yours)",
-           response=CannedReplyList, tags=["messages"])
-def list_canned():
-    """Shared replies of your clients and your personal ones."""
-    items = canned.visible(database.session(), actor())
-    return CannedReplyList(items=[CannedReplyOut.model_validate(i) for i in items])
+           query=CannedQuery, response=CannedReplyList, tags=["messages"], errors=(404,))
+def list_canned(query: CannedQuery):
+    """The client-wide replies of your clients, your team's and your own."""
+    session = database.session()
+    client_id = line = None
+    if query.case_id is not None:
+        case = cases.get(session, actor(), query.case_id, audit_view=False)
+        client_id, line = case.client_id, templates.line_of_case(session, case)
+    items = canned.visible(session, actor(), client_id=client_id, line_of_work=line)
+    out = CannedReplyList(items=[_canned_out(i) for i in items], line_of_work=line)
+    session.rollback()
+    return out
 
 
 @api.route(bp, "/canned-replies", "POST", summary="Create a canned reply", body=CannedReplyIn,
            response=CannedReplyOut, status=201, tags=["messages"], errors=(403, 404))
 def create_canned(body: CannedReplyIn):
-    """A personal reply, or a shared one (supervisors)."""
+    """A personal reply, your team's, or the client's (supervisors)."""
     me = actor()
     client_id = body.client_id
     if client_id is None:
@@ -152,15 +223,28 @@ def create_canned(body: CannedReplyIn):
             raise Invalid("client_id is required when you work for several clients")
         client_id = next(iter(ids))
     session = database.session()
-    reply = canned.create(session, me, client_id, body.title, body.body, shared=body.shared)
+    reply = canned.create(session, me, client_id, body.title, body.body, shared=body.shared,
+                          scope=body.scope, line_of_work=body.line_of_work)
     session.commit()
-    return CannedReplyOut.model_validate(reply)
+    return _canned_out(reply)
+
+
+@api.route(bp, "/canned-replies/<int:reply_id>", "PATCH", summary="Edit a canned reply",
+           body=CannedReplyPatch, response=CannedReplyOut, tags=["messages"], errors=(403,))
+def update_canned(reply_id: int, body: CannedReplyPatch):
+    """Your reply, your team's, or (as supervisor) the client's."""
+    session = database.session()
+    reply = canned.update(session, actor(), reply_id, title=body.title, body=body.body,
+                          line_of_work=body.line_of_work or None,
+                          clear_line=body.line_of_work == "")
+    session.commit()
+    return _canned_out(reply)
 
 
 @api.route(bp, "/canned-replies/<int:reply_id>", "DELETE", summary="Delete a canned reply",
            response=Deleted, tags=["messages"], errors=(403,))
 def delete_canned(reply_id: int):
-    """Remove your reply (or a shared one, as supervisor)."""
+    """Remove your reply, your team's, or (as supervisor) the client's."""
     session = database.session()
     canned.delete(session, actor(), reply_id)
     session.commit()

@@ -15,6 +15,7 @@ from console.api.core.schemas import DispositionOut, InteractionOut, present
 from console.api.core.times import IsoDateTime
 from console.core import database
 from console.core.errors import error_response
+from console.demo import audio as demo_audio
 from console.routing import presence
 from console.routing import service as routing
 from console.voice.screen_pop import set_presence
@@ -378,21 +379,27 @@ def wrap_up_call(interaction_id: int, body: WrapUpIn):
 @api.route(bp, "/recordings/<int:attachment_id>", summary="Play a call recording",
            tags=["voice"], errors=(502, 503))
 def play_recording(attachment_id: int):
-    """The audio, fetched from Twilio with our credentials (no Twilio URL reaches the page)."""
+    """The audio, fetched from Twilio with our credentials (no Twilio URL reaches the page);
+    demo mode, with no Twilio account, plays a generated stand-in."""
     session = database.session()
     att = calls.recording_to_play(session, actor(), attachment_id)
     session.commit()
+    ctype, name = att.content_type, att.filename
     try:
         audio = control.fetch_recording(att.source_url)
     except control.NotConfigured:
-        return error_response(503, "twilio_not_configured",
-                              "recordings are kept at Twilio, which is not configured here")
+        if not current_app.config["CASELINE"].simulator:
+            return error_response(503, "twilio_not_configured",
+                                  "recordings are kept at Twilio, which is not configured here")
+        audio, ctype = demo_audio.recording((att.meta or {}).get("duration")), "audio/wav"
+        name = name.rsplit(".", 1)[0] + ".wav"
     except (LookupError, TwilioException, OSError) as exc:
         log.warning("could not fetch recording %s: %s", att.id, exc)
         return error_response(502, "twilio_error", "Twilio did not return the recording")
-    return Response(audio, mimetype=att.content_type,
+    return Response(audio, mimetype=ctype,
                     headers={"Cache-Control": "private, no-store",
-                             "Content-Disposition": f'inline; filename="{att.filename}"'})
+                             "X-Content-Type-Options": "nosniff",
+                             "Content-Disposition": f'inline; filename="{name}"'})
 
 
 class SimulateIn(BaseModel):

@@ -21,6 +21,7 @@ MAX_EMAIL_JSON = 15 * 1024 * 1024
 # A portfolio CSV: a million rows of about 200 bytes (werkzeug spools the upload to disk).
 MAX_IMPORT_UPLOAD = 256 * 1024 * 1024
 MAX_CHAT_UPLOAD = 5 * 1024 * 1024 + 64 * 1024  # a visitor's file (crm.chat.files) and its form
+MAX_COMPOSER_UPLOAD = 10 * 1024 * 1024 + 64 * 1024  # one composer file and its framing
 
 
 def _at_most(n: int) -> str:
@@ -73,15 +74,17 @@ def register_input_checks(app: Flask) -> None:
 
 
 def _set_body_limit() -> None:
-    # Four routes take more than the default, each still bounded: the composer's email, a
-    # portfolio upload, a chat visitor's file, and the email webhook, which reads at most
-    # EMAIL_MAX_BYTES of a signed-in sender's raw message and answers its own 413.
+    # Five routes take more than the default, each still bounded: the composer's email and
+    # its uploads, a portfolio upload, a chat visitor's file, and the email webhook, which
+    # reads at most EMAIL_MAX_BYTES of a signed-in sender's raw message and answers its own 413.
     if request.endpoint == "api.post_email":
         request.max_content_length = MAX_EMAIL_JSON
     elif request.endpoint == "api.post_import":
         request.max_content_length = MAX_IMPORT_UPLOAD
     elif request.endpoint == "chat.upload":
         request.max_content_length = MAX_CHAT_UPLOAD
+    elif request.endpoint == "api.upload_file":
+        request.max_content_length = MAX_COMPOSER_UPLOAD
     elif request.endpoint == "email_webhook.inbound":
         request.max_content_length = None
 

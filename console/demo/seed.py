@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from channels.sms import fake as fake_twilio
 from console.core import database
 from console.demo.data import ring
 from console.demo.data.bulk import insert_returning_ids, insert_rows
@@ -30,8 +31,10 @@ from crm.models import (
     CustomerNameKey,
     DebtAccount,
     Decision,
+    InboundAddress,
     Interaction,
     Investigation,
+    MessageTemplate,
     Payment,
     PaymentPlan,
     Promise,
@@ -73,6 +76,10 @@ def seed(seed: int = 7, *, customers: int = CUSTOMERS, long_size: int = LONG_SIZ
     counts = loader.load(customers, long_size)
     # The chat widget wears the client's branding (crm.chat.widgets).
     client.brand_colour, client.greeting = "#0f5c55", "Hello! How can we help with your claim?"
+    # The demo site's widget key names its client, so it still does once a second client exists.
+    session.add(InboundAddress(client_id=client.id, kind="chat", value="default",
+                               label="Demo website chat"))
+    _templates(session, client.id)
     session.commit()
     loader.fraud_work()
     return (f"seeded {len(staff)} demo users, {counts['customers']} customers "
@@ -96,6 +103,14 @@ def print_logins() -> None:
     for email, _name, roles in demo_users():
         print(f"  {roles[0]:<12} {email}")
     print(flush=True)
+
+
+def _templates(session, client_id: int) -> None:
+    """The demo client offers the demo account's approved WhatsApp templates."""
+    for sid in (t["sid"] for t in fake_twilio.DEMO_TEMPLATES):
+        session.add(MessageTemplate(client_id=client_id, content_sid=sid, fields={
+            "1": "customer.first_name", "2": "case.reference"}))
+    session.flush()
 
 
 def _staff(session, client) -> dict[str, int]:

@@ -11,6 +11,8 @@ from channels import registry
 from channels.base import OutboundMessage, PermanentSendError, TemporarySendError
 from console.core import database
 from console.core.tasks import celery, enqueue, periodic
+from console.messaging import media_links
+from crm import guardrails
 from crm.core import events
 from crm.core.errors import DomainError
 from crm.core.storage import FileStore, instance_store
@@ -73,15 +75,24 @@ def _failed(session, interaction_id: int, code: str, message: str) -> str:
 def _message(item: Interaction) -> OutboundMessage:
     meta = item.meta or {}
     store = file_store()
-    files = []
+    files, links = [], []
+    # What a channel needs of each file: its bytes (email MIME parts) and a signed link to it
+    # (Twilio fetches MediaUrl itself; a chat visitor opens it), each adapter taking its own.
+    ttl = media_links.VISITOR_TTL if guardrails.describe(item.medium).address == "thread" \
+        else media_links.PROVIDER_TTL
     for att in item.attachments:
         if att.kind == "file" and att.storage_key:
             with store.open(att.storage_key) as fh:
                 files.append((att.filename, att.content_type, fh.read()))
+            links.append((att.filename, att.content_type, media_links.sign(att.id, ttl)))
+    template = meta.get("template")
     return OutboundMessage(interaction_id=item.id, to=item.to_addr or "", body=item.body,
                            sender=item.from_addr, subject=item.subject,
                            headers=dict(meta.get("headers") or {}), attachments=tuple(files),
-                           media_urls=tuple(meta.get("media_urls") or ()))
+                           media_urls=tuple(meta.get("media_urls") or (u for *_, u in links)),
+                           links=tuple(links),
+                           template=(template["content_sid"], template.get("variables") or {})
+                           if template else None)
 
 
 def _retry(interaction_id: int, due_at: datetime | None) -> None:

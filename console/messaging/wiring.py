@@ -12,6 +12,7 @@ from channels.sms.webhooks import bp as sms_bp
 from console.core import database
 from console.core.extensions import csrf, socketio
 from console.core.tasks import enqueue
+from console.messaging.media_links import register_media_links
 from console.messaging.send_tasks import fetch_media, send_outbound
 from console.realtime.agent import register_agent_events
 from console.realtime.payloads import TypingIn
@@ -52,6 +53,7 @@ def register_messaging(app: Flask) -> None:
     for bp in (sms_bp, chat_bp):
         csrf.exempt(bp)  # Twilio signs its webhooks; the widget page posts nothing
         app.register_blueprint(bp)
+    register_media_links(app)
     register_chat_namespace(socketio)
     register_agent_events(((events.TYPING, TypingIn, _agent_typing),))
     events.subscribe_all(LISTENERS)

@@ -26,6 +26,10 @@ _MAGIC = (
     (8, b"WEBP", "image/webp"),
     (8, b"WAVE", "audio/wav"),
 )
+# What a browser may show in place (the timeline's viewer): pictures, PDFs and audio. Never
+# markup, SVG or text, which a browser could run or mistake for a page of ours.
+INLINE = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf",
+                    "audio/wav", "audio/mpeg", "audio/ogg"})
 _OOXML = {"word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}

@@ -19,6 +19,7 @@ from crm.core.storage import BlobStore
 from crm.customers import identity
 from crm.email.receiving import CASE_TOKEN
 from crm.guardrails import collections
+from crm.messaging import uploads
 from crm.messaging.delivery import STATUS_RANK
 from crm.models import (
     Attachment,
@@ -51,8 +52,10 @@ class OptOutTarget:
 def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject: str,
                 body: str, in_reply_to_id: int | None = None, attachments=(),
                 store: BlobStore | None = None, opt_out_link: OptOutLink | None = None,
-                message_domain: str = "caseline.local") -> Interaction:
+                message_domain: str = "caseline.local", upload_ids=()) -> Interaction:
     """Write an outbound email as `queued`, headers and all; the send pipeline delivers it.
+
+    `attachments` are (filename, bytes); `upload_ids` the agent's composer uploads.
 
     `opt_out_link(case_id, address)` is the signed link a collections email must carry.
     """
@@ -78,6 +81,7 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
         subject = f"{subject} [{case.reference}]"
     in_reply_to, references = _thread_headers(session, case, in_reply_to_id)
     files = _checked_files(attachments)
+    uploaded = uploads.pending(session, actor, case, upload_ids, rules)
     if files and store is None:
         raise Invalid("attachments need a file store")
     # Fixed now, so a retry re-sends the same message and a reply can name it at once.
@@ -101,9 +105,10 @@ def queue_email(session: Session, actor: User, case_id: int, *, to: str, subject
         session.add(Attachment(interaction_id=item.id, kind="file", filename=name,
                                content_type=sniff(data), size=len(data), storage_key=key,
                                sha256=digest))
-    session.flush()
+    uploads.attach(session, item, uploaded)
     audit.record(session, actor, "email.queued", item, client_id=case.client_id,
-                 after={"case_id": case.id, "to": address})
+                 after={"case_id": case.id, "to": address,
+                        **({"files": [f.filename for f in uploaded]} if uploaded else {})})
     events.emit(session, events.OUTBOUND_QUEUED, interaction_id=item.id, case_id=case.id,
                 client_id=case.client_id, medium="email")
     return item

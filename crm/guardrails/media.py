@@ -30,6 +30,9 @@ class Medium:
     # A send cut off mid-way is sent again (email: the same Message-ID lets mail clients see
     # one message), not failed for an agent to check.
     resend_interrupted: bool = False
+    # Files a message can carry: their content types (none: no files) and total size.
+    attachment_types: frozenset[str] = frozenset()
+    attachment_bytes: int = 0
 
     @property
     def opted_out_of(self) -> str:
@@ -38,9 +41,16 @@ class Medium:
 
 
 # The email API has always answered 403 to an opted-out address.
+# What a composer may attach to an email (crm.messaging.uploads checks each file on upload).
+DOCUMENTS = frozenset({
+    "image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+})
 EMAIL = Medium("email", "email", time_barred_notice=True, opt_out_noun="email",
                opt_out_outcome="choose another channel", opt_out_error=Forbidden,
-               resend_interrupted=True)
+               resend_interrupted=True, attachment_types=DOCUMENTS,
+               attachment_bytes=10 * 1024 * 1024)
 VOICE = Medium("voice", "phone", rings=True, opt_out_noun="calls",
                opt_out_outcome="no call was made")
 

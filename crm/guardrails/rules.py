@@ -19,6 +19,7 @@ on its `Medium`, never a branch on its name.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -94,6 +95,8 @@ def at_send_time(session: Session, item: Interaction, now: datetime | None = Non
         return
     case = session.get(Case, item.case_id)
     medium = describe(item.medium)
+    if (item.meta or {}).get("template"):  # an approved template: no reply window binds it
+        medium = replace(medium, window=None)
     point = point or session.scalars(select(ContactPoint).where(
         ContactPoint.customer_id == case.customer_id, ContactPoint.kind == medium.address,
         ContactPoint.value == item.to_addr)).first()

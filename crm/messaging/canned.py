@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
@@ -19,7 +19,8 @@ MAX_BODY = 4000
 FIELD = re.compile(r"\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}")
 
 
-def _fields(case: Case, actor: User) -> dict[str, str]:
+def fields_of(case: Case, actor: User) -> dict[str, str]:
+    """The values a case gives the fields of canned replies and templates."""
     name = (case.customer.display_name or "").strip()
     first = name.split()[0] if name and not name.startswith(("+", "whatsapp:")) else ""
     return {
@@ -47,44 +48,112 @@ def _check(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
+def _scope(actor: User, shared: str) -> dict:
+    # "personal": the actor's own; "team": their team's (members use and edit it);
+    # "client": everyone working for the client (supervisors only).
+    if shared == "personal":
+        return {"owner_id": actor.id, "team_id": None}
+    if shared == "team":
+        if actor.team_id is None:
+            raise Invalid("you are in no team, so a reply cannot be shared with one")
+        return {"owner_id": None, "team_id": actor.team_id}
+    if shared == "client":
+        access.require_role(actor, "supervisor")
+        return {"owner_id": None, "team_id": None}
+    raise Invalid("scope: personal, team or client")
+
+
 def create(session: Session, actor: User, client_id: int, title: str, body: str, *,
-           shared: bool = False) -> CannedReply:
-    """A personal reply, or a shared one (supervisors and admins only)."""
+           shared: bool = False, scope: str | None = None,
+           line_of_work: str | None = None) -> CannedReply:
+    """A personal reply, one for the actor's team, or the client's (supervisors only)."""
     if client_id not in access.client_ids(actor):
         raise NotFound("client not found")
-    if shared:
-        access.require_role(actor, "supervisor")
+    scope = scope or ("client" if shared else "personal")
+    owner = _scope(actor, scope)
     title, body = _check(title, body)
-    reply = CannedReply(client_id=client_id, owner_id=None if shared else actor.id,
-                        title=title, body=body, created_by_id=actor.id)
+    reply = CannedReply(client_id=client_id, title=title, body=body, created_by_id=actor.id,
+                        line_of_work=_line(line_of_work), **owner)
     session.add(reply)
     session.flush()
     audit.record(session, actor, "canned_reply.created", reply,
-                 after={"title": title, "shared": shared})
+                 after={"title": title, "scope": scope, "line_of_work": reply.line_of_work})
     return reply
 
 
-def visible(session: Session, actor: User) -> list[CannedReply]:
-    """The shared replies of the actor's clients and the actor's own."""
-    stmt = access.scope(select(CannedReply), actor, CannedReply.client_id).where(
-        or_(CannedReply.owner_id.is_(None), CannedReply.owner_id == actor.id)
-    ).order_by(CannedReply.title, CannedReply.id).limit(500)
-    return list(session.scalars(stmt))
+def _line(line_of_work: str | None) -> str | None:
+    text = (line_of_work or "").strip().lower()
+    if len(text) > 32:
+        raise Invalid("line_of_work: at most 32 characters")
+    return text or None
+
+
+def scope_of(reply: CannedReply) -> str:
+    """Who shares a reply: personal, team or client."""
+    if reply.owner_id is not None:
+        return "personal"
+    return "team" if reply.team_id is not None else "client"
+
+
+def _mine(reply: CannedReply, actor: User) -> bool:
+    return (reply.owner_id is None and reply.team_id is None) or reply.owner_id == actor.id \
+        or (reply.owner_id is None and reply.team_id is not None
+            and reply.team_id == actor.team_id)
+
+
+def visible(session: Session, actor: User, *, client_id: int | None = None,
+            line_of_work: str | None = None) -> list[CannedReply]:
+    """The client-wide replies of the actor's clients, their team's and their own (those
+    for one client and line of work, when given: a reply for no line fits every line)."""
+    mine = or_(CannedReply.owner_id == actor.id,
+               and_(CannedReply.owner_id.is_(None), CannedReply.team_id.is_(None)))
+    if actor.team_id is not None:
+        mine = or_(mine, and_(CannedReply.owner_id.is_(None),
+                              CannedReply.team_id == actor.team_id))
+    stmt = access.scope(select(CannedReply), actor, CannedReply.client_id).where(mine)
+    if client_id is not None:
+        stmt = stmt.where(CannedReply.client_id == client_id)
+    if line_of_work is not None:
+        stmt = stmt.where(or_(CannedReply.line_of_work.is_(None),
+                              CannedReply.line_of_work == line_of_work))
+    return list(session.scalars(stmt.order_by(CannedReply.title, CannedReply.id).limit(500)))
 
 
 def get(session: Session, actor: User, reply_id: int) -> CannedReply:
     """One reply the actor may use."""
     reply = access.ensure_visible(actor, session.get(CannedReply, reply_id), "canned reply")
-    if reply.owner_id not in (None, actor.id):
+    if not _mine(reply, actor):
         raise NotFound("canned reply not found")
     return reply
 
 
-def delete(session: Session, actor: User, reply_id: int) -> None:
-    """Remove a reply: its owner, or a supervisor for shared ones."""
+def _may_change(reply: CannedReply, actor: User) -> None:
+    if scope_of(reply) == "client" and not actor.has_role("supervisor"):
+        raise Forbidden("only a supervisor can change a reply shared with the whole client")
+
+
+def update(session: Session, actor: User, reply_id: int, *, title: str | None = None,
+           body: str | None = None, line_of_work: str | None = None,
+           clear_line: bool = False) -> CannedReply:
+    """Edit a reply: its owner, its team's members, or a supervisor for client-wide ones."""
     reply = get(session, actor, reply_id)
-    if reply.owner_id is None and not actor.has_role("supervisor"):
-        raise Forbidden("only a supervisor can delete a shared canned reply")
+    _may_change(reply, actor)
+    before = {"title": reply.title, "body": reply.body, "line_of_work": reply.line_of_work}
+    reply.title, reply.body = _check(title if title is not None else reply.title,
+                                     body if body is not None else reply.body)
+    if line_of_work is not None or clear_line:
+        reply.line_of_work = _line(line_of_work)
+    session.flush()
+    audit.record(session, actor, "canned_reply.updated", reply, before=before,
+                 after={"title": reply.title, "body": reply.body,
+                        "line_of_work": reply.line_of_work})
+    return reply
+
+
+def delete(session: Session, actor: User, reply_id: int) -> None:
+    """Remove a reply: its owner, its team's members, or a supervisor for client-wide ones."""
+    reply = get(session, actor, reply_id)
+    _may_change(reply, actor)
     audit.record(session, actor, "canned_reply.deleted", reply, before={"title": reply.title})
     session.delete(reply)
 
@@ -95,5 +164,5 @@ def render(session: Session, actor: User, reply_id: int, case_id: int) -> str:
     case = cases.get(session, actor, case_id, audit_view=False)
     if case.client_id != reply.client_id:
         raise NotFound("canned reply not found")
-    values = _fields(case, actor)
+    values = fields_of(case, actor)
     return FIELD.sub(lambda m: values.get(f"{m.group(1)}.{m.group(2)}", ""), reply.body)

@@ -7,7 +7,7 @@ task, which delivers through crm.messaging.delivery (claimed once, statuses only
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,21 +20,34 @@ from crm.core import audit, events
 from crm.core.errors import Invalid
 from crm.customers import identity
 from crm.guardrails import Medium, collections
+from crm.messaging import uploads
 from crm.messaging.delivery import STATUS_RANK
 from crm.models import Case, ContactPoint, Interaction, User, utcnow
 
 
 def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str,
           to: str | None = None, subject: str | None = None,
-          extra: dict | None = None) -> Interaction:
-    """Store a reply as a `queued` outbound interaction; it is sent after the commit."""
+          extra: dict | None = None, upload_ids=(), template: dict | None = None
+          ) -> Interaction:
+    """Store a reply as a `queued` outbound interaction; it is sent after the commit.
+
+    `upload_ids` are the agent's composer uploads it carries; `template` (content_sid,
+    variables, name) sends an approved template whose filled-in text is `body`.
+    """
     case = cases.get(session, actor, case_id, audit_view=False)
     rules = guardrails.describe(medium)
+    if template:
+        # An approved template is not a free-form reply: the reply window does not bind it
+        # (and its words are the provider's, so no footer can be added to them).
+        rules = replace(rules, window=None)
+        extra = {**(extra or {}), "template": template}
     text = (body or "").strip()
     if not text:
         raise Invalid("a message needs some text")
     said = text  # the agent's own words: what the rules read (not the footers added to them)
-    text = collections.with_disclosures(session, case, rules, text)
+    files = uploads.pending(session, actor, case, upload_ids, rules)
+    if not template:
+        text = collections.with_disclosures(session, case, rules, text)
     if len(text) > rules.body_limit:
         raise Invalid(f"a {medium} message can have at most {rules.body_limit} characters "
                       f"(this one has {len(text)})")
@@ -46,8 +59,11 @@ def queue(session: Session, actor: User, case_id: int, *, medium: str, body: str
     sender = actor.name if rules.sender_is_agent else (reply_address(last) if last else None)
     item = _store(session, case, rules, body=text, to=dest, sender=sender, subject=subject,
                   agent=actor, extra=extra)
+    uploads.attach(session, item, files)
     audit.record(session, actor, "message.queued", item, client_id=case.client_id,
-                 after={"case_id": case.id, "medium": medium, "to": dest})
+                 after={"case_id": case.id, "medium": medium, "to": dest,
+                        **({"files": [f.filename for f in files]} if files else {}),
+                        **({"template": template["content_sid"]} if template else {})})
     return item
 
 
@@ -137,6 +153,7 @@ class Option:
     available: bool
     reason: str | None = None
     unverified: bool = False  # it reaches a chat visitor nobody has verified yet
+    window_closed: bool = False  # only the reply window bars it: an approved template may go
 
 
 def options(session: Session, actor: User, case_id: int, media: list[str]
@@ -153,8 +170,10 @@ def options(session: Session, actor: User, case_id: int, media: list[str]
             continue
         reason = guardrails.reason(session, case, rules, point=point)
         visit = chat.visit_of(session, dest) if rules.address == "thread" else None
+        closed = reason is not None and rules.window is not None and guardrails.reason(
+            session, case, replace(rules, window=None), point=point) is None
         out.append(Option(medium, dest, reason is None, reason,
-                          bool(visit and visit.unverified)))
+                          bool(visit and visit.unverified), closed))
     # The medium they last used, not counting unverified chats: someone who typed the
     # customer's email into the chat widget must not draw the case's replies to their chat.
     recent = session.execute(

@@ -10,7 +10,7 @@ from crm.models.exports import CaseExport
 from crm.models.fraud import Evidence, FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.hours import BusinessHours
-from crm.models.messaging import CannedReply
+from crm.models.messaging import CannedReply, MessageTemplate, Upload
 from crm.models.routing import RoutingQueue
 from crm.models.security import PasswordReset, RecoveryCode, SignIn
 from crm.models.tenancy import (
@@ -66,6 +66,7 @@ __all__ = [
     "Interaction",
     "Investigation",
     "LinkSuggestion",
+    "MessageTemplate",
     "Offer",
     "PasswordReset",
     "Payment",
@@ -80,6 +81,7 @@ __all__ = [
     "SignIn",
     "Task",
     "Team",
+    "Upload",
     "User",
     "user_clients",
     "utcnow",

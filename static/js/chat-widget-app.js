@@ -61,6 +61,12 @@ function add(msg) {
   text.className = "text";
   text.textContent = msg.body;
   li.append(who, text);
+  for (const f of msg.files || []) { // files an agent sent: signed links of their own
+    const link = document.createElement("a");
+    Object.assign(link, { className: "file", href: f.url, target: "_blank", rel: "noopener",
+                          textContent: f.name });
+    li.append(link);
+  }
   log.append(li);
   log.scrollTop = log.scrollHeight;
 }

@@ -1,6 +1,7 @@
 // Messaging in the workspace composer: SMS, WhatsApp, chat and email register as media of
 // the case composer, offered only where the customer can be reached (reply-options), with the
-// medium they last used preselected, canned replies, and chat typing both ways.
+// medium they last used preselected, and chat typing both ways. Files, WhatsApp templates and
+// canned replies are parts of their own (workspace/attachments.js, templates.js, canned.js).
 import { get, post } from "/static/js/api.js";
 import { registerMedium } from "/static/js/workspace/composer.js";
 import { h } from "/static/js/workspace/dom.js";
@@ -14,11 +15,12 @@ const workspace = () => window.caseline;
 
 const subject = h("input", { id: "composer-subject", name: "subject", maxlength: "900",
   placeholder: "Subject", "aria-label": "Email subject", hidden: "" });
-const canned = h("select", { id: "composer-canned", "aria-label": "Canned reply" },
-  h("option", { value: "" }, "Canned reply…"));
 const typing = h("div", { id: "composer-typing", class: "muted", "aria-live": "polite" });
 form.insertBefore(subject, body);
-form.append(canned, typing);
+form.append(typing);
+
+// What reply-options said of a medium on a case (null until it has answered).
+export const replyOption = (caseId, medium) => options.get(caseId)?.byMedium.get(medium) || null;
 
 async function load(caseId) {
   try {
@@ -31,6 +33,7 @@ async function load(caseId) {
   const composer = workspace()?.composer;
   if (composer?.caseId !== caseId) return;
   composer.refresh();
+  form.dispatchEvent(new CustomEvent("composer:options", { detail: { caseId } }));
   const { preferred } = options.get(caseId);
   if (preferred && select.value === "note" && !body.value) composer.start(preferred, false);
 }
@@ -55,8 +58,8 @@ for (const [medium, label] of Object.entries(LABELS)) {
     labelFor(ctx) {
       return options.get(ctx.caseId)?.byMedium.get(medium)?.unverified ? `${label} (unverified)` : label;
     },
-    async send(caseId, text) {
-      const payload = { medium, body: text };
+    async send(caseId, text, _ctx, extra = {}) {
+      const payload = { medium, body: text, ...extra };
       if (medium === "email") payload.subject = subject.value;
       try {
         return await post(`/cases/${caseId}/messages`, payload);
@@ -73,25 +76,8 @@ for (const [medium, label] of Object.entries(LABELS)) {
 // The subject box belongs to email only.
 const showSubject = () => { subject.hidden = select.value !== "email"; };
 select.addEventListener("change", showSubject);
+select.addEventListener("composer:refreshed", showSubject);
 new MutationObserver(showSubject).observe(select, { childList: true });
-
-async function loadCanned() {
-  try {
-    const { items } = await get("/canned-replies");
-    canned.replaceChildren(h("option", { value: "" }, "Canned reply…"),
-      ...items.map((r) => h("option", { value: String(r.id) }, r.title)));
-  } catch { /* no canned replies: the composer still works */ }
-}
-canned.addEventListener("change", async () => {
-  const caseId = workspace()?.composer?.caseId;
-  if (!canned.value || !caseId) return;
-  try {
-    body.value = (await get(`/cases/${caseId}/canned-replies/${canned.value}`)).body;
-  } catch { /* a deleted reply: leave the text as it is */ }
-  canned.value = "";
-  body.focus();
-});
-loadCanned();
 
 // Typing: ours goes to a chat visitor; theirs shows under the composer.
 let lastTyping = 0;

@@ -26,6 +26,7 @@ class RecordingTwilio(HttpClient):
         super().__init__(logger=logging.getLogger("recording-twilio"), is_async=False)
         self.requests: list[dict] = []
         self.fail_with: tuple[int, dict] | None = None
+        self.contents: list[dict] = []  # what the Content API lists (ContentAndApprovals)
         self._lock = threading.Lock()
 
     def request(self, method, uri, params=None, data=None, headers=None, auth=None,
@@ -36,6 +37,10 @@ class RecordingTwilio(HttpClient):
         if self.fail_with:
             status, body = self.fail_with
             return Response(status, json.dumps(body))
+        if method == "GET" and uri.startswith("https://content.twilio.com/v1/ContentAndApprovals"):
+            return Response(200, json.dumps({"contents": self.contents, "meta": {
+                "key": "contents", "page": 0, "page_size": 50, "first_page_url": uri,
+                "url": uri, "next_page_url": None, "previous_page_url": None}}))
         data = dict(data or {})
         return Response(201, json.dumps({
             "sid": f"SM{n:032d}", "status": "queued", "to": data.get("To"),
@@ -81,3 +86,13 @@ def whatsapp(sid: str, body: str, number: str = "+919900000000", name: str = "Ra
             "WaId": number.lstrip("+"), "SmsStatus": "received", "Body": body,
             "To": f"whatsapp:{WHATSAPP_NUMBER}", "NumSegments": "1", "MessageSid": sid,
             "AccountSid": ACCOUNT_SID, "From": f"whatsapp:{number}", "ApiVersion": "2010-04-01"}
+
+
+def content_template(sid: str, name: str, body: str, *, status: str = "approved") -> dict:
+    """One template as the Content API's ContentAndApprovals lists it."""
+    return {"sid": sid, "account_sid": ACCOUNT_SID, "friendly_name": name, "language": "en",
+            "variables": {"1": "sample"}, "types": {"twilio/text": {"body": body}},
+            "url": f"https://content.twilio.com/v1/Content/{sid}",
+            "approval_requests": {"whatsapp": {"name": name, "category": "UTILITY",
+                                               "content_type": "twilio/text", "status": status,
+                                               "rejection_reason": "", "type": "whatsapp"}}}

@@ -161,6 +161,7 @@ _ERRORS = {
     404: "Not found, or not visible to you",
     409: "Refused in the current state (already decided, not on a call, ...)",
     413: "The request body is too large",
+    415: "A type of file this route (or the chosen medium) does not take",
     422: "Invalid input: the message says which field and why",
     429: "Too many requests: slow down and try again",
     502: "Twilio refused or did not answer; nothing changed",

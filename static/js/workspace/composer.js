@@ -2,8 +2,10 @@
 // here; today only internal notes, later issues add SMS, WhatsApp, email, chat and calls.
 import { post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
+import * as drafts from "./drafts.js";
 
 const media = new Map();
+const parts = new Map(); // name -> { save(), restore(saved), clear(), payload() }
 let composer = null;
 
 // registerMedium("sms", { label: "SMS", action: "Send SMS", placeholder,
@@ -15,28 +17,19 @@ export function registerMedium(id, spec) {
   composer?.refresh();
 }
 
+// registerPart("files", { save() -> what a draft keeps, restore(saved), clear(),
+//   payload() -> fields the send adds (e.g. { attachment_ids }) }): parts of the composer that
+// live in their own modules (attachments, templates) keep their state in the case's draft.
+export function registerPart(name, spec) {
+  parts.set(name, spec);
+}
+
 registerMedium("note", {
   label: "Note",
   action: "Add note",
   placeholder: "Write an internal note (n)…",
   send: (caseId, body) => post(`/cases/${caseId}/notes`, { body }),
 });
-
-// Unsent drafts outlive a reload: kept in this tab's sessionStorage (gone when the tab
-// closes), under the signed-in agent's id, and wiped by the sign-in page every sign-out
-// reaches, so the next person at a shared desk never sees them.
-const me = document.querySelector('meta[name="caseline-user"]')?.content || "";
-const DRAFT = "caseline-draft:";
-const stored = {
-  key: (caseId) => `${DRAFT}${me}:${caseId}`,
-  get(caseId) {
-    try { return JSON.parse(sessionStorage.getItem(this.key(caseId))) || null; } catch { return null; }
-  },
-  set(caseId, draft) {
-    try { sessionStorage.setItem(this.key(caseId), JSON.stringify(draft)); } catch { /* full */ }
-  },
-  drop(caseId) { sessionStorage.removeItem(this.key(caseId)); },
-};
 
 // A reply continues its thread: "Re: " once, however many the last message carried.
 const reply = (subject) => `Re: ${subject.replace(/^\s*((re|aw|sv)\s*:\s*)+/i, "")}`;
@@ -54,13 +47,19 @@ export class Composer {
     this.caseId = null;
     this.context = {};
     this.sending = false;
-    this.drafts = new Map(); // case id -> { body, subject } unsent: a screen pop never loses it
+    // The medium the case's draft was written for, until it can be chosen again (the media
+    // a case can use arrive after it opens) or the agent picks another: never silently
+    // another medium, so Ctrl+Enter on an email draft never sends it as a chat.
+    this.wanted = null;
+    this.pendingSubject = null;
     composer = this;
     form.addEventListener("input", () => { if (this.caseId !== null) this.keepDraft(); });
     this.select.addEventListener("change", () => {
       this.chosen = this.select.value;
+      this.wanted = null;
       this.describe();
       this.suggestSubject();
+      if (this.caseId !== null) this.keepDraft();
     });
     form.addEventListener("submit", (e) => { e.preventDefault(); this.send(); });
     this.body.addEventListener("keydown", (e) => {
@@ -71,6 +70,7 @@ export class Composer {
   }
 
   refresh() {
+    this.placeSubject();
     const current = this.select.value || "note";
     const usable = [...media].filter(([, m]) => !m.available || m.available(this.context));
     // A medium that cannot be used here says why, greyed out, rather than vanishing.
@@ -80,6 +80,11 @@ export class Composer {
       m.labelFor?.(this.context) || m.label)),
       barred.map(([id, m, why]) => h("option", { value: id, disabled: true, title: why },
         `${m.label} — ${why}`)));
+    // A draft's own medium, once offered again, is the one chosen (never another).
+    if (this.wanted && usable.some(([id]) => id === this.wanted)) {
+      this.chosen = this.wanted;
+      this.wanted = null;
+    }
     // A medium refused while the agent's words wait (a text the guardrail just refused) stays
     // chosen, greyed with its reason: falling back to Note would file them as a note.
     // (The one the agent chose, too, should a list built meanwhile have lacked it.)
@@ -88,6 +93,7 @@ export class Composer {
     this.select.value = usable.some(([id]) => id === wanted) || held ? wanted
       : usable.some(([id]) => id === current) ? current : "note";
     this.describe();
+    this.select.dispatchEvent(new CustomEvent("composer:refreshed"));
   }
 
   describe() {
@@ -101,28 +107,37 @@ export class Composer {
     return this.form.querySelector("#composer-subject");
   }
 
+  // A draft's subject waits until that box exists (a case opened as the page loads).
+  placeSubject() {
+    if (this.pendingSubject === null || !this.subject) return;
+    this.subject.value = this.pendingSubject;
+    this.pendingSubject = null;
+  }
+
   setCase(caseId) {
     if (this.caseId !== null) this.keepDraft();
     this.caseId = caseId;
     this.chosen = null;
     this.context = { caseId };
-    const draft = this.drafts.get(caseId) || stored.get(caseId) || {};
-    this.drafts.delete(caseId);
+    const draft = drafts.take(caseId) || {};
     this.body.value = draft.body || "";
-    if (this.subject) this.subject.value = draft.subject || "";
+    this.pendingSubject = draft.subject || "";
+    this.placeSubject();
+    this.wanted = draft.medium && draft.medium !== "note" ? draft.medium : null;
+    for (const [name, part] of parts) {
+      part.clear();
+      if (draft.parts?.[name]) part.restore(draft.parts[name], caseId);
+    }
     fill(this.error);
     this.refresh();
   }
 
   keepDraft() {
-    const draft = { body: this.body.value, subject: this.subject?.value || "" };
-    if (draft.body.trim() || draft.subject.trim()) {
-      this.drafts.set(this.caseId, draft);
-      stored.set(this.caseId, draft);
-    } else {
-      this.drafts.delete(this.caseId);
-      stored.drop(this.caseId);
-    }
+    this.placeSubject();
+    const saved = Object.fromEntries([...parts].map(([name, p]) => [name, p.save()])
+      .filter(([, v]) => v));
+    drafts.keep(this.caseId, { medium: this.wanted || this.select.value, body: this.body.value,
+      subject: this.subject?.value || "", parts: saved });
   }
 
   // An empty subject starts as "Re: <the thread's subject>" (never over what the agent typed).
@@ -140,6 +155,9 @@ export class Composer {
   }
 
   start(mediumId = "note", focus = true) {
+    if (this.wanted && mediumId !== this.wanted && this.body.value.trim()) {
+      mediumId = this.wanted; // a draft's medium wins over a suggestion
+    }
     if ([...this.select.options].some((o) => o.value === mediumId && !o.disabled)) {
       this.select.value = mediumId;
     }
@@ -154,7 +172,8 @@ export class Composer {
     if (this.sending) return;
     const text = this.body.value;
     const caseId = this.caseId;
-    if (!caseId || !text.trim()) {
+    const extra = Object.assign({}, ...[...parts.values()].map((p) => p.payload?.() || {}));
+    if (!caseId || (!text.trim() && !extra.template_id)) {
       fill(this.error, "Write something first.");
       return;
     }
@@ -163,17 +182,28 @@ export class Composer {
       fill(this.error, `${chosen.textContent}: pick another medium.`);
       return;
     }
+    if (this.wanted && this.wanted !== this.select.value) {
+      // The draft's own medium is not offered (yet): never send it by another one.
+      const option = [...this.select.options].find((o) => o.value === this.wanted);
+      const name = media.get(this.wanted)?.label || this.wanted;
+      fill(this.error, option?.disabled
+        ? `This draft was written as ${name}, which cannot be used now (${option.title}). `
+          + "Choose another medium to send it."
+        : `This draft was written as ${name}; wait until ${name} is available, or choose `
+          + "another medium.");
+      return;
+    }
     this.sending = true;
     this.button.disabled = true;
     fill(this.error);
     try {
-      const item = await media.get(this.select.value).send(caseId, text, this.context);
+      const item = await media.get(this.select.value).send(caseId, text, this.context, extra);
       if (this.caseId === caseId) {
         this.body.value = "";
         if (this.subject) this.subject.value = "";
+        for (const part of parts.values()) part.clear();
       }
-      this.drafts.delete(caseId); // sent (perhaps while the agent moved on): no stale draft
-      stored.drop(caseId);
+      drafts.drop(caseId); // sent (perhaps while the agent moved on): no stale draft
       if (item) this.onSent(item);
     } catch (err) {
       if (this.caseId === caseId) fill(this.error, err.message);

@@ -4,6 +4,7 @@ import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
 import { address, label } from "./labels.js";
 import { TimelineTools, accepts, highlight, markDays } from "./timeline-tools.js";
+import { attachmentList } from "./viewer.js";
 
 // A small first page paints fast; later pages are bigger so scrolling far back is quick.
 const FIRST_PAGE = 50;
@@ -22,10 +23,6 @@ export function isNewer(a, b) {
   if (ua !== ub) return ua > ub;
   return a.id > b.id;
 }
-
-// Files come from our own routes only (never a provider's URL); recordings are proxied.
-const attachmentUrl = (a) =>
-  a.kind === "recording" ? `/api/v1/recordings/${a.id}` : `/api/v1/attachments/${a.id}`;
 
 // 28 s, 4 min 05 s: a short call must not read "0 min".
 function duration(seconds) {
@@ -78,12 +75,7 @@ function renderItem(item) {
   item.subject ? h("div", { class: "tl-subject" }, item.subject) : null,
   item.body ? h("div", { class: "tl-body" }, item.body) : null,
   extra,
-  (item.attachments || []).length
-    ? h("ul", { class: "tl-attachments" },
-      item.attachments.map((a) => h("li", {}, h("a", { href: attachmentUrl(a), download: "" },
-        `${a.kind === "recording" ? "Recording" : "File"}: ${a.filename || a.kind} `
-        + `(${a.content_type})`))))
-    : null);
+  attachmentList(item));
 }
 
 export class Timeline {

@@ -187,3 +187,28 @@ def test_the_widget_page_and_script_are_served(client):
     page = client.get("/chat/widget?key=default")
     assert page.status_code == 200 and b"chat-widget-app.js" in page.data
     assert client.get("/static/js/chat-widget.js").status_code == 200
+
+
+def test_a_file_reaches_the_visitor_as_a_signed_link_they_can_open(app, client, session,
+                                                                  default_client, token):
+    import io
+
+    sio = visitor(app)
+    assert start(sio)["ok"]
+    assert say(sio, "Can you send the form?", "m1")["ok"]
+    case_id = _case_id(session)
+    headers = {"Authorization": f"Bearer {token}"}
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    made = client.post(f"/api/v1/cases/{case_id}/uploads", headers=headers,
+                       data={"file": (io.BytesIO(pdf), "form.pdf")},
+                       content_type="multipart/form-data").get_json()
+    resp = client.post(f"/api/v1/cases/{case_id}/messages", headers=headers, json={
+        "medium": "chat", "body": "Here it is", "attachment_ids": [made["id"]]})
+    assert resp.status_code == 202, resp.get_json()
+    [reply] = [r for r in received(sio) if r["from"] == "agent"]
+    [file] = reply["files"]
+    assert file["name"] == "form.pdf" and file["type"] == "application/pdf"
+    # The visitor's browser opens it with no staff session.
+    got = app.test_client().get(file["url"])
+    assert got.status_code == 200 and got.data == pdf
+    assert got.headers["Content-Disposition"].startswith("inline")

@@ -50,3 +50,26 @@ def test_a_composer_reply_threads_under_the_customers_last_email(client, token, 
     [sent] = smtp.messages()
     assert sent["In-Reply-To"] == "<composer.customer.mail@example.co.za>"
     assert "<composer.customer.mail@example.co.za>" in sent["References"]
+
+
+def test_a_file_attached_in_the_composer_goes_as_a_mime_part(client, token, case_id, smtp,
+                                                             session):
+    import io
+
+    headers = {"Authorization": f"Bearer {token}"}
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    made = client.post(f"/api/v1/cases/{case_id}/uploads", headers=headers,
+                       data={"file": (io.BytesIO(pdf), "claim form.pdf")},
+                       content_type="multipart/form-data")
+    assert made.status_code == 201, made.get_json()
+    resp = client.post(f"/api/v1/cases/{case_id}/messages", headers=headers, json={
+        "medium": "email", "subject": "Your claim form", "body": "Attached.",
+        "attachment_ids": [made.get_json()["id"]]})
+    assert resp.status_code == 202, resp.get_json()
+    [sent] = smtp.messages()
+    [part] = list(sent.iter_attachments())
+    assert part.get_filename() == "claim form.pdf"
+    assert part.get_content_type() == "application/pdf" and part.get_content() == pdf
+    item = session.get(Interaction, resp.get_json()["id"])
+    assert [a.filename for a in item.attachments if a.kind == "file"] == ["claim form.pdf"]
+    session.commit()

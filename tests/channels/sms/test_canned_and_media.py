@@ -96,3 +96,41 @@ def test_media_on_another_host_is_never_fetched(client, session, twilio):
     att = session.scalars(select(Attachment)).one()
     assert att.storage_key is None and att.meta["state"] == "failed"
     assert "refusing" in att.meta["error"]
+
+
+def test_team_replies_are_shared_edited_by_members_and_offered_by_line_of_work(
+        client, session, as_user, case_id, default_client):
+    from crm.models import Team
+
+    team = Team(name="Claims desk")
+    session.add(team)
+    session.commit()
+    (ann, ann_h), (bob, bob_h), (_, out_h) = (as_user("agent") for _ in range(3))
+    for user in (ann, bob):
+        user.team_id = team.id
+    session.commit()
+    made = client.post("/api/v1/canned-replies", headers=ann_h, json={
+        "title": "Claim received", "body": "Hi {{customer.first_name}}, we have your claim.",
+        "scope": "team", "line_of_work": "general"})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["scope"] == "team"
+    reply_id = made.get_json()["id"]
+    fraud = client.post("/api/v1/canned-replies", headers=ann_h, json={
+        "title": "Fraud only", "body": "x", "scope": "team", "line_of_work": "fraud"})
+    assert fraud.status_code == 201
+    # A teammate sees it and may edit it; someone outside the team sees neither.
+    for_case = client.get(f"/api/v1/canned-replies?case_id={case_id}", headers=bob_h).get_json()
+    assert for_case["line_of_work"] == "general"
+    assert [r["title"] for r in for_case["items"]] == ["Claim received"]
+    edited = client.patch(f"/api/v1/canned-replies/{reply_id}", headers=bob_h,
+                          json={"body": "Hello {{customer.first_name}}, claim received."})
+    assert edited.status_code == 200, edited.get_json()
+    got = client.get(f"/api/v1/cases/{case_id}/canned-replies/{reply_id}", headers=bob_h)
+    assert got.get_json()["body"] == "Hello Ranjit, claim received."
+    assert client.get("/api/v1/canned-replies", headers=out_h).get_json()["items"] == []
+    assert client.patch(f"/api/v1/canned-replies/{reply_id}", headers=out_h,
+                        json={"title": "Mine now"}).status_code == 404
+    assert client.delete(f"/api/v1/canned-replies/{reply_id}", headers=bob_h).status_code == 200
+    assert session.scalars(select(AuditEvent.action).where(
+        AuditEvent.object_type == "canned_replie").order_by(AuditEvent.id)).all()[-2:] == [
+        "canned_reply.updated", "canned_reply.deleted"]

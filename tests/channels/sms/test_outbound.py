@@ -246,8 +246,9 @@ def test_the_composer_offers_reachable_media_defaulting_to_the_last_used(
     by = {o["medium"]: o for o in data["options"]}
     assert data["default"] == "sms"
     assert by["sms"] == {"medium": "sms", "to": "+14155550100", "available": True,
-                         "reason": None, "unverified": False}
+                         "reason": None, "unverified": False, "window_closed": False}
     assert by["whatsapp"]["available"] is False and "24 hours" in by["whatsapp"]["reason"]
+    assert by["whatsapp"]["window_closed"]  # only the window bars it: a template may go
     assert by["chat"]["available"] is False
     post_signed(client, INCOMING, sms("SMstop0009", "STOP"))
     data = client.get(f"/api/v1/cases/{case_id}/reply-options", headers=api_headers).get_json()
