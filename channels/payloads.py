@@ -72,9 +72,9 @@ def validate(model: type[BaseModel], data: Any, *, strict: bool = True):
     try:
         return model.model_validate(data, strict=strict)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise Invalid(f"{where}: {first['msg']}") from None
+        found = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
+        where, message = next(iter(found.items()))
+        raise Invalid(f"{where}: {message}", fields=found) from None
 
 
 def event_payload(model: type[BaseModel], args: tuple):

@@ -25,10 +25,11 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, code: str, message: str):
-    """The one error shape: `{"error": {"code", "message"}}` or the error page."""
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    """The one error shape: `{"error": {"code", "message"[, "fields"]}}` or the error page."""
     if wants_json():
-        return jsonify({"error": {"code": code, "message": message}}), status
+        error = {"code": code, "message": message, **({"fields": fields} if fields else {})}
+        return jsonify({"error": error}), status
     return render_template("error.html", status=status, message=message), status
 
 
@@ -57,7 +58,7 @@ def register_error_handlers(app: Flask) -> None:
             except Exception:  # the refusal still stands; losing its record must not hide it
                 log.exception("could not keep what a refusal leaves behind")
                 database.discard()
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -18,9 +18,12 @@ class DomainError(Exception):
     # blocked contact attempt is kept although nothing else of the request is).
     aftermath: Callable[[Session], object] | None = None
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None,
+                 fields: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
+        # {field: what is wrong with it}: a form shows each message by its field.
+        self.fields = fields
         if code:
             self.code = code
 

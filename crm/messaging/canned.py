@@ -35,7 +35,8 @@ FIELDS = ("customer.first_name", "customer.name", "case.reference", "agent.name"
           "agent.first_name")
 
 
-def _check(title: str, body: str) -> tuple[str, str]:
+def check(title: str, body: str) -> tuple[str, str]:
+    """A reply's title and body trimmed, or Invalid saying what is wrong with them."""
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise Invalid("a canned reply needs a title and a body")
@@ -54,7 +55,7 @@ def create(session: Session, actor: User, client_id: int, title: str, body: str,
         raise NotFound("client not found")
     if shared:
         access.require_role(actor, "supervisor")
-    title, body = _check(title, body)
+    title, body = check(title, body)
     reply = CannedReply(client_id=client_id, owner_id=None if shared else actor.id,
                         title=title, body=body, created_by_id=actor.id)
     session.add(reply)

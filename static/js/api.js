@@ -8,6 +8,7 @@ export class ApiError extends Error {
     super(body?.error?.message || `request failed (${status})`);
     this.status = status;
     this.code = body?.error?.code || "error";
+    this.fields = body?.error?.fields || null; // {field: what is wrong}, for invalid input
   }
 }
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from channels.payloads import MAX_ID, validate
@@ -138,6 +138,8 @@ class ErrorDetail(BaseModel):
 
     code: str
     message: str
+    fields: dict[str, str] | None = Field(default=None, description="invalid input: what is "
+                                          "wrong with each field, by its name")
 
 
 class ErrorBody(BaseModel):
