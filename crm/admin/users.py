@@ -55,8 +55,10 @@ def _checked(session: Session, actor: User, problems: Problems, fields: dict) ->
     if "roles" in fields:
         roles = fields["roles"] if isinstance(fields["roles"], list) else []
         unknown = [r for r in roles if r not in ROLES]
-        if not roles or unknown:
-            problems.add("roles", f"Choose at least one of: {', '.join(ROLES)}.")
+        if unknown:
+            problems.add("roles", f"No such role: {', '.join(map(str, unknown))}.")
+        elif not roles:
+            problems.add("roles", "Choose at least one role.")
         elif "admin" in roles and not scope.is_admin(actor):
             problems.add("roles", "Only an admin can make someone an admin.")
         out["roles"] = list(dict.fromkeys(roles))
@@ -88,7 +90,7 @@ def _checked(session: Session, actor: User, problems: Problems, fields: dict) ->
     return out
 
 
-def _works_for_someone(problems: Problems, values: dict, roles: list, clients: list) -> None:
+def _works_for_someone(problems: Problems, roles: list, clients: list) -> None:
     if clients or roles == ["admin"]:
         return
     problems.add("client_ids", "Choose the client(s) they work for.")
@@ -116,7 +118,7 @@ def create(session: Session, actor: User, fields: dict) -> User:
         email = ""
     values = _checked(session, actor, problems, {"name": "", "roles": [], "client_ids": [],
                                                  **fields})
-    _works_for_someone(problems, values, values.get("roles", []), values.get("clients", []))
+    _works_for_someone(problems, values.get("roles", []), values.get("clients", []))
     problems.raise_any()
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise conflict("email", f"A user with the email {email} already exists.")
@@ -133,7 +135,7 @@ def update(session: Session, actor: User, user_id: int, fields: dict) -> User:
     problems = Problems()
     values = _checked(session, actor, problems, fields)
     if "roles" in values or "clients" in values:
-        _works_for_someone(problems, values, values.get("roles", user.roles),
+        _works_for_someone(problems, values.get("roles", user.roles),
                            values.get("clients", user.clients))
     problems.raise_any()
     before = _shown(user)
