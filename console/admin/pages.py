@@ -30,6 +30,12 @@ ROLE_LABELS = {"agent": "Agent", "collections": "Collections", "fraud": "Fraud",
                "client_admin": "Client admin", "admin": "Admin"}
 
 
+@bp.app_context_processor
+def _navigation() -> dict:
+    # Every admin page includes templates/admin/_nav.html, which reads this.
+    return {"admin_navigation": NAVIGATION}
+
+
 def require_administrator() -> None:
     """Refuse a signed-in person who administers nothing (403 page)."""
     try:
@@ -46,6 +52,6 @@ def home():
     require_administrator()
     grantable = [r for r in ROLES if r != "admin" or scope.is_admin(current_user)]
     return render_template("admin/admin.html", me=present(UserOut, current_user),
-                           navigation=NAVIGATION, is_admin=scope.is_admin(current_user),
+                           is_admin=scope.is_admin(current_user),
                            roles=[(r, ROLE_LABELS.get(r, r)) for r in grantable],
                            lines=LINES)
