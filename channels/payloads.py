@@ -72,10 +72,11 @@ def validate(model: type[BaseModel], data: Any, *, strict: bool = True):
     try:
         return model.model_validate(data, strict=strict)
     except ValidationError as exc:
+        found = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
+        where, message = next(iter(found.items()))
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise Invalid(f"{where}: {first['msg']}", field=where if first["loc"] else None
-                      ) from None
+        raise Invalid(f"{where}: {message}", field=where if first["loc"] else None,
+                      fields=found) from None
 
 
 def event_payload(model: type[BaseModel], args: tuple):

@@ -1,6 +1,7 @@
 """The REST API under /api/v1: every request authenticated, every route documented."""
 
 from console.api import (  # noqa: F401  (routes register on import)
+    admin,
     audit,
     cases,
     changes,

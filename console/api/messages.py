@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from flask import current_app
 from pydantic import BaseModel, Field
@@ -51,9 +52,9 @@ class CannedReplyIn(BaseModel):
     body: str = Field(max_length=4000, json_schema_extra=documented(**NOT_BLANK))
     shared: bool = Field(default=False, description="shared with the client's staff "
                          "(supervisors only); otherwise personal (or see scope)")
-    scope: str | None = Field(default=None, description="personal, team (your team's members "
-                              "use and edit it) or client (supervisors); overrides shared",
-                              json_schema_extra=documented(enum=["personal", "team", "client"]))
+    scope: Literal["personal", "team", "client"] | None = Field(
+        default=None, description="personal, team (your team's members use and edit it) or "
+        "client (supervisors); overrides shared")
     line_of_work: str | None = Field(default=None, max_length=32, description="offered on "
                                      "this line's cases only; default: every line")
     client_id: int | None = Field(default=None, description="default: your only client")

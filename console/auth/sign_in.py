@@ -94,7 +94,7 @@ def login():
         return render_template("login.html", form=form, error="Enter your email and password.",
                                **login_options()), 400
     if current_user.is_authenticated:
-        return redirect(url_for("web.index"))
+        return redirect(landing(current_user))
     return render_template("login.html", form=form, error=None, **login_options())
 
 
@@ -128,7 +128,20 @@ def _sign_in(form: SignInForm):
 def complete_sign_in(user: User, method: str, next_url: str | None = None):
     """Sign the browser in as the user and go on to where they were going."""
     start_session(user, method)
-    return redirect(next_url or url_for("web.index"))
+    going_home = next_url in (None, "", url_for("web.index"))
+    return redirect(landing(user) if going_home else next_url)
+
+
+# Roles that work no cases: someone holding only these starts on the admin screens.
+_ADMINISTRATION = frozenset({"admin", "client_admin"})
+
+
+def landing(user: User) -> str:
+    """Where a sign-in goes when nowhere else was asked for: /admin for an administrator
+    with no other role (their console would be empty), else the console."""
+    if user.roles and set(user.roles) <= _ADMINISTRATION:
+        return url_for("admin.home")
+    return url_for("web.index")
 
 
 def start_session(user: User, method: str) -> None:

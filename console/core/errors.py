@@ -25,11 +25,13 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None):
-    """The one error shape: `{"error": {"code", "message"}}` (with `field`, the input at
-    fault, where there is one) or the error page."""
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   fields: dict | None = None):
+    """The one error shape: `{"error": {"code", "message"[, "field", "fields"]}}` (`field`,
+    the input at fault, and `fields`, each field's fault, where there are) or the error page."""
     if wants_json():
-        error = {"code": code, "message": message, **({"field": field} if field else {})}
+        error = {"code": code, "message": message, **({"field": field} if field else {}),
+                 **({"fields": fields} if fields else {})}
         return jsonify({"error": error}), status
     return render_template("error.html", status=status, message=message), status
 
@@ -59,7 +61,7 @@ def register_error_handlers(app: Flask) -> None:
             except Exception:  # the refusal still stands; losing its record must not hide it
                 log.exception("could not keep what a refusal leaves behind")
                 database.discard()
-        return error_response(exc.status, exc.code, exc.message, exc.field)
+        return error_response(exc.status, exc.code, exc.message, exc.field, exc.fields)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

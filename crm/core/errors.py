@@ -21,13 +21,17 @@ class DomainError(Exception):
     # The input field at fault, when there is one: a form puts the message beside it.
     field: str | None = None
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
+                 fields: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
+        # {field: what is wrong with it}: a form shows each message by its field; `field` is
+        # the first of them (one field at fault is the common case).
+        self.fields = fields or ({field: message} if field else None)
         if code:
             self.code = code
-        if field:
-            self.field = field
+        if field or fields:
+            self.field = field or next(iter(fields))
 
 
 class NotFound(DomainError):

@@ -36,7 +36,8 @@ FIELDS = ("customer.first_name", "customer.name", "case.reference", "agent.name"
           "agent.first_name")
 
 
-def _check(title: str, body: str) -> tuple[str, str]:
+def check(title: str, body: str) -> tuple[str, str]:
+    """A reply's title and body trimmed, or Invalid saying what is wrong with them."""
     title, body = (title or "").strip(), (body or "").strip()
     if not title or not body:
         raise Invalid("a canned reply needs a title and a body")
@@ -71,7 +72,7 @@ def create(session: Session, actor: User, client_id: int, title: str, body: str,
         raise NotFound("client not found")
     scope = scope or ("client" if shared else "personal")
     owner = _scope(actor, scope)
-    title, body = _check(title, body)
+    title, body = check(title, body)
     reply = CannedReply(client_id=client_id, title=title, body=body, created_by_id=actor.id,
                         line_of_work=_line(line_of_work), **owner)
     session.add(reply)
@@ -139,7 +140,7 @@ def update(session: Session, actor: User, reply_id: int, *, title: str | None = 
     reply = get(session, actor, reply_id)
     _may_change(reply, actor)
     before = {"title": reply.title, "body": reply.body, "line_of_work": reply.line_of_work}
-    reply.title, reply.body = _check(title if title is not None else reply.title,
+    reply.title, reply.body = check(title if title is not None else reply.title,
                                      body if body is not None else reply.body)
     if line_of_work is not None or clear_line:
         reply.line_of_work = _line(line_of_work)

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.models.base import Base, BigId, utcnow
 
-ROLES = ("agent", "collections", "fraud", "claims", "reviewer", "supervisor", "admin",
-         "client_admin")
+# client_admin: administers only the clients they belong to (their addresses, staff, queues).
+ROLES = ("agent", "collections", "fraud", "claims", "reviewer", "supervisor", "client_admin",
+         "admin")
 
 user_clients = Table(
     "user_clients",
@@ -54,6 +55,9 @@ class InboundAddress(Base):
     label: Mapped[str] = mapped_column(String(120), default="")
     # A chat widget's settings (crm.chat.widgets): which pre-chat fields it asks, which it needs.
     widget: Mapped[dict | None] = mapped_column()
+    # A phone number that is (also) a WhatsApp sender: channels read it as kind "phone" all
+    # the same; this says how it was set up.
+    whatsapp: Mapped[bool] = mapped_column(default=False)
 
 
 class Team(Base):

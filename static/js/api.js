@@ -9,6 +9,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body?.error?.code || "error";
     this.field = body?.error?.field || null; // the input at fault (a form shows it there)
+    this.fields = body?.error?.fields || null; // {field: what is wrong}, for invalid input
   }
 }
 

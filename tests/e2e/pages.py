@@ -59,10 +59,10 @@ def _finish_a_call_left_over(page) -> None:
         expect(wrap_up).to_be_hidden()
 
 
-def text_in(base: str, sid: str, body: str, sender: str) -> None:
-    """An inbound SMS webhook, signed as Twilio signs it."""
+def text_in(base: str, sid: str, body: str, sender: str, to: str = OUR_NUMBER) -> None:
+    """An inbound SMS webhook to one of our numbers, signed as Twilio signs it."""
     params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": "AC" + "1" * 32,
-              "From": sender, "To": OUR_NUMBER, "Body": body, "NumMedia": "0",
+              "From": sender, "To": to, "Body": body, "NumMedia": "0",
               "NumSegments": "1", "SmsStatus": "received", "ApiVersion": "2010-04-01"}
     signature = RequestValidator(TOKEN).compute_signature(base + HOOK, params)
     req = urllib.request.Request(base + HOOK, data=urllib.parse.urlencode(params).encode(),

@@ -42,7 +42,7 @@ def test_outside_hours_the_widget_takes_a_message_for_the_morning(hours_server, 
     admin.fill("input[name=email]", "admin@caseline.demo")
     admin.fill("input[name=password]", "caseline-demo")
     admin.click("button[type=submit]")
-    admin.wait_for_url(base + "/")
+    admin.wait_for_url(base + "/admin/")  # an admin lands on the admin screens
 
     admin.goto(base + "/admin/hours")
     admin.select_option("#hours-client", str(_widget_client(url)))

@@ -140,6 +140,8 @@ class ErrorDetail(BaseModel):
     message: str
     field: str | None = Field(None, description="the input field at fault, where there is "
                               "one (a form shows the message beside it)")
+    fields: dict[str, str] | None = Field(default=None, description="invalid input: what is "
+                                          "wrong with each field, by its name")
 
 
 class ErrorBody(BaseModel):

@@ -1,0 +1,57 @@
+"""The /admin pages: clients, addresses, staff, queues, wrap-up codes, canned replies."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user, login_required
+
+from console.api.core.schemas import UserOut, present
+from crm.admin import scope
+from crm.core.errors import Forbidden
+from crm.models import ROLES
+from crm.routing.router import LINES
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# The sections of the admin page and the other admin pages, in the navigation's order:
+# (label, href); a "#" link is a section of /admin.
+NAVIGATION = (
+    ("Clients", "#clients"),
+    ("Addresses", "#addresses"),
+    ("Staff", "#users"),
+    ("Queues", "#queues"),
+    ("Wrap-up codes", "#dispositions"),
+    ("Canned replies", "#replies"),
+    ("Business hours", "/admin/hours"),
+    ("Audit", "/admin/audit"),
+)
+ROLE_LABELS = {"agent": "Agent", "collections": "Collections", "fraud": "Fraud",
+               "claims": "Claims", "reviewer": "Reviewer", "supervisor": "Supervisor",
+               "client_admin": "Client admin", "admin": "Admin"}
+
+
+@bp.app_context_processor
+def _navigation() -> dict:
+    # Every admin page includes templates/admin/_nav.html, which reads this.
+    return {"admin_navigation": NAVIGATION}
+
+
+def require_administrator() -> None:
+    """Refuse a signed-in person who administers nothing (403 page)."""
+    try:
+        scope.require(current_user)
+    except Forbidden:
+        abort(403, description="The admin screens are for administrators. Your console "
+                               "is at /.")
+
+
+@bp.get("/")
+@login_required
+def home():
+    """The admin page: a section a subject, each a list and a form."""
+    require_administrator()
+    grantable = [r for r in ROLES if r != "admin" or scope.is_admin(current_user)]
+    return render_template("admin/admin.html", me=present(UserOut, current_user),
+                           is_admin=scope.is_admin(current_user),
+                           roles=[(r, ROLE_LABELS.get(r, r)) for r in grantable],
+                           lines=LINES)

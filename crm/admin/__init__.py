@@ -1,0 +1,1 @@
+"""Administration: clients, their addresses, staff, queues, wrap-up codes and canned replies."""
