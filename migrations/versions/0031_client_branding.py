@@ -23,6 +23,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the branding."""
-    with op.batch_alter_table("clients") as batch:
+    with op.batch_alter_table("clients", recreate="never") as batch:
         for name in ("greeting", "logo_url", "brand_colour"):
             batch.drop_column(name)

@@ -31,7 +31,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the columns."""
-    with op.batch_alter_table("users") as batch:
+    with op.batch_alter_table("users", recreate="never") as batch:
         batch.drop_column("locale")
     with op.batch_alter_table("chat_visits") as batch:
         for name in ("csat_comment", "csat_score", "ended_at", "language"):

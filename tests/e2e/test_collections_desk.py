@@ -379,12 +379,12 @@ def test_a_recorded_dont_call_me_turns_the_call_off_at_once(new_page, sign_in, l
 def test_a_refused_message_keeps_its_medium_and_never_becomes_a_note(new_page, sign_in,
                                                                       live_server, server_env):
     with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
-        case_id, _ = debtor(conn, client_id, "Mia Mailnot", "CL-E2EMAIL1",
+        case_id, _ = debtor(conn, client_id, "Mia Mailnot", "CL-E2EMNOT1",
                             "mia.mailnot@example.com", account_number="E2E-MAIL-1")
         point_id = conn.scalar(select(ContactPoint.id).where(
             ContactPoint.value == "mia.mailnot@example.com"))
     page = sign_in(new_page(), "collections@caseline.demo")
-    open_case(page, live_server, case_id, "CL-E2EMAIL1")
+    open_case(page, live_server, case_id, "CL-E2EMNOT1")
     medium = page.locator("#composer-medium")
     expect(medium.locator("option[value=email]")).to_be_enabled()
     medium.select_option("email")

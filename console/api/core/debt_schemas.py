@@ -111,7 +111,7 @@ class DebtPromiseOut(Out):
     amount_cents: int
     paid_cents: int
     due_on: date
-    status: Literal["open", "kept", "broken", "cancelled"]
+    status: Literal["open", "kept", "broken", "cancelled", "superseded"]
     closed_on: date | None = None
     plan_id: int | None = None
     settlement_id: int | None = None

@@ -7,6 +7,7 @@ const form = $("audit-form");
 const FIELDS = ["actor", "case", "customer", "action", "since", "until"];
 let next = null;
 let shown = 0;
+let asked = 0; // the latest search: an older answer arriving late is dropped, not added
 
 function filters() {
   return Object.fromEntries(FIELDS.map((f) => [f, $(`audit-${f}`).value.trim()]));
@@ -38,6 +39,7 @@ function add(items) {
 }
 
 async function search(more = false) {
+  const mine = ++asked;
   $("audit-error").textContent = "";
   const params = filters();
   if (!more) {
@@ -48,13 +50,14 @@ async function search(more = false) {
   $("audit-export").href = `/api/v1/audit.csv?${qs(params)}`;
   try {
     const page = await get(`/audit?${qs({ ...params, page: more ? next : null })}`);
+    if (mine !== asked) return;
     add(page.items);
     next = page.next_page;
     $("audit-more").hidden = !next;
     $("audit-count").textContent = shown ? `${shown} event${shown === 1 ? "" : "s"} shown${next ? "; older ones follow" : ""}.`
       : "No events match.";
   } catch (err) {
-    $("audit-error").textContent = err.message;
+    if (mine === asked) $("audit-error").textContent = err.message;
   }
 }
 

@@ -248,3 +248,19 @@ def test_a_reviewer_sees_what_a_settlement_sign_off_signs(client, debt, as_user)
                      "account_number": "ACC-9", "creditor": "Acme Bank", "currency": "USD",
                      "amount_cents": 60_000, "balance_cents": 100_000, "discount_pct": 40.0,
                      "terms": {"as": "promise", "due_on": day(14)}}
+
+
+def test_promises_a_settlement_superseded_are_still_listed(client, debt, as_user):
+    _, collector = as_user("collections")
+    _, reviewer = as_user("reviewer")
+    earlier = client.post(f"/api/v1/debts/{debt.id}/promises", headers=collector,
+                          json={"amount_cents": 10_000, "due_on": day(7)})
+    assert earlier.status_code == 201, earlier.get_json()
+    offered = client.post(f"/api/v1/debts/{debt.id}/settlements", headers=collector, json={
+        "amount_cents": 50_000, "as": "promise", "due_on": day(14)}).get_json()
+    assert client.post(f"/api/v1/decisions/{offered['decision_id']}/approve",
+                       headers=reviewer, json={}).status_code == 200
+    listed = client.get(f"/api/v1/debts/{debt.id}/promises", headers=collector)
+    assert listed.status_code == 200, listed.get_json()
+    by_amount = {p["amount_cents"]: p["status"] for p in listed.get_json()["items"]}
+    assert by_amount == {10_000: "superseded", 50_000: "open"}
