@@ -62,14 +62,35 @@ class SettlementAskedOut(BaseModel):
                                     "first_due_on, count)")
 
 
+class AuthorityCheckOut(BaseModel):
+    """Whether my authority reaches a decision, why not, and who holds enough."""
+
+    can_sign: bool = Field(description="my limit and qualifications allow approving it")
+    basis: str = Field(description="held (authority is enforced for this client) or "
+                       "unrestricted (the client sets none: any reviewer may approve)")
+    code: str | None = Field(None, description="over_limit or not_qualified when I cannot")
+    message: str | None = Field(None, description="why not, in words")
+    limit_cents: int | None = Field(None, description="my limit for this kind")
+    qualification: str | None = Field(None, description="the qualification the kind needs")
+    signers: list[AgentRef] = Field(default_factory=list, description="who may approve it "
+                                    "(checkers other than its maker whose authority reaches)")
+
+
 class QueuedDecisionOut(DecisionOut):
     """A decision waiting for sign-off, named: customer, case, who asked, how much, and what
-    it would sign (a settlement's figures)."""
+    it would sign (a settlement's figures), and whether my authority reaches it."""
 
     case_reference: str
     customer_name: str
     requester: AgentRef | None = None
     settlement: SettlementAskedOut | None = None
+    authority: AuthorityCheckOut | None = None
+
+
+class DecisionAuthorityOut(AuthorityCheckOut):
+    """The sign-off form's check before approving: the decision and my authority over it."""
+
+    decision: DecisionOut
 
 
 class DecisionList(BaseModel):
@@ -78,11 +99,18 @@ class DecisionList(BaseModel):
     items: list[QueuedDecisionOut]
 
 
+def _authority(w: decisions.Waiting) -> AuthorityCheckOut:
+    v = w.verdict
+    return AuthorityCheckOut(can_sign=v.allowed, basis=v.basis, code=v.code, message=v.reason,
+                        limit_cents=v.limit_cents, qualification=v.qualification,
+                        signers=[AgentRef(id=u.id, name=u.name) for u in w.signers])
+
+
 def _queued(w: decisions.Waiting, about) -> QueuedDecisionOut:
     d = w.decision
     out = QueuedDecisionOut.model_validate({
         **DecisionOut.model_validate(d).model_dump(), "case_reference": w.case_reference,
-        "customer_name": w.customer_name,
+        "customer_name": w.customer_name, "authority": _authority(w),
         "requester": AgentRef(id=w.maker.id, name=w.maker.name) if w.maker else None})
     if about is not None:
         s, debt = about
@@ -125,7 +153,10 @@ def request_decision(case_id: int, body: DecisionIn):
            response=DecisionOut, tags=["decisions"], summary="Approve a decision (reviewer)",
            errors=(403, 409))
 def approve_decision(decision_id: int, body: VerdictIn):
-    """403 for its maker or without the reviewer role; 409 once decided."""
+    """403 for its maker, without the reviewer role, above my limit for the kind
+    (over_limit) or without the qualification the client requires for it (not_qualified),
+    the message naming who can sign; 409 once decided. The decision keeps the authority
+    it was signed under."""
     return _done(decisions.decide(database.session(), actor(), decision_id, approve=True,
                                   note=body.note))
 
@@ -139,11 +170,25 @@ def reject_decision(decision_id: int, body: VerdictIn):
                                   note=body.note))
 
 
+@api.route(bp, "/decisions/<int:decision_id>/authority", response=DecisionAuthorityOut,
+           tags=["decisions"], errors=(403, 404),
+           summary="May I approve this decision (my limit and qualifications), and who may")
+def decision_authority(decision_id: int):
+    """The sign-off form reads this before approving; the approval checks the same."""
+    session = database.session()
+    w = decisions.authority_for(session, actor(), decision_id)
+    out = DecisionAuthorityOut(**_authority(w).model_dump(),
+                               decision=DecisionOut.model_validate(w.decision))
+    session.commit()
+    return out
+
+
 @api.route(bp, "/decisions", response=DecisionList, tags=["decisions"],
-           summary="Decisions waiting for me to sign off, with customer, case, requester "
-           "and amount (reviewer)", errors=(403,))
+           summary="Decisions waiting for sign-off, with customer, case, requester, amount "
+           "and whether my authority reaches each (reviewer)", errors=(403,))
 def waiting_decisions():
-    """Oldest first; never the reviewer's own requests; a settlement's figures with it."""
+    """Oldest first; never the reviewer's own requests; a settlement's figures with it; each
+    says whether I may approve it (authority.can_sign) or who may (authority.signers)."""
     session = database.session()
     items = decisions.queue(session, actor())
     about = settlements.by_decision(session, [w.decision.id for w in items])

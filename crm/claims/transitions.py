@@ -54,9 +54,12 @@ def move(session: Session, actor: User, claim_id: int, to, reason=None, *,
     if amount is not None:
         claim.settlement_amount_cents = amount
     if to in lifecycle.NEEDS_SIGNOFF:
+        # A payout names its sum, so only a reviewer whose limit reaches it approves it.
+        paying = claim.settlement_amount_cents if to == "settled" else None
         decision = decisions.request(session, actor, claim.case_id,
                                      kind=lifecycle.NEEDS_SIGNOFF[to],
-                                     summary=_summary(claim, to, reason))
+                                     summary=_summary(claim, to, reason), amount_cents=paying,
+                                     currency=claim.currency if paying else None)
         claim.pending_status, claim.pending_reason, claim.decision_id = to, reason, decision.id
         claim.updated_at = utcnow()
         session.flush()

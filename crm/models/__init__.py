@@ -1,6 +1,7 @@
 """All Caseline models, importable from one place (Alembic reads Base.metadata here)."""
 
 from crm.models.audit import AuditEvent
+from crm.models.authority import SigningAuthority, SignoffRequirement
 from crm.models.base import Base, utcnow
 from crm.models.chat import ChatVisit
 from crm.models.claims import ClaimDocument, CoverChange
@@ -79,6 +80,8 @@ __all__ = [
     "SavedView",
     "Settlement",
     "SignIn",
+    "SigningAuthority",
+    "SignoffRequirement",
     "Task",
     "Team",
     "Upload",

@@ -162,6 +162,26 @@ class Decision(Base):
     amount_cents: Mapped[int | None] = mapped_column(BigInteger)
     currency: Mapped[str | None] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The authority the checker approved under (crm.signoff.authority): "held" (their limit
+    # for the kind and the qualification it needs) or "unrestricted" (the client sets none).
+    authority_basis: Mapped[str | None] = mapped_column(String(16))
+    authority_limit_cents: Mapped[int | None] = mapped_column(BigInteger)
+    authority_qualification: Mapped[str | None] = mapped_column(String(120))
+
+    @property
+    def signed_under(self) -> str | None:
+        """The authority it was approved under, in words (None until approved)."""
+        if self.authority_basis == "unrestricted":
+            return "the reviewer role (this client sets no approval limits)"
+        if self.authority_basis != "held":
+            return None
+        parts = []
+        if self.authority_limit_cents is not None:
+            parts.append(f"a limit of {self.currency or ''} "
+                         f"{self.authority_limit_cents / 100:,.2f}".replace("  ", " ").strip())
+        if self.authority_qualification:
+            parts.append(f"the qualification \"{self.authority_qualification}\"")
+        return " and ".join(parts) or "their authority (no limit or qualification needed)"
 
 
 class CustomerLink(Base):

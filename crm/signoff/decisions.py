@@ -16,9 +16,10 @@ from crm.cases import records as cases
 from crm.core import audit, events
 from crm.core.errors import Conflict, Forbidden, Invalid, required_text
 from crm.models import Case, Claim, Customer, DebtAccount, Decision, User, utcnow
+from crm.signoff import authority
 from crm.tenancy import access
 
-CHECKERS = ("reviewer", "supervisor")
+CHECKERS = authority.CHECKERS
 KINDS_BY_LINE = {"insurance": ("claim_payout", "ex_gratia_payment", "claim_rejection"),
                  "fraud": ("account_freeze", "fraud_referral", "refund_unauthorised"),
                  "collections": ("settlement_offer", "hardship_plan", "write_off")}
@@ -135,25 +136,46 @@ def decide(session: Session, actor: User, decision_id: int, *, approve: bool,
                         code="own_decision")
     note = (required_text(note, "say why it is rejected (note)", MAX_TEXT, field="note")
             if not approve else " ".join((note or "").split())[:MAX_TEXT] or None)
+    if decision.status != "pending":
+        raise Conflict(f"this decision was already {decision.status}", code="already_decided")
+    # Approving commits the client, so it needs the authority to; rejecting does not.
+    used = authority.require(session, actor, decision) if approve else None
     status = "approved" if approve else "rejected"
+    signed = ({"authority_basis": used.basis, "authority_limit_cents": used.limit_cents,
+               "authority_qualification": used.qualification} if used else {})
     won = session.execute(
         update(Decision).where(Decision.id == decision.id, Decision.status == "pending")
-        .values(status=status, checker_id=actor.id, decided_at=utcnow(), note=note)
+        .values(status=status, checker_id=actor.id, decided_at=utcnow(), note=note, **signed)
         .execution_options(synchronize_session=False)).rowcount
     session.refresh(decision)
     if won != 1:
         raise Conflict(f"this decision was already {decision.status}", code="already_decided")
+    under = decision.signed_under
     audit.record(session, actor, f"decision.{status}", decision, client_id=decision.client_id,
-                 before={"status": "pending"}, after={"status": status, "note": note})
-    # The maker (and everyone on the case) reads the outcome and its reason on the timeline.
+                 before={"status": "pending"},
+                 after={"status": status, "note": note, **signed})
+    # The maker (and everyone on the case) reads the outcome, its reason and the authority it
+    # was signed under on the timeline.
     _on_timeline(session, session.get(Case, decision.case_id), actor,
                  f"Sign-off {status}: {_label(decision.kind)} — {decision.summary}"
-                 + (f". {note}" if note else ""))
+                 + (f". {note}" if note else "")
+                 + (f" Signed by {actor.name} under {under}." if under else ""))
     events.emit(session, events.CASE_UPDATED, case_id=decision.case_id,
                 client_id=decision.client_id)
     events.emit(session, events.DECISION_DECIDED, decision_id=decision.id, status=status,
                 kind=decision.kind, case_id=decision.case_id, client_id=decision.client_id)
     return decision
+
+
+def authority_for(session: Session, actor: User, decision_id: int) -> Waiting:
+    """One decision as the sign-off form reads it: may the reader approve it, and who may."""
+    decision = access.ensure_visible(actor, session.get(Decision, decision_id), "decision")
+    access.require_role(actor, *CHECKERS)
+    rules = authority.Rules(session, decision.client_id)
+    case = session.get(Case, decision.case_id)
+    return Waiting(decision, case.reference, "", session.get(User, decision.maker_id)
+                   if decision.maker_id else None, rules.verdict(actor.id, decision),
+                   tuple(authority.signers(session, decision, rules)))
 
 
 def waiting_for(session: Session, actor: User, limit: int = 100) -> list[Decision]:
@@ -173,10 +195,13 @@ class Waiting:
     case_reference: str
     customer_name: str
     maker: User | None
+    verdict: authority.Verdict | None = None  # whether the reader's authority reaches
+    signers: tuple[User, ...] = ()  # who holds the authority to approve it
 
 
 def queue(session: Session, actor: User, limit: int = 100) -> list[Waiting]:
-    """waiting_for(), each with its case reference, customer name and maker (one query)."""
+    """waiting_for(), each with its case reference, customer name and maker (one query), and
+    whether the reader may approve it or who may (authority is loaded once per client)."""
     found = waiting_for(session, actor, limit)
     if not found:
         return []
@@ -186,7 +211,13 @@ def queue(session: Session, actor: User, limit: int = 100) -> list[Waiting]:
     named = {r.id: (r.reference, r.display_name) for r in rows}
     makers = {u.id: u for u in session.scalars(select(User).where(
         User.id.in_({d.maker_id for d in found if d.maker_id})))}
-    return [Waiting(d, *named[d.case_id], makers.get(d.maker_id)) for d in found]
+    rules = {c: authority.Rules(session, c) for c in {d.client_id for d in found}}
+    people = {c: authority.checkers(session, c) for c in rules}
+    return [Waiting(d, *named[d.case_id], makers.get(d.maker_id),
+                    rules[d.client_id].verdict(actor.id, d),
+                    tuple(authority.signers(session, d, rules[d.client_id],
+                                            people[d.client_id])))
+            for d in found]
 
 
 def _label(kind: str) -> str:

@@ -2,6 +2,7 @@
 
 from console.api.admin import (  # noqa: F401
     addresses,
+    authority,
     canned_replies,
     clients,
     dispositions,

@@ -152,6 +152,14 @@ class DecisionOut(Out):
                                      "decision names one")
     currency: str | None = None
     created_at: datetime
+    authority_basis: str | None = Field(None, description="what the approval was signed "
+                                        "under: held (the checker's limit and qualification) "
+                                        "or unrestricted (the client sets no authority)")
+    authority_limit_cents: int | None = Field(None, description="the checker's limit for "
+                                              "this kind when they approved it")
+    authority_qualification: str | None = Field(None, description="the qualification the "
+                                                "kind required, which the checker held")
+    signed_under: str | None = Field(None, description="the authority used, in words")
 
 
 class LastContactOut(Out):
