@@ -10,6 +10,7 @@ from crm.admin import scope
 from crm.core.errors import Forbidden
 from crm.models import ROLES
 from crm.routing.router import LINES
+from crm.signoff import decisions
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -19,6 +20,7 @@ NAVIGATION = (
     ("Clients", "#clients"),
     ("Addresses", "#addresses"),
     ("Staff", "#users"),
+    ("Sign-off authority", "#authority"),
     ("Queues", "#queues"),
     ("Wrap-up codes", "#dispositions"),
     ("Canned replies", "#replies"),
@@ -54,4 +56,5 @@ def home():
     return render_template("admin/admin.html", me=present(UserOut, current_user),
                            is_admin=scope.is_admin(current_user),
                            roles=[(r, ROLE_LABELS.get(r, r)) for r in grantable],
-                           lines=LINES)
+                           lines=LINES, money_kinds=sorted(decisions.MONEY_KINDS),
+                           kinds=[(k, decisions.LABELS[k]) for k in decisions.KINDS])

@@ -136,8 +136,38 @@ export function reviewDecision(decision, verdict, label) {
     });
     parts.form.prepend(h("p", { class: "review-what", id: "review-what" },
       h("strong", {}, label), sum, h("br"), decision.summary));
+    if (approving) showAuthority(decision, parts);
     parts.dialog.addEventListener("close", () => resolve(false));
   });
+}
+
+// Before approving: the authority I would sign under, or why mine does not reach and who
+// can sign instead (the server checks the same when approving).
+async function showAuthority(decision, { form, submit }) {
+  const line = h("p", { class: "review-authority muted", id: "review-authority" }, "Checking your authority…");
+  form.querySelector(".review-what").after(line);
+  let a;
+  try {
+    a = await get(`/decisions/${decision.id}/authority`);
+  } catch (err) {
+    fill(line, err.message);
+    return;
+  }
+  if (a.can_sign) {
+    const held = [a.limit_cents != null ? `your limit of ${money(a.limit_cents, decision.currency || "")}` : null,
+      a.qualification ? `the qualification “${a.qualification}”` : null].filter(Boolean);
+    fill(line, a.basis === "unrestricted" ? "You sign under the reviewer role (this client sets no approval limits)."
+      : `You sign under ${held.join(" and ") || "your authority"}.`);
+    return;
+  }
+  line.className = "review-authority error";
+  line.setAttribute("role", "alert");
+  const who = a.signers.length ? `${a.signers.map((s) => s.name).join(", ")} can sign it.`
+    : "Nobody here holds that authority yet: ask an administrator.";
+  fill(line, h("strong", {}, a.code === "not_qualified" ? "Outside your qualifications: " : "Beyond your authority: "),
+    `${a.message}. ${who}`);
+  submit.disabled = true;
+  submit.textContent = "Beyond your authority";
 }
 
 // Send the case to the fraud team: what looks wrong, how bad, and which claim if any.

@@ -77,7 +77,10 @@ export class Worklist {
 
   // What waits for my sign-off, grouped by kind; a settlement shows what is signed: the
   // account, the amount against the balance and the discount.
-  signOffSection(items) {
+  // Those beyond my authority (limit or qualification) follow, naming who can sign them.
+  signOffSection(all) {
+    const items = all.filter((d) => d.authority?.can_sign !== false);
+    const others = all.filter((d) => d.authority?.can_sign === false);
     const kinds = [...new Set(items.map((d) => d.kind))];
     return h("section", { class: "wl-section", id: "wl-sign-off" },
       h("h3", {}, "Awaiting my sign-off ", h("span", { class: "count" }, String(items.length))),
@@ -87,7 +90,13 @@ export class Worklist {
           h("h4", {}, `${KIND_TITLES[kind] || kindLabel(kind)} `, h("span", { class: "count" }, String(group.length))),
           h("ul", {}, group.map((d) => (d.settlement ? this.settlementAsk(d)
             : this.workButton(d.case_id, d.summary, named(d, "asked"))))));
-      }) : h("p", { class: "muted" }, "Nothing here."));
+      }) : h("p", { class: "muted" }, "Nothing here."),
+      others.length ? h("div", { class: "wl-group wl-beyond", id: "wl-beyond-authority" },
+        h("h4", {}, "Needs someone else's authority ", h("span", { class: "count" }, String(others.length))),
+        h("ul", {}, others.map((d) => this.workButton(d.case_id, d.summary,
+          `${d.amount_cents != null ? `${money(d.amount_cents, d.currency || "")} · ` : ""}`
+          + (d.authority.signers.length ? `${d.authority.signers.map((s) => s.name).join(", ")} can sign`
+            : "nobody holds the authority yet"))))) : null);
   }
 
   settlementAsk(d) {

@@ -1,0 +1,82 @@
+"""Approval authority in a real browser: a reviewer whose limit is below the sum is told so in
+the sign-off form (and who can sign), and the one who can sees the authority they sign under."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import insert, select
+
+from crm.models import Claim, Decision, SigningAuthority, User
+from crm.models.base import utcnow
+from tests.e2e.conftest import start_server
+from tests.e2e.databases import served_default
+from tests.e2e.pages import add_person, open_case
+
+
+@pytest.fixture(scope="module")
+def authority_server(server_env, served_databases, tmp_path_factory):
+    """A console of its own (authority set here applies to every decision of its client), with
+    a case whose 5,000.00 claim payout waits for sign-off: the demo reviewer may approve up
+    to 1,000.00, the demo supervisor up to 10,000.00. (URL, case id)."""
+    url = served_databases.copy("authority")
+    with served_default(url) as (conn, client_id):
+        case_id = add_person(conn, client_id, "Greta Overlimit", "CL-E2EAUTH",
+                             {"kind": "email", "value": "greta.overlimit@example.com"})
+        conn.execute(insert(Claim.__table__).values(
+            client_id=client_id, case_id=case_id, number="E2E-AUTH-1", currency="USD",
+            status="assessment", created_at=utcnow(), updated_at=utcnow()))
+        staff = dict(conn.execute(select(User.email, User.id).where(
+            User.email.in_(["claims@caseline.demo", "reviewer@caseline.demo",
+                            "supervisor@caseline.demo"]))).all())
+        conn.execute(insert(Decision.__table__).values(
+            client_id=client_id, case_id=case_id, kind="claim_payout", status="pending",
+            summary="Pay claim E2E-AUTH-1 for the roof", amount_cents=500_000,
+            currency="USD", maker_id=staff["claims@caseline.demo"], created_at=utcnow()))
+        for email, limit in (("reviewer@caseline.demo", 100_000),
+                             ("supervisor@caseline.demo", 1_000_000)):
+            conn.execute(insert(SigningAuthority.__table__).values(
+                user_id=staff[email], client_id=client_id, limits={"claim_payout": limit},
+                qualifications=[], updated_at=utcnow()))
+    env = {**server_env, "DATABASE_URL": url,
+           "INSTANCE_PATH": str(tmp_path_factory.mktemp("authority-e2e") / "instance")}
+    base, proc = start_server(env)
+    yield base, case_id
+    proc.terminate()
+    proc.wait(10)
+
+
+def signed_in(page, base, email):
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", "caseline-demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    return page
+
+
+def test_an_over_limit_approval_is_refused_in_the_form_and_the_signer_shows_their_authority(
+        new_page, authority_server):
+    base, case_id = authority_server
+    junior = signed_in(new_page(), base, "reviewer@caseline.demo")
+    beyond = junior.locator("#wl-beyond-authority")
+    expect(beyond).to_contain_text("Needs someone else's authority")
+    expect(beyond).to_contain_text("USD 5,000.00 · Demo Supervisor can sign")
+    open_case(junior, base, case_id, "CL-E2EAUTH")
+    junior.locator("#decisions").get_by_role("button", name="Approve").click()
+    refusal = junior.locator("#review-authority")
+    expect(refusal).to_have_text(
+        "Beyond your authority: USD 5,000.00 is above your authority (your limit for it is "
+        "USD 1,000.00). Demo Supervisor can sign it.")
+    expect(junior.locator("#review-dialog-submit")).to_be_disabled()
+    junior.click("#review-dialog-cancel")
+
+    senior = signed_in(new_page(), base, "supervisor@caseline.demo")
+    open_case(senior, base, case_id, "CL-E2EAUTH")
+    senior.locator("#decisions").get_by_role("button", name="Approve").click()
+    expect(senior.locator("#review-authority")).to_have_text(
+        "You sign under your limit of USD 10,000.00.")
+    senior.click("#review-dialog-submit")  # Approve…, then confirm
+    senior.click("#review-dialog-submit")
+    expect(senior.locator("#timeline")).to_contain_text(
+        "Signed by Demo Supervisor under a limit of USD 10,000.00.")
