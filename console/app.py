@@ -21,6 +21,7 @@ from console.core.inputs import register_input_checks
 from console.core.languages import register_languages
 from console.core.logs import configure_logging
 from console.core.tasks import register_tasks
+from console.documents.wiring import register_documents
 from console.email.pages import register as register_email
 from console.fraud.wiring import register_fraud
 from console.messaging.wiring import register_messaging
@@ -111,3 +112,4 @@ def register_realtime(app: Flask) -> None:
     register_collections()
     register_fraud()
     register_claims()
+    register_documents()

@@ -97,7 +97,18 @@ def on_interaction(session: Session, name: str, payload: dict) -> None:
                        interaction_ids=[item.id])
 
 
+def on_document(session: Session, name: str, payload: dict) -> None:
+    """A document on a case with claims was read: compare its facts with the claims."""
+    case_id = payload.get("case_id")
+    if session.scalar(select(Claim.id).where(Claim.case_id == case_id).limit(1)) is None:
+        return
+    if _once(session, case_id, payload.get("interaction_id")):
+        flags.evaluate(session, case_id, thresholds(), rules=[inconsistency.NAME],
+                       interaction_ids=[payload["interaction_id"]])
+
+
 IN_TRANSACTION = (
+    (events.DOCUMENT_SUMMARISED, on_document),
     (events.CLAIM_CHANGED, on_case_fact),
     (events.INVESTIGATION_CHANGED, on_case_fact),
     (events.CUSTOMER_UPDATED, on_customer),

@@ -36,6 +36,9 @@ EXPORT_PROGRESS = "export.progress"
 # investigation was opened, taken, changed or closed ({investigation_id, case_id, client_id}).
 # Red-flag rules are evaluated again from listeners on these (and on CUSTOMER_UPDATED).
 CLAIM_CHANGED = "claim.changed"
+# A document (an attachment, a long email) was read and summarised ({summary_id,
+# interaction_id, case_id, client_id}): its facts join the claims' inconsistency checks.
+DOCUMENT_SUMMARISED = "document.summarised"
 INVESTIGATION_CHANGED = "investigation.changed"
 # The guardrail blocked a contact attempt on a case, or a supervisor overrode one
 # ({blocked_attempt_id, case_id}): the case's list of blocked attempts follows live.

@@ -7,6 +7,7 @@ from crm.models.chat import ChatVisit
 from crm.models.claims import ClaimDocument, CoverChange
 from crm.models.collections import Import, ImportReject, Payment, PaymentPlan, Settlement
 from crm.models.customers import Case, ContactPoint, Customer
+from crm.models.documents import DocumentSummary
 from crm.models.exports import CaseExport
 from crm.models.fraud import Evidence, FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
@@ -59,6 +60,7 @@ __all__ = [
     "DebtAccount",
     "Decision",
     "DispositionCode",
+    "DocumentSummary",
     "Evidence",
     "FraudIdentifier",
     "Import",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from crm.models.base import Base, BigId, utcnow
+from crm.models.documents import DocumentSummary
 from crm.models.tenancy import User
 
 MEDIA = ("voice", "sms", "whatsapp", "email", "chat", "note", "system")
@@ -55,6 +56,11 @@ class Interaction(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="interaction", order_by="Attachment.id", lazy="selectin"
     )
+    # A long email's own text, summarised (crm.documents); its files' summaries are theirs.
+    summary: Mapped[DocumentSummary | None] = relationship(
+        primaryjoin=lambda: and_(foreign(DocumentSummary.interaction_id) == Interaction.id,
+                                 DocumentSummary.attachment_id.is_(None)),
+        viewonly=True, uselist=False, lazy="selectin")
 
     @property
     def error(self) -> dict | None:
@@ -100,6 +106,10 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     interaction: Mapped[Interaction] = relationship(back_populates="attachments")
+    # Its text read and summarised (a PDF or Word document), once the task has run.
+    summary: Mapped[DocumentSummary | None] = relationship(
+        primaryjoin=lambda: foreign(DocumentSummary.attachment_id) == Attachment.id,
+        viewonly=True, uselist=False, lazy="selectin")
 
 
 class Task(Base):

@@ -81,6 +81,21 @@ class AgentRef(Out):
     name: str
 
 
+class DocumentSummaryOut(Out):
+    """A document read locally: its status, the sentences carrying its facts, the facts."""
+
+    status: str = Field(description="pending, done, empty (no text: a scan), encrypted, "
+                        "too_large or unreadable")
+    message: str | None = Field(None, description="the status in words (why not read, or "
+                                "that only the first pages were)")
+    pages: int | None = None
+    sentences: list[dict] = Field(default_factory=list, description="[{text, tags}] in the "
+                                  "document's order; tags: number, amount, date, name")
+    facts: dict = Field(default_factory=dict, description="policy_number, claim_number, "
+                        "names, loss_date, amount, amounts, bank_account ({value, shown, "
+                        "quote})")
+
+
 class AttachmentOut(Out):
     """A file on an interaction (downloaded through our own routes)."""
 
@@ -89,6 +104,8 @@ class AttachmentOut(Out):
     filename: str
     content_type: str
     size: int
+    summary: DocumentSummaryOut | None = Field(None, description="a PDF or Word file's "
+                                               "summary, once read")
 
 
 class RecentContactOut(Out):
@@ -118,6 +135,8 @@ class InteractionOut(RecentContactOut):
     wrap_ups: list[dict] = []  # calls: each handling agent's disposition and notes
     unverified: bool = False  # a chat whose visitor claims to be this customer, unchecked
     visitor_name: str | None = None  # the name that unverified visitor gave
+    summary: DocumentSummaryOut | None = Field(None, description="a long email's own text, "
+                                               "summarised")
 
 
 def present(schema: type[Out], obj) -> dict:

@@ -267,5 +267,5 @@ def veiled(item, veil: bool = True, closed: frozenset[int] = frozenset()) -> dic
     out = InteractionOut.model_validate(item).model_dump()
     if veil and visibility.veiled(item.meta):
         out.update(body=visibility.veil_word(item.meta, closed), subject=None, attachments=[],
-                   wrap_ups=[], status=visibility.VEILED_STATUS)
+                   wrap_ups=[], status=visibility.VEILED_STATUS, summary=None)
     return out

@@ -1,5 +1,7 @@
 """Inconsistency flags: a loss date, amount or bank account stated in a note, a call's
-wrap-up or an email that disagrees with the claim record, both sources quoted."""
+wrap-up or an email, or a loss date, amount, bank account or policy number read from a
+document (a claim form's PDF, crm.documents), that disagrees with the claim record, both
+sources quoted."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from sqlalchemy import or_, select
 
 from crm.fraud.rules.base import Facts, Finding
 from crm.fraud.rules.statements import Stated, stated
-from crm.models import Claim, Interaction, RedFlag
+from crm.models import Claim, DocumentSummary, Interaction, RedFlag
 
 NAME = "statement_mismatch"
 # Where agents and customers state facts in words (a call's words are in its wrap-up).
@@ -15,7 +17,11 @@ MEDIA = ("note", "email", "voice")
 _FIELDS = {"loss_date": ("loss date", lambda c: c.loss_date and c.loss_date.isoformat()),
            "amount": ("reported amount", lambda c: c.reported_amount_cents is not None
                       and str(c.reported_amount_cents)),
-           "bank_account": ("bank account", lambda c: c.bank_account_key)}
+           "bank_account": ("bank account", lambda c: c.bank_account_key),
+           "policy_number": ("policy number", lambda c: c.policy_number
+                             and "".join(c.policy_number.split()).upper())}
+# The facts a document's summary holds that the claim record also has.
+DOCUMENT_FACTS = ("loss_date", "amount", "bank_account", "policy_number")
 
 
 def texts(item: Interaction) -> list[tuple[str, str]]:
@@ -33,6 +39,8 @@ def _shown(what: str, claim: Claim) -> str:
         return f"{claim.currency} {claim.reported_amount_cents / 100:,.2f}"
     if what == "bank_account":
         return claim.bank_account or claim.bank_account_key or ""
+    if what == "policy_number":
+        return claim.policy_number or ""
     return claim.loss_date.isoformat()
 
 
@@ -62,11 +70,39 @@ def evaluate(facts: Facts) -> list[Finding]:
                 finding = _check(facts, item, source, text, fact)
                 if finding:
                     found.append(finding)
+    for item, source, text, fact, ref in _documents(facts):
+        finding = _check(facts, item, source, text, fact, ref)
+        if finding:
+            found.append(finding)
     return found
 
 
+def _documents(facts: Facts):
+    """(interaction, source, text, fact, key) of each fact read from the case's documents."""
+    s = facts.session
+    rows = s.scalars(select(DocumentSummary).where(
+        DocumentSummary.case_id == facts.case.id, DocumentSummary.status == "done",
+        # A long email's own text is read as a statement already (texts()).
+        DocumentSummary.attachment_id.is_not(None))
+        .order_by(DocumentSummary.id).limit(facts.thresholds.statement_scan)).all()
+    items = {i.id: i for i in s.scalars(select(Interaction).where(
+        Interaction.id.in_({r.interaction_id for r in rows})))} if rows else {}
+    for row in rows:
+        name = next((a.filename for a in items[row.interaction_id].attachments
+                     if a.id == row.attachment_id), None) or "attached"
+        source = f"The document {name}"
+        claim = (row.facts or {}).get("claim_number", {}).get("value", "")
+        for what in DOCUMENT_FACTS:
+            got = (row.facts or {}).get(what)
+            if got and got.get("value"):
+                fact = Stated(what, got["value"], got.get("shown") or got["value"],
+                              got.get("quote") or got["value"])
+                yield (items[row.interaction_id], source, f"{claim} {fact.quote}", fact,
+                       f"doc{row.id}")
+
+
 def _check(facts: Facts, item: Interaction, source: str, text: str,
-           fact: Stated) -> Finding | None:
+           fact: Stated, ref: str | None = None) -> Finding | None:
     label, value_of = _FIELDS[fact.what]
     # A text naming a claim speaks of that claim; otherwise of any claim on the case.
     named = [c for c in facts.claims if c.number.lower() in text.lower()]
@@ -77,11 +113,12 @@ def _check(facts: Facts, item: Interaction, source: str, text: str,
     record = _shown(fact.what, claim)
     when = item.occurred_at.date().isoformat()
     return Finding(
-        NAME, f"{fact.what}:{item.id}:{fact.value}"[:200],
+        NAME, f"{fact.what}:{ref or item.id}:{fact.value}"[:200],
         f"{source} ({when}) says \"{fact.quote}\" but claim {claim.number} records the "
         f"{label} as {record}.",
         {"field": fact.what,
-         "stated": {"source": source.removeprefix("A ").removeprefix("An "),
+         "stated": {"source": source.removeprefix("A ").removeprefix("An ")
+                    .removeprefix("The "),
                     "interaction_id": item.id, "quote": fact.quote, "value": fact.shown},
          "record": {"claim": claim.number, "field": label, "value": record}},
         claim_id=claim.id)

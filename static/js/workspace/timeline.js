@@ -4,6 +4,7 @@ import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
 import { address, label } from "./labels.js";
 import { TimelineTools, accepts, highlight, markDays } from "./timeline-tools.js";
+import { summaryBlock } from "./summaries.js";
 import { attachmentList } from "./viewer.js";
 
 // A small first page paints fast; later pages are bigger so scrolling far back is quick.
@@ -74,6 +75,7 @@ function renderItem(item) {
   meta,
   item.subject ? h("div", { class: "tl-subject" }, item.subject) : null,
   item.body ? h("div", { class: "tl-body" }, item.body) : null,
+  summaryBlock(item.summary, "email"),
   extra,
   attachmentList(item));
 }

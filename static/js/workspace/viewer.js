@@ -2,6 +2,7 @@
 // voicemails play in an audio player, anything can be downloaded. Files come from our own
 // routes only (never a provider's URL); each view or download is authorised and audited.
 import { fill, h } from "./dom.js";
+import { summaryBlock } from "./summaries.js";
 
 const IMAGES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const PDF = "application/pdf";
@@ -38,7 +39,8 @@ function fileItem(a, item) {
     viewable ? h("button", { type: "button", class: "link tl-view", onclick: () => view(a) },
       `View ${label(a)}`) : h("span", {}, label(a)),
     " ", h("a", { href: fileUrl(a), download: "", class: "muted" },
-      `Download (${a.content_type})`));
+      `Download (${a.content_type})`),
+    summaryBlock(a.summary));
 }
 
 // The list of files under a timeline item (null when it has none).

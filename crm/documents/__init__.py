@@ -1,0 +1,1 @@
+"""Document summaries: text read locally from PDFs, Word documents and long emails."""
