@@ -7,7 +7,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert, select
 
-from crm.models import Claim, Decision, SigningAuthority, User
+from crm.models import (
+    Attachment,
+    Claim,
+    Decision,
+    DocumentSummary,
+    Interaction,
+    SigningAuthority,
+    User,
+)
 from crm.models.base import utcnow
 from tests.e2e.conftest import start_server
 from tests.e2e.databases import served_default
@@ -33,6 +41,20 @@ def authority_server(server_env, served_databases, tmp_path_factory):
             client_id=client_id, case_id=case_id, kind="claim_payout", status="pending",
             summary="Pay claim E2E-AUTH-1 for the roof", amount_cents=500_000,
             currency="USD", maker_id=staff["claims@caseline.demo"], created_at=utcnow()))
+        # The claim form came by email; its summary (as the task leaves it) shows under it.
+        item = conn.execute(insert(Interaction.__table__).values(
+            client_id=client_id, case_id=case_id, medium="email", direction="inbound",
+            status="received", body="My claim form", subject="Claim", status_seq=-1,
+            meta={})).inserted_primary_key[0]
+        att = conn.execute(insert(Attachment.__table__).values(
+            interaction_id=item, kind="file", filename="claim-form.pdf",
+            content_type="application/pdf", size=4000, meta={})).inserted_primary_key[0]
+        conn.execute(insert(DocumentSummary.__table__).values(
+            key=f"attachment:{att}", client_id=client_id, case_id=case_id,
+            interaction_id=item, attachment_id=att, status="done", pages=20,
+            sentences=[{"text": "Policy number: HOM-4471-22", "tags": ["number"]}],
+            facts={"policy_number": {"value": "HOM-4471-22", "shown": "HOM-4471-22"},
+                   "amount": {"value": "475000", "shown": "$4,750.00"}}))
         for email, limit in (("reviewer@caseline.demo", 100_000),
                              ("supervisor@caseline.demo", 1_000_000)):
             conn.execute(insert(SigningAuthority.__table__).values(
@@ -63,6 +85,10 @@ def test_an_over_limit_approval_is_refused_in_the_form_and_the_signer_shows_thei
     expect(beyond).to_contain_text("Needs someone else's authority")
     expect(beyond).to_contain_text("USD 5,000.00 · Demo Supervisor can sign")
     open_case(junior, base, case_id, "CL-E2EAUTH")
+    summary = junior.locator("#timeline .doc-summary")
+    expect(summary).to_contain_text("Summary of the document (20 pages read)")
+    expect(summary).to_contain_text("Policy: HOM-4471-22")
+    expect(summary).to_contain_text("Amount: $4,750.00")
     junior.locator("#decisions").get_by_role("button", name="Approve").click()
     refusal = junior.locator("#review-authority")
     expect(refusal).to_have_text(
