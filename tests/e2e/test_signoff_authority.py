@@ -68,12 +68,12 @@ def authority_server(server_env, served_databases, tmp_path_factory):
     proc.wait(10)
 
 
-def signed_in(page, base, email):
+def signed_in(page, base, email, lands="/"):
     page.goto(base + "/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", "caseline-demo")
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + lands)
     return page
 
 
@@ -106,3 +106,25 @@ def test_an_over_limit_approval_is_refused_in_the_form_and_the_signer_shows_thei
     senior.click("#review-dialog-submit")
     expect(senior.locator("#timeline")).to_contain_text(
         "Signed by Demo Supervisor under a limit of USD 10,000.00.")
+
+
+def test_an_admin_sets_a_reviewers_limit_and_qualification_on_the_admin_page(
+        new_page, authority_server):
+    base, _ = authority_server
+    page = signed_in(new_page(), base, "admin@caseline.demo", "/admin/")
+    page.goto(base + "/admin/#authority")
+    section = page.locator("#authority")
+    expect(section.get_by_role("heading", name="Sign-off authority")).to_be_visible()
+    section.get_by_label("Person").select_option(label="Demo Reviewer")
+    expect(section.get_by_label("Limits")).to_have_value("claim_payout: 1000.00")
+    section.get_by_label("Limits").fill("claim_payout: 2,500.00, write_off: 100")
+    section.get_by_label("Qualifications").fill("licensed adjuster, US-TX")
+    section.get_by_role("button", name="Save authority").click()
+    expect(page.locator("#authority-status")).to_have_text("Saved.")
+    section.get_by_label("Limits").fill("claim_payout: lots")
+    section.get_by_role("button", name="Save authority").click()
+    expect(section.locator("[data-error-for=limits]")).to_contain_text("whole number of cents")
+    page.reload()
+    section.get_by_label("Person").select_option(label="Demo Reviewer")
+    expect(section.get_by_label("Limits")).to_have_value("claim_payout: 2500.00, write_off: 100.00")
+    expect(section.get_by_label("Qualifications")).to_have_value("licensed adjuster, US-TX")
