@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.core.errors import Forbidden
@@ -116,17 +116,3 @@ def who_can(people: list[User]) -> str:
                                            if len(people) > 5 else [])
     return (f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]) + \
         " can sign it"
-
-
-def configured(session: Session, client_id: int) -> bool:
-    """True when the client enforces authority (any reviewer's row or any requirement)."""
-    return bool(session.scalar(select(
-        exists().where(SigningAuthority.client_id == client_id)
-        | exists().where(SignoffRequirement.client_id == client_id))))
-
-
-def record(decision: Decision, verdict: Verdict) -> None:
-    """Keep on the decision the authority it was approved under."""
-    decision.authority_basis = verdict.basis
-    decision.authority_limit_cents = verdict.limit_cents
-    decision.authority_qualification = verdict.qualification

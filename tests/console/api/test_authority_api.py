@@ -162,3 +162,24 @@ def test_setting_authority_is_checked_scoped_and_audited(client, session, case, 
                                                     {"write_off": 75_000}]
     assert changes[1].before == {"limits": {"write_off": 50_000},
                                  "qualifications": ["collections officer, GB"]}
+
+
+def test_settling_a_claim_asks_with_its_amount_so_the_limit_applies(client, session, claim,
+                                                                    as_user):
+    _, admin_h = as_user("admin")
+    _, handler_h = as_user("claims")
+    junior, junior_h = as_user("reviewer")
+    grant(client, admin_h, junior, {"claim_payout": 100_000})
+    claim.status = "settlement_proposed"
+    session.commit()
+    moved = client.post(f"/api/v1/claims/{claim.id}/transitions", headers=handler_h,
+                        json={"to": "settled", "settlement_amount_cents": 500_000})
+    assert moved.status_code == 200, moved.get_json()
+    session.expire_all()
+    decision = session.get(Decision, session.get(Claim, claim.id).decision_id)
+    assert (decision.kind, decision.amount_cents, decision.currency) == ("claim_payout",
+                                                                        500_000, "USD")
+    refused = client.post(f"/api/v1/decisions/{decision.id}/approve", headers=junior_h,
+                          json={})
+    assert refused.get_json()["error"]["code"] == "over_limit"
+    assert session.get(Claim, claim.id).status == "settlement_proposed"
