@@ -343,6 +343,26 @@ def test_a_reversal_and_an_override_ask_their_reason_in_the_page(new_page, sign_
     assert popups == []  # no prompt() on the way
 
 
+def test_a_running_plan_is_shown_and_no_second_one_offered(new_page, sign_in, live_server,
+                                                          server_env):
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, debt_id = debtor(conn, client_id, "Paul Planned", "CL-E2EPLAN1",
+                                  "paul.planned@example.com", account_number="E2E-PLAN-1")
+    page = sign_in(new_page(), "collections@caseline.demo")
+    open_case(page, live_server, case_id, "CL-E2EPLAN1")
+    card = page.locator("#debt-panel .debt-card")
+    expect(card.get_by_role("button", name="Payment plan…")).to_be_visible()
+    first = datetime.now(UTC).date() + timedelta(days=3)
+    made = api(page, "POST", f"/debts/{debt_id}/plans", {"instalment_cents": 25_000,
+               "frequency": "monthly", "first_due_on": first.isoformat(), "count": 4})
+    assert made["status"] == 201, made
+    page.reload()
+    expect(card.locator(".debt-plan")).to_have_text(
+        f"Plan running: 4 monthly instalments of USD 250.00 from {readable(first)}")
+    expect(card.get_by_role("button", name="Payment plan…")).to_be_hidden()
+    expect(card.get_by_role("button", name="Take promise…")).to_be_visible()
+
+
 def test_a_reviewer_sees_settlements_grouped_with_their_figures(new_page, sign_in, live_server,
                                                                 server_env):
     with served_default(server_env["DATABASE_URL"]) as (conn, client_id):

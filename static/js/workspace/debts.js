@@ -149,15 +149,18 @@ export class DebtPanel {
       .filter(([, v]) => v).map(([k, v]) => `${k} ${day(v)}`).join(" · ");
     const promiseFold = this.fold(`${d.id}:promises`, "Promises", promises);
     const paymentFold = this.fold(`${d.id}:payments`, "Payments", payments);
-    const forms = FINISHED.includes(d.status) ? [] : [
+    const plan = FINISHED.includes(d.status) ? null : this.keepForm(`${d.id}:plan`, () => this.planForm(d, error));
+    const forms = plan ? [
       this.keepForm(`${d.id}:payment`, () => this.paymentForm(d, error)),
       this.keepForm(`${d.id}:promise`, () => this.promiseForm(d, error)),
-      this.keepForm(`${d.id}:plan`, () => this.planForm(d, error)),
-      this.keepForm(`${d.id}:settlement`, () => this.settlementForm(d, error))];
+      plan,
+      this.keepForm(`${d.id}:settlement`, () => this.settlementForm(d, error))] : [];
+    const running = h("p", { class: "debt-plan muted", hidden: true });
     const card = h("section", { class: "debt-card", dataset: { id: d.id } },
       h("div", { class: "debt-summary" }, h("strong", {}, `Debt ${d.account_number}`),
         ` · ${amount(d.balance_cents, d.currency)} owed`, dates ? h("span", { class: "muted" }, ` · ${dates}`) : null),
       settled,
+      running,
       h("div", { class: "debt-folds" }, promiseFold, paymentFold),
       h("div", { class: "debt-actions" }, forms.map((f) => f.opener)),
       forms.map((f) => f.form),
@@ -165,6 +168,7 @@ export class DebtPanel {
       error);
     this.load(d, promises, payments, promiseFold, paymentFold, error);
     this.loadSettlements(d, settled);
+    if (plan) this.loadPlan(d, running, plan.opener);
     return card;
   }
 
@@ -194,6 +198,19 @@ export class DebtPanel {
       const standing = await standingSettlement(d.id);
       fill(box, standing ? h("p", {}, settlementBadge(standing, d.currency)) : null);
     } catch { /* a clerk's view without settlements still shows the account */ }
+  }
+
+  // A plan already running says so, and no second one is offered (the server refuses it).
+  async loadPlan(d, box, opener) {
+    try {
+      const active = (await get(`/debts/${d.id}/plans`)).items.find((x) => x.status === "active");
+      box.hidden = !active;
+      opener.hidden = Boolean(active) || opener.hidden;
+      if (active) {
+        fill(box, `Plan running: ${active.count} ${active.frequency} instalments of `
+          + `${amount(active.instalment_cents, d.currency)} from ${day(active.first_due_on)}`);
+      }
+    } catch { /* the account still shows; a second plan is refused with the server's words */ }
   }
 
   reverseButton(payment, all, currency, error) {

@@ -28,7 +28,7 @@ export function askReason({ id, title, what, label = "Reason", hint, submitLabel
       fill(error);
       const text = reason.value.trim();
       if (!text) {
-        fill(error, `Write the ${label.toLowerCase()}: it is required and kept on the audit trail`);
+        fill(error, "Write the reason: it is required and kept on the audit trail");
         reason.focus();
         return;
       }
