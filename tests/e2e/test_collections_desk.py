@@ -488,3 +488,34 @@ def test_a_refused_message_keeps_its_medium_and_never_becomes_a_note(new_page, s
     expect(medium).to_have_value("email")
     expect(page.locator("#composer-body")).to_have_value(words)
     expect(page.locator("#timeline")).not_to_contain_text(words)
+
+
+def test_a_promise_on_the_wrap_up_says_what_is_missing_in_words(new_page, sign_in,
+                                                                live_server, server_env):
+    number, _ = number_where_it_is(day=True)
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, debt_id = debtor(conn, client_id, "Wanda Wrapup", "CL-E2EWRAP1",
+                                  "wanda.wrapup@example.com", account_number="E2E-WRAP-1")
+        customer_id = conn.scalar(select(Case.customer_id).where(Case.id == case_id))
+        conn.execute(insert(ContactPoint.__table__).values(
+            client_id=client_id, customer_id=customer_id, kind="phone", value=number))
+    page = sign_in(new_page(), "collections@caseline.demo")
+    open_case(page, live_server, case_id, "CL-E2EWRAP1")
+    page.locator("#customer-pane .cp-call").click()
+    page.click("#phone-end")
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+    page.select_option("#phone-disposition", "promise_to_pay")
+    message = page.locator("#phone-message")
+    page.fill("#phone-promise-amount", "12,34x")
+    page.click("#phone-wrapup-submit")
+    expect(message).to_have_text("Write the promised amount, e.g. 50.00")
+    page.fill("#phone-promise-amount", "75.00")
+    page.click("#phone-wrapup-submit")
+    expect(message).to_have_text("Pick the day they will pay by")
+    due = TODAY + timedelta(days=5)
+    page.fill("#phone-promise-due", due.isoformat())
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-wrapup")).to_be_hidden()
+    promises = api(page, "GET", f"/debts/{debt_id}/promises")["body"]["items"]
+    assert [(p["amount_cents"], p["due_on"], p["status"]) for p in promises] == [
+        (7_500, due.isoformat(), "open")]
