@@ -493,6 +493,8 @@ def test_a_refused_message_keeps_its_medium_and_never_becomes_a_note(new_page, s
 def test_a_promise_on_the_wrap_up_says_what_is_missing_in_words(new_page, sign_in,
                                                                 live_server, server_env):
     number, _ = number_where_it_is(day=True)
+    # Another number of the same place: a number belongs to one customer of a client.
+    number = number[:-1] + str((int(number[-1]) + 1) % 10)
     with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
         case_id, debt_id = debtor(conn, client_id, "Wanda Wrapup", "CL-E2EWRAP1",
                                   "wanda.wrapup@example.com", account_number="E2E-WRAP-1")
