@@ -10,6 +10,7 @@ from console.api.core.schemas import UserOut, present
 from console.core import database
 from crm.core.errors import Forbidden
 from crm.hours import settings as hours
+from crm.imports import who
 
 bp = Blueprint("web", __name__)
 
@@ -34,8 +35,15 @@ def board():
 @login_required
 def imports():
     """The collections manager's portfolio import: upload a CSV, watch it, fetch rejects."""
-    if not current_user.has_role("supervisor"):
-        abort(403, description="Imports are for collections managers. Your console is at /.")
+    if not who.may_import(current_user):
+        # Still a 403, but a page that says who may import and whom to ask for access.
+        session = database.session()
+        try:
+            granters = [{"name": u.name, "email": u.email}
+                        for u in who.granters(session, current_user)]
+        finally:
+            session.rollback()
+        return _page("imports_forbidden.html", granters=granters), 403
     return _page("imports.html", clients=sorted(current_user.clients, key=lambda c: c.name))
 
 

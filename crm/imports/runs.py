@@ -25,7 +25,7 @@ from crm.core.db import session_scope
 from crm.core.errors import Invalid
 from crm.core.files import safe_filename, sniff
 from crm.core.storage import BlobStore
-from crm.imports import debts, rows
+from crm.imports import debts, rows, who
 from crm.models import Import, ImportReject, User
 from crm.models.base import utcnow
 from crm.tenancy import access
@@ -44,7 +44,7 @@ class _Overtaken(Exception):
 def start(session: Session, actor: User, store: BlobStore, source, *, filename: str = "",
           kind: str = "debts", client_id: int | None = None) -> Import:
     """Store an uploaded CSV and queue its import (the caller commits, then runs it)."""
-    access.require_role(actor, "supervisor")
+    access.require_role(actor, *who.IMPORTERS)
     if kind not in KINDS:
         raise Invalid(f"kind must be one of {', '.join(KINDS)}")
     client_id = _client(actor, client_id)
@@ -92,13 +92,13 @@ def _header(source) -> list[str]:
 
 def get(session: Session, actor: User, import_id: int) -> Import:
     """An import the actor may see (a collections manager's, of their clients)."""
-    access.require_role(actor, "supervisor")
+    access.require_role(actor, *who.IMPORTERS)
     return access.ensure_visible(actor, session.get(Import, import_id), "import")
 
 
 def recent(session: Session, actor: User, limit: int = 20) -> list[Import]:
     """The newest imports of the actor's clients (a collections manager's history)."""
-    access.require_role(actor, "supervisor")
+    access.require_role(actor, *who.IMPORTERS)
     return list(session.scalars(select(Import).where(
         Import.client_id.in_(access.client_ids(actor)))
         .order_by(Import.created_at.desc(), Import.id.desc()).limit(limit)))

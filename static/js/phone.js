@@ -551,6 +551,13 @@ $("phone-wrapup").addEventListener("submit", async (event) => {
   event.preventDefault();
   const disposition = $("phone-disposition").value;
   if (!disposition) return say("Choose a disposition to finish the call.");
+  // A promise's amount and day are the agent's to give: say what is missing in plain words
+  // (an unreadable amount is not "an amount above 0", an empty day not a "valid date").
+  if (disposition === "promise_to_pay") {
+    const { amount_cents: value, due_on: due } = details(disposition);
+    if (!value) return say("Write the promised amount, e.g. 50.00");
+    if (!due) return say("Pick the day they will pay by");
+  }
   const submit = $("phone-wrapup-submit");
   if (submit.disabled) return; // sent already (Enter pressed twice)
   submit.disabled = true;

@@ -4,7 +4,7 @@ and the blocked attempts follow live, sign-offs say what is signed, the forms gu
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -26,7 +26,7 @@ from tests.e2e.databases import served_default
 from tests.e2e.pages import add_person, open_case, readable
 from tests.zones import number_where_it_is, zone_where_it_is
 
-TODAY = date.today()
+TODAY = datetime.now(UTC).date()  # the app's day is UTC
 SIZES = ({"width": 1280, "height": 800}, {"width": 1440, "height": 900})
 
 
@@ -189,7 +189,13 @@ def test_the_record_forms_guide_and_say_what_is_wrong_beside_the_field(new_page,
         case_id, _ = debtor(conn, client_id, "Greta Guided", "CL-E2EFORM1",
                             "greta.guided@example.com", account_number="E2E-FORM-1",
                             balance_cents=123_456)
-    page = sign_in(new_page(), "collections@caseline.demo")
+    # One "today" for the browser and the test: the page's clock stands still at this moment,
+    # so a run that crosses midnight (UTC) still expects the day the form shows.
+    now = datetime.now(UTC)
+    today = now.date()
+    page = new_page()
+    page.clock.set_fixed_time(now)
+    page = sign_in(page, "collections@caseline.demo")
     open_case(page, live_server, case_id, "CL-E2EFORM1")
     panel = page.locator("#debt-panel")
     panel.get_by_role("button", name="Post payment…").click()
@@ -198,7 +204,7 @@ def test_the_record_forms_guide_and_say_what_is_wrong_beside_the_field(new_page,
     # Enter), the balance a hint; today by default; hints give the units.
     expect(form.get_by_label("Payment amount")).to_have_value("")
     expect(form.get_by_label("Payment amount")).to_have_attribute("required", "")
-    expect(form.get_by_label("Paid on")).to_have_value(TODAY.isoformat())
+    expect(form.get_by_label("Paid on")).to_have_value(today.isoformat())
     expect(form).to_contain_text("Amount")
     expect(form).to_contain_text("required; USD, e.g. 25.00 · balance 1234.56")
     expect(form).to_contain_text("the receipt or transaction number")
@@ -217,22 +223,27 @@ def test_the_record_forms_guide_and_say_what_is_wrong_beside_the_field(new_page,
     expect(error).to_be_hidden()
     # The server's refusal lands beside the field it is about.
     form.get_by_label("Payment amount").fill("10.00")
-    form.get_by_label("Paid on").fill((TODAY + timedelta(days=2)).isoformat())
+    form.get_by_label("Paid on").fill((today + timedelta(days=2)).isoformat())
     form.get_by_role("button", name="Post payment").click()
     expect(form.locator(".field-error[data-field=paid_on]")).to_have_text(
         "The payment's date cannot be in the future")
 
-    # The promise form: the balance and today by default, and the words for a bad day.
+    # The promise form: the amount empty (the balance only a hint, as for a payment: what
+    # the debtor promised is typed), today by default, and the words for a bad day.
     panel.get_by_role("button", name="Take promise…").click()
     promise = panel.locator("form[aria-label='Take promise']")
-    expect(promise.get_by_label("Promise amount")).to_have_value("1234.56")
-    expect(promise.get_by_label("Promised by")).to_have_value(TODAY.isoformat())
+    expect(promise.get_by_label("Promise amount")).to_have_value("")
+    expect(promise).to_contain_text("required; USD, e.g. 50.00 · balance 1234.56")
+    promise.get_by_role("button", name="Take promise").click()
+    expect(promise.locator(".field-error[data-field=amount]")).to_have_text(
+        "Write the amount in USD, e.g. 50.00")
+    expect(promise.get_by_label("Promised by")).to_have_value(today.isoformat())
     promise.get_by_label("Promise amount").fill("100.00")
-    promise.get_by_label("Promised by").fill((TODAY + timedelta(days=400)).isoformat())
+    promise.get_by_label("Promised by").fill((today + timedelta(days=400)).isoformat())
     promise.get_by_role("button", name="Take promise").click()
     expect(promise.locator(".field-error[data-field=due_on]")).to_contain_text(
         "between today and a year from now")
-    promise.get_by_label("Promised by").fill((TODAY + timedelta(days=7)).isoformat())
+    promise.get_by_label("Promised by").fill((today + timedelta(days=7)).isoformat())
     promise.get_by_role("button", name="Take promise").click()
     expect(panel.locator(".fold-promises summary")).to_contain_text("1 open")
 
@@ -277,6 +288,79 @@ def test_a_blocked_attempt_shows_on_the_open_case_without_a_reload(new_page, sig
                {"reason": "Sending the validation notice"})["status"] == 200
     expect(blocked).to_contain_text('overridden: "Sending the validation notice"')
     assert page.evaluate("window.stayed") is True
+
+
+def test_a_reversal_and_an_override_ask_their_reason_in_the_page(new_page, sign_in,
+                                                                 live_server, server_env):
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, debt_id = debtor(conn, client_id, "Rita Reason", "CL-E2EREAS1",
+                                  "rita.reason@example.com", account_number="E2E-REAS-1",
+                                  balance_cents=97_500)
+        conn.execute(insert(Payment.__table__).values(
+            client_id=client_id, case_id=case_id, debt_account_id=debt_id, amount_cents=2_500,
+            paid_on=TODAY - timedelta(days=3), method="card", reference="RR-01"))
+        conn.execute(insert(BlockedAttempt.__table__).values(
+            client_id=client_id, case_id=case_id, medium="voice", rule="call_frequency",
+            occurred_at=datetime.now(UTC) - timedelta(hours=1)))
+    page = sign_in(new_page(), "supervisor@caseline.demo")
+    popups = []
+    page.on("dialog", lambda d: (popups.append(d.message), d.dismiss()))
+    open_case(page, live_server, case_id, "CL-E2EREAS1")
+    panel = page.locator("#debt-panel")
+    panel.locator(".fold-payments summary").click()
+
+    # Reverse: a form in the page says what is undone; Cancel leaves the payment alone.
+    panel.locator(".debt-payments li", has_text="RR-01").get_by_role("button",
+                                                                     name="Reverse").click()
+    dialog = page.locator("#reverse-payment-dialog")
+    expect(dialog).to_contain_text("Reverse payment RR-01")
+    expect(dialog).to_contain_text("USD 25.00 · card · RR-01")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    expect(panel.locator(".debt-payments li")).to_have_count(1)
+    # The reason is required, and said so beside it; given, the reversal posts.
+    panel.get_by_role("button", name="Reverse").click()
+    dialog.get_by_role("button", name="Reverse payment").click()
+    expect(dialog.locator(".field-error")).to_contain_text("required")
+    dialog.get_by_label("Why is it reversed?").fill("Card charged back")
+    dialog.get_by_role("button", name="Reverse payment").click()
+    expect(dialog).to_have_count(0)
+    expect(panel.locator(".debt-payments li.reversal")).to_contain_text(
+        "Reversal of payment RR-01")
+    expect(panel.locator(".debt-summary")).to_contain_text("USD 1,000.00 owed")
+
+    # Override a blocked call: the same kind of form, the reason kept on the case.
+    page.locator("#blocked-attempts .blocked").get_by_role("button", name="Override").click()
+    override = page.locator("#override-dialog")
+    expect(override).to_contain_text("call")
+    override.get_by_role("button", name="Override").click()
+    expect(override.locator(".field-error")).to_contain_text("required")
+    override.get_by_label("Why may it go ahead?").fill("Debtor asked us to call back now")
+    override.get_by_role("button", name="Override").click()
+    expect(override).to_have_count(0)
+    expect(page.locator("#blocked-attempts .blocked")).to_contain_text(
+        'overridden: "Debtor asked us to call back now"')
+    assert popups == []  # no prompt() on the way
+
+
+def test_a_running_plan_is_shown_and_no_second_one_offered(new_page, sign_in, live_server,
+                                                          server_env):
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, debt_id = debtor(conn, client_id, "Paul Planned", "CL-E2EPLAN1",
+                                  "paul.planned@example.com", account_number="E2E-PLAN-1")
+    page = sign_in(new_page(), "collections@caseline.demo")
+    open_case(page, live_server, case_id, "CL-E2EPLAN1")
+    card = page.locator("#debt-panel .debt-card")
+    expect(card.get_by_role("button", name="Payment plan…")).to_be_visible()
+    first = datetime.now(UTC).date() + timedelta(days=3)
+    made = api(page, "POST", f"/debts/{debt_id}/plans", {"instalment_cents": 25_000,
+               "frequency": "monthly", "first_due_on": first.isoformat(), "count": 4})
+    assert made["status"] == 201, made
+    page.reload()
+    expect(card.locator(".debt-plan")).to_have_text(
+        f"Plan running: 4 monthly instalments of USD 250.00 from {readable(first)}")
+    expect(card.get_by_role("button", name="Payment plan…")).to_be_hidden()
+    expect(card.get_by_role("button", name="Take promise…")).to_be_visible()
 
 
 def test_a_reviewer_sees_settlements_grouped_with_their_figures(new_page, sign_in, live_server,
@@ -404,3 +488,36 @@ def test_a_refused_message_keeps_its_medium_and_never_becomes_a_note(new_page, s
     expect(medium).to_have_value("email")
     expect(page.locator("#composer-body")).to_have_value(words)
     expect(page.locator("#timeline")).not_to_contain_text(words)
+
+
+def test_a_promise_on_the_wrap_up_says_what_is_missing_in_words(new_page, sign_in,
+                                                                live_server, server_env):
+    number, _ = number_where_it_is(day=True)
+    # Another number of the same place: a number belongs to one customer of a client.
+    number = number[:-1] + str((int(number[-1]) + 1) % 10)
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, debt_id = debtor(conn, client_id, "Wanda Wrapup", "CL-E2EWRAP1",
+                                  "wanda.wrapup@example.com", account_number="E2E-WRAP-1")
+        customer_id = conn.scalar(select(Case.customer_id).where(Case.id == case_id))
+        conn.execute(insert(ContactPoint.__table__).values(
+            client_id=client_id, customer_id=customer_id, kind="phone", value=number))
+    page = sign_in(new_page(), "collections@caseline.demo")
+    open_case(page, live_server, case_id, "CL-E2EWRAP1")
+    page.locator("#customer-pane .cp-call").click()
+    page.click("#phone-end")
+    expect(page.locator("#phone-wrapup")).to_be_visible()
+    page.select_option("#phone-disposition", "promise_to_pay")
+    message = page.locator("#phone-message")
+    page.fill("#phone-promise-amount", "12,34x")
+    page.click("#phone-wrapup-submit")
+    expect(message).to_have_text("Write the promised amount, e.g. 50.00")
+    page.fill("#phone-promise-amount", "75.00")
+    page.click("#phone-wrapup-submit")
+    expect(message).to_have_text("Pick the day they will pay by")
+    due = TODAY + timedelta(days=5)
+    page.fill("#phone-promise-due", due.isoformat())
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-wrapup")).to_be_hidden()
+    promises = api(page, "GET", f"/debts/{debt_id}/promises")["body"]["items"]
+    assert [(p["amount_cents"], p["due_on"], p["status"]) for p in promises] == [
+        (7_500, due.isoformat(), "open")]

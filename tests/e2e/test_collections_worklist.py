@@ -73,3 +73,25 @@ def test_the_status_filter_matches_exactly_and_reads_in_words(new_page, sign_in,
     row = section.locator(".wl-debt", has_text="Lapsed Debtor-E2E")
     expect(row).to_contain_text("CL-E2ELAPS1 · Time-barred · 90+")
     expect(section).not_to_contain_text("time_barred")
+
+
+def test_the_order_is_named_and_the_priority_explained_in_words(new_page, sign_in,
+                                                                live_server):
+    page = sign_in(new_page(), "collections@caseline.demo")
+    # The collections list says what its order is and, unfolded, how the points add up.
+    order = page.locator("#wl-collections-order")
+    expect(order.locator("summary")).to_have_text(
+        "Most urgent first: points for money due, broken promises, days past due and balance")
+    order.locator("summary").click()
+    expect(order).to_contain_text("broken promise: 10 each (up to 30)")
+    expect(order).to_contain_text("days past due: 1-30 days 5, 31-60 10, 61-90 15, over 90 20")
+    expect(order).to_contain_text("Equal points: the larger balance first")
+    # The case list's own order select says what it orders by, each choice in words.
+    sort = page.get_by_label("Order by")
+    expect(sort.locator("option")).to_have_text([
+        "latest activity first (default)", "latest activity first",
+        "case priority, urgent first", "case status, open first",
+        "next task due, soonest first"])
+    page.locator("#wl-view").select_option("tasks")
+    expect(page.get_by_label("Order by").locator("option").first).to_have_text(
+        "due soonest first (default)")

@@ -23,7 +23,10 @@ def _customer(conn, client_id, name, phone, reference, items):
     now = datetime.now(UTC)
     case_id = add_person(conn, client_id, name, reference,
                       {"kind": "phone", "value": phone, "digits_rev": reversed_digits(phone),
-                       "opt_outs": {"sms": now.isoformat()}},
+                       "opt_outs": {"sms": now.isoformat()},
+                       # Consent to texts given a year before they opted out of them.
+                       "consents": {"sms": (now - timedelta(days=365)).isoformat(),
+                                    "whatsapp": now.isoformat()}},
                       timezone="Europe/Berlin", language="de")
     start = now - timedelta(days=4 * 365)
     rows = []
@@ -111,7 +114,11 @@ def test_search_a_phone_in_another_format_open_the_case_and_a_note_appears_live_
     open_by_search(agent, "(202) 555-0188", "Zoë Ångström-Test")
     assert agent.url.endswith(f"#case/{cases['short']}")
     expect(agent.locator("#customer-pane")).to_contain_text("+12025550188")
-    expect(agent.locator("#customer-pane")).to_contain_text("opted out sms")
+    # One state per medium, the one that holds: the opt-out (since when), not the consent
+    # it overrode; the consent to WhatsApp stands.
+    states = agent.locator("#customer-pane .cp-state")
+    expect(states).to_have_text([re.compile(r"^opted out of SMS since "),
+                                 re.compile(r"^consent to WhatsApp since ")])
     expect(agent.locator("#customer-language")).to_have_text("de")
     expect(agent.locator(".tl-item")).to_have_count(3)
 

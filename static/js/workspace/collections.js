@@ -54,10 +54,25 @@ export class CollectionsList {
     r.blocked_reason ? h("span", { class: "wl-meta error" }, `No call now: ${r.blocked_reason}`) : null));
   }
 
+  // How the list is ordered, in words (as crm.cases.collections_worklist): a row's
+  // "priority" is these points added up, and its reasons say which it earned.
+  explained() {
+    return h("details", { class: "wl-explained", id: "wl-collections-order" },
+      h("summary", {}, "Most urgent first: points for money due, broken promises, days past due and balance"),
+      h("ul", {},
+        h("li", {}, "promise or plan instalment due today or earlier and unpaid: 25 each (up to 50)"),
+        h("li", {}, "broken promise: 10 each (up to 30)"),
+        h("li", {}, "days past due: 1-30 days 5, 31-60 10, 61-90 15, over 90 20"),
+        h("li", {}, "balance: 1 per 100 owed (up to 30)")),
+      h("p", { class: "muted" }, "Equal points: the larger balance first. Only accounts the contact rules "
+        + "allow at this hour are listed (their local time, disputes, cease requests, attorneys)."));
+  }
+
   section(data) {
     const { page, pages, total } = data;
     return h("section", { class: "wl-section", id: "wl-collections" },
       h("h3", {}, "Collections due now ", h("span", { class: "count" }, String(total))),
+      this.explained(),
       h("div", { class: "wl-filters" },
         // Only who works for several clients chooses one (the server keeps to theirs anyway).
         (data.clients || []).length > 1

@@ -3,15 +3,26 @@ import { get, post } from "/static/js/api.js";
 import { ContactRules } from "./contact-rules.js";
 import { customerEditor } from "./customer-edit.js";
 import { fill, h } from "./dom.js";
-import { holds, localNow, when } from "./format.js";
+import { day, holds, localNow, when } from "./format.js";
 import { label } from "./labels.js";
 
 const KIND_ICONS = { phone: "☎", email: "✉", chat: "❝" };
 
-function states(label, map) {
-  return Object.entries(map || {}).map(([medium, at]) =>
-    h("span", { class: `cp-state cp-${label.replace(/ /g, "-")}`, title: at ? `since ${when(at)}` : "" },
-      `${label} ${medium}`));
+const MEDIUM_WORDS = { voice: "calls", sms: "SMS", whatsapp: "WhatsApp", email: "email" };
+const medium = (m) => MEDIUM_WORDS[m] || label(m);
+
+// One truthful state per medium: an opt-out stands over any consent given before it (the
+// guardrail refuses that medium), so consent shows only where no opt-out stands.
+export function pointStates(cp) {
+  const out = cp.opt_outs || {};
+  const yes = cp.consents || {};
+  const since = (at) => (typeof at === "string" ? ` since ${day(at)}` : "");
+  return [...new Set([...Object.keys(out), ...Object.keys(yes)])].map((m) => (m in out
+    ? h("span", { class: "cp-state cp-opted-out", dataset: { medium: m },
+      title: m in yes ? `Opted out ${when(out[m])}; the consent given before no longer applies` : when(out[m]) },
+    `opted out of ${medium(m)}${since(out[m])}`)
+    : h("span", { class: "cp-state cp-consent", dataset: { medium: m }, title: when(yes[m]) },
+      `consent to ${medium(m)}${since(yes[m])}`)));
 }
 
 export class CustomerPane {
@@ -66,7 +77,7 @@ export class CustomerPane {
             dataset: { clickToCall: "", caseId: c.case_id, number: cp.value, pointId: cp.id },
             title: `Call ${cp.value}` }, "Call")] : null,
           cp.label ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
-          h("div", { class: "cp-states" }, states("opted out", cp.opt_outs), states("consent", cp.consents)))),
+          h("div", { class: "cp-states" }, pointStates(cp)))),
       ),
       h("h3", {}, "Linked customers"),
       c.linked.length

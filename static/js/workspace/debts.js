@@ -5,6 +5,7 @@ import { registerMedium } from "./composer.js";
 import { fill, h } from "./dom.js";
 import { day, holds, money as amount } from "./format.js";
 import { label } from "./labels.js";
+import { askReason } from "./reason-form.js";
 import { CHANGED } from "./worklist.js";
 
 const FINISHED = ["paid", "settled", "closed"];
@@ -148,15 +149,18 @@ export class DebtPanel {
       .filter(([, v]) => v).map(([k, v]) => `${k} ${day(v)}`).join(" · ");
     const promiseFold = this.fold(`${d.id}:promises`, "Promises", promises);
     const paymentFold = this.fold(`${d.id}:payments`, "Payments", payments);
-    const forms = FINISHED.includes(d.status) ? [] : [
+    const plan = FINISHED.includes(d.status) ? null : this.keepForm(`${d.id}:plan`, () => this.planForm(d, error));
+    const forms = plan ? [
       this.keepForm(`${d.id}:payment`, () => this.paymentForm(d, error)),
       this.keepForm(`${d.id}:promise`, () => this.promiseForm(d, error)),
-      this.keepForm(`${d.id}:plan`, () => this.planForm(d, error)),
-      this.keepForm(`${d.id}:settlement`, () => this.settlementForm(d, error))];
+      plan,
+      this.keepForm(`${d.id}:settlement`, () => this.settlementForm(d, error))] : [];
+    const running = h("p", { class: "debt-plan muted", hidden: true });
     const card = h("section", { class: "debt-card", dataset: { id: d.id } },
       h("div", { class: "debt-summary" }, h("strong", {}, `Debt ${d.account_number}`),
         ` · ${amount(d.balance_cents, d.currency)} owed`, dates ? h("span", { class: "muted" }, ` · ${dates}`) : null),
       settled,
+      running,
       h("div", { class: "debt-folds" }, promiseFold, paymentFold),
       h("div", { class: "debt-actions" }, forms.map((f) => f.opener)),
       forms.map((f) => f.form),
@@ -164,6 +168,7 @@ export class DebtPanel {
       error);
     this.load(d, promises, payments, promiseFold, paymentFold, error);
     this.loadSettlements(d, settled);
+    if (plan) this.loadPlan(d, running, plan.opener);
     return card;
   }
 
@@ -181,7 +186,7 @@ export class DebtPanel {
       fill(payments, pay.items.length ? pay.items.map((x) => h("li", { class: `payment${x.amount_cents < 0 ? " reversal" : ""}` },
         paymentText(x, pay.items, d.currency),
         x.reason ? h("span", { class: "muted" }, ` · ${x.reason}`) : null,
-        this.reverseButton(x, pay.items, error))) : h("li", { class: "muted" }, "none"));
+        this.reverseButton(x, pay.items, d.currency, error))) : h("li", { class: "muted" }, "none"));
       const last = pay.items[0];
       sum(paymentFold, last ? `${pay.items.length}, last ${amount(last.amount_cents, d.currency)} on ${day(last.paid_on)}` : "none");
     } catch (err) { fill(error, err.message); }
@@ -195,17 +200,33 @@ export class DebtPanel {
     } catch { /* a clerk's view without settlements still shows the account */ }
   }
 
-  reverseButton(payment, all, error) {
+  // A plan already running says so, and no second one is offered (the server refuses it).
+  async loadPlan(d, box, opener) {
+    try {
+      const active = (await get(`/debts/${d.id}/plans`)).items.find((x) => x.status === "active");
+      box.hidden = !active;
+      opener.hidden = Boolean(active) || opener.hidden;
+      if (active) {
+        fill(box, `Plan running: ${active.count} ${active.frequency} instalments of `
+          + `${amount(active.instalment_cents, d.currency)} from ${day(active.first_due_on)}`);
+      }
+    } catch { /* the account still shows; a second plan is refused with the server's words */ }
+  }
+
+  reverseButton(payment, all, currency, error) {
     const reversed = all.some((x) => x.reverses_payment_id === payment.id);
     if (!holds("supervisor") || payment.amount_cents < 0 || reversed) return null;
     return [" ", h("button", { type: "button", class: "small secondary", onclick: async () => {
-      const reason = prompt(`Why is payment ${payment.reference} reversed?`);
-      if (!reason) return;
-      try {
-        await post(`/payments/${payment.id}/reversal`, { reason });
-        this.refresh();
-        window.dispatchEvent(new Event(CHANGED));
-      } catch (err) { fill(error, err.message); } finally { /* nothing held */ }
+      fill(error);
+      const done = await askReason({ id: "reverse-payment-dialog", title: `Reverse payment ${payment.reference}`,
+        what: `${paymentText(payment, all, currency)}. The reversal is a payment of its own, `
+          + `${amount(-payment.amount_cents, currency)}: the balance goes back up by that much.`,
+        label: "Why is it reversed?", hint: "required, e.g. \"card charged back\"; kept on the audit trail",
+        submitLabel: "Reverse payment",
+        send: (reason) => post(`/payments/${payment.id}/reversal`, { reason }) });
+      if (!done) return;
+      this.refresh();
+      window.dispatchEvent(new Event(CHANGED));
     } }, "Reverse")];
   }
 
@@ -246,10 +267,12 @@ export class DebtPanel {
   }
 
   promiseForm(d, error) {
-    const value = h("input", { name: "promise_amount", inputmode: "decimal", size: 10, value: major(d.balance_cents), "aria-label": "Promise amount" });
+    // Empty, like a payment: the amount is what the debtor said, typed, never the balance
+    // taken on by an agent pressing Enter.
+    const value = h("input", { name: "promise_amount", inputmode: "decimal", size: 10, required: true, "aria-label": "Promise amount" });
     const due = h("input", { name: "promise_due_on", type: "date", value: today(), min: today(), "aria-label": "Promised by" });
     const fields = [
-      this.field("amount", "Amount", value, `${d.currency}, e.g. 50.00 (balance ${major(d.balance_cents)})`),
+      this.field("amount", "Amount", value, `required; ${d.currency}, e.g. 50.00 · balance ${major(d.balance_cents)}`),
       this.field("due_on", "By", due, "the day they will pay by; today or later")];
     return this.form(d, "Take promise", fields, error, [[/date|day/i, "due_on"], [/amount|balance/i, "amount"]], async () => {
       const c = cents(value.value);

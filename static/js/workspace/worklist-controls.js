@@ -7,11 +7,18 @@ import { h } from "./dom.js";
 const VIEWS = [["assigned", "Assigned"], ["recent", "Recent"], ["tasks", "Tasks"]];
 const CHOICES = [
   ["status", "Status", ["open", "pending", "closed"]],
-  ["priority", "Priority", ["urgent", "high", "normal", "low"]],
+  ["priority", "Case priority", ["urgent", "high", "normal", "low"]],
   ["line", "Line", ["insurance", "fraud", "collections"]],
   ["due", "Due", ["overdue", "today", "week", "none"]],
-  ["sort", "Sort", ["activity", "priority", "status", "due"]],
+  ["sort", "Order by", ["activity", "priority", "status", "due"]],
 ];
+// What each order means, in words (as crm.cases.worklist._order); "" is the list's own.
+const ORDERS = {
+  activity: "latest activity first", priority: "case priority, urgent first",
+  status: "case status, open first", due: "next task due, soonest first",
+};
+const OWN_ORDER = { assigned: "latest activity first", recent: "the cases you opened last first",
+  tasks: "due soonest first" };
 export const FILTERS = CHOICES.map(([name]) => name);
 
 export class WorklistControls {
@@ -109,8 +116,9 @@ export class WorklistControls {
         options.map(([value, text]) => h("option", { value, selected: (this.query[name] || "") === value }, text))));
     return [this.chips(), h("div", { class: "wl-filters", id: "wl-controls" },
       select("view", "List", VIEWS),
-      CHOICES.map(([name, label, values]) => select(name, label, values.map((v) => [v, v]),
-        name === "sort" ? "default" : "any")),
+      CHOICES.map(([name, label, values]) => (name === "sort"
+        ? select(name, label, values.map((v) => [v, ORDERS[v]]), `${OWN_ORDER[this.query.view] || "default"} (default)`)
+        : select(name, label, values.map((v) => [v, v]), "any"))),
       this.filtered() ? h("button", { type: "button", class: "link", id: "wl-clear",
         onclick: () => this.apply({ view: this.query.view }) }, "Clear") : null)];
   }
