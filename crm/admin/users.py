@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, languages, per_medium, skills, text
+from crm.admin.resource import listed
 from crm.core import audit
 from crm.core.errors import Invalid, NotFound
 from crm.customers.identity import normalise_email
@@ -37,7 +38,9 @@ def listing(session: Session, actor: User, client_id: int | None = None) -> list
         stmt = stmt.where(User.clients.any(Client.id == client.id))
     elif scope.client_ids(actor) is not None:
         stmt = stmt.where(User.clients.any(Client.id.in_(scope.client_ids(actor))))
-    return [u for u in session.scalars(stmt) if may_manage(actor, u)]
+    rows = [u for u in session.scalars(stmt) if may_manage(actor, u)]
+    listed(session, actor, "user", client_id, len(rows))
+    return rows
 
 
 def get(session: Session, actor: User, user_id: int) -> User:
