@@ -57,6 +57,12 @@ def _checked(problems: Problems, fields: dict) -> dict:
         out["name"] = text(problems, "name", fields["name"], at_most=200)
     if "require_two_factor" in fields:
         out["require_two_factor"] = bool(fields["require_two_factor"])
+    return {**out, **branding(problems, fields)}
+
+
+def branding(problems: Problems, fields: dict) -> dict:
+    """The colour, logo and greeting given, checked (an empty one: None, to clear it)."""
+    out = {}
     if fields.get("colour"):
         out["colour"] = fields["colour"].strip()
         if not COLOUR.match(out["colour"]):

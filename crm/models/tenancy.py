@@ -56,7 +56,8 @@ class InboundAddress(Base):
     # The queue / line of work contacts on this address go to (insurance, fraud, collections).
     line_of_work: Mapped[str | None] = mapped_column(String(32))
     label: Mapped[str] = mapped_column(String(120), default="")
-    # A chat widget's settings (crm.chat.widgets): which pre-chat fields it asks, which it needs.
+    # A chat widget's settings (crm.chat.widgets): which pre-chat fields it asks, which it needs,
+    # and its own colour, logo and greeting (else the client's branding).
     widget: Mapped[dict | None] = mapped_column()
     # A phone number that is (also) a WhatsApp sender: channels read it as kind "phone" all
     # the same; this says how it was set up.
