@@ -139,11 +139,14 @@ function start() {
     preview();
   });
   form.addEventListener("submit", save);
-  // The widget list follows the Addresses section: refreshed each time the section opens.
-  window.addEventListener("hashchange", () => {
-    if (window.location.hash === "#widgets") loadChoices();
-  });
-  loadChoices().then(() => { form.dataset.ready = "1"; });
+  // Loaded when the section opens (each list read is audited: none for a section unseen),
+  // and again each time, so widgets added under Addresses are there.
+  const opened = () => {
+    if (window.location.hash !== "#widgets") return;
+    loadChoices().then(() => { form.dataset.ready = "1"; });
+  };
+  window.addEventListener("hashchange", opened);
+  opened();
 }
 
 start();
