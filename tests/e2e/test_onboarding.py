@@ -187,3 +187,33 @@ def test_an_admin_onboards_a_client_and_its_first_text_reaches_its_staff(new_pag
     assert "<Record" in after_hours and "/voicemail-done" in after_hours
     assert "<Enqueue" not in after_hours
     assert _call_offered_to(url, "CA" + "e5" * 16) == []
+
+
+def test_an_admin_styles_a_chat_widget_with_a_live_preview(new_page, onboarding_server):
+    base, _ = onboarding_server
+    admin = new_page()
+    admin.set_viewport_size({"width": 1280, "height": 720})
+    _sign_in(admin, base, "admin@caseline.demo", "caseline-demo", "/admin/")
+    admin.click(".admin-nav >> text=Chat widgets")
+    expect(admin.locator("#widget-form[data-ready]")).to_have_count(1)
+    admin.select_option("#widget-choice", label="Default client · Demo website chat")
+    expect(admin.locator("#widget-colour")).to_have_attribute("placeholder", re.compile("#"))
+    # A colour that is not #rrggbb is refused beside its field, nothing saved.
+    admin.fill("#widget-colour", "teal")
+    admin.click("#widget-submit")
+    expect(admin.locator("#widget-colour-error")).to_contain_text("#rrggbb")
+    # The preview follows what is typed, before saving.
+    admin.fill("#widget-colour", "#aa2200")
+    admin.fill("#widget-greeting", "Welcome to the demo insurer")
+    admin.select_option("#widget-field-phone", "off")
+    preview = admin.locator("#widget-preview")
+    expect(preview).to_contain_text("Welcome to the demo insurer")
+    expect(preview).not_to_contain_text("Phone")
+    assert preview.evaluate("e => e.style.getPropertyValue('--brand')") == "#aa2200"
+    admin.click("#widget-submit")
+    expect(admin.locator("#widget-status")).to_have_text("Saved.")
+
+    visitor = new_page()
+    visitor.goto(base + "/chat/widget?key=default")
+    expect(visitor.locator(".chat-greeting")).to_have_text("Welcome to the demo insurer")
+    expect(visitor.locator("#chat-start input[name=phone]")).to_have_count(0)
