@@ -13,7 +13,7 @@ from crm.admin import scope
 from crm.admin.checks import Problems, conflict, languages, per_medium, skills, text
 from crm.admin.resource import listed
 from crm.core import audit
-from crm.core.errors import Invalid, NotFound
+from crm.core.errors import Conflict, Invalid, NotFound
 from crm.customers.identity import normalise_email
 from crm.models import ROLES, Client, Team, User
 from crm.tenancy import users as accounts
@@ -164,6 +164,10 @@ def update(session: Session, actor: User, user_id: int, fields: dict) -> User:
 def delete(session: Session, actor: User, user_id: int) -> User:
     """End an account's access (kept: their work and the audit trail name them); audited."""
     user = get(session, actor, user_id)
+    if user.id == actor.id:
+        # The last admin could lock everyone out; another administrator has to do it.
+        raise Conflict("You cannot deactivate your own account; ask another administrator.",
+                       code="self")
     accounts.deactivate(session, user, actor=actor)
     accounts.revoke_tokens(session, user, actor=actor)
     return user

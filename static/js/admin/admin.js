@@ -95,7 +95,9 @@ function row(name, item) {
   }
   tools.append(button("Edit", () => edit(name, item)));
   const remove = SUBJECTS[name].remove;
-  if (remove && !(name === "user" && !item.active)) {
+  // Nobody deactivates themselves (the server refuses it too).
+  const me = Number(document.querySelector(".admin").dataset.me);
+  if (remove && !(name === "user" && (!item.active || item.id === me))) {
     // Two clicks: the first asks, the second does it.
     const b = button(remove, async () => {
       if (b.dataset.armed !== "1") {

@@ -127,3 +127,4 @@ def test_an_archived_clients_chat_widget_says_so(client, as_admin):
     page = client.get(f"/chat/widget?key={key}")
     assert page.status_code == 410
     assert "no longer available" in page.get_data(as_text=True)
+
