@@ -15,6 +15,7 @@ from crm.core import i18n
 from crm.core.errors import DomainError, NotFound
 from crm.core.storage import instance_store
 from crm.hours import offline
+from crm.tenancy import clients as tenancy
 
 bp = Blueprint("chat", __name__, url_prefix="/chat")
 
@@ -34,8 +35,11 @@ def widget():
     key = (request.args.get("key") or "default")[:320]
     locale = _speak(request.args.get("lang"))
     session = db_session()
+    status, gone = 200, None
     try:
         look = widgets.widget_for(session, key)
+    except tenancy.ClientArchived as exc:
+        look, status, gone = None, 410, exc.message  # the visitor is told it has gone
     except NotFound:
         look = None
     # Outside business hours the widget shows the offline form instead of the pre-chat one.
@@ -44,7 +48,7 @@ def widget():
     return render_template("chat_widget.html", widget_key=key, widget=look, locale=locale,
                            closed=closed,
                            texts=_texts(), max_file=files.MAX_BYTES,
-                           accepted=",".join(sorted(files.ACCEPTED)))
+                           accepted=",".join(sorted(files.ACCEPTED)), gone=gone), status
 
 
 def _texts() -> dict:

@@ -14,6 +14,7 @@ from crm.core.errors import Invalid
 from crm.messaging import delivery
 from crm.messaging import texts as messaging
 from crm.models import Interaction
+from crm.tenancy import clients as tenancy
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio_messaging", __name__, url_prefix="/webhooks/twilio/messaging")
@@ -58,6 +59,14 @@ def incoming():
     msg = InboundMessage(medium=medium, provider_id=sid, sender=sender, recipient=recipient,
                          body=form.get("Body", ""), sender_name=form.get("ProfileName") or None,
                          meta={"twilio": all_params()})
+    try:
+        tenancy.refuse_archived(db_session(), "phone", recipient)
+    except tenancy.ClientArchived as exc:
+        # Nothing stored: the sender is told once, politely, instead of a silent drop.
+        log.info("message %s to %s, an archived client's number", sid, recipient)
+        reply = MessagingResponse()
+        reply.message(exc.message)
+        return Response(str(reply), mimetype="text/xml")
     region = settings().default_phone_region
     # Stored, and queued for routing, in one transaction (shared with other messages arriving
     # at the same moment); answered once committed, so Twilio retries whatever was not.

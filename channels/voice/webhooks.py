@@ -12,6 +12,7 @@ from crm.hours import outside
 from crm.models import Case, Interaction, User
 from crm.routing import offers
 from crm.routing import router as routing
+from crm.tenancy import clients as tenancy
 from crm.voice import calls, callwork
 
 bp = Blueprint("twilio_voice", __name__, url_prefix="/webhooks/twilio/voice")
@@ -60,6 +61,11 @@ def incoming():
     if not call_sid.startswith("CA"):
         raise Invalid("CallSid is missing")
     session = db()
+    try:
+        tenancy.refuse_archived(session, "phone", form.get("To", ""))
+    except tenancy.ClientArchived as exc:
+        # Twilio would read a 410 as "an application error": the caller hears why instead.
+        return xml(twiml.goodbye(exc.message))
     landed = calls.land_inbound(session, call_sid=call_sid, caller=form.get("From", ""),
                                 called=form.get("To", ""), caller_name=form.get("CallerName"),
                                 region=control.settings().default_phone_region,

@@ -1,4 +1,5 @@
-"""The /admin pages: clients, addresses, staff, queues, wrap-up codes, canned replies."""
+"""The /admin pages: clients, addresses, chat widgets, staff, queues, wrap-up codes, canned
+replies."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 NAVIGATION = (
     ("Clients", "#clients"),
     ("Addresses", "#addresses"),
+    ("Chat widgets", "#widgets"),
     ("Staff", "#users"),
     ("Sign-off authority", "#authority"),
     ("Queues", "#queues"),

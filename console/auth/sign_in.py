@@ -37,7 +37,7 @@ def _load_user(user_id: str) -> User | None:
         user = session.get(User, int(user_id))
     except ValueError:
         return None
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         return None
     # The cookie is only a key: a sign-in ended (signed out, revoked on the sessions page,
     # the password reset) leaves copies of it (another tab, a thief) opening nothing.
@@ -177,7 +177,7 @@ def pending_sign_in(step: str) -> tuple[User, str] | None:
         cookie.pop(PENDING, None)
         return None
     user = database.session().get(User, int(held.get("user") or 0))
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         return None
     return user, _safe_next(held.get("next"))
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, text
-from crm.core import audit
+from crm.admin.resource import Resource
 from crm.models import InboundAddress
 from crm.routing import router
 
@@ -30,18 +30,12 @@ def kind_of(address: InboundAddress) -> str:
     return "whatsapp" if address.whatsapp else address.kind
 
 
-def listing(session: Session, actor, client_id: int | None = None) -> list[InboundAddress]:
-    """The addresses of the clients the actor administers (or of one of them)."""
-    stmt = scope.restrict(select(InboundAddress), actor, InboundAddress.client_id)
-    if client_id is not None:
-        stmt = stmt.where(InboundAddress.client_id == scope.client(session, actor, client_id).id)
-    return list(session.scalars(stmt.order_by(InboundAddress.client_id, InboundAddress.kind,
-                                              InboundAddress.value)))
-
-
-def get(session: Session, actor, address_id: int) -> InboundAddress:
-    """One address the actor administers."""
-    return scope.visible(actor, session.get(InboundAddress, address_id), "address")
+RESOURCE = Resource(InboundAddress, "address", "address", "inbound_address",
+                    shown=lambda address: _shown(address),
+                    order_by=(InboundAddress.client_id, InboundAddress.kind,
+                              InboundAddress.value))
+listing = RESOURCE.listing
+get = RESOURCE.get
 
 
 def normalised(problems: Problems, kind: str, value) -> str:
@@ -98,13 +92,9 @@ def create(session: Session, actor, fields: dict) -> InboundAddress:
                                                       InboundAddress.value == value)):
         # The channels find one client per address: it cannot be two clients'.
         raise conflict("value", f"{value} is already set up (for this or another client).")
-    address = InboundAddress(client_id=client.id, kind=stored, value=value, line_of_work=line,
-                             label=label, whatsapp=kind == "whatsapp")
-    session.add(address)
-    session.flush()
-    audit.record(session, actor, "address.created", address, object_type="inbound_address",
-                 after=_shown(address))
-    return address
+    return RESOURCE.add(session, actor, InboundAddress(
+        client_id=client.id, kind=stored, value=value, line_of_work=line, label=label,
+        whatsapp=kind == "whatsapp"))
 
 
 def update(session: Session, actor, address_id: int, fields: dict) -> InboundAddress:
@@ -118,22 +108,12 @@ def update(session: Session, actor, address_id: int, fields: dict) -> InboundAdd
     if "label" in fields:
         values["label"] = text(problems, "label", fields["label"], at_most=120, required=False)
     problems.raise_any()
-    before = _shown(address)
-    for key, value in values.items():
-        setattr(address, key, value)
-    session.flush()
-    audit.record(session, actor, "address.changed", address, object_type="inbound_address",
-                 before=before, after=_shown(address))
-    return address
+    return RESOURCE.change(session, actor, address, values)
 
 
 def delete(session: Session, actor, address_id: int) -> None:
     """Stop taking contacts on an address for the client; audited."""
-    address = get(session, actor, address_id)
-    audit.record(session, actor, "address.deleted", address, object_type="inbound_address",
-                 before=_shown(address))
-    session.delete(address)
-    session.flush()
+    RESOURCE.remove(session, actor, get(session, actor, address_id))
 
 
 def _shown(address: InboundAddress) -> dict:

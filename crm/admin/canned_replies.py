@@ -7,28 +7,24 @@ from sqlalchemy.orm import Session
 
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict
-from crm.core import audit
+from crm.admin.resource import Resource
 from crm.core.errors import Invalid
 from crm.messaging import canned
 from crm.models import CannedReply, User
 
 
-def listing(session: Session, actor: User, client_id: int | None = None) -> list[CannedReply]:
-    """The shared replies of the clients the actor administers, by title."""
-    stmt = select(CannedReply).where(CannedReply.owner_id.is_(None),
-                                     CannedReply.team_id.is_(None)).order_by(
-        CannedReply.client_id, CannedReply.title, CannedReply.id)
-    if client_id is not None:
-        stmt = stmt.where(CannedReply.client_id == scope.client(session, actor, client_id).id)
-    return list(session.scalars(scope.restrict(stmt, actor, CannedReply.client_id)))
+def _shared(reply: CannedReply) -> bool:
+    # Someone's personal reply is theirs alone, a team's is the team's.
+    return reply.owner_id is None and reply.team_id is None
 
 
-def get(session: Session, actor: User, reply_id: int) -> CannedReply:
-    """One shared reply the actor administers."""
-    reply = session.get(CannedReply, reply_id)
-    if reply is not None and (reply.owner_id is not None or reply.team_id is not None):
-        reply = None  # someone's personal reply is theirs alone, a team's is the team's
-    return scope.visible(actor, reply, "canned reply")
+RESOURCE = Resource(CannedReply, "canned reply", "canned_reply", "canned_reply",
+                    shown=lambda reply: {"title": reply.title, "body": reply.body},
+                    where=(CannedReply.owner_id.is_(None), CannedReply.team_id.is_(None)),
+                    mine=_shared,
+                    order_by=(CannedReply.client_id, CannedReply.title, CannedReply.id))
+listing = RESOURCE.listing
+get = RESOURCE.get
 
 
 def _checked(title, body) -> tuple[str, str]:
@@ -62,13 +58,9 @@ def create(session: Session, actor: User, fields: dict) -> CannedReply:
     client = scope.client(session, actor, fields.get("client_id"))
     title, body = _checked(fields.get("title"), fields.get("body"))
     _taken(session, client.id, title)
-    reply = CannedReply(client_id=client.id, owner_id=None, title=title, body=body,
-                        created_by_id=actor.id)
-    session.add(reply)
-    session.flush()
-    audit.record(session, actor, "canned_reply.created", reply,
-                 after={"title": title, "shared": True})
-    return reply
+    return RESOURCE.add(session, actor, CannedReply(
+        client_id=client.id, owner_id=None, title=title, body=body, created_by_id=actor.id),
+        after={"title": title, "shared": True})
 
 
 def update(session: Session, actor: User, reply_id: int, fields: dict) -> CannedReply:
@@ -76,17 +68,9 @@ def update(session: Session, actor: User, reply_id: int, fields: dict) -> Canned
     reply = get(session, actor, reply_id)
     title, body = _checked(fields.get("title", reply.title), fields.get("body", reply.body))
     _taken(session, reply.client_id, title, but=reply.id)
-    before = {"title": reply.title, "body": reply.body}
-    reply.title, reply.body = title, body
-    session.flush()
-    audit.record(session, actor, "canned_reply.changed", reply, before=before,
-                 after={"title": title, "body": body})
-    return reply
+    return RESOURCE.change(session, actor, reply, {"title": title, "body": body})
 
 
 def delete(session: Session, actor: User, reply_id: int) -> None:
     """Remove a shared reply; audited."""
-    reply = get(session, actor, reply_id)
-    audit.record(session, actor, "canned_reply.deleted", reply, before={"title": reply.title})
-    session.delete(reply)
-    session.flush()
+    RESOURCE.remove(session, actor, get(session, actor, reply_id))

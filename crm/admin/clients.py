@@ -1,6 +1,8 @@
 """Clients (tenants) and their branding: admins create them; a client admin sees their own.
 
-A client is never deleted: the audit trail (append-only) keeps referring to it.
+A client is never deleted: the audit trail (append-only) keeps referring to it. It is
+archived instead: its staff lose it (crm.models.User.client_ids), its addresses stop taking
+work (crm.tenancy.clients.owner_of), and an admin can restore it.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from sqlalchemy.orm import Session
 
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, text
+from crm.admin.resource import listed
 from crm.core import audit
+from crm.core.errors import Conflict
 from crm.models import Client
+from crm.models.base import utcnow
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -26,10 +31,15 @@ COLUMN = {"colour": "brand_colour"}
 THEIRS = ("name", "require_two_factor", *BRANDING)
 
 
-def listing(session: Session, actor) -> list[Client]:
-    """The clients the actor administers, by name."""
-    return list(session.scalars(scope.restrict(select(Client), actor, Client.id)
-                                .order_by(Client.name, Client.id)))
+def listing(session: Session, actor, archived: bool = False) -> list[Client]:
+    """The clients the actor administers, by name (archived ones too when asked); the read
+    audited."""
+    stmt = scope.restrict(select(Client), actor, Client.id).order_by(Client.name, Client.id)
+    if not archived:
+        stmt = stmt.where(Client.archived_at.is_(None))
+    rows = list(session.scalars(stmt))
+    listed(session, actor, "client", None, len(rows))
+    return rows
 
 
 def get(session: Session, actor, client_id: int) -> Client:
@@ -47,6 +57,12 @@ def _checked(problems: Problems, fields: dict) -> dict:
         out["name"] = text(problems, "name", fields["name"], at_most=200)
     if "require_two_factor" in fields:
         out["require_two_factor"] = bool(fields["require_two_factor"])
+    return {**out, **branding(problems, fields)}
+
+
+def branding(problems: Problems, fields: dict) -> dict:
+    """The colour, logo and greeting given, checked (an empty one: None, to clear it)."""
+    out = {}
     if fields.get("colour"):
         out["colour"] = fields["colour"].strip()
         if not COLOUR.match(out["colour"]):
@@ -103,6 +119,34 @@ def update(session: Session, actor, client_id: int, fields: dict) -> Client:
     session.flush()
     audit.record(session, actor, "client.changed", client, object_type="client",
                  client_id=client.id, before=before, after=_shown(client))
+    return client
+
+
+def archive(session: Session, actor, client_id: int) -> Client:
+    """Let a client go (admins only): kept for the audit trail, out of every list, its
+    addresses refusing work and its staff without it; audited."""
+    scope.require_admin(actor, "archive clients")
+    client = scope.client(session, actor, client_id)
+    if client.archived_at is not None:
+        raise Conflict(f"{client.name} is already archived.", code="archived")
+    client.archived_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "client.archived", client, object_type="client",
+                 client_id=client.id, after={"archived_at": client.archived_at.isoformat()})
+    return client
+
+
+def restore(session: Session, actor, client_id: int) -> Client:
+    """Take a client back (admins only): its staff and addresses work again; audited."""
+    scope.require_admin(actor, "restore clients")
+    client = scope.client(session, actor, client_id)
+    if client.archived_at is None:
+        raise Conflict(f"{client.name} is not archived.", code="not_archived")
+    before = {"archived_at": client.archived_at.isoformat()}
+    client.archived_at = None
+    session.flush()
+    audit.record(session, actor, "client.restored", client, object_type="client",
+                 client_id=client.id, before=before)
     return client
 
 

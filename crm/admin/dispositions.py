@@ -10,27 +10,19 @@ from sqlalchemy.orm import Session
 
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, text
-from crm.core import audit
+from crm.admin.resource import Resource
 from crm.models import DispositionCode, User
 from crm.routing import router
 
 CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
-def listing(session: Session, actor: User, client_id: int | None = None
-            ) -> list[DispositionCode]:
-    """The codes of the clients the actor administers (admins: the shared ones too)."""
-    stmt = select(DispositionCode).order_by(DispositionCode.client_id,
-                                            DispositionCode.line_of_work, DispositionCode.id)
-    if client_id is not None:
-        return list(session.scalars(stmt.where(
-            DispositionCode.client_id == scope.client(session, actor, client_id).id)))
-    return list(session.scalars(scope.restrict(stmt, actor, DispositionCode.client_id)))
-
-
-def get(session: Session, actor: User, code_id: int) -> DispositionCode:
-    """One code the actor administers."""
-    return scope.visible(actor, session.get(DispositionCode, code_id), "disposition code")
+RESOURCE = Resource(DispositionCode, "disposition code", "disposition", "disposition_code",
+                    shown=lambda row: _shown(row), created="added",
+                    order_by=(DispositionCode.client_id, DispositionCode.line_of_work,
+                              DispositionCode.id))
+listing = RESOURCE.listing
+get = RESOURCE.get
 
 
 def create(session: Session, actor: User, fields: dict) -> DispositionCode:
@@ -52,12 +44,8 @@ def create(session: Session, actor: User, fields: dict) -> DispositionCode:
     if session.scalar(select(DispositionCode.id).where(
             same_client, DispositionCode.line_of_work == line, DispositionCode.code == code)):
         raise conflict("code", f"{code} already exists for {line}.")
-    row = DispositionCode(client_id=client_id, line_of_work=line, code=code, label=label)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor, "disposition.added", row, object_type="disposition_code",
-                 after=_shown(row))
-    return row
+    return RESOURCE.add(session, actor, DispositionCode(
+        client_id=client_id, line_of_work=line, code=code, label=label))
 
 
 def update(session: Session, actor: User, code_id: int, fields: dict) -> DispositionCode:
@@ -70,22 +58,12 @@ def update(session: Session, actor: User, code_id: int, fields: dict) -> Disposi
     if "active" in fields:
         values["active"] = bool(fields["active"])
     problems.raise_any()
-    before = _shown(row)
-    for key, value in values.items():
-        setattr(row, key, value)
-    session.flush()
-    audit.record(session, actor, "disposition.changed", row, object_type="disposition_code",
-                 before=before, after=_shown(row))
-    return row
+    return RESOURCE.change(session, actor, row, values)
 
 
 def delete(session: Session, actor: User, code_id: int) -> None:
     """Remove a code (calls wrapped up with it keep it); audited."""
-    row = get(session, actor, code_id)
-    audit.record(session, actor, "disposition.deleted", row, object_type="disposition_code",
-                 before=_shown(row))
-    session.delete(row)
-    session.flush()
+    RESOURCE.remove(session, actor, get(session, actor, code_id))
 
 
 def _shown(row: DispositionCode) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, languages, name, per_medium, skills, whole
-from crm.core import audit
+from crm.admin.resource import Resource
 from crm.core.errors import Conflict
 from crm.models import InboundAddress, RoutingQueue, User
 from crm.routing.router import LINES
@@ -18,18 +18,11 @@ FIELDS = ("name", "skills", "languages", "priority", "sla_seconds", "sticky_seco
           "escalate_to", "active")
 
 
-def listing(session: Session, actor: User, client_id: int | None = None) -> list[RoutingQueue]:
-    """The queues of the clients the actor administers (admins: the shared ones too)."""
-    stmt = select(RoutingQueue).order_by(RoutingQueue.client_id, RoutingQueue.name)
-    if client_id is not None:
-        return list(session.scalars(stmt.where(
-            RoutingQueue.client_id == scope.client(session, actor, client_id).id)))
-    return list(session.scalars(scope.restrict(stmt, actor, RoutingQueue.client_id)))
-
-
-def get(session: Session, actor: User, queue_id: int) -> RoutingQueue:
-    """One queue the actor administers."""
-    return scope.visible(actor, session.get(RoutingQueue, queue_id), "queue")
+RESOURCE = Resource(RoutingQueue, "queue", "queue", "routing_queue",
+                    shown=lambda queue: _shown(queue),
+                    order_by=(RoutingQueue.client_id, RoutingQueue.name))
+listing = RESOURCE.listing
+get = RESOURCE.get
 
 
 def _checked(session: Session, actor: User, client_id: int | None, problems: Problems,
@@ -91,12 +84,7 @@ def create(session: Session, actor: User, fields: dict) -> RoutingQueue:
         k: v for k, v in fields.items() if k in FIELDS}})
     problems.raise_any()
     _taken(session, client_id, values["name"])
-    queue = RoutingQueue(client_id=client_id, **values)
-    session.add(queue)
-    session.flush()
-    audit.record(session, actor, "queue.created", queue, object_type="routing_queue",
-                 after=_shown(queue))
-    return queue
+    return RESOURCE.add(session, actor, RoutingQueue(client_id=client_id, **values))
 
 
 def update(session: Session, actor: User, queue_id: int, fields: dict) -> RoutingQueue:
@@ -108,13 +96,7 @@ def update(session: Session, actor: User, queue_id: int, fields: dict) -> Routin
     if "name" in values and values["name"] != queue.name:
         _taken(session, queue.client_id, values["name"], but=queue.id)
         _not_in_use(session, queue)
-    before = _shown(queue)
-    for key, value in values.items():
-        setattr(queue, key, value)
-    session.flush()
-    audit.record(session, actor, "queue.changed", queue, object_type="routing_queue",
-                 before=before, after=_shown(queue))
-    return queue
+    return RESOURCE.change(session, actor, queue, values)
 
 
 def delete(session: Session, actor: User, queue_id: int) -> None:
@@ -122,10 +104,7 @@ def delete(session: Session, actor: User, queue_id: int) -> None:
     rule); audited."""
     queue = get(session, actor, queue_id)
     _not_in_use(session, queue)
-    audit.record(session, actor, "queue.deleted", queue, object_type="routing_queue",
-                 before=_shown(queue))
-    session.delete(queue)
-    session.flush()
+    RESOURCE.remove(session, actor, queue)
 
 
 def _not_in_use(session: Session, queue: RoutingQueue) -> None:

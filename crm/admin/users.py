@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, languages, per_medium, skills, text
+from crm.admin.resource import listed
 from crm.core import audit
-from crm.core.errors import Invalid, NotFound
+from crm.core.errors import Conflict, Invalid, NotFound
 from crm.customers.identity import normalise_email
 from crm.models import ROLES, Client, Team, User
 from crm.tenancy import users as accounts
@@ -37,7 +38,9 @@ def listing(session: Session, actor: User, client_id: int | None = None) -> list
         stmt = stmt.where(User.clients.any(Client.id == client.id))
     elif scope.client_ids(actor) is not None:
         stmt = stmt.where(User.clients.any(Client.id.in_(scope.client_ids(actor))))
-    return [u for u in session.scalars(stmt) if may_manage(actor, u)]
+    rows = [u for u in session.scalars(stmt) if may_manage(actor, u)]
+    listed(session, actor, "user", client_id, len(rows))
+    return rows
 
 
 def get(session: Session, actor: User, user_id: int) -> User:
@@ -161,6 +164,10 @@ def update(session: Session, actor: User, user_id: int, fields: dict) -> User:
 def delete(session: Session, actor: User, user_id: int) -> User:
     """End an account's access (kept: their work and the audit trail name them); audited."""
     user = get(session, actor, user_id)
+    if user.id == actor.id:
+        # The last admin could lock everyone out; another administrator has to do it.
+        raise Conflict("You cannot deactivate your own account; ask another administrator.",
+                       code="self")
     accounts.deactivate(session, user, actor=actor)
     accounts.revoke_tokens(session, user, actor=actor)
     return user

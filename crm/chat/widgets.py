@@ -54,12 +54,14 @@ def widget_for(session: Session, key: str) -> Widget:
     client = tenancy.client_for_address(session, "chat", key)
     row = session.scalars(select(InboundAddress).where(
         InboundAddress.kind == "chat", InboundAddress.value == (key or "").strip())).first()
-    fields, contact_required = settings_of(row.widget if row is not None else None)
-    colour = brand_colour(client.brand_colour)
+    own = (row.widget if row is not None else None) or {}
+    fields, contact_required = settings_of(own)
+    colour = brand_colour(own.get("colour") or client.brand_colour)
     return Widget(key=key, client_id=client.id, client_name=client.name, colour=colour,
-                  text_colour=text_on(colour), logo_url=safe_logo(client.logo_url),
-                  greeting=(client.greeting or "").strip() or None, fields=fields,
-                  contact_required=contact_required)
+                  text_colour=text_on(colour),
+                  logo_url=safe_logo(own.get("logo_url") or client.logo_url),
+                  greeting=(own.get("greeting") or client.greeting or "").strip() or None,
+                  fields=fields, contact_required=contact_required)
 
 
 def settings_of(raw: dict | None) -> tuple[dict, bool]:
@@ -85,7 +87,8 @@ def configure(session: Session, actor: User, key: str, fields: dict,
     if row is None:
         raise NotFound("no such chat widget")
     before = row.widget
-    row.widget = {"fields": {**DEFAULT_FIELDS, **fields}, "contact_required": contact_required}
+    row.widget = {**(before or {}), "fields": {**DEFAULT_FIELDS, **fields},
+                  "contact_required": contact_required}
     audit.record(session, actor, "chat.widget_configured", row, client_id=row.client_id,
                  before={"widget": before}, after={"widget": row.widget})
     return row

@@ -143,7 +143,8 @@ def manageable(session: Session, actor: User) -> tuple[list[Client], list[Routin
     """The clients whose hours the actor may set, and their queues (with shared ones)."""
     if "admin" not in (actor.roles or ()) and CLIENT_ADMIN not in (actor.roles or ()):
         raise Forbidden("business hours are for admins and client admins")
-    clients = session.scalars(select(Client).order_by(Client.name)).all()
+    clients = session.scalars(select(Client).where(Client.archived_at.is_(None))
+                              .order_by(Client.name)).all()
     mine = [c for c in clients if may_manage(actor, c.id)]
     ids = [c.id for c in mine]
     queues = session.scalars(select(RoutingQueue).where(

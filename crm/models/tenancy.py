@@ -35,6 +35,9 @@ class Client(Base):
     brand_colour: Mapped[str | None] = mapped_column(String(7))
     logo_url: Mapped[str | None] = mapped_column(String(500))
     greeting: Mapped[str | None] = mapped_column(String(300))
+    # Set when the client is let go: its staff lose it, its addresses stop routing; the row
+    # stays (the audit trail refers to it) and can be restored.
+    archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -53,7 +56,8 @@ class InboundAddress(Base):
     # The queue / line of work contacts on this address go to (insurance, fraud, collections).
     line_of_work: Mapped[str | None] = mapped_column(String(32))
     label: Mapped[str] = mapped_column(String(120), default="")
-    # A chat widget's settings (crm.chat.widgets): which pre-chat fields it asks, which it needs.
+    # A chat widget's settings (crm.chat.widgets): which pre-chat fields it asks, which it needs,
+    # and its own colour, logo and greeting (else the client's branding).
     widget: Mapped[dict | None] = mapped_column()
     # A phone number that is (also) a WhatsApp sender: channels read it as kind "phone" all
     # the same; this says how it was set up.
@@ -108,8 +112,15 @@ class User(Base):
 
     @property
     def is_active(self) -> bool:
-        """Disabled users cannot sign in or use a token."""
-        return self.active
+        """Disabled users cannot sign in or use a token, nor can staff whose every client
+        is archived."""
+        return self.active and not self.clients_archived
+
+    @property
+    def clients_archived(self) -> bool:
+        """True when the user works only for archived clients (and is not an admin)."""
+        return (bool(self.clients) and "admin" not in self.roles
+                and all(c.archived_at is not None for c in self.clients))
 
     def get_id(self) -> str:
         """The id kept in the signed session cookie."""
@@ -121,8 +132,8 @@ class User(Base):
 
     @property
     def client_ids(self) -> set[int]:
-        """The ids of the clients whose data this user may see."""
-        return {c.id for c in self.clients}
+        """The ids of the clients whose data this user may see (archived ones: none)."""
+        return {c.id for c in self.clients if c.archived_at is None}
 
     @property
     def two_factor(self) -> bool:

@@ -13,6 +13,16 @@ from crm.core.errors import NotFound
 from crm.models import Case, Client
 
 DEFAULT_SLUG = "default"
+# What a customer is told who contacts an archived client's number, mailbox or widget.
+NO_LONGER_SERVED = ("Sorry, this service is no longer available here. Please contact the "
+                    "company through its website.")
+
+
+class ClientArchived(NotFound):
+    """The address belongs to an archived client: it no longer takes work (410)."""
+
+    code = "client_archived"
+    status = 410
 
 
 def clients_by_slug(session: Session, slugs) -> list[Client]:
@@ -75,6 +85,17 @@ def client_and_case(session: Session, kind: str, value: str, contact_kind: str,
                   {"contact_kind": contact_kind, "contact_value": contact_value})
 
 
+def refuse_archived(session: Session, kind: str, value: str) -> None:
+    """ClientArchived when the address is an archived client's (an unknown one passes: the
+    channel answers that as before)."""
+    try:
+        owner_of(session, kind, value)
+    except ClientArchived:
+        raise
+    except NotFound:
+        pass
+
+
 def _owner(session: Session, stmt, kind: str, value: str, params: dict) -> Owner:
     value = (value or "").strip()
     if value.lower().startswith("whatsapp:"):
@@ -89,6 +110,8 @@ def _owner(session: Session, stmt, kind: str, value: str, params: dict) -> Owner
     # (client columns.., address id, line of work[, case columns..])
     row, n = rows[0], len(Client.__table__.c)
     client = db.adopt(session, Client, row[:n])
+    if client.archived_at is not None:
+        raise ClientArchived(NO_LONGER_SERVED)
     case = db.adopt(session, Case, row[n + 2:]) if len(row) > n + 2 and row[n + 2] is not None \
         else None
     return Owner(client, case, row[n + 1])

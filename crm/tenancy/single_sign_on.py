@@ -66,7 +66,7 @@ def user_for_identity(session: Session, *, email: str | None, email_verified: bo
             raise SignOnRefused("None of your groups gives a role in Caseline. Ask an "
                                 "administrator to add you to one.")
         user = users.create_user(session, email, email, roles, clients=new_user_clients)
-    elif not user.active:
+    elif not user.is_active:
         raise SignOnRefused("Your Caseline account is disabled.")
     elif roles and sorted(roles) != sorted(user.roles):
         # The provider is the source of truth for roles once it maps any group.

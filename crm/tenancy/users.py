@@ -97,6 +97,9 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     except (VerificationError, InvalidHashError):
         raise SignInRefused("Wrong email or password.") from None
     user = session.get(User, row.id)
+    if user.clients_archived:
+        # Their clients are gone: the same words as any refusal (the client is not disclosed).
+        raise SignInRefused("Wrong email or password.")
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -146,7 +149,7 @@ def token_for(session: Session, raw: str | None, now: datetime | None = None) ->
             ApiToken.token_hash == token_digest(raw), ApiToken.revoked_at.is_(None)
         )
     ).first()
-    if token is None or not token.user.active:
+    if token is None or not token.user.is_active:
         return None
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at >= _USE_NOTED_EVERY:

@@ -59,16 +59,30 @@ def _finish_a_call_left_over(page) -> None:
         expect(wrap_up).to_be_hidden()
 
 
-def text_in(base: str, sid: str, body: str, sender: str, to: str = OUR_NUMBER) -> None:
-    """An inbound SMS webhook to one of our numbers, signed as Twilio signs it."""
-    params = {"MessageSid": sid, "SmsMessageSid": sid, "AccountSid": "AC" + "1" * 32,
-              "From": sender, "To": to, "Body": body, "NumMedia": "0",
-              "NumSegments": "1", "SmsStatus": "received", "ApiVersion": "2010-04-01"}
-    signature = RequestValidator(TOKEN).compute_signature(base + HOOK, params)
-    req = urllib.request.Request(base + HOOK, data=urllib.parse.urlencode(params).encode(),
+def signed_post(base: str, path: str, params: dict) -> str:
+    """A Twilio webhook, signed as Twilio signs it; the TwiML it is answered with."""
+    signature = RequestValidator(TOKEN).compute_signature(base + path, params)
+    req = urllib.request.Request(base + path, data=urllib.parse.urlencode(params).encode(),
                                  headers={"X-Twilio-Signature": signature})
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 200
+        return resp.read().decode()
+
+
+def text_in(base: str, sid: str, body: str, sender: str, to: str = OUR_NUMBER) -> None:
+    """An inbound SMS webhook to one of our numbers, signed as Twilio signs it."""
+    signed_post(base, HOOK, {
+        "MessageSid": sid, "SmsMessageSid": sid, "AccountSid": "AC" + "1" * 32,
+        "From": sender, "To": to, "Body": body, "NumMedia": "0", "NumSegments": "1",
+        "SmsStatus": "received", "ApiVersion": "2010-04-01"})
+
+
+def call_in(base: str, sid: str, caller: str, to: str = OUR_NUMBER) -> str:
+    """An inbound call to one of our numbers, signed; the TwiML the caller is answered with."""
+    return signed_post(base, "/webhooks/twilio/voice/incoming", {
+        "CallSid": sid, "AccountSid": "AC" + "1" * 32, "From": caller, "To": to,
+        "Caller": caller, "Called": to, "CallStatus": "ringing", "Direction": "inbound",
+        "ApiVersion": "2010-04-01"})
 
 
 def open_case(page, base, case_id, reference):

@@ -8,4 +8,5 @@ from console.api.admin import (  # noqa: F401
     dispositions,
     queues,
     users,
+    widgets,
 )

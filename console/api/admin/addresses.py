@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from console.api.admin.common import AdminDeleted, AdminIn, ClientQuery, change, read
-from console.api.core.blueprint import api, bp
+from console.api.admin.common import AdminIn
+from console.api.admin.resource import Subject, crud
 from crm.admin import addresses
 
 
@@ -53,37 +53,10 @@ def _out(address) -> AddressOut:
                       line_of_work=address.line_of_work, label=address.label or "")
 
 
-@api.route(bp, "/admin/addresses", summary="Inbound addresses", query=ClientQuery,
-           response=AddressList, tags=["admin"], errors=(403, 404))
-def admin_list_addresses(query: ClientQuery):
-    """The addresses of the clients you administer."""
-    return AddressList(items=[_out(a) for a in read(addresses.listing, query.client_id)])
-
-
-@api.route(bp, "/admin/addresses", "POST", summary="Add an inbound address", body=AddressIn,
-           response=AddressOut, status=201, tags=["admin"], errors=(403, 404, 409))
-def admin_create_address(body: AddressIn):
-    """A number, WhatsApp sender, mailbox or widget key, mapped to a line of work."""
-    return _out(change(addresses.create, body.given()))
-
-
-@api.route(bp, "/admin/addresses/<int:address_id>", summary="An inbound address",
-           response=AddressOut, tags=["admin"], errors=(403,))
-def admin_get_address(address_id: int):
-    """One address."""
-    return _out(read(addresses.get, address_id))
-
-
-@api.route(bp, "/admin/addresses/<int:address_id>", "PATCH", summary="Change an address",
-           body=AddressPatch, response=AddressOut, tags=["admin"], errors=(403,))
-def admin_update_address(address_id: int, body: AddressPatch):
-    """Its line of work or label."""
-    return _out(change(addresses.update, address_id, body.given()))
-
-
-@api.route(bp, "/admin/addresses/<int:address_id>", "DELETE", summary="Remove an address",
-           response=AdminDeleted, tags=["admin"], errors=(403,))
-def admin_delete_address(address_id: int):
-    """Contacts on it are no longer this client's."""
-    change(addresses.delete, address_id)
-    return AdminDeleted()
+crud(Subject(
+    "/admin/addresses", "address_id", addresses, "address", "addresses",
+    create=AddressIn, patch=AddressPatch, out=AddressOut, items=AddressList, present=_out,
+    summaries={"list": "Inbound addresses", "create": "Add an inbound address",
+               "get": "An inbound address", "update": "Change an address",
+               "delete": "Remove an address"},
+    errors={"list": (403, 404), "create": (403, 404, 409)}))

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from console.api.admin.common import AdminDeleted, AdminIn, ClientQuery, change, read
-from console.api.core.blueprint import api, bp
+from console.api.admin.common import AdminIn
+from console.api.admin.resource import Subject, crud
 from console.api.core.schemas import Out
 from crm.admin import canned_replies
 
@@ -43,41 +43,10 @@ class SharedReplyList(BaseModel):
     items: list[SharedReplyOut]
 
 
-@api.route(bp, "/admin/canned-replies", summary="Shared canned replies", query=ClientQuery,
-           response=SharedReplyList, tags=["admin"], errors=(403, 404))
-def admin_list_shared_replies(query: ClientQuery):
-    """The shared replies of the clients you administer."""
-    return SharedReplyList(items=[SharedReplyOut.model_validate(r)
-                                  for r in read(canned_replies.listing, query.client_id)])
-
-
-@api.route(bp, "/admin/canned-replies", "POST", summary="Add a shared canned reply",
-           body=SharedReplyIn, response=SharedReplyOut, status=201, tags=["admin"],
-           errors=(403, 404, 409))
-def admin_create_shared_reply(body: SharedReplyIn):
-    """A reply every agent of the client can use."""
-    return SharedReplyOut.model_validate(change(canned_replies.create, body.given()))
-
-
-@api.route(bp, "/admin/canned-replies/<int:reply_id>", summary="A shared canned reply",
-           response=SharedReplyOut, tags=["admin"], errors=(403,))
-def admin_get_shared_reply(reply_id: int):
-    """One shared reply."""
-    return SharedReplyOut.model_validate(read(canned_replies.get, reply_id))
-
-
-@api.route(bp, "/admin/canned-replies/<int:reply_id>", "PATCH",
-           summary="Change a shared canned reply", body=SharedReplyPatch,
-           response=SharedReplyOut, tags=["admin"], errors=(403, 409))
-def admin_update_shared_reply(reply_id: int, body: SharedReplyPatch):
-    """Its title or text."""
-    return SharedReplyOut.model_validate(change(canned_replies.update, reply_id, body.given()))
-
-
-@api.route(bp, "/admin/canned-replies/<int:reply_id>", "DELETE",
-           summary="Remove a shared canned reply", response=AdminDeleted, tags=["admin"],
-           errors=(403,))
-def admin_delete_shared_reply(reply_id: int):
-    """Agents can no longer pick it."""
-    change(canned_replies.delete, reply_id)
-    return AdminDeleted()
+crud(Subject(
+    "/admin/canned-replies", "reply_id", canned_replies, "shared_reply", "shared_replies",
+    create=SharedReplyIn, patch=SharedReplyPatch, out=SharedReplyOut, items=SharedReplyList,
+    summaries={"list": "Shared canned replies", "create": "Add a shared canned reply",
+               "get": "A shared canned reply", "update": "Change a shared canned reply",
+               "delete": "Remove a shared canned reply"},
+    errors={"list": (403, 404), "create": (403, 404, 409), "update": (403, 409)}))

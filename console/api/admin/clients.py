@@ -44,7 +44,15 @@ class ClientOut(Out):
     logo_url: str | None = None
     greeting: str | None = None
     require_two_factor: bool
+    archived_at: datetime | None = Field(default=None,
+                                         description="set while archived (no longer served)")
     created_at: datetime
+
+
+class ClientListQuery(BaseModel):
+    """Which clients to list."""
+
+    archived: bool = Field(default=False, description="include archived clients")
 
 
 class ClientList(BaseModel):
@@ -53,11 +61,12 @@ class ClientList(BaseModel):
     items: list[ClientOut]
 
 
-@api.route(bp, "/admin/clients", summary="The clients you administer", response=ClientList,
-           tags=["admin"], errors=(403,))
-def admin_list_clients():
-    """Admins: every client; client admins: their own."""
-    return ClientList(items=[ClientOut.model_validate(c) for c in read(clients.listing)])
+@api.route(bp, "/admin/clients", summary="The clients you administer", query=ClientListQuery,
+           response=ClientList, tags=["admin"], errors=(403,))
+def admin_list_clients(query: ClientListQuery):
+    """Admins: every client; client admins: their own (archived ones only when asked)."""
+    return ClientList(items=[ClientOut.model_validate(c)
+                             for c in read(clients.listing, query.archived)])
 
 
 @api.route(bp, "/admin/clients", "POST", summary="Create a client", body=ClientIn,
@@ -79,3 +88,18 @@ def admin_get_client(client_id: int):
 def admin_update_client(client_id: int, body: ClientPatch):
     """Its name, branding or two-factor rule (the slug: admins only)."""
     return ClientOut.model_validate(change(clients.update, client_id, body.given()))
+
+
+@api.route(bp, "/admin/clients/<int:client_id>", "DELETE", summary="Archive a client",
+           response=ClientOut, tags=["admin"], errors=(403, 409))
+def admin_archive_client(client_id: int):
+    """Kept for the audit trail, but its staff lose it and its addresses stop taking work."""
+    return ClientOut.model_validate(change(clients.archive, client_id))
+
+
+@api.route(bp, "/admin/clients/<int:client_id>/restore", "POST",
+           summary="Restore an archived client", response=ClientOut, tags=["admin"],
+           errors=(403, 409))
+def admin_restore_client(client_id: int):
+    """Its staff and addresses work again."""
+    return ClientOut.model_validate(change(clients.restore, client_id))

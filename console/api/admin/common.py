@@ -39,7 +39,8 @@ def change(service, *args):
 
 
 def read(service, *args):
-    """Run a service read as the caller (nothing to keep); its result."""
+    """Run a service read as the caller; its result (a list read's audit row committed)."""
     session = database.session()
     result = service(session, actor(), *args)
+    session.commit()
     return result

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from console.api.admin.common import AdminDeleted, AdminIn, ClientQuery, change, read
-from console.api.core.blueprint import api, bp
+from console.api.admin.common import AdminIn
+from console.api.admin.resource import Subject, crud
 from console.api.core.schemas import Out
 from crm.admin import dispositions
 
@@ -43,39 +43,11 @@ class DispositionCodeList(BaseModel):
     items: list[DispositionCodeOut]
 
 
-@api.route(bp, "/admin/dispositions", summary="Wrap-up codes", query=ClientQuery,
-           response=DispositionCodeList, tags=["admin"], errors=(403, 404))
-def admin_list_dispositions(query: ClientQuery):
-    """The codes of the clients you administer (admins: and the shared ones)."""
-    return DispositionCodeList(items=[DispositionCodeOut.model_validate(d)
-                                  for d in read(dispositions.listing, query.client_id)])
-
-
-@api.route(bp, "/admin/dispositions", "POST", summary="Add a wrap-up code",
-           body=DispositionCodeIn, response=DispositionCodeOut, status=201, tags=["admin"],
-           errors=(403, 404, 409))
-def admin_create_disposition(body: DispositionCodeIn):
-    """A code for a line of work: once it has one, only its own codes are offered."""
-    return DispositionCodeOut.model_validate(change(dispositions.create, body.given()))
-
-
-@api.route(bp, "/admin/dispositions/<int:code_id>", summary="A wrap-up code",
-           response=DispositionCodeOut, tags=["admin"], errors=(403,))
-def admin_get_disposition(code_id: int):
-    """One code."""
-    return DispositionCodeOut.model_validate(read(dispositions.get, code_id))
-
-
-@api.route(bp, "/admin/dispositions/<int:code_id>", "PATCH", summary="Change a wrap-up code",
-           body=DispositionCodePatch, response=DispositionCodeOut, tags=["admin"], errors=(403,))
-def admin_update_disposition(code_id: int, body: DispositionCodePatch):
-    """Its label, or whether it is offered."""
-    return DispositionCodeOut.model_validate(change(dispositions.update, code_id, body.given()))
-
-
-@api.route(bp, "/admin/dispositions/<int:code_id>", "DELETE", summary="Remove a wrap-up code",
-           response=AdminDeleted, tags=["admin"], errors=(403,))
-def admin_delete_disposition(code_id: int):
-    """Calls already wrapped up with it keep it."""
-    change(dispositions.delete, code_id)
-    return AdminDeleted()
+crud(Subject(
+    "/admin/dispositions", "code_id", dispositions, "disposition", "dispositions",
+    create=DispositionCodeIn, patch=DispositionCodePatch, out=DispositionCodeOut,
+    items=DispositionCodeList,
+    summaries={"list": "Wrap-up codes", "create": "Add a wrap-up code",
+               "get": "A wrap-up code", "update": "Change a wrap-up code",
+               "delete": "Remove a wrap-up code"},
+    errors={"list": (403, 404), "create": (403, 404, 409)}))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from console.api.admin.common import AdminDeleted, AdminIn, ClientQuery, change, read
-from console.api.core.blueprint import api, bp
+from console.api.admin.common import AdminIn
+from console.api.admin.resource import Subject, crud
 from console.api.core.schemas import Out
 from crm.admin import queues
 
@@ -60,38 +60,11 @@ class QueueList(BaseModel):
     items: list[QueueOut]
 
 
-@api.route(bp, "/admin/queues", summary="Routing queues", query=ClientQuery,
-           response=QueueList, tags=["admin"], errors=(403, 404))
-def admin_list_queues(query: ClientQuery):
-    """The queues of the clients you administer (admins: and the shared ones)."""
-    return QueueList(items=[QueueOut.model_validate(q)
-                            for q in read(queues.listing, query.client_id)])
-
-
-@api.route(bp, "/admin/queues", "POST", summary="Create a routing queue", body=QueueIn,
-           response=QueueOut, status=201, tags=["admin"], errors=(403, 404, 409))
-def admin_create_queue(body: QueueIn):
-    """A queue the router applies to the client's work in it."""
-    return QueueOut.model_validate(change(queues.create, body.given()))
-
-
-@api.route(bp, "/admin/queues/<int:queue_id>", summary="A routing queue", response=QueueOut,
-           tags=["admin"], errors=(403,))
-def admin_get_queue(queue_id: int):
-    """One queue."""
-    return QueueOut.model_validate(read(queues.get, queue_id))
-
-
-@api.route(bp, "/admin/queues/<int:queue_id>", "PATCH", summary="Change a routing queue",
-           body=QueuePatch, response=QueueOut, tags=["admin"], errors=(403, 409))
-def admin_update_queue(queue_id: int, body: QueuePatch):
-    """Its rule; the next routing pass uses it."""
-    return QueueOut.model_validate(change(queues.update, queue_id, body.given()))
-
-
-@api.route(bp, "/admin/queues/<int:queue_id>", "DELETE", summary="Remove a routing queue",
-           response=AdminDeleted, tags=["admin"], errors=(403, 409))
-def admin_delete_queue(queue_id: int):
-    """Refused while an address sends work to it."""
-    change(queues.delete, queue_id)
-    return AdminDeleted()
+crud(Subject(
+    "/admin/queues", "queue_id", queues, "queue", "queues",
+    create=QueueIn, patch=QueuePatch, out=QueueOut, items=QueueList,
+    summaries={"list": "Routing queues", "create": "Create a routing queue",
+               "get": "A routing queue", "update": "Change a routing queue",
+               "delete": "Remove a routing queue"},
+    errors={"list": (403, 404), "create": (403, 404, 409), "update": (403, 409),
+            "delete": (403, 409)}))

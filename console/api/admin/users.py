@@ -101,7 +101,7 @@ def admin_update_user(user_id: int, body: UserPatch):
 
 
 @api.route(bp, "/admin/users/<int:user_id>", "DELETE", summary="End a member of staff's "
-           "access", response=StaffOut, tags=["admin"], errors=(403,))
+           "access", response=StaffOut, tags=["admin"], errors=(403, 409))
 def admin_delete_user(user_id: int):
     """Deactivated, not erased: their work and the audit trail still name them; their
     tokens are revoked and open sockets closed."""

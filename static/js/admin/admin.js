@@ -15,8 +15,10 @@ const yes = (on) => (on ? "Yes" : "No");
 
 // Per subject: its form, its table and how a row shows. `remove` names the delete button.
 const SUBJECTS = {
+  // Admins archive a client (it is kept for the audit trail) and can restore it.
   client: { path: "/admin/clients", rows: "client-rows", remove: null,
-    cells: (c) => [c.name, c.slug, branding(c), c.require_two_factor ? "Required" : "Optional"] },
+    cells: (c) => [c.archived_at ? `${c.name} (archived)` : c.name, c.slug, branding(c),
+      c.require_two_factor ? "Required" : "Optional"] },
   address: { path: "/admin/addresses", rows: "address-rows", remove: "Delete",
     cells: (a) => [clientName(a.client_id), KINDS[a.kind] || a.kind, a.value,
       a.line_of_work || "general", a.label] },
@@ -61,8 +63,9 @@ function button(label, onClick) {
 
 async function load(name) {
   const subject = SUBJECTS[name];
-  const { items } = await get(subject.path);
-  if (name === "client") state.clients = items;
+  const archived = name === "client" && $("client-archived")?.checked;
+  const { items } = await get(archived ? `${subject.path}?archived=true` : subject.path);
+  if (name === "client") state.clients = items.filter((c) => !c.archived_at);
   if (name === "user") state.users = items;
   if (name === "queue") state.queues = items;
   const body = $(subject.rows).querySelector("tbody");
@@ -85,9 +88,16 @@ function row(name, item) {
   tr.dataset.id = item.id;
   tr.append(...SUBJECTS[name].cells(item).map(cell));
   const tools = cell("");
+  if (name === "client" && item.archived_at) {
+    tools.append(button("Restore", () => restore(item)));
+    tr.append(tools);
+    return tr;
+  }
   tools.append(button("Edit", () => edit(name, item)));
   const remove = SUBJECTS[name].remove;
-  if (remove && !(name === "user" && !item.active)) {
+  // Nobody deactivates themselves (the server refuses it too).
+  const me = Number(document.querySelector(".admin").dataset.me);
+  if (remove && !(name === "user" && (!item.active || item.id === me))) {
     // Two clicks: the first asks, the second does it.
     const b = button(remove, async () => {
       if (b.dataset.armed !== "1") {
@@ -112,6 +122,17 @@ async function removeItem(name, item, b) {
   } catch (err) {
     b.dataset.armed = "";
     b.textContent = SUBJECTS[name].remove;
+    showErrors(form, err);
+  }
+}
+
+async function restore(item) {
+  const form = $("client-form");
+  try {
+    await send("POST", `/admin/clients/${item.id}/restore`);
+    say(form, `${item.name} is restored.`);
+    await load("client");
+  } catch (err) {
     showErrors(form, err);
   }
 }
@@ -253,6 +274,8 @@ function showSection() {
 }
 
 async function start() {
+  if (document.querySelector(".admin").dataset.admin === "all") SUBJECTS.client.remove = "Archive";
+  $("client-archived")?.addEventListener("change", () => load("client"));
   for (const name of Object.keys(SUBJECTS)) {
     const form = $(`${name}-form`);
     form.addEventListener("submit", (e) => {

@@ -60,8 +60,14 @@ function show(hours) {
 async function load() {
   clearMarks();
   $("hours-message").textContent = "";
+  const asked = query();
+  delete form.dataset.loaded;
   try {
-    show(await get(`/admin/hours?${query()}`));
+    const hours = await get(`/admin/hours?${asked}`);
+    // A slower answer for a client or queue no longer chosen must not fill the form.
+    if (asked !== query()) return;
+    show(hours);
+    form.dataset.loaded = asked;
   } catch (err) {
     $("hours-error").textContent = err.message;
   }

@@ -277,3 +277,10 @@ def test_the_admin_list_of_clients_includes_the_default(client, session, as_admi
                                            headers=as_admin).get_json()["items"]]
     assert "default" in names
     assert session.scalar(select(Client).where(Client.slug == "default")) is not None
+
+
+def test_an_administrator_cannot_deactivate_themselves(client, admin, as_admin):
+    refused = client.delete(f"/api/v1/admin/users/{admin.id}", headers=as_admin)
+    assert refused.status_code == 409
+    assert "your own account" in refused.get_json()["error"]["message"]
+    assert client.get("/api/v1/admin/clients", headers=as_admin).status_code == 200
