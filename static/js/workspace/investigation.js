@@ -85,13 +85,10 @@ export class InvestigationPanel {
         h("button", { type: "submit" }, "Close investigation"));
       close.addEventListener("submit", act(() => post(`${url}/close`, { outcome: outcome.value, summary: summary.value })));
       parts.push(h("div", { class: "inv-actions" }, "Severity ", severity, " ",
-        h("button", { type: "button", class: "secondary", id: "investigation-send-up", onclick: act(async () => {
-          const reason = prompt("Escalate further: where to and why?");
-          if (reason) await post(`${url}/escalate`, { reason });
-        }) }, "Escalate further…"), " ", until,
+        this.sendUpButton(inv), " ", until,
         h("button", { type: "button", class: "secondary", id: "investigation-snooze", onclick: act(() =>
           send("PATCH", url, { snoozed_until: until.value ? `${until.value}T08:00:00Z` : null })) }, "Snooze"),
-        close));
+        this.sendUpForm(inv, url), close));
     }
     parts.push(h("h3", {}, "Evidence"), inv.evidence.length
       ? h("ul", { id: "investigation-evidence" }, inv.evidence.map((e) => h("li", {},
@@ -113,6 +110,62 @@ export class InvestigationPanel {
       h("summary", {}, h("span", { class: "fold-title" }, open && works() && mine ? "Work on it" : "Details"),
         ` · evidence ${inv.evidence.length} · notes ${notes.length}`), parts);
     fill(this.root, head, more, this.error);
+  }
+
+  // "Escalate further" opens a small form in the panel (where to and why, required). It is
+  // kept across live refreshes of the same investigation, so a reason being typed survives.
+  sendUpForm(inv, url) {
+    if (this.sendUp?.id === inv.id) return this.sendUp.form;
+    const reason = h("textarea", { id: "investigation-send-up-reason", rows: 2, maxlength: 2000,
+      "aria-required": "true", "aria-describedby": "investigation-send-up-error",
+      placeholder: "e.g. To SIU: the same invoice on three claims" });
+    const error = h("span", { class: "error field-error", id: "investigation-send-up-error", role: "alert" });
+    const submit = h("button", { type: "submit", id: "investigation-send-up-submit" }, "Escalate");
+    const cancel = h("button", { type: "button", class: "secondary", id: "investigation-send-up-cancel" }, "Cancel");
+    const form = h("form", { id: "investigation-send-up-form", class: "inv-send-up", hidden: true, novalidate: true },
+      h("label", { for: reason.id }, "Escalate further: where to, and why"), reason, error,
+      h("div", { class: "inv-form-actions" }, submit, " ", cancel));
+    const shut = () => {
+      form.hidden = true;
+      reason.value = "";
+      fill(error);
+      document.getElementById("investigation-send-up")?.focus();
+    };
+    cancel.addEventListener("click", shut);
+    form.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); shut(); } });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      fill(error);
+      if (!reason.value.trim()) {
+        fill(error, "Say where it goes and why (SIU, legal, the police…).");
+        reason.focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        await post(`${url}/escalate`, { reason: reason.value });
+      } catch (err) {
+        fill(error, err.message);
+        submit.disabled = false;
+        return;
+      }
+      this.sendUp = null;
+      await this.refresh();
+      this.loadQueue();
+    });
+    this.sendUp = { id: inv.id, form };
+    return form;
+  }
+
+  sendUpButton(inv) {
+    return h("button", { type: "button", class: "secondary", id: "investigation-send-up",
+      "aria-controls": "investigation-send-up-form", onclick: () => {
+        const form = this.sendUp?.id === inv.id ? this.sendUp.form : null;
+        if (!form) return;
+        form.hidden = false;
+        form.querySelector("textarea").focus();
+      } }, "Escalate further…");
   }
 
   // Pin one of the case's recent timeline items (or its first attachment) as evidence.
