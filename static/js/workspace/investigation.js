@@ -9,6 +9,9 @@ const SEVERITIES = ["low", "medium", "high", "critical"];
 const OUTCOMES = ["false_positive", "confirmed_fraud", "inconclusive"];
 const words = label;
 const works = () => holds("fraud", "supervisor");
+const QUEUE_KEY = "caseline.fraudQueue.unfolded";
+const queueUnfolded = () => { try { return localStorage.getItem(QUEUE_KEY) === "1"; } catch { return false; } };
+const rememberQueue = (open) => { try { localStorage.setItem(QUEUE_KEY, open ? "1" : "0"); } catch { /* private mode */ } };
 
 export class InvestigationPanel {
   constructor(root, queueRoot, openCase) {
@@ -92,7 +95,7 @@ export class InvestigationPanel {
     }
     parts.push(h("h3", {}, "Evidence"), inv.evidence.length
       ? h("ul", { id: "investigation-evidence" }, inv.evidence.map((e) => h("li", {},
-        `${e.item ? `${e.item.medium}: ${(e.item.body || "").slice(0, 80)}` : e.key}${e.note ? ` — ${e.note}` : ""} `,
+        `${e.item ? `${words(e.item.medium)}: ${(e.item.body || "").slice(0, 80)}` : e.key}${e.note ? ` — ${e.note}` : ""} `,
         open && works() ? h("button", { type: "button", class: "link", onclick: act(() => del(`${url}/evidence/${e.id}`)) }, "unpin") : "")))
       : h("p", { class: "muted" }, "Nothing pinned yet"));
     if (open && works() && mine && inv.status !== "open") parts.push(this.pinForm(url, act));
@@ -174,8 +177,10 @@ export class InvestigationPanel {
     const note = h("input", { id: "investigation-pin-note", placeholder: "Why it matters", maxlength: 2000 });
     const form = h("form", { class: "inv-pin" }, pick, " ", note, " ", h("button", { type: "submit" }, "Pin as evidence"));
     get(`/cases/${this.caseId}/timeline?limit=50`).then((page) => fill(pick, page.items
-      .filter((i) => !(i.medium === "system" && i.body.startsWith("Evidence")))
-      .map((i) => h("option", { value: i.id }, `${i.medium} · ${when(i.occurred_at)} · ${(i.body || i.subject || "").slice(0, 60)}`)))).catch(() => {});
+      // What people said or sent is evidence; the system's own entries (the investigation's
+      // steps, a status change) are not.
+      .filter((i) => i.medium !== "system")
+      .map((i) => h("option", { value: i.id }, `${words(i.medium)} · ${when(i.occurred_at)} · ${(i.body || i.subject || "").slice(0, 60)}`)))).catch(() => {});
     form.addEventListener("submit", act(() => post(`${url}/evidence`, { interaction_id: Number(pick.value), note: note.value })));
     return form;
   }
@@ -185,9 +190,15 @@ export class InvestigationPanel {
     let queue;
     try { queue = await get("/investigations"); } catch { return; }
     this.queueRoot.hidden = false;
-    fill(this.queueRoot, h("h2", {}, `Fraud queue (${queue.items.length})`), h("ul", { id: "fraud-queue-items" },
+    // Folded to its one line unless unfolded (remembered): at 1280×720 a list of ten lines
+    // above every case left the case's own panels no room.
+    const fold = h("details", { id: "fraud-queue-fold", class: "fraud-queue-fold", open: queueUnfolded(),
+      ontoggle: () => rememberQueue(fold.open) },
+    h("summary", {}, h("h2", {}, `Fraud queue (${queue.items.length})`)),
+    h("ul", { id: "fraud-queue-items" },
       queue.items.map((i) => h("li", { class: `inv-${i.severity}`, dataset: { id: i.id } },
         h("a", { href: `#case/${i.case_id}` }, `${i.reference} · ${i.customer_name}`),
         h("span", { class: "muted" }, ` · ${words(i.status)} · ${words(i.severity)}${i.assigned_to ? ` · ${i.assigned_to.name}` : ""}`)))));
+    fill(this.queueRoot, fold);
   }
 }
