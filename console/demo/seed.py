@@ -14,7 +14,7 @@ from console.demo.data import ring
 from console.demo.data.bulk import insert_returning_ids, insert_rows
 from console.demo.data.history import HistoryMaker
 from console.demo.data.people import LONG_NAME, LONG_PHONE, People, Person
-from console.demo.data.work import WorkMaker
+from console.demo.data.work import CaseWork, WorkMaker
 from crm.claims import records as claim_records
 from crm.core import events
 from crm.customers.identity import search_key
@@ -144,6 +144,7 @@ class _Loader:
             User.id.in_(list(staff.values())))).all())
         self.history = HistoryMaker(rng, self.now, client_id, staff, names)
         self.work = WorkMaker(rng, self.now, client_id, staff)
+        self._investigations_written = 0
         self.teams = dict(session.execute(select(Team.name, Team.id)).all())
         self._refs: set[str] = set(session.scalars(select(Case.reference)))
 
@@ -164,6 +165,7 @@ class _Loader:
         interactions, long, finals = 0, 0, []
         for k, (case_id, p) in enumerate(zip(case_ids, persons, strict=True)):
             case_work = self.work.lines_for(case_id, p, long=k == 0)
+            self._write_investigations(case_work)
             self.work.tasks_for(case_id, p, mine=k < MINE)
             last = [p.since]
             written = insert_rows(self.session, Interaction,
@@ -323,7 +325,6 @@ class _Loader:
         w = self.work
         claim_ids = insert_returning_ids(self.session, Claim, w.claims)
         self._write_paperwork(claim_ids)
-        insert_rows(self.session, Investigation, w.investigations)
         account_ids = insert_returning_ids(self.session, DebtAccount, w.accounts)
         promises = w.promises(account_ids)
         plans = w.plans(account_ids)
@@ -335,6 +336,13 @@ class _Loader:
         self.session.execute(update(DebtAccount), w.originals(account_ids, paid))
         insert_rows(self.session, Decision, w.decisions)
         insert_rows(self.session, Task, w.tasks)
+
+    def _write_investigations(self, case_work: CaseWork) -> None:
+        """The case's investigations, written before its history: the fraud team's notes
+        there belong to one (veiled by its id from everyone who may not see it)."""
+        rows = self.work.investigations[self._investigations_written:]
+        self._investigations_written = len(self.work.investigations)
+        case_work.investigation_ids = insert_returning_ids(self.session, Investigation, rows)
 
     def _write_paperwork(self, claim_ids: list[int]) -> None:
         """Documents asked for (each an open task of the claims handler) and cover changes."""

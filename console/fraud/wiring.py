@@ -84,9 +84,9 @@ def on_customer(session: Session, name: str, payload: dict) -> None:
 
 
 def on_interaction(session: Session, name: str, payload: dict) -> None:
-    """A note, email or call wrap-up on a case with claims: read it for stated facts."""
+    """A note, message or call wrap-up on a case with claims: read it for stated facts."""
     if payload.get("medium") not in (None, *inconsistency.MEDIA):
-        return  # an SMS or a chat message: nothing to read, and no query spent finding out
+        return  # a system event: nothing to read, and no query spent finding out
     item = session.get(Interaction, payload.get("interaction_id") or 0)
     if item is None or item.medium not in inconsistency.MEDIA:
         return

@@ -16,10 +16,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 from crm.cases import records as cases
 from crm.core import audit, db, events
 from crm.core.errors import Invalid
+from crm.fraud import visibility
 from crm.models import Case, Interaction, User, utcnow
 from crm.models.timeline import DIRECTIONS, MEDIA
 
 MAX_NOTE = 20_000
+# A note someone wrote (what they were told or found) is "saved"; one the system writes about
+# what just happened (a claim moved, a payment taken, sign-off asked) is "logged", so whatever
+# reads notes for facts people stated can leave the system's own words out.
+WRITTEN = "saved"
+LOGGED = "logged"
 MAX_PAGE = 200
 # The idempotency key of a provider's message or call (the table's unique constraint).
 PROVIDER_KEY = ["client_id", "medium", "provider_id"]
@@ -140,8 +146,12 @@ def add_note(session: Session, actor: User, case_id: int, body: str) -> Interact
     if len(text) > MAX_NOTE:
         raise Invalid(f"a note can have at most {MAX_NOTE} characters")
     case = cases.get(session, actor, case_id, audit_view=False)
-    item, _ = record(session, case, medium="note", direction="internal", status="saved",
-                     body=text, agent_id=actor.id, occurred_at=utcnow())
+    # The fraud team's note on a case under investigation is the investigation's: veiled
+    # from everyone who may not see it, exactly like a note on the investigation itself.
+    veil = visibility.note_veil(session, actor, case.id)
+    item, _ = record(session, case, medium="note", direction="internal", status=WRITTEN,
+                     body=text, agent_id=actor.id, occurred_at=utcnow(),
+                     meta={visibility.VEILED_BY: veil, "step": "note"} if veil else {})
     audit.record(session, actor, "note.added", item, client_id=case.client_id,
                  after={"case_id": case.id})
     return item

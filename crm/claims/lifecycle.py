@@ -8,6 +8,7 @@ declined claim can be reopened (with a reason) and worked again. Paying (settled
 
 from __future__ import annotations
 
+from crm.core import labels
 from crm.core.errors import Conflict, Invalid
 
 STATUSES = ("fnol", "triage", "awaiting_documents", "investigation", "assessed",
@@ -41,16 +42,10 @@ NEEDS_DOCUMENTS = ("assessed", "settlement_proposed", "settled")
 # No more work is done on these until reopened.
 FINISHED = ("settled", "declined", "closed")
 
-LABELS = {"fnol": "first notice of loss", "triage": "triage",
-          "awaiting_documents": "awaiting documents", "investigation": "investigation",
-          "assessed": "assessed", "settlement_proposed": "settlement proposed",
-          "settled": "settled", "declined": "declined", "closed": "closed",
-          "reopened": "reopened"}
-
 
 def label(status: str) -> str:
-    """A status as a claims handler reads it."""
-    return LABELS.get(status, status.replace("_", " "))
+    """A status as a claims handler reads it (the one table of words: crm.core.labels)."""
+    return labels.label(status)
 
 
 def allowed(status: str) -> tuple[str, ...]:

@@ -112,7 +112,7 @@ def on_case(session: Session, claim: Claim, actor: User | None, text: str) -> No
     case = session.get(Case, claim.case_id)
     timeline.record(session, case, medium="note", direction="internal",
                     body=f"Claim {claim.number}: {text}", agent_id=actor.id if actor else None,
-                    status="saved", occurred_at=utcnow())
+                    status=timeline.LOGGED, occurred_at=utcnow())
     changed(session, claim)
 
 

@@ -38,7 +38,8 @@ def move(session: Session, actor: User, claim_id: int, to, reason=None, *,
                        code="awaiting_signoff")
     to = lifecycle.check(claim.status, to)
     if documents_waived and not inputs.text(reason, "The reason", MAX_REASON, required=False):
-        raise Invalid("Say why the documents still awaited are waived (the reason)")
+        raise Invalid("Say why the claim goes on without the documents still awaited "
+                      "(the reason)", field="reason")
     reason = inputs.text(reason, "The reason", MAX_REASON,
                          required=to in lifecycle.NEEDS_REASON)
     amount = _settlement_amount(claim, to, settlement_amount_cents)

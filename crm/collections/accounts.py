@@ -66,5 +66,5 @@ def on_case(session: Session, debt: DebtAccount, actor: User | None, text: str) 
     case = session.get(Case, debt.case_id)
     timeline.record(session, case, medium="note", direction="internal",
                     body=f"{debt.account_number}: {text}", agent_id=actor.id if actor else None,
-                    status="saved", occurred_at=utcnow())
+                    status=timeline.LOGGED, occurred_at=utcnow())
     events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)

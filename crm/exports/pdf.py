@@ -12,6 +12,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
+from crm.core.labels import LABELS, label, title
 from crm.exports.reading import Sections
 
 # Noto Sans, a Unicode TrueType font from a pinned dependency (fontpkg-noto-sans): names
@@ -50,7 +51,7 @@ def text(value) -> str:
         value = json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)[:_JSON_LIMIT]
     value = str(value).replace("\t", "    ").replace("\r\n", "\n").replace("\r", "\n")
     letters = _letters()
-    return "".join(c if ord(c) in letters else "?" for c in value
+    return "".join(c if c == "\n" or ord(c) in letters else "?" for c in value
                    if c == "\n" or c.isprintable())
 
 
@@ -157,11 +158,12 @@ def write(path: str, made: dict, found: Sections, timeline: Iterable[list[dict]]
     for page in trail:
         empty = False
         for event in page:
-            doc.subheading(f"{text(event['at'])} - {event['action']} - "
-                           f"{event['object_type']} {event['object_id']}")
+            action = event["action"].replace(".", " ").replace("_", " ")
+            doc.subheading(f"{text(event['at'])} - {action} - "
+                           f"{label(event['object_type'])} {event['object_id']}")
             doc.line_of("By", event["actor_label"])
-            doc.line_of("Before", event["before"])
-            doc.line_of("After", event["after"])
+            doc.line_of("Before", _fields(event["before"]))
+            doc.line_of("After", _fields(event["after"]))
         tick(len(page))
     if empty:
         doc.none()
@@ -171,43 +173,48 @@ def write(path: str, made: dict, found: Sections, timeline: Iterable[list[dict]]
 def _case(doc: CaseFilePdf, found: Sections) -> None:
     c = found.case
     doc.heading("Case")
-    for label, key in (("Customer", "customer"), ("Customer reference", "customer_ref"),
-                       ("Status", "status"), ("Priority", "priority"), ("Owner", "owner"),
-                       ("Flags", "flags"), ("Sensitive", "sensitive"), ("Summary", "summary"),
-                       ("Opened", "opened"), ("Last activity", "last_activity")):
-        doc.line_of(label, c[key])
+    # Codes print as the words the screens use (crm.core.labels), free text as written.
+    shown = {**c, "status": label(c["status"]), "priority": label(c["priority"]),
+             "flags": ", ".join(label(f) for f in c["flags"])}
+    for name, key in (("Customer", "customer"), ("Customer reference", "customer_ref"),
+                      ("Status", "status"), ("Priority", "priority"), ("Owner", "owner"),
+                      ("Flags", "flags"), ("Sensitive", "sensitive"), ("Summary", "summary"),
+                      ("Opened", "opened"), ("Last activity", "last_activity")):
+        doc.line_of(name, shown[key])
     for cp in found.contact_points:
-        doc.line_of(f"Contact ({cp['kind']}{', ' + cp['label'] if cp['label'] else ''})",
+        doc.line_of(f"Contact ({label(cp['kind'])}{', ' + cp['label'] if cp['label'] else ''})",
                     cp["value"])
 
 
 def _work(doc: CaseFilePdf, found: Sections) -> None:
     doc.heading("Claims")
     for c in _each(doc, found.claims):
-        doc.subheading(f"Claim {c['number']} - {c['status']}")
-        for label, key in (("Status reason", "status_reason"), ("Policy", "policy_number"),
-                           ("Policy start", "policy_start"), ("Loss date", "loss_date"),
-                           ("Type", "claim_type"), ("Bank account", "bank_account"),
-                           ("Description", "description"), ("Opened", "created_at")):
-            doc.line_of(label, c[key])
+        doc.subheading(f"Claim {c['number']} - {label(c['status'])}")
+        c = {**c, "claim_type": label(c["claim_type"])}
+        for name, key in (("Status reason", "status_reason"), ("Policy", "policy_number"),
+                          ("Policy start", "policy_start"), ("Loss date", "loss_date"),
+                          ("Type", "claim_type"), ("Bank account", "bank_account"),
+                          ("Description", "description"), ("Opened", "created_at")):
+            doc.line_of(name, c[key])
         doc.line_of("Reported amount", money(c["reported_amount_cents"], c["currency"]))
         doc.line_of("Reserve", money(c["reserve_cents"], c["currency"]))
     doc.heading("Decisions")
     for d in _each(doc, found.decisions):
-        doc.subheading(f"{d['kind'].replace('_', ' ')} - {d['status']}")
-        for label, key in (("Summary", "summary"), ("Asked by", "maker"),
-                           ("Decided by", "checker"), ("Decided", "decided_at"),
-                           ("Note", "note"), ("Asked", "created_at")):
-            doc.line_of(label, d[key])
+        doc.subheading(f"{title(d['kind'])} - {label(d['status'])}")
+        for name, key in (("Summary", "summary"), ("Asked by", "maker"),
+                          ("Decided by", "checker"), ("Decided", "decided_at"),
+                          ("Note", "note"), ("Asked", "created_at")):
+            doc.line_of(name, d[key])
     doc.heading("Investigations")
     for i in _each(doc, found.investigations):
-        doc.subheading(f"Investigation {i['reference']} - {i['status']}")
-        for label, key in (("Severity", "severity"), ("Risk score", "risk_score"),
-                           ("Escalation", "summary"), ("Investigator", "assigned_to"),
-                           ("Taken", "taken_at"), ("Snoozed until", "snoozed_until"),
-                           ("Outcome", "outcome"), ("Outcome summary", "outcome_summary"),
-                           ("Closed", "closed_at"), ("Opened", "created_at")):
-            doc.line_of(label, i[key])
+        doc.subheading(f"Investigation {i['reference']} - {label(i['status'])}")
+        i = {**i, "severity": label(i["severity"]), "outcome": label(i["outcome"])}
+        for name, key in (("Severity", "severity"), ("Risk score", "risk_score"),
+                          ("Escalation", "summary"), ("Investigator", "assigned_to"),
+                          ("Taken", "taken_at"), ("Snoozed until", "snoozed_until"),
+                          ("Outcome", "outcome"), ("Outcome summary", "outcome_summary"),
+                          ("Closed", "closed_at"), ("Opened", "created_at")):
+            doc.line_of(name, i[key])
         for pin in i["evidence"]:
             what = f"timeline item #{pin['item']}" + (
                 f", attachment #{pin['attachment']}" if pin["attachment"] else "")
@@ -215,20 +222,30 @@ def _work(doc: CaseFilePdf, found: Sections) -> None:
                                     f"{pin['pinned']:%Y-%m-%d}: {pin['note'] or '-'}")
     doc.heading("Red flags")
     for f in _each(doc, found.red_flags):
-        doc.subheading(f"{f['rule']} ({f['status']})")
+        doc.subheading(f"{title(f['rule'])} ({label(f['status'])})")
         doc.line_of("Why", f["reason"])
-        doc.line_of("Facts", f["facts"])
+        doc.line_of("Facts", _fields(f["facts"]))
         doc.line_of("Raised", f["created_at"])
     doc.heading("Debts")
     for d in _each(doc, found.debts):
-        doc.subheading(f"Account {d['account_number']} - {d['status']}")
+        doc.subheading(f"Account {d['account_number']} - {label(d['status'])}")
         doc.line_of("Creditor", d["creditor"])
         doc.line_of("Original balance", money(d["original_balance_cents"], d["currency"]))
         doc.line_of("Balance", money(d["balance_cents"], d["currency"]))
-        for label, key in (("Delinquent since", "delinquent_since"),
-                           ("Charged off", "charge_off_date"), ("Disputed", "disputed"),
-                           ("Ceased", "ceased"), ("Stop reason", "stop_reason")):
-            doc.line_of(label, d[key])
+        for name, key in (("Delinquent since", "delinquent_since"),
+                          ("Charged off", "charge_off_date"), ("Disputed", "disputed"),
+                          ("Ceased", "ceased"), ("Stop reason", "stop_reason")):
+            doc.line_of(name, label(d[key]) if key == "stop_reason" else d[key])
+
+
+def _fields(values) -> str:
+    # A rule's facts or an audit event's before and after: one "Name: value" a line, a code
+    # among the values as its words (a nested list or mapping as data, cut short).
+    if not isinstance(values, dict):
+        return text(values)
+    def shown(value) -> str:
+        return label(value) if isinstance(value, str) and value in LABELS else text(value)
+    return "\n".join(f"{title(k)}: {shown(v)}" for k, v in values.items())
 
 
 def _each(doc: CaseFilePdf, rows: list[dict]) -> list[dict]:
@@ -239,22 +256,22 @@ def _each(doc: CaseFilePdf, rows: list[dict]) -> list[dict]:
 
 
 def _entry(doc: CaseFilePdf, e: dict) -> None:
-    doc.subheading(f"{text(e['occurred_at'])} - {e['medium']} {e['direction']} "
-                   f"({e['status']}) #{e['id']}")
+    doc.subheading(f"{text(e['occurred_at'])} - {title(e['medium'])} {label(e['direction'])} "
+                   f"({label(e['status'])}) #{e['id']}")
     doc.line_of("Agent", e["agent"])
     doc.line_of("From", e["from"])
     doc.line_of("To", e["to"])
     doc.line_of("Subject", e["subject"])
     if e["duration_seconds"] is not None:
         doc.line_of("Duration", f"{e['duration_seconds']} s")
-    doc.line_of("Disposition", e["disposition"])
+    doc.line_of("Disposition", label(e["disposition"]))
     if e["body"]:
         doc.paragraph(e["body"])
     for w in e["wrap_ups"]:
         doc.line_of(f"Wrap-up by {w['agent'] or 'an agent'}",
-                    f"{w['label'] or ''}{': ' if w['label'] and w['notes'] else ''}"
+                    f"{label(w['label'])}{': ' if w['label'] and w['notes'] else ''}"
                     f"{w['notes']}")
     for f in e["files"]:
-        doc.line_of("Raw message" if f["kind"] == "raw" else f"File ({f['kind']})",
+        doc.line_of("Raw message" if f["kind"] == "raw" else f"File ({label(f['kind'])})",
                     f"{f['filename']} - {f['content_type']}, {f['size']} bytes"
                     f"{', sha256 ' + f['sha256'] if f['sha256'] else ''}")

@@ -82,7 +82,7 @@ def sections(session: Session, case_id: int) -> Sections:
         case={"reference": case.reference, "customer": customer.display_name,
               "customer_ref": customer.external_ref, "status": case.status,
               "priority": case.priority, "owner": names.get(case.owner_id),
-              "flags": ", ".join(case.flags or []), "sensitive": case.sensitive,
+              "flags": list(case.flags or []), "sensitive": case.sensitive,
               "summary": case.summary, "opened": case.created_at,
               "last_activity": case.last_activity_at},
         contact_points=[{"kind": cp.kind, "value": cp.value, "label": cp.label}

@@ -62,14 +62,18 @@ def offer(session: Session, case: Case, found: list[Finding]) -> None:
 
 
 def _revive(session: Session, low: int, high: int, kind: str) -> None:
-    # Withdrawn because the shared thing went, and now it is back: suggest it again. One an
-    # investigator dismissed stays dismissed.
+    # Withdrawn because the shared thing went, and now it is back; or accepted, and the link
+    # it made since unlinked (offer() asks only for pairs not linked): suggest it again. One
+    # an investigator dismissed stays dismissed.
     gone = session.scalars(select(LinkSuggestion).where(
         LinkSuggestion.customer_id == low, LinkSuggestion.other_id == high,
-        LinkSuggestion.key == kind, LinkSuggestion.status == "dismissed",
-        LinkSuggestion.decided_by_id.is_(None))).first()
+        LinkSuggestion.key == kind, or_(
+            LinkSuggestion.status == "accepted",
+            (LinkSuggestion.status == "dismissed") & LinkSuggestion.decided_by_id.is_(None)))
+        ).first()
     if gone is not None:
         gone.status, gone.decided_at, gone.decision_reason = "suggested", None, None
+        gone.decided_by_id = None
 
 
 def _linked(session: Session, low: int, high: int) -> bool:

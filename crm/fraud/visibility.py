@@ -49,6 +49,18 @@ def may_see_case(session: Session, actor: User | None, case_id: int) -> bool:
         .limit(1)) is not None
 
 
+def note_veil(session: Session, actor: User, case_id: int) -> int | None:
+    """The investigation a case note by this actor belongs to: the case's newest one still
+    open, when the actor is of the fraud team or is its investigator (else None)."""
+    found = session.scalars(select(Investigation).where(
+        Investigation.case_id == case_id, Investigation.status != "closed")
+        .order_by(Investigation.id.desc()).limit(1)).first()
+    if found is None:
+        return None
+    mine = "fraud" in actor.roles or found.assigned_to_id == actor.id
+    return found.id if mine else None
+
+
 def veiled(meta: dict | None) -> bool:
     """True for a timeline entry of an investigation (its step, its note, its escalation)."""
     return bool((meta or {}).get(VEILED_BY))

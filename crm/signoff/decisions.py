@@ -226,4 +226,4 @@ def _label(kind: str) -> str:
 
 def _on_timeline(session: Session, case: Case, actor: User, text: str) -> None:
     timeline.record(session, case, medium="note", direction="internal", body=text,
-                    agent_id=actor.id, status="saved", occurred_at=utcnow())
+                    agent_id=actor.id, status=timeline.LOGGED, occurred_at=utcnow())

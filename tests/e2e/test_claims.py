@@ -139,10 +139,15 @@ def test_every_claim_field_is_labelled_and_a_settlement_states_its_amount(
     expect(card.locator(".error")).to_contain_text(
         "Claim E2E-CLM-2 is still waiting for Police report: mark it received, or waive it "
         "with a reason, before it is assessed")
+    expect(move.get_by_label("Why (optional)", exact=True)).to_be_visible()
     move.get_by_label("Go on without them (say why below)").check()
+    # Going on without them makes the reason required: the label says so, never "optional".
+    expect(move.get_by_label("Why (optional)", exact=True)).to_have_count(0)
     move.get_by_role("button", name="Move to assessed", exact=True).click()
-    expect(card.locator(".error")).to_contain_text("Say why the documents still awaited")
-    move.get_by_label("Why (optional)").fill("The insurer's own photos are enough")
+    expect(card.locator(".error")).to_contain_text(
+        "Say why claim E2E-CLM-2 goes on without Police report.")
+    move.get_by_label("Why go on without them", exact=True).fill(
+        "The insurer's own photos are enough")
     move.get_by_role("button", name="Move to assessed", exact=True).click()
     expect(card.locator(".claim-status")).to_have_text("assessed")
     expect(card.locator(".claim-document")).to_contain_text("Police report · waived")

@@ -48,6 +48,21 @@ def test_an_agent_escalates_and_an_investigator_takes_and_closes_it(new_page, li
     panel.get_by_role("button", name="Add note").click()
     expect(panel.locator("#investigation-notes")).to_contain_text("Called the bike shop")
 
+    # Escalating further asks for where to and why in the panel (no browser prompt): an
+    # empty reason is refused beside the box; Cancel leaves the status alone.
+    panel.locator("#investigation-send-up").click()
+    panel.locator("#investigation-send-up-submit").click()
+    expect(panel.locator("#investigation-send-up-error")).to_have_text(
+        "Say where it goes and why (SIU, legal, the police…).")
+    panel.locator("#investigation-send-up-cancel").click()
+    expect(panel.locator("#investigation-send-up-form")).to_be_hidden()
+    expect(panel.locator("#investigation-status")).to_have_text("investigating")
+    panel.locator("#investigation-send-up").click()
+    expect(panel.locator("#investigation-send-up-error")).to_have_text("")
+    panel.get_by_label("Escalate further: where to, and why").fill("To SIU: a ring of four")
+    panel.locator("#investigation-send-up-submit").click()
+    expect(panel.locator("#investigation-status")).to_have_text("escalated")
+
     panel.locator("#investigation-outcome-select").select_option("confirmed_fraud")
     panel.locator("#investigation-close-summary").fill("Same frame number on every claim")
     panel.get_by_role("button", name="Close investigation").click()
@@ -59,6 +74,7 @@ def test_an_agent_escalates_and_an_investigator_takes_and_closes_it(new_page, li
     expect(fraud.locator("#fraud-queue")).to_contain_text("Fraud queue")
     expect(fraud.locator("#fraud-queue")).not_to_contain_text(reference)
     for step in ("Escalated to the fraud team", "Investigation taken by",
+                 "Investigation escalated further: To SIU: a ring of four",
                  "Investigation closed (confirmed fraud)"):
         expect(fraud.locator("#timeline")).to_contain_text(step)
 

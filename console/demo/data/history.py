@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from console.demo.data.people import OUR_EMAILS, OUR_NUMBERS, Person
 from console.demo.data.work import CaseWork
+from crm.fraud import visibility
 
 # How often each kind of episode happens, per line of work.
 EPISODE_WEIGHTS = {
@@ -32,9 +33,9 @@ CALL_SUMMARIES = {
                   "Took first notice of loss; photos to follow by WhatsApp.",
                   "Confirmed the repair quote for {claim} was received."],
     "fraud": ["Customer does not recognise three card payments; card blocked.",
-              "Verified identity with security questions; statement taken for {inv}.",
+              "Verified identity with security questions; statement taken for the review.",
               "Customer reports a call from someone claiming to be the bank.",
-              "Explained the investigation {inv} timeline; no new transactions."],
+              "Explained how long the review takes; no new transactions."],
     "collections": ["Discussed the balance on {account} with {creditor}; promise to pay {amount}.",
                     "Customer lost their job; noted hardship, offered a payment plan.",
                     "Payment of {amount} taken over the phone on {account}.",
@@ -58,7 +59,7 @@ AGENT_TEXTS = {
                   "Reminder: the assessor visits tomorrow between 9 and 12."],
     "fraud": ["Hi {first}, we blocked your card to protect you. Please call us back.",
               "We will never ask for your PIN or one-time password.",
-              "Your new card is on its way.", "Investigation {inv} is in progress."],
+              "Your new card is on its way.", "Our review of your report is in progress."],
     "collections": ["Hi {first}, a reminder of your promised payment of {amount} due {due}.",
                     "Thanks {first}, we received your payment on {account}.",
                     "Please call us about your account with {creditor}.",
@@ -67,7 +68,7 @@ AGENT_TEXTS = {
 EMAIL_SUBJECTS = {
     "insurance": ["Your claim {claim}", "Documents needed for {claim}", "Assessor appointment",
                   "Claim settlement letter"],
-    "fraud": ["Security alert on your account", "Investigation {inv}: statement",
+    "fraud": ["Security alert on your account", "Your statement for our review",
               "Your replacement card", "Please verify recent activity"],
     "collections": ["Your account {account}", "Payment plan confirmation",
                     "Statement of account from {creditor}", "Dispute received"],
@@ -219,8 +220,13 @@ class HistoryMaker:
         return [(0, self._note_fields(p, w, line, self._agent(line)))]
 
     def _note_fields(self, p, w, line, agent) -> dict:
-        return {"medium": "note", "direction": "internal", "status": "saved",
-                "body": self._fill(self.rng.choice(NOTES[line]), p, w), "agent_id": agent}
+        fields = {"medium": "note", "direction": "internal", "status": "saved",
+                  "body": self._fill(self.rng.choice(NOTES[line]), p, w), "agent_id": agent}
+        if line == "fraud" and w.investigation_ids:
+            # A note about the investigation is the investigation's: veiled as its details
+            # are from everyone outside the fraud team (crm.fraud.visibility).
+            fields["meta"] = {visibility.VEILED_BY: w.investigation_ids[-1], "step": "note"}
+        return fields
 
     def _system(self, p: Person, w: CaseWork, line: str) -> list:
         agent = self._agent(line)

@@ -43,6 +43,8 @@ class CaseWork:
 
     claims: list[str] = field(default_factory=list)
     investigations: list[str] = field(default_factory=list)
+    # Their ids once written: the fraud team's notes on the case are the newest one's.
+    investigation_ids: list[int] = field(default_factory=list)
     accounts: list[str] = field(default_factory=list)
     creditors: list[str] = field(default_factory=list)
 

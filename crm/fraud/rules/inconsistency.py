@@ -1,19 +1,28 @@
 """Inconsistency flags: a loss date, amount or bank account stated in a note, a call's
-wrap-up or an email, or a loss date, amount, bank account or policy number read from a
-document (a claim form's PDF, crm.documents), that disagrees with the claim record, both
-sources quoted."""
+wrap-up, an email or a message, or a loss date, amount, bank account or policy number read
+from a document (a claim form's PDF, crm.documents), that disagrees with the claim record, both
+sources quoted.
+
+Only what people said counts: staff's notes, wrap-ups, messages to and from the customer, and
+the documents they sent. The notes the system writes itself ("Claim CLM-1: moved to settled,
+USD 4,000.00") and the messages it sends on its own (auto-replies, chat transcripts) state
+nothing new, and would only quote the record, or an old value of it, back at itself.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
+from crm.cases import timeline
 from crm.fraud.rules.base import Facts, Finding
 from crm.fraud.rules.statements import Stated, stated
 from crm.models import Claim, DocumentSummary, Interaction, RedFlag
 
 NAME = "statement_mismatch"
 # Where agents and customers state facts in words (a call's words are in its wrap-up).
-MEDIA = ("note", "email", "voice")
+MEDIA = ("note", "email", "voice", "sms", "whatsapp", "chat")
+_SOURCES = {"note": "A note", "email": "An email", "voice": "A call", "sms": "A text message",
+            "whatsapp": "A WhatsApp message", "chat": "A chat message"}
 _FIELDS = {"loss_date": ("loss date", lambda c: c.loss_date and c.loss_date.isoformat()),
            "amount": ("reported amount", lambda c: c.reported_amount_cents is not None
                       and str(c.reported_amount_cents)),
@@ -26,8 +35,7 @@ DOCUMENT_FACTS = ("loss_date", "amount", "bank_account", "policy_number")
 
 def texts(item: Interaction) -> list[tuple[str, str]]:
     """(source, text) pairs of an interaction: its body, and each wrap-up's notes."""
-    source = {"note": "A note", "email": "An email", "voice": "A call"}.get(item.medium,
-                                                                          "A message")
+    source = _SOURCES.get(item.medium, "A message")
     found = [(source, item.body)] if item.body and item.medium != "voice" else []
     found += [("A call's wrap-up", w.get("notes") or "")
               for w in (item.meta or {}).get("wrap_ups", []) if w.get("notes")]
@@ -44,17 +52,24 @@ def _shown(what: str, claim: Claim) -> str:
     return claim.loss_date.isoformat()
 
 
+def said_by_people():
+    """The interactions in which a person stated something: not a note the system logged,
+    not a message it sent on its own (outbound with no one's name on it)."""
+    return and_(Interaction.medium.in_(MEDIA), Interaction.status != timeline.LOGGED,
+                or_(Interaction.direction != "outbound", Interaction.agent_id.is_not(None)))
+
+
 def _statements(facts: Facts) -> list[Interaction]:
     s, case = facts.session, facts.case
     flagged = [f.facts.get("stated", {}).get("interaction_id") for f in s.scalars(
         select(RedFlag).where(RedFlag.case_id == case.id, RedFlag.rule == NAME))]
     newest = select(Interaction.id).where(
-        Interaction.case_id == case.id, Interaction.medium.in_(MEDIA)).order_by(
+        Interaction.case_id == case.id, said_by_people()).order_by(
         Interaction.occurred_at.desc(), Interaction.id.desc()).limit(
         facts.thresholds.statement_scan)
     wanted = {i for i in (*facts.interaction_ids, *flagged) if i}
     return list(s.scalars(select(Interaction).where(
-        Interaction.case_id == case.id,
+        Interaction.case_id == case.id, said_by_people(),
         or_(Interaction.id.in_(newest.scalar_subquery()), Interaction.id.in_(wanted)))
         .order_by(Interaction.id)))
 

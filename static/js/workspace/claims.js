@@ -145,8 +145,19 @@ export class ClaimPanel {
       h("label", { class: "field-check" }, waived, " Go on without them (say why below)"));
     }
     const reason = h("input", { name: "reason", maxlength: 2000, size: 30, required: m.needs_reason });
-    fields.push(field(m.needs_reason ? `Why ${m.label}` : "Why (optional)", reason,
-      waived ? "required to go on without the documents" : null));
+    const why = field("Why", reason, waived ? "required to go on without the documents" : null);
+    // The reason is asked for when the move needs one, or when going on without documents:
+    // the label says so as the box is ticked, never "optional" for what is required.
+    const needed = () => m.needs_reason || Boolean(waived?.checked);
+    const follow = () => {
+      why.querySelector(".field-name").textContent = m.needs_reason ? `Why ${m.label}`
+        : waived?.checked ? "Why go on without them" : "Why (optional)";
+      reason.required = needed();
+      reason.setAttribute("aria-required", String(needed()));
+    };
+    waived?.addEventListener("change", follow);
+    follow();
+    fields.push(why);
     const submit = h("button", { type: "submit", class: "small" }, label);
     const cancel = h("button", { type: "button", class: "link", onclick: () => {
       this.parts.delete(`${x.id}:move`);
@@ -158,6 +169,13 @@ export class ClaimPanel {
       event.preventDefault();
       if (submit.disabled) return;
       fill(error);
+      if (needed() && !reason.value.trim()) {
+        fill(error, waived?.checked && !m.needs_reason
+          ? `Say why claim ${x.number} goes on without ${m.documents_outstanding.join(", ")}.`
+          : `Say why claim ${x.number} is ${m.label}.`);
+        reason.focus();
+        return;
+      }
       const body = { to: m.to, reason: reason.value.trim() || null };
       if (amount) {
         body.settlement_amount_cents = amount.value.trim() ? cents(amount.value) : null;

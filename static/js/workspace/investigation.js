@@ -9,6 +9,9 @@ const SEVERITIES = ["low", "medium", "high", "critical"];
 const OUTCOMES = ["false_positive", "confirmed_fraud", "inconclusive"];
 const words = label;
 const works = () => holds("fraud", "supervisor");
+const QUEUE_KEY = "caseline.fraudQueue.unfolded";
+const queueUnfolded = () => { try { return localStorage.getItem(QUEUE_KEY) === "1"; } catch { return false; } };
+const rememberQueue = (open) => { try { localStorage.setItem(QUEUE_KEY, open ? "1" : "0"); } catch { /* private mode */ } };
 
 export class InvestigationPanel {
   constructor(root, queueRoot, openCase) {
@@ -85,17 +88,14 @@ export class InvestigationPanel {
         h("button", { type: "submit" }, "Close investigation"));
       close.addEventListener("submit", act(() => post(`${url}/close`, { outcome: outcome.value, summary: summary.value })));
       parts.push(h("div", { class: "inv-actions" }, "Severity ", severity, " ",
-        h("button", { type: "button", class: "secondary", id: "investigation-send-up", onclick: act(async () => {
-          const reason = prompt("Escalate further: where to and why?");
-          if (reason) await post(`${url}/escalate`, { reason });
-        }) }, "Escalate further…"), " ", until,
+        this.sendUpButton(inv), " ", until,
         h("button", { type: "button", class: "secondary", id: "investigation-snooze", onclick: act(() =>
           send("PATCH", url, { snoozed_until: until.value ? `${until.value}T08:00:00Z` : null })) }, "Snooze"),
-        close));
+        this.sendUpForm(inv, url), close));
     }
     parts.push(h("h3", {}, "Evidence"), inv.evidence.length
       ? h("ul", { id: "investigation-evidence" }, inv.evidence.map((e) => h("li", {},
-        `${e.item ? `${e.item.medium}: ${(e.item.body || "").slice(0, 80)}` : e.key}${e.note ? ` — ${e.note}` : ""} `,
+        `${e.item ? `${words(e.item.medium)}: ${(e.item.body || "").slice(0, 80)}` : e.key}${e.note ? ` — ${e.note}` : ""} `,
         open && works() ? h("button", { type: "button", class: "link", onclick: act(() => del(`${url}/evidence/${e.id}`)) }, "unpin") : "")))
       : h("p", { class: "muted" }, "Nothing pinned yet"));
     if (open && works() && mine && inv.status !== "open") parts.push(this.pinForm(url, act));
@@ -115,14 +115,72 @@ export class InvestigationPanel {
     fill(this.root, head, more, this.error);
   }
 
+  // "Escalate further" opens a small form in the panel (where to and why, required). It is
+  // kept across live refreshes of the same investigation, so a reason being typed survives.
+  sendUpForm(inv, url) {
+    if (this.sendUp?.id === inv.id) return this.sendUp.form;
+    const reason = h("textarea", { id: "investigation-send-up-reason", rows: 2, maxlength: 2000,
+      "aria-required": "true", "aria-describedby": "investigation-send-up-error",
+      placeholder: "e.g. To SIU: the same invoice on three claims" });
+    const error = h("span", { class: "error field-error", id: "investigation-send-up-error", role: "alert" });
+    const submit = h("button", { type: "submit", id: "investigation-send-up-submit" }, "Escalate");
+    const cancel = h("button", { type: "button", class: "secondary", id: "investigation-send-up-cancel" }, "Cancel");
+    const form = h("form", { id: "investigation-send-up-form", class: "inv-send-up", hidden: true, novalidate: true },
+      h("label", { for: reason.id }, "Escalate further: where to, and why"), reason, error,
+      h("div", { class: "inv-form-actions" }, submit, " ", cancel));
+    const shut = () => {
+      form.hidden = true;
+      reason.value = "";
+      fill(error);
+      document.getElementById("investigation-send-up")?.focus();
+    };
+    cancel.addEventListener("click", shut);
+    form.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); shut(); } });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      fill(error);
+      if (!reason.value.trim()) {
+        fill(error, "Say where it goes and why (SIU, legal, the police…).");
+        reason.focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        await post(`${url}/escalate`, { reason: reason.value });
+      } catch (err) {
+        fill(error, err.message);
+        submit.disabled = false;
+        return;
+      }
+      this.sendUp = null;
+      await this.refresh();
+      this.loadQueue();
+    });
+    this.sendUp = { id: inv.id, form };
+    return form;
+  }
+
+  sendUpButton(inv) {
+    return h("button", { type: "button", class: "secondary", id: "investigation-send-up",
+      "aria-controls": "investigation-send-up-form", onclick: () => {
+        const form = this.sendUp?.id === inv.id ? this.sendUp.form : null;
+        if (!form) return;
+        form.hidden = false;
+        form.querySelector("textarea").focus();
+      } }, "Escalate further…");
+  }
+
   // Pin one of the case's recent timeline items (or its first attachment) as evidence.
   pinForm(url, act) {
     const pick = h("select", { id: "investigation-pin-item", "aria-label": "Timeline item to pin" });
     const note = h("input", { id: "investigation-pin-note", placeholder: "Why it matters", maxlength: 2000 });
     const form = h("form", { class: "inv-pin" }, pick, " ", note, " ", h("button", { type: "submit" }, "Pin as evidence"));
     get(`/cases/${this.caseId}/timeline?limit=50`).then((page) => fill(pick, page.items
-      .filter((i) => !(i.medium === "system" && i.body.startsWith("Evidence")))
-      .map((i) => h("option", { value: i.id }, `${i.medium} · ${when(i.occurred_at)} · ${(i.body || i.subject || "").slice(0, 60)}`)))).catch(() => {});
+      // What people said or sent is evidence; the system's own entries (the investigation's
+      // steps, a status change) are not.
+      .filter((i) => i.medium !== "system")
+      .map((i) => h("option", { value: i.id }, `${words(i.medium)} · ${when(i.occurred_at)} · ${(i.body || i.subject || "").slice(0, 60)}`)))).catch(() => {});
     form.addEventListener("submit", act(() => post(`${url}/evidence`, { interaction_id: Number(pick.value), note: note.value })));
     return form;
   }
@@ -132,9 +190,15 @@ export class InvestigationPanel {
     let queue;
     try { queue = await get("/investigations"); } catch { return; }
     this.queueRoot.hidden = false;
-    fill(this.queueRoot, h("h2", {}, `Fraud queue (${queue.items.length})`), h("ul", { id: "fraud-queue-items" },
+    // Folded to its one line unless unfolded (remembered): at 1280×720 a list of ten lines
+    // above every case left the case's own panels no room.
+    const fold = h("details", { id: "fraud-queue-fold", class: "fraud-queue-fold", open: queueUnfolded(),
+      ontoggle: () => rememberQueue(fold.open) },
+    h("summary", {}, h("h2", {}, `Fraud queue (${queue.items.length})`)),
+    h("ul", { id: "fraud-queue-items" },
       queue.items.map((i) => h("li", { class: `inv-${i.severity}`, dataset: { id: i.id } },
         h("a", { href: `#case/${i.case_id}` }, `${i.reference} · ${i.customer_name}`),
         h("span", { class: "muted" }, ` · ${words(i.status)} · ${words(i.severity)}${i.assigned_to ? ` · ${i.assigned_to.name}` : ""}`)))));
+    fill(this.queueRoot, fold);
   }
 }

@@ -268,3 +268,53 @@ def test_once_closed_others_read_review_finished_and_nothing_else(
     text = json.dumps(pushed, default=str)
     assert OUTCOME not in text and "false_positive" not in text
     assert "under review" not in text
+
+
+TEAM_NOTE = "Repair shop owner is the claimant's brother-in-law"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_fraud_teams_case_notes_are_veiled_like_the_investigation(
+        role, client, session, as_user, connect, world, make_user):
+    """A note the fraud team writes on a case under investigation (with the case's own note
+    box, not the investigation's) is the investigation's: the same roles read it, everyone
+    else reads "under review" on the timeline and over the socket."""
+    from crm.cases import timeline
+
+    user, headers = _as(role, session, as_user, world)
+    sock = connect(user, available=False)
+    assert sock.emit(events.CASE_WATCH, {"case_id": world.case_id}, namespace="/agent",
+                     callback=True)["ok"]
+    sock.get_received("/agent")
+    note = timeline.add_note(session, make_user("fraud"), world.case_id, TEAM_NOTE)
+    session.commit()
+    pushed = json.dumps(sock.get_received("/agent"), default=str)
+    items = client.get(f"/api/v1/cases/{world.case_id}/timeline", headers=headers
+                       ).get_json()["items"]
+    [shown] = [i for i in items if i["id"] == note.id]
+    notes = client.get(f"/api/v1/investigations/{world.investigation_id}/notes",
+                       headers=headers)
+    if role in PERMITTED:
+        assert shown["body"] == TEAM_NOTE  # (the case room's broadcast is veiled for all)
+        assert TEAM_NOTE in notes.get_data(as_text=True)  # one of the investigation's notes
+        return
+    assert (shown["body"], shown["status"]) == ("under review", "recorded")
+    assert TEAM_NOTE not in pushed and "under review" in pushed
+    assert notes.status_code in (403, 404) and TEAM_NOTE not in notes.get_data(as_text=True)
+
+
+def test_a_plain_agents_note_and_a_closed_investigation_leave_notes_plain(
+        client, session, as_user, world, make_user):
+    """Notes by people outside the fraud team, and notes once the work is closed, are not
+    the investigation's: everyone reads them."""
+    from crm.cases import timeline
+
+    _, headers = as_user("agent")
+    by_agent = timeline.add_note(session, make_user("agent"), world.case_id, "Called back")
+    investigations.close(session, make_user("supervisor"), world.investigation_id,
+                         "false_positive", "genuine")
+    after = timeline.add_note(session, make_user("fraud"), world.case_id, "Card reissued")
+    session.commit()
+    items = {i["id"]: i["body"] for i in client.get(
+        f"/api/v1/cases/{world.case_id}/timeline", headers=headers).get_json()["items"]}
+    assert (items[by_agent.id], items[after.id]) == ("Called back", "Card reissued")

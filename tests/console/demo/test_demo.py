@@ -255,3 +255,31 @@ def test_the_demo_ring_is_flagged_linked_and_under_investigation(demo):
     assert len(links) >= 2 and all(lk.reason for lk in links)
     assert waiting  # one left for an investigator to accept on screen
     assert bulk_flagged > 3  # the bulk claims met the rules too
+
+
+def test_the_fraud_teams_notes_are_veiled_from_plain_agents(demo):
+    """The seeded notes about an investigation belong to it: a plain agent reads "under
+    review" (or "review finished" once closed) in their place, as the services write them."""
+    from console.demo.data.history import NOTES
+    from crm.fraud import visibility
+
+    app = demo[0]
+    with app.app_context():
+        s = db_session()
+        notes = s.execute(select(Interaction.case_id, Interaction.meta).join(
+            Investigation, Investigation.case_id == Interaction.case_id).where(
+            Interaction.medium == "note", Interaction.body.in_(NOTES["fraud"]))).all()
+        closed = s.scalars(select(Investigation.case_id).where(
+            Investigation.status == "closed").join(Interaction, Interaction.case_id ==
+                                                   Investigation.case_id).where(
+            Interaction.medium == "note", Interaction.body.in_(NOTES["fraud"]))).first()
+        s.commit()
+    assert notes and all(visibility.veiled(meta) for _, meta in notes)
+    client = app.test_client()
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": "agent@caseline.demo", "password": DEMO_PASSWORD,
+                                "csrf_token": token})
+    page = client.get(f"/api/v1/cases/{closed}/timeline?limit=200")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "review finished" in text
+    assert not [n for n in NOTES["fraud"] if n in text]

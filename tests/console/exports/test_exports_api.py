@@ -51,7 +51,7 @@ def test_the_pdf_lists_every_timeline_item(client, as_user, fraud_case, session)
         assert section in text
     # The lines of work and the fraud details are in it, and the trail of asking for it.
     for fact in ("CLM-7781", "Loss 10 days after the policy started", "Pay the plumber's invoice",
-                 "Two versions of how the pipe burst", "invoice.pdf", "export.requested",
+                 "Two versions of how the pipe burst", "invoice.pdf", "export requested",
                  "The invoice predates the loss"):
         assert fact in text, fact
     n = session.scalar(select(Interaction.id).where(Interaction.medium == "sms"))

@@ -115,3 +115,42 @@ def test_names_beyond_western_european_letters_print_as_written(session, default
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Case file " + case.reference + ": Łukasz Żółć" in text
     assert "Spoke with Nguyễn Thị Lan, his neighbour: Ελένη saw the flood. ?" in text
+
+
+def test_the_case_file_prints_words_not_codes(session, default_client, make_user, factory,
+                                              store):
+    """A legal reader sees "first notice of loss" and "payment plan", never fnol or
+    payment_plan: the PDF speaks the words the screens do (crm.core.labels)."""
+    from datetime import date
+
+    from crm.claims import records
+    from crm.models import DebtAccount
+
+    case = _case(session, default_client)
+    handler = make_user("claims")
+    records.create(session, handler, case.id, loss_date=date(2026, 3, 2), type="motor",
+                   today=date(2026, 3, 20))
+    session.add(DebtAccount(client_id=case.client_id, case_id=case.id, account_number="4100001",
+                            creditor="Acme", balance_cents=10_000, original_balance_cents=10_000,
+                            currency="USD", status="payment_plan"))
+    timeline.record(session, case, medium="voice", direction="inbound", provider_id="CA9",
+                    status="no-answer", disposition="voicemail_left")
+    session.commit()
+    item = casefiles.start(session, make_user("supervisor"), case.id, "pdf")
+    session.commit()
+    runs.run(factory, item.id, store)
+    _, data = _export(session, store, item.id)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    text = " ".join(text.split())
+    assert "first notice of loss" in text and "payment plan" in text
+    assert "voicemail left" in text and "Call inbound (no answer)" in text
+    for code in ("fnol", "payment_plan", "voicemail_left", "no-answer"):
+        assert code not in text, code
+
+
+def test_line_breaks_print_as_line_breaks():
+    """A body's line breaks break lines; they never print as "?" (the font has no glyph
+    for them)."""
+    from crm.exports.pdf import text
+
+    assert text("Hello,\nthe pipe burst.\r\nThanks") == "Hello,\nthe pipe burst.\nThanks"

@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from sqlalchemy import select
+
 from crm.cases import timeline
 from crm.fraud.rules.statements import stated
-from crm.models import Claim
+from crm.models import Claim, Interaction
 from tests.fraud_support import change, claim, flags, person
 
 RULE = "statement_mismatch"
@@ -78,3 +80,41 @@ def test_what_counts_as_stated():
 def test_long_and_odd_text_is_read_without_fuss():
     assert [s.what for s in stated("The claim is for $" + "9" * 5000 + ".")] == []
     assert stated("Loss on 31 February 2026, claim $1" + "0" * 30) == []
+
+
+def test_only_what_people_said_is_compared(session, default_client, agent, make_user):
+    """The system's own timeline notes (a claim moved, sign-off asked) and the messages it
+    sends on its own are never read as statements; staff's notes and texts are."""
+    from crm.claims import records, transitions
+    from crm.signoff import decisions
+
+    _, case = person(session, default_client.id, "Ada Logged")
+    handler = make_user("claims")
+    made = records.create(session, handler, case.id, loss_date=date(2026, 3, 2),
+                          reported_amount_cents=100_000, policy_start=date(2025, 1, 1),
+                          today=date(2026, 3, 20))
+    session.commit()
+    # The record changes; the logged note of the old facts must not be read as a statement.
+    records.update(session, handler, made.id, {"loss_date": date(2026, 3, 4),
+                                               "reported_amount_cents": 250_000},
+                   today=date(2026, 3, 20))
+    transitions.move(session, handler, made.id, "triage")
+    decisions.request(session, handler, case.id, kind="claim_payout", summary="Pay the "
+                      "claimed $2,600.00 for the loss on 5 March 2026", amount_cents=260_000,
+                      currency="USD")
+    timeline.record(session, case, medium="email", direction="outbound", status="queued",
+                    provider_id="<auto@x>", body="We got your claim for $9,999.00. Loss on "
+                    "1 January 2026 noted.", meta={"system": True})
+    session.commit()
+    logged = session.scalars(select(Interaction).where(
+        Interaction.case_id == case.id, Interaction.medium == "note")).all()
+    assert logged and {i.status for i in logged} == {timeline.LOGGED}
+    assert flags(session, case, RULE) == []
+    # A customer's text that disagrees is a statement, as is an agent's note.
+    timeline.record(session, case, medium="sms", direction="inbound", provider_id="SM1",
+                    body="The theft happened on 9 March 2026.")
+    timeline.add_note(session, agent, case.id, "Customer says the repairs cost $3,100.00.")
+    session.commit()
+    assert {(f.facts["field"], f.facts["stated"]["source"])
+            for f in flags(session, case, RULE)} == {("loss_date", "text message"),
+                                                     ("amount", "note")}

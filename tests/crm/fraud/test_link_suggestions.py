@@ -80,3 +80,27 @@ def test_a_note_read_for_stated_facts_leaves_suggestions_waiting(session, pair, 
     timeline.add_note(session, agent, case_id, "Customer called about the claim.")
     session.commit()
     assert len(suggestions.for_customer(session, a.id)) == 1
+
+
+def test_unlinking_brings_the_suggestion_back_but_not_a_dismissed_one(session, pair,
+                                                                       make_user):
+    """A link undone is a mistake undone: the shared account is suggested again, to accept
+    or dismiss afresh; a pair dismissed for that account is not offered again."""
+    a, b = pair
+    investigator = make_user("fraud")
+    [waiting] = suggestions.for_customer(session, a.id)
+    suggestions.accept(session, investigator, waiting.suggestion.id, "Same account")
+    session.commit()
+    escalations.unlink(session, investigator, b.id, a.id)
+    session.commit()
+    [back] = suggestions.for_customer(session, a.id)
+    assert (back.suggestion.id, back.suggestion.status, back.other.id) == (
+        waiting.suggestion.id, "suggested", b.id)
+    assert back.suggestion.decided_by_id is None
+    suggestions.dismiss(session, investigator, back.suggestion.id, "Siblings")
+    session.commit()
+    escalations.link(session, investigator, a.id, str(b.id), "Linked by hand after all")
+    session.commit()
+    escalations.unlink(session, investigator, a.id, b.id)
+    session.commit()
+    assert suggestions.for_customer(session, a.id) == []
