@@ -45,9 +45,9 @@ def _click_at(page, js_position: str) -> None:
     # case's panels above it may push it below the fold).
     page.locator("#ring-graph").scroll_into_view_if_needed()
     at = page.evaluate(f"(() => {{ const p = {js_position}; return [p.x, p.y]; }})()")
-    # The panels scroll as one block above the composer: bring the point itself into view.
+    # The panels scroll as one side column: bring the point itself into view.
     page.evaluate("""(y) => {
-      const block = document.getElementById('case-details');
+      const block = document.getElementById('side-scroll');
       const graph = document.getElementById('ring-graph').getBoundingClientRect();
       const view = block.getBoundingClientRect();
       block.scrollTop += graph.top + y - (view.top + view.height / 2);
@@ -77,6 +77,7 @@ def test_the_ring_graph_opens_cases_and_unlinks(new_page, sign_in, live_server, 
                            f".data('case_id') === {ring['B']}")
     edge = (f"{_graph(page)}.edges().filter((e) => e.data('label') === 'same repair shop')[0]")
     _click_at(page, f"{edge}.renderedMidpoint()")
+    page.screenshot(path="/tmp/dlg/ring.png")
     expect(page.locator("#ring-edge")).to_contain_text("same repair shop")
     page.once("dialog", lambda d: d.accept())
     page.locator("#ring-unlink").click()
