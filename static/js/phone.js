@@ -3,6 +3,7 @@
 // whole flow works in demo mode. Shares the tab's one /agent socket (agent-socket.js).
 import { socket } from "/static/js/agent-socket.js";
 import { get, post } from "/static/js/api.js";
+import { confirmDialog } from "/static/js/workspace/dialogs.js";
 import { day } from "/static/js/workspace/format.js";
 import { label } from "/static/js/workspace/labels.js";
 
@@ -614,7 +615,9 @@ for (const form of document.querySelectorAll('form[action$="/logout"]')) {
     const live = !$("phone-call").hidden;
     const ask = live ? "You are on a call: signing out leaves the caller with nobody. Sign out?"
       : "This call still needs its wrap-up. Sign out without it?";
-    if (!window.confirm(ask)) event.preventDefault();
+    event.preventDefault(); // the answer comes later, from the dialog
+    confirmDialog({ id: "sign-out-dialog", title: live ? "Sign out during a call" : "Sign out before the wrap-up",
+      body: ask, confirmLabel: "Sign out", danger: true }).then((yes) => { if (yes) form.submit(); });
   });
 }
 

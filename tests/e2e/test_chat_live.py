@@ -81,7 +81,6 @@ def test_a_visitor_claiming_a_customers_email_is_shown_unverified_until_checked(
     expect(claimant.locator("#chat-log li.visitor")).to_have_count(1)
 
     agent = sign_in(new_page())
-    agent.on("dialog", lambda d: d.accept())
     agent.goto(f"{live_server}/#case/{case_id}")
     banner = agent.locator("#unverified-chats")
     expect(banner).to_contain_text("Ivan Impostor")
@@ -90,7 +89,15 @@ def test_a_visitor_claiming_a_customers_email_is_shown_unverified_until_checked(
     expect(agent.locator("#composer-medium option[value=chat]")).to_have_text("Chat (unverified)")
     expect(agent.locator("#composer-medium")).not_to_have_value("chat")
 
+    # Verifying asks first, in the page; cancelling leaves the chat unverified.
     banner.get_by_role("button", name="Mark verified").click()
+    check = agent.locator("#chat-check-dialog")
+    expect(check).to_contain_text('who gave the name "Ivan Impostor"')
+    check.get_by_role("button", name="Cancel").click()
+    expect(check).to_have_count(0)
+    expect(banner).to_contain_text("Ivan Impostor")
+    banner.get_by_role("button", name="Mark verified").click()
+    check.get_by_role("button", name="Yes, verified").click()
     expect(agent.locator("#unverified-chats")).to_have_count(0)
     expect(agent.locator("#timeline .tl-unverified")).to_have_count(0)
     expect(agent.locator("#composer-medium option[value=chat]")).to_have_text("Chat")

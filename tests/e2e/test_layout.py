@@ -76,6 +76,14 @@ def uncovered(page, selector):
     return element.evaluate(UNCOVERED)
 
 
+def assert_the_phone_bar_is_below_the_panes(page, height):
+    """The phone bar is a strip at the page's foot: the panes end where it starts."""
+    bar = page.locator("#phone").bounding_box()
+    panes = page.locator("#app").bounding_box()
+    assert panes["y"] + panes["height"] <= bar["y"] + 0.5, (panes, bar)
+    assert bar["y"] + bar["height"] <= height + 0.5, bar
+
+
 @pytest.fixture(scope="module")
 def labelled(server_env):
     """A case with a debt on a payment plan, a claim-free timeline holding a web chat from an
@@ -112,6 +120,27 @@ def test_a_small_screen_keeps_half_for_the_timeline_and_covers_no_control(
     for control in ("#composer-send", "#composer-medium", "#composer-body", "#phone-presence",
                     "#case-reference", "#search"):
         assert uncovered(page, control), f"{control} is covered or off screen"
+    assert_the_phone_bar_is_below_the_panes(page, height)
+
+    # The case's panels are a side column beside the conversation: its jump bar brings the
+    # debts into view, where an account's actions can be pressed, nothing over them.
+    page.locator("#side-nav").get_by_role("button", name="Debts").click()
+    actions = page.locator("#debt-panel .debt-card").first.locator(".debt-actions button")
+    expect(actions.first).to_be_in_viewport()
+    for n in range(actions.count()):
+        actions.nth(n).scroll_into_view_if_needed()
+        expect(actions.nth(n)).to_be_in_viewport()
+        assert actions.nth(n).evaluate(UNCOVERED), f"debt action {n} is covered"
+    actions.first.click()
+    form = page.locator("#debt-panel form.debt-form:visible").first
+    submit = form.locator("button[type=submit]")
+    expect(form.locator("input, select").first).to_be_focused()
+    submit.scroll_into_view_if_needed()
+    expect(submit).to_be_in_viewport()
+    assert submit.evaluate(UNCOVERED), "the debt form's submit is covered"
+    # Working in the column moves neither the conversation nor the composer.
+    assert page.locator("#timeline-scroll").bounding_box() == timeline
+    assert uncovered(page, "#composer-send")
 
     # A call ends: the wrap-up opens in the phone bar at the foot, and covers nothing.
     on_a_simulated_call(page)
@@ -120,6 +149,7 @@ def test_a_small_screen_keeps_half_for_the_timeline_and_covers_no_control(
     for control in ("#phone-disposition", "#phone-wrapup-submit", "#composer-send",
                     "#composer-medium"):
         assert uncovered(page, control), f"{control} is covered or off screen in wrap-up"
+    assert_the_phone_bar_is_below_the_panes(page, height)
     page.select_option("#phone-disposition", index=1)
     page.click("#phone-wrapup-submit")
     expect(page.locator("#phone-wrapup")).to_be_hidden()

@@ -56,9 +56,9 @@ def _click_at(page, js_position: str) -> None:
       }}
       return last;
     }})()""")
-    # The panels scroll as one block above the composer: bring the point itself into view.
+    # The panels scroll as one side column: bring the point itself into view.
     page.evaluate("""(y) => {
-      const block = document.getElementById('case-details');
+      const block = document.getElementById('side-scroll');
       const graph = document.getElementById('ring-graph').getBoundingClientRect();
       const view = block.getBoundingClientRect();
       block.scrollTop += graph.top + y - (view.top + view.height / 2);

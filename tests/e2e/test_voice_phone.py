@@ -175,8 +175,10 @@ def test_double_clicks_do_one_thing_and_signing_out_ends_every_tab(new_page, dem
     other = page.context.new_page()
     other.goto(base + "/")
     expect(other.locator("#phone-call")).to_be_visible()
-    other.on("dialog", lambda dialog: dialog.accept())
     other.click("text=Sign out")
+    ask = other.locator("#sign-out-dialog")
+    expect(ask).to_contain_text("You are on a call: signing out leaves the caller with nobody.")
+    ask.get_by_role("button", name="Sign out").click()
     # Polled, not awaited as one navigation: the form's and the socket's may cross.
     expect(other).to_have_url(re.compile(r"/login"))
     expect(page).to_have_url(re.compile(r"/login"))

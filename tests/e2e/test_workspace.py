@@ -219,9 +219,15 @@ def test_a_decision_asked_for_is_signed_off_by_a_reviewer_never_its_maker(new_pa
     reviewer = sign_in(new_page(), "reviewer@caseline.demo")
     waiting = reviewer.locator("#wl-sign-off button", has_text="Settle at 60%")
     waiting.click()  # their worklist leads to it
+    expect(reviewer.locator("#case-reference")).to_have_text("CL-E2ESHORT")
     theirs = reviewer.locator("#decisions .decision", has_text="Settle at 60%")
-    theirs.locator("button", has_text="Approve").click()
+    approve = theirs.get_by_role("button", name="Approve")
+    # In the side column, beside the conversation: scrolled to, nothing over it.
+    approve.scroll_into_view_if_needed()
+    expect(approve).to_be_in_viewport()
+    approve.click()
     reviewer.click("#review-dialog-submit")  # Approve…, then confirm
+    expect(reviewer.locator("#review-confirm")).to_contain_text("cannot be undone")
     reviewer.click("#review-dialog-submit")
     expect(theirs).to_have_count(0)
     expect(waiting).to_have_count(0)

@@ -2,6 +2,7 @@
 // …) filled in from the case; "Manage" lists yours, your team's and the client's, and creates,
 // edits and deletes them (the server decides who may change which).
 import { del, get, post, send } from "/static/js/api.js";
+import { confirmDialog } from "./dialogs.js";
 import { fill, h } from "./dom.js";
 
 const form = document.getElementById("composer");
@@ -101,13 +102,18 @@ function render(chosen = null) {
       + `${LINES[r.line_of_work || ""] || r.line_of_work}`),
     h("button", { type: "button", class: "link", onclick: () => render(r) }, "Edit"),
     h("button", { type: "button", class: "link danger", onclick: async () => {
-      if (!window.confirm(`Delete the canned reply “${r.title}”?`)) return;
-      try { await del(`/canned-replies/${r.id}`); await load(true); render(); }
-      catch (err) { window.alert(err.message); }
+      // A refusal (someone else's shared reply, already gone) shows in the confirming dialog.
+      const deleted = await confirmDialog({ id: "canned-delete-dialog", title: "Delete canned reply",
+        body: `Delete the canned reply “${r.title}”? Nobody will be offered it again.`,
+        confirmLabel: "Delete", danger: true, run: () => del(`/canned-replies/${r.id}`) });
+      if (!deleted) return;
+      try { await load(true); render(); } catch (err) { fill(listError, err.message); }
     } }, "Delete")));
+  const listError = h("p", { class: "error", id: "canned-list-error", role: "alert" });
   fill(dialog,
     h("h2", { id: "canned-dialog-title" }, "Canned replies"),
     rows.length ? h("ul", { class: "canned-list" }, rows) : h("p", { class: "muted" }, "None yet."),
+    listError,
     editor(chosen),
     h("form", { method: "dialog" }, h("button", { type: "submit", class: "secondary" }, "Close")));
 }

@@ -1,7 +1,7 @@
 // The centre pane: case header, digest, composer and timeline, kept live.
 import { CASE_NOT_FOUND, caseProblem, get, post } from "/static/js/api.js";
 import { debtLine, settlementBadge, standingSettlement } from "./debts.js";
-import { askSignOff, escalateToFraud, reviewDecision } from "./dialogs.js";
+import { askSignOff, confirmDialog, escalateToFraud, reviewDecision } from "./dialogs.js";
 import { fill, h } from "./dom.js";
 import { day, holds, icon, me, money, when } from "./format.js";
 import { label, title } from "./labels.js";
@@ -144,33 +144,31 @@ export class CaseView {
   unverifiedChats(visits) {
     if (!visits.length) return null;
     const error = h("span", { class: "error", id: "chat-check-error", role: "alert" });
-    const act = async (visit, action, button) => {
-      if (button.disabled) return;
-      button.disabled = true;
-      try {
-        const done = await post(`/chat-visits/${visit.id}/${action}`, {});
-        window.dispatchEvent(new CustomEvent("caseline:in-hand-changed"));
-        if (action === "move") window.location.hash = `case/${done.case_id}`;
-        else this.reopen(this.caseId);
-      } catch (err) { fill(error, err.message); } finally { button.disabled = false; }
-    };
+    // The agent confirms in a dialog; what the server answers (someone moved it a moment ago)
+    // shows in it, and it stays open for another try or Cancel.
+    const act = (visit, action, ask) => confirmDialog({ ...ask, id: "chat-check-dialog", run: async () => {
+      const done = await post(`/chat-visits/${visit.id}/${action}`, {});
+      window.dispatchEvent(new CustomEvent("caseline:in-hand-changed"));
+      if (action === "move") window.location.hash = `case/${done.case_id}`;
+      else this.reopen(this.caseId);
+    } }).catch((err) => fill(error, err.message));
     return h("div", { class: "unverified-chats", id: "unverified-chats" }, visits.map((v) =>
       h("div", { class: "unverified-chat", dataset: { id: v.id } },
         h("span", { class: "badge danger" }, "unverified"), " ",
         `Chat from "${v.visitor_name}", who gave ${v.contact || "this customer's details"}: `
         + "not verified as this customer. ",
-        h("button", { type: "button", class: "small", onclick: (e) => {
+        h("button", { type: "button", class: "small", onclick: () => {
           const customer = this.case?.customer.display_name || "this customer";
-          if (window.confirm(`Have you checked (security questions) that the chat visitor who `
-              + `gave the name "${v.visitor_name}" is ${customer}?`)) {
-            act(v, "verify", e.currentTarget);
-          }
+          act(v, "verify", { title: "Mark the chat visitor verified",
+            body: `Have you checked (security questions) that the chat visitor who gave the name `
+              + `"${v.visitor_name}" is ${customer}?`,
+            confirmLabel: "Yes, verified" });
         } }, "Mark verified"), " ",
-        h("button", { type: "button", class: "small secondary", onclick: (e) => {
-          if (window.confirm(`Move this chat with "${v.visitor_name}" to a new customer and case `
-              + "of its own? Its messages leave this case.")) {
-            act(v, "move", e.currentTarget);
-          }
+        h("button", { type: "button", class: "small secondary", onclick: () => {
+          act(v, "move", { title: "Move the chat to a case of its own",
+            body: `Move this chat with "${v.visitor_name}" to a new customer and case of its own? `
+              + "Its messages leave this case.",
+            confirmLabel: "Move the chat", danger: true });
         } }, "Move to a case of its own"))), error);
   }
 

@@ -2,6 +2,7 @@
 // details, contact points and consents, and merging a duplicate after a preview of what moves.
 import { del, get, post, qs } from "/static/js/api.js";
 import { patch } from "./casework.js";
+import { confirmDialog } from "./dialogs.js";
 import { fill, h } from "./dom.js";
 
 const MEDIA = ["voice", "sms", "whatsapp", "email"];
@@ -92,8 +93,10 @@ function contactsEditor(c, run) {
         h("input", { type: "checkbox", checked: m in (cp.consents || {}), dataset: { medium: m },
           onchange: (e) => run(() => patch(`/contact-points/${cp.id}`, { consents: { [m]: e.target.checked } })) }),
         ` ${m} `)),
-      h("button", { type: "button", class: "small secondary contact-remove", onclick: () => {
-        if (window.confirm(`Remove ${cp.value} from this customer?`)) run(() => del(`/contact-points/${cp.id}`));
+      h("button", { type: "button", class: "small secondary contact-remove", onclick: async () => {
+        if (await confirmDialog({ id: "contact-remove-dialog", title: "Remove contact point",
+          body: `Remove ${cp.value} from this customer? Nobody will be able to reach them there from Caseline.`,
+          confirmLabel: "Remove", danger: true })) run(() => del(`/contact-points/${cp.id}`));
       } }, "Remove")))),
     add);
 }

@@ -1,10 +1,17 @@
-// The sign-off and escalation forms: asking for sign-off (the kinds the case's holdings offer,
+// In-page dialogs instead of the browser's prompt(), confirm() and alert(): confirmDialog and
+// reasonDialog for any screen (each a Promise), then the sign-off and escalation forms: asking for sign-off (the kinds the case's holdings offer,
 // an amount where the kind decides money, the reason), a reviewer's approval or rejection
 // (a remark; approving asks to confirm), escalating to fraud (what looks wrong, how bad, the
 // claim it concerns). The server checks the same and names the field at fault (422).
 import { get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { money } from "./format.js";
+
+// The dialogs' look (notices.css) on any page that opens one, the console or the board.
+if (!document.querySelector('link[href="/static/css/notices.css"]')) {
+  document.head.append(Object.assign(document.createElement("link"),
+    { rel: "stylesheet", href: "/static/css/notices.css" }));
+}
 
 const SEVERITIES = [["low", "Low"], ["medium", "Medium"], ["high", "High"], ["critical", "Critical"]];
 
@@ -18,7 +25,7 @@ export function cents(text) {
 
 // A modal form: fields in a stack, an error line per field, Cancel and a submit button. run()
 // gets the form's parts and returns true when done (the dialog closes) or false to stay.
-function modal({ id, title, fields, submitLabel, run }) {
+function modal({ id, title, fields, submitLabel, run, danger = false }) {
   document.getElementById(id)?.remove();
   const errors = {};
   const rows = fields.map(([name, label, input, hint]) => {
@@ -30,7 +37,8 @@ function modal({ id, title, fields, submitLabel, run }) {
       errors[name]);
   });
   const general = h("p", { class: "error", id: `${id}-error`, role: "alert" });
-  const submit = h("button", { type: "submit", id: `${id}-submit` }, submitLabel);
+  const submit = h("button", { type: "submit", id: `${id}-submit`, class: danger ? "danger" : null },
+    submitLabel);
   const cancel = h("button", { type: "button", class: "secondary", id: `${id}-cancel` }, "Cancel");
   const extra = h("div", { class: "dialog-extra" });
   const form = h("form", { method: "dialog", class: "stacked", novalidate: true }, rows, extra, general,
@@ -66,6 +74,59 @@ function modal({ id, title, fields, submitLabel, run }) {
 }
 
 const fieldError = (field, message) => Object.assign(new Error(message), { field });
+
+// Ask before doing something: resolves true when confirmed, false when cancelled (Cancel, Esc).
+// body is text or nodes; danger marks an action that removes or cannot be undone (Cancel then
+// has the focus, so Enter alone does not do it). run, if given, does the work while the dialog
+// stays open: an error it throws shows in the dialog, which stays for another try.
+export function confirmDialog({ title, body = "", confirmLabel = "OK", danger = false, run = null,
+  id = "confirm-dialog" }) {
+  return new Promise((resolve) => {
+    const parts = modal({
+      id, title, fields: [], submitLabel: confirmLabel, danger,
+      run: async () => {
+        if (run) await run();
+        resolve(true);
+        return true;
+      },
+    });
+    parts.form.prepend(h("p", { class: "confirm-body", id: `${id}-body` }, body));
+    (danger ? parts.form.querySelector(`#${id}-cancel`) : parts.submit).focus();
+    parts.dialog.addEventListener("close", () => resolve(false));
+  });
+}
+
+// Ask for a reason (or any short text): resolves the text, trimmed, or null when cancelled. A
+// required reason may not be blank; run(text), if given, works as in confirmDialog.
+export function reasonDialog({ title, label = "Reason", body = "", required = true, confirmLabel = "OK",
+  placeholder = "", maxlength = 2000, danger = false, run = null, id = "reason-dialog" }) {
+  return new Promise((resolve) => {
+    const text = h("textarea", { rows: 3, maxlength, placeholder, "aria-required": String(required) });
+    const parts = modal({
+      id, title, fields: [["reason", label, text]], submitLabel: confirmLabel, danger,
+      run: async () => {
+        const value = text.value.trim();
+        if (required && !value) throw fieldError("reason", `Please fill in: ${label.toLowerCase()}.`);
+        if (run) await run(value);
+        resolve(value);
+        return true;
+      },
+    });
+    if (body) parts.form.prepend(h("p", { class: "confirm-body", id: `${id}-body` }, body));
+    text.focus();
+    parts.dialog.addEventListener("close", () => resolve(null));
+  });
+}
+
+// Say something went wrong, in the page: resolves once read (OK, Esc).
+export function noticeDialog({ title, body, id = "notice-dialog" }) {
+  return new Promise((resolve) => {
+    const parts = modal({ id, title, fields: [], submitLabel: "OK", run: async () => true });
+    parts.form.querySelector(`#${id}-cancel`).remove();
+    parts.form.prepend(h("p", { class: "confirm-body", id: `${id}-body`, role: "alert" }, body));
+    parts.dialog.addEventListener("close", () => resolve());
+  });
+}
 
 // Ask a reviewer to sign off a judgement call. Resolves true once asked.
 export async function askSignOff(caseId) {

@@ -53,7 +53,7 @@ export class InvestigationPanel {
     this.error = h("span", { class: "error", id: "investigation-error", role: "alert" });
     const act = (fn) => async (event) => {
       event?.preventDefault?.();
-      try { await fn(); await this.refresh(); this.loadQueue(); } catch (err) { fill(this.error, err.message); }
+      try { await fn(); this.shown = null; await this.refresh(); this.loadQueue(); } catch (err) { fill(this.error, err.message); }
     };
     const url = `/investigations/${inv.id}`;
     const open = inv.status !== "closed";
@@ -112,7 +112,31 @@ export class InvestigationPanel {
       open: this.unfolded === inv.id, ontoggle: () => { this.unfolded = more.open ? inv.id : null; } },
       h("summary", {}, h("span", { class: "fold-title" }, open && works() && mine ? "Work on it" : "Details"),
         ` · evidence ${inv.evidence.length} · notes ${notes.length}`), parts);
+    const typed = this.shown === inv.id ? this.typed() : null;
     fill(this.root, head, more, this.error);
+    this.shown = inv.id;
+    if (typed) this.retype(typed);
+  }
+
+  // A live update redraws the panel: what was being typed (and where) comes back with it, so
+  // a summary half-written when a colleague's note lands is not lost or sent empty.
+  typed() {
+    const fields = [...this.root.querySelectorAll("#investigation-more input, #investigation-more textarea, #investigation-more select")]
+      .filter((el) => el.id && !el.closest("#investigation-send-up-form"));
+    const focused = this.root.contains(document.activeElement) ? document.activeElement : null;
+    return { values: fields.map((el) => [el.id, el.value]), focus: focused?.id,
+      caret: focused?.selectionStart ?? null };
+  }
+
+  retype({ values, focus, caret }) {
+    for (const [id, value] of values) {
+      const el = this.root.querySelector(`#${id}`);
+      if (el && value && el.value !== value) el.value = value;
+    }
+    const el = focus && this.root.querySelector(`#${focus}`);
+    if (!el) return;
+    el.focus();
+    if (caret !== null && el.setSelectionRange) { try { el.setSelectionRange(caret, caret); } catch { /* not text */ } }
   }
 
   // "Escalate further" opens a small form in the panel (where to and why, required). It is

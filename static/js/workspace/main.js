@@ -17,6 +17,7 @@ import { InvestigationPanel } from "./investigation.js";
 import { Notifications } from "./notifications.js";
 import { Offers } from "./offers.js";
 import { Search } from "./search.js";
+import { SideColumn } from "./side.js";
 import { CaseTasks, MyTasks } from "./tasks.js";
 import { Timeline } from "./timeline.js";
 import { Worklist } from "./worklist.js";
@@ -63,6 +64,10 @@ fill($("#shortcut-list"), SHORTCUTS.map(([key, what]) => [h("dt", {}, h("kbd", {
 $("#help-button").addEventListener("click", () => sheet.showModal());
 bindKeys({ search, timeline, composer, sheet, offers });
 customerPane.clear();
+new SideColumn({
+  workspace: $("#app"), left: $("#left-column"), splitter: $("#side-splitter"), pane: $("#side-pane"),
+  nav: $("#side-nav"), scroller: $("#side-scroll"), details: $("#case-details"), caseView: $("#case-view"),
+});
 
 let watching = null;
 
