@@ -2,9 +2,8 @@
 // its lifecycle (the server's next moves are the buttons), ask for documents and mark the
 // attachment that is one. Settling and declining wait for a reviewer. The server checks all.
 import { get, post, send } from "/static/js/api.js";
-import { cents } from "./debts.js";
 import { fill, h } from "./dom.js";
-import { day, holds, money } from "./format.js";
+import { cents, day, holds, money } from "./format.js";
 
 const TYPES = ["motor", "property", "travel", "health", "liability", "life", "other"];
 const today = () => new Date().toISOString().slice(0, 10);

@@ -7,7 +7,7 @@ import { fill, h } from "./dom.js";
 import { holds, when } from "./format.js";
 import { CHANGED } from "./worklist.js";
 import { label } from "./labels.js";
-import { askReason } from "./reason-form.js";
+import { reasonDialog } from "./dialogs.js";
 
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const MEDIA = { voice: "call", sms: "text", whatsapp: "WhatsApp", email: "email" };
@@ -155,12 +155,12 @@ export class ContactRules {
     return h("li", { class: "blocked", dataset: { id: b.id } },
       `${when(b.occurred_at)} · ${MEDIA[b.medium] || b.medium} · ${label(b.rule)}${done}`, " ",
       canOverride ? h("button", { type: "button", class: "small secondary", onclick: async () => {
-        const done = await askReason({ id: "override-dialog", title: "Override a blocked contact",
-          what: `Blocked: ${MEDIA[b.medium] || b.medium} on ${when(b.occurred_at)} · ${label(b.rule)}. `
+        const done = await reasonDialog({ id: "override-dialog", title: "Override a blocked contact",
+          body: `Blocked: ${MEDIA[b.medium] || b.medium} on ${when(b.occurred_at)} · ${label(b.rule)}. `
             + "Overriding lets this contact go ahead once.",
           label: "Why may it go ahead?", hint: "required; kept on the audit trail with your name",
-          submitLabel: "Override", send: (reason) => post(`/blocked-attempts/${b.id}/override`, { reason }) });
-        if (done) this.reload();
+          confirmLabel: "Override", run: (reason) => post(`/blocked-attempts/${b.id}/override`, { reason }) });
+        if (done !== null) this.reload();
       } }, "Override") : null);
   }
 }

@@ -3,9 +3,9 @@
 import { get, post, send } from "/static/js/api.js";
 import { registerMedium } from "./composer.js";
 import { fill, h } from "./dom.js";
-import { day, holds, money as amount } from "./format.js";
+import { cents, day, holds, money as amount } from "./format.js";
 import { label } from "./labels.js";
-import { askReason } from "./reason-form.js";
+import { reasonDialog } from "./dialogs.js";
 import { CHANGED } from "./worklist.js";
 
 const FINISHED = ["paid", "settled", "closed"];
@@ -14,12 +14,6 @@ const FREQUENCIES = ["weekly", "fortnightly", "monthly"];
 const today = () => new Date().toISOString().slice(0, 10);
 // Cents as what a person types in a form: 123456 -> "1234.56".
 const major = (cents) => (cents / 100).toFixed(2);
-// "50", "1,250.5" or "$12.30" as cents; null when it is not an amount.
-export function cents(text) {
-  const match = /^\s*\$?\s*(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?\s*$/.exec(text || "");
-  if (!match) return null;
-  return Number(match[1].replaceAll(",", "")) * 100 + Number((match[2] || "0").padEnd(2, "0"));
-}
 const workable = (c) => (c?.debts || []).filter((d) => !FINISHED.includes(d.status));
 
 // A dispute pauses collection until validation is sent (as crm.guardrails.collections).
@@ -218,13 +212,13 @@ export class DebtPanel {
     if (!holds("supervisor") || payment.amount_cents < 0 || reversed) return null;
     return [" ", h("button", { type: "button", class: "small secondary", onclick: async () => {
       fill(error);
-      const done = await askReason({ id: "reverse-payment-dialog", title: `Reverse payment ${payment.reference}`,
-        what: `${paymentText(payment, all, currency)}. The reversal is a payment of its own, `
+      const done = await reasonDialog({ id: "reverse-payment-dialog", title: `Reverse payment ${payment.reference}`,
+        body: `${paymentText(payment, all, currency)}. The reversal is a payment of its own, `
           + `${amount(-payment.amount_cents, currency)}: the balance goes back up by that much.`,
         label: "Why is it reversed?", hint: "required, e.g. \"card charged back\"; kept on the audit trail",
-        submitLabel: "Reverse payment",
-        send: (reason) => post(`/payments/${payment.id}/reversal`, { reason }) });
-      if (!done) return;
+        confirmLabel: "Reverse payment",
+        run: (reason) => post(`/payments/${payment.id}/reversal`, { reason }) });
+      if (done === null) return;
       this.refresh();
       window.dispatchEvent(new Event(CHANGED));
     } }, "Reverse")];

@@ -5,7 +5,7 @@
 // claim it concerns). The server checks the same and names the field at fault (422).
 import { get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
-import { money } from "./format.js";
+import { cents, money } from "./format.js";
 
 // The dialogs' look (notices.css) on any page that opens one, the console or the board.
 if (!document.querySelector('link[href="/static/css/notices.css"]')) {
@@ -15,13 +15,6 @@ if (!document.querySelector('link[href="/static/css/notices.css"]')) {
 
 const SEVERITIES = [["low", "Low"], ["medium", "Medium"], ["high", "High"], ["critical", "Critical"]];
 
-// "1,250.5" or "$1250.50" -> 125050 cents; null when it is not an amount of money.
-export function cents(text) {
-  const match = /^\s*[$€£]?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*$/.exec(text || "");
-  if (!match) return null;
-  const value = Number(match[1].replaceAll(",", "")) * 100 + Number((match[2] || "0").padEnd(2, "0"));
-  return Number.isSafeInteger(value) && value > 0 ? value : null;
-}
 
 // A modal form: fields in a stack, an error line per field, Cancel and a submit button. run()
 // gets the form's parts and returns true when done (the dialog closes) or false to stay.
@@ -98,15 +91,15 @@ export function confirmDialog({ title, body = "", confirmLabel = "OK", danger = 
 
 // Ask for a reason (or any short text): resolves the text, trimmed, or null when cancelled. A
 // required reason may not be blank; run(text), if given, works as in confirmDialog.
-export function reasonDialog({ title, label = "Reason", body = "", required = true, confirmLabel = "OK",
-  placeholder = "", maxlength = 2000, danger = false, run = null, id = "reason-dialog" }) {
+export function reasonDialog({ title, label = "Reason", body = "", hint = "", required = true,
+  confirmLabel = "OK", placeholder = "", maxlength = 2000, danger = false, run = null, id = "reason-dialog" }) {
   return new Promise((resolve) => {
     const text = h("textarea", { rows: 3, maxlength, placeholder, "aria-required": String(required) });
     const parts = modal({
-      id, title, fields: [["reason", label, text]], submitLabel: confirmLabel, danger,
+      id, title, fields: [["reason", label, text, hint]], submitLabel: confirmLabel, danger,
       run: async () => {
         const value = text.value.trim();
-        if (required && !value) throw fieldError("reason", `Please fill in: ${label.toLowerCase()}.`);
+        if (required && !value) throw fieldError("reason", "This is required: write it here.");
         if (run) await run(value);
         resolve(value);
         return true;
@@ -147,7 +140,7 @@ export async function askSignOff(caseId) {
         if (!summary.value.trim()) throw fieldError("summary", "Say what is to be decided and why.");
         if (chosen.needs_amount || amount.value.trim()) {
           const value = cents(amount.value);
-          if (value === null) throw fieldError("amount_cents", "Give an amount of money, like 1,250.00.");
+          if (!value) throw fieldError("amount_cents", "Give an amount of money, like 1,250.00.");
           body.amount_cents = value;
         }
         await post(`/cases/${caseId}/decisions`, body);

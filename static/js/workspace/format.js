@@ -81,6 +81,15 @@ export function money(cents, currency = "") {
   return moneyFormat((currency || "").toUpperCase()).format(cents / 100).replace(/\u00a0/g, " ");
 }
 
+// What a person types as money ("50", "1,250.5", "$12.30") in cents; null when it is not an
+// amount. Zero is an amount: each form says whether it may be.
+export function cents(text) {
+  const match = /^\s*[$€£]?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*$/.exec(text || "");
+  if (!match) return null;
+  const value = Number(match[1].replaceAll(",", "")) * 100 + Number((match[2] || "0").padEnd(2, "0"));
+  return Number.isSafeInteger(value) ? value : null;
+}
+
 // Symbols every common system font has (emoji are missing on many Linux desktops).
 export const ICONS = {
   voice: "☎", sms: "✆", whatsapp: "◉", email: "✉", chat: "❝", note: "✎", system: "⚙",
