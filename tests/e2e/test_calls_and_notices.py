@@ -122,9 +122,17 @@ def test_the_sign_off_form_offers_what_the_case_holds_and_the_reviewer_confirms(
     expect(maker.locator("#toasts")).to_contain_text(
         "Your sign-off request (Settlement of the debt) was approved.")
     expect(maker.locator("#bell-count")).to_have_text("1")
-    maker.click("#bell-button")
+    # Kept by the server: a reload still shows it unread.
+    maker.reload()
+    expect(maker.locator("#bell-count")).to_have_text("1")
+    with maker.expect_response("**/me/notices/read"):
+        maker.click("#bell-button")
     expect(maker.locator("#bell-list li.unread")).to_have_count(1)
+    expect(maker.locator("#bell-list")).to_contain_text("Settlement of the debt")
     maker.keyboard.press("Escape")
+    expect(maker.locator("#bell-count")).to_have_text("0")
+    with maker.expect_response("**/me/notices"):
+        maker.reload()
     expect(maker.locator("#bell-count")).to_have_text("0")
     assert popups == []  # no prompt() or confirm() on the way
 
