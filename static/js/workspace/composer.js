@@ -1,6 +1,7 @@
 // The composer: one box for everything an agent sends or records on a case. Media register
 // here; today only internal notes, later issues add SMS, WhatsApp, email, chat and calls.
 import { post } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { fill, h } from "./dom.js";
 import * as drafts from "./drafts.js";
 
@@ -25,9 +26,9 @@ export function registerPart(name, spec) {
 }
 
 registerMedium("note", {
-  label: "Note",
-  action: "Add note",
-  placeholder: "Write an internal note (n)…",
+  label: t("Note"),
+  action: t("Add note"),
+  placeholder: t("Write an internal note (n)…"),
   send: (caseId, body) => post(`/cases/${caseId}/notes`, { body }),
 });
 
@@ -178,12 +179,12 @@ export class Composer {
     const caseId = this.caseId;
     const extra = Object.assign({}, ...[...parts.values()].map((p) => p.payload?.() || {}));
     if (!caseId || (!text.trim() && !extra.template_id)) {
-      fill(this.error, "Write something first.");
+      fill(this.error, t("Write something first."));
       return;
     }
     const chosen = this.select.selectedOptions[0];
     if (chosen?.disabled) {
-      fill(this.error, `${chosen.textContent}: pick another medium.`);
+      fill(this.error, t("%(medium)s: pick another medium.", { medium: chosen.textContent }));
       return;
     }
     if (this.medium && this.medium !== this.select.value) {

@@ -5,13 +5,13 @@
 // kept by the server until read (GET /me/notices on load, POST /me/notices/read on opening
 // the list); the socket pushes new ones.
 import { get, post, send } from "/static/js/api.js";
+import { t, tn } from "/static/js/i18n.js";
 import { fill, h } from "./dom.js";
 import { when } from "./format.js";
 
 const KEEP = 30; // notices listed in the bell
 const TOAST_MS = 6000;
 const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", email: "Email", voice: "Call" };
-const STATUS_WORDS = { approved: "approved", rejected: "rejected" };
 
 const sheet = document.createElement("link");
 sheet.rel = "stylesheet";
@@ -23,10 +23,12 @@ const supported = () => typeof window.Notification === "function";
 // What a notice says, in words.
 export function describe(n) {
   if (n.kind === "signoff_decided") {
-    return `Your sign-off request (${n.label}) was ${STATUS_WORDS[n.status] || n.status}.`;
+    return n.status === "approved" ? t("Your sign-off request (%(label)s) was approved.", n)
+      : n.status === "rejected" ? t("Your sign-off request (%(label)s) was rejected.", n)
+        : `Your sign-off request (${n.label}) was ${n.status}.`;
   }
-  if (n.kind === "task_assigned") return `A task was assigned to you: ${n.title}`;
-  return "Something changed.";
+  if (n.kind === "task_assigned") return t("A task was assigned to you: %(title)s", n);
+  return t("Something changed.");
 }
 
 export class Notifications {
@@ -37,10 +39,10 @@ export class Notifications {
     this.items = [];
     this.unread = 0; // on the server: may be more than the list holds
     this.settingsButton = h("button", { type: "button", class: "link", id: "notify-settings-button",
-      onclick: () => this.openSettings() }, "Notifications");
-    this.count = h("span", { class: "count", id: "bell-count", "aria-label": "unread" });
+      onclick: () => this.openSettings() }, t("Notifications"));
+    this.count = h("span", { class: "count", id: "bell-count", "aria-label": t("unread") });
     this.bell = h("button", { type: "button", class: "link bell", id: "bell-button",
-      "aria-haspopup": "dialog", onclick: () => this.openList() }, "Notices ", this.count);
+      "aria-haspopup": "dialog", onclick: () => this.openList() }, t("Notices"), " ", this.count);
     before.before(this.settingsButton, this.bell);
     this.toasts = h("div", { class: "toasts", id: "toasts", role: "status", "aria-live": "polite" });
     document.body.append(this.toasts);
@@ -169,7 +171,7 @@ export class Notifications {
 
   toast(text, caseId) {
     const el = h("div", { class: "toast" }, text, caseId ? [" ", h("button", { type: "button", class: "link",
-      onclick: () => { this.openCase(caseId); el.remove(); } }, "Open case")] : null);
+      onclick: () => { this.openCase(caseId); el.remove(); } }, t("Open case"))] : null);
     this.toasts.append(el);
     setTimeout(() => el.remove(), TOAST_MS);
   }
@@ -180,11 +182,11 @@ export class Notifications {
       ? this.items.map((n) => h("li", { class: n.read ? "" : "unread" }, n.text, " ",
         h("span", { class: "muted" }, when(n.at)), " ",
         n.case_id ? h("button", { type: "button", class: "link", onclick: () => {
-          this.openCase(n.case_id); dialog.close(); } }, "Open case") : null))
-      : h("li", { class: "muted" }, "Nothing yet."));
+          this.openCase(n.case_id); dialog.close(); } }, t("Open case")) : null))
+      : h("li", { class: "muted" }, t("Nothing yet.")));
     const dialog = h("dialog", { id: "bell-dialog", class: "form-dialog", "aria-labelledby": "bell-title" },
-      h("h2", { id: "bell-title" }, "Notices"), list,
-      h("div", { class: "dialog-actions" }, h("button", { type: "button", onclick: () => dialog.close() }, "Close")));
+      h("h2", { id: "bell-title" }, t("Notices")), list,
+      h("div", { class: "dialog-actions" }, h("button", { type: "button", onclick: () => dialog.close() }, t("Close"))));
     dialog.addEventListener("close", () => dialog.remove());
     document.body.append(dialog);
     dialog.showModal();
@@ -200,6 +202,6 @@ export class Notifications {
     const unread = this.unread;
     this.count.textContent = String(unread);
     this.bell.classList.toggle("has-unread", unread > 0);
-    this.bell.title = unread ? `${unread} unread` : "No unread notices";
+    this.bell.title = unread ? tn("%(num)d unread", "%(num)d unread", unread) : t("No unread notices");
   }
 }
