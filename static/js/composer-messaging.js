@@ -42,6 +42,7 @@ async function load(caseId) {
 for (const [medium, label] of Object.entries(LABELS)) {
   registerMedium(medium, {
     label,
+    files: true, // sends what the composer attached (attachment_ids)
     action: t("Send %(medium)s", { medium: label }),
     placeholder: t("Reply by %(medium)s…", { medium: label }),
     available(ctx) {

@@ -12,7 +12,8 @@ let composer = null;
 // registerMedium("sms", { label: "SMS", action: "Send SMS", placeholder,
 //   available(context) -> bool (optional; context = { caseId, case, customer }),
 //   labelFor(context) -> the label here, when it depends on the case (optional),
-//   send(caseId, body, context) -> the created timeline item, or null when it arrives live })
+//   files: true when its send carries the composer's attachments (extra.attachment_ids),
+//   send(caseId, body, context, extra) -> the created timeline item, or null when it arrives live })
 export function registerMedium(id, spec) {
   media.set(id, spec);
   composer?.refresh();
@@ -196,6 +197,12 @@ export class Composer {
           + "Choose another medium to send it."
         : `This draft was written as ${name}; wait until ${name} is available, or choose `
           + "another medium.");
+      return;
+    }
+    if (extra.attachment_ids?.length && !media.get(this.select.value).files) {
+      // Never drop the agent's files silently: a note or a promise carries none.
+      fill(this.error, t("%(medium)s cannot carry files: send them by a message, or remove them.",
+        { medium: media.get(this.select.value).label }));
       return;
     }
     this.sending = true;
