@@ -255,3 +255,13 @@ def test_the_demo_ring_is_flagged_linked_and_under_investigation(demo):
     assert len(links) >= 2 and all(lk.reason for lk in links)
     assert waiting  # one left for an investigator to accept on screen
     assert bulk_flagged > 3  # the bulk claims met the rules too
+
+
+def test_the_demo_agent_finds_canned_replies_filled_for_a_case(demo):
+    app, _summary, _snapshot = demo
+    client = app.test_client()
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": "agent@caseline.demo", "password": DEMO_PASSWORD,
+                                "csrf_token": token})
+    titles = [r["title"] for r in client.get("/api/v1/canned-replies").get_json()["items"]]
+    assert {"Acknowledge", "Documents needed", "Payment received"} <= set(titles)
