@@ -12,7 +12,7 @@ from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import InteractionOut, Out
 from console.api.emails import EmailIn, queue_and_send
-from console.api.whatsapp_templates import approved
+from console.api.whatsapp_templates import approved, template_senders
 from console.core import database
 from crm.cases import records as cases
 from crm.core.errors import Invalid
@@ -158,7 +158,9 @@ def send_message(case_id: int, body: MessageIn):
 
 
 def _template(case_id: int, body: MessageIn) -> templates.Filled:
-    found = approved(body.medium)  # 422 for a medium that cannot carry one
+    if not template_senders(body.medium):
+        raise Invalid(f"{body.medium} messages cannot be approved templates")
+    found = approved(body.medium)
     session = database.session()
     found = templates.pick(session, actor(), case_id, body.template_id, found)
     session.rollback()

@@ -10,7 +10,7 @@ from channels.sms.content import ContentNotConfigured, ContentUnavailable
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.schemas import Out
 from console.core import database
-from crm.core.errors import DomainError, Invalid
+from crm.core.errors import DomainError
 from crm.messaging import templates
 from crm.tenancy import access
 
@@ -68,15 +68,18 @@ class TemplatesUnreachable(DomainError):
     status = 502
 
 
-def approved(medium: str | None = None) -> list[templates.Approved]:
-    """The account's approved templates, read through the channel that sends them (the one of
-    `medium` when a message names it): the one place Content API failures become answers."""
+def template_senders(medium: str | None = None) -> list:
+    """The channel adapters that send approved templates (only the medium's, when named)."""
     settings = current_app.config["CASELINE"]
     adapters = [registry.adapter_for(m, settings) for m in ([medium] if medium else
                                                              registry.media())]
-    senders = [a for a in adapters if "templates" in a.capabilities]
-    if medium and not senders:
-        raise Invalid(f"{medium} messages cannot be approved templates")
+    return [a for a in adapters if "templates" in a.capabilities]
+
+
+def approved(medium: str | None = None) -> list[templates.Approved]:
+    """The account's approved templates, read through the channel that sends them (the one of
+    `medium` when a message names it): the one place Content API failures become answers."""
+    senders = template_senders(medium)
     if not senders:
         raise TemplatesNotConfigured("no channel here sends approved templates")
     try:
