@@ -18,7 +18,7 @@ COPY static static
 COPY templates templates
 # The message catalogues compiled here, as `make setup` does (the .mo files are not committed).
 COPY translations translations
-RUN pybabel -q compile -d translations
+RUN pybabel -q compile -d translations && pybabel -q compile -D js -d translations
 RUN pip install --no-deps -e . && useradd --create-home caseline && mkdir -p instance \
     && chown caseline instance
 USER caseline

@@ -9,7 +9,8 @@ PORT ?= 5000
 VENDOR := static/vendor/.stamp
 PY_STAMP := $(VENV)/.stamp-deps
 # Message catalogues are compiled (.po -> .mo) here, never committed.
-CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+# Two domains: messages (Python and templates) and js (the agent UI's JavaScript).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/*.po))
 
 .PHONY: setup demo serve test test-fast bench lint format chromium clean translations extract screens
 
@@ -17,7 +18,7 @@ setup: $(PY_STAMP) $(VENDOR) translations
 
 translations: $(CATALOGS)
 
-translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(PY_STAMP)
+translations/%.mo: translations/%.po | $(PY_STAMP)
 	$(BIN)/pybabel -q compile -i $< -o $@
 
 # Refresh the catalogues from the code and templates (then translate the new entries).
@@ -25,6 +26,9 @@ extract: $(PY_STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k translate:2 -k translate_plural:2,3 \
 	  --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations
+	$(BIN)/pybabel -q extract -F babel-js.cfg -k t -k tn:1,2 --no-location --sort-output \
+	  -o translations/js.pot static/js
+	$(BIN)/pybabel -q update -D js -i translations/js.pot -d translations
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Caseline needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from channels.voice.webhooks import bp as voice_bp
 from console.admin.pages import bp as admin_bp
 from console.api import bp as api_bp
-from console.auth import account, password_reset, single_sign_on, two_factor
+from console.auth import account, my_settings, password_reset, single_sign_on, two_factor
 from console.auth import sign_in as auth
 from console.claims.wiring import register_claims
 from console.collections.wiring import register_collections
@@ -93,7 +93,7 @@ def async_mode() -> str:
 def register_blueprints(app: Flask) -> None:
     """Mount pages, auth, the API and the probes."""
     for bp in (health.bp, auth.bp, two_factor.bp, password_reset.bp, single_sign_on.bp,
-               account.bp, api_bp, web_bp, admin_bp):
+               account.bp, my_settings.bp, api_bp, web_bp, admin_bp):
         app.register_blueprint(bp)
     register_email(app)
     app.register_blueprint(voice_bp)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from flask import current_app
 from pydantic import BaseModel, Field
 
 from channels import registry
@@ -13,7 +12,7 @@ from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import InteractionOut, Out
 from console.api.emails import EmailIn, queue_and_send
-from console.api.whatsapp_templates import approved
+from console.api.whatsapp_templates import approved, template_senders
 from console.core import database
 from crm.cases import records as cases
 from crm.core.errors import Invalid
@@ -159,11 +158,11 @@ def send_message(case_id: int, body: MessageIn):
 
 
 def _template(case_id: int, body: MessageIn) -> templates.Filled:
-    adapter = registry.adapter_for(body.medium, current_app.config["CASELINE"])
-    if "templates" not in adapter.capabilities:
+    if not template_senders(body.medium):
         raise Invalid(f"{body.medium} messages cannot be approved templates")
+    found = approved(body.medium)
     session = database.session()
-    found = templates.pick(session, actor(), case_id, body.template_id, approved())
+    found = templates.pick(session, actor(), case_id, body.template_id, found)
     session.rollback()
     return found
 
@@ -217,15 +216,10 @@ def list_canned(query: CannedQuery):
 def create_canned(body: CannedReplyIn):
     """A personal reply, your team's, or the client's (supervisors)."""
     me = actor()
-    client_id = body.client_id
-    if client_id is None:
-        ids = access.client_ids(me)
-        if len(ids) != 1:
-            raise Invalid("client_id is required when you work for several clients")
-        client_id = next(iter(ids))
     session = database.session()
-    reply = canned.create(session, me, client_id, body.title, body.body, shared=body.shared,
-                          scope=body.scope, line_of_work=body.line_of_work)
+    reply = canned.create(session, me, access.client_or_only(me, body.client_id), body.title,
+                          body.body, shared=body.shared, scope=body.scope,
+                          line_of_work=body.line_of_work)
     session.commit()
     return _canned_out(reply)
 

@@ -56,6 +56,7 @@ def upload_file(case_id: int):
 def discard_upload(upload_id: int):
     """Only its uploader can; the message no longer carries it."""
     session = database.session()
-    uploads.discard(session, actor(), upload_id)
+    item = uploads.discard(session, actor(), upload_id)
     session.commit()
+    file_store().delete(item.storage_key)
     return Discarded(deleted=True)

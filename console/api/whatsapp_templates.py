@@ -10,7 +10,7 @@ from channels.sms.content import ContentNotConfigured, ContentUnavailable
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.schemas import Out
 from console.core import database
-from crm.core.errors import DomainError, Invalid
+from crm.core.errors import DomainError
 from crm.messaging import templates
 from crm.tenancy import access
 
@@ -68,20 +68,27 @@ class TemplatesUnreachable(DomainError):
     status = 502
 
 
-def approved() -> list[templates.Approved]:
-    """The account's approved templates, read through the channel that sends them."""
+def template_senders(medium: str | None = None) -> list:
+    """The channel adapters that send approved templates (only the medium's, when named)."""
     settings = current_app.config["CASELINE"]
-    for medium in registry.media():
-        adapter = registry.adapter_for(medium, settings)
-        if "templates" in adapter.capabilities:
-            try:
-                return [templates.Approved(t.sid, t.name, t.language, t.body, t.variables)
-                        for t in adapter.templates()]
-            except ContentNotConfigured as exc:
-                raise TemplatesNotConfigured(str(exc)) from None
-            except ContentUnavailable as exc:
-                raise TemplatesUnreachable(str(exc)) from None
-    raise TemplatesNotConfigured("no channel here sends approved templates")
+    adapters = [registry.adapter_for(m, settings) for m in ([medium] if medium else
+                                                             registry.media())]
+    return [a for a in adapters if "templates" in a.capabilities]
+
+
+def approved(medium: str | None = None) -> list[templates.Approved]:
+    """The account's approved templates, read through the channel that sends them (the one of
+    `medium` when a message names it): the one place Content API failures become answers."""
+    senders = template_senders(medium)
+    if not senders:
+        raise TemplatesNotConfigured("no channel here sends approved templates")
+    try:
+        return [templates.Approved(t.sid, t.name, t.language, t.body, t.variables)
+                for t in senders[0].templates()]
+    except ContentNotConfigured as exc:
+        raise TemplatesNotConfigured(str(exc)) from None
+    except ContentUnavailable as exc:
+        raise TemplatesUnreachable(str(exc)) from None
 
 
 @api.route(bp, "/cases/<int:case_id>/whatsapp-templates", response=TemplateList,
@@ -103,14 +110,8 @@ def case_templates(case_id: int):
 def configure_template(body: TemplateConfigIn):
     """Which template, on which line of work, and which case field fills each variable."""
     me = actor()
-    client_id = body.client_id
-    if client_id is None:
-        ids = access.client_ids(me)
-        if len(ids) != 1:
-            raise Invalid("client_id is required when you work for several clients")
-        client_id = next(iter(ids))
     session = database.session()
-    row = templates.configure(session, me, client_id, body.content_sid, body.fields,
-                              body.line_of_work)
+    row = templates.configure(session, me, access.client_or_only(me, body.client_id),
+                              body.content_sid, body.fields, body.line_of_work)
     session.commit()
     return TemplateConfigOut.model_validate(row)

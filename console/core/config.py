@@ -64,6 +64,8 @@ class Settings:
     fraud_prior_claims_days: int = 365
     fraud_match_score: int = 90
     fraud_referral_flags: int = 3
+    # Files attached in the composer but never sent are deleted after this many hours.
+    upload_max_age_hours: int = 24
     extra: dict = field(default_factory=dict)
 
     @property

@@ -45,5 +45,6 @@ def register_languages(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(i18n.TRANSLATIONS))
     app.jinja_env.globals["page_locale"] = select_locale
+    app.jinja_env.globals["script_texts"] = lambda: i18n.script_texts(select_locale())
     # Flask-Babel keeps the locale it chose on the app context; a request decides afresh.
     app.before_request(refresh)

@@ -22,6 +22,7 @@ from crm.fraud import investigations, suggestions
 from crm.models import (
     ROLES,
     AuditEvent,
+    CannedReply,
     Case,
     Claim,
     ClaimDocument,
@@ -80,6 +81,7 @@ def seed(seed: int = 7, *, customers: int = CUSTOMERS, long_size: int = LONG_SIZ
     session.add(InboundAddress(client_id=client.id, kind="chat", value="default",
                                label="Demo website chat"))
     _templates(session, client.id)
+    _canned(session, client.id)
     session.commit()
     loader.fraud_work()
     return (f"seeded {len(staff)} demo users, {counts['customers']} customers "
@@ -110,6 +112,25 @@ def _templates(session, client_id: int) -> None:
     for sid in (t["sid"] for t in fake_twilio.DEMO_TEMPLATES):
         session.add(MessageTemplate(client_id=client_id, content_sid=sid, fields={
             "1": "customer.first_name", "2": "case.reference"}))
+    session.flush()
+
+
+# A few shared canned replies, so the composer's list is not empty on a first look.
+CANNED = (
+    ("Acknowledge", "Hello {{customer.first_name}}, thank you for getting in touch. I am "
+     "looking into case {{case.reference}} now and will come back to you today."),
+    ("Documents needed", "Hello {{customer.first_name}}, to move case {{case.reference}} "
+     "forward we need a photo of the damage and a copy of the invoice. You can reply here "
+     "with them."),
+    ("Payment received", "Hello {{customer.first_name}}, we have received your payment. "
+     "Thank you. {{agent.first_name}}"),
+)
+
+
+def _canned(session, client_id: int) -> None:
+    """Client-wide canned replies for the demo (supervisors manage them on screen)."""
+    for title, body in CANNED:
+        session.add(CannedReply(client_id=client_id, title=title, body=body))
     session.flush()
 
 

@@ -16,7 +16,7 @@ from crm import guardrails
 from crm.core import events
 from crm.core.errors import DomainError
 from crm.core.storage import FileStore, instance_store
-from crm.messaging import delivery
+from crm.messaging import delivery, uploads
 from crm.models import Attachment, Interaction, utcnow
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,23 @@ def sweep_outbound() -> int:
     for ident in ids:
         enqueue(send_outbound, ident)
     return len(ids)
+
+
+@periodic(timedelta(hours=1))
+@celery.task(name="caseline.sweep_uploads")
+def sweep_uploads() -> int:
+    """Delete composer uploads never sent with a message (UPLOAD_MAX_AGE_HOURS), files too."""
+    age = timedelta(hours=current_app.config["CASELINE"].upload_max_age_hours)
+    session = database.session()
+    keys = uploads.sweep(session, utcnow() - age)
+    session.commit()
+    store = file_store()
+    for key in keys:  # after the commit: a rollback must not leave rows without their files
+        try:
+            store.delete(key)
+        except OSError:
+            log.warning("could not delete the file of a stale upload (%s)", key)
+    return len(keys)
 
 
 @celery.task(name="caseline.fetch_media")

@@ -23,6 +23,8 @@ MODES = ("required", "optional", "off")
 DEFAULT_FIELDS = {"name": "required", "email": "optional", "phone": "optional"}
 DEFAULT_COLOUR = "#1f4e79"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# The widget's page background in each scheme (static/css/chat-widget.css).
+LIGHT_PAGE, DARK_PAGE = "#ffffff", "#14171d"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class Widget:
     client_name: str
     colour: str
     text_colour: str
+    # The brand colour as text or an outline on the page itself, light and dark: itself where
+    # it reads (4.5:1), else darkened or lightened until it does.
+    ink_light: str
+    ink_dark: str
     logo_url: str | None
     greeting: str | None
     fields: dict = field(default_factory=lambda: dict(DEFAULT_FIELDS))
@@ -58,7 +64,8 @@ def widget_for(session: Session, key: str) -> Widget:
     fields, contact_required = settings_of(own)
     colour = brand_colour(own.get("colour") or client.brand_colour)
     return Widget(key=key, client_id=client.id, client_name=client.name, colour=colour,
-                  text_colour=text_on(colour),
+                  text_colour=text_on(colour), ink_light=readable_on(colour, LIGHT_PAGE),
+                  ink_dark=readable_on(colour, DARK_PAGE),
                   logo_url=safe_logo(own.get("logo_url") or client.logo_url),
                   greeting=(own.get("greeting") or client.greeting or "").strip() or None,
                   fields=fields, contact_required=contact_required)
@@ -99,15 +106,37 @@ def brand_colour(value: str | None) -> str:
     return value if value and _COLOUR.fullmatch(value) else DEFAULT_COLOUR
 
 
-def text_on(colour: str) -> str:
-    """Black or white text, whichever reads better on the colour (WCAG relative luminance)."""
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of #rrggbb."""
     def channel(hex2: str) -> float:
         c = int(hex2, 16) / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
     r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "#111111" if luminance > 0.179 else "#ffffff"
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_on(colour: str) -> str:
+    """Black or white text, whichever reads better on the colour (WCAG relative luminance)."""
+    return "#111111" if luminance(colour) > 0.179 else "#ffffff"
+
+
+def readable_on(colour: str, page: str, ratio: float = 4.5) -> str:
+    """The colour, mixed towards black (light page) or white (dark page) just enough to read
+    on the page at the ratio: the brand's hue stays, its text never vanishes."""
+    target = 0 if luminance(page) > 0.5 else 255
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    for step in range(11):
+        mixed = "#" + "".join(f"{round(c + (target - c) * step / 10):02x}" for c in rgb)
+        if contrast(mixed, page) >= ratio:
+            return mixed
+    return mixed
 
 
 def safe_logo(url: str | None) -> str | None:

@@ -23,6 +23,8 @@ TASK_UPDATED = "task.updated"  # done, snoozed, reopened or reassigned
 # A four-eyes decision was approved or rejected ({decision_id, status}); what it decided
 # (a settlement, say) applies itself from a listener, so the decisions module knows no subject.
 DECISION_DECIDED = "decision.decided"
+# A notice was kept for someone ({notice_id, user_id}): the console pushes it to their tabs.
+NOTICE_CREATED = "notice.created"
 # Messaging: an outbound interaction was stored "queued" (the console enqueues its send task);
 # an inbound attachment awaits download into our storage; a chat visitor is typing.
 OUTBOUND_QUEUED = "outbound.queued"
@@ -187,7 +189,8 @@ SESSION_ENDED = "session.ended"  # the browser signed out: its tabs go to the si
 # {user_id, status}: a colleague's state changed (to their clients' staff: the phone's
 # transfer picker shows who can take a call). No away reason: that stays with supervisors.
 COLLEAGUE_PRESENCE = "colleague.presence"
-# {kind, case_id, at, ...}: something one person is told in-app (their bell). kind:
+# {id, kind, case_id, at, read, ...}: something one person is told in-app (their bell), kept
+# until read (GET /me/notices). kind:
 # signoff_decided (decision_id, status, label) to whoever asked; task_assigned (task_id,
 # title) to the one it was given to by someone else.
 NOTICE = "notice"

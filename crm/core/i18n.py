@@ -53,6 +53,23 @@ def translations(locale: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS), [locale], domain="messages")
 
 
+@functools.cache
+def script_texts(locale: str) -> dict:
+    """The JavaScript's catalogue (domain "js") of a locale as {msgid: text or [forms]}: what
+    the agent UI's t() and tn() read (static/js/i18n.js). Only translated entries."""
+    if locale_of(locale) == DEFAULT:
+        return {}
+    found = Translations.load(str(TRANSLATIONS), [locale_of(locale)], domain="js")
+    catalogue = getattr(found, "_catalog", {})
+    out: dict = {}
+    for key, text in sorted(catalogue.items(), key=lambda kv: str(kv[0])):
+        if isinstance(key, tuple):  # (msgid, n): the language's plural forms, in order
+            out.setdefault(key[0], []).append(text)
+        elif key and text:
+            out[key] = text
+    return out
+
+
 def translate(locale: str | None, message: str, **values) -> str:
     """message in the locale's language where translated, with %(name)s values filled in."""
     text = translations(locale_of(locale)).gettext(message)

@@ -79,7 +79,10 @@ def _store(session, case, rules, *, body, to, sender, subject, agent, extra) -> 
     # A channel may thread replies (an email's Message-ID); chat threads are the visit itself.
     thread = to if rules.address == "thread" else meta.pop("thread_key", None)
     if rules.address == "thread":  # a reply in an unverified visit is part of it: shown so
-        meta.update(chat.identity_marks(chat.visit_of(session, thread)))
+        visit = chat.visit_of(session, thread)
+        meta.update(chat.identity_marks(visit))
+        if visit is not None and visit.visitor_name:  # "to <their name>", not "Web visitor"
+            meta["visitor"] = visit.visitor_name
     item, _ = timeline.record(
         session, case, medium=rules.name, direction="outbound", status="queued",
         status_seq=STATUS_RANK["queued"], body=body, subject=subject, to_addr=to,

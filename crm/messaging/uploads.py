@@ -3,7 +3,9 @@ message they are sent with (each medium says which types and how much it takes).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crm.cases import records as cases
@@ -69,12 +71,27 @@ def upload(session: Session, actor: User, case_id: int, filename: str | None,
 
 
 def discard(session: Session, actor: User, upload_id: int) -> Upload:
-    """Take an upload back before it is sent (only its uploader can)."""
+    """Take an upload back before it is sent (only its uploader can); the caller deletes its
+    file (`item.storage_key`) once this is committed."""
     item = session.get(Upload, upload_id)
     if item is None or item.user_id != actor.id:
         raise NotFound("upload not found")
     session.delete(item)
     return item
+
+
+def sweep(session: Session, older_than: datetime, limit: int = 500) -> list[str]:
+    """Forget uploads never sent with a message, made before older_than; returns their storage
+    keys, whose files the caller deletes after the commit (a sent upload's key belongs to its
+    attachment now, and its row is gone, so it is never among them)."""
+    ids = session.scalars(select(Upload.id).where(Upload.created_at < older_than)
+                          .order_by(Upload.id).limit(limit)).all()
+    if not ids:
+        return []
+    # RETURNING names only the rows this statement removed: one a send took meanwhile is not
+    # among them, so its file (now the attachment's) is never deleted.
+    return list(session.scalars(delete(Upload).where(Upload.id.in_(ids))
+                                .returning(Upload.storage_key)))
 
 
 def pending(session: Session, actor: User, case: Case, ids, medium: Medium) -> list[Upload]:

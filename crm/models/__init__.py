@@ -13,6 +13,7 @@ from crm.models.fraud import Evidence, FraudIdentifier, LinkSuggestion, RedFlag
 from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.hours import BusinessHours
 from crm.models.messaging import CannedReply, MessageTemplate, Upload
+from crm.models.notices import Notice
 from crm.models.routing import RoutingQueue
 from crm.models.security import PasswordReset, RecoveryCode, SignIn
 from crm.models.tenancy import (
@@ -70,6 +71,7 @@ __all__ = [
     "Investigation",
     "LinkSuggestion",
     "MessageTemplate",
+    "Notice",
     "Offer",
     "PasswordReset",
     "Payment",

@@ -74,8 +74,9 @@ class Interaction(Base):
 
     @property
     def visitor_name(self) -> str | None:
-        """The name an unverified chat visitor gave (shown instead of the customer's)."""
-        return (self.meta or {}).get("visitor") if self.unverified else None
+        """The name a chat visitor gave on the pre-chat form (the timeline names their
+        thread by it; an unverified visitor's is shown instead of the customer's)."""
+        return ((self.meta or {}).get("visitor") or None) if self.medium == "chat" else None
 
     @property
     def wrap_ups(self) -> list[dict]:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from sqlalchemy import Select
 
-from crm.core.errors import Forbidden, NotFound
+from crm.core.errors import Forbidden, Invalid, NotFound
 from crm.models import User
 
 
 def client_ids(actor: User) -> set[int]:
     """The clients whose data the actor may read or change."""
     return actor.client_ids
+
+
+def client_or_only(actor: User, client_id: int | None) -> int:
+    """The client named, else the actor's only one (Invalid for staff of several); whether
+    the named one is theirs is the service's check."""
+    if client_id is not None:
+        return client_id
+    ids = client_ids(actor)
+    if len(ids) != 1:
+        raise Invalid("client_id is required when you work for several clients")
+    return next(iter(ids))
 
 
 def scope(stmt: Select, actor: User, client_column) -> Select:

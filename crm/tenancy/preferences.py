@@ -1,10 +1,11 @@
-"""A member of staff's own settings: desktop notifications and their sound."""
+"""A member of staff's own settings: their language, desktop notifications and their sound."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from crm.core import audit
+from crm.core import audit, i18n
+from crm.core.errors import Invalid
 from crm.models import User
 
 # Off until the person turns them on: the browser asks its permission only then.
@@ -37,3 +38,18 @@ def set_notifications(
             after={"notifications": after},
         )
     return after
+
+
+def set_locale(session: Session, actor: User, locale: str | None) -> str | None:
+    """Choose the console's language (None: the browser's); audited."""
+    locale = (locale or "").strip() or None
+    if locale is not None and locale not in i18n.LANGUAGES:
+        raise Invalid(f"language: one of {', '.join(sorted(i18n.LANGUAGES))}, or none "
+                      "for the browser's", field="locale")
+    before = actor.locale
+    actor.locale = locale
+    session.flush()
+    if before != locale:
+        audit.record(session, actor, "user.preferences_changed", actor, object_type="user",
+                     before={"locale": before}, after={"locale": locale})
+    return locale

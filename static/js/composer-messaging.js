@@ -3,6 +3,7 @@
 // medium they last used preselected, and chat typing both ways. Files, WhatsApp templates and
 // canned replies are parts of their own (workspace/attachments.js, templates.js, canned.js).
 import { get, post } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { registerMedium } from "/static/js/workspace/composer.js";
 import { h } from "/static/js/workspace/dom.js";
 
@@ -14,7 +15,7 @@ const select = document.getElementById("composer-medium");
 const workspace = () => window.caseline;
 
 const subject = h("input", { id: "composer-subject", name: "subject", maxlength: "900",
-  placeholder: "Subject", "aria-label": "Email subject", hidden: "" });
+  placeholder: t("Subject"), "aria-label": t("Email subject"), hidden: "" });
 const typing = h("div", { id: "composer-typing", class: "muted", "aria-live": "polite" });
 form.insertBefore(subject, body);
 form.append(typing);
@@ -41,8 +42,9 @@ async function load(caseId) {
 for (const [medium, label] of Object.entries(LABELS)) {
   registerMedium(medium, {
     label,
-    action: `Send ${label}`,
-    placeholder: `Reply by ${label}…`,
+    files: true, // sends what the composer attached (attachment_ids)
+    action: t("Send %(medium)s", { medium: label }),
+    placeholder: t("Reply by %(medium)s…", { medium: label }),
     available(ctx) {
       if (!ctx.caseId) return false;
       const known = options.get(ctx.caseId);
@@ -56,7 +58,7 @@ for (const [medium, label] of Object.entries(LABELS)) {
     },
     // A chat that reaches a visitor nobody has verified says so in the list.
     labelFor(ctx) {
-      return options.get(ctx.caseId)?.byMedium.get(medium)?.unverified ? `${label} (unverified)` : label;
+      return options.get(ctx.caseId)?.byMedium.get(medium)?.unverified ? t("%(medium)s (unverified)", { medium: label }) : label;
     },
     async send(caseId, text, _ctx, extra = {}) {
       const payload = { medium, body: text, ...extra };

@@ -1,5 +1,6 @@
 // The agent console: shows the state of the tab's /agent socket.
 import { socket } from "/static/js/agent-socket.js";
+import { t } from "/static/js/i18n.js";
 
 const badge = document.getElementById("connection");
 
@@ -8,9 +9,9 @@ function show(state, text) {
   badge.textContent = text;
 }
 
-socket.on("connect", () => show("connected", "live"));
-if (socket.connected) show("connected", "live");
-socket.on("disconnect", () => show("disconnected", "reconnecting…"));
-socket.on("connect_error", (err) => show("disconnected", `offline: ${err.message}`));
+socket.on("connect", () => show("connected", t("live")));
+if (socket.connected) show("connected", t("live"));
+socket.on("disconnect", () => show("disconnected", t("reconnecting…")));
+socket.on("connect_error", (err) => show("disconnected", t("offline: %(reason)s", { reason: err.message })));
 
 export { socket };

@@ -76,6 +76,13 @@ def test_the_sign_off_form_offers_what_the_case_holds_and_the_reviewer_confirms(
     popups = []
     maker.on("dialog", lambda d: (popups.append(d.message), d.dismiss()))
     open_case(maker, live_server, case_id, "CL-E2ESIGN1")
+    # Notices are kept: earlier tests' ones for this shared user are read first.
+    token = maker.locator('meta[name="csrf-token"]').get_attribute("content")
+    assert maker.request.post(live_server + "/api/v1/me/notices/read", data={},
+                              headers={"X-CSRFToken": token}).ok
+    maker.reload()
+    expect(maker.locator("#case-reference")).to_have_text("CL-E2ESIGN1")
+    expect(maker.locator("#bell-count")).to_have_text("0")
     maker.click("#ask-sign-off")
     kind = maker.locator("#sign-off-dialog-kind")
     expect(kind.locator("option")).to_contain_text([
@@ -122,9 +129,17 @@ def test_the_sign_off_form_offers_what_the_case_holds_and_the_reviewer_confirms(
     expect(maker.locator("#toasts")).to_contain_text(
         "Your sign-off request (Settlement of the debt) was approved.")
     expect(maker.locator("#bell-count")).to_have_text("1")
-    maker.click("#bell-button")
+    # Kept by the server: a reload still shows it unread.
+    maker.reload()
+    expect(maker.locator("#bell-count")).to_have_text("1")
+    with maker.expect_response("**/me/notices/read"):
+        maker.click("#bell-button")
     expect(maker.locator("#bell-list li.unread")).to_have_count(1)
+    expect(maker.locator("#bell-list")).to_contain_text("Settlement of the debt")
     maker.keyboard.press("Escape")
+    expect(maker.locator("#bell-count")).to_have_text("0")
+    with maker.expect_response("**/me/notices"):
+        maker.reload()
     expect(maker.locator("#bell-count")).to_have_text("0")
     assert popups == []  # no prompt() or confirm() on the way
 

@@ -107,3 +107,33 @@ def test_the_widget_speaks_spanish(widget_server, new_page):
     expect(page.locator("#chat-start button[type=submit]")).to_have_text("Iniciar el chat")
     page.click("#chat-start button[type=submit]")
     expect(page.locator("#chat-error")).to_have_text("Díganos su nombre.")
+
+
+def test_the_widget_follows_a_dark_system_and_the_brand_still_reads(widget_server, browser):
+    live_server, _ = widget_server
+    context = browser.new_context(color_scheme="dark", viewport={"width": 340, "height": 460})
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/chat/widget?key={KEY}")
+        expect(page.locator(".chat-greeting")).to_be_visible()
+        seen = page.evaluate("""() => {
+          const rgb = (s) => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+          const lum = (c) => { const v = c.map((x) => x / 255).map((x) => (x <= 0.03928
+            ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+            return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+          const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+            return (x + 0.05) / (y + 0.05); };
+          const css = (sel, prop) => rgb(getComputedStyle(document.querySelector(sel))[prop]);
+          const page = css("body", "backgroundColor");
+          const ink = rgb(getComputedStyle(document.querySelector(".chat"))
+            .getPropertyValue("--brand-ink").trim().replace(/^#(..)(..)(..)$/,
+              (_, r, g, b) => `${parseInt(r, 16)} ${parseInt(g, 16)} ${parseInt(b, 16)}`));
+          return { page: lum(page), text: ratio(css(".chat-greeting", "color"), page),
+                   head: ratio(css(".chat-head", "color"), css(".chat-head", "backgroundColor")),
+                   ink: ratio(ink, page), field: lum(css("#chat-start input", "backgroundColor")) };
+        }""")
+        assert seen["page"] < 0.05 and seen["field"] < 0.05  # dark page, dark fields
+        assert seen["text"] >= 4.5 and seen["head"] >= 4.5
+        assert seen["ink"] >= 4.5  # the brand as text or outline on the dark page
+    finally:
+        context.close()

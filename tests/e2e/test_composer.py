@@ -167,3 +167,27 @@ def test_a_whatsapp_template_goes_when_the_window_has_closed(new_page, demo_serv
             Interaction.case_id == quiet_whatsapp, Interaction.direction == "outbound")).scalar()
     assert meta["template"]["content_sid"].startswith("HX")
     assert meta["template"]["variables"] == {"1": "Kofi", "2": "CL-E2ETMPL1"}
+
+
+def test_files_never_vanish_with_a_note(new_page, sign_in, live_server, mailers, tmp_path):
+    photo = tmp_path / "receipt.png"
+    photo.write_bytes(PNG)
+    page = sign_in(new_page())
+    open_case(page, live_server, mailers["first"], "CL-E2EDRFT1")
+    page.set_input_files("#composer-file", str(photo))
+    expect(page.locator(".file-chip")).to_contain_text("receipt.png")
+    page.select_option("#composer-medium", "note")
+    page.fill("#composer-body", "Receipt attached")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.click("#composer-send")
+    expect(page.locator("#composer-error")).to_have_text(
+        "Note cannot carry files: send them by a message, or remove them.")
+    # Nothing filed; the words and the file wait for the agent's choice.
+    assert not [u for u in posts if u.endswith("/notes")]
+    expect(page.locator(".file-chip")).to_contain_text("receipt.png")
+    expect(page.locator("#composer-body")).to_have_value("Receipt attached")
+    page.locator(".file-chip button").click()
+    expect(page.locator(".file-chip")).to_have_count(0)
+    page.click("#composer-send")
+    expect(page.locator(".tl-item.medium-note", has_text="Receipt attached")).to_have_count(1)

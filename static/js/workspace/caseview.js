@@ -6,6 +6,7 @@ import { fill, h } from "./dom.js";
 import { day, holds, icon, me, money, when } from "./format.js";
 import { label, title } from "./labels.js";
 import { CHANGED } from "./worklist.js";
+import { t } from "/static/js/i18n.js";
 
 const worklistChanged = () => window.dispatchEvent(new Event(CHANGED));
 
@@ -37,7 +38,7 @@ export class CaseView {
     this.composer.form.hidden = false;
     this.composer.setCase(caseId);
     this.showViewers([]);
-    fill(this.header, h("p", { class: "muted" }, "Loading…"));
+    fill(this.header, h("p", { class: "muted" }, t("Loading…")));
     fill(this.digest);
     this.debtPanel?.open(null);
     this.exportPanel?.open(caseId);
@@ -61,7 +62,7 @@ export class CaseView {
         return;
       }
       fill(this.header, h("p", { class: "error", id: "case-error" }, caseProblem(err), " ",
-        h("button", { type: "button", class: "secondary", onclick: () => this.reopen(caseId) }, "Retry")));
+        h("button", { type: "button", class: "secondary", onclick: () => this.reopen(caseId) }, t("Retry"))));
     }
     await opened;
     // The first page is in: an email reply can now continue the thread's subject.
@@ -109,11 +110,11 @@ export class CaseView {
       h("div", { class: "case-title" },
         h("h1", { id: "case-customer" }, c.customer.display_name),
         h("span", { class: "case-ref", id: "case-reference" }, c.reference),
-        c.sensitive ? h("span", { class: "badge danger", title: "Views are audited" }, "sensitive") : null),
+        c.sensitive ? h("span", { class: "badge danger", title: t("Views are audited") }, t("sensitive")) : null),
       h("div", { class: "case-badges" },
         h("span", { class: `badge status-${c.status}`, id: "case-status" }, label(c.status)),
-        h("span", { class: `badge priority-${c.priority}` }, `${label(c.priority)} priority`),
-        h("span", { class: "badge" }, c.owner ? `owner ${c.owner.name}` : "unassigned"),
+        h("span", { class: `badge priority-${c.priority}` }, t("%(priority)s priority", { priority: label(c.priority) })),
+        h("span", { class: "badge" }, c.owner ? t("owner %(name)s", { name: c.owner.name }) : t("unassigned")),
         c.flags.map((f) => h("span", { class: "badge flag" }, f))),
       (c.debts || []).length
         ? h("ul", { class: "work-lines debt-lines", id: "case-debts" }, c.debts.map((d) => this.debtHeader(d)))
@@ -222,7 +223,7 @@ export class CaseView {
           worklistChanged();
         }
       } catch (err) { fill(error, err.message); }
-    } }, "Ask for sign-off…");
+    } }, t("Ask for sign-off…"));
     return h("div", {}, open, error);
   }
 

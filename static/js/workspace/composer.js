@@ -1,6 +1,7 @@
 // The composer: one box for everything an agent sends or records on a case. Media register
 // here; today only internal notes, later issues add SMS, WhatsApp, email, chat and calls.
 import { post } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { fill, h } from "./dom.js";
 import * as drafts from "./drafts.js";
 
@@ -11,7 +12,8 @@ let composer = null;
 // registerMedium("sms", { label: "SMS", action: "Send SMS", placeholder,
 //   available(context) -> bool (optional; context = { caseId, case, customer }),
 //   labelFor(context) -> the label here, when it depends on the case (optional),
-//   send(caseId, body, context) -> the created timeline item, or null when it arrives live })
+//   files: true when its send carries the composer's attachments (extra.attachment_ids),
+//   send(caseId, body, context, extra) -> the created timeline item, or null when it arrives live })
 export function registerMedium(id, spec) {
   media.set(id, spec);
   composer?.refresh();
@@ -25,9 +27,9 @@ export function registerPart(name, spec) {
 }
 
 registerMedium("note", {
-  label: "Note",
-  action: "Add note",
-  placeholder: "Write an internal note (n)…",
+  label: t("Note"),
+  action: t("Add note"),
+  placeholder: t("Write an internal note (n)…"),
   send: (caseId, body) => post(`/cases/${caseId}/notes`, { body }),
 });
 
@@ -47,16 +49,16 @@ export class Composer {
     this.caseId = null;
     this.context = {};
     this.sending = false;
-    // The medium the case's draft was written for, until it can be chosen again (the media
-    // a case can use arrive after it opens) or the agent picks another: never silently
-    // another medium, so Ctrl+Enter on an email draft never sends it as a chat.
-    this.wanted = null;
+    // The medium the words are for: the one the agent picked, or the one the case's draft was
+    // written in (the media a case can use arrive after it opens). Until the agent picks
+    // another it is never silently swapped: Ctrl+Enter on an email draft never sends a chat.
+    this.medium = null;
+    this.starting = false; // start() picking a medium, not the agent
     this.pendingSubject = null;
     composer = this;
     form.addEventListener("input", () => { if (this.caseId !== null) this.keepDraft(); });
     this.select.addEventListener("change", () => {
-      this.chosen = this.select.value;
-      this.wanted = null;
+      if (!this.starting) this.medium = this.select.value;
       this.describe();
       this.suggestSubject();
       if (this.caseId !== null) this.keepDraft();
@@ -80,20 +82,23 @@ export class Composer {
       m.labelFor?.(this.context) || m.label)),
       barred.map(([id, m, why]) => h("option", { value: id, disabled: true, title: why },
         `${m.label} — ${why}`)));
-    // A draft's own medium, once offered again, is the one chosen (never another).
-    if (this.wanted && usable.some(([id]) => id === this.wanted)) {
-      this.chosen = this.wanted;
-      this.wanted = null;
-    }
-    // A medium refused while the agent's words wait (a text the guardrail just refused) stays
-    // chosen, greyed with its reason: falling back to Note would file them as a note.
-    // (The one the agent chose, too, should a list built meanwhile have lacked it.)
-    const wanted = this.body.value.trim() && this.chosen ? this.chosen : current;
-    const held = this.body.value.trim() && barred.some(([id]) => id === wanted);
-    this.select.value = usable.some(([id]) => id === wanted) || held ? wanted
+    // The words' medium, once offered, is the one shown. Refused while words wait (a text the
+    // guardrail just refused) it stays, greyed with its reason: falling back to Note would
+    // file them as a note. With nothing written, it gives way.
+    const words = this.hasWords();
+    const offered = usable.some(([id]) => id === this.medium);
+    const held = words && barred.some(([id]) => id === this.medium);
+    if (this.medium && !offered && !held && !words) this.medium = null;
+    this.select.value = offered || held ? this.medium
       : usable.some(([id]) => id === current) ? current : "note";
     this.describe();
     this.select.dispatchEvent(new CustomEvent("composer:refreshed"));
+  }
+
+  // Whether anything is written: text, a subject, or what a part holds (files, a template).
+  hasWords() {
+    return !drafts.isEmpty({ body: this.body.value, subject: this.subject?.value || "",
+      parts: Object.fromEntries([...parts].map(([name, p]) => [name, p.save()])) });
   }
 
   describe() {
@@ -117,13 +122,12 @@ export class Composer {
   setCase(caseId) {
     if (this.caseId !== null) this.keepDraft();
     this.caseId = caseId;
-    this.chosen = null;
     this.context = { caseId };
     const draft = drafts.take(caseId) || {};
     this.body.value = draft.body || "";
     this.pendingSubject = draft.subject || "";
     this.placeSubject();
-    this.wanted = draft.medium && draft.medium !== "note" ? draft.medium : null;
+    this.medium = draft.medium && draft.medium !== "note" ? draft.medium : null;
     for (const [name, part] of parts) {
       part.clear();
       if (draft.parts?.[name]) part.restore(draft.parts[name], caseId);
@@ -136,7 +140,7 @@ export class Composer {
     this.placeSubject();
     const saved = Object.fromEntries([...parts].map(([name, p]) => [name, p.save()])
       .filter(([, v]) => v));
-    drafts.keep(this.caseId, { medium: this.wanted || this.select.value, body: this.body.value,
+    drafts.keep(this.caseId, { medium: this.medium || this.select.value, body: this.body.value,
       subject: this.subject?.value || "", parts: saved });
   }
 
@@ -155,14 +159,16 @@ export class Composer {
   }
 
   start(mediumId = "note", focus = true) {
-    if (this.wanted && mediumId !== this.wanted && this.body.value.trim()) {
-      mediumId = this.wanted; // a draft's medium wins over a suggestion
+    if (this.medium && mediumId !== this.medium && this.hasWords()) {
+      mediumId = this.medium; // the words' medium wins over a suggestion
     }
     if ([...this.select.options].some((o) => o.value === mediumId && !o.disabled)) {
       this.select.value = mediumId;
+      this.medium = mediumId;
     }
     this.describe();
-    this.select.dispatchEvent(new Event("change"));
+    this.starting = true; // the other parts hear of it; the words' medium stays as set above
+    try { this.select.dispatchEvent(new Event("change")); } finally { this.starting = false; }
     if (focus) this.body.focus();
   }
 
@@ -174,23 +180,29 @@ export class Composer {
     const caseId = this.caseId;
     const extra = Object.assign({}, ...[...parts.values()].map((p) => p.payload?.() || {}));
     if (!caseId || (!text.trim() && !extra.template_id)) {
-      fill(this.error, "Write something first.");
+      fill(this.error, t("Write something first."));
       return;
     }
     const chosen = this.select.selectedOptions[0];
     if (chosen?.disabled) {
-      fill(this.error, `${chosen.textContent}: pick another medium.`);
+      fill(this.error, t("%(medium)s: pick another medium.", { medium: chosen.textContent }));
       return;
     }
-    if (this.wanted && this.wanted !== this.select.value) {
-      // The draft's own medium is not offered (yet): never send it by another one.
-      const option = [...this.select.options].find((o) => o.value === this.wanted);
-      const name = media.get(this.wanted)?.label || this.wanted;
+    if (this.medium && this.medium !== this.select.value) {
+      // The words' own medium is not offered (yet): never send them by another one.
+      const option = [...this.select.options].find((o) => o.value === this.medium);
+      const name = media.get(this.medium)?.label || this.medium;
       fill(this.error, option?.disabled
         ? `This draft was written as ${name}, which cannot be used now (${option.title}). `
           + "Choose another medium to send it."
         : `This draft was written as ${name}; wait until ${name} is available, or choose `
           + "another medium.");
+      return;
+    }
+    if (extra.attachment_ids?.length && !media.get(this.select.value).files) {
+      // Never drop the agent's files silently: a note or a promise carries none.
+      fill(this.error, t("%(medium)s cannot carry files: send them by a message, or remove them.",
+        { medium: media.get(this.select.value).label }));
       return;
     }
     this.sending = true;

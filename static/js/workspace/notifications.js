@@ -1,16 +1,17 @@
 // Telling the agent things: a desktop notification and a sound for a ringing call or offered
 // work (their setting, kept with the account: GET/PUT /me/notifications; the browser's
 // permission is asked only when they turn it on), and in-app notices (a sign-off decided, a
-// task given to them) as a toast and in the bell's list with its unread count.
-import { get, send } from "/static/js/api.js";
+// task given to them) as a toast and in the bell's list with its unread count. Notices are
+// kept by the server until read (GET /me/notices on load, POST /me/notices/read on opening
+// the list); the socket pushes new ones.
+import { get, post, send } from "/static/js/api.js";
+import { t, tn } from "/static/js/i18n.js";
 import { fill, h } from "./dom.js";
-import { me, when } from "./format.js";
+import { when } from "./format.js";
 
 const KEEP = 30; // notices listed in the bell
 const TOAST_MS = 6000;
-const STORE = `caseline.notices.${me.id || 0}`; // this tab's, wiped with the sign-out
 const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", email: "Email", voice: "Call" };
-const STATUS_WORDS = { approved: "approved", rejected: "rejected" };
 
 const sheet = document.createElement("link");
 sheet.rel = "stylesheet";
@@ -22,10 +23,12 @@ const supported = () => typeof window.Notification === "function";
 // What a notice says, in words.
 export function describe(n) {
   if (n.kind === "signoff_decided") {
-    return `Your sign-off request (${n.label}) was ${STATUS_WORDS[n.status] || n.status}.`;
+    return n.status === "approved" ? t("Your sign-off request (%(label)s) was approved.", n)
+      : n.status === "rejected" ? t("Your sign-off request (%(label)s) was rejected.", n)
+        : `Your sign-off request (${n.label}) was ${n.status}.`;
   }
-  if (n.kind === "task_assigned") return `A task was assigned to you: ${n.title}`;
-  return "Something changed.";
+  if (n.kind === "task_assigned") return t("A task was assigned to you: %(title)s", n);
+  return t("Something changed.");
 }
 
 export class Notifications {
@@ -33,16 +36,18 @@ export class Notifications {
     Object.assign(this, { socket, openCase });
     this.settings = { desktop: false, sound: false };
     this.shown = new Map(); // offer id -> the desktop Notification shown for it
-    this.items = this.restore();
+    this.items = [];
+    this.unread = 0; // on the server: may be more than the list holds
     this.settingsButton = h("button", { type: "button", class: "link", id: "notify-settings-button",
-      onclick: () => this.openSettings() }, "Notifications");
-    this.count = h("span", { class: "count", id: "bell-count", "aria-label": "unread" });
+      onclick: () => this.openSettings() }, t("Notifications"));
+    this.count = h("span", { class: "count", id: "bell-count", "aria-label": t("unread") });
     this.bell = h("button", { type: "button", class: "link bell", id: "bell-button",
-      "aria-haspopup": "dialog", onclick: () => this.openList() }, "Notices ", this.count);
+      "aria-haspopup": "dialog", onclick: () => this.openList() }, t("Notices"), " ", this.count);
     before.before(this.settingsButton, this.bell);
     this.toasts = h("div", { class: "toasts", id: "toasts", role: "status", "aria-live": "polite" });
     document.body.append(this.toasts);
     this.renderCount();
+    this.load();
     socket.on("notice", (n) => this.notice(n));
     socket.on("offer.created", (pop) => this.offered(pop));
     socket.on("offer.rescinded", (msg) => this.closeShown(msg.offer_id));
@@ -143,17 +148,30 @@ export class Notifications {
   }
 
   // --- in-app notices -------------------------------------------------------------------
+  // The unread kept for this person (since their last look, in any browser).
+  async load() {
+    try {
+      const kept = await get("/me/notices");
+      const known = new Set(this.items.map((n) => n.id));
+      const fresh = kept.items.filter((n) => !known.has(n.id)).map((n) => ({ ...n, text: describe(n) }));
+      this.items = [...this.items, ...fresh].sort((a, b) => b.id - a.id).slice(0, KEEP);
+      this.unread = Math.max(kept.unread, this.items.filter((n) => !n.read).length);
+      this.renderCount();
+    } catch { /* the bell stays as it is; the next load tries again */ }
+  }
+
   notice(n) {
+    if (n.id && this.items.some((i) => i.id === n.id)) return; // already listed
     const item = { ...n, text: describe(n), read: false };
     this.items = [item, ...this.items].slice(0, KEEP);
-    this.store();
+    this.unread += 1;
     this.renderCount();
     this.toast(item.text, item.case_id);
   }
 
   toast(text, caseId) {
     const el = h("div", { class: "toast" }, text, caseId ? [" ", h("button", { type: "button", class: "link",
-      onclick: () => { this.openCase(caseId); el.remove(); } }, "Open case")] : null);
+      onclick: () => { this.openCase(caseId); el.remove(); } }, t("Open case"))] : null);
     this.toasts.append(el);
     setTimeout(() => el.remove(), TOAST_MS);
   }
@@ -164,31 +182,26 @@ export class Notifications {
       ? this.items.map((n) => h("li", { class: n.read ? "" : "unread" }, n.text, " ",
         h("span", { class: "muted" }, when(n.at)), " ",
         n.case_id ? h("button", { type: "button", class: "link", onclick: () => {
-          this.openCase(n.case_id); dialog.close(); } }, "Open case") : null))
-      : h("li", { class: "muted" }, "Nothing yet."));
+          this.openCase(n.case_id); dialog.close(); } }, t("Open case")) : null))
+      : h("li", { class: "muted" }, t("Nothing yet.")));
     const dialog = h("dialog", { id: "bell-dialog", class: "form-dialog", "aria-labelledby": "bell-title" },
-      h("h2", { id: "bell-title" }, "Notices"), list,
-      h("div", { class: "dialog-actions" }, h("button", { type: "button", onclick: () => dialog.close() }, "Close")));
+      h("h2", { id: "bell-title" }, t("Notices")), list,
+      h("div", { class: "dialog-actions" }, h("button", { type: "button", onclick: () => dialog.close() }, t("Close"))));
     dialog.addEventListener("close", () => dialog.remove());
     document.body.append(dialog);
     dialog.showModal();
+    const newest = Math.max(0, ...this.items.map((n) => n.id || 0));
     this.items.forEach((n) => { n.read = true; });
-    this.store();
+    this.unread = 0;
     this.renderCount();
+    // Read up to what this list showed: one arriving meanwhile stays unread.
+    if (newest) post("/me/notices/read", { up_to: newest }).catch(() => {});
   }
 
   renderCount() {
-    const unread = this.items.filter((n) => !n.read).length;
+    const unread = this.unread;
     this.count.textContent = String(unread);
     this.bell.classList.toggle("has-unread", unread > 0);
-    this.bell.title = unread ? `${unread} unread` : "No unread notices";
-  }
-
-  restore() {
-    try { return JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch { return []; }
-  }
-
-  store() {
-    try { sessionStorage.setItem(STORE, JSON.stringify(this.items)); } catch { /* full: kept in memory */ }
+    this.bell.title = unread ? tn("%(num)d unread", "%(num)d unread", unread) : t("No unread notices");
   }
 }

@@ -2,6 +2,7 @@
 // reviewers the decisions waiting for their sign-off, for the fraud team its escalations, for
 // collections the accounts due for contact now.
 import { get } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { CollectionsList } from "./collections.js";
 import { fill, h } from "./dom.js";
 import { day, holds, money, when } from "./format.js";
@@ -18,7 +19,7 @@ function named(item, verb) {
 
 export const CHANGED = "caseline:worklist-changed";
 const kindLabel = title;
-const KIND_TITLES = { settlement_offer: "Settlement offers" };
+const KIND_TITLES = { settlement_offer: t("Settlement offers") };
 
 export class Worklist {
   constructor(root, openCase) {
@@ -66,7 +67,7 @@ export class Worklist {
   section(id, title, count, items, pager) {
     return h("section", { class: "wl-section", id },
       h("h3", {}, title, " ", h("span", { class: "count" }, String(count))),
-      items.length ? h("ul", {}, items) : h("p", { class: "muted" }, "Nothing here."), pager);
+      items.length ? h("ul", {}, items) : h("p", { class: "muted" }, t("Nothing here.")), pager);
   }
 
   // A piece of work on a case: its title and when it was raised; opens the case.
@@ -83,16 +84,16 @@ export class Worklist {
     const others = all.filter((d) => d.authority?.can_sign === false);
     const kinds = [...new Set(items.map((d) => d.kind))];
     return h("section", { class: "wl-section", id: "wl-sign-off" },
-      h("h3", {}, "Awaiting my sign-off ", h("span", { class: "count" }, String(items.length))),
+      h("h3", {}, t("Awaiting my sign-off"), " ", h("span", { class: "count" }, String(items.length))),
       items.length ? kinds.map((kind) => {
         const group = items.filter((d) => d.kind === kind);
         return h("div", { class: `wl-group wl-kind-${kind}`, dataset: { kind } },
           h("h4", {}, `${KIND_TITLES[kind] || kindLabel(kind)} `, h("span", { class: "count" }, String(group.length))),
           h("ul", {}, group.map((d) => (d.settlement ? this.settlementAsk(d)
             : this.workButton(d.case_id, d.summary, named(d, "asked"))))));
-      }) : h("p", { class: "muted" }, "Nothing here."),
+      }) : h("p", { class: "muted" }, t("Nothing here.")),
       others.length ? h("div", { class: "wl-group wl-beyond", id: "wl-beyond-authority" },
-        h("h4", {}, "Needs someone else's authority ", h("span", { class: "count" }, String(others.length))),
+        h("h4", {}, t("Needs someone else's authority"), " ", h("span", { class: "count" }, String(others.length))),
         h("ul", {}, others.map((d) => this.workButton(d.case_id, d.summary,
           `${d.amount_cents != null ? `${money(d.amount_cents, d.currency || "")} · ` : ""}`
           + (d.authority.signers.length ? `${d.authority.signers.map((s) => s.name).join(", ")} can sign`
@@ -114,7 +115,7 @@ export class Worklist {
     fill(this.root,
       due ? this.collections.section(due) : null,
       signOff ? this.signOffSection(signOff) : null,
-      escalated ? this.section("wl-escalated", "Fraud escalations", escalated.length, escalated.map((i) =>
+      escalated ? this.section("wl-escalated", t("Fraud escalations"), escalated.length, escalated.map((i) =>
         this.workButton(i.case_id, `${i.reference}: ${i.summary}`, named(i, "escalated")))) : null,
       this.controls.bar(),
       this.lists(w));
@@ -124,14 +125,14 @@ export class Worklist {
   lists(w) {
     const pager = (view) => (w.view === view ? this.controls.pager(w) : null);
     const sections = {
-      assigned: this.section("wl-assigned", "Assigned", w.assigned_count, w.assigned.map((c) => this.caseButton(c)), pager("assigned")),
-      recent: this.section("wl-recent", "Recent", w.recent_count ?? w.recent.length, w.recent.map((c) => this.caseButton(c, `opened ${when(c.viewed_at)}`)), pager("recent")),
-      tasks: this.section("wl-tasks", `Tasks · ${w.tasks_due_count} due`, w.tasks_count, w.tasks.map((t) =>
+      assigned: this.section("wl-assigned", t("Assigned"), w.assigned_count, w.assigned.map((c) => this.caseButton(c)), pager("assigned")),
+      recent: this.section("wl-recent", t("Recent"), w.recent_count ?? w.recent.length, w.recent.map((c) => this.caseButton(c, t("opened %(when)s", { when: when(c.viewed_at) }))), pager("recent")),
+      tasks: this.section("wl-tasks", t("Tasks · %(due)s due", { due: w.tasks_due_count }), w.tasks_count, w.tasks.map((task) =>
         h("li", {}, h("button", {
-          type: "button", class: `wl-task${t.due_at && Date.parse(t.due_at) <= Date.now() ? " due" : ""}`,
-          onclick: () => this.openCase(t.case_id),
-        }, h("span", { class: "wl-name" }, t.title),
-        h("span", { class: "wl-meta muted" }, t.due_at ? `due ${when(t.due_at)}` : "no due date")))), pager("tasks")),
+          type: "button", class: `wl-task${task.due_at && Date.parse(task.due_at) <= Date.now() ? " due" : ""}`,
+          onclick: () => this.openCase(task.case_id),
+        }, h("span", { class: "wl-name" }, task.title),
+        h("span", { class: "wl-meta muted" }, task.due_at ? t("due %(when)s", { when: when(task.due_at) }) : t("no due date"))))), pager("tasks")),
     };
     const view = w.view || "assigned";
     return [sections[view], ...Object.keys(sections).filter((k) => k !== view).map((k) => sections[k])];

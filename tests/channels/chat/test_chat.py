@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from console.core.extensions import socketio
-from crm.models import Case, Interaction
+from crm.models import Case, InboundAddress, Interaction
 
 NS = "/chat"
 
@@ -212,3 +212,27 @@ def test_a_file_reaches_the_visitor_as_a_signed_link_they_can_open(app, client, 
     got = app.test_client().get(file["url"])
     assert got.status_code == 200 and got.data == pdf
     assert got.headers["Content-Disposition"].startswith("inline")
+
+
+def test_the_timeline_names_a_visitor_by_the_name_they_gave(app, client, session,
+                                                           default_client, token):
+    # A widget that asks only a name: the chat thread is the only contact point.
+    session.add(InboundAddress(client_id=default_client.id, kind="chat", value="name-only",
+                               widget={"fields": {"name": "required", "email": "off",
+                                                  "phone": "off"}}))
+    session.commit()
+    sio = visitor(app)
+    ack = sio.emit("chat.start", {"key": "name-only", "name": "Nora Nameonly"}, namespace=NS,
+                   callback=True)
+    assert ack["ok"], ack
+    assert say(sio, "Hello?", "m1")["ok"]
+    inbound = session.scalars(select(Interaction).where(Interaction.medium == "chat")).one()
+    auth = {"Authorization": f"Bearer {token}"}
+    resp = client.post(f"/api/v1/cases/{inbound.case_id}/messages", headers=auth,
+                       json={"medium": "chat", "body": "Hi Nora."})
+    assert resp.status_code == 202, resp.get_json()
+    rows = client.get(f"/api/v1/cases/{inbound.case_id}/timeline", headers=auth).get_json()
+    chat = {r["direction"]: r for r in rows["items"] if r["medium"] == "chat"}
+    assert chat["inbound"]["from_addr"].startswith("chat_")
+    assert chat["inbound"]["visitor_name"] == "Nora Nameonly"
+    assert chat["outbound"]["visitor_name"] == "Nora Nameonly"

@@ -228,3 +228,22 @@ def test_a_returning_visitor_is_told_their_place_too(app, session, default_clien
     again = visitor(app)  # the same customer, another visit: the case's waiting item is theirs
     start(again)
     assert emit(again, "chat.message", {"body": "Still there?", "id": "a2"})["place"] == 1
+
+
+@pytest.mark.parametrize("brand", ["#1f4e79", "#f5c518", "#000000", "#ffffff", "#0f5c55"])
+def test_the_brand_colour_reads_on_the_page_in_light_and_dark(brand):
+    from crm.chat import widgets
+
+    light = widgets.readable_on(brand, widgets.LIGHT_PAGE)
+    dark = widgets.readable_on(brand, widgets.DARK_PAGE)
+    assert widgets.contrast(light, widgets.LIGHT_PAGE) >= 4.5
+    assert widgets.contrast(dark, widgets.DARK_PAGE) >= 4.5
+    # On the brand itself (header, buttons) the chosen text reads too.
+    assert widgets.contrast(widgets.text_on(brand), brand) >= 4.5
+
+
+def test_the_widget_page_follows_the_visitors_colour_scheme(client, branded):
+    page = client.get("/chat/widget?key=acme-web").get_data(as_text=True)
+    # A yellow brand is too light as text on white: darkened there, itself on the dark page.
+    assert "--brand-ink: #7a620c;" in page
+    assert "@media (prefers-color-scheme: dark) { .chat { --brand-ink: #f5c518; } }" in page

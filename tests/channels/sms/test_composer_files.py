@@ -170,3 +170,47 @@ def test_a_recording_plays_a_generated_file_in_demo_mode(app, client, session, s
     assert resp.headers["Content-Disposition"].startswith("inline")
     with wave.open(io.BytesIO(resp.data)) as wav:
         assert wav.getnframes() == 2 * wav.getframerate()
+
+
+def test_uploads_never_sent_are_swept_with_their_files_after_the_configured_age(
+        app, client, session, twilio, api_headers, case_id):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from console.messaging.send_tasks import sweep_uploads
+    from crm.models import utcnow
+
+    files = Path(app.instance_path) / "files"
+    stale = upload(client, api_headers, case_id, PNG, "old.png").get_json()
+    sent = upload(client, api_headers, case_id, PDF, "sent.pdf").get_json()
+    fresh = upload(client, api_headers, case_id, PNG, "new.png").get_json()
+    assert client.post(f"/api/v1/cases/{case_id}/messages", headers=api_headers, json={
+        "medium": "sms", "body": "the form", "attachment_ids": [sent["id"]]}).status_code == 202
+    app.config["CASELINE"].upload_max_age_hours = 6
+    long_ago = utcnow() - timedelta(hours=7)
+    for row in session.scalars(select(Upload)):
+        if row.id == stale["id"]:
+            row.created_at = long_ago
+    session.commit()
+    keys = {u.id: u.storage_key for u in session.scalars(select(Upload))}
+    kept = session.scalars(select(Attachment.storage_key)).one()
+    session.rollback()
+
+    assert sweep_uploads.apply().get() == 1
+    assert [u.id for u in session.scalars(select(Upload))] == [fresh["id"]]
+    session.rollback()
+    on_disk = {p.name for p in files.rglob("*") if p.is_file()}
+    assert keys[stale["id"]] not in on_disk
+    assert {keys[fresh["id"]], kept} <= on_disk  # the waiting one and the sent one stay
+    assert sweep_uploads.apply().get() == 0  # idempotent
+
+
+def test_a_discarded_upload_takes_its_file_with_it(app, client, session, twilio, api_headers,
+                                                   case_id):
+    from pathlib import Path
+
+    made = upload(client, api_headers, case_id, PNG).get_json()
+    key = session.get(Upload, made["id"]).storage_key
+    session.rollback()
+    assert client.delete(f"/api/v1/uploads/{made['id']}", headers=api_headers).status_code == 200
+    assert key not in {p.name for p in (Path(app.instance_path) / "files").rglob("*")}

@@ -94,3 +94,17 @@ def test_only_a_supervisor_configures_the_templates_on_offer(client, api_headers
                       json={**body, "fields": {"1": "customer.ssn"}})
     assert bad.status_code == 422 and "unknown field customer.ssn" in bad.get_json()[
         "error"]["message"]
+
+
+def test_a_content_api_failure_is_answered_alike_when_listing_and_sending(
+        client, session, twilio, api_headers, closed_case):
+    listed = client.get(f"/api/v1/cases/{closed_case}/whatsapp-templates",
+                        headers=api_headers).get_json()["items"]
+    twilio.fail_with = (500, {"code": 20500, "message": "Internal Server Error", "status": 500})
+    for resp in (client.get(f"/api/v1/cases/{closed_case}/whatsapp-templates",
+                            headers=api_headers),
+                 client.post(f"/api/v1/cases/{closed_case}/messages", headers=api_headers,
+                             json={"medium": "whatsapp", "template_id": listed[0]["id"],
+                                   "body": ""})):
+        assert resp.status_code == 502 and resp.get_json()["error"]["code"] == "twilio_error"
+    assert twilio.messages == []  # nothing went out

@@ -222,3 +222,43 @@ def test_a_task_given_by_someone_else_is_a_notice_ones_own_is_not(app, client, c
     assert [(n["kind"], n["title"], n["case_id"]) for n in notices(sio)] == [
         ("task_assigned", "Call Mrs Diaz back", case.id)
     ]
+
+
+def test_notices_are_kept_until_read_and_listed_on_the_next_load(app, client, case, as_user):
+    me, mine = as_user("agent")
+    _, theirs = as_user("supervisor")
+    _, other = as_user("agent")
+    for title in ("Call Mrs Diaz back", "Send the form"):
+        assert client.post("/api/v1/tasks", headers=theirs, json={
+            "case_id": case.id, "title": title, "assignee_id": me.id}).status_code == 201
+    # No socket was open: the notices wait for the next page load.
+    listed = client.get("/api/v1/me/notices", headers=mine).get_json()
+    assert listed["unread"] == 2
+    assert [(n["kind"], n["title"], n["read"]) for n in listed["items"]] == [
+        ("task_assigned", "Send the form", False), ("task_assigned", "Call Mrs Diaz back", False)]
+    assert client.get("/api/v1/me/notices", headers=other).get_json() == {
+        "items": [], "unread": 0}
+    # Someone else cannot mark them read; their owner can, one or all.
+    newest = listed["items"][0]["id"]
+    assert client.post("/api/v1/me/notices/read", headers=other,
+                       json={"ids": [newest]}).get_json() == {"marked": 0}
+    assert client.post("/api/v1/me/notices/read", headers=mine,
+                       json={"ids": [newest]}).get_json() == {"marked": 1}
+    assert client.get("/api/v1/me/notices", headers=mine).get_json()["unread"] == 1
+    assert client.post("/api/v1/me/notices/read", headers=mine,
+                       json={"up_to": newest}).get_json() == {"marked": 1}
+    assert client.get("/api/v1/me/notices", headers=mine).get_json() == {
+        "items": [], "unread": 0}
+    assert client.post("/api/v1/me/notices/read", headers=mine,
+                       json={"ids": "all"}).status_code == 422
+
+
+def test_a_pushed_notice_carries_the_id_the_bell_marks_read(app, client, case, as_user):
+    me, mine = as_user("agent")
+    _, theirs = as_user("supervisor")
+    sio = socketio.test_client(app, namespace="/agent", auth={"token": token_of(mine)})
+    client.post("/api/v1/tasks", headers=theirs, json={
+        "case_id": case.id, "title": "Call back", "assignee_id": me.id})
+    [pushed] = notices(sio)
+    [kept] = client.get("/api/v1/me/notices", headers=mine).get_json()["items"]
+    assert pushed.pop("at")[:19] == kept.pop("at")[:19] and pushed == kept

@@ -283,3 +283,13 @@ def test_the_fraud_teams_notes_are_veiled_from_plain_agents(demo):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "review finished" in text
     assert not [n for n in NOTES["fraud"] if n in text]
+
+
+def test_the_demo_agent_finds_canned_replies_filled_for_a_case(demo):
+    app, _summary, _snapshot = demo
+    client = app.test_client()
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": "agent@caseline.demo", "password": DEMO_PASSWORD,
+                                "csrf_token": token})
+    titles = [r["title"] for r in client.get("/api/v1/canned-replies").get_json()["items"]]
+    assert {"Acknowledge", "Documents needed", "Payment received"} <= set(titles)
