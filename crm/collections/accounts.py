@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.cases import timeline
-from crm.core import case_rows, events, inputs
+from crm.core import case_rows, events, human
 from crm.core.errors import Conflict
 from crm.models import Case, DebtAccount, User, utcnow
 
@@ -58,13 +58,24 @@ def of_case(session: Session, case_id: int) -> list[DebtAccount]:
 
 def money(cents: int, currency: str) -> str:
     """An amount as people read it: USD 1,234.50."""
-    return inputs.money(cents, currency)
+    return human.money(cents, currency)
+
+
+def day(value: date | str) -> str:
+    """A day as people read it: 8 Dec 2026."""
+    return human.day(value)
+
+
+def named(debt: DebtAccount) -> str:
+    """The account as people tell it from others: account 6000002207 (Acme Bank)."""
+    return f"account {debt.account_number}" + (f" ({debt.creditor})" if debt.creditor else "")
 
 
 def on_case(session: Session, debt: DebtAccount, actor: User | None, text: str) -> None:
-    """Say on the case's timeline what happened to the account; everyone watching sees it."""
+    """Say on the case's timeline what happened to the account (text names it, in words:
+    see named()); everyone watching sees it."""
     case = session.get(Case, debt.case_id)
     timeline.record(session, case, medium="note", direction="internal",
-                    body=f"{debt.account_number}: {text}", agent_id=actor.id if actor else None,
+                    body=text, agent_id=actor.id if actor else None,
                     status=timeline.LOGGED, occurred_at=utcnow())
     events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)

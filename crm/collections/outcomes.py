@@ -47,20 +47,23 @@ def apply(session: Session, actor: User, call: Interaction, code: str,
                       due_on=details.get("due_on"), today=today)
     elif code == "dispute":
         debt = _one(open_, details)
-        _change(session, actor, debt, "Disputed on a call: collection paused until "
-                "validation is recorded", disputed=True, status="disputed")
+        _change(session, actor, debt, "Disputed on a call: collection of "
+                f"{accounts.named(debt)} paused until validation is recorded", disputed=True,
+                status="disputed")
     elif code == "attorney":
         name = inputs.text(details.get("attorney_name"), "The attorney's name", 200)
         phone = inputs.text(details.get("attorney_phone"), "The attorney's phone", 40,
                             required=False)
         for debt in open_:
             _change(session, actor, debt, f"Represented by attorney {name}"
-                    + (f" ({phone})" if phone else "") + ": contact the attorney only",
+                    + (f" ({phone})" if phone else "") + f" on {accounts.named(debt)}: "
+                    "contact the attorney only",
                     attorney_represented=True, attorney_name=name, attorney_phone=phone)
     else:
         for debt in open_:
-            _change(session, actor, debt, f"Contact stopped ({STOPS[code]})", ceased=True,
-                    status="ceased", stop_reason=code)
+            _change(session, actor, debt, f"Contact stopped on {accounts.named(debt)} "
+                    f"({STOPS[code]})",
+                    ceased=True, status="ceased", stop_reason=code)
 
 
 def _one(debts: list[DebtAccount], details: dict) -> DebtAccount:

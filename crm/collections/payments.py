@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crm.collections import accounts, plans, promises
+from crm.collections import accounts, allocations, plans, promises
 from crm.collections.terms import DEFAULT, Terms
 from crm.core import audit, inputs
 from crm.core.errors import Conflict, Invalid, NotFound
@@ -67,8 +67,11 @@ def post(session: Session, actor: User, debt_id: int, *, amount_cents, paid_on, 
                         "paid_on": paid.isoformat(), "method": method, "reference": reference,
                         "applied": payment.applied})
     _account_changed(session, actor, debt, before)
+    applied = allocations.words(allocations.of_payments(session, [payment])[payment.id],
+                                debt.currency)
     accounts.on_case(session, debt, actor, f"Payment of {accounts.money(amount, debt.currency)}"
-                     f" received ({method.replace('_', ' ')}, {reference}, {paid.isoformat()})")
+                     f" received on {accounts.named(debt)} ({method.replace('_', ' ')}, "
+                     f"{reference}, paid {accounts.day(paid)}); {applied}")
     return payment, True
 
 
@@ -104,8 +107,8 @@ def reverse(session: Session, actor: User, payment_id: int, *, reason,
                         "amount_cents": reversal.amount_cents, "reason": reason})
     _account_changed(session, actor, debt, before)
     accounts.on_case(session, debt, actor, f"Payment {original.reference} of "
-                     f"{accounts.money(original.amount_cents, debt.currency)} reversed: "
-                     f"{reason}")
+                     f"{accounts.money(original.amount_cents, debt.currency)} on "
+                     f"{accounts.named(debt)} reversed: {reason}")
     return reversal
 
 
@@ -138,7 +141,7 @@ def _same(existing: Payment, debt: DebtAccount, amount_cents, paid_on, method) -
         return existing
     raise Conflict(f"The reference {existing.reference} is already used by another payment "
                    f"({accounts.money(existing.amount_cents, debt.currency)} on "
-                   f"{existing.paid_on.isoformat()}, {existing.method.replace('_', ' ')}): "
+                   f"{accounts.day(existing.paid_on)}, {existing.method.replace('_', ' ')}): "
                    "give this payment its own reference", code="reference_used")
 
 

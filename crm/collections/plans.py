@@ -77,9 +77,9 @@ def start(session: Session, actor: User, debt: DebtAccount, amounts: list[int], 
                  after={"debt_account_id": debt.id, "instalments": amounts,
                         "frequency": frequency, "first_due_on": first.isoformat(),
                         "status": debt.status})
-    accounts.on_case(session, debt, actor, f"Payment plan: {len(amounts)} {frequency} "
-                     f"instalments of {accounts.money(amounts[0], debt.currency)} from "
-                     f"{first.isoformat()}")
+    accounts.on_case(session, debt, actor, f"Payment plan on {accounts.named(debt)}: "
+                     f"{len(amounts)} {frequency} instalments of "
+                     f"{accounts.money(amounts[0], debt.currency)} from {accounts.day(first)}")
     return plan
 
 
@@ -113,7 +113,8 @@ def instalment_kept(session: Session, debt: DebtAccount, promise: Promise) -> No
     if plan.status == "active" and unpaid == 0:
         plan.status = "completed"
         audit.record(session, None, "plan.completed", plan, after={"status": "completed"})
-        accounts.on_case(session, debt, None, "Payment plan completed")
+        accounts.on_case(session, debt, None,
+                         f"Payment plan on {accounts.named(debt)} completed")
         finish(session, debt, settled=plan.settlement_id is not None)
 
 
@@ -136,8 +137,9 @@ def instalment_missed(session: Session, debt: DebtAccount, promise: Promise,
     audit.record(session, None, "plan.broken", plan, before={"status": "active"},
                  after={"status": "broken", "missed": missed, "account_status": debt.status,
                         "account_status_before": before})
-    accounts.on_case(session, debt, None, f"Payment plan broken: {missed} instalments missed; "
-                     f"the account is {debt.status} again")
+    accounts.on_case(session, debt, None, f"Payment plan on {accounts.named(debt)} broken: "
+                     f"{missed} instalments missed; the account is "
+                     f"{debt.status.replace('_', ' ')} again")
 
 
 def finish(session: Session, debt: DebtAccount, *, settled: bool) -> None:
@@ -152,5 +154,6 @@ def finish(session: Session, debt: DebtAccount, *, settled: bool) -> None:
                      before={"status": before}, after={"status": debt.status,
                                                        "balance_cents": debt.balance_cents})
         if settled:
-            accounts.on_case(session, debt, None, "Settled as agreed; "
+            accounts.on_case(session, debt, None, f"{accounts.named(debt).capitalize()} "
+                             "settled as agreed; "
                              f"{accounts.money(debt.balance_cents, debt.currency)} forgiven")

@@ -35,8 +35,8 @@ def take(session: Session, actor: User, debt_id: int, *, amount_cents, due_on,
     audit.record(session, actor, "promise.taken", promise,
                  after={"debt_account_id": debt.id, "amount_cents": amount,
                         "due_on": due.isoformat()})
-    accounts.on_case(session, debt, actor, f"Promise to pay {accounts.money(amount, debt.currency)}"
-                     f" by {due.isoformat()}")
+    accounts.on_case(session, debt, actor, f"Promise of {accounts.money(amount, debt.currency)}"
+                     f" due {accounts.day(due)} on {accounts.named(debt)}")
     return promise
 
 
@@ -99,18 +99,18 @@ def _keep(session: Session, debt: DebtAccount, promise: Promise, on: date) -> No
     elif promise.settlement_id is not None:
         plans.finish(session, debt, settled=True)
     else:
-        accounts.on_case(session, debt, None, "Promise to pay "
+        accounts.on_case(session, debt, None, "Promise of "
                          f"{accounts.money(promise.amount_cents, debt.currency)} due "
-                         f"{promise.due_on.isoformat()} kept")
+                         f"{accounts.day(promise.due_on)} on {accounts.named(debt)} kept")
 
 
 def break_(session: Session, debt: DebtAccount, promise: Promise, today: date) -> None:
     """Mark a promise broken, ask the case's owner to follow up, and say so on the case."""
     promise.status, promise.closed_on = "broken", today
     case = session.get(Case, promise.case_id)
-    what = "Instalment" if promise.plan_id else "Promise to pay"
+    what = "Instalment" if promise.plan_id else "Promise"
     title = (f"{what} of {accounts.money(promise.amount_cents, debt.currency)} due "
-             f"{promise.due_on.isoformat()} broken: follow up")
+             f"{accounts.day(promise.due_on)} on {accounts.named(debt)} broken: follow up")
     task = Task(client_id=case.client_id, case_id=case.id, kind="follow_up", title=title,
                 status="open", assignee_id=case.owner_id,
                 due_at=datetime.combine(today, time(9), tzinfo=UTC))

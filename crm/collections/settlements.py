@@ -110,7 +110,7 @@ def apply(session: Session, actor: User, settlement: Settlement, today: date) ->
                             due_on=due, status="open", paid_cents=0,
                             settlement_id=settlement.id,
                             created_by_id=settlement.created_by_id))
-        said = f"one payment by {due.isoformat()}"
+        said = f"one payment by {accounts.day(due)}"
     else:
         n = terms["count"]
         share, rest = divmod(settlement.amount_cents, n)
@@ -123,7 +123,7 @@ def apply(session: Session, actor: User, settlement: Settlement, today: date) ->
     session.flush()
     audit.record(session, actor, "settlement.applied", settlement,
                  after={"status": "applied", "terms": terms})
-    accounts.on_case(session, debt, actor, "Settlement agreed: "
+    accounts.on_case(session, debt, actor, f"Settlement of {accounts.named(debt)} agreed: "
                      f"{accounts.money(settlement.amount_cents, debt.currency)} as {said}")
 
 
@@ -152,8 +152,8 @@ def supersede(session: Session, actor: User, debt: DebtAccount, settlement: Sett
     what = [f"{len(earlier)} open promise{'s' if len(earlier) != 1 else ''}"] if earlier else []
     if plan is not None:
         what.insert(0, "the payment plan")
-    accounts.on_case(session, debt, actor, f"Superseded by the settlement: {' and '.join(what)}"
-                     " closed")
+    accounts.on_case(session, debt, actor, f"Superseded by the settlement of "
+                     f"{accounts.named(debt)}: {' and '.join(what)} closed")
 
 
 def on_decided(session: Session, _name: str, payload: dict) -> None:
@@ -174,9 +174,10 @@ def on_decided(session: Session, _name: str, payload: dict) -> None:
 
 def _summary(debt: DebtAccount, settlement: Settlement, pct: float) -> str:
     terms = settlement.terms
-    how = (f"one payment by {terms['due_on']}" if terms["as"] == "promise" else
-           f"{terms['count']} {terms['frequency']} instalments from {terms['first_due_on']}")
-    return (f"Settle {debt.account_number} for "
+    how = (f"one payment by {accounts.day(terms['due_on'])}" if terms["as"] == "promise" else
+           f"{terms['count']} {terms['frequency']} instalments from "
+           f"{accounts.day(terms['first_due_on'])}")
+    return (f"Settle {accounts.named(debt)} for "
             f"{accounts.money(settlement.amount_cents, debt.currency)} (balance "
             f"{accounts.money(settlement.balance_cents, debt.currency)}, {pct}% off) as {how}")
 

@@ -10,14 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from crm.core.errors import Invalid
+from crm.core.human import money as money  # callers name amounts through here too
 
 MAX_CENTS = 10**13  # a hundred billion: beyond any account, and within a BIGINT
-
-
-def money(cents: int, currency: str) -> str:
-    """An amount as people read it: USD 1,234.50."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{currency} {abs(cents) / 100:,.2f}"
 
 
 def cents(value, what: str = "The amount", *, at_most: int | None = None,

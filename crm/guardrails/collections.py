@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.cases.digest import CLOSED
+from crm.collections.accounts import named as _named  # a refusal names the account
 from crm.core.errors import Conflict
 from crm.guardrails import restrictions
 from crm.guardrails.attempt import Attempt
@@ -59,11 +60,6 @@ def awaiting_validation(debt: DebtAccount) -> bool:
 _STOPPED = {"": "the customer asked that we stop contacting them",
             "cease_request": "the customer asked that we stop contacting them",
             "bankrupt": "the customer is in bankruptcy", "deceased": "the customer has died"}
-
-
-def _named(debt: DebtAccount) -> str:
-    # A customer may owe several accounts: the refusal says which one holds contact back.
-    return f"account {debt.account_number}" + (f" ({debt.creditor})" if debt.creditor else "")
 
 
 def attorney_or_ceased(a: Attempt) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -51,6 +53,22 @@ class Record:
     currency: str
     charge_off_date: date | None
     delinquent_since: date | None
+
+
+# Two rows that import as they stand: what the sample CSV offered on the import page holds.
+SAMPLE = (("CUST-1001", "Ada Example", "+14155550101", "ada@example.com", "America/New_York",
+           "6000001001", "Acme Bank", "1250.00", "980.50", "USD", "2026-03-31", "2025-11-15"),
+          ("CUST-1002", "Ben Sample", "+14155550102", "", "America/Chicago", "6000001002",
+           "Acme Bank", "400.00", "400.00", "USD", "", "2026-06-01"))
+
+
+def sample_csv() -> str:
+    """A CSV with the required header row and two example rows, to start a file from."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(SAMPLE)
+    return out.getvalue()
 
 
 def missing_columns(header: list[str]) -> list[str]:

@@ -248,6 +248,18 @@ def _announce(session: Session, item: Import) -> None:
                 user_id=item.created_by_id, progress=progress(item))
 
 
+def rejects(session: Session, actor: User, import_id: int, *, after: int = 0,
+            limit: int = 20) -> tuple[Import, list[ImportReject], int | None]:
+    """A page of an import's rejected rows in file order, after row `after`: (the import,
+    the rows, the row to ask after for the next page, or None at the end)."""
+    item = get(session, actor, import_id)
+    found = list(session.scalars(select(ImportReject).where(
+        ImportReject.import_id == item.id, ImportReject.row > after)
+        .order_by(ImportReject.row).limit(limit + 1)))
+    more = len(found) > limit
+    return item, found[:limit], found[limit - 1].row if more else None
+
+
 def rejects_csv(factory: sessionmaker[Session], item: Import, page: int = 1000) -> Iterator[str]:
     """The rejected rows as CSV text, a page at a time: the row number, the file's own
     columns, and the reason."""

@@ -8,6 +8,9 @@ const $ = (id) => document.getElementById(id);
 const POLL_MS = 3000;
 let current = null;
 let poller = null;
+let rejectsShown = null; // the import whose rejected rows the page lists
+let rejectsAfter = null; // where the next page of them starts
+const REJECTS_PAGE = 20;
 
 function show(imp) {
   if (!current || imp.id !== current) return;
@@ -31,8 +34,40 @@ function show(imp) {
   if (over) {
     stopPolling();
     history();
+    if (imp.rejected > 0 && rejectsShown !== imp.id) showRejects(imp.id);
   }
 }
+
+// Once a run is over: its first rejected rows with the reason, on the page, a page more on
+// each "Show more"; the CSV link beside them has them all.
+async function showRejects(importId, after = 0) {
+  if (after === 0) {
+    rejectsShown = importId;
+    $("import-reject-rows").replaceChildren();
+  }
+  let page;
+  try {
+    page = await get(`/imports/${importId}/rejects?after=${after}&limit=${REJECTS_PAGE}`);
+  } catch (err) {
+    $("import-message").textContent = err.message;
+    return;
+  }
+  if (rejectsShown !== importId) return; // another upload started meanwhile
+  $("import-reject-rows").append(...page.items.map((r) => {
+    const tr = document.createElement("tr");
+    tr.className = "reject";
+    tr.append(cell(String(r.row)), cell(r.values.account_number || "—"),
+      cell(r.values.name || "—"), cell(r.reason));
+    return tr;
+  }));
+  rejectsAfter = page.next_after;
+  $("import-rejects-more").hidden = rejectsAfter === null;
+  $("import-reject-list").hidden = false;
+}
+
+$("import-rejects-more").addEventListener("click", () => {
+  if (rejectsShown !== null && rejectsAfter !== null) showRejects(rejectsShown, rejectsAfter);
+});
 
 // The last imports, so a finished run (and its rejects) is still there after a reload.
 async function history() {
@@ -89,6 +124,8 @@ $("import-form").addEventListener("submit", async (event) => {
   button.disabled = true;
   $("import-message").textContent = "Uploading…";
   $("import-run").hidden = true;  // the previous run's figures are not this one's
+  $("import-reject-list").hidden = true;
+  rejectsShown = null;
   try {
     const made = await post("/imports", new FormData(event.target));
     current = made.id;

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from crm.models import (
@@ -17,6 +17,7 @@ from crm.models import (
     Client,
     ContactPoint,
     DebtAccount,
+    Interaction,
     Payment,
     Promise,
     Settlement,
@@ -521,3 +522,39 @@ def test_a_promise_on_the_wrap_up_says_what_is_missing_in_words(new_page, sign_i
     promises = api(page, "GET", f"/debts/{debt_id}/promises")["body"]["items"]
     assert [(p["amount_cents"], p["due_on"], p["status"]) for p in promises] == [
         (7_500, due.isoformat(), "open")]
+
+
+def test_the_calls_left_follow_a_call_without_reopening_the_case(new_page, sign_in,
+                                                                  live_server, server_env):
+    number, _ = number_where_it_is(day=True)
+    number = number[:-1] + str((int(number[-1]) + 2) % 10)  # a number of its own
+    with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
+        case_id, _ = debtor(conn, client_id, "Cora Counted", "CL-E2ECNT1",
+                            "cora.counted@example.com", account_number="E2E-CNT-1")
+        customer_id = conn.scalar(select(Case.customer_id).where(Case.id == case_id))
+        conn.execute(insert(ContactPoint.__table__).values(
+            client_id=client_id, customer_id=customer_id, kind="phone", value=number))
+        for hours in (30, 50, 70):  # three unanswered calls this week
+            conn.execute(insert(Interaction.__table__).values(
+                client_id=client_id, case_id=case_id, medium="voice", direction="outbound",
+                status="no-answer", body="Outbound call", to_addr=number,
+                occurred_at=datetime.now(UTC) - timedelta(hours=hours)))
+    page = sign_in(new_page(), "collections@caseline.demo")
+    open_case(page, live_server, case_id, "CL-E2ECNT1")
+    allowance = page.locator("#customer-pane .cp-allowance")
+    expect(allowance).to_have_text("4 of 7 calls left this week")
+    page.evaluate("window.stayed = true")
+    page.locator("#customer-pane .cp-call").click()
+    expect(page.locator("#phone-state")).to_have_text("on call")
+    # Nobody answers (Twilio's status callback would say so); the agent ends the call.
+    with served_default(server_env["DATABASE_URL"]) as (conn, _):
+        conn.execute(update(Interaction.__table__).where(
+            Interaction.case_id == case_id, Interaction.status == "queued")
+            .values(status="no-answer"))
+    page.click("#phone-end")
+    expect(allowance).to_have_text("3 of 7 calls left this week")
+    expect(page.locator("#customer-pane .cp-allowance")).to_have_count(1)
+    page.select_option("#phone-disposition", "no_answer")
+    page.click("#phone-wrapup-submit")
+    expect(page.locator("#phone-wrapup")).to_be_hidden()
+    assert page.evaluate("window.stayed") is True

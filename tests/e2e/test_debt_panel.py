@@ -119,4 +119,15 @@ def test_an_agent_posts_a_payment_and_takes_a_promise_from_the_composer(new_page
     expect(panel.locator(".debt-promises")).to_contain_text(
         f"USD 50.00 by {readable(date.today() + timedelta(days=3))}")
     expect(panel.locator(".debt-promises")).to_contain_text("open")
-    expect(page.locator("#timeline")).to_contain_text("Promise to pay USD 50.00")
+    promised = date.today() + timedelta(days=3)
+    # The server's note is written for people: the day in words, the account named.
+    expect(page.locator("#timeline")).to_contain_text(
+        f"Promise of USD 50.00 due {promised.day} {promised:%b} {promised.year} on account "
+        "E2E-DEBT-1")
+    # A payment now goes to that promise, and the panel says so beside the payment (the
+    # form refused above is still open, with its error).
+    panel.get_by_label("Payment amount").fill("50.00")
+    panel.get_by_label("Payment reference").fill("E2E-PAY-2")
+    panel.get_by_role("button", name="Post payment", exact=True).click()
+    expect(panel.locator(".debt-payments li").first).to_contain_text(
+        f"USD 50.00 · card · E2E-PAY-2 · applied to the promise due {readable(promised)}")

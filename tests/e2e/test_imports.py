@@ -62,6 +62,13 @@ def test_an_import_shows_live_progress_final_counts_and_rejects(new_page, import
     expect(page.locator("#import-accepted")).to_have_text(f"{ROWS - len(BAD):,}")
     expect(page.locator("#import-rejected")).to_have_text("2")
     expect(page.locator("#import-created")).to_have_text(f"{ROWS - len(BAD):,}")
+    # The rejected rows are on the page with their reasons, not only in the CSV.
+    listed = page.locator("#import-reject-rows tr")
+    expect(listed).to_have_count(2)
+    expect(listed.nth(0)).to_contain_text(f"{BAD[0] + 2}E2E-A-{BAD[0]}Debtor {BAD[0]}")
+    expect(listed.nth(0)).to_contain_text("balance: not an amount")
+    expect(listed.nth(1)).to_contain_text(f"E2E-A-{BAD[1]}")
+    expect(page.locator("#import-rejects-more")).to_be_hidden()
     link = page.locator("#import-rejects")
     expect(link).to_be_visible()
     rejects = page.request.get(base + link.get_attribute("href"))
@@ -75,3 +82,23 @@ def test_an_import_shows_live_progress_final_counts_and_rejects(new_page, import
     expect(row).to_contain_text("portfolio.csv")
     expect(row).to_contain_text("done")
     expect(row.locator("a")).to_have_text("rejected rows")
+
+
+def test_the_sample_csv_imports_as_it_stands(new_page, import_server):
+    base = import_server
+    page = signed_in(new_page, base, "supervisor@caseline.demo")
+    page.goto(base + "/imports")
+    with page.expect_download() as waiting:
+        page.click("#import-sample")
+    sample = waiting.value
+    assert sample.suggested_filename == "portfolio-sample.csv"
+    text = sample.path().read_text(encoding="utf-8")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert lines[0] == HEADER and len(lines) == 3
+    page.set_input_files("#import-file", {"name": "sample.csv", "mimeType": "text/csv",
+                                          "buffer": text.encode()})
+    page.click("#import-submit")
+    expect(page.locator("#import-status")).to_have_text("done", timeout=60_000)
+    expect(page.locator("#import-accepted")).to_have_text("2")
+    expect(page.locator("#import-rejected")).to_have_text("0")
+    expect(page.locator("#import-reject-list")).to_be_hidden()

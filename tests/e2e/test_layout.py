@@ -167,14 +167,29 @@ def test_every_screen_is_dark_when_the_system_is(live_server, new_context, path)
     assert body["bgLuminance"] < 0.05, "the page is not dark"
     assert body["ratio"] >= 4.5, body
     texts = {"/login": ["label", ".muted", "button[type=submit]"],
-             "/": [".brand", "#account-link", ".wl-section h3", ".muted"],
-             "/board": ["h1", "th", ".me"], "/imports": ["h1", ".muted", "th"],
+             "/": [".brand", "#account-link", ".wl-section h3", ".muted:visible"],
+             "/board": ["h1", "th", ".me"], "/imports": ["h1", ".muted", "#import-history th"],
              "/search?q=lena": ["h1", "#results-status"], "/account/sessions": ["h1", "td"]}
     for selector in texts[path]:
         element = page.locator(selector).first
         expect(element).to_be_visible()
         contrast = element.evaluate(CONTRAST)
         assert contrast["ratio"] >= 4.5, f"{selector}: {contrast}"
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_notices_count_reads_in_either_scheme(live_server, new_context, scheme):
+    page = signed_in(new_context(color_scheme=scheme), live_server, "supervisor")
+    count = page.locator("#bell-count")
+    expect(count).to_be_attached()
+    bell = page.locator("#bell-button")
+    for unread in (False, True):  # the quiet pill, and the red one a new notice brings
+        bell.evaluate("(el, on) => el.classList.toggle('has-unread', on)", unread)
+        count.evaluate("(el, n) => { el.textContent = n; }", "3" if unread else "0")
+        seen = count.evaluate(CONTRAST)
+        assert seen["ratio"] >= 4.5, (unread, seen)
+        if scheme == "dark" and not unread:  # no white pill on a dark page
+            assert seen["bgLuminance"] < 0.1, seen
 
 
 def test_the_light_scheme_stays_light(live_server, new_context):

@@ -19,6 +19,7 @@ from console.api.core.debt_schemas import (
     SettlementList,
     SettlementOut,
     debt_out,
+    payments_out,
 )
 from console.collections.wiring import terms
 from console.core import database
@@ -46,7 +47,7 @@ def get_debt(debt_id: int):
 def list_payments(debt_id: int):
     """Newest first."""
     items = payments.of_account(database.session(), actor(), debt_id)
-    return _done(PaymentList(items=[PaymentOut.model_validate(p) for p in items]))
+    return _done(PaymentList(items=payments_out(database.session(), items)))
 
 
 @api.route(bp, "/debts/<int:debt_id>/payments", "POST", summary="Post a payment (201; the "
@@ -59,7 +60,7 @@ def post_payment(debt_id: int, body: PaymentIn):
     payment, new = payments.post(database.session(), actor(), debt_id,
                                  amount_cents=body.amount_cents, paid_on=body.paid_on,
                                  reference=body.reference, method=body.method, terms=terms())
-    out = _done(PaymentOut.model_validate(payment))
+    out = _done(payments_out(database.session(), [payment])[0])
     return out if new else (out, 200)
 
 

@@ -13,7 +13,7 @@ from console.core import database
 from console.core.tasks import enqueue
 from console.imports.tasks import file_store, run_import
 from crm.core.errors import Invalid
-from crm.imports import runs
+from crm.imports import rows, runs
 
 
 class ImportForm(BaseModel):
@@ -100,6 +100,53 @@ def get_import(import_id: int):
     out = ImportOut.model_validate(runs.get(session, actor(), import_id))
     session.commit()
     return out
+
+
+class RejectQuery(BaseModel):
+    """Which page of the rejected rows."""
+
+    after: int = Field(default=0, ge=0, le=2**62, description="the row the last page ended at")
+    limit: int = Field(default=20, ge=1, le=200)
+
+
+class RejectOut(BaseModel):
+    """A row the import refused: its number in the file (the header is 1), its required
+    columns as the file gave them, and why."""
+
+    row: int
+    values: dict[str, str]
+    reason: str
+
+
+class RejectPage(BaseModel):
+    """Rejected rows in file order; next_after: ask with after=it for the next page."""
+
+    items: list[RejectOut]
+    next_after: int | None = None
+
+
+@api.route(bp, "/imports/<int:import_id>/rejects", query=RejectQuery, response=RejectPage,
+           tags=["imports"], errors=(403,),
+           summary="A page of the rows an import refused, each with its reason")
+def list_import_rejects(import_id: int, query: RejectQuery):
+    """In file order, after=the last row seen; the full list is rejects.csv."""
+    session = database.session()
+    item, found, after = runs.rejects(session, actor(), import_id, after=query.after,
+                                      limit=query.limit)
+    where = rows.positions(item.columns)
+    out = RejectPage(items=[RejectOut(row=r.row, reason=r.reason, values={
+        c: (r.values[i] if i < len(r.values) else "") for c, i in where.items()})
+        for r in found], next_after=after)
+    session.commit()
+    return out
+
+
+@api.route(bp, "/imports/sample.csv", tags=["imports"], produces="text/csv",
+           summary="A sample portfolio CSV: the required header row and two example rows")
+def get_import_sample():
+    """Made to be filled in: it imports as it stands."""
+    return Response(rows.sample_csv(), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="portfolio-sample.csv"'})
 
 
 @api.route(bp, "/imports/<int:import_id>/rejects.csv", tags=["imports"], errors=(403,),

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from console.api.core.openapi import NOT_BLANK, documented
 from console.api.core.schemas import Out
-from crm.collections import accounts, payments, plans
+from crm.collections import accounts, allocations, payments, plans
 from crm.collections.settlements import SHAPES
 from crm.core.inputs import MAX_CENTS
 from crm.guardrails import blocked
@@ -68,6 +69,18 @@ class PaymentIn(BaseModel):
                         json_schema_extra=documented(enum=list(payments.METHODS)))
 
 
+class AllocationOut(Out):
+    """A share of a payment put towards a promise or a plan's instalment (oldest first)."""
+
+    promise_id: int
+    amount_cents: int
+    due_on: date
+    instalment: int | None = Field(None, description="its place in its plan (1 = first); "
+                                                      "null: a promise of its own")
+    instalments: int | None = Field(None, description="how many instalments the plan has")
+    text: str = Field(description='in words: "instalment 2 of 4 due 8 Dec 2026"')
+
+
 class PaymentOut(Out):
     """A payment, or a reversal (negative, naming the payment it undoes)."""
 
@@ -81,6 +94,16 @@ class PaymentOut(Out):
     reason: str | None = None
     created_by_id: int | None = None
     created_at: datetime
+    applied_to: list[AllocationOut] = Field(
+        default_factory=list, description="what it went towards, oldest promise first")
+
+
+def payments_out(session: Session, items: list) -> list[PaymentOut]:
+    """Payments with what each was applied to."""
+    shares = allocations.of_payments(session, items)
+    return [PaymentOut.model_validate(p).model_copy(update={"applied_to": [
+        AllocationOut(**vars(a), text=a.words()) for a in shares.get(p.id, [])]})
+        for p in items]
 
 
 class PaymentList(BaseModel):

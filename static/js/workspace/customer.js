@@ -90,7 +90,20 @@ export class CustomerPane {
 
   // The guardrail blocked a contact on this customer's case (or a block was overridden).
   onBlocked(payload) {
-    if (this.customer && payload.case_id === this.customer.case_id) this.rules?.upsertBlocked(payload.blocked_attempt);
+    if (!this.customer || payload.case_id !== this.customer.case_id) return;
+    this.rules?.upsertBlocked(payload.blocked_attempt);
+    if (payload.blocked_attempt?.medium === "voice") this.refreshAllowance();
+  }
+
+  // A call on this customer's case was placed, changed or ended (anyone's): the calls left
+  // this week are counted again, so the figure beside Call never lags until a reopen.
+  onCall(payload) {
+    if (this.customer && payload.case_id === this.customer.case_id
+        && payload.interaction?.medium === "voice") this.refreshAllowance();
+  }
+
+  refreshAllowance() {
+    if (this.customer && this.wanted) this.showAllowance(this.customer, this.wanted);
   }
 
   // How many calls the week still allows (the 7-in-7 rule), beside each Call button, before
@@ -100,17 +113,23 @@ export class CustomerPane {
   async showAllowance(c, wanted) {
     const buttons = [...this.root.querySelectorAll(".cp-call")];
     if (!buttons.length) return;
+    const asked = (this.allowanceAsked = (this.allowanceAsked || 0) + 1);
     const allowance = await get(`/cases/${c.case_id}/call-allowance`).catch(() => null);
-    if (this.wanted !== wanted || !allowance) return;
+    // Only the latest count paints (two calls' events may cross).
+    if (this.wanted !== wanted || asked !== this.allowanceAsked || !allowance) return;
+    // Drawn afresh each time: what an earlier count said goes first.
+    this.root.querySelectorAll(".cp-allowance").forEach((el) => el.remove());
     const text = `${allowance.calls_left} of ${allowance.calls_per_week} calls left this week`;
     for (const button of buttons) {
       const number = allowance.numbers.find((n) => n.contact_point_id === Number(button.dataset.pointId));
+      button.disabled = false;
+      button.title = `Call ${button.dataset.number}`;
       if (number && !number.allowed) {
         button.disabled = number.absolute;
         button.title = `No call to ${button.dataset.number}: ${number.reason}`;
         button.after(h("span", { class: "muted cp-allowance cp-no-call" }, ` No call: ${number.reason}`));
       } else if (allowance.limited) {
-        button.title = `${button.title} · ${text}`;
+        button.title = `Call ${button.dataset.number} · ${text}`;
         button.after(h("span", { class: "muted cp-allowance" }, ` ${text}`));
       }
     }

@@ -46,10 +46,19 @@ export async function standingSettlement(debtId) {
 export const settlementBadge = (s, currency) => h("span", { class: `settlement settlement-${s.status}` },
   h("span", { class: "badge" }, `settlement ${SETTLEMENT_STATES[s.status]}`), " ", settlementText(s, currency));
 
-// A payment's line: a reversal says which payment it undoes, in words, with its amount negative.
+// A payment's line: a reversal says which payment it undoes, in words, with its amount negative;
+// a payment says what it went to (oldest promise first: an older instalment, not always the
+// promise just taken).
 export function paymentText(x, all, currency) {
   const what = x.reverses_payment_id ? reversalText(x, all) : `${label(x.method)} · ${x.reference}`;
-  return `${day(x.paid_on)} · ${amount(x.amount_cents, currency)} · ${what}`;
+  return `${day(x.paid_on)} · ${amount(x.amount_cents, currency)} · ${what}${appliedText(x, currency)}`;
+}
+function appliedText(x, currency) {
+  const shares = x.applied_to || [];
+  const to = (a) => `${a.instalment ? `instalment ${a.instalment} of ${a.instalments}` : "the promise"} due ${day(a.due_on)}`;
+  if (!shares.length) return "";
+  if (shares.length === 1) return ` · applied to ${to(shares[0])}`;
+  return ` · applied ${shares.map((a) => `${amount(a.amount_cents, currency)} to ${to(a)}`).join(" and ")}`;
 }
 function reversalText(x, all) {
   const original = all.find((p) => p.id === x.reverses_payment_id);

@@ -123,8 +123,10 @@ socket.on("connect", () => {
 // A change to a case on the collections list (a payment, a promise, a call's disposition)
 // may move its row or take it off: the list follows, as it does for sign-offs.
 const followWorklist = (p) => { if (worklist.showsCase(p.case_id)) worklist.soon(); };
-socket.on("interaction.created", (p) => { view.onInteraction(p); unveil(p); followWorklist(p); });
-socket.on("interaction.updated", (p) => { view.onInteraction(p); followWorklist(p); });
+socket.on("interaction.created", (p) => {
+  view.onInteraction(p); unveil(p); followWorklist(p); customerPane.onCall(p);
+});
+socket.on("interaction.updated", (p) => { view.onInteraction(p); followWorklist(p); customerPane.onCall(p); });
 socket.on("case.updated", (p) => {
   view.onCase(p);
   followWorklist(p);

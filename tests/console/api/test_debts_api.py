@@ -273,3 +273,23 @@ def test_promises_a_settlement_superseded_are_still_listed(client, debt, as_user
     assert listed.status_code == 200, listed.get_json()
     by_amount = {p["amount_cents"]: p["status"] for p in listed.get_json()["items"]}
     assert by_amount == {10_000: "superseded", 50_000: "open"}
+
+
+def test_a_payment_answers_what_it_was_applied_to(client, debt, agent_h):
+    plan = client.post(f"/api/v1/debts/{debt.id}/plans", headers=agent_h, json={
+        "instalment_cents": 10_000, "frequency": "weekly", "first_due_on": day(),
+        "count": 4}).get_json()
+    client.post(f"/api/v1/debts/{debt.id}/promises", headers=agent_h,
+                json={"amount_cents": 10_000, "due_on": day()})
+    resp = client.post(f"/api/v1/debts/{debt.id}/payments", headers=agent_h, json={
+        "amount_cents": 10_000, "paid_on": day(), "reference": "AP-1", "method": "card"})
+    assert resp.status_code == 201
+    first = client.get(f"/api/v1/debts/{debt.id}/promises", headers=agent_h).get_json()[
+        "items"][0]
+    assert first["plan_id"] == plan["id"]
+    [applied] = resp.get_json()["applied_to"]
+    assert (applied["promise_id"], applied["amount_cents"], applied["instalment"],
+            applied["instalments"], applied["due_on"]) == (first["id"], 10_000, 1, 4, day())
+    assert applied["text"].startswith("instalment 1 of 4 due ")
+    listed = client.get(f"/api/v1/debts/{debt.id}/payments", headers=agent_h).get_json()
+    assert listed["items"][0]["applied_to"] == [applied]

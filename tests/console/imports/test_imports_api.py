@@ -168,6 +168,35 @@ def test_invalid_rows_are_rejected_with_a_reason_and_downloadable(upload, client
     assert _count(session, DebtAccount) == 2
 
 
+def test_the_rejects_are_listed_a_page_at_a_time_with_their_reasons(upload, client, manager):
+    _, headers = manager
+    bad = [row(n, balance="oops") for n in range(1, 26)]
+    made = upload(headers, csv_bytes([row(100), *bad])).get_json()
+    url = f"/api/v1/imports/{made['id']}/rejects"
+    first = client.get(url, headers=headers).get_json()
+    assert [r["row"] for r in first["items"]] == list(range(3, 23))  # the first 20
+    assert first["items"][0]["values"]["account_number"] == "A-1"
+    assert first["items"][0]["values"]["name"] == "Debtor 1"
+    assert first["items"][0]["reason"].startswith("balance: not an amount")
+    assert first["next_after"] == 22
+    rest = client.get(f"{url}?after=22", headers=headers).get_json()
+    assert ([r["row"] for r in rest["items"]], rest["next_after"]) == (list(range(23, 28)), None)
+    assert client.get(f"{url}?limit=0", headers=headers).status_code == 422
+    assert client.get(f"{url}?after=x", headers=headers).status_code == 422
+
+
+def test_the_sample_csv_has_the_header_and_imports_as_it_stands(upload, client, manager):
+    _, headers = manager
+    resp = client.get("/api/v1/imports/sample.csv", headers=headers)
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert "portfolio-sample.csv" in resp.headers["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    assert lines[0] == HEADER and len(lines) == 3
+    made = upload(headers, resp.get_data()).get_json()
+    status = client.get(f"/api/v1/imports/{made['id']}", headers=headers).get_json()
+    assert (status["accepted"], status["rejected"]) == (2, 0)
+
+
 def test_a_row_with_several_faults_lists_every_one(upload, client, manager):
     _, headers = manager
     bad = row(1, balance="abc", currency="XYZ", time_zone="Mars/Olympus", email="nope",

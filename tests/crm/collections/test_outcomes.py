@@ -36,6 +36,10 @@ def test_a_dispute_marks_the_account_disputed(session, collector, call, debt):
     debt = session.get(DebtAccount, debt.id)
     assert (debt.disputed, debt.status) == (True, "disputed")
     assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "debt.updated"))
+    # The case says it in a sentence naming the account, not behind a bare number.
+    assert "Disputed on a call: collection of account ACC-1 (Acme Bank) paused until " \
+           "validation is recorded" in session.scalars(select(Interaction.body).where(
+               Interaction.case_id == debt.case_id)).all()
 
 
 @pytest.mark.parametrize("code", ["cease_request", "bankrupt", "deceased"])

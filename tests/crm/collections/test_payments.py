@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crm.collections import payments, promises
+from crm.collections import allocations, payments, plans, promises
 from crm.core.errors import Conflict, Forbidden, Invalid
 from crm.models import AuditEvent, DebtAccount, Interaction, Payment, Promise
 from tests.crm.collections.conftest import TODAY
@@ -112,3 +112,45 @@ def test_another_clients_account_is_not_found(session, debt, make_user, other_cl
     stranger = make_user("supervisor", clients=[other_client])
     with pytest.raises(NotFound):
         pay(session, stranger, debt.id)
+
+
+def test_a_payment_says_which_instalment_it_went_to_when_not_the_new_promise(
+        session, collector, debt, debtor_case):
+    # A weekly plan from today; the first instalment is paid on time.
+    plans.create(session, collector, debt.id, instalment_cents=10_000, frequency="weekly",
+                 first_due_on=TODAY, count=4, today=TODAY)
+    pay(session, collector, debt.id, cents=10_000, reference="P-1")
+    # A week on, the debtor promises USD 100.00 for the day instalment 2 is due, and pays it.
+    week = TODAY + timedelta(days=7)
+    promise = promises.take(session, collector, debt.id, amount_cents=10_000, due_on=week,
+                            today=week)
+    session.commit()
+    payment, _ = payments.post(session, collector, debt.id, amount_cents=10_000, paid_on=week,
+                               reference="P-2", method="card", today=week)
+    session.commit()
+    # Oldest first (the rule stands): the instalment is kept, the new promise still open...
+    assert session.get(Promise, promise.id).status == "open"
+    # ...and the payment says so, in the words the agent reads.
+    note = session.scalars(select(Interaction.body).where(
+        Interaction.case_id == debtor_case.id).order_by(Interaction.id.desc())).first()
+    assert note == ("Payment of USD 100.00 received on account ACC-1 (Acme Bank) (card, P-2, "
+                    "paid 14 Dec 2026); applied to instalment 2 of 4 due 14 Dec 2026")
+    shares = allocations.of_payments(session, [payment])[payment.id]
+    assert [(a.amount_cents, a.instalment, a.instalments, a.words()) for a in shares] == [
+        (10_000, 2, 4, "instalment 2 of 4 due 14 Dec 2026")]
+
+
+def test_a_payment_split_over_two_promises_names_each_share(session, collector, debt,
+                                                            debtor_case):
+    for days in (1, 2):
+        promises.take(session, collector, debt.id, amount_cents=3_000,
+                      due_on=TODAY + timedelta(days=days), today=TODAY)
+    pay(session, collector, debt.id, cents=4_000, reference="S-1")
+    note = session.scalars(select(Interaction.body).where(
+        Interaction.case_id == debtor_case.id).order_by(Interaction.id.desc())).first()
+    assert note.endswith("applied USD 30.00 to the promise due 8 Dec 2026 and USD 10.00 to "
+                         "the promise due 9 Dec 2026")
+    pay(session, collector, debt.id, cents=1_000, reference="S-2", on=TODAY)
+    first = session.scalars(select(Interaction.body).where(
+        Interaction.case_id == debtor_case.id).order_by(Interaction.id.desc())).first()
+    assert first.endswith("applied to the promise due 9 Dec 2026")

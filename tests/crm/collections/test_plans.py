@@ -52,8 +52,15 @@ def test_two_missed_instalments_break_the_plan_and_say_so(session, collector, de
     statuses = session.scalars(select(Promise.status).where(Promise.plan_id == plan.id)
                                .order_by(Promise.due_on)).all()
     assert statuses == ["broken", "broken", "cancelled", "cancelled"]
-    assert any("Payment plan broken" in b for b in session.scalars(
-        select(Interaction.body).where(Interaction.case_id == debtor_case.id)))
+    notes = session.scalars(select(Interaction.body).where(
+        Interaction.case_id == debtor_case.id)).all()
+    # Said for people: the account by number and creditor, days as they are written.
+    assert "Payment plan on account ACC-1 (Acme Bank) broken: 2 instalments missed; the " \
+           "account is active again" in notes
+    assert "Payment plan on account ACC-1 (Acme Bank): 4 weekly instalments of USD 100.00 " \
+           "from 7 Dec 2026" in notes
+    assert "Instalment of USD 100.00 due 14 Dec 2026 on account ACC-1 (Acme Bank) broken: " \
+           "follow up" in notes
 
 
 def test_paying_every_instalment_completes_the_plan(session, collector, debt):

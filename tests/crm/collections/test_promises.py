@@ -88,7 +88,8 @@ def test_a_promise_is_on_the_timeline_and_audited(session, collector, debt, debt
     session.commit()
     bodies = session.scalars(select(Interaction.body).where(
         Interaction.case_id == debtor_case.id)).all()
-    assert any("Promise to pay USD 50.00" in b for b in bodies)
+    # For people: no ISO day, and the account named by number and creditor.
+    assert bodies == ["Promise of USD 50.00 due 10 Dec 2026 on account ACC-1 (Acme Bank)"]
     assert session.scalar(select(AuditEvent.id).where(AuditEvent.action == "promise.taken"))
 
 

@@ -52,6 +52,10 @@ def test_a_deep_discount_waits_for_sign_off_then_becomes_the_plan(session, colle
     decision = session.get(Decision, settlement.decision_id)
     assert (decision.kind, decision.status) == ("settlement_offer", "pending")
     assert "60%" not in decision.summary and "40.0% off" in decision.summary
+    # The reviewer reads it as people write it: the account named, the day in words.
+    assert decision.summary == ("Settle account ACC-1 (Acme Bank) for USD 600.00 (balance "
+                                "USD 1,000.00, 40.0% off) as 3 monthly instalments from "
+                                "10 Dec 2026")
     assert session.scalars(select(PaymentPlan)).all() == []
 
     decisions.decide(session, make_user("reviewer"), decision.id, approve=True)
@@ -108,8 +112,10 @@ def test_an_agreed_settlement_supersedes_the_earlier_plan_and_promises(session, 
     assert sorted(event.after["promise_ids"]) == sorted(earlier)
     notes = session.scalars(select(Interaction.body).where(
         Interaction.case_id == debt.case_id)).all()
-    assert any("Superseded by the settlement: the payment plan and 5 open promises closed" in n
-               for n in notes)
+    assert ("Superseded by the settlement of account ACC-1 (Acme Bank): the payment plan and "
+            "5 open promises closed") in notes
+    assert ("Settlement of account ACC-1 (Acme Bank) agreed: USD 600.00 as 2 monthly "
+            "instalments") in notes
     # A payment goes to the settlement's instalments, never to what it replaced.
     payments.post(session, collector, debt.id, amount_cents=30_000, paid_on=TODAY,
                   reference="S-2", method="card", today=TODAY, terms=TERMS)
