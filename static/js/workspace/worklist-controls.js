@@ -8,7 +8,7 @@ const VIEWS = [["assigned", "Assigned"], ["recent", "Recent"], ["tasks", "Tasks"
 const CHOICES = [
   ["status", "Status", ["open", "pending", "closed"]],
   ["priority", "Priority", ["urgent", "high", "normal", "low"]],
-  ["line", "Line", ["insurance", "fraud", "collections"]],
+  ["line", "Line", ["insurance", "fraud", "collections", "retention"]],
   ["due", "Due", ["overdue", "today", "week", "none"]],
   ["sort", "Sort", ["activity", "priority", "status", "due"]],
 ];
