@@ -46,7 +46,7 @@ class ArticleQuery(BaseModel):
 
     q: str | None = Field(None, max_length=200)
     line_of_work: str | None = Field(None, json_schema_extra=documented(
-        enum=list(LINES_OF_WORK)))
+        nullable=False, enum=list(LINES_OF_WORK)))
     client_id: int | None = None
     page: int = Field(1, ge=1, le=10_000)
 
@@ -115,7 +115,7 @@ def list_articles(query: ArticleQuery):
 
 
 @api.route(bp, "/articles", "POST", body=ArticleIn, response=ArticleOut, status=201, tags=TAGS,
-           errors=(403,), summary="Write an article (supervisors)")
+           errors=(403, 404), summary="Write an article (supervisors)")
 def create_article(body: ArticleIn):
     """Markdown; shown sanitised."""
     return _done(article_out(articles.create(database.session(), actor(), body.model_dump())))

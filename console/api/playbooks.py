@@ -172,7 +172,7 @@ def _case_out(runs: list[dict]) -> CasePlaybookOut:
                            complete=all(r.complete for r in made))
 
 
-@api.route(bp, "/playbooks", response=PlaybookList, tags=TAGS,
+@api.route(bp, "/playbooks", response=PlaybookList, tags=TAGS, errors=(404,),
            summary="The playbooks of my clients, at their current versions")
 def list_playbooks():
     """By client and line of work."""
@@ -184,7 +184,7 @@ def list_playbooks():
 
 
 @api.route(bp, "/playbooks", "POST", body=PlaybookIn, response=CreatedOut, status=201,
-           tags=TAGS, errors=(403, 409), summary="Write a playbook for a line of work")
+           tags=TAGS, errors=(403, 404, 409), summary="Write a playbook for a line of work")
 def create_playbook(body: PlaybookIn):
     """Supervisors; 409 when the client has one for that line (edit it instead)."""
     session = database.session()

@@ -165,3 +165,22 @@ export function escalateToFraud(caseId, claims) {
     parts.dialog.addEventListener("close", () => resolve(false));
   });
 }
+
+// Ask why (a playbook step skipped, an article out of date): one required text, sent by
+// send(text); the server's refusal shows by the field. Resolves true once sent.
+export function askReason({ id, title, label, submitLabel, field = "reason", send }) {
+  return new Promise((resolve) => {
+    const text = h("textarea", { rows: 3, maxlength: 500, required: true });
+    let sent = false;
+    const parts = modal({
+      id, title, submitLabel, fields: [[field, label, text]],
+      run: async () => {
+        if (!text.value.trim()) throw fieldError(field, "Say why.");
+        await send(text.value.trim());
+        sent = true;
+        return true;
+      },
+    });
+    parts.dialog.addEventListener("close", () => resolve(sent));
+  });
+}
