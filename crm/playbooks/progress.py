@@ -11,6 +11,7 @@ from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid, NotFound, required_text
 from crm.models import Article, Case, PlaybookRun, PlaybookStepState, User, utcnow
 from crm.playbooks import runs as run_rules
+from crm.playbooks import triggers
 
 MAX_REASON = 500
 
@@ -18,6 +19,7 @@ MAX_REASON = 500
 def for_case(session: Session, actor: User, case_id: int) -> list[dict]:
     """Every run of the case (started where due), each with its steps and their state."""
     case = cases.get(session, actor, case_id, audit_view=False)
+    triggers.evaluate(session, case)  # a run starting now counts the work already done
     return [present(session, run) for run in run_rules.ensure(session, case)]
 
 
@@ -25,6 +27,7 @@ def start(session: Session, actor: User, case_id: int, line: str) -> dict:
     """Start a line's playbook on a case by hand; audited."""
     case = cases.get(session, actor, case_id, audit_view=False)
     run = run_rules.start(session, case, line)
+    triggers.evaluate(session, case)
     audit.record(session, actor, "playbook.started", run, object_type="playbook_run",
                  after={"line_of_work": line, "version_id": run.version_id})
     return present(session, run)
@@ -110,6 +113,7 @@ def mark(session: Session, actor: User, case_id: int, key: str, *, done: bool | 
 
 def require_complete(session: Session, case: Case, status: str) -> None:
     """Conflict 409 playbook_incomplete while a required step of the case is open."""
+    triggers.evaluate(session, case)
     missing = run_rules.open_required(session, case)
     if missing:
         listed = "; ".join(f"{step['title']} ({line})" for line, step in missing[:10])
