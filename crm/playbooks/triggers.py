@@ -18,6 +18,7 @@ from crm.models import (
     Claim,
     DebtAccount,
     Interaction,
+    Playbook,
     PlaybookRun,
     PlaybookStepState,
 )
@@ -79,26 +80,35 @@ def _is_text(model, column: str) -> bool:
     return model.__table__.c[column].type.python_type is str
 
 
-def _once(session: Session, case_id: int) -> bool:
-    # One evaluation per case per transaction: the listeners run as it commits, with all in.
+def _seen(session: Session) -> dict:
+    # Per transaction: the cases evaluated, and the clients that have playbooks at all (one
+    # query), so the work of clients without them costs nothing more.
     transaction = session.get_transaction()
-    owner, done = session.info.get(_DONE, (None, set()))
+    owner, seen = session.info.get(_DONE, (None, None))
     if owner is not transaction:
-        done = set()
-        session.info[_DONE] = (transaction, done)
-    if case_id in done:
-        return False
-    done.add(case_id)
-    return True
+        seen = {"cases": set(), "clients": None}
+        session.info[_DONE] = (transaction, seen)
+    return seen
 
 
 def on_case_fact(session: Session, name: str, payload: dict) -> None:
     """A claim, investigation, interaction or case changed: evaluate its case's triggers."""
     case_id = payload.get("case_id")
-    if not case_id or not _once(session, case_id):
+    if not case_id or (name == events.INTERACTION_CREATED
+                       and payload.get("direction") == "inbound"):
+        return  # what the customer sends completes no step (a wrap-up is an update)
+    seen = _seen(session)
+    if case_id in seen["cases"]:
+        return
+    seen["cases"].add(case_id)
+    if seen["clients"] is None:
+        seen["clients"] = set(session.scalars(select(Playbook.client_id).distinct()))
+    if payload.get("client_id") is not None and payload["client_id"] not in seen["clients"]:
         return
     case = session.get(Case, case_id)
-    if case is not None and evaluate(session, case):
+    if case is None or case.client_id not in seen["clients"]:
+        return
+    if evaluate(session, case):
         events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
 
 
