@@ -111,10 +111,13 @@ def mark(session: Session, actor: User, case_id: int, key: str, *, done: bool | 
     return present(session, run)
 
 
-def require_complete(session: Session, case: Case, status: str) -> None:
-    """Conflict 409 playbook_incomplete while a required step of the case is open."""
+def require_complete(session: Session, case: Case, status: str,
+                     line: str | None = None) -> None:
+    """Conflict 409 playbook_incomplete while a required step of the case (of one line of
+    work's playbook, when given) is open."""
     triggers.evaluate(session, case)
-    missing = run_rules.open_required(session, case)
+    missing = [(at, step) for at, step in run_rules.open_required(session, case)
+               if line is None or at == line]
     if missing:
         listed = "; ".join(f"{step['title']} ({line})" for line, step in missing[:10])
         raise Conflict(f"finish or skip the required playbook steps before the case is "

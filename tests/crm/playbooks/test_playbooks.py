@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from crm.cases import timeline, workflow
-from crm.claims import records
+from crm.claims import records, transitions
 from crm.core import events
 from crm.core.errors import Conflict, Forbidden, Invalid
 from crm.models import Attachment, AuditEvent, Case, PlaybookRun
@@ -131,3 +131,17 @@ def test_a_case_without_a_playbook_resolves_as_before(session, handler, make_cas
     workflow.update(session, handler, case.id, status="resolved", reason="done")
     session.commit()
     assert session.scalars(select(PlaybookRun)).all() == []
+
+
+def test_a_claim_is_not_closed_while_its_playbook_has_a_required_step_open(
+        session, fnol_book, handler, make_case, claim_on):
+    case = make_case()
+    claim = claim_on(case, policy_number="POL-9")
+    with pytest.raises(Conflict) as refused:
+        transitions.move(session, handler, claim.id, "closed", reason="withdrawn by caller")
+    assert refused.value.code == "playbook_incomplete"
+    session.rollback()
+    progress.mark(session, handler, case.id, "verify", done=True)
+    transitions.move(session, handler, claim.id, "closed", reason="withdrawn by caller")
+    session.commit()
+    assert records.get(session, handler, claim.id).status == "closed"
