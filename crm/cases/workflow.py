@@ -34,7 +34,7 @@ def update(session: Session, actor: User, case_id: int, *, reason: str | None = 
         if changes["status"] in FINISHED_STATUSES and not reason:
             raise Invalid(f"say why the case is {changes['status']} (reason)")
         if changes["status"] in FINISHED_STATUSES:
-            progress.require_complete(session, case, changes["status"])
+            progress.require_complete(session, case, changes["status"], actor=actor)
         changes["status_reason"] = reason or None
     case = records.update(session, actor, case_id, **changes)
     if moving:

@@ -40,7 +40,7 @@ def move(session: Session, actor: User, claim_id: int, to, reason=None, *,
     to = lifecycle.check(claim.status, to)
     if to == "closed":  # the claims line is done: its playbook's required steps must be too
         progress.require_complete(session, session.get(Case, claim.case_id), "closed",
-                                  line="insurance")
+                                  actor=actor, line="insurance")
     if documents_waived and not inputs.text(reason, "The reason", MAX_REASON, required=False):
         raise Invalid("Say why the documents still awaited are waived (the reason)")
     reason = inputs.text(reason, "The reason", MAX_REASON,

@@ -9,18 +9,29 @@ from sqlalchemy.orm import Session
 from crm.cases import records as cases
 from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid, NotFound, required_text
+from crm.fraud import visibility
 from crm.models import Article, Case, PlaybookRun, PlaybookStepState, User, utcnow
 from crm.playbooks import runs as run_rules
 from crm.playbooks import triggers
 
 MAX_REASON = 500
+VEILED_LINE = "fraud"
 
 
 def for_case(session: Session, actor: User, case_id: int) -> list[dict]:
     """Every run of the case (started where due), each with its steps and their state."""
     case = cases.get(session, actor, case_id, audit_view=False)
     triggers.evaluate(session, case)  # a run starting now counts the work already done
-    return [present(session, run) for run in run_rules.ensure(session, case)]
+    hidden = _hidden_lines(session, actor, case)
+    return [present(session, run) for run in run_rules.ensure(session, case)
+            if run.line_of_work not in hidden]
+
+
+def _hidden_lines(session: Session, actor: User, case: Case) -> frozenset[str]:
+    # Who may not see the case's investigations does not see their playbook either: its tab
+    # alone would tell them there is one.
+    return frozenset() if visibility.may_see_case(session, actor, case.id) \
+        else frozenset({VEILED_LINE})
 
 
 def start(session: Session, actor: User, case_id: int, line: str) -> dict:
@@ -65,9 +76,11 @@ def present(session: Session, run: PlaybookRun) -> dict:
             "open_required": open_required, "complete": not open_required}
 
 
-def _run_with(session: Session, case: Case, key: str, line: str | None) -> PlaybookRun:
+def _run_with(session: Session, actor: User, case: Case, key: str,
+              line: str | None) -> PlaybookRun:
+    hidden = _hidden_lines(session, actor, case)
     found = [run for run in run_rules.ensure(session, case)
-             if (line is None or run.line_of_work == line)
+             if (line is None or run.line_of_work == line) and run.line_of_work not in hidden
              and any(s["key"] == key for s in run_rules.version(session, run).steps)]
     if not found:
         raise NotFound(f"no playbook step {key} on this case")
@@ -85,7 +98,7 @@ def mark(session: Session, actor: User, case_id: int, key: str, *, done: bool | 
     if (done is None) == (skipped is None) or skipped is False:
         raise Invalid("give done (true or false) or skipped: true with a reason")
     case = cases.get(session, actor, case_id, audit_view=False)
-    run = _run_with(session, case, key, line)
+    run = _run_with(session, actor, case, key, line)
     state = run_rules.states(session, run).get(key)
     before = {"state": state.state, "reason": state.reason} if state else {"state": "open"}
     if done is False:
@@ -111,14 +124,16 @@ def mark(session: Session, actor: User, case_id: int, key: str, *, done: bool | 
     return present(session, run)
 
 
-def require_complete(session: Session, case: Case, status: str,
+def require_complete(session: Session, case: Case, status: str, *, actor: User | None = None,
                      line: str | None = None) -> None:
     """Conflict 409 playbook_incomplete while a required step of the case (of one line of
-    work's playbook, when given) is open."""
+    work's playbook, when given) is open; steps the actor may not see are not named."""
     triggers.evaluate(session, case)
     missing = [(at, step) for at, step in run_rules.open_required(session, case)
                if line is None or at == line]
     if missing:
-        listed = "; ".join(f"{step['title']} ({line})" for line, step in missing[:10])
+        hidden = _hidden_lines(session, actor, case) if actor else frozenset({VEILED_LINE})
+        listed = "; ".join("a step under review" if at in hidden else f"{step['title']} ({at})"
+                           for at, step in missing[:10])
         raise Conflict(f"finish or skip the required playbook steps before the case is "
                        f"{status}: {listed}", code="playbook_incomplete")

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from crm.cases import timeline, workflow
 from crm.claims import records, transitions
 from crm.core import events
-from crm.core.errors import Conflict, Forbidden, Invalid
-from crm.models import Attachment, AuditEvent, Case, PlaybookRun
+from crm.core.errors import Conflict, Forbidden, Invalid, NotFound
+from crm.models import Attachment, AuditEvent, Case, Investigation, PlaybookRun, User
 from crm.playbooks import catalog, progress
 from tests.crm.playbooks.conftest import FNOL, TODAY
 
@@ -145,3 +145,24 @@ def test_a_claim_is_not_closed_while_its_playbook_has_a_required_step_open(
     transitions.move(session, handler, claim.id, "closed", reason="withdrawn by caller")
     session.commit()
     assert records.get(session, handler, claim.id).status == "closed"
+
+
+def test_the_fraud_playbook_is_not_shown_to_who_may_not_see_the_investigation(
+        session, supervisor, handler, make_case, make_user):
+    catalog.create(session, supervisor, {"line_of_work": "fraud", "name": "Fraud review",
+                                         "steps": [{"key": "review",
+                                                    "title": "Review the ring"}]})
+    case = make_case()
+    session.add(Investigation(client_id=case.client_id, case_id=case.id, reference="INV-1"))
+    session.commit()
+    assert progress.for_case(session, handler, case.id) == []
+    with pytest.raises(NotFound):
+        progress.mark(session, handler, case.id, "review", done=True)
+    with pytest.raises(Conflict) as refused:
+        workflow.update(session, handler, case.id, status="resolved", reason="done")
+    assert "a step under review" in refused.value.message
+    assert "ring" not in refused.value.message
+    session.rollback()
+    investigator = session.get(User, make_user("fraud", email="fraud@example.com").id)
+    assert [r["line_of_work"] for r in progress.for_case(session, investigator, case.id)] == [
+        "fraud"]
