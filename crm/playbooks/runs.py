@@ -28,6 +28,7 @@ from crm.models import (
 from crm.models.work import LINES_OF_WORK
 
 _RECORDS = {"insurance": Claim, "fraud": Investigation, "collections": DebtAccount}
+BY_HAND = tuple(line for line in LINES_OF_WORK if line not in _RECORDS)
 
 
 def lines_of(session: Session, case: Case) -> list[str]:
@@ -73,10 +74,11 @@ def _start(session: Session, case: Case, line: str, version_id: int) -> Playbook
 
 
 def start(session: Session, case: Case, line: str) -> PlaybookRun:
-    """Start a line's run by hand (a retention call that came in on another line)."""
-    if line not in LINES_OF_WORK:
-        raise Invalid(f"line_of_work: choose one of {', '.join(LINES_OF_WORK)}",
-                      field="line_of_work")
+    """Start a line's run by hand (a retention request on a call about a claim): only lines
+    without a record of their own; the others start with their claim, investigation or debt."""
+    if line not in BY_HAND:
+        raise Invalid(f"line_of_work: only {', '.join(BY_HAND)} starts by hand; the others "
+                      "start with their record", field="line_of_work")
     runs = ensure(session, case, [line])
     if not runs:
         raise NotFound(f"this client has no {line} playbook", field="line_of_work")

@@ -72,6 +72,12 @@ def test_an_agent_works_a_claims_case_through_its_playbook(new_page, sign_in, li
     _resolve(page)
     expect(page.locator("#case-status")).to_have_text("resolved")
 
+    # The policyholder also wants to cancel: the retention playbook is started by hand.
+    panel.get_by_label("Playbook to start").select_option("retention")
+    panel.get_by_role("button", name="Start").click()
+    expect(panel).to_contain_text("Cancellation request · v1")
+    expect(panel.get_by_role("tab", name="Claims ✓")).to_be_visible()
+
     # The policy step's article opens in the knowledge base panel; search finds by body words.
     kb = page.locator("#kb-panel")
     kb.get_by_label("Search the knowledge base").fill("gutters")

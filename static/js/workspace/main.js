@@ -54,7 +54,7 @@ const playbook = new PlaybookPanel($("#playbook-panel"), (id) => knowledge.openA
 view.onHeader = (c) => {
   workflow.render(c);
   if (caseTasks.caseId !== c.id) caseTasks.open(c.id);
-  if (playbook.caseId !== c.id) { playbook.open(c.id); knowledge.open(c.id); } else playbook.refresh();
+  if (playbook.caseId !== c.id) { playbook.open(c.id, c.client_id); knowledge.open(c.id); } else playbook.refresh();
 };
 customerPane.onMerged = () => view.reopen(view.caseId);
 const myTasks = new MyTasks({ button: $("#my-tasks-button"), dialog: $("#my-tasks-dialog"), openCase });

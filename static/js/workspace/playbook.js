@@ -8,6 +8,8 @@ import { when } from "./format.js";
 import { label, person } from "./labels.js";
 
 const LINES = { insurance: "Claims", fraud: "Fraud", collections: "Collections", retention: "Retention" };
+// As crm.playbooks.runs.BY_HAND: the lines with no record of their own start by hand.
+const BY_HAND = ["retention"];
 const KINDS = { checklist: "check", field: "capture", script: "read aloud", decision: "decide", document: "send" };
 
 export class PlaybookPanel {
@@ -17,13 +19,16 @@ export class PlaybookPanel {
     this.openArticle = openArticle;
     this.caseId = null;
     this.line = null;
+    this.books = null; // the playbooks of my clients (fetched once): what can be started by hand
   }
 
-  async open(caseId) {
+  async open(caseId, clientId = this.clientId) {
     if (caseId !== this.caseId) this.line = null;
     this.caseId = caseId;
+    this.clientId = clientId;
     if (!caseId) { this.root.hidden = true; fill(this.root); return; }
     try {
+      this.books ??= (await get("/playbooks")).items;
       const data = await get(`/cases/${caseId}/playbook`);
       if (caseId === this.caseId) this.render(data.runs);
     } catch (err) {
@@ -33,9 +38,28 @@ export class PlaybookPanel {
 
   refresh() { if (this.caseId) this.open(this.caseId); }
 
+  // A line the case does not hold yet (a retention request on a claims call) is started by hand.
+  starter(runs) {
+    const running = new Set(runs.map((r) => r.line_of_work));
+    const lines = (this.books || []).filter((b) => b.client_id === this.clientId && BY_HAND.includes(b.line_of_work)
+      && !running.has(b.line_of_work)).map((b) => b.line_of_work);
+    if (!lines.length) return null;
+    const pick = h("select", { id: "playbook-start-line", "aria-label": "Playbook to start" },
+      lines.map((l) => h("option", { value: l }, LINES[l] || label(l))));
+    const error = h("span", { class: "error", role: "alert" });
+    const start = h("button", { type: "button", class: "small secondary", id: "playbook-start",
+      onclick: async () => {
+        start.disabled = true;
+        try { await post(`/cases/${this.caseId}/playbook`, { line_of_work: pick.value }); this.line = pick.value; this.refresh(); }
+        catch (err) { fill(error, err.message); start.disabled = false; }
+      } }, "Start");
+    return h("div", { class: "playbook-start" }, h("label", {}, "Start a playbook ", pick), " ", start, " ", error);
+  }
+
   render(runs) {
-    this.root.hidden = runs.length === 0;
-    if (!runs.length) { fill(this.root); return; }
+    const starter = this.starter(runs);
+    this.root.hidden = runs.length === 0 && !starter;
+    if (!runs.length) { fill(this.root, starter ? [h("h3", {}, "Playbook"), starter] : []); return; }
     const run = runs.find((r) => r.line_of_work === this.line) || runs[0];
     this.line = run.line_of_work;
     const error = h("p", { class: "error", id: "playbook-error", role: "alert" });
@@ -52,7 +76,7 @@ export class PlaybookPanel {
         left ? `${left} required step${left === 1 ? "" : "s"} to do before this case can be resolved`
           : "Every required step is done"),
       h("ol", { class: "playbook-steps", id: "playbook-steps" }, run.steps.map((s) => this.step(run, s, error))),
-      error);
+      error, starter);
   }
 
   step(run, s, error) {

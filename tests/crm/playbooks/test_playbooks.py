@@ -166,3 +166,17 @@ def test_the_fraud_playbook_is_not_shown_to_who_may_not_see_the_investigation(
     investigator = session.get(User, make_user("fraud", email="fraud@example.com").id)
     assert [r["line_of_work"] for r in progress.for_case(session, investigator, case.id)] == [
         "fraud"]
+
+
+def test_only_the_retention_line_starts_by_hand(session, supervisor, handler, make_case):
+    catalog.create(session, supervisor, {"line_of_work": "retention", "name": "Retention",
+                                         "steps": [{"key": "why", "title": "Ask why"}]})
+    case = make_case()
+    with pytest.raises(Invalid):
+        progress.start(session, handler, case.id, "insurance")
+    run = progress.start(session, handler, case.id, "retention")
+    session.commit()
+    assert run["playbook"]["name"] == "Retention" and run["open_required"] == ["why"]
+    started = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "playbook.started")).one()
+    assert started.after["line_of_work"] == "retention"
