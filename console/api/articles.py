@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import request
 from pydantic import BaseModel, ConfigDict, Field
 
 from console.api.core.blueprint import actor, api, bp
 from console.api.core.openapi import NOT_BLANK, documented
 from console.core import database
+from crm.core.errors import Invalid
 from crm.knowledge import articles, render
 from crm.models.work import LINES_OF_WORK
 
@@ -108,6 +110,8 @@ def _done(out):
            summary="Search the knowledge base (full text), or list its newest articles")
 def list_articles(query: ArticleQuery):
     """Best matches first; articles for every line come with a line's."""
+    if any(len(request.args.getlist(name)) > 1 for name in request.args):
+        raise Invalid("give each query parameter once")
     rows, more = articles.listed(database.session(), actor(), q=query.q,
                                  line=query.line_of_work, client_id=query.client_id,
                                  page=query.page)

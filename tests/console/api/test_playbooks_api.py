@@ -108,6 +108,7 @@ def test_the_knowledge_base_is_searched_by_a_word_in_a_body(call, tokens, claims
     found = call(tokens["agent"], "GET", "/articles?q=gutters").get_json()["items"]
     assert [a["title"] for a in found] == ["Storm claims"]
     assert call(tokens["agent"], "GET", "/articles?q=volcano").get_json()["items"] == []
+    assert call(tokens["agent"], "GET", "/articles?q=a&q=b").status_code == 422
     article = found[0]["id"]
     rated = call(tokens["agent"], "PUT", f"/articles/{article}/rating", {"stars": 4}).get_json()
     assert (rated["rating"], rated["rating_count"]) == (4.0, 1)

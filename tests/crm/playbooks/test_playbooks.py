@@ -8,8 +8,9 @@ from crm.cases import timeline, workflow
 from crm.claims import records, transitions
 from crm.core import events
 from crm.core.errors import Conflict, Forbidden, Invalid, NotFound
+from crm.customers import identity
 from crm.models import Attachment, AuditEvent, Case, Investigation, PlaybookRun, User
-from crm.playbooks import catalog, progress
+from crm.playbooks import catalog, progress, runs
 from tests.crm.playbooks.conftest import FNOL, TODAY
 
 
@@ -180,3 +181,16 @@ def test_only_the_retention_line_starts_by_hand(session, supervisor, handler, ma
     started = session.scalars(select(AuditEvent).where(
         AuditEvent.action == "playbook.started")).one()
     assert started.after["line_of_work"] == "retention"
+
+
+def test_merging_two_cases_on_the_same_playbook_keeps_the_survivors_run(
+        session, supervisor, handler, make_case):
+    catalog.create(session, supervisor, {"line_of_work": "retention", "name": "Retention",
+                                         "steps": [{"key": "why", "title": "Ask why"}]})
+    keep, drop = make_case(), make_case("+12125550199")
+    for case in (keep, drop):
+        runs.start(session, case, "retention")
+    session.commit()
+    identity.merge(session, handler, keep.customer_id, drop.customer_id)
+    session.commit()
+    assert [r.case_id for r in session.scalars(select(PlaybookRun))] == [keep.id]
