@@ -25,6 +25,7 @@ from console.documents.wiring import register_documents
 from console.email.pages import register as register_email
 from console.fraud.wiring import register_fraud
 from console.messaging.wiring import register_messaging
+from console.playbooks.wiring import register_playbooks
 from console.realtime import gatekeeper, register_agent_namespace, register_listeners
 from console.routing.offers import register_offer_handlers
 from console.routing.service import register_routing
@@ -113,3 +114,4 @@ def register_realtime(app: Flask) -> None:
     register_fraud()
     register_claims()
     register_documents()
+    register_playbooks()

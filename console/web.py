@@ -11,6 +11,8 @@ from console.core import database
 from crm.core.errors import Forbidden
 from crm.hours import settings as hours
 from crm.imports import who
+from crm.models.playbooks import STEP_KINDS
+from crm.models.work import LINES_OF_WORK
 
 bp = Blueprint("web", __name__)
 
@@ -45,6 +47,29 @@ def imports():
             session.rollback()
         return _page("imports_forbidden.html", granters=granters), 403
     return _page("imports.html", clients=sorted(current_user.clients, key=lambda c: c.name))
+
+
+@bp.get("/playbooks")
+@login_required
+def playbooks():
+    """Supervisors write each line of work's playbook (an edit is a new version)."""
+    _supervisors_only()
+    return _page("playbooks.html", clients=sorted(current_user.clients, key=lambda c: c.name),
+                 lines=LINES_OF_WORK, kinds=STEP_KINDS)
+
+
+@bp.get("/articles")
+@login_required
+def articles():
+    """Supervisors write the knowledge base and see which articles agents flagged."""
+    _supervisors_only()
+    return _page("articles.html", clients=sorted(current_user.clients, key=lambda c: c.name),
+                 lines=LINES_OF_WORK)
+
+
+def _supervisors_only() -> None:
+    if not current_user.has_role("supervisor"):
+        abort(403, description="This page is for supervisors. Your console is at /.")
 
 
 @bp.get("/search")

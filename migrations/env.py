@@ -5,6 +5,7 @@ import os
 from alembic import context
 
 from crm.core.db import make_engine
+from crm.knowledge import search
 from crm.models import Base
 
 config = context.config
@@ -38,7 +39,7 @@ def run_online() -> None:
 def _run(connection) -> None:
     # render_as_batch lets ALTER TABLE migrations work on SQLite too.
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_name=search.modelled)
     with context.begin_transaction():
         context.run_migrations()
 

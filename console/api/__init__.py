@@ -2,6 +2,7 @@
 
 from console.api import (  # noqa: F401  (routes register on import)
     admin,
+    articles,
     audit,
     cases,
     changes,
@@ -18,6 +19,7 @@ from console.api import (  # noqa: F401  (routes register on import)
     me,
     messages,
     monitoring,
+    playbooks,
     routing,
     saved_views,
     tasks,

@@ -63,10 +63,11 @@ def patch_customer(customer_id: int, body: CustomerChange):
 
 
 @api.route(bp, "/cases/<int:case_id>", "PATCH", summary="Change a case", body=CaseChange,
-           response=CaseOut, tags=["cases"], errors=(403,))
+           response=CaseOut, tags=["cases"], errors=(403, 409))
 def patch_case(case_id: int, body: CaseChange):
     """Change a case's status (with a reason), priority, owner, labels, follow-up day, flags
-    or summary (403 without the role)."""
+    or summary (403 without the role; 409 playbook_incomplete to resolve or close it while a
+    required playbook step is open)."""
     session = database.session()
     case = workflow.update(session, actor(), case_id, **body.model_dump(exclude_unset=True))
     session.commit()

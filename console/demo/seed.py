@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from channels.sms import fake as fake_twilio
 from console.core import database
-from console.demo.data import ring
+from console.demo.data import playbooks, ring
 from console.demo.data.bulk import insert_returning_ids, insert_rows
 from console.demo.data.history import HistoryMaker
 from console.demo.data.people import LONG_NAME, LONG_PHONE, People, Person
@@ -82,6 +82,7 @@ def seed(seed: int = 7, *, customers: int = CUSTOMERS, long_size: int = LONG_SIZ
                                label="Demo website chat"))
     _templates(session, client.id)
     _canned(session, client.id)
+    playbooks.load(session, client.id, session.get(User, staff["supervisor"]))
     session.commit()
     loader.fraud_work()
     return (f"seeded {len(staff)} demo users, {counts['customers']} customers "

@@ -9,6 +9,7 @@ from crm.core import audit, events
 from crm.core.errors import Invalid
 from crm.models import Case, Interaction, User, utcnow
 from crm.models.customers import FINISHED_STATUSES
+from crm.playbooks import progress
 
 MAX_REASON = 500
 # Contacts that are not the customer speaking (a bounce report) leave a finished case alone.
@@ -32,6 +33,8 @@ def update(session: Session, actor: User, case_id: int, *, reason: str | None = 
     if moving:
         if changes["status"] in FINISHED_STATUSES and not reason:
             raise Invalid(f"say why the case is {changes['status']} (reason)")
+        if changes["status"] in FINISHED_STATUSES:
+            progress.require_complete(session, case, changes["status"], actor=actor)
         changes["status_reason"] = reason or None
     case = records.update(session, actor, case_id, **changes)
     if moving:

@@ -22,6 +22,7 @@ from crm.models import (
     Claim,
     DebtAccount,
     Investigation,
+    PlaybookRun,
     RecentCase,
     Task,
     User,
@@ -129,10 +130,13 @@ def _narrow(stmt, f: Filters, due_col, now: datetime):
         stmt = stmt.where(Case.status == f.status)
     if f.priority is not None:
         stmt = stmt.where(Case.priority == f.priority)
-    if f.line is not None:
+    if f.line in _LINE_OF:
         model = _LINE_OF[f.line]
         stmt = stmt.where(exists().where(model.case_id == Case.id,
                                          model.status.not_in(CLOSED)))
+    elif f.line is not None:  # retention has no record of its own: its playbook run marks it
+        stmt = stmt.where(exists().where(PlaybookRun.case_id == Case.id,
+                                         PlaybookRun.line_of_work == f.line))
     if f.due is not None:
         midnight = datetime.combine(now.date(), time(), tzinfo=now.tzinfo)
         stmt = stmt.where({

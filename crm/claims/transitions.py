@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from crm.claims import documents, lifecycle, records
 from crm.core import audit, events, inputs
 from crm.core.errors import Conflict, Invalid
-from crm.models import Claim, Decision, User, utcnow
+from crm.models import Case, Claim, Decision, User, utcnow
+from crm.playbooks import progress
 from crm.signoff import decisions
 from crm.tenancy import access
 
@@ -37,6 +38,9 @@ def move(session: Session, actor: User, claim_id: int, to, reason=None, *,
                        f"{lifecycle.label(claim.pending_status)}; a reviewer decides first",
                        code="awaiting_signoff")
     to = lifecycle.check(claim.status, to)
+    if to == "closed":  # the claims line is done: its playbook's required steps must be too
+        progress.require_complete(session, session.get(Case, claim.case_id), "closed",
+                                  actor=actor, line="insurance")
     if documents_waived and not inputs.text(reason, "The reason", MAX_REASON, required=False):
         raise Invalid("Say why the claim goes on without the documents still awaited "
                       "(the reason)", field="reason")

@@ -20,6 +20,8 @@ from crm.models import (
     ContactPoint,
     Customer,
     CustomerNameKey,
+    PlaybookRun,
+    PlaybookStepState,
     RecentCase,
     RedFlag,
     User,
@@ -346,6 +348,12 @@ def _make_room(session: Session, keep_id: int, drop_id: int) -> None:
                                              .where(flags.c.case_id == drop_id)).all():
         if (rule, key) in kept:
             session.execute(delete(flags).where(flags.c.id == row_id))
+    # A line of work both cases run a playbook for keeps the survivor's run (one per line).
+    runs, states = PlaybookRun.__table__, PlaybookStepState.__table__
+    clashing = select(runs.c.id).where(runs.c.case_id == drop_id, runs.c.line_of_work.in_(
+        select(runs.c.line_of_work).where(runs.c.case_id == keep_id)))
+    session.execute(delete(states).where(states.c.run_id.in_(clashing)))
+    session.execute(delete(runs).where(runs.c.id.in_(clashing)))
 
 
 def _tables_with_case_id() -> list[Table]:

@@ -14,6 +14,14 @@ from crm.models.guardrails import BlockedAttempt, ContactRestriction
 from crm.models.hours import BusinessHours
 from crm.models.messaging import CannedReply, MessageTemplate, Upload
 from crm.models.notices import Notice
+from crm.models.playbooks import (
+    Article,
+    ArticleRating,
+    Playbook,
+    PlaybookRun,
+    PlaybookStepState,
+    PlaybookVersion,
+)
 from crm.models.routing import RoutingQueue
 from crm.models.security import PasswordReset, RecoveryCode, SignIn
 from crm.models.tenancy import (
@@ -40,6 +48,8 @@ from crm.models.workspace import CustomerNameKey, RecentCase, SavedView
 __all__ = [
     "ROLES",
     "ApiToken",
+    "Article",
+    "ArticleRating",
     "Attachment",
     "AuditEvent",
     "Base",
@@ -76,6 +86,10 @@ __all__ = [
     "PasswordReset",
     "Payment",
     "PaymentPlan",
+    "Playbook",
+    "PlaybookRun",
+    "PlaybookStepState",
+    "PlaybookVersion",
     "Promise",
     "RecentCase",
     "RecoveryCode",

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.models.base import Base, BigId, utcnow
 
-LINES_OF_WORK = ("insurance", "fraud", "collections")
+# retention: a policyholder who wants to cancel (no record of its own: a playbook run holds it)
+LINES_OF_WORK = ("insurance", "fraud", "collections", "retention")
 
 
 class Claim(Base):

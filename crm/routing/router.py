@@ -26,7 +26,7 @@ DEFAULT_CAPACITY = {"voice": 1, "chat": 3, "sms": 5, "whatsapp": 5, "email": 10,
 # Answer time for calls and chats; first-response time for messages and email.
 DEFAULT_SLA = {"voice": 30, "chat": 60, "sms": 3600, "whatsapp": 3600, "email": 4 * 3600,
                "investigation": 24 * 3600}
-LINES = ("insurance", "fraud", "collections", "general")
+LINES = ("insurance", "fraud", "collections", "retention", "general")
 ROUTED_MEDIA = ("voice", "sms", "whatsapp", "chat", "email")
 OFFER_TIMEOUT = timedelta(seconds=30)
 LAST_AGENT_WINDOW = timedelta(days=7)

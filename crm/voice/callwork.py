@@ -28,6 +28,8 @@ DEFAULT_CODES = {
     "insurance": [("fnol", "First notice of loss taken"), ("claim_update", "Claim status given")],
     "fraud": [("verified", "Identity verified"), ("escalated", "Escalated to investigator")],
     "collections": outcomes.CODES,
+    "retention": [("retained", "Customer stays"), ("retention_offer", "Retention offer made"),
+                  ("cancelled", "Cancellation taken")],
 }
 
 

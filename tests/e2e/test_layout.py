@@ -156,7 +156,7 @@ def test_a_small_screen_keeps_half_for_the_timeline_and_covers_no_control(
 
 
 @pytest.mark.parametrize("path", ["/login", "/", "/board", "/imports", "/search?q=lena",
-                                  "/account/sessions"])
+                                  "/account/sessions", "/playbooks", "/articles"])
 def test_every_screen_is_dark_when_the_system_is(live_server, new_context, path):
     context = new_context(color_scheme="dark", viewport={"width": 1280, "height": 720})
     page = context.new_page() if path == "/login" else signed_in(context, live_server,
@@ -169,7 +169,9 @@ def test_every_screen_is_dark_when_the_system_is(live_server, new_context, path)
     texts = {"/login": ["label", ".muted", "button[type=submit]"],
              "/": [".brand", "#account-link", ".wl-section h3", ".muted:visible"],
              "/board": ["h1", "th", ".me"], "/imports": ["h1", ".muted", "#import-history th"],
-             "/search?q=lena": ["h1", "#results-status"], "/account/sessions": ["h1", "td"]}
+             "/search?q=lena": ["h1", "#results-status"], "/account/sessions": ["h1", "td"],
+             "/playbooks": ["h1", ".muted", "#playbook-list button"],
+             "/articles": ["h1", "#article-list button", "label"]}
     for selector in texts[path]:
         element = page.locator(selector).first
         expect(element).to_be_visible()

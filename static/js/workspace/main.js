@@ -14,8 +14,10 @@ import { ExportPanel } from "./exports.js";
 import { FraudPanel } from "./flags.js";
 import { SHORTCUTS, bindKeys } from "./keys.js";
 import { InvestigationPanel } from "./investigation.js";
+import { KnowledgePanel } from "./knowledge.js";
 import { Notifications } from "./notifications.js";
 import { Offers } from "./offers.js";
+import { PlaybookPanel } from "./playbook.js";
 import { Search } from "./search.js";
 import { SideColumn } from "./side.js";
 import { CaseTasks, MyTasks } from "./tasks.js";
@@ -47,9 +49,13 @@ const investigation = new InvestigationPanel($("#investigation-panel"), $("#frau
 // Case work (issue 21): the workflow and tasks panels follow the case header.
 const workflow = new CaseWorkflow($("#case-work"), (c) => view.onCase({ case_id: c.id, case: c }));
 const caseTasks = new CaseTasks($("#case-tasks"));
+// Playbooks and the knowledge base (issue 25): a step's article opens in the KB panel.
+const knowledge = new KnowledgePanel($("#kb-panel"));
+const playbook = new PlaybookPanel($("#playbook-panel"), (id) => knowledge.openArticle(id));
 view.onHeader = (c) => {
   workflow.render(c);
   if (caseTasks.caseId !== c.id) caseTasks.open(c.id);
+  if (playbook.caseId !== c.id) { playbook.open(c.id, c.client_id); knowledge.open(c.id); } else playbook.refresh();
 };
 customerPane.onMerged = () => view.reopen(view.caseId);
 const myTasks = new MyTasks({ button: $("#my-tasks-button"), dialog: $("#my-tasks-dialog"), openCase });
@@ -103,6 +109,7 @@ async function route() {
     watch(null);
     workflow.clear();
     caseTasks.open(null);
+    playbook.open(null);
     view.showMissing("No such case: the link does not name one.");
     return;
   }
@@ -162,4 +169,4 @@ worklist.load();
 route();
 
 // For tests and the browser console: the live pieces of this page.
-window.caseline = { socket, view, timeline, search, composer, offers, notifications };
+window.caseline = { socket, view, timeline, search, composer, offers, notifications, playbook, knowledge };

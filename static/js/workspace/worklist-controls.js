@@ -8,7 +8,7 @@ const VIEWS = [["assigned", "Assigned"], ["recent", "Recent"], ["tasks", "Tasks"
 const CHOICES = [
   ["status", "Status", ["open", "pending", "closed"]],
   ["priority", "Case priority", ["urgent", "high", "normal", "low"]],
-  ["line", "Line", ["insurance", "fraud", "collections"]],
+  ["line", "Line", ["insurance", "fraud", "collections", "retention"]],
   ["due", "Due", ["overdue", "today", "week", "none"]],
   ["sort", "Order by", ["activity", "priority", "status", "due"]],
 ];

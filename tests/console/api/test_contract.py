@@ -32,6 +32,7 @@ from werkzeug.serving import make_server
 from console.demo.seed import seed
 from crm.messaging import canned
 from crm.models import (
+    Article,
     Attachment,
     CannedReply,
     Case,
@@ -41,6 +42,7 @@ from crm.models import (
     Decision,
     Interaction,
     Offer,
+    Playbook,
     User,
 )
 from crm.tenancy import users
@@ -104,7 +106,8 @@ def _existing_ids(session) -> dict[str, list[int]]:
            "decision_id": first(Decision.id), "reply_id": first(CannedReply.id),
            "attachment_id": first(Attachment.id), "offer_id": first(Offer.id),
            "user_id": first(User.id), "claim_id": first(Claim.id),
-           "document_id": first(ClaimDocument.id)}
+           "document_id": first(ClaimDocument.id), "article_id": first(Article.id),
+           "playbook_id": first(Playbook.id)}
     session.commit()
     return ids
 

@@ -293,3 +293,23 @@ def test_the_demo_agent_finds_canned_replies_filled_for_a_case(demo):
                                 "csrf_token": token})
     titles = [r["title"] for r in client.get("/api/v1/canned-replies").get_json()["items"]]
     assert {"Acknowledge", "Documents needed", "Payment received"} <= set(titles)
+
+
+def test_every_line_of_work_has_a_playbook_and_the_knowledge_base_has_articles(demo):
+    from crm.knowledge import articles
+    from crm.models import Playbook
+    from crm.playbooks import progress
+
+    app, *_ = demo
+    with app.app_context():
+        s = db_session()
+        lines = sorted(s.scalars(select(Playbook.line_of_work)))
+        agent = s.scalar(select(User).where(User.email == "claims@caseline.demo"))
+        found = [a.title for a in articles.listed(s, agent, q="disclosure")[0]]
+        claims_case = s.scalar(select(Claim.case_id).order_by(Claim.id).limit(1))
+        runs = progress.for_case(s, agent, claims_case)
+        s.rollback()
+    assert lines == ["collections", "fraud", "insurance", "retention"]
+    assert found == ["The collections call disclosure"]
+    insurance = next(r for r in runs if r["line_of_work"] == "insurance")
+    assert insurance["steps"][1]["key"] == "policy" and insurance["steps"][1]["done"]

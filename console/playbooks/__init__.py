@@ -1,0 +1,1 @@
+"""Playbooks in the console: steps that tick themselves as the work happens."""

@@ -1,0 +1,1 @@
+"""The knowledge base: articles per client and line of work, searched and suggested from cases."""
