@@ -326,7 +326,8 @@ def merge(session: Session, actor: User | None, survivor_id: int, duplicate_id: 
     session.expire(survivor, ["contact_points"])
     audit.record(
         session, actor, "customer.merged", survivor,
-        before={"duplicate_id": duplicate.id, "duplicate_case": drop.reference},
+        before={"duplicate_id": duplicate.id, "duplicate_case": drop.reference,
+                "duplicate_case_id": drop.id},
         after=moved,
     )
     events.emit(
@@ -358,6 +359,9 @@ def _make_room(session: Session, keep_id: int, drop_id: int) -> None:
 
 def _tables_with_case_id() -> list[Table]:
     # Every table holding case work moves with a merge, including ones added by later modules.
+    # The audit trail stays as written (it is append-only): its rows keep the removed case's
+    # id, and the merge's own event names both cases, so the history can still be followed.
     return [
-        t for t in Base.metadata.sorted_tables if "case_id" in t.c and t.name != "cases"
+        t for t in Base.metadata.sorted_tables
+        if "case_id" in t.c and t.name not in ("cases", "audit_events")
     ]

@@ -120,6 +120,25 @@ def test_merge_moves_contact_points_and_timeline_and_is_audited(session, default
     assert event.actor_id == agent.id and event.before["duplicate_id"] == dup.id
 
 
+def test_merge_leaves_the_duplicates_audit_trail_as_written(session, default_client, agent):
+    """The audit trail is append-only: a duplicate whose case was audited still merges, and
+    its events keep naming the case they happened to, which the merge's event names too."""
+    from crm.core import audit
+
+    keep, _keep_case, _ = identity.find_or_create(session, default_client.id, "+14155550100")
+    dup, dup_case, _ = identity.find_or_create(session, default_client.id, "ana@example.com")
+    audit.record(session, agent, "case.viewed", dup_case)
+    session.commit()
+
+    identity.merge(session, agent, keep.id, dup.id)
+    session.commit()
+
+    viewed = session.scalars(select(AuditEvent).where(AuditEvent.action == "case.viewed")).one()
+    assert viewed.case_id == dup_case.id
+    merged = session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.merged"))
+    assert merged.one().before["duplicate_case_id"] == dup_case.id
+
+
 def test_merge_refuses_customers_of_different_clients(session, default_client, other_client):
     a, _, _ = identity.find_or_create(session, default_client.id, "+14155550100")
     b, _, _ = identity.find_or_create(session, other_client.id, "+14155550101")
