@@ -64,6 +64,12 @@ class Settings:
     fraud_prior_claims_days: int = 365
     fraud_match_score: int = 90
     fraud_referral_flags: int = 3
+    # Risk points per active flag of each rule (crm.fraud.risk; the score is capped at 100).
+    fraud_weight_loss_soon_after_cover: int = 30
+    fraud_weight_prior_claims: int = 20
+    fraud_weight_shared_identifier: int = 30
+    fraud_weight_seen_on_confirmed_fraud: int = 40
+    fraud_weight_statement_mismatch: int = 15
     extra: dict = field(default_factory=dict)
 
     @property

@@ -21,7 +21,7 @@ from console.core.tasks import celery, periodic
 from console.routing import offers as console_offers
 from crm.core import events
 from crm.fraud import flags, investigations
-from crm.fraud.rules import Thresholds, inconsistency
+from crm.fraud.rules import RULES, Thresholds, inconsistency
 from crm.models import Case, Claim, Interaction, Offer, User
 
 _DONE = "fraud.evaluated"
@@ -51,7 +51,8 @@ def thresholds(settings: Settings | None = None) -> Thresholds:
                       prior_claims=s.fraud_prior_claims,
                       prior_claims_days=s.fraud_prior_claims_days,
                       match_score=s.fraud_match_score, referral_flags=s.fraud_referral_flags,
-                      phone_region=s.default_phone_region)
+                      phone_region=s.default_phone_region,
+                      **{f"weight_{rule}": getattr(s, f"fraud_weight_{rule}") for rule in RULES})
 
 
 def _once(session: Session, *key) -> bool:
