@@ -30,7 +30,7 @@ def on_decided(name: str, payload: dict) -> None:
                 "at": payload["at"],
                 "decision_id": decision.id,
                 "status": decision.status,
-                "label": decisions.LABELS.get(decision.kind, decision.kind),
+                "label": decisions.kind_label(decision.kind),
             },
         )
 
