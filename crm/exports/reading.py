@@ -100,7 +100,7 @@ def sections(session: Session, case_id: int) -> Sections:
                                        "summary", "taken_at", "snoozed_until", "outcome",
                                        "outcome_summary", "closed_at", "created_at")),
                          "assigned_to": names.get(i.assigned_to_id),
-                         "risk": risk.line(i),
+                         "risk": risk.line(i, lead=""),
                          "evidence": [{"item": p.interaction_id, "attachment": p.attachment_id,
                                        "note": p.note, "by": names.get(p.pinned_by_id),
                                        "pinned": p.created_at} for p in pins.get(i.id, [])]}

@@ -69,7 +69,8 @@ def apply(investigation: Investigation, weighed: list[dict]) -> bool:
     return True
 
 
-def line(investigation: Investigation) -> str:
-    """The score in words: "Risk 60: bank account shared (30), loss soon after start (30)"."""
+def line(investigation: Investigation, lead: str = "Risk ") -> str:
+    """The score in words: "Risk 60: bank account shared (30), loss soon after start (30)"
+    (lead: what comes before the number; the case file prints it beside "Risk score")."""
     parts = ", ".join(f"{r['label']} ({r['points']})" for r in investigation.risk_reasons or [])
-    return f"Risk {investigation.risk_score}" + (f": {parts}" if parts else "")
+    return f"{lead}{investigation.risk_score}" + (f": {parts}" if parts else "")
