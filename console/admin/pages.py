@@ -59,4 +59,4 @@ def home():
                            is_admin=scope.is_admin(current_user),
                            roles=[(r, ROLE_LABELS.get(r, r)) for r in grantable],
                            lines=LINES, money_kinds=sorted(decisions.MONEY_KINDS),
-                           kinds=[(k, decisions.LABELS[k]) for k in decisions.KINDS])
+                           kinds=[(k, decisions.kind_label(k)) for k in decisions.KINDS])

@@ -66,6 +66,12 @@ class Settings:
     fraud_referral_flags: int = 3
     # Files attached in the composer but never sent are deleted after this many hours.
     upload_max_age_hours: int = 24
+    # Risk points per active flag of each rule (crm.fraud.risk; the score is capped at 100).
+    fraud_weight_loss_soon_after_cover: int = 30
+    fraud_weight_prior_claims: int = 20
+    fraud_weight_shared_identifier: int = 30
+    fraud_weight_seen_on_confirmed_fraud: int = 40
+    fraud_weight_statement_mismatch: int = 15
     extra: dict = field(default_factory=dict)
 
     @property

@@ -11,7 +11,7 @@ from flask import Flask, request
 from flask_babel import Babel, refresh
 from flask_login import current_user
 
-from crm.core import i18n
+from crm.core import i18n, labels
 
 babel = Babel()
 
@@ -46,5 +46,8 @@ def register_languages(app: Flask) -> None:
                    default_translation_directories=str(i18n.TRANSLATIONS))
     app.jinja_env.globals["page_locale"] = select_locale
     app.jinja_env.globals["script_texts"] = lambda: i18n.script_texts(select_locale())
+    # The words for codes (crm.core.labels): every page embeds them for static/js labels.js,
+    # so the screens and the printed case file read from one table.
+    app.jinja_env.globals["code_labels"] = labels.LABELS
     # Flask-Babel keeps the locale it chose on the app context; a request decides afresh.
     app.before_request(refresh)

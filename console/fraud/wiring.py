@@ -19,9 +19,10 @@ from console.core import database
 from console.core.config import Settings
 from console.core.tasks import celery, periodic
 from console.routing import offers as console_offers
+from crm.claims import records as claim_records
 from crm.core import events
 from crm.fraud import flags, investigations
-from crm.fraud.rules import Thresholds, inconsistency
+from crm.fraud.rules import RULES, Thresholds, inconsistency
 from crm.models import Case, Claim, Interaction, Offer, User
 
 _DONE = "fraud.evaluated"
@@ -51,7 +52,8 @@ def thresholds(settings: Settings | None = None) -> Thresholds:
                       prior_claims=s.fraud_prior_claims,
                       prior_claims_days=s.fraud_prior_claims_days,
                       match_score=s.fraud_match_score, referral_flags=s.fraud_referral_flags,
-                      phone_region=s.default_phone_region)
+                      phone_region=s.default_phone_region,
+                      **{f"weight_{rule}": getattr(s, f"fraud_weight_{rule}") for rule in RULES})
 
 
 def _once(session: Session, *key) -> bool:
@@ -89,6 +91,8 @@ def on_interaction(session: Session, name: str, payload: dict) -> None:
         return  # a system event: nothing to read, and no query spent finding out
     item = session.get(Interaction, payload.get("interaction_id") or 0)
     if item is None or item.medium not in inconsistency.MEDIA:
+        return
+    if not claim_records.any_for_client(session, item.client_id):
         return
     if session.scalar(select(Claim.id).where(Claim.case_id == item.case_id).limit(1)) is None:
         return

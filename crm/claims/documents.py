@@ -159,7 +159,8 @@ def on_interaction(session: Session, _name: str, payload: dict) -> None:
     The first inbound message of a transaction looks at the others raised in it too, in one
     query (a batch of texts costs one look, not one per text); their own calls then return.
     """
-    if payload.get("direction") != "inbound":
+    if payload.get("direction") != "inbound" or not records.any_for_client(
+            session, payload["client_id"]):
         return
     batched = session.info.setdefault(_BATCHED, set())
     if payload["interaction_id"] in batched:

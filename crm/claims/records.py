@@ -176,3 +176,21 @@ def _account_key(account: str | None) -> str | None:
     # The column's width: a few letters grow when upper-cased (ß is SS).
     key = bank_account_key(account)
     return key[:64] if key else None
+
+
+def any_for_client(session: Session, client_id: int) -> bool:
+    """Whether the client has any claim at all, asked once per transaction: the listeners
+    on every message (documents received, stated facts) skip a client with none (collections)
+    for one query per burst, not one per message."""
+    transaction = session.get_transaction()
+    owner, known = session.info.get(_CLIENTS_WITH_CLAIMS, (None, {}))
+    if owner is not transaction:  # a later transaction of the same session asks afresh
+        known = {}
+        session.info[_CLIENTS_WITH_CLAIMS] = (transaction, known)
+    if client_id not in known:
+        known[client_id] = session.scalar(
+            select(Claim.id).where(Claim.client_id == client_id).limit(1)) is not None
+    return known[client_id]
+
+
+_CLIENTS_WITH_CLAIMS = "claims.clients_with_claims"

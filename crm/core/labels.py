@@ -1,8 +1,10 @@
-"""What people read instead of the codes the data speaks: one table for everything printed
-(the case file, a claim's status line), as static/js/workspace/labels.js is for the screens.
+"""What people read instead of the codes the data speaks: the one table for everything
+printed (the case file, a claim's status line, the sign-off form) and shown on screen — every
+page embeds it (templates/base.html) and static/js/workspace/labels.js reads it from there.
 
 A code missing here still reads as words ("hardship_plan" -> "hardship plan"), never with
-underscores.
+underscores. A code that reads differently in one place ("other" as a kind of decision) has
+its words in SCOPED under that place's name.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ LABELS = {
     "deceased": "death", "right_party_contact": "right party contact",
     "wrong_party": "wrong party", "promise_to_pay": "promise to pay",
     "refused": "refused to pay", "dispute": "dispute raised",
-    "attorney": "attorney represents the debtor",
+    "attorney": "attorney represents the debtor", "left_message": "left message",
+    "debt_account": "debt account",
     # fraud investigations, red flags and their facts
     "investigating": "investigating", "escalated": "escalated", "medium": "medium",
     "critical": "critical", "false_positive": "false positive",
@@ -45,6 +48,7 @@ LABELS = {
     "fraud_referral": "fraud referral", "refund_unauthorised": "refund unauthorised use",
     "settlement_offer": "settlement of the debt", "hardship_plan": "hardship plan",
     "write_off": "write-off", "approved": "approved", "rejected": "rejected",
+    # ("other" as a kind of decision: SCOPED[DECISION_KIND])
     # messages, calls, notes
     "queued": "queued", "sent": "sent", "delivered": "delivered", "read": "read",
     "failed": "failed", "undelivered": "undelivered", "no-answer": "no answer",
@@ -59,15 +63,21 @@ LABELS = {
 }
 
 
-def label(code) -> str:
+DECISION_KIND = "decision_kind"  # crm.signoff.decisions.KINDS
+# Codes that read differently in one place than everywhere else: {place: {code: words}}.
+SCOPED = {DECISION_KIND: {"other": "other judgement"}}
+
+
+def label(code, scope: str | None = None) -> str:
     """A code as words: label("payment_plan") is "payment plan"; unknown codes lose their
-    underscores; nothing stays nothing."""
+    underscores; nothing stays nothing. scope: a place in SCOPED whose words come first."""
     if code is None or code == "":
         return ""
-    return LABELS.get(code, str(code).replace("_", " "))
+    scoped = SCOPED.get(scope, {}) if scope else {}
+    return scoped.get(code) or LABELS.get(code, str(code).replace("_", " "))
 
 
-def title(code) -> str:
+def title(code, scope: str | None = None) -> str:
     """The same, capitalised for a heading or the start of a line ("Time-barred")."""
-    words = label(code)
+    words = label(code, scope)
     return words[:1].upper() + words[1:]

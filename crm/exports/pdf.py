@@ -209,7 +209,7 @@ def _work(doc: CaseFilePdf, found: Sections) -> None:
     for i in _each(doc, found.investigations):
         doc.subheading(f"Investigation {i['reference']} - {label(i['status'])}")
         i = {**i, "severity": label(i["severity"]), "outcome": label(i["outcome"])}
-        for name, key in (("Severity", "severity"), ("Risk score", "risk_score"),
+        for name, key in (("Severity", "severity"), ("Risk score", "risk"),
                           ("Escalation", "summary"), ("Investigator", "assigned_to"),
                           ("Taken", "taken_at"), ("Snoozed until", "snoozed_until"),
                           ("Outcome", "outcome"), ("Outcome summary", "outcome_summary"),

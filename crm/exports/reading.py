@@ -13,6 +13,7 @@ from sqlalchemy import String, and_, cast, func, or_, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.core.db import session_scope
+from crm.fraud import risk
 from crm.models import (
     Attachment,
     AuditEvent,
@@ -99,6 +100,7 @@ def sections(session: Session, case_id: int) -> Sections:
                                        "summary", "taken_at", "snoozed_until", "outcome",
                                        "outcome_summary", "closed_at", "created_at")),
                          "assigned_to": names.get(i.assigned_to_id),
+                         "risk": risk.line(i, lead=""),
                          "evidence": [{"item": p.interaction_id, "attachment": p.attachment_id,
                                        "note": p.note, "by": names.get(p.pinned_by_id),
                                        "pinned": p.created_at} for p in pins.get(i.id, [])]}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from crm.cases import records as cases
 from crm.core import audit, db, events
 from crm.core.errors import Forbidden
-from crm.fraud import suggestions, visibility
+from crm.fraud import risk, suggestions, visibility
 from crm.fraud.rules import DEFAULT, RULES, Facts, Finding, Thresholds
 from crm.models import Case, Investigation, RedFlag, User, utcnow
 
@@ -34,8 +34,10 @@ def evaluate(session: Session, case_id: int, thresholds: Thresholds = DEFAULT, *
     facts = Facts(session, case, thresholds, tuple(interaction_ids))
     before = _related(session, case.id, names)
     found = [f for name in names for f in RULES[name](facts)]
-    if _apply(session, case, names, found):
-        # The case's watchers refresh their flags (the header itself carries none).
+    raised = _apply(session, case, names, found)
+    # Flags in, the open investigation weighs them (a change of weights shows on the next run).
+    if risk.refresh(session, case.id, thresholds) or raised:
+        # The case's watchers refresh their flags and risk (the header itself carries none).
         events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
     if suggestions.RULE in names:
         suggestions.offer(session, case, found)

@@ -19,7 +19,8 @@ from crm.cases import records as cases
 from crm.cases import timeline
 from crm.core import audit, events
 from crm.core.errors import Conflict, Invalid, NotFound, required_text
-from crm.fraud import visibility
+from crm.fraud import risk, visibility
+from crm.fraud.rules import DEFAULT, Thresholds
 from crm.models import Case, Claim, Investigation, Offer, User, utcnow
 from crm.routing import offers
 from crm.routing import router as routing
@@ -51,9 +52,10 @@ def get(session: Session, actor: User, investigation_id: int, *, audit_view: boo
 
 
 def escalate(session: Session, actor: User, case_id: int, summary: str,
-             severity: str = "low", claim_id: int | None = None) -> Investigation:
-    """Send a case to the fraud team: an open investigation, queued for an investigator;
-    about one of the case's claims when claim_id names it."""
+             severity: str = "low", claim_id: int | None = None,
+             thresholds: Thresholds = DEFAULT) -> Investigation:
+    """Send a case to the fraud team: an open investigation, queued for an investigator,
+    scored from the case's flags; about one of the case's claims when claim_id names it."""
     case = cases.get(session, actor, case_id, audit_view=False)
     summary = required_text(summary, "say what looks wrong (summary)", field="summary")
     _severity(severity)
@@ -70,6 +72,7 @@ def escalate(session: Session, actor: User, case_id: int, summary: str,
                          claim_id=claim_id)
     session.add(made)
     session.flush()
+    risk.refresh(session, case.id, thresholds)
     entry = _on_timeline(session, case, actor, made, "escalated",
                          f"Escalated to the fraud team: {summary}")
     made.escalation_id = entry.id
@@ -81,6 +84,7 @@ def escalate(session: Session, actor: User, case_id: int, summary: str,
     offers.open_offer(session, entry, QUEUE, medium=MEDIUM, priority=_priority(severity))
     audit.record(session, actor, "investigation.escalated", made,
                  after={"case_id": case.id, "summary": summary, "severity": severity,
+                        "risk_score": made.risk_score,
                         **({"claim_id": claim_id} if claim_id is not None else {})})
     changed(session, made)
     return made

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.models.base import Base, BigId, utcnow
+from crm.models.base import Base, BigId, Json, utcnow
 
 # retention: a policyholder who wants to cancel (no record of its own: a playbook run holds it)
 LINES_OF_WORK = ("insurance", "fraud", "collections", "retention")
@@ -72,7 +72,10 @@ class Investigation(Base):
     reference: Mapped[str] = mapped_column(String(64))
     # open (waiting in the fraud queue), investigating, escalated, closed
     status: Mapped[str] = mapped_column(String(24), default="open")
+    # 0-100 from the case's active red flags (crm.fraud.risk), and the points behind it:
+    # [{rule, flag_id, label, points}].
     risk_score: Mapped[int] = mapped_column(default=0)
+    risk_reasons: Mapped[list] = mapped_column(Json, default=list, server_default="[]")
     severity: Mapped[str] = mapped_column(String(16), default="low")  # only ever rises
     summary: Mapped[str] = mapped_column(Text, default="")  # what the escalating agent saw
     # The claim on the case the escalation is about, when it is about one.

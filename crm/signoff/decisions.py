@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from crm.cases import digest, timeline
 from crm.cases import records as cases
-from crm.core import audit, events
+from crm.core import audit, events, labels
 from crm.core.errors import Conflict, Forbidden, Invalid, required_text
 from crm.models import Case, Claim, Customer, DebtAccount, Decision, User, utcnow
 from crm.signoff import authority
@@ -24,12 +24,6 @@ KINDS_BY_LINE = {"insurance": ("claim_payout", "ex_gratia_payment", "claim_rejec
                  "fraud": ("account_freeze", "fraud_referral", "refund_unauthorised"),
                  "collections": ("settlement_offer", "hardship_plan", "write_off")}
 KINDS = (*(k for kinds in KINDS_BY_LINE.values() for k in kinds), "other")
-# The people's words for each kind (the sign-off form offers these, never the codes).
-LABELS = {"claim_payout": "Claim settlement (pay out)", "ex_gratia_payment": "Ex gratia payment",
-          "claim_rejection": "Claim decline", "account_freeze": "Freeze the account",
-          "fraud_referral": "Fraud referral", "refund_unauthorised": "Refund unauthorised use",
-          "settlement_offer": "Settlement of the debt", "hardship_plan": "Hardship plan",
-          "write_off": "Write-off", "other": "Other judgement"}
 # The kinds that decide a sum of money: they need its amount.
 MONEY_KINDS = frozenset({"claim_payout", "ex_gratia_payment", "refund_unauthorised",
                          "settlement_offer", "write_off"})
@@ -55,7 +49,7 @@ def kinds_for(session: Session, actor: User, case: Case) -> list[KindOffered]:
     lines = [LINE_OF_WORK[w.kind] for w in digest.open_work(session, case, actor)
              if w.kind in LINE_OF_WORK]
     kinds = [k for line in KINDS_BY_LINE if line in lines for k in KINDS_BY_LINE[line]]
-    return [KindOffered(k, LABELS[k], k in MONEY_KINDS, currencies.get(_line(k)))
+    return [KindOffered(k, kind_label(k), k in MONEY_KINDS, currencies.get(_line(k)))
             for k in (*kinds, "other")]
 
 
@@ -121,7 +115,7 @@ def request(session: Session, actor: User, case_id: int, *, kind: str, summary: 
                         **({"amount_cents": amount_cents, "currency": currency}
                            if amount_cents is not None else {})})
     sum_ = f" ({currency} {amount_cents / 100:,.2f})" if amount_cents is not None else ""
-    _on_timeline(session, case, actor, f"Asked for sign-off: {_label(kind)}{sum_} — {summary}")
+    _on_timeline(session, case, actor, f"Asked for sign-off: {kind_label(kind)}{sum_} — {summary}")
     events.emit(session, events.CASE_UPDATED, case_id=case.id, client_id=case.client_id)
     return decision
 
@@ -157,7 +151,7 @@ def decide(session: Session, actor: User, decision_id: int, *, approve: bool,
     # The maker (and everyone on the case) reads the outcome, its reason and the authority it
     # was signed under on the timeline.
     _on_timeline(session, session.get(Case, decision.case_id), actor,
-                 f"Sign-off {status}: {_label(decision.kind)} — {decision.summary}"
+                 f"Sign-off {status}: {kind_label(decision.kind)} — {decision.summary}"
                  + (f". {note}" if note else "")
                  + (f" Signed by {actor.name} under {under}." if under else ""))
     events.emit(session, events.CASE_UPDATED, case_id=decision.case_id,
@@ -220,8 +214,10 @@ def queue(session: Session, actor: User, limit: int = 100) -> list[Waiting]:
             for d in found]
 
 
-def _label(kind: str) -> str:
-    return kind.replace("_", " ").capitalize()
+def kind_label(kind: str) -> str:
+    """A kind of decision in the people's words ("Claim settlement (pay out)"): the sign-off
+    form, notices and the timeline offer these, never the codes (crm.core.labels)."""
+    return labels.title(kind, labels.DECISION_KIND)
 
 
 def _on_timeline(session: Session, case: Case, actor: User, text: str) -> None:

@@ -26,7 +26,7 @@ def on_decided(session: Session, name: str, payload: dict) -> None:
         return
     _tell(session, decision.maker_id, "signoff_decided", decision.case_id, {
         "decision_id": decision.id, "status": decision.status,
-        "label": decisions.LABELS.get(decision.kind, decision.kind)})
+        "label": decisions.kind_label(decision.kind)})
 
 
 def on_task(session: Session, name: str, payload: dict) -> None:

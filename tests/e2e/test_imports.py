@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import start_server
 from tests.e2e.pages import signed_in
 
-ROWS = 20_000  # enough batches (of 1,000) to see the bar between 0 and 100 %
+ROWS = 100_000  # the portfolio: 100 batches (of 1,000) for the bar to pass through
 BAD = (7, 4242)  # rows (0-based) with a balance that is not an amount
 HEADER = ["external_ref", "name", "phone", "email", "time_zone", "account_number", "creditor",
           "original_balance", "balance", "currency", "charge_off_date", "delinquent_since"]
@@ -55,7 +55,7 @@ def test_an_import_shows_live_progress_final_counts_and_rejects(new_page, import
     page.set_input_files("#import-file", {"name": "portfolio.csv", "mimeType": "text/csv",
                                           "buffer": _portfolio()})
     page.click("#import-submit")
-    expect(page.locator("#import-status")).to_have_text("done", timeout=120_000)
+    expect(page.locator("#import-status")).to_have_text("done", timeout=600_000)
     seen = page.evaluate("window.seen")
     assert any(0 < v < 100 for v in seen), seen
     assert seen[-1] == 100

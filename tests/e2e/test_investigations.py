@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import insert, select, update
 
-from crm.models import Case, Interaction, Investigation, User, utcnow
+from crm.models import Case, Claim, Interaction, Investigation, User, utcnow
 from tests.e2e.databases import served_default
 from tests.e2e.pages import add_person, open_case, signed_in
 
@@ -15,10 +17,15 @@ SUMMARY = "Four claims for one bicycle in two weeks"
 
 @pytest.fixture(scope="module")
 def claimant(server_env):
-    """A customer's case nobody has escalated yet."""
+    """A customer's case nobody has escalated yet, with a claim whose loss came 10 days after
+    its policy started (a red flag the escalation's risk score weighs)."""
     with served_default(server_env["DATABASE_URL"]) as (conn, client_id):
-        return add_person(conn, client_id, "Bea Bicyclist", "CL-E2EINV1",
-                          {"kind": "email", "value": "bea.bicyclist@example.com"})
+        case_id = add_person(conn, client_id, "Bea Bicyclist", "CL-E2EINV1",
+                             {"kind": "email", "value": "bea.bicyclist@example.com"})
+        conn.execute(insert(Claim.__table__).values(
+            client_id=client_id, case_id=case_id, number="CLM-E2EINV1",
+            policy_start=date(2026, 3, 1), loss_date=date(2026, 3, 11)))
+        return case_id
 
 
 def test_an_agent_escalates_and_an_investigator_takes_and_closes_it(new_page, live_server,
@@ -40,6 +47,8 @@ def test_an_agent_escalates_and_an_investigator_takes_and_closes_it(new_page, li
     panel = fraud.locator("#investigation-panel")
     expect(panel.locator("#investigation-status")).to_have_text("open")
     expect(panel).to_contain_text(SUMMARY)
+    expect(panel.locator("#investigation-risk")).to_have_text(
+        "Risk 30: loss soon after start (30)")
     panel.locator("#investigation-take").click()
     expect(panel.locator("#investigation-status")).to_have_text("investigating")
 

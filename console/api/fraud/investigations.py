@@ -31,6 +31,7 @@ from console.api.fraud.schemas import (
     SendUpIn,
 )
 from console.core import database
+from console.fraud.wiring import thresholds
 from crm.core.errors import Invalid
 from crm.fraud import evidence, investigations, visibility
 from crm.models import Case, Customer, Interaction, Investigation, User
@@ -93,7 +94,7 @@ def escalate_case(case_id: int, body: EscalationIn):
     investigation comes back only to those who may see it."""
     session = database.session()
     made = investigations.escalate(session, actor(), case_id, body.summary, body.severity,
-                                   body.claim_id)
+                                   body.claim_id, thresholds())
     shown = _out(session, made) if visibility.may_see(actor(), made) else None
     return _committed(EscalatedOut(case_id=made.case_id, status=visibility.UNDER_REVIEW,
                                    investigation=shown))

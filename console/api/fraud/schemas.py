@@ -22,6 +22,15 @@ class EscalationIn(BaseModel):
                                  description="the case's claim it concerns, if any")
 
 
+class RiskReason(BaseModel):
+    """The points one active red flag adds to the risk score (weights: FRAUD_WEIGHT_*)."""
+
+    rule: str
+    flag_id: int | None = None
+    label: str = Field(description='the flag in a few words ("bank account shared")')
+    points: int
+
+
 class InvestigationOut(Out):
     """A fraud investigation: open (waiting in the fraud queue), investigating, escalated
     (sent up further) or closed with an outcome."""
@@ -31,7 +40,9 @@ class InvestigationOut(Out):
     reference: str
     status: str
     severity: str
-    risk_score: int
+    risk_score: int = Field(description="0-100: the points of the case's active red flags")
+    risk_reasons: list[RiskReason] = Field(
+        default_factory=list, description="why the score is what it is, heaviest first")
     summary: str
     claim_id: int | None = Field(None, description="the case's claim it concerns, if any")
     assigned_to: AgentRef | None = None

@@ -202,7 +202,7 @@ class WorkMaker:
         taken = when + timedelta(hours=rng.randint(1, 48))
         row = {"client_id": self.client_id, "case_id": case_id, "reference": ref,
                "status": status, "severity": rng.choice(SEVERITIES),
-               "risk_score": rng.randint(35, 98), "summary": rng.choice(FRAUD_KINDS),
+               "summary": rng.choice(FRAUD_KINDS),  # risk: from the flags (crm.fraud.risk)
                "assigned_to_id": None, "taken_at": None, "snoozed_until": None,
                "outcome": None, "outcome_summary": None, "closed_at": None,
                "created_at": when}

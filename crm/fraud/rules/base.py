@@ -23,6 +23,18 @@ class Thresholds:
     referral_flags: int = 3  # this many active flags on a case recommend a referral
     statement_scan: int = 200  # the newest notes, wrap-ups and emails read for stated facts
     phone_region: str = "US"
+    # Risk points each active flag of a rule adds to an investigation's risk score (capped
+    # at 100, crm.fraud.risk): a thing seen on confirmed fraud weighs most, a stated fact
+    # disagreeing with the record least (a slip of memory is common).
+    weight_loss_soon_after_cover: int = 30
+    weight_prior_claims: int = 20
+    weight_shared_identifier: int = 30
+    weight_seen_on_confirmed_fraud: int = 40
+    weight_statement_mismatch: int = 15
+
+    def weight(self, rule: str) -> int:
+        """The risk points one active flag of the rule adds (0 for a rule without a weight)."""
+        return max(0, getattr(self, f"weight_{rule}", 0))
 
 
 DEFAULT = Thresholds()

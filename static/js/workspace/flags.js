@@ -6,15 +6,8 @@ import cytoscape from "/static/vendor/cytoscape.esm.min.mjs";
 import { del, get, post } from "/static/js/api.js";
 import { fill, h } from "./dom.js";
 import { holds } from "./format.js";
-import { label } from "./labels.js";
+import { label, title } from "./labels.js";
 
-const RULE_LABELS = {
-  loss_soon_after_cover: "Loss soon after cover",
-  prior_claims: "Prior claims",
-  shared_identifier: "Shared with other customers",
-  seen_on_confirmed_fraud: "Seen on confirmed fraud",
-  statement_mismatch: "Inconsistent statement",
-};
 const FIT_PADDING = 24; // px around the ring when fitted: room for the names under the nodes
 const FIT_ZOOM = 1.6;
 const mayDecide = () => holds("fraud", "supervisor", "admin");
@@ -81,7 +74,7 @@ export class FraudPanel {
       flags.items.length
         ? h("ul", { class: "flag-list", id: "flag-list" }, flags.items.map((f) =>
           h("li", { class: "flag-item", dataset: { rule: f.rule, id: f.id } },
-            h("strong", {}, RULE_LABELS[f.rule] || f.rule), " ",
+            h("strong", {}, title(f.rule)), " ",
             h("span", { class: "flag-reason" }, f.reason),
             h("details", {}, h("summary", {}, "Facts"), factsList(f.facts)))))
         : h("p", { class: "muted" }, "No rule has fired on this case."),

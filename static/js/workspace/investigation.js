@@ -13,6 +13,13 @@ const QUEUE_KEY = "caseline.fraudQueue.unfolded";
 const queueUnfolded = () => { try { return localStorage.getItem(QUEUE_KEY) === "1"; } catch { return false; } };
 const rememberQueue = (open) => { try { localStorage.setItem(QUEUE_KEY, open ? "1" : "0"); } catch { /* private mode */ } };
 
+// "Risk 60: bank account shared (30), loss soon after start (30)": the score and the red flags
+// behind it, so nobody has to guess why a case weighs what it does (crm.fraud.risk).
+export const riskLine = (inv) => {
+  const why = (inv.risk_reasons || []).map((r) => `${r.label} (${r.points})`).join(", ");
+  return `Risk ${inv.risk_score}${why ? `: ${why}` : ""}`;
+};
+
 export class InvestigationPanel {
   constructor(root, queueRoot, openCase) {
     Object.assign(this, { root, queueRoot, openCase });
@@ -66,6 +73,7 @@ export class InvestigationPanel {
         " · severity ", h("strong", { id: "investigation-severity" }, inv.severity),
         inv.assigned_to ? ` · ${inv.assigned_to.name}` : " · waiting in the fraud queue",
         inv.snoozed_until ? ` · snoozed until ${when(inv.snoozed_until)}` : ""),
+      h("p", { id: "investigation-risk", class: "inv-risk", title: riskLine(inv) }, riskLine(inv)),
       h("p", { class: "inv-summary", title: inv.summary }, h("strong", {}, "Escalated: "), inv.summary),
     ];
     if (inv.status === "closed") {

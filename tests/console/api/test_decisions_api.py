@@ -110,5 +110,5 @@ def test_the_maker_reads_the_outcome_and_its_reason_on_the_timeline(client, sess
                 json={"note": "Ask for the income form first"})
     items = client.get(f"/api/v1/cases/{case.id}/timeline", headers=maker_h).get_json()["items"]
     assert [i["body"] for i in items if i["medium"] == "note"] == [
-        "Sign-off rejected: Settlement offer — Settle at 60%. Ask for the income form first",
-        "Asked for sign-off: Settlement offer (USD 120.00) — Settle at 60%"]
+        "Sign-off rejected: Settlement of the debt — Settle at 60%. Ask for the income form first",
+        "Asked for sign-off: Settlement of the debt (USD 120.00) — Settle at 60%"]

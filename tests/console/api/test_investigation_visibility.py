@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from crm.core import events
 from crm.customers import identity
 from crm.fraud import escalations, evidence, investigations
 from crm.models import Interaction, Investigation
+from tests.fraud_support import claim
 
 ROLES = ("agent", "collections", "fraud", "claims", "reviewer", "supervisor", "admin",
          "assigned")
@@ -27,6 +29,7 @@ WATCHED = ("investigation", "flags", "ring", "links")
 ESCALATION = "Same bank account on four claims in a month"
 NOTE = "Called the repair shop: no such invoice"
 RING = "shares a device with the claimant"
+RISK = "loss soon after start"  # the risk score's reason (the claim's early loss)
 
 
 @dataclass
@@ -134,6 +137,7 @@ def world(session, default_client, make_user) -> World:
                                                 display_name="Pat Claimant")
     other, _, _ = identity.find_or_create(session, default_client.id, "+14155550178")
     session.commit()
+    claim(session, case, policy_start=date(2026, 3, 1), loss_date=date(2026, 3, 11))
     escalator, investigator = make_user("claims"), make_user("fraud")
     made = investigations.escalate(session, escalator, case.id, ESCALATION, "medium")
     session.commit()
@@ -144,7 +148,7 @@ def world(session, default_client, make_user) -> World:
     escalations.link(session, investigator, customer.id, str(other.id), RING)
     session.commit()
     return World(case.id, customer.id, other.id, made.id, made.reference, pinned.id, note.id,
-                 (made.reference, ESCALATION, NOTE, RING))
+                 (made.reference, ESCALATION, NOTE, RING, RISK, "risk_reasons"))
 
 
 def _as(role: str, session, as_user, world: World):
@@ -192,6 +196,11 @@ def test_a_permitted_reader_sees_the_escalation_and_the_ring(client, session, as
     assert RING in customer
     ring = client.get(f"/api/v1/customers/{world.customer_id}/ring", headers=headers)
     assert ring.status_code == 200 and RING in ring.get_data(as_text=True)
+    shown = client.get(f"/api/v1/investigations/{world.investigation_id}", headers=headers
+                       ).get_json()
+    assert shown["risk_score"] == 30
+    assert [(r["rule"], r["label"], r["points"]) for r in shown["risk_reasons"]] == [
+        ("loss_soon_after_cover", RISK, 30)]
 
 
 @pytest.mark.parametrize("role", ROLES)

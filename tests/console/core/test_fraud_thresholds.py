@@ -30,3 +30,14 @@ def test_a_stricter_threshold_changes_what_fires(session, default_client):
     flags.evaluate(session, case.id, Thresholds(loss_after_start_days=7))
     session.commit()
     assert flags.active_flags(session, case.id) == []
+
+
+def test_risk_weights_are_read_from_the_environment(tmp_path):
+    settings = Settings.from_env({"FRAUD_WEIGHT_SHARED_IDENTIFIER": "50",
+                                  "FRAUD_WEIGHT_STATEMENT_MISMATCH": "0",
+                                  "INSTANCE_PATH": str(tmp_path)})
+    t = thresholds(settings)
+    assert (t.weight("shared_identifier"), t.weight("statement_mismatch"),
+            t.weight("loss_soon_after_cover"), t.weight("no_such_rule")) == (50, 0, 30, 0)
+    with pytest.raises(ConfigError, match="FRAUD_WEIGHT_PRIOR_CLAIMS"):
+        Settings.from_env({"FRAUD_WEIGHT_PRIOR_CLAIMS": "-5", "INSTANCE_PATH": str(tmp_path)})

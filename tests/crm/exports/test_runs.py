@@ -154,3 +154,25 @@ def test_line_breaks_print_as_line_breaks():
     from crm.exports.pdf import text
 
     assert text("Hello,\nthe pipe burst.\r\nThanks") == "Hello,\nthe pipe burst.\nThanks"
+
+
+def test_the_case_file_prints_the_risk_score_with_its_reasons(session, default_client,
+                                                              make_user, factory, store):
+    from datetime import date
+
+    from crm.claims import records
+    from crm.fraud import investigations
+
+    case = _case(session, default_client)
+    handler = make_user("claims")
+    records.create(session, handler, case.id, policy_start=date(2026, 3, 1),
+                   loss_date=date(2026, 3, 11), today=date(2026, 3, 20))
+    session.commit()
+    investigations.escalate(session, handler, case.id, "Loss ten days in")
+    session.commit()
+    item = casefiles.start(session, make_user("supervisor"), case.id, "pdf")
+    session.commit()
+    runs.run(factory, item.id, store)
+    _, data = _export(session, store, item.id)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert "Risk score: 30: loss soon after start (30)" in text

@@ -1,0 +1,39 @@
+"""One table of words for codes: crm/core/labels.py is what the PDF prints, what every page
+embeds, and what static/js/workspace/labels.js reads; sign-off kinds come from it too."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from crm.core import labels
+from crm.signoff import decisions
+
+LABELS_JS = Path(__file__).resolve().parents[3] / "static/js/workspace/labels.js"
+EMBEDDED = re.compile(r'<script type="application/json" id="caseline-labels">(.*?)</script>',
+                      re.S)
+
+
+def test_every_page_embeds_the_python_table_for_the_browser(client, login, agent):
+    login(agent)
+    for page in ("/", "/board", "/search"):
+        text = client.get(page).get_data(as_text=True)
+        [found] = EMBEDDED.findall(text)
+        assert json.loads(html.unescape(found)) == labels.LABELS, page
+
+
+def test_the_browser_keeps_no_table_of_its_own():
+    source = LABELS_JS.read_text()
+    assert 'getElementById("caseline-labels")' in source
+    # No code: "words" entries: a second table would drift from the first again.
+    assert not re.search(r'^\s+[\w"-]+: "[^"]*",', source, re.M)
+
+
+def test_sign_off_kinds_read_from_the_one_table():
+    assert [decisions.kind_label(k) for k in decisions.KINDS] == [
+        "Claim settlement (pay out)", "Ex gratia payment", "Claim decline",
+        "Freeze the account", "Fraud referral", "Refund unauthorised use",
+        "Settlement of the debt", "Hardship plan", "Write-off", "Other judgement"]
+    assert labels.label("other") == "other"  # the scoped words stay in their place
