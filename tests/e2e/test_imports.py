@@ -40,6 +40,8 @@ def import_server(server_env, served_databases, tmp_path_factory):
     proc.wait(10)
 
 
+# 100,000 rows take about a minute on PostgreSQL (docs/benchmarks.md), more on a busy machine.
+@pytest.mark.timeout(900)
 def test_an_import_shows_live_progress_final_counts_and_rejects(new_page, import_server):
     base = import_server
     page = signed_in(new_page, base, "supervisor@caseline.demo")
