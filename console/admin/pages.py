@@ -7,7 +7,9 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from console.api.core.schemas import UserOut, present
-from crm.admin import scope
+from console.auth import page_views
+from console.core import database
+from crm.admin import resource, scope
 from crm.core.errors import Forbidden
 from crm.models import ROLES
 from crm.routing.router import LINES
@@ -55,7 +57,13 @@ def home():
     """The admin page: a section a subject, each a list and a form."""
     require_administrator()
     grantable = [r for r in ROLES if r != "admin" or scope.is_admin(current_user)]
+    # One audit row for the page; its scripts' list reads carry the view id and add none.
+    view_id = page_views.begin(current_user.id)
+    session = database.session()
+    resource.viewed(session, current_user, "/admin", view_id)
+    session.commit()
     return render_template("admin/admin.html", me=present(UserOut, current_user),
+                           page_view=view_id, page_view_header=page_views.PAGE_VIEW_HEADER,
                            is_admin=scope.is_admin(current_user),
                            roles=[(r, ROLE_LABELS.get(r, r)) for r in grantable],
                            lines=LINES, money_kinds=sorted(decisions.MONEY_KINDS),

@@ -31,14 +31,15 @@ COLUMN = {"colour": "brand_colour"}
 THEIRS = ("name", "require_two_factor", *BRANDING)
 
 
-def listing(session: Session, actor, archived: bool = False) -> list[Client]:
+def listing(session: Session, actor, archived: bool = False,
+            audited: bool = True) -> list[Client]:
     """The clients the actor administers, by name (archived ones too when asked); the read
-    audited."""
+    audited unless its page view was (audited=False)."""
     stmt = scope.restrict(select(Client), actor, Client.id).order_by(Client.name, Client.id)
     if not archived:
         stmt = stmt.where(Client.archived_at.is_(None))
     rows = list(session.scalars(stmt))
-    listed(session, actor, "client", None, len(rows))
+    listed(session, actor, "client", None, len(rows), audited)
     return rows
 
 

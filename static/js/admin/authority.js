@@ -1,6 +1,7 @@
 // The sign-off authority section of the admin page: pick a reviewer and a client, set their
 // limits (in money, sent as cents) and qualifications; and a client's required qualifications.
 import { get, send } from "/static/js/api.js";
+import { listOf } from "/static/js/admin/forms.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("authority-form");
@@ -89,7 +90,7 @@ needs.addEventListener("submit", async (e) => {
 });
 
 async function start() {
-  [people, clients] = await Promise.all([get("/admin/users"), get("/admin/clients")])
+  [people, clients] = await Promise.all([listOf("/admin/users"), listOf("/admin/clients")])
     .then(([u, c]) => [u.items.filter((p) => p.active && p.roles.some((r) => ["reviewer", "supervisor", "admin"].includes(r))), c.items]);
   $("authority-user_id").replaceChildren(...people.map((p) => new Option(p.name, p.id)));
   $("requirement-client_id").replaceChildren(...clients.map((c) => new Option(c.name, c.id)));

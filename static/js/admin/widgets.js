@@ -1,6 +1,7 @@
 // The chat widget section of the admin page: pick a widget, change its look and pre-chat
 // fields, and watch a preview of what visitors will see as you type.
-import { get, send } from "/static/js/api.js";
+import { send } from "/static/js/api.js";
+import { listOf } from "/static/js/admin/forms.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("widget-form");
@@ -96,7 +97,7 @@ async function choose() {
 
 async function loadChoices() {
   const [{ items: clients }, { items: addresses }] = await Promise.all([
-    get("/admin/clients"), get("/admin/addresses")]);
+    listOf("/admin/clients"), listOf("/admin/addresses")]);
   const names = Object.fromEntries(clients.map((c) => [c.id, c.name]));
   const keep = choice.value;
   const widgets = addresses.filter((a) => a.kind === "chat");
