@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, text
 from crm.admin.resource import listed
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.errors import Conflict
-from crm.models import Client
+from crm.models import Client, User
 from crm.models.base import utcnow
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -134,6 +134,10 @@ def archive(session: Session, actor, client_id: int) -> Client:
     session.flush()
     audit.record(session, actor, "client.archived", client, object_type="client",
                  client_id=client.id, after={"archived_at": client.archived_at.isoformat()})
+    # Staff left with no client lose their open sockets at once, as with a revoked token.
+    for user in session.scalars(select(User).where(User.clients.any(Client.id == client.id))):
+        if user.clients_archived:
+            events.emit(session, events.ACCESS_ENDED, user_id=user.id)
     return client
 
 
