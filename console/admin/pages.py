@@ -11,6 +11,7 @@ from console.auth import page_views
 from console.core import database
 from crm.admin import resource, scope
 from crm.core.errors import Forbidden
+from crm.core.i18n import N_
 from crm.models import ROLES
 from crm.routing.router import LINES
 from crm.signoff import decisions
@@ -18,18 +19,19 @@ from crm.signoff import decisions
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # The sections of the admin page and the other admin pages, in the navigation's order:
-# (label, href); a "#" link is a section of /admin.
+# (label, href); a "#" link is a section of /admin. Labels are marked (N_) and said in the
+# reader's language by the template.
 NAVIGATION = (
-    ("Clients", "#clients"),
-    ("Addresses", "#addresses"),
-    ("Chat widgets", "#widgets"),
-    ("Staff", "#users"),
-    ("Sign-off authority", "#authority"),
-    ("Queues", "#queues"),
-    ("Wrap-up codes", "#dispositions"),
-    ("Canned replies", "#replies"),
-    ("Business hours", "/admin/hours"),
-    ("Audit", "/admin/audit"),
+    (N_("Clients"), "#clients"),
+    (N_("Addresses"), "#addresses"),
+    (N_("Chat widgets"), "#widgets"),
+    (N_("Staff"), "#users"),
+    (N_("Sign-off authority"), "#authority"),
+    (N_("Queues"), "#queues"),
+    (N_("Wrap-up codes"), "#dispositions"),
+    (N_("Canned replies"), "#replies"),
+    (N_("Business hours"), "/admin/hours"),
+    (N_("Audit"), "/admin/audit"),
 )
 ROLE_LABELS = {"agent": "Agent", "collections": "Collections", "fraud": "Fraud",
                "claims": "Claims", "reviewer": "Reviewer", "supervisor": "Supervisor",

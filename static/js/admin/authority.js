@@ -2,6 +2,7 @@
 // limits (in money, sent as cents) and qualifications; and a client's required qualifications.
 import { get, send } from "/static/js/api.js";
 import { listOf } from "/static/js/admin/forms.js";
+import { t } from "/static/js/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("authority-form");
@@ -64,14 +65,14 @@ async function showRequirements() {
 form.addEventListener("submit", async (e) => {
   e.preventDefault();
   const parsed = limits($("authority-limits").value);
-  if (parsed === null) { errors(form, { fields: { limits: "Write kind: amount pairs separated by commas." } }); return; }
+  if (parsed === null) { errors(form, { fields: { limits: t("Write kind: amount pairs separated by commas.") } }); return; }
   try {
     await send("PUT", `/admin/users/${$("authority-user_id").value}/authority`, {
       client_id: Number($("authority-client_id").value), limits: parsed,
       qualifications: lines($("authority-qualifications").value) });
   } catch (err) { errors(form, err); return; }
   errors(form);
-  $("authority-status").textContent = "Saved.";
+  $("authority-status").textContent = t("Saved.");
 });
 
 needs.addEventListener("submit", async (e) => {
@@ -79,14 +80,14 @@ needs.addEventListener("submit", async (e) => {
   const requires = {};
   for (const line of lines($("requirement-requires").value)) {
     const at = line.indexOf(":");
-    if (at < 1) { errors(needs, { fields: { requires: "Write kind: qualification, one a line." } }); return; }
+    if (at < 1) { errors(needs, { fields: { requires: t("Write kind: qualification, one a line.") } }); return; }
     requires[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   try {
     await send("PUT", `/admin/clients/${$("requirement-client_id").value}/signoff-requirements`, { requires });
   } catch (err) { errors(needs, err); return; }
   errors(needs);
-  $("requirement-status").textContent = "Saved.";
+  $("requirement-status").textContent = t("Saved.");
 });
 
 async function start() {
