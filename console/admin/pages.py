@@ -7,8 +7,11 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from console.api.core.schemas import UserOut, present
-from crm.admin import scope
+from console.auth import page_views
+from console.core import database
+from crm.admin import resource, scope
 from crm.core.errors import Forbidden
+from crm.core.i18n import N_
 from crm.models import ROLES
 from crm.routing.router import LINES
 from crm.signoff import decisions
@@ -16,18 +19,19 @@ from crm.signoff import decisions
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # The sections of the admin page and the other admin pages, in the navigation's order:
-# (label, href); a "#" link is a section of /admin.
+# (label, href); a "#" link is a section of /admin. Labels are marked (N_) and said in the
+# reader's language by the template.
 NAVIGATION = (
-    ("Clients", "#clients"),
-    ("Addresses", "#addresses"),
-    ("Chat widgets", "#widgets"),
-    ("Staff", "#users"),
-    ("Sign-off authority", "#authority"),
-    ("Queues", "#queues"),
-    ("Wrap-up codes", "#dispositions"),
-    ("Canned replies", "#replies"),
-    ("Business hours", "/admin/hours"),
-    ("Audit", "/admin/audit"),
+    (N_("Clients"), "#clients"),
+    (N_("Addresses"), "#addresses"),
+    (N_("Chat widgets"), "#widgets"),
+    (N_("Staff"), "#users"),
+    (N_("Sign-off authority"), "#authority"),
+    (N_("Queues"), "#queues"),
+    (N_("Wrap-up codes"), "#dispositions"),
+    (N_("Canned replies"), "#replies"),
+    (N_("Business hours"), "/admin/hours"),
+    (N_("Audit"), "/admin/audit"),
 )
 ROLE_LABELS = {"agent": "Agent", "collections": "Collections", "fraud": "Fraud",
                "claims": "Claims", "reviewer": "Reviewer", "supervisor": "Supervisor",
@@ -55,7 +59,13 @@ def home():
     """The admin page: a section a subject, each a list and a form."""
     require_administrator()
     grantable = [r for r in ROLES if r != "admin" or scope.is_admin(current_user)]
+    # One audit row for the page; its scripts' list reads carry the view id and add none.
+    view_id = page_views.begin(current_user.id)
+    session = database.session()
+    resource.viewed(session, current_user, "/admin", view_id)
+    session.commit()
     return render_template("admin/admin.html", me=present(UserOut, current_user),
+                           page_view=view_id, page_view_header=page_views.PAGE_VIEW_HEADER,
                            is_admin=scope.is_admin(current_user),
                            roles=[(r, ROLE_LABELS.get(r, r)) for r in grantable],
                            lines=LINES, money_kinds=sorted(decisions.MONEY_KINDS),

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from crm.admin import scope
 from crm.admin.checks import Problems, conflict, text
 from crm.admin.resource import listed
-from crm.core import audit
+from crm.core import audit, events
 from crm.core.errors import Conflict
-from crm.models import Client
+from crm.models import Client, User
 from crm.models.base import utcnow
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -31,14 +31,15 @@ COLUMN = {"colour": "brand_colour"}
 THEIRS = ("name", "require_two_factor", *BRANDING)
 
 
-def listing(session: Session, actor, archived: bool = False) -> list[Client]:
+def listing(session: Session, actor, archived: bool = False,
+            audited: bool = True) -> list[Client]:
     """The clients the actor administers, by name (archived ones too when asked); the read
-    audited."""
+    audited unless its page view was (audited=False)."""
     stmt = scope.restrict(select(Client), actor, Client.id).order_by(Client.name, Client.id)
     if not archived:
         stmt = stmt.where(Client.archived_at.is_(None))
     rows = list(session.scalars(stmt))
-    listed(session, actor, "client", None, len(rows))
+    listed(session, actor, "client", None, len(rows), audited)
     return rows
 
 
@@ -133,6 +134,10 @@ def archive(session: Session, actor, client_id: int) -> Client:
     session.flush()
     audit.record(session, actor, "client.archived", client, object_type="client",
                  client_id=client.id, after={"archived_at": client.archived_at.isoformat()})
+    # Staff left with no client lose their open sockets at once, as with a revoked token.
+    for user in session.scalars(select(User).where(User.clients.any(Client.id == client.id))):
+        if user.clients_archived:
+            events.emit(session, events.ACCESS_ENDED, user_id=user.id)
     return client
 
 

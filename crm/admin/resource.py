@@ -19,9 +19,18 @@ from crm.core import audit
 from crm.models import User
 
 
+def viewed(session: Session, actor: User, page: str, view_id: str) -> None:
+    """Audit an admin page load, which covers the list reads its scripts make (view_id)."""
+    audit.record(session, actor, "admin.viewed", object_type="page", object_id=page,
+                 after={"view": view_id})
+
+
 def listed(session: Session, actor: User, subject: str, client_id: int | None,
-           count: int) -> None:
-    """Audit one list read (one row per request, not per item: who looked at which list)."""
+           count: int, audited: bool = True) -> None:
+    """Audit one list read (one row per request, not per item: who looked at which list);
+    not when it belongs to a page view already audited (audited=False)."""
+    if not audited:
+        return
     audit.record(session, actor, f"{subject}.listed", object_type=subject,
                  object_id=client_id if client_id is not None else "all",
                  client_id=client_id, after={"count": count})
@@ -42,15 +51,16 @@ class Resource:
     mine: Callable[[Any], bool] | None = None
     created: str = "created"  # the verb of the audit action of an addition
 
-    def listing(self, session: Session, actor: User, client_id: int | None = None) -> list:
+    def listing(self, session: Session, actor: User, client_id: int | None = None,
+                audited: bool = True) -> list:
         """The rows of the clients the actor administers (admins: the shared ones too), or
-        of one of them; the read audited."""
+        of one of them; the read audited (unless its page view was: audited=False)."""
         stmt = select(self.model).where(*self.where).order_by(*self.order_by)
         if client_id is not None:
             stmt = stmt.where(
                 self.model.client_id == scope.client(session, actor, client_id).id)
         rows = list(session.scalars(scope.restrict(stmt, actor, self.model.client_id)))
-        listed(session, actor, self.subject, client_id, len(rows))
+        listed(session, actor, self.subject, client_id, len(rows), audited)
         return rows
 
     def get(self, session: Session, actor: User, row_id: int):

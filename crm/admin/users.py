@@ -30,8 +30,10 @@ def may_manage(actor: User, user: User) -> bool:
     return "admin" not in (user.roles or []) and bool(theirs) and theirs <= ids
 
 
-def listing(session: Session, actor: User, client_id: int | None = None) -> list[User]:
-    """The accounts the actor administers (of one client, when named), by name."""
+def listing(session: Session, actor: User, client_id: int | None = None,
+            audited: bool = True) -> list[User]:
+    """The accounts the actor administers (of one client, when named), by name; the read
+    audited unless its page view was (audited=False)."""
     stmt = select(User).order_by(User.name, User.id)
     if client_id is not None:
         client = scope.client(session, actor, client_id)
@@ -39,7 +41,7 @@ def listing(session: Session, actor: User, client_id: int | None = None) -> list
     elif scope.client_ids(actor) is not None:
         stmt = stmt.where(User.clients.any(Client.id.in_(scope.client_ids(actor))))
     rows = [u for u in session.scalars(stmt) if may_manage(actor, u)]
-    listed(session, actor, "user", client_id, len(rows))
+    listed(session, actor, "user", client_id, len(rows), audited)
     return rows
 
 

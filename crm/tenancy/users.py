@@ -199,9 +199,11 @@ def revoke_tokens(session: Session, user: User, actor: User | None = None) -> in
 
 def still_allowed(session: Session, user_ids: set[int],
                   digests: set[str]) -> tuple[set[int], set[str]]:
-    """Of these users and token digests, the ones that still grant access."""
-    active = set(session.scalars(select(User.id).where(User.id.in_(user_ids), User.active))
-                 ) if user_ids else set()
+    """Of these users and token digests, the ones that still grant access (a user whose
+    every client is archived grants none)."""
+    active = {u.id for u in session.scalars(select(User).where(User.id.in_(user_ids),
+                                                                User.active))
+              if u.is_active} if user_ids else set()
     live = set(session.scalars(select(ApiToken.token_hash).where(
         ApiToken.token_hash.in_(digests), ApiToken.revoked_at.is_(None)))) if digests else set()
     return active, live

@@ -15,7 +15,8 @@ export class ApiError extends Error {
 
 // The answer's status and body: for the few callers to whom a 200 means something else
 // than a 201 (a payment already recorded).
-export async function send(method, path, body) {
+// extra: more request headers (an admin page's view marker on its list reads).
+export async function send(method, path, body, extra = {}) {
   // A form (a file upload) goes as multipart, its boundary set by the browser.
   const form = body instanceof FormData;
   const resp = await fetch(`/api/v1${path}`, {
@@ -25,6 +26,7 @@ export async function send(method, path, body) {
       Accept: "application/json",
       ...(method === "GET" ? {} : { "X-CSRFToken": csrf() }),
       ...(body === undefined || form ? {} : { "Content-Type": "application/json" }),
+      ...extra,
     },
     body: body === undefined || form ? body : JSON.stringify(body),
   });
@@ -37,14 +39,14 @@ export async function send(method, path, body) {
   return { status: resp.status, data };
 }
 
-const call = async (method, path, body) => (await send(method, path, body)).data;
+const call = async (method, path, body, extra) => (await send(method, path, body, extra)).data;
 
 // A case the API does not know was merged away or is not ours to see: say so in our words,
 // not with the server's generic 404 text.
 export const CASE_NOT_FOUND = "Case not found (it may have been merged or you may not have access).";
 export const caseProblem = (err) => (err?.code === "not_found" ? CASE_NOT_FOUND : err?.message || String(err));
 
-export const get = (path) => call("GET", path);
+export const get = (path, extra) => call("GET", path, undefined, extra);
 export const post = (path, body) => call("POST", path, body);
 export const del = (path) => call("DELETE", path);
 export const qs = (params) =>

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from console.api.admin.common import AdminIn, change, read
+from console.api.admin.common import AdminIn, change, read, read_list
 from console.api.core.blueprint import api, bp
 from console.api.core.schemas import Out
 from crm.admin import clients
@@ -66,7 +66,7 @@ class ClientList(BaseModel):
 def admin_list_clients(query: ClientListQuery):
     """Admins: every client; client admins: their own (archived ones only when asked)."""
     return ClientList(items=[ClientOut.model_validate(c)
-                             for c in read(clients.listing, query.archived)])
+                             for c in read_list(clients.listing, query.archived)])
 
 
 @api.route(bp, "/admin/clients", "POST", summary="Create a client", body=ClientIn,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from console.api.core.blueprint import actor
+from console.auth import page_views
 from console.core import database
 
 
@@ -42,5 +43,14 @@ def read(service, *args):
     """Run a service read as the caller; its result (a list read's audit row committed)."""
     session = database.session()
     result = service(session, actor(), *args)
+    session.commit()
+    return result
+
+
+def read_list(service, *args):
+    """Run a list read as the caller; audited unless it comes from an admin page whose view
+    was (console.auth.page_views)."""
+    session = database.session()
+    result = service(session, actor(), *args, audited=not page_views.covered())
     session.commit()
     return result

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from console.api.admin.common import AdminDeleted, ClientQuery, change, read
+from console.api.admin.common import AdminDeleted, ClientQuery, change, read, read_list
 from console.api.core.blueprint import api, bp
 
 
@@ -62,7 +62,7 @@ def crud(subject: Subject) -> None:
 def _list(s: Subject):
     def view(query: ClientQuery):
         return s.items(items=[s.shown(row)
-                              for row in read(s.service.listing, query.client_id)])
+                              for row in read_list(s.service.listing, query.client_id)])
     return view
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from console.api.admin.common import AdminIn, ClientQuery, change, read
+from console.api.admin.common import AdminIn, ClientQuery, change, read, read_list
 from console.api.core.blueprint import api, bp
 from crm.admin import users
 
@@ -76,7 +76,7 @@ def _out(user) -> StaffOut:
            response=StaffList, tags=["admin"], errors=(403, 404))
 def admin_list_users(query: ClientQuery):
     """Admins: everyone; client admins: those who work only for their clients."""
-    return StaffList(items=[_out(u) for u in read(users.listing, query.client_id)])
+    return StaffList(items=[_out(u) for u in read_list(users.listing, query.client_id)])
 
 
 @api.route(bp, "/admin/users", "POST", summary="Add a member of staff", body=UserIn,

@@ -1,8 +1,8 @@
 // The admin page: one section a subject (clients, addresses, staff, queues, wrap-up codes,
 // shared replies), each a form that adds or changes a row and a table of them. Everything
 // goes through the admin API; its field errors are shown by their fields.
-import { get, send } from "/static/js/api.js";
-import { ROLE_LABELS, formatMap, readForm } from "/static/js/admin/forms.js";
+import { send } from "/static/js/api.js";
+import { ROLE_LABELS, formatMap, listOf, readForm } from "/static/js/admin/forms.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { clients: [], users: [], queues: [] };
@@ -64,7 +64,7 @@ function button(label, onClick) {
 async function load(name) {
   const subject = SUBJECTS[name];
   const archived = name === "client" && $("client-archived")?.checked;
-  const { items } = await get(archived ? `${subject.path}?archived=true` : subject.path);
+  const { items } = await listOf(archived ? `${subject.path}?archived=true` : subject.path);
   if (name === "client") state.clients = items.filter((c) => !c.archived_at);
   if (name === "user") state.users = items;
   if (name === "queue") state.queues = items;

@@ -1,6 +1,8 @@
 // The sign-off authority section of the admin page: pick a reviewer and a client, set their
 // limits (in money, sent as cents) and qualifications; and a client's required qualifications.
 import { get, send } from "/static/js/api.js";
+import { listOf } from "/static/js/admin/forms.js";
+import { t } from "/static/js/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("authority-form");
@@ -63,14 +65,14 @@ async function showRequirements() {
 form.addEventListener("submit", async (e) => {
   e.preventDefault();
   const parsed = limits($("authority-limits").value);
-  if (parsed === null) { errors(form, { fields: { limits: "Write kind: amount pairs separated by commas." } }); return; }
+  if (parsed === null) { errors(form, { fields: { limits: t("Write kind: amount pairs separated by commas.") } }); return; }
   try {
     await send("PUT", `/admin/users/${$("authority-user_id").value}/authority`, {
       client_id: Number($("authority-client_id").value), limits: parsed,
       qualifications: lines($("authority-qualifications").value) });
   } catch (err) { errors(form, err); return; }
   errors(form);
-  $("authority-status").textContent = "Saved.";
+  $("authority-status").textContent = t("Saved.");
 });
 
 needs.addEventListener("submit", async (e) => {
@@ -78,18 +80,18 @@ needs.addEventListener("submit", async (e) => {
   const requires = {};
   for (const line of lines($("requirement-requires").value)) {
     const at = line.indexOf(":");
-    if (at < 1) { errors(needs, { fields: { requires: "Write kind: qualification, one a line." } }); return; }
+    if (at < 1) { errors(needs, { fields: { requires: t("Write kind: qualification, one a line.") } }); return; }
     requires[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   try {
     await send("PUT", `/admin/clients/${$("requirement-client_id").value}/signoff-requirements`, { requires });
   } catch (err) { errors(needs, err); return; }
   errors(needs);
-  $("requirement-status").textContent = "Saved.";
+  $("requirement-status").textContent = t("Saved.");
 });
 
 async function start() {
-  [people, clients] = await Promise.all([get("/admin/users"), get("/admin/clients")])
+  [people, clients] = await Promise.all([listOf("/admin/users"), listOf("/admin/clients")])
     .then(([u, c]) => [u.items.filter((p) => p.active && p.roles.some((r) => ["reviewer", "supervisor", "admin"].includes(r))), c.items]);
   $("authority-user_id").replaceChildren(...people.map((p) => new Option(p.name, p.id)));
   $("requirement-client_id").replaceChildren(...clients.map((c) => new Option(c.name, c.id)));

@@ -1,4 +1,11 @@
 // Reading an admin form into the API's JSON: each control says how it reads (data-kind).
+import { get } from "/static/js/api.js";
+
+// A list read of this page: it carries the page view's marker, so the view's one audit row
+// (admin.viewed) covers it (console/auth/page_views.py); the server audits it otherwise.
+const view = document.querySelector("[data-page-view]")?.dataset;
+export const listOf = (path) => get(path, view?.pageView
+  ? { [view.pageViewHeader]: view.pageView } : {});
 
 export const ROLE_LABELS = { agent: "Agent", collections: "Collections", fraud: "Fraud",
   claims: "Claims", reviewer: "Reviewer", supervisor: "Supervisor",

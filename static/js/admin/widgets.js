@@ -1,13 +1,16 @@
 // The chat widget section of the admin page: pick a widget, change its look and pre-chat
 // fields, and watch a preview of what visitors will see as you type.
-import { get, send } from "/static/js/api.js";
+import { send } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
+import { listOf } from "/static/js/admin/forms.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("widget-form");
 const choice = $("widget-choice");
 const DEFAULT_COLOUR = "#1f4e79"; // crm.chat.widgets.DEFAULT_COLOUR
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
-const FIELD_LABELS = { name: "Your name", email: "Email", phone: "Phone" };
+const FIELD_LABELS = { name: t("Your name"), email: t("Email"), phone: t("Phone") };
+const ASKED = { required: t("required"), optional: t("optional") };
 let current = null; // the widget as last loaded or saved
 
 // Black or white text, whichever reads better (as crm.chat.widgets.text_on).
@@ -34,12 +37,13 @@ function preview() {
   if (logo.startsWith("https://")) $("preview-logo").src = logo;
   $("preview-name").textContent = brand.name;
   $("preview-greeting").textContent = $("widget-greeting").value.trim() || brand.greeting
-    || "Hello! Tell us who you are and we will pick up where you left off.";
+    || t("Hello! Tell us who you are and we will pick up where you left off.");
   const items = [];
   for (const select of form.querySelectorAll("[data-field]")) {
     if (select.value === "off") continue;
     const li = document.createElement("li");
-    li.textContent = `${FIELD_LABELS[select.dataset.field]} (${select.value})`;
+    li.textContent = t("%(field)s (%(asked)s)", {
+      field: FIELD_LABELS[select.dataset.field], asked: ASKED[select.value] || select.value });
     items.push(li);
   }
   $("preview-fields").replaceChildren(...items);
@@ -70,7 +74,8 @@ function fill(widget) {
   current = widget;
   const brand = widget.client_branding;
   $("widget-colour").value = widget.colour || "";
-  $("widget-colour").placeholder = brand.colour ? `${brand.colour} (the client's)` : "#rrggbb";
+  $("widget-colour").placeholder = brand.colour
+    ? t("%(colour)s (the client's)", { colour: brand.colour }) : "#rrggbb";
   $("widget-colour-pick").value = COLOUR.test(widget.colour || brand.colour || "")
     ? (widget.colour || brand.colour) : DEFAULT_COLOUR;
   $("widget-logo_url").value = widget.logo_url || "";
@@ -96,13 +101,13 @@ async function choose() {
 
 async function loadChoices() {
   const [{ items: clients }, { items: addresses }] = await Promise.all([
-    get("/admin/clients"), get("/admin/addresses")]);
+    listOf("/admin/clients"), listOf("/admin/addresses")]);
   const names = Object.fromEntries(clients.map((c) => [c.id, c.name]));
   const keep = choice.value;
   const widgets = addresses.filter((a) => a.kind === "chat");
   choice.replaceChildren(...widgets.map((a) => new Option(
-    `${names[a.client_id] || `Client ${a.client_id}`} · ${a.label || a.value}`, a.id)));
-  if (!widgets.length) choice.append(new Option("No chat widgets yet", ""));
+    `${names[a.client_id] || t("Client %(id)s", { id: a.client_id })} · ${a.label || a.value}`, a.id)));
+  if (!widgets.length) choice.append(new Option(t("No chat widgets yet"), ""));
   form.querySelector("#widget-submit").disabled = !widgets.length;
   if ([...choice.options].some((o) => o.value === keep)) choice.value = keep;
   await choose();
@@ -112,7 +117,7 @@ async function save(event) {
   event.preventDefault();
   const colour = $("widget-colour").value.trim();
   if (colour && !COLOUR.test(colour)) {
-    showErrors({ fields: { colour: "A colour as #rrggbb, like #1a73e8." } });
+    showErrors({ fields: { colour: t("A colour as #rrggbb, like #1a73e8.") } });
     return;
   }
   const fields = {};
@@ -124,7 +129,7 @@ async function save(event) {
       contact_required: $("widget-contact_required").checked });
     clearErrors();
     fill(data);
-    $("widget-status").textContent = "Saved.";
+    $("widget-status").textContent = t("Saved.");
   } catch (err) {
     showErrors(err);
   }

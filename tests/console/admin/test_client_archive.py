@@ -3,6 +3,7 @@ the audit trail keeps it; restoring brings it all back."""
 
 from sqlalchemy import select
 
+from console.core.extensions import socketio
 from crm.models import AuditEvent, Client, Interaction
 from tests.channels.twilio_fakes import ACCOUNT_SID, AUTH_TOKEN, post_signed, sms
 from tests.conftest import PASSWORD, csrf_token_from
@@ -128,3 +129,27 @@ def test_an_archived_clients_chat_widget_says_so(client, as_admin):
     assert page.status_code == 410
     assert "no longer available" in page.get_data(as_text=True)
 
+
+
+def test_archiving_a_client_ends_its_staffs_sockets_at_once(app, client, session, make_user,
+                                                             as_admin, login, headers_of):
+    harbour = _harbour(client, as_admin)
+    other = client.post("/api/v1/admin/clients", headers=as_admin,
+                        json={"slug": "other-mutual", "name": "Other Mutual"}).get_json()
+    theirs = session.get(Client, harbour["id"])
+    client_admin = make_user("client_admin", clients=[theirs], email="ann@harbour.example")
+    both = make_user("agent", clients=[theirs, session.get(Client, other["id"])])
+    login(client_admin)
+    tab = socketio.test_client(app, namespace="/agent", flask_test_client=client)
+    by_token = socketio.test_client(app, namespace="/agent",
+                                    auth={"token": headers_of(client_admin)["Authorization"][7:]})
+    stays = socketio.test_client(app, namespace="/agent",
+                                 auth={"token": headers_of(both)["Authorization"][7:]})
+    assert tab.is_connected("/agent") and by_token.is_connected("/agent")
+    assert stays.is_connected("/agent")
+
+    assert client.delete(f"/api/v1/admin/clients/{harbour['id']}",
+                         headers=as_admin).status_code == 200
+    assert not tab.is_connected("/agent") and not by_token.is_connected("/agent")
+    assert stays.is_connected("/agent")  # they still work for another client
+    stays.disconnect(namespace="/agent")
