@@ -2,7 +2,7 @@
 // shared replies), each a form that adds or changes a row and a table of them. Everything
 // goes through the admin API; its field errors are shown by their fields.
 import { send } from "/static/js/api.js";
-import { ROLE_LABELS, formatMap, listOf, readForm } from "/static/js/admin/forms.js";
+import { ROLE_LABELS, clearErrors, formatMap, listOf, readForm, showErrors } from "/static/js/admin/forms.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { clients: [], users: [], queues: [] };
@@ -213,28 +213,6 @@ function endEdit(form) {
   submit.textContent = submit.dataset.create;
   form.querySelector(".cancel-edit").hidden = true;
   if (form.hasAttribute("data-edit-only")) form.hidden = true;
-}
-
-function clearErrors(form) {
-  form.querySelectorAll("[data-error-for]").forEach((e) => { e.textContent = ""; });
-  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
-  form.querySelector(".error").textContent = "";
-  form.querySelector(".status").textContent = "";
-}
-
-// Each field's message beside it ("skills.motor" belongs to skills); the rest above the button.
-function showErrors(form, err) {
-  clearErrors(form);
-  let placed = false;
-  for (const [key, message] of Object.entries(err.fields || {})) {
-    const name = key.split(".")[0];
-    const slot = form.querySelector(`[data-error-for="${name}"]`);
-    if (!slot) continue;
-    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
-    form.querySelectorAll(`[name="${name}"]`).forEach((c) => c.setAttribute("aria-invalid", "true"));
-    placed = true;
-  }
-  if (!placed) form.querySelector(".error").textContent = err.message || String(err);
 }
 
 function say(form, text) {

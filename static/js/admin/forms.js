@@ -66,3 +66,26 @@ export function readForm(form, editing) {
   }
   return { values, problems };
 }
+
+// A form's messages cleared: beside each field, above the button, and its status line.
+export function clearErrors(form) {
+  form.querySelectorAll("[data-error-for]").forEach((e) => { e.textContent = ""; });
+  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
+  form.querySelector(".error").textContent = "";
+  form.querySelector(".status").textContent = "";
+}
+
+// Each field's message beside it ("skills.motor" belongs to skills); the rest above the button.
+export function showErrors(form, err) {
+  clearErrors(form);
+  let placed = false;
+  for (const [key, message] of Object.entries(err.fields || {})) {
+    const name = key.split(".")[0];
+    const slot = form.querySelector(`[data-error-for="${name}"]`);
+    if (!slot) continue;
+    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
+    form.querySelectorAll(`[name="${name}"]`).forEach((c) => c.setAttribute("aria-invalid", "true"));
+    placed = true;
+  }
+  if (!placed) form.querySelector(".error").textContent = err.message || String(err);
+}

@@ -2,7 +2,7 @@
 // fields, and watch a preview of what visitors will see as you type.
 import { send } from "/static/js/api.js";
 import { t } from "/static/js/i18n.js";
-import { listOf } from "/static/js/admin/forms.js";
+import { clearErrors, listOf, showErrors } from "/static/js/admin/forms.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("widget-form");
@@ -49,27 +49,6 @@ function preview() {
   $("preview-fields").replaceChildren(...items);
 }
 
-function clearErrors() {
-  form.querySelectorAll("[data-error-for]").forEach((e) => { e.textContent = ""; });
-  form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
-  $("widget-error").textContent = "";
-  $("widget-status").textContent = "";
-}
-
-function showErrors(err) {
-  clearErrors();
-  let placed = false;
-  for (const [key, message] of Object.entries(err.fields || {})) {
-    const name = key.split(".")[0];
-    const slot = form.querySelector(`[data-error-for="${name}"]`);
-    if (!slot) continue;
-    slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
-    form.querySelector(`[name="${name}"]`)?.setAttribute("aria-invalid", "true");
-    placed = true;
-  }
-  if (!placed) $("widget-error").textContent = err.message || String(err);
-}
-
 function fill(widget) {
   current = widget;
   const brand = widget.client_branding;
@@ -90,12 +69,12 @@ function fill(widget) {
 }
 
 async function choose() {
-  clearErrors();
+  clearErrors(form);
   if (!choice.value) return;
   try {
     fill((await send("GET", `/admin/widgets/${choice.value}`)).data);
   } catch (err) {
-    showErrors(err);
+    showErrors(form, err);
   }
 }
 
@@ -117,7 +96,7 @@ async function save(event) {
   event.preventDefault();
   const colour = $("widget-colour").value.trim();
   if (colour && !COLOUR.test(colour)) {
-    showErrors({ fields: { colour: t("A colour as #rrggbb, like #1a73e8.") } });
+    showErrors(form, { fields: { colour: t("A colour as #rrggbb, like #1a73e8.") } });
     return;
   }
   const fields = {};
@@ -127,11 +106,11 @@ async function save(event) {
       colour, logo_url: $("widget-logo_url").value.trim(),
       greeting: $("widget-greeting").value.trim(), fields,
       contact_required: $("widget-contact_required").checked });
-    clearErrors();
+    clearErrors(form);
     fill(data);
     $("widget-status").textContent = t("Saved.");
   } catch (err) {
-    showErrors(err);
+    showErrors(form, err);
   }
 }
 
