@@ -78,10 +78,16 @@ def test_the_ring_graph_opens_cases_and_unlinks(new_page, sign_in, live_server, 
     assert labels == ["same bank account", "same repair shop"]
 
     # A node opens its customer's case.
-    node_b = f"{_graph(page)}.nodes().filter((n) => n.data('case_id') === {ring['B']})[0]"
-    page.wait_for_function(f"{node_b}.renderedPosition().x > 0")
-    _click_at(page, f"{node_b}.renderedPosition()")
-    expect(page.locator("#case-reference")).to_have_text("CL-E2ERINGB")
+    node_b = f"{_graph(page)}?.nodes().filter((n) => n.data('case_id') === {ring['B']})[0]"
+    for attempt in range(3):  # as for an edge: a live redraw may move the node under the tap
+        page.wait_for_function(f"{node_b} && {node_b}.renderedPosition().x > 0")
+        _click_at(page, f"{node_b}.renderedPosition()")
+        try:
+            expect(page.locator("#case-reference")).to_have_text("CL-E2ERINGB", timeout=3_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
 
     # On B's case, unlink B and C from the graph: the edge goes.
     page.wait_for_function(f"{_graph(page)} && {_graph(page)}.nodes('[?centre]')[0]"
