@@ -116,7 +116,7 @@ def test_an_admin_onboards_a_client_and_its_first_text_reaches_its_staff(new_pag
     admin.click(".admin-nav >> text=Addresses")
     expect(admin.locator("#addresses")).to_be_visible()
     _add(admin, "address", {"#address-client_id": "Harbour Mutual",
-                            "#address-kind": "Phone number (calls and SMS)",
+                            "#address-kind": "Phone (calls, SMS)",
                             "#address-value": "+1 415 555 0177",
                             "#address-line_of_work": "insurance"}, NEW_NUMBER, "address-rows")
     # A number that is not in international form is refused beside its field.
