@@ -26,6 +26,15 @@ export function pointStates(cp) {
       t("consent to %(medium)s", { medium: medium(m) }) + since(yes[m]))));
 }
 
+// A chat thread's id ("visitor-nomvula-7f3a", "chat_bfdc…") names nobody: the visitor by the
+// customer's first name, through the chat its label names (a widget); the id in the tooltip.
+function chatPoint(cp, c) {
+  const name = (c.display_name || "").trim().split(/\s+/)[0];
+  const through = cp.label ? cp.label.replace(/^./, (ch) => ch.toUpperCase()) : t("Web chat");
+  return h("span", { class: "cp-value", title: t("Chat thread %(id)s", { id: cp.value }) },
+    name ? t("%(chat)s visitor (%(name)s)", { chat: through, name }) : t("%(chat)s visitor", { chat: through }));
+}
+
 export class CustomerPane {
   constructor(root, onLoaded = () => {}) {
     this.root = root;
@@ -72,12 +81,12 @@ export class CustomerPane {
       h("ul", { class: "contact-points" }, c.contact_points.map((cp) =>
         h("li", { class: "cp", dataset: { kind: cp.kind } },
           h("span", { "aria-hidden": "true" }, KIND_ICONS[cp.kind] || "•"), " ",
-          h("span", { class: "cp-value" }, cp.value),
+          cp.kind === "chat" ? chatPoint(cp, c) : h("span", { class: "cp-value" }, cp.value),
           // The phone bar dials it (and says why not: opted out, quiet hours, …).
           cp.kind === "phone" ? [" ", h("button", { type: "button", class: "small secondary cp-call",
             dataset: { clickToCall: "", caseId: c.case_id, number: cp.value, pointId: cp.id },
             title: t("Call %(number)s", { number: cp.value }) }, t("Call"))] : null,
-          cp.label ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
+          cp.label && cp.kind !== "chat" ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
           h("div", { class: "cp-states" }, pointStates(cp)))),
       ),
       h("h3", {}, t("Linked customers")),
