@@ -124,9 +124,11 @@ def start(data: StartIn):
     except DomainError as exc:
         session.rollback()
         return _fail(exc.code, exc.message, language)
+    place = ending.place_in_queue(session, visit)
+    session.rollback()
     _enter(visit)
     return {"ok": True, "token": tokens.issue(current_app.secret_key, visit),
-            "name": visit.name, "messages": [], "email": _email_of(visit)}
+            "name": visit.name, "messages": [], "email": _email_of(visit), "place": place}
 
 
 def _email_of(visit: chat.Visit) -> str | None:

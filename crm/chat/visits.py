@@ -18,6 +18,7 @@ from crm.models import Case, ChatVisit, Interaction
 MAX_NAME = 100
 MAX_BODY = 4000
 TRANSCRIPT_LIMIT = 200
+STARTED = "chat_started"  # the meta kind of the item a visit's start queues (not a message)
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,23 @@ def start(session: Session, widget_key: str, name: str = "", contact: str = "", 
     session.add(ChatVisit(client_id=widget.client_id, case_id=case.id, thread_key=thread,
                           visitor_name=name, contact=value if kind != "chat" else "",
                           claimed=not created, language=language))
-    return Visit(thread=thread, case_id=case.id, client_id=widget.client_id, name=name,
-                 contact=value, widget_key=widget_key, language=language)
+    started = Visit(thread=thread, case_id=case.id, client_id=widget.client_id, name=name,
+                    contact=value, widget_key=widget_key, language=language)
+    _queue(session, started, case)
+    return started
+
+
+def _queue(session: Session, visit: Visit, case: Case) -> None:
+    # The visitor waits in the queue from the start (their place shown at once), not from their
+    # first message: the start is the conversation's first inbound item, and routes as one.
+    session.flush()
+    said = f"{visit.name or 'A web visitor'} started a chat."
+    msg = inbound.InboundMessage(medium="chat", provider_id=f"{visit.thread}:start",
+                                 sender=visit.contact, recipient=visit.widget_key, body=said,
+                                 sender_name=visit.name, thread_key=visit.thread,
+                                 meta={"visitor": visit.name, "kind": STARTED,
+                                       **identity_marks(visit_of(session, visit.thread))})
+    inbound.receive(session, msg, case=case)
 
 
 def _contact_points(widget: widgets.Widget, form: PreChat, region: str) -> list[tuple[str, str]]:
@@ -159,7 +175,7 @@ def transcript(session: Session, visit: Visit) -> list[Interaction]:
                                   Interaction.thread_key == visit.thread)
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(TRANSCRIPT_LIMIT))
-    return list(reversed(list(rows)))
+    return [i for i in reversed(list(rows)) if (i.meta or {}).get("kind") != STARTED]
 
 
 def case_id_of(session: Session, visit: Visit) -> int:

@@ -84,6 +84,11 @@ function showPlace(place) {
   if (!queueTimer) queueTimer = setInterval(askPlace, QUEUE_POLL_MS);
 }
 
+function showWaiting() {
+  queueLine.textContent = texts.waiting;
+  queueLine.hidden = false;
+}
+
 function askPlace() {
   socket.emit("chat.place", {}, (ack) => ack && ack.ok && showPlace(ack.place));
 }
@@ -98,7 +103,11 @@ function enter(ack) {
   if (ack.ended) return showEnded();
   setState("room");
   for (const m of ack.messages || []) add(m);
-  if (ack.place !== undefined) showPlace(ack.place);
+  // Queued from the start: the room says so at once, with the place when one is known (an
+  // agent may already have the conversation), rather than staying blank until they write.
+  if (ack.place !== undefined && ack.place !== null) showPlace(ack.place);
+  else if (!(ack.messages || []).length) showWaiting();
+  else showPlace(ack.place);
   sendForm.elements.body.focus();
 }
 

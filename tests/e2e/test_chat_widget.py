@@ -75,11 +75,15 @@ def test_a_waiting_visitor_sees_their_place_then_rates_the_chat(widget_server, n
     page.fill("#chat-start input[name=name]", "Quinn Queue")
     page.fill("#chat-start input[name=email]", "quinn@example.com")
     page.click("#chat-start button[type=submit]")
-    page.fill("#chat-send textarea", "Is anybody there?")
-    page.press("#chat-send textarea", "Enter")
+    # Queued as the chat starts: the room is not blank before the visitor writes.
     queue = page.locator("#chat-queue")
     expect(queue).to_be_visible()
+    expect(page.locator("#chat-log li")).to_have_count(0)
     expect(queue).to_contain_text("An agent will be with you shortly.")
+    expect(queue).to_have_text(re.compile(r"You are number \d+ in the queue\."))
+    page.fill("#chat-send textarea", "Is anybody there?")
+    page.press("#chat-send textarea", "Enter")
+    expect(page.locator("#chat-log li.visitor")).to_have_count(1)
     expect(queue).to_have_text(re.compile(r"You are number \d+ in the queue\."))
 
     page.click("#chat-end")

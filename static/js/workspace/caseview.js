@@ -175,29 +175,29 @@ export class CaseView {
 
   renderDigest(d) {
     const rows = [];
-    rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Last contact "),
+    rows.push(h("div", { class: "digest-row" }, h("strong", {}, t("Last contact")), " ",
       d.last_contact.length
         ? d.last_contact.map((lc) => h("span", { class: "digest-chip" },
           `${icon(lc.medium)} ${lc.medium} ${lc.direction} · ${when(lc.occurred_at)}`))
-        : h("span", { class: "muted" }, "never")));
+        : h("span", { class: "muted" }, t("never"))));
     if (d.next_task) {
-      rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Next task "),
-        `${d.next_task.title}${d.next_task.due_at ? ` · due ${when(d.next_task.due_at)}` : ""}`,
-        h("span", { class: "muted" }, ` (${d.open_tasks} open)`)));
+      rows.push(h("div", { class: "digest-row" }, h("strong", {}, t("Next task")), " ",
+        d.next_task.title, d.next_task.due_at ? " · " + t("due %(when)s", { when: when(d.next_task.due_at) }) : "",
+        h("span", { class: "muted" }, " (" + t("%(open)s open", { open: d.open_tasks }) + ")")));
     }
     if (d.open_promises.length) {
-      rows.push(h("div", { class: "digest-row" }, h("strong", {}, "Promises "),
+      rows.push(h("div", { class: "digest-row" }, h("strong", {}, t("Promises")), " ",
         d.open_promises.map((p) => h("span", { class: "digest-chip promise-chip" },
-          `${money(p.amount_cents, this.currencyOf(p.debt_account_id))} by ${day(p.due_on)}`))));
+          t("%(amount)s by %(day)s", { amount: money(p.amount_cents, this.currencyOf(p.debt_account_id)), day: day(p.due_on) })))));
     }
     if (d.pending_decisions.length) {
-      rows.push(h("div", { class: "digest-row", id: "decisions" }, h("strong", {}, "Awaiting sign-off "),
+      rows.push(h("div", { class: "digest-row", id: "decisions" }, h("strong", {}, t("Awaiting sign-off")), " ",
         d.pending_decisions.map((x) => h("span", { class: "digest-chip decision", dataset: { id: x.id } },
           h("span", { class: "decision-text" }, `${title(x.kind)}`
             + `${x.amount_cents != null ? ` · ${money(x.amount_cents, x.currency || "")}` : ""}: ${x.summary}`),
-          checks(x) ? [" ", h("button", { type: "button", class: "small", onclick: () => this.decide(x, "approve") }, "Approve"),
-            " ", h("button", { type: "button", class: "small secondary", onclick: () => this.decide(x, "reject") }, "Reject")]
-            : h("span", { class: "muted" }, x.maker_id === me.id ? " (yours: a reviewer decides)" : "")))));
+          checks(x) ? [" ", h("button", { type: "button", class: "small", onclick: () => this.decide(x, "approve") }, t("Approve")),
+            " ", h("button", { type: "button", class: "small secondary", onclick: () => this.decide(x, "reject") }, t("Reject"))]
+            : h("span", { class: "muted" }, x.maker_id === me.id ? " " + t("(yours: a reviewer decides)") : "")))));
     }
     rows.push(this.askForm());
     fill(this.digest, rows);
@@ -242,7 +242,7 @@ export class CaseView {
       } catch (err) {
         fill(this.decisionError, err.message); // e.g. someone else escalated it a moment ago
       }
-    } }, "Escalate to fraud…");
+    } }, t("Escalate to fraud…"));
   }
 
   async decide(decision, verdict) {

@@ -1,5 +1,6 @@
 // The customer pane: contact points with opt-out/consent state, local time, language, links.
 import { get, post } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { ContactRules } from "./contact-rules.js";
 import { customerEditor } from "./customer-edit.js";
 import { fill, h } from "./dom.js";
@@ -8,7 +9,7 @@ import { label } from "./labels.js";
 
 const KIND_ICONS = { phone: "☎", email: "✉", chat: "❝" };
 
-const MEDIUM_WORDS = { voice: "calls", sms: "SMS", whatsapp: "WhatsApp", email: "email" };
+const MEDIUM_WORDS = { voice: t("calls"), sms: "SMS", whatsapp: "WhatsApp", email: t("email") };
 const medium = (m) => MEDIUM_WORDS[m] || label(m);
 
 // One truthful state per medium: an opt-out stands over any consent given before it (the
@@ -16,13 +17,22 @@ const medium = (m) => MEDIUM_WORDS[m] || label(m);
 export function pointStates(cp) {
   const out = cp.opt_outs || {};
   const yes = cp.consents || {};
-  const since = (at) => (typeof at === "string" ? ` since ${day(at)}` : "");
+  const since = (at) => (typeof at === "string" ? " " + t("since %(day)s", { day: day(at) }) : "");
   return [...new Set([...Object.keys(out), ...Object.keys(yes)])].map((m) => (m in out
     ? h("span", { class: "cp-state cp-opted-out", dataset: { medium: m },
-      title: m in yes ? `Opted out ${when(out[m])}; the consent given before no longer applies` : when(out[m]) },
-    `opted out of ${medium(m)}${since(out[m])}`)
+      title: m in yes ? t("Opted out %(when)s; the consent given before no longer applies", { when: when(out[m]) }) : when(out[m]) },
+    t("opted out of %(medium)s", { medium: medium(m) }) + since(out[m]))
     : h("span", { class: "cp-state cp-consent", dataset: { medium: m }, title: when(yes[m]) },
-      `consent to ${medium(m)}${since(yes[m])}`)));
+      t("consent to %(medium)s", { medium: medium(m) }) + since(yes[m]))));
+}
+
+// A chat thread's id ("visitor-nomvula-7f3a", "chat_bfdc…") names nobody: the visitor by the
+// customer's first name, through the chat its label names (a widget); the id in the tooltip.
+function chatPoint(cp, c) {
+  const name = (c.display_name || "").trim().split(/\s+/)[0];
+  const through = cp.label ? cp.label.replace(/^./, (ch) => ch.toUpperCase()) : t("Web chat");
+  return h("span", { class: "cp-value", title: t("Chat thread %(id)s", { id: cp.value }) },
+    name ? t("%(chat)s visitor (%(name)s)", { chat: through, name }) : t("%(chat)s visitor", { chat: through }));
 }
 
 export class CustomerPane {
@@ -37,7 +47,7 @@ export class CustomerPane {
     this.customer = null;
     this.rules = null;
     this.wanted = null;
-    fill(this.root, h("p", { class: "muted" }, "No customer selected."));
+    fill(this.root, h("p", { class: "muted" }, t("No customer selected.")));
   }
 
   async open(customerId) {
@@ -60,29 +70,29 @@ export class CustomerPane {
     this.clock = h("span", { id: "customer-local-time" }, localNow(c.timezone));
     fill(this.root,
       h("h2", { id: "customer-name" }, c.display_name),
-      c.external_ref ? h("div", { class: "muted" }, `Ref ${c.external_ref}`) : null,
+      c.external_ref ? h("div", { class: "muted" }, t("Ref %(ref)s", { ref: c.external_ref })) : null,
       h("dl", { class: "facts" },
-        h("dt", {}, "Local time"), h("dd", {}, c.timezone ? [this.clock, ` (${c.timezone})`] : "unknown"),
-        h("dt", {}, "Language"), h("dd", { id: "customer-language" }, c.language || "unknown"),
-        h("dt", {}, "Case"), h("dd", {}, c.case_reference)),
+        h("dt", {}, t("Local time")), h("dd", {}, c.timezone ? [this.clock, ` (${c.timezone})`] : t("unknown")),
+        h("dt", {}, t("Language")), h("dd", { id: "customer-language" }, c.language || t("unknown")),
+        h("dt", {}, t("Case")), h("dd", {}, c.case_reference)),
       // Collapsed by default, so near the top: the phone bar never hides it.
       customerEditor(c, () => this.open(c.id), () => this.onMerged?.(c)),
-      h("h3", {}, "Contact points"),
+      h("h3", {}, t("Contact points")),
       h("ul", { class: "contact-points" }, c.contact_points.map((cp) =>
         h("li", { class: "cp", dataset: { kind: cp.kind } },
           h("span", { "aria-hidden": "true" }, KIND_ICONS[cp.kind] || "•"), " ",
-          h("span", { class: "cp-value" }, cp.value),
+          cp.kind === "chat" ? chatPoint(cp, c) : h("span", { class: "cp-value" }, cp.value),
           // The phone bar dials it (and says why not: opted out, quiet hours, …).
           cp.kind === "phone" ? [" ", h("button", { type: "button", class: "small secondary cp-call",
             dataset: { clickToCall: "", caseId: c.case_id, number: cp.value, pointId: cp.id },
-            title: `Call ${cp.value}` }, "Call")] : null,
-          cp.label ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
+            title: t("Call %(number)s", { number: cp.value }) }, t("Call"))] : null,
+          cp.label && cp.kind !== "chat" ? h("span", { class: "muted" }, ` ${cp.label}`) : null,
           h("div", { class: "cp-states" }, pointStates(cp)))),
       ),
-      h("h3", {}, "Linked customers"),
+      h("h3", {}, t("Linked customers")),
       c.linked.length
         ? h("ul", { class: "linked" }, c.linked.map((l) => h("li", {}, `${l.display_name} (${label(l.relation)})`)))
-        : h("p", { class: "muted" }, "None"),
+        : h("p", { class: "muted" }, t("None")),
       // Linking customers into a fraud ring is the fraud team's (and supervisors') to do.
       holds("fraud", "supervisor") ? this.linkForm(c) : null,
       (this.rules = new ContactRules(c, () => this.open(c.id))).element());
@@ -119,17 +129,17 @@ export class CustomerPane {
     if (this.wanted !== wanted || asked !== this.allowanceAsked || !allowance) return;
     // Drawn afresh each time: what an earlier count said goes first.
     this.root.querySelectorAll(".cp-allowance").forEach((el) => el.remove());
-    const text = `${allowance.calls_left} of ${allowance.calls_per_week} calls left this week`;
+    const text = t("%(calls_left)s of %(calls_per_week)s calls left this week", allowance);
     for (const button of buttons) {
       const number = allowance.numbers.find((n) => n.contact_point_id === Number(button.dataset.pointId));
       button.disabled = false;
-      button.title = `Call ${button.dataset.number}`;
+      button.title = t("Call %(number)s", { number: button.dataset.number });
       if (number && !number.allowed) {
         button.disabled = number.absolute;
-        button.title = `No call to ${button.dataset.number}: ${number.reason}`;
-        button.after(h("span", { class: "muted cp-allowance cp-no-call" }, ` No call: ${number.reason}`));
+        button.title = t("No call to %(number)s: %(reason)s", { number: button.dataset.number, reason: number.reason });
+        button.after(h("span", { class: "muted cp-allowance cp-no-call" }, " " + t("No call: %(reason)s", number)));
       } else if (allowance.limited) {
-        button.title = `Call ${button.dataset.number} · ${text}`;
+        button.title = `${t("Call %(number)s", { number: button.dataset.number })} · ${text}`;
         button.after(h("span", { class: "muted cp-allowance" }, ` ${text}`));
       }
     }
@@ -137,10 +147,10 @@ export class CustomerPane {
 
   // Link this customer to another (case reference or customer id), saying why.
   linkForm(c) {
-    const other = h("input", { id: "link-other", placeholder: "Case reference (CL-…) or customer id", maxlength: 64 });
-    const reason = h("input", { id: "link-reason", placeholder: "Why (same bank account, …)", maxlength: 2000 });
+    const other = h("input", { id: "link-other", placeholder: t("Case reference (CL-…) or customer id"), maxlength: 64 });
+    const reason = h("input", { id: "link-reason", placeholder: t("Why (same bank account, …)"), maxlength: 2000 });
     const error = h("p", { class: "error", id: "link-error", role: "alert" });
-    const form = h("form", { class: "link-form" }, other, reason, h("button", { type: "submit" }, "Link to ring"), error);
+    const form = h("form", { class: "link-form" }, other, reason, h("button", { type: "submit" }, t("Link to ring")), error);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       try {

@@ -4,6 +4,7 @@
 // (a remark; approving asks to confirm), escalating to fraud (what looks wrong, how bad, the
 // claim it concerns). The server checks the same and names the field at fault (422).
 import { get, post } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { fill, h } from "./dom.js";
 import { cents, money } from "./format.js";
 
@@ -13,7 +14,9 @@ if (!document.querySelector('link[href="/static/css/notices.css"]')) {
     { rel: "stylesheet", href: "/static/css/notices.css" }));
 }
 
-const SEVERITIES = [["low", "Low"], ["medium", "Medium"], ["high", "High"], ["critical", "Critical"]];
+const AND = t(" and ");
+const AUTHORITY = t("your authority");
+const SEVERITIES = [["low", t("Low")], ["medium", t("Medium")], ["high", t("High")], ["critical", t("Critical")]];
 
 
 // A modal form: fields in a stack, an error line per field, Cancel and a submit button. run()
@@ -32,7 +35,7 @@ function modal({ id, title, fields, submitLabel, run, danger = false }) {
   const general = h("p", { class: "error", id: `${id}-error`, role: "alert" });
   const submit = h("button", { type: "submit", id: `${id}-submit`, class: danger ? "danger" : null },
     submitLabel);
-  const cancel = h("button", { type: "button", class: "secondary", id: `${id}-cancel` }, "Cancel");
+  const cancel = h("button", { type: "button", class: "secondary", id: `${id}-cancel` }, t("Cancel"));
   const extra = h("div", { class: "dialog-extra" });
   const form = h("form", { method: "dialog", class: "stacked", novalidate: true }, rows, extra, general,
     h("div", { class: "dialog-actions" }, cancel, submit));
@@ -72,7 +75,7 @@ const fieldError = (field, message) => Object.assign(new Error(message), { field
 // body is text or nodes; danger marks an action that removes or cannot be undone (Cancel then
 // has the focus, so Enter alone does not do it). run, if given, does the work while the dialog
 // stays open: an error it throws shows in the dialog, which stays for another try.
-export function confirmDialog({ title, body = "", confirmLabel = "OK", danger = false, run = null,
+export function confirmDialog({ title, body = "", confirmLabel = t("OK"), danger = false, run = null,
   id = "confirm-dialog" }) {
   return new Promise((resolve) => {
     const parts = modal({
@@ -91,15 +94,15 @@ export function confirmDialog({ title, body = "", confirmLabel = "OK", danger = 
 
 // Ask for a reason (or any short text): resolves the text, trimmed, or null when cancelled. A
 // required reason may not be blank; run(text), if given, works as in confirmDialog.
-export function reasonDialog({ title, label = "Reason", body = "", hint = "", required = true,
-  confirmLabel = "OK", placeholder = "", maxlength = 2000, danger = false, run = null, id = "reason-dialog" }) {
+export function reasonDialog({ title, label = t("Reason"), body = "", hint = "", required = true,
+  confirmLabel = t("OK"), placeholder = "", maxlength = 2000, danger = false, run = null, id = "reason-dialog" }) {
   return new Promise((resolve) => {
     const text = h("textarea", { rows: 3, maxlength, placeholder, "aria-required": String(required) });
     const parts = modal({
       id, title, fields: [["reason", label, text, hint]], submitLabel: confirmLabel, danger,
       run: async () => {
         const value = text.value.trim();
-        if (required && !value) throw fieldError("reason", "This is required: write it here.");
+        if (required && !value) throw fieldError("reason", t("This is required: write it here."));
         if (run) await run(value);
         resolve(value);
         return true;
@@ -114,7 +117,7 @@ export function reasonDialog({ title, label = "Reason", body = "", hint = "", re
 // Say something went wrong, in the page: resolves once read (OK, Esc).
 export function noticeDialog({ title, body, id = "notice-dialog" }) {
   return new Promise((resolve) => {
-    const parts = modal({ id, title, fields: [], submitLabel: "OK", run: async () => true });
+    const parts = modal({ id, title, fields: [], submitLabel: t("OK"), run: async () => true });
     parts.form.querySelector(`#${id}-cancel`).remove();
     parts.form.prepend(h("p", { class: "confirm-body", id: `${id}-body`, role: "alert" }, body));
     parts.dialog.addEventListener("close", () => resolve());
@@ -129,18 +132,18 @@ export async function askSignOff(caseId) {
       items.map((k) => h("option", { value: k.kind }, k.label)));
     const amount = h("input", { inputmode: "decimal", autocomplete: "off", placeholder: "0.00" });
     const summary = h("textarea", { rows: 3, maxlength: 2000, "aria-required": "true",
-      placeholder: "What is to be decided, and why" });
+      placeholder: t("What is to be decided, and why") });
     const parts = modal({
-      id: "sign-off-dialog", title: "Ask for sign-off", submitLabel: "Ask for sign-off",
-      fields: [["kind", "Kind of decision", kind], ["amount_cents", "Amount", amount],
-        ["summary", "Reason", summary]],
+      id: "sign-off-dialog", title: t("Ask for sign-off"), submitLabel: t("Ask for sign-off"),
+      fields: [["kind", t("Kind of decision"), kind], ["amount_cents", t("Amount"), amount],
+        ["summary", t("Reason"), summary]],
       run: async () => {
         const chosen = items.find((k) => k.kind === kind.value);
         const body = { kind: kind.value, summary: summary.value };
-        if (!summary.value.trim()) throw fieldError("summary", "Say what is to be decided and why.");
+        if (!summary.value.trim()) throw fieldError("summary", t("Say what is to be decided and why."));
         if (chosen.needs_amount || amount.value.trim()) {
           const value = cents(amount.value);
-          if (!value) throw fieldError("amount_cents", "Give an amount of money, like 1,250.00.");
+          if (!value) throw fieldError("amount_cents", t("Give an amount of money, like 1,250.00."));
           body.amount_cents = value;
         }
         await post(`/cases/${caseId}/decisions`, body);
@@ -152,7 +155,7 @@ export async function askSignOff(caseId) {
     const follow = () => {
       const chosen = items.find((k) => k.kind === kind.value);
       amountRow.hidden = !chosen?.needs_amount;
-      amountRow.querySelector("label").textContent = `Amount${chosen?.currency ? ` (${chosen.currency})` : ""}`;
+      amountRow.querySelector("label").textContent = chosen?.currency ? t("Amount (%(currency)s)", chosen) : t("Amount");
       amount.setAttribute("aria-required", String(Boolean(chosen?.needs_amount)));
     };
     kind.addEventListener("change", follow);
@@ -166,21 +169,21 @@ export function reviewDecision(decision, verdict, label) {
   return new Promise((resolve) => {
     const approving = verdict === "approve";
     const remark = h("textarea", { rows: 3, maxlength: 2000, "aria-required": String(!approving),
-      placeholder: approving ? "Optional: anything the maker should know" : "Why it is rejected" });
+      placeholder: approving ? t("Optional: anything the maker should know") : t("Why it is rejected") });
     const sum = decision.amount_cents != null ? ` · ${money(decision.amount_cents, decision.currency || "")}` : "";
     let confirming = false;
     const parts = modal({
-      id: "review-dialog", title: approving ? "Approve sign-off" : "Reject sign-off",
-      submitLabel: approving ? "Approve…" : "Reject",
-      fields: [["note", approving ? "Remark" : "Reason for rejecting", remark]],
+      id: "review-dialog", title: approving ? t("Approve sign-off") : t("Reject sign-off"),
+      submitLabel: approving ? t("Approve…") : t("Reject"),
+      fields: [["note", approving ? t("Remark") : t("Reason for rejecting"), remark]],
       run: async ({ submit, extra }) => {
-        if (!approving && !remark.value.trim()) throw fieldError("note", "Say why it is rejected.");
+        if (!approving && !remark.value.trim()) throw fieldError("note", t("Say why it is rejected."));
         if (approving && !confirming) {
           // A second, deliberate press: approving applies what it decides (a settlement, say).
           confirming = true;
           fill(extra, h("p", { class: "confirm", id: "review-confirm" },
-            `Approve ${label}${sum}? This applies it and cannot be undone.`));
-          submit.textContent = "Yes, approve";
+            t("Approve %(what)s? This applies it and cannot be undone.", { what: `${label}${sum}` })));
+          submit.textContent = t("Yes, approve");
           return false;
         }
         await post(`/decisions/${decision.id}/${verdict}`, { note: remark.value });
@@ -198,7 +201,7 @@ export function reviewDecision(decision, verdict, label) {
 // Before approving: the authority I would sign under, or why mine does not reach and who
 // can sign instead (the server checks the same when approving).
 async function showAuthority(decision, { form, submit }) {
-  const line = h("p", { class: "review-authority muted", id: "review-authority" }, "Checking your authority…");
+  const line = h("p", { class: "review-authority muted", id: "review-authority" }, t("Checking your authority…"));
   form.querySelector(".review-what").after(line);
   let a;
   try {
@@ -208,37 +211,37 @@ async function showAuthority(decision, { form, submit }) {
     return;
   }
   if (a.can_sign) {
-    const held = [a.limit_cents != null ? `your limit of ${money(a.limit_cents, decision.currency || "")}` : null,
-      a.qualification ? `the qualification “${a.qualification}”` : null].filter(Boolean);
-    fill(line, a.basis === "unrestricted" ? "You sign under the reviewer role (this client sets no approval limits)."
-      : `You sign under ${held.join(" and ") || "your authority"}.`);
+    const held = [a.limit_cents != null ? t("your limit of %(limit)s", { limit: money(a.limit_cents, decision.currency || "") }) : null,
+      a.qualification ? t("the qualification “%(qualification)s”", a) : null].filter(Boolean);
+    fill(line, a.basis === "unrestricted" ? t("You sign under the reviewer role (this client sets no approval limits).")
+      : t("You sign under %(held)s.", { held: held.join(AND) || AUTHORITY }));
     return;
   }
   line.className = "review-authority error";
   line.setAttribute("role", "alert");
-  const who = a.signers.length ? `${a.signers.map((s) => s.name).join(", ")} can sign it.`
-    : "Nobody here holds that authority yet: ask an administrator.";
-  fill(line, h("strong", {}, a.code === "not_qualified" ? "Outside your qualifications: " : "Beyond your authority: "),
+  const who = a.signers.length ? t("%(names)s can sign it.", { names: a.signers.map((s) => s.name).join(", ") })
+    : t("Nobody here holds that authority yet: ask an administrator.");
+  fill(line, h("strong", {}, a.code === "not_qualified" ? t("Outside your qualifications: ") : t("Beyond your authority: ")),
     `${a.message}. ${who}`);
   submit.disabled = true;
-  submit.textContent = "Beyond your authority";
+  submit.textContent = t("Beyond your authority");
 }
 
 // Send the case to the fraud team: what looks wrong, how bad, and which claim if any.
 export function escalateToFraud(caseId, claims) {
   return new Promise((resolve) => {
     const summary = h("textarea", { rows: 4, maxlength: 2000, "aria-required": "true",
-      placeholder: "What looks wrong (the fraud team reads this)" });
+      placeholder: t("What looks wrong (the fraud team reads this)") });
     const severity = h("select", {}, SEVERITIES.map(([v, text]) => h("option", { value: v }, text)));
-    const claim = h("select", {}, h("option", { value: "" }, "None in particular"),
-      claims.map((c) => h("option", { value: c.id }, `Claim ${c.reference}`)));
-    const fields = [["summary", "What looks wrong", summary], ["severity", "Severity", severity]];
-    if (claims.length) fields.push(["claim_id", "The claim it concerns", claim]);
+    const claim = h("select", {}, h("option", { value: "" }, t("None in particular")),
+      claims.map((c) => h("option", { value: c.id }, t("Claim %(reference)s", c))));
+    const fields = [["summary", t("What looks wrong"), summary], ["severity", t("Severity"), severity]];
+    if (claims.length) fields.push(["claim_id", t("The claim it concerns"), claim]);
     const parts = modal({
-      id: "escalate-dialog", title: "Escalate to the fraud team", submitLabel: "Escalate",
+      id: "escalate-dialog", title: t("Escalate to the fraud team"), submitLabel: t("Escalate"),
       fields,
       run: async () => {
-        if (!summary.value.trim()) throw fieldError("summary", "Say what looks wrong.");
+        if (!summary.value.trim()) throw fieldError("summary", t("Say what looks wrong."));
         const body = { summary: summary.value, severity: severity.value };
         if (claim.value) body.claim_id = Number(claim.value);
         await post(`/cases/${caseId}/escalations`, body);

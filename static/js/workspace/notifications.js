@@ -11,7 +11,7 @@ import { when } from "./format.js";
 
 const KEEP = 30; // notices listed in the bell
 const TOAST_MS = 6000;
-const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", email: "Email", voice: "Call" };
+const MEDIA = { sms: "SMS", whatsapp: "WhatsApp", chat: t("Chat"), email: t("Email"), voice: t("Call") };
 
 const sheet = document.createElement("link");
 sheet.rel = "stylesheet";
@@ -25,7 +25,7 @@ export function describe(n) {
   if (n.kind === "signoff_decided") {
     return n.status === "approved" ? t("Your sign-off request (%(label)s) was approved.", n)
       : n.status === "rejected" ? t("Your sign-off request (%(label)s) was rejected.", n)
-        : `Your sign-off request (${n.label}) was ${n.status}.`;
+        : t("Your sign-off request (%(label)s) was %(status)s.", n);
   }
   if (n.kind === "task_assigned") return t("A task was assigned to you: %(title)s", n);
   return t("Something changed.");
@@ -58,9 +58,10 @@ export class Notifications {
   offered(pop) {
     if (!pop?.interaction) return;
     const medium = pop.interaction.medium;
-    const who = pop.interaction.unverified ? pop.interaction.visitor_name || "Chat visitor"
-      : pop.customer?.display_name || pop.interaction.from_addr || "Unknown";
-    const title = medium === "voice" ? `Incoming call: ${who}` : `${MEDIA[medium] || medium} offered: ${who}`;
+    const who = pop.interaction.unverified ? pop.interaction.visitor_name || t("Chat visitor")
+      : pop.customer?.display_name || pop.interaction.from_addr || t("Unknown");
+    const title = medium === "voice" ? t("Incoming call: %(who)s", { who })
+      : t("%(medium)s offered: %(who)s", { medium: MEDIA[medium] || medium, who });
     if (this.settings.sound) this.beep(medium === "voice");
     if (!this.settings.desktop || !supported() || window.Notification.permission !== "granted") return;
     try {
@@ -103,14 +104,14 @@ export class Notifications {
     const sound = h("input", { type: "checkbox", id: "notify-sound", checked: this.settings.sound });
     const state = h("p", { class: "muted", id: "notify-permission", role: "status" }, this.permissionWords());
     const error = h("p", { class: "error", id: "notify-error", role: "alert" });
-    const save = h("button", { type: "submit", id: "notify-save" }, "Save");
+    const save = h("button", { type: "submit", id: "notify-save" }, t("Save"));
     const form = h("form", { method: "dialog", class: "stacked" },
-      h("label", { class: "check" }, desktop, " Desktop notifications for a ringing call and offered work"),
-      h("label", { class: "check" }, sound, " Play a sound with them"), state, error,
+      h("label", { class: "check" }, desktop, " ", t("Desktop notifications for a ringing call and offered work")),
+      h("label", { class: "check" }, sound, " ", t("Play a sound with them")), state, error,
       h("div", { class: "dialog-actions" },
-        h("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel"), save));
+        h("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, t("Cancel")), save));
     const dialog = h("dialog", { id: "notify-dialog", class: "form-dialog", "aria-labelledby": "notify-title" },
-      h("h2", { id: "notify-title" }, "Notifications"), form);
+      h("h2", { id: "notify-title" }, t("Notifications")), form);
     dialog.addEventListener("close", () => dialog.remove());
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -119,7 +120,7 @@ export class Notifications {
       try {
         // Asked here, in the press of Save: browsers only ask on a person's gesture.
         const wanted = { desktop: desktop.checked, sound: sound.checked };
-        if (wanted.desktop && !supported()) throw new Error("This browser cannot show desktop notifications.");
+        if (wanted.desktop && !supported()) throw new Error(t("This browser cannot show desktop notifications."));
         const permission = wanted.desktop && window.Notification.permission !== "granted"
           ? await window.Notification.requestPermission() : supported() && window.Notification.permission;
         if (wanted.desktop && permission !== "granted") {
@@ -129,11 +130,11 @@ export class Notifications {
         this.settings = (await send("PUT", "/me/notifications", wanted)).data;
         if (desktop.checked && !this.settings.desktop) {
           desktop.checked = false;
-          return fill(error, "The browser blocks notifications for this site; allow them in its site settings.");
+          return fill(error, t("The browser blocks notifications for this site; allow them in its site settings."));
         }
         if (this.settings.sound) this.beep(false); // so they hear what it sounds like
         dialog.close();
-        this.toast("Notification settings saved.");
+        this.toast(t("Notification settings saved."));
       } catch (err) { fill(error, err.message); } finally { save.disabled = false; }
     });
     document.body.append(dialog);
@@ -141,10 +142,10 @@ export class Notifications {
   }
 
   permissionWords() {
-    if (!supported()) return "This browser cannot show desktop notifications.";
-    return { granted: "The browser allows notifications from Caseline.",
-      denied: "The browser blocks notifications from Caseline (change it in its site settings).",
-    }[window.Notification.permission] || "The browser will ask you once you turn them on.";
+    if (!supported()) return t("This browser cannot show desktop notifications.");
+    return { granted: t("The browser allows notifications from Caseline."),
+      denied: t("The browser blocks notifications from Caseline (change it in its site settings)."),
+    }[window.Notification.permission] || t("The browser will ask you once you turn them on.");
   }
 
   // --- in-app notices -------------------------------------------------------------------

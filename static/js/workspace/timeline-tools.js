@@ -1,9 +1,13 @@
 // The timeline's tools: narrow it by medium, search its words on the server (hits marked),
 // jump to a date; and the day separators between items of different days (agent's zone).
+import { t } from "/static/js/i18n.js";
 import { h } from "./dom.js";
 import { ICONS, dateFormatter, me } from "./format.js";
 
 const MEDIA = ["voice", "sms", "whatsapp", "email", "chat", "note", "system"];
+const MEDIUM_WORDS = { voice: t("voice"), sms: "SMS", whatsapp: "WhatsApp", email: t("email"), chat: t("chat"),
+  note: t("note"), system: t("system") };
+const label = (m) => MEDIUM_WORDS[m] || m;
 const SEARCH_DELAY_MS = 300;
 const zone = me.timezone || "UTC";
 
@@ -64,20 +68,20 @@ export class TimelineTools {
     this.state = { media: new Set(), q: "", day: "" };
     this.timer = null;
     this.chips = MEDIA.map((m) => h("button", {
-      type: "button", class: "tl-chip", "aria-pressed": "false", dataset: { medium: m }, title: `Only ${m}`,
+      type: "button", class: "tl-chip", "aria-pressed": "false", dataset: { medium: m }, title: t("Only %(medium)s", { medium: label(m) }),
       onclick: (e) => this.toggle(m, e.currentTarget),
-    }, `${ICONS[m]} ${m}`));
-    this.search = h("input", { type: "search", id: "timeline-search", placeholder: "Search this case",
-      "aria-label": "Search this case", maxlength: "200",
+    }, `${ICONS[m]} ${label(m)}`));
+    this.search = h("input", { type: "search", id: "timeline-search", placeholder: t("Search this case"),
+      "aria-label": t("Search this case"), maxlength: "200",
       oninput: () => { clearTimeout(this.timer); this.timer = setTimeout(() => this.apply(), SEARCH_DELAY_MS); },
       onkeydown: (e) => { if (e.key === "Enter") { e.preventDefault(); clearTimeout(this.timer); this.apply(); } } });
-    this.date = h("input", { type: "date", id: "timeline-jump", "aria-label": "Jump to a date",
+    this.date = h("input", { type: "date", id: "timeline-jump", "aria-label": t("Jump to a date"),
       onchange: () => this.apply() });
     this.latest = h("button", { type: "button", class: "link", id: "timeline-latest", hidden: true,
-      onclick: () => { this.date.value = ""; this.apply(); } }, "Back to latest");
-    this.root = h("div", { class: "timeline-tools", id: "timeline-tools", role: "toolbar", "aria-label": "Timeline filters" },
+      onclick: () => { this.date.value = ""; this.apply(); } }, t("Back to latest"));
+    this.root = h("div", { class: "timeline-tools", id: "timeline-tools", role: "toolbar", "aria-label": t("Timeline filters") },
       h("span", { class: "tl-chips" }, this.chips), this.search,
-      h("label", { class: "tl-jump" }, "Jump to ", this.date), this.latest);
+      h("label", { class: "tl-jump" }, t("Jump to"), " ", this.date), this.latest);
     anchor.before(this.root);
   }
 

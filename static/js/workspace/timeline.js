@@ -1,5 +1,6 @@
 // The case timeline: newest first, paged back by cursor, live items merged in by id.
 import { caseProblem, get, qs } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { fill, h } from "./dom.js";
 import { arrow, icon, when } from "./format.js";
 import { address, label } from "./labels.js";
@@ -38,17 +39,18 @@ function renderItem(item) {
     h("span", { class: "tl-direction" }, arrow(item.direction)),
     // A chat visitor who typed this customer's email or phone, and nobody has checked yet.
     item.unverified ? h("span", { class: "badge danger tl-unverified",
-      title: "The visitor gave this customer's email or phone; their identity is not verified" },
-    "unverified") : null,
+      title: t("The visitor gave this customer's email or phone; their identity is not verified") },
+    t("unverified")) : null,
     // An inbound item's agent took it; only an outbound one is theirs (written or dialled).
     item.agent ? h("span", { class: "tl-agent" },
-      item.direction === "inbound" ? `taken by ${item.agent.name}` : item.agent.name) : null,
+      item.direction === "inbound" ? t("taken by %(name)s", item.agent) : item.agent.name) : null,
     h("span", { class: `tl-status status-${item.status}` }, label(item.status)),
     h("time", { class: "tl-time", datetime: item.occurred_at }, when(item.occurred_at)));
   const extra = [];
   if (item.from_addr || item.to_addr) {
     extra.push(h("div", { class: "tl-addr muted" },
-      [item.from_addr && `from ${address(item.from_addr, item.visitor_name)}`, item.to_addr && `to ${address(item.to_addr, item.visitor_name)}`]
+      [item.from_addr && t("from %(who)s", { who: address(item.from_addr, item.visitor_name) }),
+        item.to_addr && t("to %(who)s", { who: address(item.to_addr, item.visitor_name) })]
         .filter(Boolean).join(" · ")));
   }
   const wrapUps = item.wrap_ups || [];
@@ -66,7 +68,7 @@ function renderItem(item) {
   if (item.medium === "email") {
     // The full message (sanitised HTML in a sandboxed frame) opens on its own page.
     extra.push(h("a", { class: "tl-link", href: `/cases/${item.case_id}/emails/${item.id}`,
-      target: "_blank", rel: "noopener" }, "Open email"));
+      target: "_blank", rel: "noopener" }, t("Open email")));
   }
   return h("li", {
     class: `tl-item medium-${item.medium} dir-${item.direction}`, tabindex: "-1",
@@ -139,15 +141,15 @@ export class Timeline {
     if (!this.caseId || this.done || this.loading || this.failed) return this.loading;
     const generation = this.generation;
     this.loading = (async () => {
-      fill(this.status, "Loading…");
+      fill(this.status, t("Loading…"));
       try {
         const page = await get(`/cases/${this.caseId}/timeline?${qs({ limit: this.nextCursor ? PAGE : FIRST_PAGE, before: this.nextCursor, ...this.narrow })}`);
         if (generation !== this.generation) return;
         page.items.forEach((item) => this.upsert(item));
         this.nextCursor = page.next_cursor;
         this.done = !page.next_cursor;
-        fill(this.status, this.done ? (this.order.length ? "Start of the history"
-          : this.narrowed ? "Nothing matches" : "Nothing on this case yet") : "");
+        fill(this.status, this.done ? (this.order.length ? t("Start of the history")
+          : this.narrowed ? t("Nothing matches") : t("Nothing on this case yet")) : "");
       } catch (err) {
         if (generation === this.generation) this.fail(err);
       } finally {
@@ -162,8 +164,8 @@ export class Timeline {
 
   fail(err) {
     this.failed = true;
-    fill(this.status, h("span", { class: "error", id: "timeline-error" }, `Could not load: ${caseProblem(err)}`),
-      " ", h("button", { type: "button", class: "secondary", id: "timeline-retry", onclick: () => this.retry() }, "Retry"));
+    fill(this.status, h("span", { class: "error", id: "timeline-error" }, t("Could not load: %(problem)s", { problem: caseProblem(err) })),
+      " ", h("button", { type: "button", class: "secondary", id: "timeline-retry", onclick: () => this.retry() }, t("Retry")));
   }
 
   retry() {

@@ -2,23 +2,31 @@
 // (status, priority, line of work, due), its sort, the pager, and the person's saved views
 // as chips (one click applies one; the current choice can be saved under a name).
 import { del, get, post, qs } from "/static/js/api.js";
+import { t } from "/static/js/i18n.js";
 import { h } from "./dom.js";
 
-const VIEWS = [["assigned", "Assigned"], ["recent", "Recent"], ["tasks", "Tasks"]];
+const VIEWS = [["assigned", t("Assigned")], ["recent", t("Recent")], ["tasks", t("Tasks")]];
 const CHOICES = [
-  ["status", "Status", ["open", "pending", "closed"]],
-  ["priority", "Case priority", ["urgent", "high", "normal", "low"]],
-  ["line", "Line", ["insurance", "fraud", "collections", "retention"]],
-  ["due", "Due", ["overdue", "today", "week", "none"]],
-  ["sort", "Order by", ["activity", "priority", "status", "due"]],
+  ["status", t("Status"), ["open", "pending", "closed"]],
+  ["priority", t("Case priority"), ["urgent", "high", "normal", "low"]],
+  ["line", t("Line"), ["insurance", "fraud", "collections", "retention"]],
+  ["due", t("Due"), ["overdue", "today", "week", "none"]],
+  ["sort", t("Order by"), ["activity", "priority", "status", "due"]],
 ];
 // What each order means, in words (as crm.cases.worklist._order); "" is the list's own.
 const ORDERS = {
-  activity: "latest activity first", priority: "case priority, urgent first",
-  status: "case status, open first", due: "next task due, soonest first",
+  activity: t("latest activity first"), priority: t("case priority, urgent first"),
+  status: t("case status, open first"), due: t("next task due, soonest first"),
 };
-const OWN_ORDER = { assigned: "latest activity first", recent: "the cases you opened last first",
-  tasks: "due soonest first" };
+const OWN_ORDER = { assigned: t("latest activity first"), recent: t("the cases you opened last first"),
+  tasks: t("due soonest first") };
+// The filters' values in words.
+const VALUE_WORDS = {
+  open: t("open"), pending: t("pending"), closed: t("closed"), urgent: t("urgent"), high: t("high"),
+  normal: t("normal"), low: t("low"), insurance: t("insurance"), fraud: t("fraud"),
+  collections: t("collections"), overdue: t("overdue"), today: t("today"), week: t("week"), none: t("none"),
+};
+const DEFAULT = t("default");
 export const FILTERS = CHOICES.map(([name]) => name);
 
 export class WorklistControls {
@@ -77,14 +85,14 @@ export class WorklistControls {
     const mine = this.saved.map((v) => h("span", { class: "wl-chip", dataset: { viewId: v.id } },
       h("button", { type: "button", class: "wl-chip-apply", "aria-pressed": String(this.matches(v)),
         onclick: () => this.apply(v.filters) }, v.name),
-      h("button", { type: "button", class: "wl-chip-remove", title: `Delete the view ${v.name}`,
-        "aria-label": `Delete the view ${v.name}`, onclick: () => this.forget(v) }, "×")));
+      h("button", { type: "button", class: "wl-chip-remove", title: t("Delete the view %(name)s", v),
+        "aria-label": t("Delete the view %(name)s", v), onclick: () => this.forget(v) }, "×")));
     const unsaved = (this.filtered() || this.query.view !== "assigned")
       && !this.saved.some((v) => this.matches(v));
     return h("div", { class: "wl-saved", id: "wl-saved" }, mine,
       unsaved ? h("form", { class: "wl-save", id: "wl-save", onsubmit: (e) => { e.preventDefault(); this.save(e.target); } },
-        h("input", { name: "name", maxlength: "60", placeholder: "Name this view", "aria-label": "Name this view", required: true }),
-        h("button", { type: "submit", class: "secondary" }, "Save view")) : null,
+        h("input", { name: "name", maxlength: "60", placeholder: t("Name this view"), "aria-label": t("Name this view"), required: true }),
+        h("button", { type: "submit", class: "secondary" }, t("Save view"))) : null,
       this.problem ? h("span", { class: "error", role: "alert" }, this.problem) : null);
   }
 
@@ -115,20 +123,20 @@ export class WorklistControls {
         blank ? h("option", { value: "" }, blank) : null,
         options.map(([value, text]) => h("option", { value, selected: (this.query[name] || "") === value }, text))));
     return [this.chips(), h("div", { class: "wl-filters", id: "wl-controls" },
-      select("view", "List", VIEWS),
+      select("view", t("List"), VIEWS),
       CHOICES.map(([name, label, values]) => (name === "sort"
-        ? select(name, label, values.map((v) => [v, ORDERS[v]]), `${OWN_ORDER[this.query.view] || "default"} (default)`)
-        : select(name, label, values.map((v) => [v, v]), "any"))),
+        ? select(name, label, values.map((v) => [v, ORDERS[v]]), t("%(order)s (default)", { order: OWN_ORDER[this.query.view] || DEFAULT }))
+        : select(name, label, values.map((v) => [v, VALUE_WORDS[v] || v]), t("any")))),
       this.filtered() ? h("button", { type: "button", class: "link", id: "wl-clear",
-        onclick: () => this.apply({ view: this.query.view }) }, "Clear") : null)];
+        onclick: () => this.apply({ view: this.query.view }) }, t("Clear")) : null)];
   }
 
   // ‹ Prev · page 2 of 3 · Next ›, for the paged list only.
   pager(w) {
     if (w.pages <= 1) return null;
     return h("p", { class: "wl-pager", id: "wl-pager" },
-      h("button", { type: "button", id: "wl-prev", disabled: w.page <= 1, onclick: () => this.set({ page: w.page - 1 }) }, "‹ Prev"),
-      ` page ${w.page} of ${w.pages} `,
-      h("button", { type: "button", id: "wl-next", disabled: w.page >= w.pages, onclick: () => this.set({ page: w.page + 1 }) }, "Next ›"));
+      h("button", { type: "button", id: "wl-prev", disabled: w.page <= 1, onclick: () => this.set({ page: w.page - 1 }) }, t("‹ Prev")),
+      " ", t("page %(page)s of %(pages)s", w), " ",
+      h("button", { type: "button", id: "wl-next", disabled: w.page >= w.pages, onclick: () => this.set({ page: w.page + 1 }) }, t("Next ›")));
   }
 }

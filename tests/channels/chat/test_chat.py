@@ -4,9 +4,12 @@ import pytest
 from sqlalchemy import select
 
 from console.core.extensions import socketio
-from crm.models import Case, InboundAddress, Interaction
+from crm.models import Case, InboundAddress, Interaction, Offer
 
 NS = "/chat"
+# The visitor's messages, not the item a visit's start queues (crm.chat.visits._queue).
+MESSAGES = select(Interaction).where(Interaction.medium == "chat",
+                                   Interaction.provider_id.not_like("%:start"))
 
 
 def visitor(app):
@@ -73,6 +76,27 @@ def test_visitor_and_agent_exchange_messages_live(app, client, session, default_
 
 
 
+def test_a_started_chat_waits_in_the_queue_before_the_visitor_writes(app, client, session,
+                                                                     default_client, token):
+    sio = visitor(app)
+    ack = start(sio)
+    # Queued at once: the room shows their place instead of staying blank.
+    assert ack["ok"] and ack["place"] == 1 and ack["messages"] == []
+    case_id = _case_id(session)
+    [offer] = session.scalars(select(Offer).where(Offer.case_id == case_id)).all()
+    assert (offer.medium, offer.status) == ("chat", "open")
+    auth = {"Authorization": f"Bearer {token}"}
+    items = client.get(f"/api/v1/cases/{case_id}/timeline", headers=auth).get_json()["items"]
+    assert [(i["medium"], i["body"]) for i in items] == [("chat", "Ana Adeyemi started a chat.")]
+    # Their first message joins the same work item; their transcript holds only messages.
+    assert say(sio, "Is my claim paid?", "m1")["place"] == 1
+    assert session.scalars(select(Offer).where(Offer.case_id == case_id)).all() == [offer]
+    resumed = visitor(app).emit("chat.resume", {"token": ack["token"]}, namespace=NS,
+                                callback=True)
+    assert [m["body"] for m in resumed["messages"]] == ["Is my claim paid?"]
+    assert resumed["place"] == 1
+
+
 def test_a_chat_whose_visitor_left_days_ago_is_not_offered_nor_replied_to(
         app, client, session, default_client, token):
     from datetime import timedelta
@@ -82,8 +106,9 @@ def test_a_chat_whose_visitor_left_days_ago_is_not_offered_nor_replied_to(
     assert say(sio, "Is my claim paid?", "m1")["ok"]
     case_id = _case_id(session)
     headers = {"Authorization": f"Bearer {token}"}
-    item = session.scalars(select(Interaction).where(Interaction.case_id == case_id)).one()
-    item.occurred_at -= timedelta(days=8)  # the visitor's session can no longer be resumed
+    # The visit's start and its message: the visitor's session can no longer be resumed.
+    for item in session.scalars(select(Interaction).where(Interaction.case_id == case_id)):
+        item.occurred_at -= timedelta(days=8)
     session.commit()
 
     resp = client.post(f"/api/v1/cases/{case_id}/messages", headers=headers,
@@ -150,7 +175,7 @@ def test_visitors_are_rate_limited_with_a_clear_error(app, session, default_clie
     assert all(a["ok"] for a in acks[:8])
     assert acks[8]["ok"] is False and acks[8]["error"]["code"] == "rate_limited"
     assert "too quickly" in acks[8]["error"]["message"]
-    count = len(session.scalars(select(Interaction).where(Interaction.medium == "chat")).all())
+    count = len(session.scalars(MESSAGES).all())
     assert count == 8
 
 
@@ -159,7 +184,7 @@ def test_a_retried_message_id_is_stored_once(app, session, default_client):
     start(sio, contact="dup@example.com")
     say(sio, "once", "same-id")
     say(sio, "once", "same-id")
-    rows = session.scalars(select(Interaction).where(Interaction.medium == "chat")).all()
+    rows = session.scalars(MESSAGES).all()
     assert len(rows) == 1
 
 
@@ -169,7 +194,7 @@ def test_text_with_nul_characters_is_refused_and_not_stored(app, session, defaul
     start(sio, contact="nul@example.com")
     ack = say(sio, "card\x00number", "m1")
     assert ack["ok"] is False and "NUL" in ack["error"]["message"]
-    assert session.scalars(select(Interaction).where(Interaction.medium == "chat")).all() == []
+    assert session.scalars(MESSAGES).all() == []
 
 
 @pytest.mark.parametrize(("name", "contact", "text"), [
@@ -226,7 +251,7 @@ def test_the_timeline_names_a_visitor_by_the_name_they_gave(app, client, session
                    callback=True)
     assert ack["ok"], ack
     assert say(sio, "Hello?", "m1")["ok"]
-    inbound = session.scalars(select(Interaction).where(Interaction.medium == "chat")).one()
+    inbound = session.scalars(MESSAGES).one()
     auth = {"Authorization": f"Bearer {token}"}
     resp = client.post(f"/api/v1/cases/{inbound.case_id}/messages", headers=auth,
                        json={"medium": "chat", "body": "Hi Nora."})

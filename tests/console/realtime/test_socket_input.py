@@ -96,7 +96,8 @@ def test_a_lone_surrogate_over_chat_gets_an_error_ack_and_stores_nothing(app, se
     said = sio.emit(events.CHAT_MESSAGE, {"body": "hi \udfff", "id": "m1"}, namespace="/chat",
                     callback=True)
     assert _refused(said, "invalid_input")
-    assert session.scalar(select(func.count()).select_from(Interaction)) == 0
+    assert session.scalar(select(func.count()).select_from(Interaction).where(
+        Interaction.provider_id.not_like("%:start"))) == 0  # a started visit queues one item
 
 
 @pytest.mark.parametrize("token", [["cl_x"], {"raw": "cl_x"}, 5])
