@@ -23,7 +23,7 @@ translations/%.mo: translations/%.po | $(PY_STAMP)
 
 # Refresh the catalogues from the code and templates (then translate the new entries).
 extract: $(PY_STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k translate:2 -k translate_plural:2,3 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k translate:2 -k translate_plural:2,3 \
 	  --no-location --sort-output -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations
 	$(BIN)/pybabel -q extract -F babel-js.cfg -k t -k tn:1,2 --no-location --sort-output \

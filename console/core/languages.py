@@ -8,7 +8,7 @@ A customer-facing page (the chat widget, the opt-out page) names its customer's 
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import Babel, refresh
+from flask_babel import Babel, gettext, refresh
 from flask_login import current_user
 
 from crm.core import i18n, labels
@@ -39,6 +39,11 @@ def select_locale() -> str:
     return i18n.best_match(request.headers.get("Accept-Language"))
 
 
+def shown_labels() -> dict[str, str]:
+    """crm.core.labels' words for codes, in the language this page is shown in."""
+    return {code: gettext(words) for code, words in labels.LABELS.items()}
+
+
 def register_languages(app: Flask) -> None:
     """Bind Flask-Babel to the catalogues in translations/ (compiled by `make setup`)."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", i18n.DEFAULT)
@@ -46,8 +51,8 @@ def register_languages(app: Flask) -> None:
                    default_translation_directories=str(i18n.TRANSLATIONS))
     app.jinja_env.globals["page_locale"] = select_locale
     app.jinja_env.globals["script_texts"] = lambda: i18n.script_texts(select_locale())
-    # The words for codes (crm.core.labels): every page embeds them for static/js labels.js,
-    # so the screens and the printed case file read from one table.
-    app.jinja_env.globals["code_labels"] = labels.LABELS
+    # The words for codes (crm.core.labels): every page embeds them, in the page's language,
+    # for static/js labels.js, so the screens and the printed case file read from one table.
+    app.jinja_env.globals["code_labels"] = shown_labels
     # Flask-Babel keeps the locale it chose on the app context; a request decides afresh.
     app.before_request(refresh)

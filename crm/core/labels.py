@@ -9,63 +9,78 @@ its words in SCOPED under that place's name.
 
 from __future__ import annotations
 
+
+def N_(words: str) -> str:
+    """Marks words for the message catalogue (make extract); pages show them translated."""
+    return words
+
+
 LABELS = {
     # cases, tasks, priorities
-    "open": "open", "pending": "pending", "resolved": "resolved", "closed": "closed",
-    "low": "low", "normal": "normal", "high": "high", "urgent": "urgent", "done": "done",
-    "snoozed": "snoozed", "follow_up": "follow-up", "callback": "callback",
+    "open": N_("open"), "pending": N_("pending"), "resolved": N_("resolved"),
+    "closed": N_("closed"),
+    "low": N_("low"), "normal": N_("normal"), "high": N_("high"), "urgent": N_("urgent"),
+    "done": N_("done"),
+    "snoozed": N_("snoozed"), "follow_up": N_("follow-up"), "callback": N_("callback"),
     # claims (crm.claims.lifecycle) and their types
-    "fnol": "first notice of loss", "triage": "triage",
-    "awaiting_documents": "awaiting documents", "investigation": "investigation",
-    "assessed": "assessed", "settlement_proposed": "settlement proposed", "settled": "settled",
-    "declined": "declined", "reopened": "reopened", "motor": "motor", "property": "property",
-    "travel": "travel", "health": "health", "liability": "liability", "life": "life",
-    "other": "other", "waived": "waived", "received": "received",
+    "fnol": N_("first notice of loss"), "triage": N_("triage"),
+    "awaiting_documents": N_("awaiting documents"), "investigation": N_("investigation"),
+    "assessed": N_("assessed"), "settlement_proposed": N_("settlement proposed"),
+    "settled": N_("settled"),
+    "declined": N_("declined"), "reopened": N_("reopened"), "motor": N_("motor"),
+    "property": N_("property"),
+    "travel": N_("travel"), "health": N_("health"), "liability": N_("liability"),
+    "life": N_("life"),
+    "other": N_("other"), "waived": N_("waived"), "received": N_("received"),
     # debt accounts, plans, promises, payments
-    "active": "active", "disputed": "disputed", "ceased": "contact stopped",
-    "payment_plan": "payment plan", "paid": "paid", "time_barred": "time-barred",
-    "completed": "completed", "broken": "broken", "kept": "kept",
-    "bank_transfer": "bank transfer", "ach": "ACH", "check": "check", "card": "card",
-    "cash": "cash", "cease_request": "cease request", "bankrupt": "bankruptcy",
-    "deceased": "death", "right_party_contact": "right party contact",
-    "wrong_party": "wrong party", "promise_to_pay": "promise to pay",
-    "refused": "refused to pay", "dispute": "dispute raised",
-    "attorney": "attorney represents the debtor", "left_message": "left message",
-    "debt_account": "debt account",
+    "active": N_("active"), "disputed": N_("disputed"), "ceased": N_("contact stopped"),
+    "payment_plan": N_("payment plan"), "paid": N_("paid"), "time_barred": N_("time-barred"),
+    "completed": N_("completed"), "broken": N_("broken"), "kept": N_("kept"),
+    "bank_transfer": N_("bank transfer"), "ach": N_("ACH"), "check": N_("check"),
+    "card": N_("card"),
+    "cash": N_("cash"), "cease_request": N_("cease request"), "bankrupt": N_("bankruptcy"),
+    "deceased": N_("death"), "right_party_contact": N_("right party contact"),
+    "wrong_party": N_("wrong party"), "promise_to_pay": N_("promise to pay"),
+    "refused": N_("refused to pay"), "dispute": N_("dispute raised"),
+    "attorney": N_("attorney represents the debtor"), "left_message": N_("left message"),
+    "debt_account": N_("debt account"),
     # fraud investigations, red flags and their facts
-    "investigating": "investigating", "escalated": "escalated", "medium": "medium",
-    "critical": "critical", "false_positive": "false positive",
-    "confirmed_fraud": "confirmed fraud", "inconclusive": "inconclusive",
-    "loss_soon_after_cover": "loss soon after cover", "prior_claims": "prior claims",
-    "shared_identifier": "shared with other customers",
-    "seen_on_confirmed_fraud": "seen on confirmed fraud",
-    "statement_mismatch": "inconsistent statement", "cleared": "cleared",
-    "bank_account": "bank account", "third_party_name": "third-party name",
-    "third_party_phone": "third-party phone", "device": "device", "address": "address",
+    "investigating": N_("investigating"), "escalated": N_("escalated"), "medium": N_("medium"),
+    "critical": N_("critical"), "false_positive": N_("false positive"),
+    "confirmed_fraud": N_("confirmed fraud"), "inconclusive": N_("inconclusive"),
+    "loss_soon_after_cover": N_("loss soon after cover"), "prior_claims": N_("prior claims"),
+    "shared_identifier": N_("shared with other customers"),
+    "seen_on_confirmed_fraud": N_("seen on confirmed fraud"),
+    "statement_mismatch": N_("inconsistent statement"), "cleared": N_("cleared"),
+    "bank_account": N_("bank account"), "third_party_name": N_("third-party name"),
+    "third_party_phone": N_("third-party phone"), "device": N_("device"), "address": N_("address"),
     # sign-off (crm.signoff.decisions)
-    "claim_payout": "claim settlement (pay out)", "ex_gratia_payment": "ex gratia payment",
-    "claim_rejection": "claim decline", "account_freeze": "freeze the account",
-    "fraud_referral": "fraud referral", "refund_unauthorised": "refund unauthorised use",
-    "settlement_offer": "settlement of the debt", "hardship_plan": "hardship plan",
-    "write_off": "write-off", "approved": "approved", "rejected": "rejected",
+    "claim_payout": N_("claim settlement (pay out)"), "ex_gratia_payment": N_("ex gratia payment"),
+    "claim_rejection": N_("claim decline"), "account_freeze": N_("freeze the account"),
+    "fraud_referral": N_("fraud referral"), "refund_unauthorised": N_("refund unauthorised use"),
+    "settlement_offer": N_("settlement of the debt"), "hardship_plan": N_("hardship plan"),
+    "write_off": N_("write-off"), "approved": N_("approved"), "rejected": N_("rejected"),
     # ("other" as a kind of decision: SCOPED[DECISION_KIND])
     # messages, calls, notes
-    "queued": "queued", "sent": "sent", "delivered": "delivered", "read": "read",
-    "failed": "failed", "undelivered": "undelivered", "no-answer": "no answer",
-    "no_answer": "no answer", "busy": "busy", "in-progress": "in progress",
-    "ringing": "ringing", "canceled": "cancelled", "voicemail": "voicemail",
-    "voicemail_left": "voicemail left", "abandoned": "abandoned", "accepted": "accepted",
-    "saved": "saved", "logged": "logged", "recorded": "recorded",
-    "sms": "SMS", "whatsapp": "WhatsApp", "voice": "call", "email": "email", "chat": "chat",
-    "note": "note", "system": "system", "inbound": "inbound", "outbound": "outbound",
-    "internal": "internal", "phone": "phone", "raw": "raw message", "file": "file",
-    "recording": "call recording",
+    "queued": N_("queued"), "sent": N_("sent"), "delivered": N_("delivered"), "read": N_("read"),
+    "failed": N_("failed"), "undelivered": N_("undelivered"), "no-answer": N_("no answer"),
+    "no_answer": N_("no answer"), "busy": N_("busy"), "in-progress": N_("in progress"),
+    "ringing": N_("ringing"), "canceled": N_("cancelled"), "voicemail": N_("voicemail"),
+    "voicemail_left": N_("voicemail left"), "abandoned": N_("abandoned"),
+    "accepted": N_("accepted"),
+    "saved": N_("saved"), "logged": N_("logged"), "recorded": N_("recorded"),
+    "sms": N_("SMS"), "whatsapp": N_("WhatsApp"), "voice": N_("call"), "email": N_("email"),
+    "chat": N_("chat"),
+    "note": N_("note"), "system": N_("system"), "inbound": N_("inbound"),
+    "outbound": N_("outbound"),
+    "internal": N_("internal"), "phone": N_("phone"), "raw": N_("raw message"), "file": N_("file"),
+    "recording": N_("call recording"),
 }
 
 
 DECISION_KIND = "decision_kind"  # crm.signoff.decisions.KINDS
 # Codes that read differently in one place than everywhere else: {place: {code: words}}.
-SCOPED = {DECISION_KIND: {"other": "other judgement"}}
+SCOPED = {DECISION_KIND: {"other": N_("other judgement")}}
 
 
 def label(code, scope: str | None = None) -> str:

@@ -4,14 +4,15 @@
 import { del, send } from "/static/js/api.js";
 import { registerPart } from "./composer.js";
 import { fill, h } from "./dom.js";
+import { t } from "/static/js/i18n.js";
 
 const form = document.getElementById("composer");
 const error = document.getElementById("composer-error");
 const input = h("input", { type: "file", id: "composer-file", multiple: true, hidden: true,
   accept: "image/jpeg,image/png,image/gif,image/webp,application/pdf,text/plain,.docx,.xlsx" });
 const button = h("button", { type: "button", id: "composer-attach", class: "secondary",
-  title: "Attach files (pictures, PDFs, text, Word, Excel; up to 10 MB each)" }, "Attach files");
-const list = h("ul", { id: "composer-files", class: "composer-files", "aria-label": "Attached files" });
+  title: t("Attach files (pictures, PDFs, text, Word, Excel; up to 10 MB each)") }, t("Attach files"));
+const list = h("ul", { id: "composer-files", class: "composer-files", "aria-label": t("Attached files") });
 const tools = form.querySelector("#composer-tools")
   || form.appendChild(h("div", { id: "composer-tools", class: "composer-tools" }));
 tools.append(input, button, list);

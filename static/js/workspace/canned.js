@@ -4,6 +4,7 @@
 import { del, get, post, send } from "/static/js/api.js";
 import { confirmDialog } from "./dialogs.js";
 import { fill, h } from "./dom.js";
+import { t } from "/static/js/i18n.js";
 
 const form = document.getElementById("composer");
 const body = document.getElementById("composer-body");
@@ -13,9 +14,9 @@ const LINES = { "": "Every line of work", general: "General", insurance: "Insura
 const FIELDS = ["customer.first_name", "customer.name", "case.reference", "agent.name",
   "agent.first_name"];
 
-const picker = h("select", { id: "composer-canned", "aria-label": "Canned reply" });
+const picker = h("select", { id: "composer-canned", "aria-label": t("Canned reply") });
 const manage = h("button", { type: "button", id: "composer-canned-manage", class: "secondary" },
-  "Manage replies");
+  t("Manage replies"));
 const tools = form.querySelector("#composer-tools")
   || form.appendChild(h("div", { id: "composer-tools", class: "composer-tools" }));
 tools.prepend(picker, manage);
@@ -31,7 +32,7 @@ async function load(force = false) {
   try {
     ({ items } = await get(`/canned-replies${id ? `?case_id=${id}` : ""}`));
   } catch { items = []; }
-  fill(picker, h("option", { value: "" }, "Canned reply…"),
+  fill(picker, h("option", { value: "" }, t("Canned reply…")),
     items.map((r) => h("option", { value: String(r.id) }, r.title)));
 }
 

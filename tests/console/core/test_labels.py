@@ -24,6 +24,17 @@ def test_every_page_embeds_the_python_table_for_the_browser(client, login, agent
         assert json.loads(html.unescape(found)) == labels.LABELS, page
 
 
+def test_a_spanish_page_embeds_the_words_in_spanish(client, login, agent, session):
+    agent.locale = "es"
+    session.commit()
+    login(agent)
+    [found] = EMBEDDED.findall(client.get("/").get_data(as_text=True))
+    shown = json.loads(html.unescape(found))
+    assert shown.keys() == labels.LABELS.keys()
+    assert (shown["open"], shown["payment_plan"], shown["fnol"]) == (
+        "abierto", "plan de pagos", "primer aviso de siniestro")
+
+
 def test_the_browser_keeps_no_table_of_its_own():
     source = LABELS_JS.read_text()
     assert 'getElementById("caseline-labels")' in source
