@@ -461,7 +461,8 @@ def test_the_transfer_picker_lists_the_calls_queues_and_colleagues_by_status(
     resp = client.get(f"/api/v1/calls/{live_call}/transfer-targets", headers=auth)
     assert resp.status_code == 200, resp.get_json()
     body = resp.get_json()
-    assert body["queues"] == ["collections", "fraud", "general", "insurance", "vip"]
+    assert body["queues"] == ["collections", "fraud", "general", "insurance", "retention",
+                              "vip"]
     # Available colleagues first, then the rest by name; never the agent themself, nor anyone
     # who does not work for the call's client.
     assert [(a["name"], a["status"]) for a in body["agents"]] == [
