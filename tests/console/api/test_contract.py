@@ -18,6 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -119,11 +120,18 @@ def _bearer(session, email: str) -> dict:
     return {"Authorization": f"Bearer {raw}"}
 
 
+# A body beyond the route's size limit is refused with 413 before it is read: for input the
+# document forbids that is as right an answer as a 422.
+# (Schemathesis' own list, with 413.)
+CONFIG = SchemathesisConfig.from_dict({"checks": {"negative_data_rejection": {"expected-statuses": [
+    "400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]}}})
+
+
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
 def test_api_keeps_its_documented_contract(live, session, role):
     headers = _bearer(session, f"{role}@caseline.demo")
     ids = _existing_ids(session)
-    schema = schemathesis.openapi.from_url(f"{live}/api/v1/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{live}/api/v1/openapi.json", config=CONFIG)
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
