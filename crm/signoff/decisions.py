@@ -172,7 +172,12 @@ def authority_for(session: Session, actor: User, decision_id: int) -> Waiting:
                    tuple(authority.signers(session, decision, rules)))
 
 
-def waiting_for(session: Session, actor: User, limit: int = 100) -> list[Decision]:
+# Enough for a reviewer's whole backlog in one list (the demo's is over a hundred): a newer
+# decision below a cut would be out of sight. The worklist does not page this list yet.
+WAITING_LIMIT = 500
+
+
+def waiting_for(session: Session, actor: User, limit: int = WAITING_LIMIT) -> list[Decision]:
     """Pending decisions a checker may decide (not their own), oldest first."""
     access.require_role(actor, *CHECKERS)
     return list(session.scalars(select(Decision).where(
@@ -193,7 +198,7 @@ class Waiting:
     signers: tuple[User, ...] = ()  # who holds the authority to approve it
 
 
-def queue(session: Session, actor: User, limit: int = 100) -> list[Waiting]:
+def queue(session: Session, actor: User, limit: int = WAITING_LIMIT) -> list[Waiting]:
     """waiting_for(), each with its case reference, customer name and maker (one query), and
     whether the reader may approve it or who may (authority is loaded once per client)."""
     found = waiting_for(session, actor, limit)
