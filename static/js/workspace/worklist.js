@@ -44,13 +44,18 @@ export class Worklist {
   }
 
   async load() {
+    // Only the newest load paints: an older one (a live update's) answering after a filter was
+    // chosen would put the unfiltered list back.
+    const asked = (this.asked = (this.asked || 0) + 1);
     try {
       const [w, signOff, escalated, due] = await Promise.all([get(this.controls.path()),
         holds("reviewer", "supervisor") ? get("/decisions") : null,
         holds("fraud", "supervisor") ? get("/investigations/escalated") : null,
         holds("collections", "supervisor", "admin") ? this.collections.fetch() : null]);
+      if (asked !== this.asked) return;
       this.render(w, signOff?.items, escalated?.items, due);
     } catch (err) {
+      if (asked !== this.asked) return;
       fill(this.root, h("p", { class: "error" }, err.message));
     }
   }
